@@ -1,0 +1,887 @@
+//! Naming: fixes every Rust identifier of the API (operations, types, fields, variants).
+//!
+//! Emitters never invent names; they read what this pass wrote. Names are a deterministic function of
+//! the document and the [`NamePins`], and each name depends only on the type's own context, so adding
+//! an operation elsewhere does not rename what did not change.
+//!
+//! # Operations
+//! A document's `operationId` is used as is (snake_cased). Otherwise the name comes from the method and
+//! the path: `POST /api/v1/workspace/{projectSlug}/roles` is `create_workspace_role_v1`,
+//! `GET .../roles` is `list_workspace_roles_v1`, `GET .../roles/slug/{slug}` is
+//! `get_workspace_role_by_slug_v1`, `POST /api/v1/auth/universal-auth/login` is
+//! `auth_universal_auth_login_v1`. The group is the first tag, else the first path word after the
+//! version. Clashes get the distinguishing path parameter (`_by_id`), then a number.
+//!
+//! # Types
+//! For every struct, enum and union, by priority:
+//! 1. a pin from the names file (keyed by any JSON pointer where the shape occurs);
+//! 2. the name the document gives it (component name, `title`);
+//! 3. for structs and unions, the plain name of the property holding it (`secrets[]` gives `Secret`,
+//!    `permissions[]` gives `Permission`) when this shape is the most used one claiming that name;
+//! 4. the name of its context: parent name plus property (`CreateRoleV1BodyPermissions`), operation
+//!    name plus role for bodies and responses (`CreateRoleV1Body`); a shape used in several contexts
+//!    takes the words its context names share (`PermissionSecretsAction`, `PermissionMemberAction`
+//!    give `PermissionAction`), else the shortest.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{Api, Operation, ParamLocation, Status, TypeId, TypeKind, UnionRepr};
+use crate::pointer::JsonPointer;
+
+/// Names the user pins, read from the committed names file.
+#[derive(Clone, Debug, Default)]
+pub struct NamePins {
+    /// JSON pointer (any occurrence of the shape) to type name.
+    pub types: BTreeMap<String, String>,
+    /// `METHOD /path` to operation snake_case name.
+    pub operations: BTreeMap<String, String>,
+}
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Plain names that say too little to stand alone, or that shadow prelude and std names.
+const VAGUE_NAMES: &[&str] = &[
+    "Data", "Item", "Items", "Value", "Values", "Result", "Results", "Response", "Body", "Payload",
+    "Input", "Inputs", "Output", "Metadata", "Option", "Options", "Error", "Type", "Self",
+    "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Config", "Details", "Info", "Entry",
+    "Entries", "Object", "Map", "List", "Unknown",
+];
+
+/// Runs the naming pass over operations and types.
+pub(crate) fn assign_names(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+    name_operations(api, pins, diags);
+    name_types(api, pins, diags);
+    name_members(api);
+}
+
+/// A snake_case identifier for a wire name, escaped where Rust would not accept it.
+pub fn snake_ident(wire: &str) -> String {
+    let leading = wire.len() - wire.trim_start_matches('_').len();
+    let mut out = wire.to_snake_case();
+    if leading > 0 && !out.is_empty() {
+        out = format!("{}{out}", "underscore_".repeat(leading));
+    }
+    if out.is_empty() {
+        out = "field".to_owned();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out = format!("n{out}");
+    }
+    if RUST_KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// A PascalCase identifier for a wire name, escaped where Rust would not accept it.
+pub fn pascal_ident(wire: &str) -> String {
+    let mut out = wire.to_upper_camel_case();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out = format!("V{out}");
+    }
+    if out == "Self" {
+        out = "SelfValue".to_owned();
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations.
+
+struct PathShape {
+    version: Option<String>,
+    /// Static segments after the version, snake_cased.
+    words: Vec<String>,
+    /// The path ends in a parameter.
+    ends_in_param: bool,
+    /// `.../slug/{slug}`: the last static segment only says which key the final parameter is.
+    by_key: Option<String>,
+    /// The path parameters, in order.
+    params: Vec<String>,
+}
+
+fn path_shape(path: &str) -> PathShape {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut rest: &[&str] = &segments;
+    if rest.first() == Some(&"api") {
+        rest = &rest[1..];
+    }
+    let mut version = None;
+    if let Some(first) = rest.first() {
+        if first.len() > 1
+            && first.starts_with('v')
+            && first[1..].chars().all(|c| c.is_ascii_digit())
+        {
+            version = Some((*first).to_owned());
+            rest = &rest[1..];
+        }
+    }
+    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let params: Vec<String> = rest
+        .iter()
+        .filter(|s| is_param(s))
+        .map(|s| s[1..s.len() - 1].to_owned())
+        .collect();
+    let ends_in_param = rest.last().is_some_and(|s| is_param(s));
+    let mut words: Vec<String> = rest
+        .iter()
+        .filter(|s| !is_param(s))
+        .map(|s| snake_ident(s))
+        .collect();
+    let mut by_key = None;
+    if ends_in_param && rest.len() >= 2 && !is_param(rest[rest.len() - 2]) {
+        let key = rest[rest.len() - 2].to_snake_case();
+        let param = rest[rest.len() - 1]
+            .trim_matches(|c| c == '{' || c == '}')
+            .to_snake_case();
+        if matches!(key.as_str(), "slug" | "id" | "name" | "key")
+            || param.ends_with(&key) && words.len() > 1
+        {
+            by_key = Some(key);
+            words.pop();
+        }
+    }
+    PathShape {
+        version,
+        words,
+        ends_in_param,
+        by_key,
+        params,
+    }
+}
+
+/// A crude English singular, enough for REST collection names.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "shes", "ches", "xes"] {
+        if word.ends_with(suffix) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+        && word.len() > 2
+    {
+        return word[..word.len() - 1].to_owned();
+    }
+    word.to_owned()
+}
+
+fn is_plural(word: &str) -> bool {
+    singular(word) != word
+}
+
+/// How much of the path parameters a derived name spells out, to tell clashing names apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByParams {
+    None,
+    Last,
+    All,
+}
+
+fn derive_operation_name(op: &Operation, by: ByParams) -> (String, String) {
+    let shape = path_shape(&op.path);
+    let mut words = shape.words.clone();
+    let last = words.last().cloned().unwrap_or_default();
+    let crud = |verb: &str, words: &mut Vec<String>| {
+        if let Some(last) = words.last_mut() {
+            if verb != "list" {
+                *last = singular(last);
+            }
+        }
+        let mut name = vec![verb.to_owned()];
+        name.extend(words.iter().cloned());
+        name
+    };
+    let mut parts = match (op.method.as_str(), shape.ends_in_param) {
+        ("GET", true) => crud("get", &mut words),
+        ("GET", false) if is_plural(&last) => crud("list", &mut words),
+        ("GET", false) => crud("get", &mut words),
+        ("DELETE", _) => crud("delete", &mut words),
+        ("PATCH", _) => crud("update", &mut words),
+        ("PUT", _) => crud("replace", &mut words),
+        ("POST", false) if is_plural(&last) => crud("create", &mut words),
+        ("POST", true) => crud("create", &mut words),
+        // `POST .../login`, `POST .../encrypt`: the last word is the action.
+        (_, _) => {
+            let mut name = words.clone();
+            if name.is_empty() {
+                name.push(op.method.as_str().to_ascii_lowercase());
+            }
+            name
+        }
+    };
+    if let Some(key) = &shape.by_key {
+        parts.push(format!("by_{key}"));
+    }
+    let params: Vec<String> = match by {
+        ByParams::None => Vec::new(),
+        ByParams::Last => shape
+            .params
+            .last()
+            .map(|p| p.to_snake_case())
+            .into_iter()
+            .collect(),
+        ByParams::All => shape.params.iter().map(|p| p.to_snake_case()).collect(),
+    };
+    if !params.is_empty() && shape.by_key.is_none() {
+        parts.push(format!("by_{}", params.join("_")));
+    }
+    let verb = parts.first().cloned().unwrap_or_default();
+    if let Some(version) = &shape.version {
+        parts.push(version.clone());
+    }
+    (parts.join("_"), verb)
+}
+
+fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+    let fixed: Vec<Option<String>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let key = format!("{} {}", op.method.as_str(), op.path);
+            pins.operations
+                .get(&key)
+                .or(op.operation_id.as_ref())
+                .map(|name| snake_ident(name))
+        })
+        .collect();
+    let mut names: Vec<String> = api
+        .operations
+        .iter()
+        .zip(&fixed)
+        .map(|(op, fixed)| {
+            fixed
+                .clone()
+                .unwrap_or_else(|| derive_operation_name(op, ByParams::None).0)
+        })
+        .collect();
+    // Clashing derived names spell out the last path parameter, then all of them; a number is
+    // the last resort.
+    for by in [ByParams::Last, ByParams::All] {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for name in &names {
+            *counts.entry(name.clone()).or_default() += 1;
+        }
+        for (idx, op) in api.operations.iter().enumerate() {
+            if counts[&names[idx]] > 1 && fixed[idx].is_none() {
+                names[idx] = derive_operation_name(op, by).0;
+            }
+        }
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for (idx, op) in api.operations.iter().enumerate() {
+        let base = names[idx].clone();
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        if name != base {
+            diags.warning(
+                &op.origin,
+                format!("operation name `{base}` is taken; this operation is named `{name}`"),
+                "pin a name for it in the names file",
+            );
+        }
+        taken.insert(name.clone());
+        names[idx] = name;
+    }
+    for (op, snake) in api.operations.iter_mut().zip(names) {
+        let shape = path_shape(&op.path);
+        let group = match op.tags.first() {
+            Some(tag) => snake_ident(tag),
+            None => shape
+                .words
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "root".to_owned()),
+        };
+        let pascal = pascal_ident(&snake);
+        let method = snake
+            .strip_suffix(
+                &shape
+                    .version
+                    .as_ref()
+                    .map(|v| format!("_{v}"))
+                    .unwrap_or_default(),
+            )
+            .unwrap_or(&snake)
+            .to_owned();
+        op.name.snake = snake;
+        op.name.pascal = pascal;
+        op.name.group = group;
+        op.name.version = shape.version;
+        op.name.method = method;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types.
+
+/// How a named type is reached from its context.
+#[derive(Clone, Debug)]
+struct Claim {
+    /// Words of the context name, to which `suffix` is appended (a parent type or an operation).
+    parent: Parent,
+    /// What to append: `Body`, a property name, a variant name.
+    suffix: String,
+    /// The plain name this context suggests (`Secret` for `secrets[]`), if any.
+    plain: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Parent {
+    Operation(String),
+    Type(TypeId),
+}
+
+fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+    let n = api.types.len();
+    let mut claims: Vec<Vec<Claim>> = vec![Vec::new(); n];
+    // Roots: operation bodies and responses.
+    for op in &api.operations {
+        let pascal = &op.name.pascal;
+        if let Some(body) = &op.body {
+            claim_through(
+                api,
+                body.ty,
+                Parent::Operation(pascal.clone()),
+                "Body",
+                None,
+                &mut claims,
+            );
+        }
+        let successes = op
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success() && r.ty.is_some())
+            .count();
+        for response in &op.responses {
+            let Some(ty) = response.ty else { continue };
+            let suffix = match (response.status, response.status.is_success()) {
+                (_, true) if successes == 1 => "Response".to_owned(),
+                (Status::Code(code), true) => format!("Response{code}"),
+                (_, false) => "ErrorBody".to_owned(),
+                (_, true) => "Response".to_owned(),
+            };
+            claim_through(
+                api,
+                ty,
+                Parent::Operation(pascal.clone()),
+                &suffix,
+                None,
+                &mut claims,
+            );
+        }
+        for param in &op.params {
+            let suffix = format!("Params{}", pascal_ident(&param.wire));
+            claim_through(
+                api,
+                param.ty,
+                Parent::Operation(pascal.clone()),
+                &suffix,
+                None,
+                &mut claims,
+            );
+        }
+    }
+    // Nested: every named type claims its children.
+    for id in 0..n {
+        let parent = TypeId(id as u32);
+        match &api.types[id].kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    let suffix = pascal_ident(&field.wire);
+                    let plain = Some(pascal_ident(&field.wire));
+                    claim_through(
+                        api,
+                        field.ty,
+                        Parent::Type(parent),
+                        &suffix,
+                        plain,
+                        &mut claims,
+                    );
+                }
+                if let Some(additional) = s.additional {
+                    claim_through(
+                        api,
+                        additional,
+                        Parent::Type(parent),
+                        "Extra",
+                        None,
+                        &mut claims,
+                    );
+                }
+            }
+            TypeKind::Union(u) => {
+                for (idx, variant) in u.variants.iter().enumerate() {
+                    let suffix = match &variant.tag {
+                        Some(tag) => pascal_ident(tag),
+                        None => format!("Variant{idx}"),
+                    };
+                    claim_through(
+                        api,
+                        variant.ty,
+                        Parent::Type(parent),
+                        &suffix,
+                        None,
+                        &mut claims,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Pins by pointer.
+    let mut pinned: Vec<Option<String>> = vec![None; n];
+    let mut pin_used: BTreeSet<&str> = BTreeSet::new();
+    let by_origin: HashMap<&str, usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .flat_map(|(idx, ty)| ty.origins.iter().map(move |o| (o.as_str(), idx)))
+        .collect();
+    for (pointer, name) in &pins.types {
+        let key = pointer.strip_prefix('#').unwrap_or(pointer);
+        match by_origin.get(key) {
+            Some(&idx) if api.types[idx].is_named() => {
+                pinned[idx] = Some(name.clone());
+                pin_used.insert(pointer);
+            }
+            _ => diags.warning(
+                &JsonPointer::from_ref(&format!("#{key}")).unwrap_or_default(),
+                format!(
+                    "names file pins `{name}` to a pointer where no struct, enum or union occurs"
+                ),
+                "remove or update the pin",
+            ),
+        }
+    }
+
+    // Plain names: the most used claimant of each plain name gets it.
+    let mut plain_claimants: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (idx, ty) in api.types.iter().enumerate() {
+        if !matches!(ty.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
+            continue;
+        }
+        let mut plains: BTreeMap<String, usize> = BTreeMap::new();
+        for claim in &claims[idx] {
+            if let Some(plain) = &claim.plain {
+                *plains.entry(plain.clone()).or_default() += 1;
+            }
+        }
+        for (plain, uses) in plains {
+            if !VAGUE_NAMES.contains(&plain.as_str()) && plain.len() > 2 {
+                plain_claimants.entry(plain).or_default().push((uses, idx));
+            }
+        }
+    }
+    let mut plain_winner: Vec<Option<String>> = vec![None; n];
+    let mut plain_taken: BTreeSet<String> = pinned.iter().flatten().cloned().collect();
+    // Most used first, so a type claiming two plain names takes the one it is best known by.
+    let mut ranked: Vec<(usize, String, usize)> = plain_claimants
+        .iter()
+        .flat_map(|(plain, claimants)| {
+            let best = claimants.iter().map(|(uses, _)| *uses).max().unwrap_or(0);
+            claimants
+                .iter()
+                .filter(move |(uses, _)| *uses == best)
+                .map(move |(uses, idx)| (*uses, plain.clone(), *idx))
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    for (_, plain, idx) in ranked {
+        if plain_taken.contains(&plain) || plain_winner[idx].is_some() || pinned[idx].is_some() {
+            continue;
+        }
+        plain_taken.insert(plain.clone());
+        plain_winner[idx] = Some(plain);
+    }
+
+    // Final names, parents before children (a child's context name uses its parent's name).
+    let mut final_names: Vec<Option<String>> = vec![None; n];
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for op in &api.operations {
+        taken.insert(format!("{}Params", op.name.pascal));
+    }
+    for name in pinned.iter().flatten().chain(plain_winner.iter().flatten()) {
+        taken.insert(name.clone());
+    }
+    let order = parents_first(api);
+    for idx in order {
+        if !api.types[idx].is_named() {
+            continue;
+        }
+        let chosen = if let Some(pin) = &pinned[idx] {
+            pin.clone()
+        } else if let Some(plain) = &plain_winner[idx] {
+            plain.clone()
+        } else {
+            let hint = api.types[idx]
+                .hints
+                .first()
+                .filter(|h| !taken.contains(*h))
+                .cloned();
+            let mut candidates: Vec<String> = claims[idx]
+                .iter()
+                .map(|claim| {
+                    let parent = match &claim.parent {
+                        Parent::Operation(name) => name.clone(),
+                        Parent::Type(parent) => {
+                            final_names[parent.index()].clone().unwrap_or_default()
+                        }
+                    };
+                    format!("{parent}{}", claim.suffix)
+                })
+                .collect();
+            candidates.sort();
+            candidates.dedup();
+            let base = hint.unwrap_or_else(|| context_name(&candidates));
+            let base = if base.is_empty() {
+                format!("Type{idx}")
+            } else {
+                base
+            };
+            unique(&base, &taken)
+        };
+        taken.insert(chosen.clone());
+        final_names[idx] = Some(chosen);
+    }
+    for (ty, name) in api.types.iter_mut().zip(final_names) {
+        if let Some(name) = name {
+            ty.name = name;
+        }
+    }
+    let _ = pin_used;
+}
+
+fn unique(base: &str, taken: &BTreeSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|name| !taken.contains(name))
+        .expect("some number is free")
+}
+
+/// Records that `ty` is reached from `parent` under `suffix`, looking through containers
+/// (`Option`, `Vec`, maps, one-or-many), which add `Item`/`Value` to the suffix.
+fn claim_through(
+    api: &Api,
+    ty: TypeId,
+    parent: Parent,
+    suffix: &str,
+    plain: Option<String>,
+    claims: &mut [Vec<Claim>],
+) {
+    let mut ty = ty;
+    let mut suffix = suffix.to_owned();
+    let mut plain = plain;
+    loop {
+        match &api.ty(ty).kind {
+            TypeKind::Option(inner) => ty = *inner,
+            TypeKind::OneOrMany(array) => ty = array.items,
+            TypeKind::Array(array) => {
+                let words = split_words(&suffix);
+                let singular_last = words.last().map(|w| singular(&w.to_ascii_lowercase()));
+                match singular_last {
+                    Some(s)
+                        if s != words
+                            .last()
+                            .map(|w| w.to_ascii_lowercase())
+                            .unwrap_or_default() =>
+                    {
+                        let keep = &suffix[..suffix.len() - words.last().map_or(0, String::len)];
+                        suffix = format!("{keep}{}", pascal_ident(&s));
+                    }
+                    _ => suffix.push_str("Item"),
+                }
+                plain = plain.map(|p| pascal_ident(&singular(&p.to_snake_case())));
+                ty = array.items;
+            }
+            TypeKind::Map(values) => {
+                suffix.push_str("Value");
+                plain = None;
+                ty = *values;
+            }
+            kind if kind.is_named() => {
+                claims[ty.index()].push(Claim {
+                    parent,
+                    suffix,
+                    plain,
+                });
+                return;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Splits a PascalCase name into its words (`CreateRoleV1Body` gives `Create`, `Role`, `V1`, `Body`).
+fn split_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for ch in name.chars() {
+        let start_new = ch.is_ascii_uppercase()
+            || (ch.is_ascii_digit()
+                && words
+                    .last()
+                    .is_some_and(|w| !w.ends_with(|c: char| c.is_ascii_digit()) && w != "V"));
+        match words.last_mut() {
+            Some(word) if !start_new => word.push(ch),
+            _ => words.push(ch.to_string()),
+        }
+    }
+    words
+}
+
+/// The name for a shape used in several contexts: the words the context names share at the start
+/// and the end, when they say enough; else the shortest context name.
+fn context_name(candidates: &[String]) -> String {
+    match candidates {
+        [] => String::new(),
+        [only] => only.clone(),
+        _ => {
+            let split: Vec<Vec<String>> = candidates.iter().map(|c| split_words(c)).collect();
+            let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+            let prefix = (0..shortest)
+                .take_while(|&i| split.iter().all(|w| w[i] == split[0][i]))
+                .count();
+            let suffix = (0..shortest - prefix)
+                .take_while(|&i| {
+                    split
+                        .iter()
+                        .all(|w| w[w.len() - 1 - i] == split[0][split[0].len() - 1 - i])
+                })
+                .count();
+            let first = &split[0];
+            let joined: String = first[..prefix]
+                .iter()
+                .chain(first[first.len() - suffix..].iter())
+                .map(String::as_str)
+                .collect();
+            // Shared words at both ends keep the context; one end alone is too often a bare role
+            // (`...V1Body`) or an operation verb.
+            let says_enough = prefix > 0 && suffix > 0;
+            if says_enough && !VAGUE_NAMES.contains(&joined.as_str()) {
+                joined
+            } else {
+                candidates
+                    .iter()
+                    .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+                    .cloned()
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Type indices with every parent before its children (the arena is numbered depth first from the
+/// operations, so a parent already comes first on its first path; this makes it hold for all paths).
+fn parents_first(api: &Api) -> Vec<usize> {
+    let n = api.types.len();
+    let mut indegree = vec![0usize; n];
+    for ty in &api.types {
+        for child in ty.kind.children() {
+            indegree[child.index()] += 1;
+        }
+    }
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+        .filter(|i| indegree[*i] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(idx)) = ready.pop() {
+        order.push(idx);
+        for child in api.types[idx].kind.children() {
+            indegree[child.index()] -= 1;
+            if indegree[child.index()] == 0 {
+                ready.push(std::cmp::Reverse(child.index()));
+            }
+        }
+    }
+    // Cycles cannot come out of lowering, but keep every type named if one ever does.
+    for idx in 0..n {
+        if !order.contains(&idx) {
+            order.push(idx);
+        }
+    }
+    order
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields, enum values, variants, parameters.
+
+fn name_members(api: &mut Api) {
+    let kinds: Vec<TypeKind> = api.types.iter().map(|t| t.kind.clone()).collect();
+    for (idx, ty) in api.types.iter_mut().enumerate() {
+        match &mut ty.kind {
+            TypeKind::Struct(s) => {
+                let names = unique_snake(s.fields.iter().map(|f| f.wire.as_str()));
+                for (field, name) in s.fields.iter_mut().zip(names) {
+                    field.name = name;
+                }
+            }
+            TypeKind::Enum(e) => {
+                let names =
+                    unique_pascal(e.values.iter().map(|v| pascal_ident(&v.wire)), &["Unknown"]);
+                for (value, name) in e.values.iter_mut().zip(names) {
+                    value.name = name;
+                }
+            }
+            TypeKind::Union(u) => {
+                let tagged = matches!(u.repr, UnionRepr::Tagged { .. });
+                let raw: Vec<String> = u
+                    .variants
+                    .iter()
+                    .map(|v| match &v.tag {
+                        Some(tag) if tagged => pascal_ident(tag),
+                        _ => variant_kind_name(&kinds, v.ty),
+                    })
+                    .collect();
+                let names = unique_pascal(raw.into_iter(), &["Unknown"]);
+                for (variant, name) in u.variants.iter_mut().zip(names) {
+                    variant.name = name;
+                }
+            }
+            _ => {}
+        }
+        let _ = idx;
+    }
+    for op in &mut api.operations {
+        let names = unique_snake(op.params.iter().map(|p| p.wire.as_str()));
+        for (param, name) in op.params.iter_mut().zip(names) {
+            param.name = name;
+        }
+        // A query and a header parameter may share a wire name; keep the Rust names apart.
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for param in &mut op.params {
+            if !seen.insert(param.name.clone()) {
+                let location = match param.location {
+                    ParamLocation::Path => "path",
+                    ParamLocation::Query => "query",
+                    ParamLocation::Header => "header",
+                };
+                param.name = format!("{}_{location}", param.name);
+                seen.insert(param.name.clone());
+            }
+        }
+    }
+}
+
+fn variant_kind_name(kinds: &[TypeKind], ty: TypeId) -> String {
+    match &kinds[ty.index()] {
+        TypeKind::Any | TypeKind::AnyOf(_) | TypeKind::Never => "Any",
+        TypeKind::Bool => "Bool",
+        TypeKind::Integer(_) => "Integer",
+        TypeKind::Number(_) => "Number",
+        TypeKind::String(_) => "String",
+        TypeKind::Enum(_) => "Known",
+        TypeKind::Option(inner) => return variant_kind_name(kinds, *inner),
+        TypeKind::Array(_) => "List",
+        TypeKind::OneOrMany(_) => "OneOrMany",
+        TypeKind::Map(_) => "Map",
+        TypeKind::Struct(_) => "Object",
+        TypeKind::Union(_) => "Union",
+    }
+    .to_owned()
+}
+
+fn unique_snake<'a>(wires: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for wire in wires {
+        let base = snake_ident(wire);
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+fn unique_pascal(raw: impl Iterator<Item = String>, reserved: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (idx, base) in raw.enumerate() {
+        let base = if base.is_empty() {
+            format!("Value{idx}")
+        } else {
+            base
+        };
+        let base = if reserved.contains(&base.as_str()) {
+            format!("{base}Value")
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{context_name, singular, snake_ident, split_words};
+
+    #[test]
+    fn identifiers_are_escaped() {
+        assert_eq!(snake_ident("_id"), "underscore_id");
+        assert_eq!(snake_ident("id"), "id");
+        assert_eq!(snake_ident("type"), "type_");
+        assert_eq!(snake_ident("$in"), "in_");
+        assert_eq!(snake_ident("$glob"), "glob");
+        assert_eq!(snake_ident("2fa"), "n2fa");
+        assert_eq!(snake_ident(""), "field");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("secrets"), "secret");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("access"), "access");
+    }
+
+    #[test]
+    fn context_names_keep_shared_words() {
+        assert_eq!(
+            split_words("CreateRoleV1Body"),
+            ["Create", "Role", "V1", "Body"]
+        );
+        let shared = [
+            "PermissionMemberAction".to_owned(),
+            "PermissionSecretsAction".to_owned(),
+        ];
+        assert_eq!(context_name(&shared), "PermissionAction");
+        let unrelated = ["GetAV1Response".to_owned(), "ListBV2Response".to_owned()];
+        assert_eq!(context_name(&unrelated), "GetAV1Response");
+    }
+}
