@@ -174,3 +174,19 @@ pub(crate) fn pull(from: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Records the document's sha256 in `spec/pin.json` under its file name.
+pub(crate) fn update_pin(spec: &SpecFile) -> Result<()> {
+    let path = project_root().join("spec/pin.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut value: serde_json::Value = serde_json::from_str(&text)?;
+    let name = spec
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    value["sha256"][name] = serde_json::Value::String(sha256_hex(spec.text.as_bytes()));
+    std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n")?;
+    Ok(())
+}

@@ -1,1 +1,47 @@
-//! IR to Rust source.
+//! IR to Rust source: token emitters for the types, client and server crates, rendered with
+//! prettyplease.
+//!
+//! This crate knows nothing about `openapiv3`; it reads the named IR of `oas-ir` and never invents
+//! an identifier the naming pass did not fix. Output is a pure function of the IR and [`Config`].
+
+mod render;
+mod rust;
+mod types;
+
+pub use render::render;
+
+/// Everything that steers emission besides the IR.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The Rust path of the runtime crate in generated code (`::oas_runtime`).
+    pub runtime: String,
+    /// What the generated files say they were generated from (shown in each file's preamble).
+    pub source: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            runtime: "::oas_runtime".to_owned(),
+            source: "the OpenAPI document".to_owned(),
+        }
+    }
+}
+
+/// One generated source file: where it goes (relative to the generated crate's root) and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the crate root, with `/` separators (`src/types.rs`).
+    pub path: String,
+    /// The formatted file, preamble included.
+    pub contents: String,
+}
+
+/// Emits the types module: every named type, and the parameter struct of every operation.
+pub fn emit_types(api: &oas_ir::model::Api, config: &Config) -> Vec<GeneratedFile> {
+    let tokens = types::emit_types(api, config);
+    vec![GeneratedFile {
+        path: "src/types.rs".to_owned(),
+        contents: render(&tokens, "Every type of the API.", config),
+    }]
+}

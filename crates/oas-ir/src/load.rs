@@ -63,6 +63,17 @@ pub fn parse(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Vec<Diagn
             }
         }
     }
+    // The whole-document error cannot see past an untagged enum (`$ref` or item), so it may name
+    // only `#/paths` for a problem that a path item error locates precisely: keep that one alone.
+    let first_in_paths =
+        errors[0].pointer.as_str() == "/paths" || errors[0].pointer.as_str().starts_with("/paths/");
+    if first_in_paths
+        && errors[1..]
+            .iter()
+            .any(|e| is_within(&e.pointer, &errors[0].pointer))
+    {
+        errors.remove(0);
+    }
     for error in &mut errors {
         if error.location.is_none() {
             error.location = locate(text, format, &error.pointer);
@@ -70,6 +81,12 @@ pub fn parse(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Vec<Diagn
     }
     errors.sort();
     Err(errors)
+}
+
+/// True when `inner` is `outer` or points inside it.
+fn is_within(inner: &JsonPointer, outer: &JsonPointer) -> bool {
+    let (inner, outer) = (inner.as_str(), outer.as_str());
+    inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with('/'))
 }
 
 fn parse_typed(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Diagnostic> {
@@ -160,10 +177,9 @@ pub fn locate(text: &str, format: Format, pointer: &JsonPointer) -> Option<(usiz
                 _ => None,
             }
         }
+        // serde_yaml puts the path of the failing value before the message: `a.b: probe ...`.
         Format::Yaml => match probe.deserialize(serde_yaml::Deserializer::from_str(text)) {
-            Err(e) if e.to_string().starts_with(FOUND) => {
-                e.location().map(|l| (l.line(), l.column()))
-            }
+            Err(e) if e.to_string().contains(FOUND) => e.location().map(|l| (l.line(), l.column())),
             _ => None,
         },
     }

@@ -319,7 +319,7 @@ impl Lowerer<'_> {
         let (ty, default) = match &data.format {
             oa::ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.lower_schema(schema, &schema_ptr, Direction::Request);
-                let ty = self.strip_option(ty);
+                let ty = self.non_null(ty, &schema_ptr).unwrap_or(ty);
                 let default = self
                     .schema_default(schema)
                     .and_then(|value| self.lower_default(ty, value, &schema_ptr));
@@ -361,11 +361,35 @@ impl Lowerer<'_> {
             .and_then(|s| s.schema_data.default.as_ref())
     }
 
+    /// The type without its `null`, when it allows `null`: `T` for `Option<T>`, and for a union
+    /// with null alternatives (`anyOf[{not: {}}, T]`, nullable alternatives) the union of the
+    /// others, still undecided (rule 1 of the union policy, applied before the union is decided so
+    /// that the property or parameter holding it sees the nullability).
+    ///
     /// A parameter's nullability means nothing on the wire: an absent parameter is `None` already.
-    fn strip_option(&self, ty: TypeId) -> TypeId {
-        match self.arena.kind(ty) {
-            TypeKind::Option(inner) => *inner,
-            _ => ty,
+    fn non_null(&mut self, ty: TypeId, ptr: &JsonPointer) -> Option<TypeId> {
+        let alternatives = match self.arena.kind(ty) {
+            TypeKind::Option(inner) => return Some(*inner),
+            TypeKind::AnyOf(alternatives) => alternatives.clone(),
+            _ => return None,
+        };
+        let mut nullable = false;
+        let mut rest: Vec<TypeId> = Vec::new();
+        for alt in alternatives {
+            match self.arena.kind(alt) {
+                TypeKind::Never => nullable = true,
+                TypeKind::Option(inner) => {
+                    nullable = true;
+                    rest.push(*inner);
+                }
+                _ => rest.push(alt),
+            }
+        }
+        match rest.as_slice() {
+            _ if !nullable => None,
+            [] => None,
+            [single] => Some(*single),
+            _ => Some(self.arena.intern(TypeKind::AnyOf(rest), ptr, None)),
         }
     }
 
@@ -746,10 +770,7 @@ impl Lowerer<'_> {
                 oa::ReferenceOr::Reference { .. } => (None, false, None),
             };
             let is_required = required.iter().any(|r| r == name);
-            let nullable_inner = match self.arena.kind(ty) {
-                TypeKind::Option(inner) => Some(*inner),
-                _ => None,
-            };
+            let nullable_inner = self.non_null(ty, &field_ptr);
             let (ty, presence) = if is_required {
                 (ty, Presence::Required)
             } else if let (Some(inner), Direction::Request) = (nullable_inner, dir) {

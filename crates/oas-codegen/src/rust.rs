@@ -1,0 +1,138 @@
+//! Helpers shared by the emitters: identifiers, type expressions, literals and doc comments.
+
+use oas_ir::model::{Api, Literal, StringFormat, TypeId, TypeKind};
+use proc_macro2::{Ident, Literal as Lit, Span, TokenStream};
+use quote::quote;
+
+use crate::Config;
+
+/// An identifier fixed by the naming pass.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The runtime crate's path as tokens.
+pub(crate) fn runtime(config: &Config) -> TokenStream {
+    config
+        .runtime
+        .parse()
+        .unwrap_or_else(|_| quote!(::oas_runtime))
+}
+
+/// The Rust type of an IR type, fully qualified.
+pub(crate) fn type_tokens(api: &Api, id: TypeId, config: &Config) -> TokenStream {
+    let ty = api.ty(id);
+    match &ty.kind {
+        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {
+            let name = ident(&ty.name);
+            quote!(#name)
+        }
+        TypeKind::Any | TypeKind::AnyOf(_) | TypeKind::Never => quote!(::serde_json::Value),
+        TypeKind::Bool => quote!(bool),
+        TypeKind::Integer(_) => quote!(i64),
+        TypeKind::Number(_) => quote!(f64),
+        TypeKind::String(s) => match s.format {
+            StringFormat::Plain | StringFormat::Email | StringFormat::Uri => {
+                quote!(::std::string::String)
+            }
+            StringFormat::Uuid => quote!(::uuid::Uuid),
+            StringFormat::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+            StringFormat::Date => quote!(::chrono::NaiveDate),
+        },
+        TypeKind::Option(inner) => {
+            let inner = type_tokens(api, *inner, config);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeKind::Array(array) => {
+            let items = type_tokens(api, array.items, config);
+            quote!(::std::vec::Vec<#items>)
+        }
+        TypeKind::OneOrMany(array) => {
+            let items = type_tokens(api, array.items, config);
+            let rt = runtime(config);
+            quote!(#rt::OneOrMany<#items>)
+        }
+        TypeKind::Map(values) => {
+            let values = type_tokens(api, *values, config);
+            quote!(::std::collections::BTreeMap<::std::string::String, #values>)
+        }
+    }
+}
+
+/// An expression building the literal `lit` of type `id`.
+pub(crate) fn literal_tokens(api: &Api, id: TypeId, lit: &Literal) -> TokenStream {
+    match lit {
+        Literal::Bool(b) => quote!(#b),
+        Literal::Integer(i) => {
+            let lit = Lit::i64_suffixed(*i);
+            quote!(#lit)
+        }
+        Literal::Number(text) => {
+            let lit = Lit::f64_suffixed(text.parse::<f64>().unwrap_or_default());
+            quote!(#lit)
+        }
+        Literal::String(text) => match &api.ty(id).kind {
+            TypeKind::String(s) if s.format == StringFormat::Uuid => {
+                let value = u128::from_str_radix(&text.replace('-', ""), 16).unwrap_or_default();
+                let lit = Lit::u128_unsuffixed(value);
+                quote!(::uuid::Uuid::from_u128(#lit))
+            }
+            _ => quote!(::std::string::String::from(#text)),
+        },
+        Literal::EnumValue(idx) => {
+            let ty = api.ty(id);
+            let name = ident(&ty.name);
+            match &ty.kind {
+                TypeKind::Enum(e) => match e.values.get(*idx) {
+                    Some(value) => {
+                        let variant = ident(&value.name);
+                        quote!(#name::#variant)
+                    }
+                    None => quote!(::std::default::Default::default()),
+                },
+                _ => quote!(::std::default::Default::default()),
+            }
+        }
+        Literal::EmptyArray | Literal::EmptyObject => quote!(::std::default::Default::default()),
+        Literal::Json(json) => quote!(::serde_json::from_str(#json).unwrap_or_default()),
+    }
+}
+
+/// `#[doc]` attributes for a description and where the item came from.
+///
+/// Descriptions are Markdown for humans, not Rust: indentation is dropped (an indented block would
+/// be compiled as a doctest) and unlabelled code fences are marked `text`.
+pub(crate) fn doc_attrs(docs: Option<&str>, source: Option<&str>) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(docs) = docs {
+        let mut in_fence = false;
+        for line in docs.trim().lines() {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("```") {
+                if !in_fence && rest.trim().is_empty() {
+                    lines.push(" ```text".to_owned());
+                } else {
+                    lines.push(format!(" ```{}", if in_fence { "" } else { rest }));
+                }
+                in_fence = !in_fence;
+                continue;
+            }
+            lines.push(if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            });
+        }
+        if in_fence {
+            lines.push(" ```".to_owned());
+        }
+    }
+    if let Some(source) = source {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(" Source: {source}"));
+    }
+    let attrs = lines.iter().map(|line| quote!(#[doc = #line]));
+    quote!(#(#attrs)*)
+}

@@ -1,0 +1,375 @@
+//! The types emitter: structs, string enums, unions and per-operation parameter structs.
+//!
+//! Wire format choices, in one place:
+//! - structs derive serde; unknown properties are ignored; renamed fields carry `#[serde(rename)]`;
+//! - string enums get hand-written serde impls: a value the document does not list decodes into
+//!   `Unknown(String)` and encodes back unchanged;
+//! - tagged unions serialize with `#[serde(tag)]` and deserialize by reading the tag first, so an
+//!   unknown tag becomes `Unknown(Value)` while a known tag with a broken payload is an error that
+//!   names the payload's problem (an untagged fallback would hide it).
+
+use oas_ir::model::{Api, Enum, Operation, Presence, Struct, Type, TypeKind, Union, UnionRepr};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::Config;
+use crate::rust::{doc_attrs, ident, literal_tokens, runtime, type_tokens};
+
+pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
+    let mut items = Vec::new();
+    let mut defaults = Vec::new();
+    let mut named: Vec<&Type> = api.types.iter().filter(|t| t.is_named()).collect();
+    named.sort_by(|a, b| a.name.cmp(&b.name));
+    for ty in named {
+        items.push(match &ty.kind {
+            TypeKind::Struct(s) => emit_struct(api, ty, s, config, &mut defaults),
+            TypeKind::Enum(e) => emit_enum(ty, e),
+            TypeKind::Union(u) => emit_union(api, ty, u, config),
+            _ => continue,
+        });
+    }
+    for op in &api.operations {
+        items.push(emit_params(api, op, config));
+    }
+    let defaults = if defaults.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Functions that build the defaults the document declares, for `#[serde(default = ...)]`.
+            mod defaults {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#defaults)*
+            }
+        }
+    };
+    quote! {
+        #(#items)*
+        #defaults
+    }
+}
+
+fn source_of(ty: &Type) -> Option<String> {
+    let first = ty.origins.first()?;
+    Some(match ty.origins.len() {
+        1 => format!("`{first}`"),
+        2 => format!("`{first}` and 1 more place"),
+        n => format!("`{first}` and {} more places", n - 1),
+    })
+}
+
+fn emit_struct(
+    api: &Api,
+    ty: &Type,
+    s: &Struct,
+    config: &Config,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = ident(&ty.name);
+    let docs = doc_attrs(ty.docs.as_deref(), source_of(ty).as_deref());
+    let rt = runtime(config);
+    let mut fields = Vec::new();
+    let mut default_inits = Vec::new();
+    let mut all_optional = true;
+    let mut has_defaults = false;
+    for field in &s.fields {
+        let field_name = ident(&field.name);
+        let wire = &field.wire;
+        let inner = type_tokens(api, field.ty, config);
+        let field_docs = doc_attrs(field.docs.as_deref(), None);
+        let deprecated = if field.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        let rename = if field.name == field.wire {
+            quote!()
+        } else {
+            quote!(rename = #wire,)
+        };
+        let (attrs, ty_tokens, init) = match &field.presence {
+            Presence::Required => {
+                all_optional = false;
+                (quote!(#[serde(#rename)]), inner, quote!())
+            }
+            Presence::Optional => (
+                quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+                quote!(::std::option::Option<#inner>),
+                quote!(::std::option::Option::None),
+            ),
+            Presence::Tristate => {
+                let skip = format!("{}::Patch::is_absent", config.runtime);
+                (
+                    quote!(#[serde(#rename default, skip_serializing_if = #skip)]),
+                    quote!(#rt::Patch<#inner>),
+                    quote!(#rt::Patch::Absent),
+                )
+            }
+            Presence::Defaulted(lit) => {
+                has_defaults = true;
+                let fn_name = format!("{}_{}", heck_snake(&ty.name), field.name);
+                let fn_ident = ident(&fn_name);
+                let value = literal_tokens(api, field.ty, lit);
+                defaults.push(quote! {
+                    pub(super) fn #fn_ident() -> #inner { #value }
+                });
+                let path = format!("defaults::{fn_name}");
+                (
+                    quote!(#[serde(#rename default = #path)]),
+                    inner,
+                    quote!(defaults::#fn_ident()),
+                )
+            }
+        };
+        let attrs = if attrs.to_string() == quote!(#[serde()]).to_string() {
+            quote!()
+        } else {
+            attrs
+        };
+        fields.push(quote! {
+            #field_docs
+            #deprecated
+            #attrs
+            pub #field_name: #ty_tokens,
+        });
+        default_inits.push(quote!(#field_name: #init,));
+    }
+    if let Some(additional) = s.additional {
+        let values = type_tokens(api, additional, config);
+        fields.push(quote! {
+            /// Properties the document does not name.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #values>,
+        });
+        default_inits.push(quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+    }
+    // Structs whose every field may be left out get `Default`, with the document's defaults.
+    let derive_default = if all_optional && !has_defaults {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let default_impl = if all_optional && has_defaults {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self { #(#default_inits)* }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let allow_deprecated = if s.fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #allow_deprecated
+        pub struct #name {
+            #(#fields)*
+        }
+        #allow_deprecated
+        #default_impl
+    }
+}
+
+fn heck_snake(pascal: &str) -> String {
+    let mut out = String::with_capacity(pascal.len() + 8);
+    for (i, ch) in pascal.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn emit_enum(ty: &Type, e: &Enum) -> TokenStream {
+    let name = ident(&ty.name);
+    let docs = doc_attrs(ty.docs.as_deref(), source_of(ty).as_deref());
+    let variants = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let to_str = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_str = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    let known = e.values.iter().map(|v| &v.wire);
+    let n_known = e.values.len();
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the document does not list, kept as received.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the document lists, in its order.
+            pub const KNOWN: [&'static str; #n_known] = [#(#known),*];
+
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(&*value))
+            }
+        }
+    }
+}
+
+fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
+    let name = ident(&ty.name);
+    let docs = doc_attrs(ty.docs.as_deref(), source_of(ty).as_deref());
+    match &u.repr {
+        UnionRepr::Untagged => {
+            let variants = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let payload = type_tokens(api, v.ty, config);
+                quote!(#variant(#payload),)
+            });
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        UnionRepr::Tagged { tag } => {
+            let variants = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let payload = type_tokens(api, v.ty, config);
+                let value = v.tag.as_deref().unwrap_or_default();
+                let doc = format!(" `{tag}: {value}`");
+                quote!(#[doc = #doc] #[serde(rename = #value)] #variant(#payload),)
+            });
+            let arms = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = v.tag.as_deref().unwrap_or_default();
+                quote! {
+                    ::std::option::Option::Some(#value) => ::serde_json::from_value(value).map(Self::#variant).map_err(<D::Error as ::serde::de::Error>::custom),
+                }
+            });
+            let unknown_doc = format!(
+                " A `{tag}` this version of the document does not know: the whole value, kept as received."
+            );
+            quote! {
+                #docs
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+                #[serde(tag = #tag)]
+                #[non_exhaustive]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#variants)*
+                    #[doc = #unknown_doc]
+                    #[serde(untagged)]
+                    Unknown(::serde_json::Value),
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                            #(#arms)*
+                            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The parameters of one operation (path, query and header) as a plain struct.
+fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
+    let name = ident(&format!("{}Params", op.name.pascal));
+    let summary = format!(" Parameters of `{} {}`.", op.method.as_str(), op.path);
+    let source = format!(" Source: `{}`", op.origin);
+
+    let fields = op.params.iter().map(|param| {
+        let field = ident(&param.name);
+        let ty = type_tokens(api, param.ty, config);
+        let docs = doc_attrs(param.docs.as_deref(), None);
+        let ty = if param.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        let deprecated = if param.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        quote!(#docs #deprecated pub #field: #ty,)
+    });
+    let derive_default = if op.params.iter().all(|p| !p.required) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let allow_deprecated = if op.params.iter().any(|p| p.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #[doc = #source]
+        #[derive(Clone, Debug, PartialEq, #derive_default)]
+        #allow_deprecated
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings]`.
+//!
+//! Reads the document, builds the IR, emits every generated file and writes it, or with `--check`
+//! fails when a checked-in file differs from what the generator produces now.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::spec;
+
+/// Options of one run.
+#[derive(Debug, Default)]
+pub(crate) struct Options {
+    pub(crate) check: bool,
+    pub(crate) spec: Option<PathBuf>,
+    pub(crate) update_pin: bool,
+    pub(crate) timings: bool,
+}
+
+/// Every generated file, with its path relative to the project root.
+pub(crate) struct Generated {
+    pub(crate) files: Vec<(PathBuf, String)>,
+    pub(crate) warnings: Vec<oas_ir::Diagnostic>,
+    pub(crate) stats: Stats,
+}
+
+/// Numbers a run reports.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub(crate) operations: usize,
+    pub(crate) named_occurrences: usize,
+    pub(crate) named_types: usize,
+    pub(crate) types_after: usize,
+    pub(crate) timings: Vec<(&'static str, f64)>,
+}
+
+pub(crate) fn read_names() -> Result<oas_ir::NamePins> {
+    let path = spec::project_root().join("spec/names.toml");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    let section = |name: &str| -> Result<std::collections::BTreeMap<String, String>> {
+        let Some(value) = table.get(name) else {
+            return Ok(Default::default());
+        };
+        let section = value
+            .as_table()
+            .with_context(|| format!("{}: `[{name}]` must be a table", path.display()))?;
+        section
+            .iter()
+            .map(|(k, v)| {
+                let v = v
+                    .as_str()
+                    .with_context(|| format!("{}: `{k}` must map to a string", path.display()))?;
+                Ok((k.clone(), v.to_owned()))
+            })
+            .collect()
+    };
+    Ok(oas_ir::NamePins {
+        types: section("types")?,
+        operations: section("operations")?,
+    })
+}
+
+/// Runs the pipeline on a document text; pure apart from reading the names file.
+pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
+    let mut timings: Vec<(&'static str, f64)> = Vec::new();
+    let clock = Instant::now();
+    let doc = oas_ir::load::parse(&spec.text, spec.format).map_err(|errors| {
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!(
+            "{} is not a valid OpenAPI document:\n{}",
+            spec.path.display(),
+            shown.join("\n")
+        )
+    })?;
+    timings.push(("load", clock.elapsed().as_secs_f64()));
+    let config = oas_ir::Config {
+        names: read_names()?,
+    };
+    let mut ir_stages: Vec<(&'static str, f64)> = Vec::new();
+    let mut ir_clock = Instant::now();
+    let out = oas_ir::build_timed(&doc, &config, &mut |stage| {
+        ir_stages.push((stage, ir_clock.elapsed().as_secs_f64()));
+        ir_clock = Instant::now();
+    });
+    timings.extend(ir_stages);
+    let mut out = match out {
+        Ok(out) => out,
+        Err(mut diagnostics) => {
+            oas_ir::load::attach_locations(&spec.text, spec.format, &mut diagnostics);
+            let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            bail!(
+                "{} cannot be generated:\n{}",
+                spec.path.display(),
+                shown.join("\n")
+            );
+        }
+    };
+    let clock = Instant::now();
+    let source = format!("the Infisical OpenAPI document `{}`", file_name(&spec.path));
+    let codegen = oas_codegen::Config {
+        runtime: "::oas_runtime".to_owned(),
+        source,
+    };
+    let types = oas_codegen::emit_types(&out.api, &codegen);
+    timings.push(("emit+render", clock.elapsed().as_secs_f64()));
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for file in types {
+        files.push((
+            PathBuf::from("generated/infisical-types").join(&file.path),
+            file.contents,
+        ));
+    }
+    files.push((
+        PathBuf::from("docs/union-report.md"),
+        oas_ir::report::union_report(&out.api, &out.unions),
+    ));
+    let stats = Stats {
+        operations: out.api.operations.len(),
+        named_occurrences: out
+            .api
+            .types
+            .iter()
+            .filter(|t| t.is_named())
+            .map(|t| t.origins.len())
+            .sum(),
+        named_types: out.api.types.iter().filter(|t| t.is_named()).count(),
+        types_after: out.api.types.len(),
+        timings,
+    };
+    Ok(Generated {
+        files,
+        warnings: std::mem::take(&mut out.warnings),
+        stats,
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+pub(crate) fn run(options: &Options) -> Result<()> {
+    let started = Instant::now();
+    let spec = spec::resolve(options.spec.as_deref())?;
+    if let Some(mismatch) = spec::check_pin(&spec)? {
+        if options.update_pin {
+            spec::update_pin(&spec)?;
+            println!("pinned {} in spec/pin.json", spec.path.display());
+        } else {
+            bail!("{mismatch}\nPass --update-pin to regenerate from this document and pin it.");
+        }
+    }
+    let generated = generate(&spec)?;
+    for warning in &generated.warnings {
+        println!("{}", warning.to_string().replace('\n', " "));
+    }
+    let root = spec::project_root();
+    let mut stale = Vec::new();
+    let write_time = Instant::now();
+    for (rel, contents) in &generated.files {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        if options.check {
+            stale.push(rel.display().to_string());
+        } else {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&path, contents)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", rel.display());
+        }
+    }
+    let write_secs = write_time.elapsed().as_secs_f64();
+    let stats = &generated.stats;
+    println!(
+        "{} operations; {} named type occurrences in the document became {} named types ({} types in all); {} warnings; {:.2} s",
+        stats.operations,
+        stats.named_occurrences,
+        stats.named_types,
+        stats.types_after,
+        generated.warnings.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if options.timings {
+        for (stage, secs) in &stats.timings {
+            println!("  {stage:<12} {:>8.1} ms", secs * 1000.0);
+        }
+        println!("  {:<12} {:>8.1} ms", "write", write_secs * 1000.0);
+    }
+    if !stale.is_empty() {
+        bail!(
+            "generated files are stale: {}\nRun `cargo xtask codegen` and commit the result.",
+            stale.join(", ")
+        );
+    }
+    Ok(())
+}
