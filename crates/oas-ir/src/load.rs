@@ -53,7 +53,8 @@ pub fn parse(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Vec<Diagn
     };
     let mut errors = vec![first];
     if let Some(paths) = value.get("paths").and_then(serde_json::Value::as_object) {
-        for (path, item) in paths {
+        // `x-` keys are extensions, which take any value.
+        for (path, item) in paths.iter().filter(|(path, _)| !path.starts_with("x-")) {
             let base = JsonPointer::root().push("paths").push(path);
             if let Err(err) = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item) {
                 let pointer = append_path(&base, err.path());

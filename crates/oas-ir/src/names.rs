@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Api, Operation, ParamLocation, Status, TypeId, TypeKind, UnionRepr};
+use crate::model::{Api, Operation, Status, TypeId, TypeKind, UnionRepr};
 use crate::pointer::JsonPointer;
 
 /// Names the user pins, read from the committed names file.
@@ -116,14 +116,13 @@ fn path_shape(path: &str) -> PathShape {
         rest = &rest[1..];
     }
     let mut version = None;
-    if let Some(first) = rest.first() {
-        if first.len() > 1
-            && first.starts_with('v')
-            && first[1..].chars().all(|c| c.is_ascii_digit())
-        {
-            version = Some((*first).to_owned());
-            rest = &rest[1..];
-        }
+    if let Some(first) = rest.first()
+        && first.len() > 1
+        && first.starts_with('v')
+        && first[1..].chars().all(|c| c.is_ascii_digit())
+    {
+        version = Some((*first).to_owned());
+        rest = &rest[1..];
     }
     let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
     let params: Vec<String> = rest
@@ -197,10 +196,10 @@ fn derive_operation_name(op: &Operation, by: ByParams) -> (String, String) {
     let mut words = shape.words.clone();
     let last = words.last().cloned().unwrap_or_default();
     let crud = |verb: &str, words: &mut Vec<String>| {
-        if let Some(last) = words.last_mut() {
-            if verb != "list" {
-                *last = singular(last);
-            }
+        if let Some(last) = words.last_mut()
+            && verb != "list"
+        {
+            *last = singular(last);
         }
         let mut name = vec![verb.to_owned()];
         name.extend(words.iter().cloned());
@@ -432,7 +431,7 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
                 for (idx, variant) in u.variants.iter().enumerate() {
                     let suffix = match &variant.tag {
                         Some(tag) => pascal_ident(tag),
-                        None => format!("Variant{idx}"),
+                        None => variant_kind_name(&api.types, variant.ty, idx),
                     };
                     claim_through(
                         api,
@@ -477,7 +476,8 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
     // Plain names: the most used claimant of each plain name gets it.
     let mut plain_claimants: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (idx, ty) in api.types.iter().enumerate() {
-        if !matches!(ty.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
+        // A name the document gives (component, `title`) beats a plain property name.
+        if !matches!(ty.kind, TypeKind::Struct(_) | TypeKind::Union(_)) || !ty.hints.is_empty() {
             continue;
         }
         let mut plains: BTreeMap<String, usize> = BTreeMap::new();
@@ -733,7 +733,7 @@ fn parents_first(api: &Api) -> Vec<usize> {
 // Fields, enum values, variants, parameters.
 
 fn name_members(api: &mut Api) {
-    let kinds: Vec<TypeKind> = api.types.iter().map(|t| t.kind.clone()).collect();
+    let kinds: Vec<crate::model::Type> = api.types.clone();
     for (idx, ty) in api.types.iter_mut().enumerate() {
         match &mut ty.kind {
             TypeKind::Struct(s) => {
@@ -756,7 +756,7 @@ fn name_members(api: &mut Api) {
                     .iter()
                     .map(|v| match &v.tag {
                         Some(tag) if tagged => pascal_ident(tag),
-                        _ => variant_kind_name(&kinds, v.ty),
+                        _ => kind_name(&kinds[v.ty.index()].kind, &kinds),
                     })
                     .collect();
                 let names = unique_pascal(raw.into_iter(), &["Unknown"]);
@@ -773,31 +773,23 @@ fn name_members(api: &mut Api) {
         for (param, name) in op.params.iter_mut().zip(names) {
             param.name = name;
         }
-        // A query and a header parameter may share a wire name; keep the Rust names apart.
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        for param in &mut op.params {
-            if !seen.insert(param.name.clone()) {
-                let location = match param.location {
-                    ParamLocation::Path => "path",
-                    ParamLocation::Query => "query",
-                    ParamLocation::Header => "header",
-                };
-                param.name = format!("{}_{location}", param.name);
-                seen.insert(param.name.clone());
-            }
-        }
     }
 }
 
-fn variant_kind_name(kinds: &[TypeKind], ty: TypeId) -> String {
-    match &kinds[ty.index()] {
+fn variant_kind_name(types: &[crate::model::Type], ty: TypeId, idx: usize) -> String {
+    let name = kind_name(&types[ty.index()].kind, types);
+    if name == "Object" && idx > 0 { format!("Object{}", idx + 1) } else { name }
+}
+
+fn kind_name(kind: &TypeKind, types: &[crate::model::Type]) -> String {
+    match kind {
         TypeKind::Any | TypeKind::AnyOf(_) | TypeKind::Never => "Any",
         TypeKind::Bool => "Bool",
         TypeKind::Integer(_) => "Integer",
         TypeKind::Number(_) => "Number",
         TypeKind::String(_) => "String",
         TypeKind::Enum(_) => "Known",
-        TypeKind::Option(inner) => return variant_kind_name(kinds, *inner),
+        TypeKind::Option(inner) => return kind_name(&types[inner.index()].kind, types),
         TypeKind::Array(_) => "List",
         TypeKind::OneOrMany(_) => "OneOrMany",
         TypeKind::Map(_) => "Map",

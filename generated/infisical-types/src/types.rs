@@ -1202,12 +1202,12 @@ pub struct Conditions {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ConditionsEnvironment {
-    Object(ConditionsEnvironmentVariant0),
+    Object(ConditionsEnvironmentObject),
     String(::std::string::String),
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post/requestBody/content/application~1json/schema/properties/permissions/items/anyOf/0/properties/conditions/properties/environment/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConditionsEnvironmentVariant0 {
+pub struct ConditionsEnvironmentObject {
     #[serde(
         rename = "$eq",
         default,
@@ -1232,12 +1232,12 @@ pub struct ConditionsEnvironmentVariant0 {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ConditionsSecretPath {
-    Object(ConditionsSecretPathVariant0),
+    Object(ConditionsSecretPathObject),
     String(::std::string::String),
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post/requestBody/content/application~1json/schema/properties/permissions/items/anyOf/0/properties/conditions/properties/secretPath/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConditionsSecretPathVariant0 {
+pub struct ConditionsSecretPathObject {
     #[serde(
         rename = "$eq",
         default,
@@ -3186,33 +3186,33 @@ pub struct CreateSecretV3Body {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretV3Response {
-    Object(CreateSecretV3ResponseVariant0),
-    Object2(CreateSecretV3ResponseVariant1),
+    Object(CreateSecretV3ResponseObject),
+    Object2(CreateSecretV3ResponseObject2),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseVariant0 {
+pub struct CreateSecretV3ResponseObject {
     pub secret: ListSecretsV3ResponseImportSecret,
 }
 /// When secret protection policy is enabled
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post/responses/200/content/application~1json/schema` and 13 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseVariant1 {
-    pub approval: CreateSecretV3ResponseVariant1Approval,
+pub struct CreateSecretV3ResponseObject2 {
+    pub approval: CreateSecretV3ResponseObject2Approval,
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post/responses/200/content/application~1json/schema/properties/approval` and 13 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseVariant1Approval {
+pub struct CreateSecretV3ResponseObject2Approval {
     pub id: ::uuid::Uuid,
     #[serde(rename = "policyId")]
     pub policy_id: ::uuid::Uuid,
     #[serde(
         rename = "hasMerged",
-        default = "defaults::create_secret_v3_response_variant1_approval_has_merged"
+        default = "defaults::create_secret_v3_response_object2_approval_has_merged"
     )]
     pub has_merged: bool,
-    #[serde(default = "defaults::create_secret_v3_response_variant1_approval_status")]
+    #[serde(default = "defaults::create_secret_v3_response_object2_approval_status")]
     pub status: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conflicts: ::std::option::Option<::serde_json::Value>,
@@ -3310,12 +3310,12 @@ pub struct CreateSecretsRawV3Body {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretsRawV3Response {
-    Object(CreateSecretsRawV3ResponseVariant0),
-    Object2(CreateSecretV3ResponseVariant1),
+    Object(CreateSecretsRawV3ResponseObject),
+    Object2(CreateSecretV3ResponseObject2),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretsRawV3ResponseVariant0 {
+pub struct CreateSecretsRawV3ResponseObject {
     pub secret: Secret,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/post/requestBody/content/application~1json/schema` and 1 more place
@@ -9326,7 +9326,7 @@ pub struct ListSecretImportsSecretsV1ResponseSecret {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
-    pub secrets: ::std::vec::Vec<SecretsBatchV3ResponseVariant0Secret>,
+    pub secrets: ::std::vec::Vec<SecretsBatchV3ResponseObjectSecret>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10952,82 +10952,21 @@ pub struct Name {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Operation {
-    Object(OperationVariant0),
-    Object2(OperationVariant1),
+    Object(OperationObject),
+    Object2(OperationObject2),
 }
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationVariant0 {
-    pub op: OperationVariant0Op,
+pub struct OperationObject {
+    pub op: OperationObjectOp,
     pub path: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::vec::Vec<OperationVariant0ValueItem>>,
-}
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/op` and 1 more place
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperationVariant0Op {
-    /// `remove`
-    Remove,
-    /// `Remove`
-    Remove2,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl OperationVariant0Op {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["remove", "Remove"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Remove => "remove",
-            Self::Remove2 => "Remove",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OperationVariant0Op {
-    fn from(value: &str) -> Self {
-        match value {
-            "remove" => Self::Remove,
-            "Remove" => Self::Remove2,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::std::fmt::Display for OperationVariant0Op {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OperationVariant0Op {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OperationVariant0Op {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/value/items` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationVariant0ValueItem {
-    pub value: ::std::string::String,
+    pub value: ::std::option::Option<::std::vec::Vec<OperationObjectValueItem>>,
 }
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationVariant1 {
-    pub op: OperationVariant1Op,
+pub struct OperationObject2 {
+    pub op: OperationObject2Op,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -11036,7 +10975,7 @@ pub struct OperationVariant1 {
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/1/properties/op` and 1 more place
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OperationVariant1Op {
+pub enum OperationObject2Op {
     /// `add`
     Add,
     /// `Add`
@@ -11048,7 +10987,7 @@ pub enum OperationVariant1Op {
     /// A value this version of the document does not list, kept as received.
     Unknown(::std::string::String),
 }
-impl OperationVariant1Op {
+impl OperationObject2Op {
     /// Every value the document lists, in its order.
     pub const KNOWN: [&'static str; 4usize] = ["add", "Add", "replace", "Replace"];
     /// The value as it travels on the wire.
@@ -11062,7 +11001,7 @@ impl OperationVariant1Op {
         }
     }
 }
-impl ::std::convert::From<&str> for OperationVariant1Op {
+impl ::std::convert::From<&str> for OperationObject2Op {
     fn from(value: &str) -> Self {
         match value {
             "add" => Self::Add,
@@ -11073,12 +11012,12 @@ impl ::std::convert::From<&str> for OperationVariant1Op {
         }
     }
 }
-impl ::std::fmt::Display for OperationVariant1Op {
+impl ::std::fmt::Display for OperationObject2Op {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for OperationVariant1Op {
+impl ::serde::Serialize for OperationObject2Op {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -11086,7 +11025,7 @@ impl ::serde::Serialize for OperationVariant1Op {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OperationVariant1Op {
+impl<'de> ::serde::Deserialize<'de> for OperationObject2Op {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11096,6 +11035,67 @@ impl<'de> ::serde::Deserialize<'de> for OperationVariant1Op {
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::std::result::Result::Ok(Self::from(&*value))
     }
+}
+/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/op` and 1 more place
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OperationObjectOp {
+    /// `remove`
+    Remove,
+    /// `Remove`
+    Remove2,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl OperationObjectOp {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["remove", "Remove"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Remove => "remove",
+            Self::Remove2 => "Remove",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for OperationObjectOp {
+    fn from(value: &str) -> Self {
+        match value {
+            "remove" => Self::Remove,
+            "Remove" => Self::Remove2,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationObjectOp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OperationObjectOp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationObjectOp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/value/items` and 1 more place
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OperationObjectValueItem {
+    pub value: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1orgs/get/responses/200/content/application~1json/schema/properties/orgs/items` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14648,12 +14648,12 @@ pub struct SecretsBatchRawV3BodySecret {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SecretsBatchRawV3Response {
-    Object(SecretsBatchRawV3ResponseVariant0),
-    Object2(CreateSecretV3ResponseVariant1),
+    Object(SecretsBatchRawV3ResponseObject),
+    Object2(CreateSecretV3ResponseObject2),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretsBatchRawV3ResponseVariant0 {
+pub struct SecretsBatchRawV3ResponseObject {
     pub secrets: ::std::vec::Vec<Secret>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/requestBody/content/application~1json/schema`
@@ -14720,23 +14720,23 @@ pub struct SecretsBatchV3BodySecret {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SecretsBatchV3Response {
-    Object(SecretsBatchV3ResponseVariant0),
-    Object2(CreateSecretV3ResponseVariant1),
+    Object(SecretsBatchV3ResponseObject),
+    Object2(CreateSecretV3ResponseObject2),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretsBatchV3ResponseVariant0 {
-    pub secrets: ::std::vec::Vec<SecretsBatchV3ResponseVariant0Secret>,
+pub struct SecretsBatchV3ResponseObject {
+    pub secrets: ::std::vec::Vec<SecretsBatchV3ResponseObjectSecret>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets/get/responses/200/content/application~1json/schema/properties/secrets/items/properties/secrets/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretsBatchV3ResponseVariant0Secret {
+pub struct SecretsBatchV3ResponseObjectSecret {
     pub id: ::uuid::Uuid,
-    #[serde(default = "defaults::secrets_batch_v3_response_variant0_secret_version")]
+    #[serde(default = "defaults::secrets_batch_v3_response_object_secret_version")]
     pub version: f64,
     #[serde(
         rename = "type",
-        default = "defaults::secrets_batch_v3_response_variant0_secret_type_"
+        default = "defaults::secrets_batch_v3_response_object_secret_type_"
     )]
     pub type_: ::std::string::String,
     #[serde(rename = "secretKeyCiphertext")]
@@ -14787,11 +14787,11 @@ pub struct SecretsBatchV3ResponseVariant0Secret {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub skip_multiline_encoding: ::std::option::Option<bool>,
-    #[serde(default = "defaults::secrets_batch_v3_response_variant0_secret_algorithm")]
+    #[serde(default = "defaults::secrets_batch_v3_response_object_secret_algorithm")]
     pub algorithm: ::std::string::String,
     #[serde(
         rename = "keyEncoding",
-        default = "defaults::secrets_batch_v3_response_variant0_secret_key_encoding"
+        default = "defaults::secrets_batch_v3_response_object_secret_key_encoding"
     )]
     pub key_encoding: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -17322,12 +17322,12 @@ pub struct UpdateWorkspaceBody {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateWorkspaceBodyRole {
-    Object(UpdateWorkspaceBodyRoleVariant0),
-    Object2(UpdateWorkspaceBodyRoleVariant1),
+    Object(UpdateWorkspaceBodyRoleObject),
+    Object2(UpdateWorkspaceBodyRoleObject2),
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch/requestBody/content/application~1json/schema/properties/roles/items/anyOf/1` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateWorkspaceBodyRoleVariant0 {
+pub struct UpdateWorkspaceBodyRoleObject {
     pub role: ::std::string::String,
     #[serde(rename = "isTemporary")]
     pub is_temporary: bool,
@@ -17340,11 +17340,11 @@ pub struct UpdateWorkspaceBodyRoleVariant0 {
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch/requestBody/content/application~1json/schema/properties/roles/items/anyOf/0` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateWorkspaceBodyRoleVariant1 {
+pub struct UpdateWorkspaceBodyRoleObject2 {
     pub role: ::std::string::String,
     #[serde(
         rename = "isTemporary",
-        default = "defaults::update_workspace_body_role_variant1_is_temporary"
+        default = "defaults::update_workspace_body_role_object2_is_temporary"
     )]
     pub is_temporary: bool,
 }
@@ -21853,10 +21853,10 @@ mod defaults {
     pub(super) fn create_secret_v3_body_secret_path() -> ::std::string::String {
         ::std::string::String::from("/")
     }
-    pub(super) fn create_secret_v3_response_variant1_approval_has_merged() -> bool {
+    pub(super) fn create_secret_v3_response_object2_approval_has_merged() -> bool {
         false
     }
-    pub(super) fn create_secret_v3_response_variant1_approval_status() -> ::std::string::String {
+    pub(super) fn create_secret_v3_response_object2_approval_status() -> ::std::string::String {
         ::std::string::String::from("open")
     }
     pub(super) fn create_secrets_raw_v3_body_secret_path() -> ::std::string::String {
@@ -22354,16 +22354,16 @@ mod defaults {
     pub(super) fn secrets_batch_v3_body_secret_path() -> ::std::string::String {
         ::std::string::String::from("/")
     }
-    pub(super) fn secrets_batch_v3_response_variant0_secret_version() -> f64 {
+    pub(super) fn secrets_batch_v3_response_object_secret_version() -> f64 {
         1f64
     }
-    pub(super) fn secrets_batch_v3_response_variant0_secret_type_() -> ::std::string::String {
+    pub(super) fn secrets_batch_v3_response_object_secret_type_() -> ::std::string::String {
         ::std::string::String::from("shared")
     }
-    pub(super) fn secrets_batch_v3_response_variant0_secret_algorithm() -> ::std::string::String {
+    pub(super) fn secrets_batch_v3_response_object_secret_algorithm() -> ::std::string::String {
         ::std::string::String::from("aes-256-gcm")
     }
-    pub(super) fn secrets_batch_v3_response_variant0_secret_key_encoding() -> ::std::string::String {
+    pub(super) fn secrets_batch_v3_response_object_secret_key_encoding() -> ::std::string::String {
         ::std::string::String::from("utf8")
     }
     pub(super) fn secrets_move_v3_body_source_secret_path() -> ::std::string::String {
@@ -22503,7 +22503,7 @@ mod defaults {
     pub(super) fn update_webhook_v1_body_is_disabled() -> bool {
         false
     }
-    pub(super) fn update_workspace_body_role_variant1_is_temporary() -> bool {
+    pub(super) fn update_workspace_body_role_object2_is_temporary() -> bool {
         false
     }
     pub(super) fn update_workspace_response_role_is_temporary() -> bool {

@@ -1,0 +1,84 @@
+//! The IR decisions, pinned: one snapshot per `spec/fixtures/*.yaml`, each holding the IR dump and
+//! the warnings of the build (or every diagnostic, when the fixture fails to load or build).
+//!
+//! Each fixture holds one construct; see the comment at its top for what the snapshot should show.
+//! `insta::glob!` needs insta's `glob` feature, which the workspace does not enable, so the fixture
+//! directory is walked by hand and every mismatch is reported before the test fails.
+
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use oas_ir::load::{Format, parse};
+use oas_ir::{Config, Diagnostic, build, report};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/fixtures")
+}
+
+/// The sorted `*.yaml` files directly in `dir`.
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn push_diagnostics(out: &mut String, heading: &str, diagnostics: &[Diagnostic]) {
+    let _ = writeln!(out, "# {heading} ({})", diagnostics.len());
+    for diagnostic in diagnostics {
+        let _ = writeln!(out, "{diagnostic}");
+    }
+}
+
+/// What a fixture's snapshot holds: the IR dump and the warnings, or the diagnostics of the stage
+/// that failed. Never panics on a bad document.
+#[track_caller]
+fn render_fixture(text: &str) -> String {
+    let mut out = String::new();
+    let doc = match parse(text, Format::Yaml) {
+        Ok(doc) => doc,
+        Err(diagnostics) => {
+            push_diagnostics(&mut out, "parse failed", &diagnostics);
+            return out;
+        }
+    };
+    match build(&doc, &Config::default()) {
+        Ok(output) => {
+            let _ = writeln!(out, "# api");
+            out.push_str(&report::dump(&output.api));
+            push_diagnostics(&mut out, "warnings", &output.warnings);
+        }
+        Err(diagnostics) => push_diagnostics(&mut out, "build failed", &diagnostics),
+    }
+    out
+}
+
+#[test]
+fn fixtures() {
+    let files = yaml_files(&fixture_dir());
+    assert!(!files.is_empty(), "no fixtures found");
+    let mut failed = Vec::new();
+    for path in files {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 file name")
+            .to_owned();
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let rendered = render_fixture(&text);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_input_file(&path);
+        settings.set_prepend_module_to_snapshot(true);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.as_str(), rendered));
+        }));
+        if outcome.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(failed.is_empty(), "snapshots differ for: {failed:?}");
+}
