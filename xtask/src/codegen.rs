@@ -208,3 +208,62 @@ pub(crate) fn run(options: &Options) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, generate, run};
+    use crate::spec;
+
+    /// `generated/` and `docs/union-report.md` match what the generator produces now.
+    #[test]
+    fn generated_code_is_fresh() {
+        run(&Options {
+            check: true,
+            ..Options::default()
+        })
+        .unwrap();
+    }
+
+    /// The pipeline runs on a newer document with tags and a 32-alternative union.
+    #[test]
+    fn the_2026_organization_roles_document_generates() {
+        let path = spec::project_root()
+            .join("../shared/spec/2026/infisical-organization-roles-api-openapi.yml");
+        let spec = spec::resolve(Some(&path)).unwrap();
+        let doc = oas_ir::load::parse(&spec.text, spec.format).unwrap();
+        let out = oas_ir::build(&doc, &oas_ir::Config::default()).unwrap();
+        let api = &out.api;
+        assert_eq!(api.operations.len(), 6);
+        // Groups come from the tag, not the path.
+        assert!(
+            api.operations
+                .iter()
+                .all(|op| op.name.group == "organization_roles"),
+            "{:?}",
+            api.operations[0].name
+        );
+        let tagged: Vec<usize> = api
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                oas_ir::model::TypeKind::Union(u)
+                    if u.repr
+                        == (oas_ir::model::UnionRepr::Tagged {
+                            tag: "subject".to_owned(),
+                        }) =>
+                {
+                    Some(u.variants.len())
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(tagged.contains(&32), "tagged unions: {tagged:?}");
+        let generated = generate(&spec).unwrap();
+        let types = &generated.files[0].1;
+        assert!(
+            !types.contains("compile_error!"),
+            "the emitter produced invalid Rust"
+        );
+        assert!(types.contains("#[serde(tag = \"subject\")]"));
+    }
+}

@@ -2,10 +2,12 @@
 //!
 //! - `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings]`: regenerates `generated/`
 //!   (or checks it is fresh).
+//! - `cargo xtask ci`: the whole test suite (fmt, freshness, clippy, tests), as CI runs it.
 //! - `cargo xtask spec pull --from PATH|URL`: fetches the Infisical document and checks its pin.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod ci;
 mod codegen;
 mod spec;
 
@@ -43,6 +45,7 @@ fn run(args: Vec<String>) -> Result<()> {
             }
             codegen::run(&options)
         }
+        Some("ci") => ci::run(),
         Some("spec") => match (args.next().as_deref(), args.next().as_deref(), args.next()) {
             (Some("pull"), Some("--from"), Some(from)) => spec::pull(&from),
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),

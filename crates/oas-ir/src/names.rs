@@ -778,7 +778,11 @@ fn name_members(api: &mut Api) {
 
 fn variant_kind_name(types: &[crate::model::Type], ty: TypeId, idx: usize) -> String {
     let name = kind_name(&types[ty.index()].kind, types);
-    if name == "Object" && idx > 0 { format!("Object{}", idx + 1) } else { name }
+    if name == "Object" && idx > 0 {
+        format!("Object{}", idx + 1)
+    } else {
+        name
+    }
 }
 
 fn kind_name(kind: &TypeKind, types: &[crate::model::Type]) -> String {

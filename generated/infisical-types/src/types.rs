@@ -4800,7 +4800,7 @@ pub struct GetDashboardSecretsOverviewV1Response {
         ::std::vec::Vec<GetDashboardSecretsOverviewV1ResponseDynamicSecret>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secrets: ::std::option::Option<::std::vec::Vec<GetSecretsRawV3ResponseSecret>>,
+    pub secrets: ::std::option::Option<::std::vec::Vec<RawSecret>>,
     #[serde(
         rename = "totalFolderCount",
         default,
@@ -6169,7 +6169,7 @@ pub struct GetSecretsRawBySecretNameV3ResponseSecret {
 /// Source: `#/paths/~1api~1v3~1secrets~1raw/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretsRawV3Response {
-    pub secrets: ::std::vec::Vec<GetSecretsRawV3ResponseSecret>,
+    pub secrets: ::std::vec::Vec<RawSecret>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imports: ::std::option::Option<::std::vec::Vec<GetSecretsRawV3ResponseImport>>,
 }
@@ -6224,56 +6224,6 @@ pub struct GetSecretsRawV3ResponseImportSecret {
     pub skip_multiline_encoding: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
-}
-/// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/secrets/items` and 2 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GetSecretsRawV3ResponseSecret {
-    pub id: ::std::string::String,
-    #[serde(rename = "_id")]
-    pub underscore_id: ::std::string::String,
-    pub workspace: ::std::string::String,
-    pub environment: ::std::string::String,
-    pub version: f64,
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
-    #[serde(rename = "secretKey")]
-    pub secret_key: ::std::string::String,
-    #[serde(rename = "secretValue")]
-    pub secret_value: ::std::string::String,
-    #[serde(rename = "secretComment")]
-    pub secret_comment: ::std::string::String,
-    #[serde(
-        rename = "secretReminderNote",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_reminder_note: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "secretReminderRepeatDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_reminder_repeat_days: ::std::option::Option<f64>,
-    #[serde(
-        rename = "skipMultilineEncoding",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub skip_multiline_encoding: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(
-        rename = "secretPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_path: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
 /// Source: `#/paths/~1api~1v2~1service-token/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8300,7 +8250,7 @@ pub struct ListDashboardSecretsDetailsV1Response {
     )]
     pub dynamic_secrets: ::std::option::Option<::std::vec::Vec<DynamicSecret>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secrets: ::std::option::Option<::std::vec::Vec<GetSecretsRawV3ResponseSecret>>,
+    pub secrets: ::std::option::Option<::std::vec::Vec<RawSecret>>,
     #[serde(
         rename = "totalImportCount",
         default,
@@ -13447,6 +13397,56 @@ pub struct RateLimit {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+/// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/secrets/items` and 2 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RawSecret {
+    pub id: ::std::string::String,
+    #[serde(rename = "_id")]
+    pub underscore_id: ::std::string::String,
+    pub workspace: ::std::string::String,
+    pub environment: ::std::string::String,
+    pub version: f64,
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    #[serde(rename = "secretKey")]
+    pub secret_key: ::std::string::String,
+    #[serde(rename = "secretValue")]
+    pub secret_value: ::std::string::String,
+    #[serde(rename = "secretComment")]
+    pub secret_comment: ::std::string::String,
+    #[serde(
+        rename = "secretReminderNote",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_reminder_note: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "secretReminderRepeatDays",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_reminder_repeat_days: ::std::option::Option<f64>,
+    #[serde(
+        rename = "skipMultilineEncoding",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub skip_multiline_encoding: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "createdAt")]
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_path: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
 /// Source: `#/paths/~1api~1v1~1external-group-mappings/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -1,0 +1,1 @@
+//! Cross-crate tests of the generated Infisical crates; the tests are the `[[test]]` targets.

@@ -1,0 +1,188 @@
+//! Wire-format tests: real Infisical payloads decode into the generated types and encode back
+//! unchanged.
+
+use infisical_types::{
+    AdditionalPrivilegeUsersPermanentV1Body, Conditions, ConditionsEnvironment,
+    ConditionsSecretPath, CreateSecretsRawV3Body, ErrorBody, GetSecretsRawV3Response, OneOrMany,
+    Patch, PermissionAction, ProjectPermission, ProjectPermissionCmekAction,
+};
+use serde_json::{Value, json};
+
+/// Decodes `json` as `T`, encodes it back and checks the result is the same JSON value.
+#[track_caller]
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &Value) -> T {
+    let decoded: T =
+        serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("decoding {json}: {e}"));
+    let encoded = serde_json::to_value(&decoded).expect("encoding");
+    assert_eq!(&encoded, json, "re-encoding changed the value");
+    decoded
+}
+
+#[test]
+fn permission_with_conditions_decodes_into_the_tagged_variant() {
+    let json = json!({"action": "read", "subject": "secrets", "conditions": {"environment": "dev", "secretPath": {"$glob": "/"}}});
+    let permission: ProjectPermission = serde_json::from_value(json.clone()).unwrap();
+    let ProjectPermission::Secrets(secrets) = &permission else {
+        panic!("expected Secrets, got {permission:?}")
+    };
+    assert_eq!(secrets.action, OneOrMany::One(PermissionAction::Read));
+    let Some(Conditions {
+        environment,
+        secret_path,
+    }) = &secrets.conditions
+    else {
+        panic!("conditions missing")
+    };
+    assert_eq!(
+        environment,
+        &Some(ConditionsEnvironment::String("dev".to_owned()))
+    );
+    let Some(ConditionsSecretPath::Object(path)) = secret_path else {
+        panic!("expected operators, got {secret_path:?}")
+    };
+    assert_eq!(path.glob.as_deref(), Some("/"));
+    assert_eq!(path.eq, None);
+    // The tag is written back first; the value is otherwise the same.
+    assert_eq!(serde_json::to_value(&permission).unwrap(), json);
+}
+
+#[test]
+fn action_is_one_or_many() {
+    let one: ProjectPermission = round_trip(&json!({"subject": "secrets", "action": "edit"}));
+    let many: ProjectPermission =
+        round_trip(&json!({"subject": "secrets", "action": ["read", "delete"]}));
+    let (ProjectPermission::Secrets(one), ProjectPermission::Secrets(many)) = (one, many) else {
+        panic!("not secrets")
+    };
+    assert_eq!(one.action.as_slice(), [PermissionAction::Edit]);
+    assert_eq!(
+        many.action.as_slice(),
+        [PermissionAction::Read, PermissionAction::Delete]
+    );
+}
+
+#[test]
+fn each_subject_has_its_own_action_set() {
+    let cmek: ProjectPermission = round_trip(&json!({"subject": "cmek", "action": "encrypt"}));
+    let ProjectPermission::Cmek(cmek) = cmek else {
+        panic!("expected Cmek")
+    };
+    assert_eq!(
+        cmek.action,
+        OneOrMany::One(ProjectPermissionCmekAction::Encrypt)
+    );
+    // `encrypt` is not a secrets action: it stays a value the secrets action set does not know.
+    let secrets: ProjectPermission =
+        round_trip(&json!({"subject": "secrets", "action": "encrypt"}));
+    let ProjectPermission::Secrets(secrets) = secrets else {
+        panic!("expected Secrets")
+    };
+    assert_eq!(
+        secrets.action,
+        OneOrMany::One(PermissionAction::Unknown("encrypt".to_owned()))
+    );
+}
+
+#[test]
+fn unknown_subject_and_action_values_are_kept() {
+    let json = json!({"subject": "secret-syncs", "action": ["sync"], "conditions": {"x": 1}});
+    let permission: ProjectPermission = round_trip(&json);
+    assert_eq!(permission, ProjectPermission::Unknown(json));
+    let action: PermissionAction = round_trip(&json!("read-value"));
+    assert_eq!(action.as_str(), "read-value");
+    assert_eq!(action, PermissionAction::Unknown("read-value".to_owned()));
+}
+
+#[test]
+fn a_known_subject_with_a_broken_payload_is_an_error_not_unknown() {
+    let err =
+        serde_json::from_value::<ProjectPermission>(json!({"subject": "secrets"})).unwrap_err();
+    assert!(err.to_string().contains("missing field `action`"), "{err}");
+}
+
+#[test]
+fn full_secret_list_as_the_server_returns_it() {
+    let json = json!({
+        "secrets": [{
+            "id": "1f4c4f6e-7c22-4c1c-9c49-5a4d1f6a9e11",
+            "_id": "1f4c4f6e-7c22-4c1c-9c49-5a4d1f6a9e11",
+            "workspace": "5a0b1f7c-2d5e-4b8a-9b1e-0c6d7e8f9a01",
+            "environment": "dev",
+            "version": 3,
+            "type": "shared",
+            "secretKey": "DATABASE_URL",
+            "secretValue": "postgres://app:hunter2@db:5432/app",
+            "secretComment": "",
+            "secretReminderNote": null,
+            "secretReminderRepeatDays": null,
+            "skipMultilineEncoding": false,
+            "metadata": null,
+            "createdAt": "2024-10-01T12:00:00.000Z",
+            "updatedAt": "2024-10-02T08:30:15.123Z",
+            "secretPath": "/",
+            "tags": [{"id": "0b7d0f6c-1b2a-4c3d-8e9f-a0b1c2d3e4f5", "slug": "prod", "color": null, "name": "prod"}],
+            "aNewFieldFromANewerServer": {"ignored": true}
+        }],
+        "imports": []
+    });
+    let decoded: GetSecretsRawV3Response = serde_json::from_value(json).unwrap();
+    let secret = &decoded.secrets[0];
+    // `_id` and `id` are two fields: neither is lost.
+    assert_eq!(secret.id, "1f4c4f6e-7c22-4c1c-9c49-5a4d1f6a9e11");
+    assert_eq!(secret.underscore_id, secret.id);
+    assert_eq!(secret.secret_key, "DATABASE_URL");
+    assert_eq!(secret.version, 3.0);
+    assert_eq!(secret.created_at.to_rfc3339(), "2024-10-01T12:00:00+00:00");
+    assert_eq!(secret.skip_multiline_encoding, Some(false));
+    let tags = secret.tags.as_ref().expect("tags");
+    assert_eq!(tags[0].slug, "prod");
+    assert_eq!(
+        tags[0].id.to_string(),
+        "0b7d0f6c-1b2a-4c3d-8e9f-a0b1c2d3e4f5"
+    );
+    assert_eq!(decoded.imports.as_deref().map(<[_]>::len), Some(0));
+}
+
+#[test]
+fn error_bodies_of_every_status_share_one_type() {
+    let bad_request: ErrorBody =
+        round_trip(&json!({"statusCode": 400, "message": "Invalid", "error": "BadRequest"}));
+    assert_eq!(bad_request.status_code, 400);
+    // 401 bodies carry any value as `message`.
+    let unauthorized: ErrorBody = round_trip(
+        &json!({"statusCode": 401, "message": {"reason": "expired"}, "error": "UnauthorizedError"}),
+    );
+    assert_eq!(unauthorized.message, Some(json!({"reason": "expired"})));
+}
+
+#[test]
+fn array_without_items_accepts_any_elements() {
+    let body: AdditionalPrivilegeUsersPermanentV1Body = serde_json::from_value(json!({
+        "projectMembershipId": "m-1",
+        "permissions": [{"action": "read", "subject": "secrets"}, "anything", 3]
+    }))
+    .unwrap();
+    assert_eq!(body.permissions.len(), 3);
+    assert_eq!(body.permissions[2], json!(3));
+}
+
+#[test]
+fn optional_nullable_request_fields_keep_absent_and_null_apart() {
+    let base = json!({"workspaceId": "w", "environment": "dev", "secretValue": "v"});
+    let absent: CreateSecretsRawV3Body = serde_json::from_value(base.clone()).unwrap();
+    assert_eq!(absent.secret_reminder_repeat_days, Patch::Absent);
+    let mut with_null = base.clone();
+    with_null["secretReminderRepeatDays"] = Value::Null;
+    let cleared: CreateSecretsRawV3Body = serde_json::from_value(with_null.clone()).unwrap();
+    assert_eq!(cleared.secret_reminder_repeat_days, Patch::Null);
+    let encoded = serde_json::to_value(&cleared).unwrap();
+    assert_eq!(encoded["secretReminderRepeatDays"], Value::Null);
+    assert!(
+        serde_json::to_value(&absent)
+            .unwrap()
+            .get("secretReminderRepeatDays")
+            .is_none()
+    );
+    // Defaults the document declares apply when the field is absent.
+    assert_eq!(absent.secret_comment, "");
+}
