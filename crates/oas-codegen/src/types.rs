@@ -90,7 +90,12 @@ fn emit_struct(
         let (attrs, ty_tokens, init) = match &field.presence {
             Presence::Required => {
                 all_optional = false;
-                (quote!(#[serde(#rename)]), inner, quote!())
+                let attrs = if field.name == field.wire {
+                    quote!()
+                } else {
+                    quote!(#[serde(#rename)])
+                };
+                (attrs, inner, quote!())
             }
             Presence::Optional => (
                 quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
@@ -107,7 +112,7 @@ fn emit_struct(
             }
             Presence::Defaulted(lit) => {
                 has_defaults = true;
-                let fn_name = format!("{}_{}", heck_snake(&ty.name), field.name);
+                let fn_name = format!("{}_{}", oas_ir::snake_ident(&ty.name), field.name);
                 let fn_ident = ident(&fn_name);
                 let value = literal_tokens(api, field.ty, lit);
                 defaults.push(quote! {
@@ -120,11 +125,6 @@ fn emit_struct(
                     quote!(defaults::#fn_ident()),
                 )
             }
-        };
-        let attrs = if attrs.to_string() == quote!(#[serde()]).to_string() {
-            quote!()
-        } else {
-            attrs
         };
         fields.push(quote! {
             #field_docs
@@ -175,21 +175,6 @@ fn emit_struct(
         #allow_deprecated
         #default_impl
     }
-}
-
-fn heck_snake(pascal: &str) -> String {
-    let mut out = String::with_capacity(pascal.len() + 8);
-    for (i, ch) in pascal.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn emit_enum(ty: &Type, e: &Enum) -> TokenStream {

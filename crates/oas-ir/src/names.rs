@@ -449,7 +449,6 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
 
     // Pins by pointer.
     let mut pinned: Vec<Option<String>> = vec![None; n];
-    let mut pin_used: BTreeSet<&str> = BTreeSet::new();
     let by_origin: HashMap<&str, usize> = api
         .types
         .iter()
@@ -461,7 +460,6 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
         match by_origin.get(key) {
             Some(&idx) if api.types[idx].is_named() => {
                 pinned[idx] = Some(name.clone());
-                pin_used.insert(pointer);
             }
             _ => diags.warning(
                 &JsonPointer::from_ref(&format!("#{key}")).unwrap_or_default(),
@@ -572,7 +570,6 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
             ty.name = name;
         }
     }
-    let _ = pin_used;
 }
 
 fn unique(base: &str, taken: &BTreeSet<String>) -> String {
@@ -734,7 +731,7 @@ fn parents_first(api: &Api) -> Vec<usize> {
 
 fn name_members(api: &mut Api) {
     let kinds: Vec<crate::model::Type> = api.types.clone();
-    for (idx, ty) in api.types.iter_mut().enumerate() {
+    for ty in &mut api.types {
         match &mut ty.kind {
             TypeKind::Struct(s) => {
                 let names = unique_snake(s.fields.iter().map(|f| f.wire.as_str()));
@@ -766,7 +763,6 @@ fn name_members(api: &mut Api) {
             }
             _ => {}
         }
-        let _ = idx;
     }
     for op in &mut api.operations {
         let names = unique_snake(op.params.iter().map(|p| p.wire.as_str()));

@@ -82,8 +82,7 @@ fn decide_union(
             .unwrap_or_else(|| untagged(arena, &alts, origin, diags)),
     };
     if nullable && !matches!(inner, TypeKind::Any | TypeKind::Option(_)) {
-        let docs = None;
-        let inner_id = arena.intern(inner, origin, docs);
+        let inner_id = arena.intern(inner, origin, None);
         TypeKind::Option(inner_id)
     } else {
         inner
