@@ -2,9 +2,10 @@
 //! unchanged.
 
 use infisical_types::{
-    AdditionalPrivilegeUsersPermanentV1Body, Conditions, ConditionsEnvironment,
-    ConditionsSecretPath, CreateSecretsRawV3Body, ErrorBody, GetSecretsRawV3Response, OneOrMany,
-    Patch, PermissionAction, ProjectPermission, ProjectPermissionCmekAction,
+    Conditions, ConditionsEnvironment, ConditionsSecretPath,
+    CreateAdditionalPrivilegeUsersPermanentV1Body, CreateSecretsRawV3Body, ErrorBody,
+    ListSecretsRawV3Response, OneOrMany, Patch, PermissionAction, ProjectPermission,
+    ProjectPermissionCmekAction,
 };
 use serde_json::{Value, json};
 
@@ -125,7 +126,7 @@ fn full_secret_list_as_the_server_returns_it() {
         }],
         "imports": []
     });
-    let decoded: GetSecretsRawV3Response = serde_json::from_value(json).unwrap();
+    let decoded: ListSecretsRawV3Response = serde_json::from_value(json).unwrap();
     let secret = &decoded.secrets[0];
     // `_id` and `id` are two fields: neither is lost.
     assert_eq!(secret.id, "1f4c4f6e-7c22-4c1c-9c49-5a4d1f6a9e11");
@@ -157,7 +158,7 @@ fn error_bodies_of_every_status_share_one_type() {
 
 #[test]
 fn array_without_items_accepts_any_elements() {
-    let body: AdditionalPrivilegeUsersPermanentV1Body = serde_json::from_value(json!({
+    let body: CreateAdditionalPrivilegeUsersPermanentV1Body = serde_json::from_value(json!({
         "projectMembershipId": "m-1",
         "permissions": [{"action": "read", "subject": "secrets"}, "anything", 3]
     }))

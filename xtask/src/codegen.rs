@@ -121,6 +121,10 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
         PathBuf::from("docs/union-report.md"),
         oas_ir::report::union_report(&out.api, &out.unions),
     ));
+    files.push((
+        PathBuf::from("docs/operations.md"),
+        oas_ir::report::operations_report(&out.api),
+    ));
     let stats = Stats {
         operations: out.api.operations.len(),
         named_occurrences: out

@@ -5,12 +5,22 @@
 //! an operation elsewhere does not rename what did not change.
 //!
 //! # Operations
-//! A document's `operationId` is used as is (snake_cased). Otherwise the name comes from the method and
-//! the path: `POST /api/v1/workspace/{projectSlug}/roles` is `create_workspace_role_v1`,
-//! `GET .../roles` is `list_workspace_roles_v1`, `GET .../roles/slug/{slug}` is
-//! `get_workspace_role_by_slug_v1`, `POST /api/v1/auth/universal-auth/login` is
-//! `auth_universal_auth_login_v1`. The group is the first tag, else the first path word after the
-//! version. Clashes get the distinguishing path parameter (`_by_id`), then a number.
+//! A document's `operationId` is used as is (snake_cased); a pin in the names file wins over both.
+//! Otherwise the name comes from the method and the path, SDK style: verb, the static path words,
+//! the version. `GET` on a collection (a plural word, or a path with a `/{id}` child) is `list`, `GET`
+//! otherwise `get`, `POST` `create`, `PATCH` `update`, `PUT` `set`, `DELETE` `delete`; a final
+//! segment that starts with an action verb (`login`, `renew`, `issue-certificate`) is the verb
+//! instead. The group is the first tag, else the first path word after the version, and the method
+//! inside the group drops that word:
+//!
+//! | operation | group | method | global name |
+//! |---|---|---|---|
+//! | `GET /api/v3/secrets/raw` | `secrets` | `list_raw_v3` | `list_secrets_raw_v3` |
+//! | `POST /api/v1/workspace/{projectSlug}/roles` | `workspace` | `create_role_v1` | `create_workspace_role_v1` |
+//! | `GET .../roles/slug/{slug}` | `workspace` | `get_role_by_slug_v1` | `get_workspace_role_by_slug_v1` |
+//! | `POST /api/v1/auth/universal-auth/login` | `auth` | `login_universal_auth_v1` | `login_auth_universal_auth_v1` |
+//!
+//! Clashes get the distinguishing path parameters (`_by_env_id`), then a number with a warning.
 //!
 //! # Types
 //! For every struct, enum and union, by priority:
@@ -107,6 +117,8 @@ struct PathShape {
     by_key: Option<String>,
     /// The path parameters, in order.
     params: Vec<String>,
+    /// The segment before the last one is a parameter (`.../requests/{id}/review`).
+    path_has_param_before_last: bool,
 }
 
 fn path_shape(path: &str) -> PathShape {
@@ -134,7 +146,8 @@ fn path_shape(path: &str) -> PathShape {
     let mut words: Vec<String> = rest
         .iter()
         .filter(|s| !is_param(s))
-        .map(|s| snake_ident(s))
+        .map(|s| s.to_snake_case())
+        .filter(|s| !s.is_empty())
         .collect();
     let mut by_key = None;
     if ends_in_param && rest.len() >= 2 && !is_param(rest[rest.len() - 2]) {
@@ -149,7 +162,9 @@ fn path_shape(path: &str) -> PathShape {
             words.pop();
         }
     }
+    let path_has_param_before_last = rest.len() >= 2 && is_param(rest[rest.len() - 2]);
     PathShape {
+        path_has_param_before_last,
         version,
         words,
         ends_in_param,
@@ -160,6 +175,9 @@ fn path_shape(path: &str) -> PathShape {
 
 /// A crude English singular, enough for REST collection names.
 fn singular(word: &str) -> String {
+    if matches!(word, "kms" | "aws" | "status" | "alias" | "access") {
+        return word.to_owned();
+    }
     if let Some(stem) = word.strip_suffix("ies") {
         return format!("{stem}y");
     }
@@ -191,40 +209,141 @@ enum ByParams {
     All,
 }
 
-fn derive_operation_name(op: &Operation, by: ByParams) -> (String, String) {
+/// First words of a final path segment that make it an action (`.../token/renew`,
+/// `.../ca/{caId}/issue-certificate`), which then leads the operation name.
+const ACTION_VERBS: &[&str] = &[
+    "accept",
+    "approve",
+    "backfill",
+    "backup",
+    "change",
+    "check",
+    "decrypt",
+    "deny",
+    "duplicate",
+    "enroll",
+    "encrypt",
+    "exchange",
+    "export",
+    "generate",
+    "grant",
+    "import",
+    "invite",
+    "issue",
+    "leave",
+    "link",
+    "login",
+    "logout",
+    "merge",
+    "migrate",
+    "move",
+    "reject",
+    "renew",
+    "replicate",
+    "resend",
+    "reset",
+    "restart",
+    "review",
+    "revoke",
+    "rollback",
+    "rotate",
+    "search",
+    "select",
+    "send",
+    "sign",
+    "signup",
+    "simpleenroll",
+    "simplereenroll",
+    "sync",
+    "test",
+    "trigger",
+    "unlink",
+    "upgrade",
+    "upload",
+    "validate",
+    "verify",
+];
+
+/// The verb and object words of a derived operation name, before the version.
+struct DerivedName {
+    /// `list`, `create`, `login`, `issue_certificate`, ...
+    verb: String,
+    /// Static path words after the version, the group's word first (`secrets`, `raw`).
+    object: Vec<String>,
+    /// `by_slug`, `by_project_id`: what tells this operation from a sibling.
+    by: Option<String>,
+    version: Option<String>,
+}
+
+impl DerivedName {
+    fn join(&self, skip_group: bool) -> String {
+        let mut parts = vec![self.verb.clone()];
+        parts.extend(self.object.iter().skip(usize::from(skip_group)).cloned());
+        parts.extend(self.by.clone());
+        parts.extend(self.version.clone());
+        snake_ident(&parts.join("_"))
+    }
+}
+
+fn action_verb(segment_words: &str) -> Option<&'static str> {
+    let first = segment_words.split('_').next()?;
+    let first = first.trim_end_matches(|c: char| c.is_ascii_digit());
+    ACTION_VERBS.iter().copied().find(|verb| *verb == first)
+}
+
+/// `collections` holds every path that has a `/{param}` child: `GET` on it lists, `POST` creates.
+fn derive_operation_name(
+    op: &Operation,
+    by: ByParams,
+    collections: &BTreeSet<String>,
+) -> DerivedName {
     let shape = path_shape(&op.path);
     let mut words = shape.words.clone();
     let last = words.last().cloned().unwrap_or_default();
-    let crud = |verb: &str, words: &mut Vec<String>| {
-        if let Some(last) = words.last_mut()
-            && verb != "list"
-        {
+    let is_collection =
+        !shape.ends_in_param && (is_plural(&last) || collections.contains(&op.path));
+    let singular_last = |words: &mut Vec<String>| {
+        if let Some(last) = words.last_mut() {
             *last = singular(last);
         }
-        let mut name = vec![verb.to_owned()];
-        name.extend(words.iter().cloned());
-        name
     };
-    let mut parts = match (op.method.as_str(), shape.ends_in_param) {
-        ("GET", true) => crud("get", &mut words),
-        ("GET", false) if is_plural(&last) => crud("list", &mut words),
-        ("GET", false) => crud("get", &mut words),
-        ("DELETE", _) => crud("delete", &mut words),
-        ("PATCH", _) => crud("update", &mut words),
-        ("PUT", _) => crud("replace", &mut words),
-        ("POST", false) if is_plural(&last) => crud("create", &mut words),
-        ("POST", true) => crud("create", &mut words),
-        // `POST .../login`, `POST .../encrypt`: the last word is the action.
-        (_, _) => {
-            let mut name = words.clone();
-            if name.is_empty() {
-                name.push(op.method.as_str().to_ascii_lowercase());
+    let verb = match (op.method.as_str(), shape.ends_in_param) {
+        ("GET", false) if is_collection => "list".to_owned(),
+        ("GET", _) => {
+            singular_last(&mut words);
+            "get".to_owned()
+        }
+        ("DELETE", _) => {
+            singular_last(&mut words);
+            "delete".to_owned()
+        }
+        // `POST .../requests/{id}/review`, `POST .../universal-auth/login`: the action leads.
+        (_, false) if action_verb(&last).is_some() => {
+            words.pop();
+            let action = last;
+            if let Some(before) = words.last_mut()
+                && shape.path_has_param_before_last
+            {
+                *before = singular(before);
             }
-            name
+            action
+        }
+        ("PATCH", _) => {
+            singular_last(&mut words);
+            "update".to_owned()
+        }
+        ("PUT", _) => {
+            singular_last(&mut words);
+            "set".to_owned()
+        }
+        _ => {
+            singular_last(&mut words);
+            "create".to_owned()
         }
     };
+    let mut by_words: Vec<String> = Vec::new();
     if let Some(key) = &shape.by_key {
-        parts.push(format!("by_{key}"));
+        by_words.push(key.clone());
     }
     let params: Vec<String> = match by {
         ByParams::None => Vec::new(),
@@ -237,92 +356,104 @@ fn derive_operation_name(op: &Operation, by: ByParams) -> (String, String) {
         ByParams::All => shape.params.iter().map(|p| p.to_snake_case()).collect(),
     };
     if !params.is_empty() && shape.by_key.is_none() {
-        parts.push(format!("by_{}", params.join("_")));
+        by_words.extend(params);
     }
-    let verb = parts.first().cloned().unwrap_or_default();
-    if let Some(version) = &shape.version {
-        parts.push(version.clone());
+    if words.is_empty() && verb == op.method.as_str().to_ascii_lowercase() {
+        words.push("root".to_owned());
     }
-    (parts.join("_"), verb)
+    DerivedName {
+        verb,
+        object: words,
+        by: (!by_words.is_empty()).then(|| format!("by_{}", by_words.join("_"))),
+        version: shape.version,
+    }
 }
 
 fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
-    let fixed: Vec<Option<String>> = api
+    let collections: BTreeSet<String> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let (parent, last) = op.path.rsplit_once('/')?;
+            (last.starts_with('{') && last.ends_with('}')).then(|| parent.to_owned())
+        })
+        .collect();
+    // A pin is `method` (the group stays derived) or `group.method`.
+    let pinned: Vec<Option<(Option<String>, String)>> = api
         .operations
         .iter()
         .map(|op| {
             let key = format!("{} {}", op.method.as_str(), op.path);
-            pins.operations
-                .get(&key)
-                .or(op.operation_id.as_ref())
-                .map(|name| snake_ident(name))
+            if let Some(pin) = pins.operations.get(&key) {
+                return Some(match pin.split_once('.') {
+                    Some((group, method)) => (Some(snake_ident(group)), snake_ident(method)),
+                    None => (None, snake_ident(pin)),
+                });
+            }
+            op.operation_id.as_ref().map(|id| (None, snake_ident(id)))
         })
         .collect();
-    let mut names: Vec<String> = api
-        .operations
-        .iter()
-        .zip(&fixed)
-        .map(|(op, fixed)| {
-            fixed
-                .clone()
-                .unwrap_or_else(|| derive_operation_name(op, ByParams::None).0)
-        })
-        .collect();
+    let derive_all = |by: ByParams| -> Vec<DerivedName> {
+        api.operations
+            .iter()
+            .map(|op| derive_operation_name(op, by, &collections))
+            .collect()
+    };
+    let mut derived = derive_all(ByParams::None);
     // Clashing derived names spell out the last path parameter, then all of them; a number is
     // the last resort.
     for by in [ByParams::Last, ByParams::All] {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for name in &names {
-            *counts.entry(name.clone()).or_default() += 1;
+        for name in &derived {
+            *counts.entry(name.join(false)).or_default() += 1;
         }
-        for (idx, op) in api.operations.iter().enumerate() {
-            if counts[&names[idx]] > 1 && fixed[idx].is_none() {
-                names[idx] = derive_operation_name(op, by).0;
+        let finer = derive_all(by);
+        for (idx, name) in finer.into_iter().enumerate() {
+            if counts[&derived[idx].join(false)] > 1 && pinned[idx].is_none() {
+                derived[idx] = name;
             }
         }
     }
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    for (idx, op) in api.operations.iter().enumerate() {
-        let base = names[idx].clone();
-        let mut name = base.clone();
+    let mut methods_taken: BTreeSet<(String, String)> = BTreeSet::new();
+    for (idx, op) in api.operations.iter_mut().enumerate() {
+        let shape = path_shape(&op.path);
+        let derived = &derived[idx];
+        let path_group = shape.words.first().cloned();
+        let group = match (&pinned[idx], op.tags.first()) {
+            (Some((Some(group), _)), _) => group.clone(),
+            (_, Some(tag)) => snake_ident(tag),
+            _ => path_group.clone().unwrap_or_else(|| "root".to_owned()),
+        };
+        let (base_snake, base_method) = match &pinned[idx] {
+            Some((_, method)) => (method.clone(), method.clone()),
+            None => {
+                let skip =
+                    path_group.as_deref() == Some(group.as_str()) && !derived.object.is_empty();
+                (derived.join(false), derived.join(skip))
+            }
+        };
+        let mut snake = base_snake.clone();
+        let mut method = base_method.clone();
         let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}_{n}");
+        while taken.contains(&snake) || methods_taken.contains(&(group.clone(), method.clone())) {
+            snake = format!("{base_snake}_{n}");
+            method = format!("{base_method}_{n}");
             n += 1;
         }
-        if name != base {
+        if snake != base_snake {
             diags.warning(
                 &op.origin,
-                format!("operation name `{base}` is taken; this operation is named `{name}`"),
+                format!(
+                    "operation name `{base_snake}` is taken; this operation is named `{snake}`"
+                ),
                 "pin a name for it in the names file",
             );
         }
-        taken.insert(name.clone());
-        names[idx] = name;
-    }
-    for (op, snake) in api.operations.iter_mut().zip(names) {
-        let shape = path_shape(&op.path);
-        let group = match op.tags.first() {
-            Some(tag) => snake_ident(tag),
-            None => shape
-                .words
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "root".to_owned()),
-        };
-        let pascal = pascal_ident(&snake);
-        let method = snake
-            .strip_suffix(
-                &shape
-                    .version
-                    .as_ref()
-                    .map(|v| format!("_{v}"))
-                    .unwrap_or_default(),
-            )
-            .unwrap_or(&snake)
-            .to_owned();
+        taken.insert(snake.clone());
+        methods_taken.insert((group.clone(), method.clone()));
+        op.name.pascal = pascal_ident(&snake);
         op.name.snake = snake;
-        op.name.pascal = pascal;
         op.name.group = group;
         op.name.version = shape.version;
         op.name.method = method;

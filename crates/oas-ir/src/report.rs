@@ -346,3 +346,44 @@ pub fn union_report(api: &Api, unions: &[crate::pointer::JsonPointer]) -> String
     }
     out
 }
+
+/// Every operation with the names the generated crates give it, as Markdown: the index a user
+/// searches for "which method calls `GET /api/v3/secrets/raw`?".
+pub fn operations_report(api: &Api) -> String {
+    let mut rows: Vec<&crate::model::Operation> = api.operations.iter().collect();
+    rows.sort_by(|a, b| {
+        (&a.name.group, &a.name.method, &a.name.version).cmp(&(
+            &b.name.group,
+            &b.name.method,
+            &b.name.version,
+        ))
+    });
+    let mut out = String::new();
+    let _ = writeln!(out, "# Operations: {}\n", api.title);
+    let _ = writeln!(
+        out,
+        "{} operations. The client calls `client.<group>().<method>(..)`; the server trait of a group \
+         has the method of the same name. Pin another name in `spec/names.toml` under `[operations]`.\n",
+        api.operations.len()
+    );
+    let _ = writeln!(out, "| group | method | operation | summary |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for op in rows {
+        let summary = op
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .replace('|', "\\|")
+            .replace('\n', " ");
+        let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | `{} {}`{deprecated} | {summary} |",
+            op.name.group,
+            op.name.method,
+            op.method.as_str(),
+            op.path
+        );
+    }
+    out
+}
