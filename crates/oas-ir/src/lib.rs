@@ -67,6 +67,7 @@ pub fn build_timed(
     stage_done("lower");
     normalize::normalize_unions(&mut arena, &mut diags);
     normalize::unify_error_bodies(&mut api, &mut arena);
+    normalize::query_booleans(&mut api, &mut arena);
     stage_done("normalize");
     api.types = dedup::dedup(&mut api, arena);
     stage_done("dedup");

@@ -411,3 +411,51 @@ fn strip_option(arena: &Arena, ty: TypeId) -> TypeId {
         _ => ty,
     }
 }
+
+/// Query flags become `bool`. Infisical declares its query booleans either as the string enum
+/// `["true", "false"]` or as `anyOf[boolean, string]`, and reads both as `"true"`/`"false"`; a
+/// `bool` encodes to exactly those, so callers write `recursive: Some(true)` instead of picking an
+/// enum variant or a string.
+pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) {
+    let mut boolean = None;
+    for op in &mut api.operations {
+        for param in &mut op.params {
+            if param.location != crate::model::ParamLocation::Query {
+                continue;
+            }
+            let kind = arena.kind(param.ty).clone();
+            let from_enum = match &kind {
+                TypeKind::Enum(e) => {
+                    let mut wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
+                    wires.sort_unstable();
+                    if wires != ["false", "true"] {
+                        continue;
+                    }
+                    Some(e.clone())
+                }
+                TypeKind::Union(u)
+                    if u.variants.len() == 2
+                        && u.variants
+                            .iter()
+                            .any(|v| matches!(arena.kind(v.ty), TypeKind::Bool))
+                        && u.variants
+                            .iter()
+                            .any(|v| matches!(arena.kind(v.ty), TypeKind::String(_))) =>
+                {
+                    None
+                }
+                _ => continue,
+            };
+            let bool_id = *boolean.get_or_insert_with(|| {
+                arena.intern(TypeKind::Bool, &JsonPointer::default(), None)
+            });
+            param.ty = bool_id;
+            if let (Some(e), Some(crate::model::Literal::EnumValue(idx))) =
+                (&from_enum, &param.default)
+            {
+                let value = e.values.get(*idx).is_some_and(|v| v.wire == "true");
+                param.default = Some(crate::model::Literal::Bool(value));
+            }
+        }
+    }
+}

@@ -6064,14 +6064,6 @@ pub struct GetBotV1Response {
 pub struct GetCountV1Response {
     pub count: f64,
 }
-/// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/parameters/8/schema` and 6 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetDashboardSecretsOverviewV1ParamsIncludeFolders {
-    Bool(bool),
-    String(::std::string::String),
-}
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetDashboardSecretsOverviewV1Response {
@@ -10117,62 +10109,6 @@ pub struct ListSecretsRawV3ResponseImportSecret {
     pub skip_multiline_encoding: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
-}
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get/parameters/0/schema` and 10 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListSecretsV3ParamsRecursive {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ListSecretsV3ParamsRecursive {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["true", "false"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ListSecretsV3ParamsRecursive {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::std::fmt::Display for ListSecretsV3ParamsRecursive {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListSecretsV3ParamsRecursive {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListSecretsV3ParamsRecursive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -19875,7 +19811,7 @@ pub struct ListWorkspaceKeysV1Params {
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get`
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListWorkspaceUsersV1Params {
-    pub include_group_members: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub include_group_members: ::std::option::Option<bool>,
     pub workspace_id: ::std::string::String,
 }
 /// Parameters of `GET /api/v1/workspace`.
@@ -19883,7 +19819,7 @@ pub struct ListWorkspaceUsersV1Params {
 /// Source: `#/paths/~1api~1v1~1workspace/get`
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListWorkspaceV1Params {
-    pub include_roles: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub include_roles: ::std::option::Option<bool>,
 }
 /// Parameters of `GET /api/v1/workspace/{workspaceId}`.
 ///
@@ -20464,9 +20400,7 @@ pub struct GetIntegrationV1Params {
 /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/delete`
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteIntegrationV1Params {
-    pub should_delete_integration_secrets: ::std::option::Option<
-        ListSecretsV3ParamsRecursive,
-    >,
+    pub should_delete_integration_secrets: ::std::option::Option<bool>,
     /// The ID of the integration object.
     pub integration_id: ::std::string::String,
 }
@@ -20823,17 +20757,11 @@ pub struct GetDashboardSecretsOverviewV1Params {
     /// The text string to filter secret keys and folder names by.
     pub search: ::std::option::Option<::std::string::String>,
     /// Whether to include project secrets in the response.
-    pub include_secrets: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_secrets: ::std::option::Option<bool>,
     /// Whether to include project folders in the response.
-    pub include_folders: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_folders: ::std::option::Option<bool>,
     /// Whether to include dynamic project secrets in the response.
-    pub include_dynamic_secrets: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_dynamic_secrets: ::std::option::Option<bool>,
 }
 /// Parameters of `GET /api/v1/dashboard/secrets-details`.
 ///
@@ -20859,21 +20787,13 @@ pub struct ListDashboardSecretsDetailsV1Params {
     /// The tags to filter secrets by (comma separated, ie 'tags=billing,engineering').
     pub tags: ::std::option::Option<::std::string::String>,
     /// Whether to include project secrets in the response.
-    pub include_secrets: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_secrets: ::std::option::Option<bool>,
     /// Whether to include project folders in the response.
-    pub include_folders: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_folders: ::std::option::Option<bool>,
     /// Whether to include dynamic project secrets in the response.
-    pub include_dynamic_secrets: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_dynamic_secrets: ::std::option::Option<bool>,
     /// Whether to include project secret imports in the response.
-    pub include_imports: ::std::option::Option<
-        GetDashboardSecretsOverviewV1ParamsIncludeFolders,
-    >,
+    pub include_imports: ::std::option::Option<bool>,
 }
 /// Parameters of `GET /api/v1/kms/keys`.
 ///
@@ -21414,11 +21334,11 @@ pub struct ListSecretsRawV3Params {
     /// The secret path to list secrets from.
     pub secret_path: ::std::option::Option<::std::string::String>,
     /// Whether or not to expand secret references
-    pub expand_secret_references: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub expand_secret_references: ::std::option::Option<bool>,
     /// Whether or not to fetch all secrets from the specified base path, and all of its subdirectories. Note, the max depth is 20 deep.
-    pub recursive: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub recursive: ::std::option::Option<bool>,
     /// Weather to include imported secrets or not.
-    pub include_imports: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub include_imports: ::std::option::Option<bool>,
     /// The comma separated tag slugs to filter secrets
     pub tag_slugs: ::std::option::Option<::std::string::String>,
 }
@@ -21440,9 +21360,9 @@ pub struct GetSecretsRawV3Params {
     /// The type of the secret to get.
     pub type_: ::std::option::Option<GetSecretV3ParamsType>,
     /// Whether or not to expand secret references
-    pub expand_secret_references: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub expand_secret_references: ::std::option::Option<bool>,
     /// Weather to include imported secrets or not.
-    pub include_imports: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub include_imports: ::std::option::Option<bool>,
     /// The name of the secret to get.
     pub secret_name: ::std::string::String,
 }
@@ -21478,8 +21398,8 @@ pub struct ListSecretsV3Params {
     pub workspace_id: ::std::string::String,
     pub environment: ::std::string::String,
     pub secret_path: ::std::option::Option<::std::string::String>,
-    pub recursive: ::std::option::Option<ListSecretsV3ParamsRecursive>,
-    pub include_imports: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub recursive: ::std::option::Option<bool>,
+    pub include_imports: ::std::option::Option<bool>,
 }
 /// Parameters of `GET /api/v3/secrets/{secretName}`.
 ///
@@ -21491,7 +21411,7 @@ pub struct GetSecretV3Params {
     pub secret_path: ::std::option::Option<::std::string::String>,
     pub type_: ::std::option::Option<GetSecretV3ParamsType>,
     pub version: ::std::option::Option<f64>,
-    pub include_imports: ::std::option::Option<ListSecretsV3ParamsRecursive>,
+    pub include_imports: ::std::option::Option<bool>,
     pub secret_name: ::std::string::String,
 }
 /// Parameters of `POST /api/v3/secrets/{secretName}`.
