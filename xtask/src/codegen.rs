@@ -108,14 +108,26 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
         runtime: "::oas_runtime".to_owned(),
         source,
     };
-    let types = oas_codegen::emit_types(&out.api, &codegen);
+    let crates = [
+        (
+            "generated/infisical-types",
+            oas_codegen::emit_types(&out.api, &codegen),
+        ),
+        (
+            "generated/infisical-client",
+            oas_codegen::emit_client(&out.api, &codegen),
+        ),
+        (
+            "generated/infisical-server",
+            oas_codegen::emit_server(&out.api, &codegen),
+        ),
+    ];
     timings.push(("emit+render", clock.elapsed().as_secs_f64()));
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for file in types {
-        files.push((
-            PathBuf::from("generated/infisical-types").join(&file.path),
-            file.contents,
-        ));
+    for (dir, emitted) in crates {
+        for file in emitted {
+            files.push((PathBuf::from(dir).join(&file.path), file.contents));
+        }
     }
     files.push((
         PathBuf::from("docs/union-report.md"),

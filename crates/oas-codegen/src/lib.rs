@@ -4,8 +4,11 @@
 //! This crate knows nothing about `openapiv3`; it reads the named IR of `oas-ir` and never invents
 //! an identifier the naming pass did not fix. Output is a pure function of the IR and [`Config`].
 
+mod client;
 mod render;
 mod rust;
+pub mod samples;
+mod server;
 mod types;
 
 pub use render::render;
@@ -44,4 +47,15 @@ pub fn emit_types(api: &oas_ir::model::Api, config: &Config) -> Vec<GeneratedFil
         path: "src/types.rs".to_owned(),
         contents: render(&tokens, "Every type of the API.", config),
     }]
+}
+
+/// Emits the client crate's generated files: one module per operation group, and the test that
+/// calls every operation against a recording server.
+pub fn emit_client(api: &oas_ir::model::Api, config: &Config) -> Vec<GeneratedFile> {
+    client::emit(api, config)
+}
+
+/// Emits the server crate's generated files: the traits, the router and the validation tables.
+pub fn emit_server(api: &oas_ir::model::Api, config: &Config) -> Vec<GeneratedFile> {
+    server::emit(api, config)
 }

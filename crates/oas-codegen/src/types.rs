@@ -165,15 +165,90 @@ fn emit_struct(
     } else {
         quote!()
     };
+    // Secrets and credentials never reach `Debug` (and so no log line that prints a value).
+    let sensitive = |f: &oas_ir::model::Field| is_sensitive(&f.wire) && holds_text(api, f.ty);
+    let redacted = s.fields.iter().any(sensitive);
+    let (derive_debug, debug_impl) = if redacted {
+        let name_str = ty.name.as_str();
+        let entries = s.fields.iter().map(|f| {
+            let field = ident(&f.name);
+            let shown = f.name.as_str();
+            if sensitive(f) {
+                quote!(.field(#shown, &"[redacted]"))
+            } else {
+                quote!(.field(#shown, &self.#field))
+            }
+        });
+        let additional = s
+            .additional
+            .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+        (
+            quote!(),
+            quote! {
+                #allow_deprecated
+                impl ::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#name_str) #(#entries)* #additional .finish()
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(Debug,), quote!())
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #derive_debug PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
         }
         #allow_deprecated
         #default_impl
+        #debug_impl
+    }
+}
+
+/// Property names whose values are secrets or credentials: `Debug` shows `[redacted]` for them.
+/// (`secretKey` is the *name* of a secret in Infisical, so it is not here.)
+pub(crate) const SENSITIVE_PROPERTIES: &[&str] = &[
+    "accessKey",
+    "accessToken",
+    "adminPrivateKey",
+    "apiKey",
+    "backupPrivateKey",
+    "captchaToken",
+    "clientSecret",
+    "credential",
+    "mfaToken",
+    "password",
+    "privateKey",
+    "providerAuthToken",
+    "refreshToken",
+    "scimToken",
+    "secret",
+    "secretAccessKey",
+    "secretValue",
+    "serverPrivateKey",
+    "serviceToken",
+    "slackClientSecret",
+    "token",
+    "tokenReviewerJwt",
+    "userPrivateKey",
+    "webhookSecretKey",
+];
+
+pub(crate) fn is_sensitive(wire: &str) -> bool {
+    SENSITIVE_PROPERTIES.contains(&wire)
+}
+
+/// A string, or an optional string: what a secret value looks like (an object called `secret` is
+/// a record about a secret, not the secret).
+fn holds_text(api: &Api, ty: oas_ir::model::TypeId) -> bool {
+    match &api.ty(ty).kind {
+        oas_ir::model::TypeKind::String(_) => true,
+        oas_ir::model::TypeKind::Option(inner) => holds_text(api, *inner),
+        _ => false,
     }
 }
 
@@ -315,34 +390,71 @@ fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
     }
 }
 
-/// The parameters of one operation (path, query and header) as a plain struct.
+/// The query parameters of one operation as a struct that serializes to, and parses from, the query
+/// string (serde_urlencoded). Path and header parameters are method arguments instead.
 fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
-    let name = ident(&format!("{}Params", op.name.pascal));
-    let summary = format!(" Parameters of `{} {}`.", op.method.as_str(), op.path);
+    let query: Vec<&oas_ir::model::Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == oas_ir::model::ParamLocation::Query)
+        .collect();
+    if query.is_empty() {
+        return quote!();
+    }
+    let name = ident(&format!("{}Query", op.name.pascal));
+    let summary = format!(" Query parameters of `{} {}`.", op.method.as_str(), op.path);
     let source = format!(" Source: `{}`", op.origin);
 
-    let fields = op.params.iter().map(|param| {
+    let fields = query.iter().map(|param| {
         let field = ident(&param.name);
+        let wire = &param.wire;
         let ty = type_tokens(api, param.ty, config);
-        let docs = doc_attrs(param.docs.as_deref(), None);
-        let ty = if param.required {
-            ty
-        } else {
-            quote!(::std::option::Option<#ty>)
-        };
+        let mut docs = param.docs.clone().unwrap_or_default();
+        if let Some(default) = &param.default {
+            let shown = match default {
+                oas_ir::model::Literal::Bool(b) => b.to_string(),
+                oas_ir::model::Literal::Integer(i) => i.to_string(),
+                oas_ir::model::Literal::Number(n) => n.clone(),
+                oas_ir::model::Literal::String(s) => format!("{s:?}"),
+                oas_ir::model::Literal::EnumValue(idx) => match &api.ty(param.ty).kind {
+                    oas_ir::model::TypeKind::Enum(e) => e
+                        .values
+                        .get(*idx)
+                        .map(|v| format!("{:?}", v.wire))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                },
+                _ => String::new(),
+            };
+            if !shown.is_empty() {
+                if !docs.is_empty() {
+                    docs.push_str("\n\n");
+                }
+                docs.push_str(&format!("The server uses `{shown}` when this is `None`."));
+            }
+        }
+        let docs = doc_attrs((!docs.is_empty()).then_some(docs.as_str()), None);
         let deprecated = if param.deprecated {
             quote!(#[deprecated])
         } else {
             quote!()
         };
-        quote!(#docs #deprecated pub #field: #ty,)
+        if param.required {
+            quote!(#docs #deprecated #[serde(rename = #wire)] pub #field: #ty,)
+        } else {
+            quote!(
+                #docs #deprecated
+                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #field: ::std::option::Option<#ty>,
+            )
+        }
     });
-    let derive_default = if op.params.iter().all(|p| !p.required) {
+    let derive_default = if query.iter().all(|p| !p.required) {
         quote!(Default,)
     } else {
         quote!()
     };
-    let allow_deprecated = if op.params.iter().any(|p| p.deprecated) {
+    let allow_deprecated = if query.iter().any(|p| p.deprecated) {
         quote!(#[allow(deprecated)])
     } else {
         quote!()
@@ -351,7 +463,7 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         #[doc = #summary]
         #[doc = ""]
         #[doc = #source]
-        #[derive(Clone, Debug, PartialEq, #derive_default)]
+        #[derive(Clone, Debug, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*

@@ -446,9 +446,8 @@ pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) {
                 }
                 _ => continue,
             };
-            let bool_id = *boolean.get_or_insert_with(|| {
-                arena.intern(TypeKind::Bool, &JsonPointer::default(), None)
-            });
+            let bool_id = *boolean
+                .get_or_insert_with(|| arena.intern(TypeKind::Bool, &JsonPointer::default(), None));
             param.ty = bool_id;
             if let (Some(e), Some(crate::model::Literal::EnumValue(idx))) =
                 (&from_enum, &param.default)

@@ -2,11 +2,20 @@
 //!
 //! - [`OneOrMany`]: a value that the API accepts as one item or as a list (`anyOf[T, T[]]`).
 //! - [`Patch`]: an optional and nullable request property where "absent" and "null" differ.
+//! - `client` (feature `client`): what every generated client method calls: request building,
+//!   retries, authentication, and the error type.
+//! - `server` (feature `server`): what the generated axum router calls: validation, rejections in
+//!   Infisical's error shape, and the glue between axum and the generated traits.
 
 #![deny(missing_docs)]
 
 mod one_or_many;
 mod patch;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use one_or_many::OneOrMany;
 pub use patch::Patch;

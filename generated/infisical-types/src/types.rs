@@ -341,18 +341,34 @@ impl<'de> ::serde::Deserialize<'de> for Auth {
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/6/properties/inputs/properties/auth/anyOf/1`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthApiKey {
     #[serde(rename = "apiKey")]
     pub api_key: ::std::string::String,
     #[serde(rename = "apiKeyId")]
     pub api_key_id: ::std::string::String,
 }
+impl ::std::fmt::Debug for AuthApiKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthApiKey")
+            .field("api_key", &"[redacted]")
+            .field("api_key_id", &self.api_key_id)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/6/properties/inputs/properties/auth/anyOf/0`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthUser {
     pub username: ::std::string::String,
     pub password: ::std::string::String,
+}
+impl ::std::fmt::Debug for AuthUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthUser")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1backfill-secret-references/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -556,7 +572,7 @@ pub struct CertificateTemplate {
     >,
 }
 /// Source: `#/paths/~1api~1v1~1password~1change-password/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangePasswordPasswordV1Body {
     #[serde(rename = "clientProof")]
     pub client_proof: ::std::string::String,
@@ -575,6 +591,22 @@ pub struct ChangePasswordPasswordV1Body {
     pub salt: ::std::string::String,
     pub verifier: ::std::string::String,
     pub password: ::std::string::String,
+}
+impl ::std::fmt::Debug for ChangePasswordPasswordV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChangePasswordPasswordV1Body")
+            .field("client_proof", &self.client_proof)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("encrypted_private_key_iv", &self.encrypted_private_key_iv)
+            .field("encrypted_private_key_tag", &self.encrypted_private_key_tag)
+            .field("salt", &self.salt)
+            .field("verifier", &self.verifier)
+            .field("password", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1checkAuth/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1295,7 +1327,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAuthGcpAuthIdentityV1BodyType {
     }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuthKubernetesAuthIdentityV1Body {
     /// The host string, host:port pair, or URL to the base of the Kubernetes API server.
     #[serde(rename = "kubernetesHost")]
@@ -1342,6 +1374,22 @@ pub struct CreateAuthKubernetesAuthIdentityV1Body {
         default = "defaults::create_auth_kubernetes_auth_identity_v1_body_access_token_num_uses_limit"
     )]
     pub access_token_num_uses_limit: i64,
+}
+impl ::std::fmt::Debug for CreateAuthKubernetesAuthIdentityV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAuthKubernetesAuthIdentityV1Body")
+            .field("kubernetes_host", &self.kubernetes_host)
+            .field("ca_cert", &self.ca_cert)
+            .field("token_reviewer_jwt", &"[redacted]")
+            .field("allowed_namespaces", &self.allowed_namespaces)
+            .field("allowed_names", &self.allowed_names)
+            .field("allowed_audience", &self.allowed_audience)
+            .field("access_token_trusted_ips", &self.access_token_trusted_ips)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("access_token_max_ttl", &self.access_token_max_ttl)
+            .field("access_token_num_uses_limit", &self.access_token_num_uses_limit)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1440,9 +1488,16 @@ impl ::std::default::Default for CreateAuthTokenAuthIdentityV1Body {
     }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1token/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuthTokenV1Response {
     pub token: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateAuthTokenV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAuthTokenV1Response")
+            .field("token", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1474,12 +1529,20 @@ impl ::std::default::Default for CreateAuthUniversalAuthIdentitiesClientSecretV1
     }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuthUniversalAuthIdentitiesClientSecretV1Response {
     #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     #[serde(rename = "clientSecretData")]
     pub client_secret_data: ClientSecretData,
+}
+impl ::std::fmt::Debug for CreateAuthUniversalAuthIdentitiesClientSecretV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAuthUniversalAuthIdentitiesClientSecretV1Response")
+            .field("client_secret", &"[redacted]")
+            .field("client_secret_data", &self.client_secret_data)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1676,7 +1739,7 @@ pub struct CreateDynamicSecretV1BodyProviderAwsElasticache {
     pub inputs: CreateDynamicSecretV1BodyProviderAwsElasticacheInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/4/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAwsElasticacheInputs {
     #[serde(rename = "clusterName")]
     pub cluster_name: ::std::string::String,
@@ -1692,13 +1755,26 @@ pub struct CreateDynamicSecretV1BodyProviderAwsElasticacheInputs {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderAwsElasticacheInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderAwsElasticacheInputs")
+            .field("cluster_name", &self.cluster_name)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"[redacted]")
+            .field("region", &self.region)
+            .field("creation_statement", &self.creation_statement)
+            .field("revocation_statement", &self.revocation_statement)
+            .field("ca", &self.ca)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/2`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAwsIam {
     pub inputs: CreateDynamicSecretV1BodyProviderAwsIamInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/2/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAwsIamInputs {
     #[serde(rename = "accessKey")]
     pub access_key: ::std::string::String,
@@ -1736,13 +1812,30 @@ pub struct CreateDynamicSecretV1BodyProviderAwsIamInputs {
     )]
     pub policy_arns: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderAwsIamInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderAwsIamInputs")
+            .field("access_key", &"[redacted]")
+            .field("secret_access_key", &"[redacted]")
+            .field("region", &self.region)
+            .field("aws_path", &self.aws_path)
+            .field(
+                "permission_boundary_policy_arn",
+                &self.permission_boundary_policy_arn,
+            )
+            .field("policy_document", &self.policy_document)
+            .field("user_groups", &self.user_groups)
+            .field("policy_arns", &self.policy_arns)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/9`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAzureEntraId {
     pub inputs: CreateDynamicSecretV1BodyProviderAzureEntraIdInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/9/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAzureEntraIdInputs {
     #[serde(rename = "tenantId")]
     pub tenant_id: ::std::string::String,
@@ -1754,13 +1847,24 @@ pub struct CreateDynamicSecretV1BodyProviderAzureEntraIdInputs {
     #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderAzureEntraIdInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderAzureEntraIdInputs")
+            .field("tenant_id", &self.tenant_id)
+            .field("user_id", &self.user_id)
+            .field("email", &self.email)
+            .field("application_id", &self.application_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/1`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderCassandra {
     pub inputs: CreateDynamicSecretV1BodyProviderCassandraInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/1/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderCassandraInputs {
     pub host: ::std::string::String,
     pub port: f64,
@@ -1782,6 +1886,22 @@ pub struct CreateDynamicSecretV1BodyProviderCassandraInputs {
     pub renew_statement: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderCassandraInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderCassandraInputs")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("local_data_center", &self.local_data_center)
+            .field("keyspace", &self.keyspace)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("creation_statement", &self.creation_statement)
+            .field("revocation_statement", &self.revocation_statement)
+            .field("renew_statement", &self.renew_statement)
+            .field("ca", &self.ca)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/6`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1833,7 +1953,7 @@ pub struct CreateDynamicSecretV1BodyProviderMongoDbAtlas {
     pub inputs: CreateDynamicSecretV1BodyProviderMongoDbAtlasInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/5/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderMongoDbAtlasInputs {
     /// Admin user public api key
     #[serde(rename = "adminPublicKey")]
@@ -1846,6 +1966,17 @@ pub struct CreateDynamicSecretV1BodyProviderMongoDbAtlasInputs {
     pub group_id: ::std::string::String,
     pub roles: ::std::vec::Vec<CreateDynamicSecretV1BodyProviderMongoDbAtlasInputsRole>,
     pub scopes: ::std::vec::Vec<Scope>,
+}
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderMongoDbAtlasInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderMongoDbAtlasInputs")
+            .field("admin_public_key", &self.admin_public_key)
+            .field("admin_private_key", &"[redacted]")
+            .field("group_id", &self.group_id)
+            .field("roles", &self.roles)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/5/properties/inputs/properties/roles/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1865,7 +1996,7 @@ pub struct CreateDynamicSecretV1BodyProviderMongoDbAtlasInputsRole {
     pub role_name: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/7/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderMongoDbInputs {
     pub host: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1878,13 +2009,26 @@ pub struct CreateDynamicSecretV1BodyProviderMongoDbInputs {
     /// Enum: "atlasAdmin" "backup" "clusterMonitor" "dbAdmin" "dbAdminAnyDatabase" "enableSharding" "read" "readAnyDatabase" "readWrite" "readWriteAnyDatabase" "<a custom role name>".Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
     pub roles: ::std::vec::Vec<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderMongoDbInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderMongoDbInputs")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("database", &self.database)
+            .field("ca", &self.ca)
+            .field("roles", &self.roles)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/8`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderRabbitMq {
     pub inputs: CreateDynamicSecretV1BodyProviderRabbitMqInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/8/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderRabbitMqInputs {
     pub host: ::std::string::String,
     pub port: f64,
@@ -1899,13 +2043,26 @@ pub struct CreateDynamicSecretV1BodyProviderRabbitMqInputs {
     #[serde(rename = "virtualHost")]
     pub virtual_host: VirtualHost,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderRabbitMqInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderRabbitMqInputs")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tags", &self.tags)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("ca", &self.ca)
+            .field("virtual_host", &self.virtual_host)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/3`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderRedis {
     pub inputs: CreateDynamicSecretV1BodyProviderRedisInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/3/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderRedisInputs {
     pub host: ::std::string::String,
     pub port: f64,
@@ -1925,13 +2082,27 @@ pub struct CreateDynamicSecretV1BodyProviderRedisInputs {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderRedisInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderRedisInputs")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("creation_statement", &self.creation_statement)
+            .field("revocation_statement", &self.revocation_statement)
+            .field("renew_statement", &self.renew_statement)
+            .field("ca", &self.ca)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderSqlDatabase {
     pub inputs: CreateDynamicSecretV1BodyProviderSqlDatabaseInputs,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderSqlDatabaseInputs {
     pub client: CreateDynamicSecretV1BodyProviderSqlDatabaseInputsClient,
     pub host: ::std::string::String,
@@ -1951,6 +2122,22 @@ pub struct CreateDynamicSecretV1BodyProviderSqlDatabaseInputs {
     pub renew_statement: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderSqlDatabaseInputs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretV1BodyProviderSqlDatabaseInputs")
+            .field("client", &self.client)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("creation_statement", &self.creation_statement)
+            .field("revocation_statement", &self.revocation_statement)
+            .field("renew_statement", &self.renew_statement)
+            .field("ca", &self.ca)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs/properties/client`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2030,7 +2217,7 @@ pub struct CreateDynamicSecretV1Response {
     pub dynamic_secret: DynamicSecret,
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1entra-id~1users/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretsEntraIdUserV1Body {
     /// The tenant ID of the Azure Entra ID
     #[serde(rename = "tenantId")]
@@ -2041,6 +2228,15 @@ pub struct CreateDynamicSecretsEntraIdUserV1Body {
     /// The client secret of the Azure Entra ID App Registration
     #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateDynamicSecretsEntraIdUserV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDynamicSecretsEntraIdUserV1Body")
+            .field("tenant_id", &self.tenant_id)
+            .field("application_id", &self.application_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1entra-id~1users/post/responses/200/content/application~1json/schema/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2278,7 +2474,7 @@ pub struct CreateIdentityV1ResponseIdentity {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1access-token/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationAuthAccessTokenV1Body {
     /// The ID of the project to create the integration auth for.
     #[serde(rename = "workspaceId")]
@@ -2317,6 +2513,20 @@ pub struct CreateIntegrationAuthAccessTokenV1Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refresh_token: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CreateIntegrationAuthAccessTokenV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateIntegrationAuthAccessTokenV1Body")
+            .field("workspace_id", &self.workspace_id)
+            .field("integration", &self.integration)
+            .field("access_id", &self.access_id)
+            .field("access_token", &"[redacted]")
+            .field("aws_assume_iam_role_arn", &self.aws_assume_iam_role_arn)
+            .field("url", &self.url)
+            .field("namespace", &self.namespace)
+            .field("refresh_token", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1oauth-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3245,10 +3455,17 @@ pub struct CreateScimScimTokenV1Body {
     pub ttl_days: f64,
 }
 /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateScimScimTokenV1Response {
     #[serde(rename = "scimToken")]
     pub scim_token: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateScimScimTokenV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateScimScimTokenV1Response")
+            .field("scim_token", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1scim~1Users/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3590,7 +3807,7 @@ for CreateSecretScanningOrganizationRisksStatusV1BodyStatus {
     }
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicByIdV1Body {
     #[serde(
         rename = "hashedHex",
@@ -3601,6 +3818,14 @@ pub struct CreateSecretSharingPublicByIdV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateSecretSharingPublicByIdV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretSharingPublicByIdV1Body")
+            .field("hashed_hex", &self.hashed_hex)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicByIdV1Response {
@@ -3610,7 +3835,7 @@ pub struct CreateSecretSharingPublicByIdV1Response {
     pub secret: ::std::option::Option<CreateSecretSharingPublicByIdV1ResponseSecret>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post/responses/200/content/application~1json/schema/properties/secret`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicByIdV1ResponseSecret {
     #[serde(
         rename = "encryptedValue",
@@ -3648,8 +3873,22 @@ pub struct CreateSecretSharingPublicByIdV1ResponseSecret {
     )]
     pub secret_value: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for CreateSecretSharingPublicByIdV1ResponseSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretSharingPublicByIdV1ResponseSecret")
+            .field("encrypted_value", &self.encrypted_value)
+            .field("iv", &self.iv)
+            .field("tag", &self.tag)
+            .field("expires_at", &self.expires_at)
+            .field("expires_after_views", &self.expires_after_views)
+            .field("access_type", &self.access_type)
+            .field("org_name", &self.org_name)
+            .field("secret_value", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicV1Body {
     #[serde(rename = "secretValue")]
     pub secret_value: ::std::string::String,
@@ -3664,8 +3903,18 @@ pub struct CreateSecretSharingPublicV1Body {
     )]
     pub expires_after_views: ::std::option::Option<f64>,
 }
+impl ::std::fmt::Debug for CreateSecretSharingPublicV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretSharingPublicV1Body")
+            .field("secret_value", &"[redacted]")
+            .field("password", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .field("expires_after_views", &self.expires_after_views)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-sharing/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -3686,6 +3935,18 @@ pub struct CreateSecretSharingV1Body {
         default = "defaults::create_secret_sharing_v1_body_access_type"
     )]
     pub access_type: CreateSecretSharingV1BodyAccessType,
+}
+impl ::std::fmt::Debug for CreateSecretSharingV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretSharingV1Body")
+            .field("name", &self.name)
+            .field("password", &"[redacted]")
+            .field("secret_value", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .field("expires_after_views", &self.expires_after_views)
+            .field("access_type", &self.access_type)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing/post/requestBody/content/application~1json/schema/properties/accessType`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3888,7 +4149,7 @@ pub struct CreateSecretsBatchRawV3Body {
     pub secrets: ::std::vec::Vec<CreateSecretsBatchRawV3BodySecret>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/requestBody/content/application~1json/schema/properties/secrets/items`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretsBatchRawV3BodySecret {
     /// The name of the secret to create.
     #[serde(rename = "secretKey")]
@@ -3920,6 +4181,18 @@ pub struct CreateSecretsBatchRawV3BodySecret {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::std::fmt::Debug for CreateSecretsBatchRawV3BodySecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretsBatchRawV3BodySecret")
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("tag_ids", &self.tag_ids)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4092,7 +4365,7 @@ pub struct CreateSecretsBatchV3ResponseObjectSecret {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretsRawV3Body {
     /// The ID of the project to create the secret in.
     #[serde(rename = "workspaceId")]
@@ -4145,6 +4418,22 @@ pub struct CreateSecretsRawV3Body {
         skip_serializing_if = "::oas_runtime::Patch::is_absent"
     )]
     pub secret_reminder_note: ::oas_runtime::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for CreateSecretsRawV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSecretsRawV3Body")
+            .field("workspace_id", &self.workspace_id)
+            .field("environment", &self.environment)
+            .field("secret_path", &self.secret_path)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("tag_ids", &self.tag_ids)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("type_", &self.type_)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4346,12 +4635,20 @@ pub struct CreateServiceTokenV2BodyScope {
     pub secret_path: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v2~1service-token/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateServiceTokenV2Response {
     #[serde(rename = "serviceToken")]
     pub service_token: ::std::string::String,
     #[serde(rename = "serviceTokenData")]
     pub service_token_data: ServiceTokenData,
+}
+impl ::std::fmt::Debug for CreateServiceTokenV2Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateServiceTokenV2Response")
+            .field("service_token", &"[redacted]")
+            .field("service_token_data", &self.service_token_data)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1config/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4517,7 +4814,7 @@ pub struct CreateSsoConfigV1Response {
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSsoOidcConfigV1Body {
     #[serde(
         rename = "allowedEmailDomains",
@@ -4561,6 +4858,24 @@ pub struct CreateSsoOidcConfigV1Body {
     pub is_active: bool,
     #[serde(rename = "orgSlug")]
     pub org_slug: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateSsoOidcConfigV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSsoOidcConfigV1Body")
+            .field("allowed_email_domains", &self.allowed_email_domains)
+            .field("configuration_type", &self.configuration_type)
+            .field("issuer", &self.issuer)
+            .field("discovery_url", &self.discovery_url)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("jwks_uri", &self.jwks_uri)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("userinfo_endpoint", &self.userinfo_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("is_active", &self.is_active)
+            .field("org_slug", &self.org_slug)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post/requestBody/content/application~1json/schema/properties/configurationType` and 1 more place
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4668,11 +4983,19 @@ pub struct CreateSsoOidcConfigV1Response {
     pub allowed_email_domains: ::std::option::Option<::std::string::String>,
 }
 /// Source: `#/paths/~1api~1v1~1sso~1token-exchange/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSsoTokenExchangeV1Body {
     #[serde(rename = "providerAuthToken")]
     pub provider_auth_token: ::std::string::String,
     pub email: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateSsoTokenExchangeV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSsoTokenExchangeV1Body")
+            .field("provider_auth_token", &"[redacted]")
+            .field("email", &self.email)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1user-action/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4699,12 +5022,20 @@ pub struct CreateUsersMeApiKeyV2Body {
     pub expires_in: f64,
 }
 /// Source: `#/paths/~1api~1v2~1users~1me~1api-keys/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateUsersMeApiKeyV2Response {
     #[serde(rename = "apiKey")]
     pub api_key: ::std::string::String,
     #[serde(rename = "apiKeyData")]
     pub api_key_data: ApiKeyData,
+}
+impl ::std::fmt::Debug for CreateUsersMeApiKeyV2Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUsersMeApiKeyV2Response")
+            .field("api_key", &"[redacted]")
+            .field("api_key_data", &self.api_key_data)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v2~1users~1me~1emails~1code/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4712,7 +5043,7 @@ pub struct CreateUsersMeEmailsCodeV2Body {
     pub username: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1webhooks/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWebhookV1Body {
     #[serde(rename = "type", default = "defaults::create_webhook_v1_body_type_")]
     pub type_: CreateWebhookV1BodyType,
@@ -4732,6 +5063,18 @@ pub struct CreateWebhookV1Body {
         default = "defaults::create_webhook_v1_body_secret_path"
     )]
     pub secret_path: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateWebhookV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWebhookV1Body")
+            .field("type_", &self.type_)
+            .field("workspace_id", &self.workspace_id)
+            .field("environment", &self.environment)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_secret_key", &"[redacted]")
+            .field("secret_path", &self.secret_path)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1webhooks/post/requestBody/content/application~1json/schema/properties/type`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5119,7 +5462,7 @@ pub struct CredentialAccessKey {
     pub data: CredentialAccessKeyData,
 }
 /// Source: `#/paths/~1api~1v1~1external-kms/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs/properties/credential/anyOf/0/properties/data` and 3 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialAccessKeyData {
     /// AWS user account access key
     #[serde(rename = "accessKey")]
@@ -5127,6 +5470,14 @@ pub struct CredentialAccessKeyData {
     /// AWS user account secret key
     #[serde(rename = "secretKey")]
     pub secret_key: ::std::string::String,
+}
+impl ::std::fmt::Debug for CredentialAccessKeyData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialAccessKeyData")
+            .field("access_key", &"[redacted]")
+            .field("secret_key", &self.secret_key)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1external-kms/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs/properties/credential/anyOf/1`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5428,7 +5779,7 @@ pub struct DeleteSecretRotationV1ResponseSecretRotation {
     pub environment: Environment,
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing/get/responses/200/content/application~1json/schema/properties/secrets/items` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteSecretSharingV1Response {
     pub id: ::uuid::Uuid,
     #[serde(
@@ -5494,6 +5845,29 @@ pub struct DeleteSecretSharingV1Response {
     pub encrypted_secret: ::std::option::Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for DeleteSecretSharingV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteSecretSharingV1Response")
+            .field("id", &self.id)
+            .field("encrypted_value", &self.encrypted_value)
+            .field("iv", &self.iv)
+            .field("tag", &self.tag)
+            .field("hashed_hex", &self.hashed_hex)
+            .field("expires_at", &self.expires_at)
+            .field("user_id", &self.user_id)
+            .field("org_id", &self.org_id)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("expires_after_views", &self.expires_after_views)
+            .field("access_type", &self.access_type)
+            .field("name", &self.name)
+            .field("last_viewed_at", &self.last_viewed_at)
+            .field("password", &"[redacted]")
+            .field("encrypted_secret", &self.encrypted_secret)
+            .field("identifier", &self.identifier)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6836,7 +7210,7 @@ pub struct GetResponse {
     pub user: GetResponseUser,
 }
 /// Source: `#/paths/~1api~1v1~1user/get/responses/200/content/application~1json/schema/properties/user` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetResponseUser {
     pub id: ::uuid::Uuid,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6971,6 +7345,50 @@ pub struct GetResponseUser {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+impl ::std::fmt::Debug for GetResponseUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetResponseUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("auth_methods", &self.auth_methods)
+            .field("super_admin", &self.super_admin)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("is_accepted", &self.is_accepted)
+            .field("is_mfa_enabled", &self.is_mfa_enabled)
+            .field("mfa_methods", &self.mfa_methods)
+            .field("devices", &self.devices)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("is_ghost", &self.is_ghost)
+            .field("username", &self.username)
+            .field("is_email_verified", &self.is_email_verified)
+            .field(
+                "consecutive_failed_mfa_attempts",
+                &self.consecutive_failed_mfa_attempts,
+            )
+            .field("is_locked", &self.is_locked)
+            .field("temporary_lock_date_end", &self.temporary_lock_date_end)
+            .field(
+                "consecutive_failed_password_attempts",
+                &self.consecutive_failed_password_attempts,
+            )
+            .field("client_public_key", &self.client_public_key)
+            .field("server_private_key", &"[redacted]")
+            .field("encryption_version", &self.encryption_version)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("public_key", &self.public_key)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("iv", &self.iv)
+            .field("tag", &self.tag)
+            .field("salt", &self.salt)
+            .field("verifier", &self.verifier)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Groups/get/responses/200/content/application~1json/schema/properties/Resources/items` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetScimGroupV1Response {
@@ -7054,7 +7472,7 @@ pub struct GetSecretApprovalRequestV1ResponseApproval {
     pub commits: ::std::vec::Vec<GetSecretApprovalRequestV1ResponseApprovalCommit>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalRequestV1ResponseApprovalCommit {
     pub id: ::std::string::String,
     #[serde(rename = "secretKey")]
@@ -7103,8 +7521,28 @@ pub struct GetSecretApprovalRequestV1ResponseApprovalCommit {
         GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion,
     >,
 }
+impl ::std::fmt::Debug for GetSecretApprovalRequestV1ResponseApprovalCommit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSecretApprovalRequestV1ResponseApprovalCommit")
+            .field("id", &self.id)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("op", &self.op)
+            .field("tags", &self.tags)
+            .field("secret", &self.secret)
+            .field("secret_version", &self.secret_version)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items/properties/secret`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalRequestV1ResponseApprovalCommitSecret {
     pub id: ::std::string::String,
     pub version: f64,
@@ -7123,8 +7561,19 @@ pub struct GetSecretApprovalRequestV1ResponseApprovalCommitSecret {
     )]
     pub secret_comment: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for GetSecretApprovalRequestV1ResponseApprovalCommitSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSecretApprovalRequestV1ResponseApprovalCommitSecret")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items/properties/secretVersion`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion {
     pub id: ::std::string::String,
     pub version: f64,
@@ -7144,6 +7593,19 @@ pub struct GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion {
     pub secret_comment: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<SecretVersionTag>>,
+}
+impl ::std::fmt::Debug
+for GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/policy`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7511,7 +7973,7 @@ pub struct GetSecretsRawV3Response {
     pub secret: GetSecretsRawV3ResponseSecret,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/get/responses/200/content/application~1json/schema/properties/secret`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretsRawV3ResponseSecret {
     pub id: ::std::string::String,
     #[serde(rename = "_id")]
@@ -7554,6 +8016,28 @@ pub struct GetSecretsRawV3ResponseSecret {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+impl ::std::fmt::Debug for GetSecretsRawV3ResponseSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSecretsRawV3ResponseSecret")
+            .field("id", &self.id)
+            .field("underscore_id", &self.underscore_id)
+            .field("workspace", &self.workspace)
+            .field("environment", &self.environment)
+            .field("version", &self.version)
+            .field("type_", &self.type_)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1config/get/responses/200/content/application~1json/schema/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSsoConfigV1Response {
@@ -7577,7 +8061,7 @@ pub struct GetSsoConfigV1Response {
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/get/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSsoOidcConfigV1Response {
     pub id: ::uuid::Uuid,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7629,6 +8113,25 @@ pub struct GetSsoOidcConfigV1Response {
     #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
 }
+impl ::std::fmt::Debug for GetSsoOidcConfigV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSsoOidcConfigV1Response")
+            .field("id", &self.id)
+            .field("issuer", &self.issuer)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("jwks_uri", &self.jwks_uri)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("userinfo_endpoint", &self.userinfo_endpoint)
+            .field("configuration_type", &self.configuration_type)
+            .field("discovery_url", &self.discovery_url)
+            .field("is_active", &self.is_active)
+            .field("org_id", &self.org_id)
+            .field("allowed_email_domains", &self.allowed_email_domains)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1status/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetStatusResponse {
@@ -7677,10 +8180,17 @@ pub struct GetUserActionV1Response {
     pub user_action: ::std::option::Option<UserAction>,
 }
 /// Source: `#/paths/~1api~1v1~1user~1private-key/get/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUserPrivateKeyV1Response {
     #[serde(rename = "privateKey")]
     pub private_key: ::std::string::String,
+}
+impl ::std::fmt::Debug for GetUserPrivateKeyV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPrivateKeyV1Response")
+            .field("private_key", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack/get/responses/200/content/application~1json/schema/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8054,7 +8564,7 @@ pub struct IdentityGcpAuth {
     pub allowed_zones: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityKubernetesAuth` and 2 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentityKubernetesAuth {
     pub id: ::uuid::Uuid,
     #[serde(
@@ -8096,6 +8606,26 @@ pub struct IdentityKubernetesAuth {
     pub ca_cert: ::std::string::String,
     #[serde(rename = "tokenReviewerJwt")]
     pub token_reviewer_jwt: ::std::string::String,
+}
+impl ::std::fmt::Debug for IdentityKubernetesAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityKubernetesAuth")
+            .field("id", &self.id)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("access_token_max_ttl", &self.access_token_max_ttl)
+            .field("access_token_num_uses_limit", &self.access_token_num_uses_limit)
+            .field("access_token_trusted_ips", &self.access_token_trusted_ips)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("identity_id", &self.identity_id)
+            .field("kubernetes_host", &self.kubernetes_host)
+            .field("allowed_namespaces", &self.allowed_namespaces)
+            .field("allowed_names", &self.allowed_names)
+            .field("allowed_audience", &self.allowed_audience)
+            .field("ca_cert", &self.ca_cert)
+            .field("token_reviewer_jwt", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1identities~1{identityId}~1identity-memberships/get/responses/200/content/application~1json/schema/properties/identityMemberships/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8429,7 +8959,7 @@ pub struct IntegrationOption {
     pub docs_link: ::std::option::Option<::std::string::String>,
 }
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1invite/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InviteSignupCompleteAccountV3Body {
     pub email: ::std::string::String,
     pub password: ::std::string::String,
@@ -8464,12 +8994,41 @@ pub struct InviteSignupCompleteAccountV3Body {
     )]
     pub token_metadata: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for InviteSignupCompleteAccountV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InviteSignupCompleteAccountV3Body")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("public_key", &self.public_key)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("encrypted_private_key_iv", &self.encrypted_private_key_iv)
+            .field("encrypted_private_key_tag", &self.encrypted_private_key_tag)
+            .field("salt", &self.salt)
+            .field("verifier", &self.verifier)
+            .field("token_metadata", &self.token_metadata)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post/responses/200/content/application~1json/schema` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InviteSignupCompleteAccountV3Response {
     pub message: ::std::string::String,
     pub user: User,
     pub token: ::std::string::String,
+}
+impl ::std::fmt::Debug for InviteSignupCompleteAccountV3Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InviteSignupCompleteAccountV3Response")
+            .field("message", &self.message)
+            .field("user", &self.user)
+            .field("token", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8606,7 +9165,7 @@ pub struct IssueCertificatePkiCertificatesV1Body {
     >,
 }
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post/responses/200/content/application~1json/schema` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IssueCertificatePkiV1Response {
     /// The issued certificate
     pub certificate: ::std::string::String,
@@ -8622,6 +9181,17 @@ pub struct IssueCertificatePkiV1Response {
     /// The serial number of the issued certificate
     #[serde(rename = "serialNumber")]
     pub serial_number: ::std::string::String,
+}
+impl ::std::fmt::Debug for IssueCertificatePkiV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssueCertificatePkiV1Response")
+            .field("certificate", &self.certificate)
+            .field("issuing_ca_certificate", &self.issuing_ca_certificate)
+            .field("certificate_chain", &self.certificate_chain)
+            .field("private_key", &"[redacted]")
+            .field("serial_number", &self.serial_number)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1key/post/requestBody/content/application~1json/schema/properties/key`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10073,7 +10643,7 @@ pub struct ListSecretsRawV3ResponseImport {
     pub secrets: ::std::vec::Vec<ListSecretsRawV3ResponseImportSecret>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw/get/responses/200/content/application~1json/schema/properties/imports/items/properties/secrets/items`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSecretsRawV3ResponseImportSecret {
     pub id: ::std::string::String,
     #[serde(rename = "_id")]
@@ -10109,6 +10679,25 @@ pub struct ListSecretsRawV3ResponseImportSecret {
     pub skip_multiline_encoding: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+}
+impl ::std::fmt::Debug for ListSecretsRawV3ResponseImportSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListSecretsRawV3ResponseImportSecret")
+            .field("id", &self.id)
+            .field("underscore_id", &self.underscore_id)
+            .field("workspace", &self.workspace)
+            .field("environment", &self.environment)
+            .field("version", &self.version)
+            .field("type_", &self.type_)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11735,7 +12324,7 @@ pub struct ListWorkspacesSecretsV3ResponseSecret {
     pub workspace: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v3~1auth~1login1/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login1AuthV3Body {
     pub email: ::std::string::String,
     #[serde(
@@ -11747,6 +12336,15 @@ pub struct Login1AuthV3Body {
     #[serde(rename = "clientPublicKey")]
     pub client_public_key: ::std::string::String,
 }
+impl ::std::fmt::Debug for Login1AuthV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Login1AuthV3Body")
+            .field("email", &self.email)
+            .field("provider_auth_token", &"[redacted]")
+            .field("client_public_key", &self.client_public_key)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1password~1srp1/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login1AuthV3Response {
@@ -11755,7 +12353,7 @@ pub struct Login1AuthV3Response {
     pub salt: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v3~1auth~1login2/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login2AuthV3Body {
     pub email: ::std::string::String,
     #[serde(
@@ -11775,8 +12373,19 @@ pub struct Login2AuthV3Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for Login2AuthV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Login2AuthV3Body")
+            .field("email", &self.email)
+            .field("provider_auth_token", &"[redacted]")
+            .field("client_proof", &self.client_proof)
+            .field("captcha_token", &"[redacted]")
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post/responses/200/content/application~1json/schema` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login2AuthV3Response {
     #[serde(
         rename = "encryptionVersion",
@@ -11797,6 +12406,21 @@ pub struct Login2AuthV3Response {
     pub iv: ::std::string::String,
     pub tag: ::std::string::String,
     pub token: ::std::string::String,
+}
+impl ::std::fmt::Debug for Login2AuthV3Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Login2AuthV3Response")
+            .field("encryption_version", &self.encryption_version)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("public_key", &self.public_key)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("iv", &self.iv)
+            .field("tag", &self.tag)
+            .field("token", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1login/post/requestBody/content/application~1json/schema` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11826,7 +12450,7 @@ pub struct LoginAuthAwsAuthV1Body {
     pub iam_request_headers: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1login/post/requestBody/content/application~1json/schema` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LoginAuthUniversalAuthV1Body {
     /// Your Machine Identity Client ID.
     #[serde(rename = "clientId")]
@@ -11834,6 +12458,14 @@ pub struct LoginAuthUniversalAuthV1Body {
     /// Your Machine Identity Client Secret.
     #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
+}
+impl ::std::fmt::Debug for LoginAuthUniversalAuthV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginAuthUniversalAuthV1Body")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1ldap~1login/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -13384,7 +14016,7 @@ pub struct RateLimit {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/secrets/items` and 2 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RawSecret {
     pub id: ::std::string::String,
     #[serde(rename = "_id")]
@@ -13433,15 +14065,45 @@ pub struct RawSecret {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+impl ::std::fmt::Debug for RawSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RawSecret")
+            .field("id", &self.id)
+            .field("underscore_id", &self.underscore_id)
+            .field("workspace", &self.workspace)
+            .field("environment", &self.environment)
+            .field("version", &self.version)
+            .field("type_", &self.type_)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("secret_path", &self.secret_path)
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1token~1renew/post/requestBody/content/application~1json/schema` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewAuthTokenV1Body {
     /// The access token to renew.
     #[serde(rename = "accessToken")]
     pub access_token: ::std::string::String,
 }
+impl ::std::fmt::Debug for RenewAuthTokenV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RenewAuthTokenV1Body")
+            .field("access_token", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/post/responses/200/content/application~1json/schema` and 7 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewAuthTokenV1Response {
     #[serde(rename = "accessToken")]
     pub access_token: ::std::string::String,
@@ -13451,6 +14113,16 @@ pub struct RenewAuthTokenV1Response {
     pub access_token_max_ttl: f64,
     #[serde(rename = "tokenType")]
     pub token_type: RenewAuthTokenV1ResponseTokenType,
+}
+impl ::std::fmt::Debug for RenewAuthTokenV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RenewAuthTokenV1Response")
+            .field("access_token", &"[redacted]")
+            .field("expires_in", &self.expires_in)
+            .field("access_token_max_ttl", &self.access_token_max_ttl)
+            .field("token_type", &self.token_type)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/post/responses/200/content/application~1json/schema/properties/tokenType` and 7 more places
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14168,7 +14840,7 @@ pub struct Scope {
     pub type_: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1secret~1{secretId}~1secret-versions/get/responses/200/content/application~1json/schema/properties/secretVersions/items` and 7 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Secret {
     pub id: ::std::string::String,
     #[serde(rename = "_id")]
@@ -14208,6 +14880,27 @@ pub struct Secret {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl ::std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Secret")
+            .field("id", &self.id)
+            .field("underscore_id", &self.underscore_id)
+            .field("workspace", &self.workspace)
+            .field("environment", &self.environment)
+            .field("version", &self.version)
+            .field("type_", &self.type_)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/get/responses/200/content/application~1json/schema/properties/auditLogStream/properties/headers/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14386,7 +15079,7 @@ pub struct SecretSnapshot {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get/responses/200/content/application~1json/schema/properties/secretSnapshot/properties/secretVersions/items`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretVersion {
     pub id: ::std::string::String,
     pub version: f64,
@@ -14423,6 +15116,25 @@ pub struct SecretVersion {
     #[serde(rename = "secretId")]
     pub secret_id: ::std::string::String,
     pub tags: ::std::vec::Vec<SecretVersionTag>,
+}
+impl ::std::fmt::Debug for SecretVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SecretVersion")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("secret_id", &self.secret_id)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get/responses/200/content/application~1json/schema/properties/secretSnapshot/properties/secretVersions/items/properties/tags/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14505,11 +15217,19 @@ impl<'de> ::serde::Deserialize<'de> for SelectOrganizationAuthV3BodyUserAgent {
     }
 }
 /// Source: `#/paths/~1api~1v3~1auth~1select-organization/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SelectOrganizationAuthV3Response {
     pub token: ::std::string::String,
     #[serde(rename = "isMfaEnabled")]
     pub is_mfa_enabled: bool,
+}
+impl ::std::fmt::Debug for SelectOrganizationAuthV3Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SelectOrganizationAuthV3Response")
+            .field("token", &"[redacted]")
+            .field("is_mfa_enabled", &self.is_mfa_enabled)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v2~1workspace~1{workspaceId}~1encrypted-key/get/responses/200/content/application~1json/schema/properties/sender`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15169,7 +15889,7 @@ pub struct SignIntermediatePkiCaV1Response {
     pub serial_number: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1admin~1signup/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupAdminV1Body {
     pub email: ::std::string::String,
     pub password: ::std::string::String,
@@ -15198,14 +15918,44 @@ pub struct SignupAdminV1Body {
     pub salt: ::std::string::String,
     pub verifier: ::std::string::String,
 }
+impl ::std::fmt::Debug for SignupAdminV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignupAdminV1Body")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("public_key", &self.public_key)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("encrypted_private_key_iv", &self.encrypted_private_key_iv)
+            .field("encrypted_private_key_tag", &self.encrypted_private_key_tag)
+            .field("salt", &self.salt)
+            .field("verifier", &self.verifier)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1admin~1signup/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupAdminV1Response {
     pub message: ::std::string::String,
     pub user: User,
     pub organization: Organization,
     pub token: ::std::string::String,
     pub new: ::std::string::String,
+}
+impl ::std::fmt::Debug for SignupAdminV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignupAdminV1Response")
+            .field("message", &self.message)
+            .field("user", &self.user)
+            .field("organization", &self.organization)
+            .field("token", &"[redacted]")
+            .field("new", &self.new)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1invite-org~1signup/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15246,7 +15996,7 @@ pub struct SignupInviteOrgV1Response {
     >,
 }
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupSignupCompleteAccountV3Body {
     pub email: ::std::string::String,
     #[serde(rename = "firstName")]
@@ -15289,8 +16039,30 @@ pub struct SignupSignupCompleteAccountV3Body {
     pub attribution_source: ::std::option::Option<::std::string::String>,
     pub password: ::std::string::String,
 }
+impl ::std::fmt::Debug for SignupSignupCompleteAccountV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignupSignupCompleteAccountV3Body")
+            .field("email", &self.email)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("protected_key", &self.protected_key)
+            .field("protected_key_iv", &self.protected_key_iv)
+            .field("protected_key_tag", &self.protected_key_tag)
+            .field("public_key", &self.public_key)
+            .field("encrypted_private_key", &self.encrypted_private_key)
+            .field("encrypted_private_key_iv", &self.encrypted_private_key_iv)
+            .field("encrypted_private_key_tag", &self.encrypted_private_key_tag)
+            .field("salt", &self.salt)
+            .field("verifier", &self.verifier)
+            .field("organization_name", &self.organization_name)
+            .field("provider_auth_token", &"[redacted]")
+            .field("attribution_source", &self.attribution_source)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupSignupCompleteAccountV3Response {
     pub message: ::std::string::String,
     pub user: User,
@@ -15301,6 +16073,16 @@ pub struct SignupSignupCompleteAccountV3Response {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub organization_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for SignupSignupCompleteAccountV3Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignupSignupCompleteAccountV3Response")
+            .field("message", &self.message)
+            .field("user", &self.user)
+            .field("token", &"[redacted]")
+            .field("organization_id", &self.organization_id)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset/post/requestBody/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15616,7 +16398,7 @@ pub struct UpdateAdditionalPrivilegeUserV1Body {
     >,
 }
 /// Source: `#/paths/~1api~1v1~1admin~1config/patch/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateAdminConfigV1Body {
     #[serde(
         rename = "allowSignUp",
@@ -15674,6 +16456,21 @@ pub struct UpdateAdminConfigV1Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub slack_client_secret: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for UpdateAdminConfigV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateAdminConfigV1Body")
+            .field("allow_sign_up", &self.allow_sign_up)
+            .field("allowed_sign_up_domain", &self.allowed_sign_up_domain)
+            .field("trust_saml_emails", &self.trust_saml_emails)
+            .field("trust_ldap_emails", &self.trust_ldap_emails)
+            .field("trust_oidc_emails", &self.trust_oidc_emails)
+            .field("default_auth_org_id", &self.default_auth_org_id)
+            .field("enabled_login_methods", &self.enabled_login_methods)
+            .field("slack_client_id", &self.slack_client_id)
+            .field("slack_client_secret", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1admin~1config/patch/requestBody/content/application~1json/schema/properties/enabledLoginMethods/items`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16050,7 +16847,7 @@ impl ::std::default::Default for UpdateAuthGcpAuthIdentityV1Body {
     }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/patch/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateAuthKubernetesAuthIdentityV1Body {
     /// The new host string, host:port pair, or URL to the base of the Kubernetes API server.
     #[serde(
@@ -16124,6 +16921,22 @@ pub struct UpdateAuthKubernetesAuthIdentityV1Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_token_max_ttl: ::std::option::Option<i64>,
+}
+impl ::std::fmt::Debug for UpdateAuthKubernetesAuthIdentityV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateAuthKubernetesAuthIdentityV1Body")
+            .field("kubernetes_host", &self.kubernetes_host)
+            .field("ca_cert", &self.ca_cert)
+            .field("token_reviewer_jwt", &"[redacted]")
+            .field("allowed_namespaces", &self.allowed_namespaces)
+            .field("allowed_names", &self.allowed_names)
+            .field("allowed_audience", &self.allowed_audience)
+            .field("access_token_trusted_ips", &self.access_token_trusted_ips)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("access_token_num_uses_limit", &self.access_token_num_uses_limit)
+            .field("access_token_max_ttl", &self.access_token_max_ttl)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16982,7 +17795,7 @@ pub struct UpdateSecretsBatchRawV3Body {
     pub secrets: ::std::vec::Vec<UpdateSecretsBatchRawV3BodySecret>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/patch/requestBody/content/application~1json/schema/properties/secrets/items`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSecretsBatchRawV3BodySecret {
     /// The name of the secret to update.
     #[serde(rename = "secretKey")]
@@ -17032,6 +17845,20 @@ pub struct UpdateSecretsBatchRawV3BodySecret {
         skip_serializing_if = "::oas_runtime::Patch::is_absent"
     )]
     pub secret_reminder_repeat_days: ::oas_runtime::Patch<f64>,
+}
+impl ::std::fmt::Debug for UpdateSecretsBatchRawV3BodySecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateSecretsBatchRawV3BodySecret")
+            .field("secret_key", &self.secret_key)
+            .field("secret_value", &"[redacted]")
+            .field("secret_comment", &self.secret_comment)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("new_secret_name", &self.new_secret_name)
+            .field("tag_ids", &self.tag_ids)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17096,7 +17923,7 @@ pub struct UpdateSecretsBatchV3BodySecret {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/patch/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSecretsRawV3Body {
     /// The ID of the project to update the secret in.
     #[serde(rename = "workspaceId")]
@@ -17162,6 +17989,24 @@ pub struct UpdateSecretsRawV3Body {
     )]
     pub secret_comment: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for UpdateSecretsRawV3Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateSecretsRawV3Body")
+            .field("workspace_id", &self.workspace_id)
+            .field("environment", &self.environment)
+            .field("secret_value", &"[redacted]")
+            .field("secret_path", &self.secret_path)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("type_", &self.type_)
+            .field("tag_ids", &self.tag_ids)
+            .field("metadata", &self.metadata)
+            .field("secret_reminder_note", &self.secret_reminder_note)
+            .field("secret_reminder_repeat_days", &self.secret_reminder_repeat_days)
+            .field("new_secret_name", &self.new_secret_name)
+            .field("secret_comment", &self.secret_comment)
+            .finish()
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1config/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSsoConfigV1Body {
@@ -17191,7 +18036,7 @@ pub struct UpdateSsoConfigV1Body {
     pub organization_id: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSsoOidcConfigV1Body {
     #[serde(
         rename = "allowedEmailDomains",
@@ -17258,6 +18103,24 @@ pub struct UpdateSsoOidcConfigV1Body {
     pub is_active: ::std::option::Option<bool>,
     #[serde(rename = "orgSlug")]
     pub org_slug: ::std::string::String,
+}
+impl ::std::fmt::Debug for UpdateSsoOidcConfigV1Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateSsoOidcConfigV1Body")
+            .field("allowed_email_domains", &self.allowed_email_domains)
+            .field("discovery_url", &self.discovery_url)
+            .field("configuration_type", &self.configuration_type)
+            .field("issuer", &self.issuer)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("jwks_uri", &self.jwks_uri)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("userinfo_endpoint", &self.userinfo_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("is_active", &self.is_active)
+            .field("org_slug", &self.org_slug)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17515,10 +18378,17 @@ pub struct UpdateWorkspaceV2Body {
     pub auto_capitalization: ::std::option::Option<bool>,
 }
 /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpgradeWorkspaceV2Body {
     #[serde(rename = "userPrivateKey")]
     pub user_private_key: ::std::string::String,
+}
+impl ::std::fmt::Debug for UpgradeWorkspaceV2Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpgradeWorkspaceV2Body")
+            .field("user_private_key", &"[redacted]")
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post/responses/200/content/application~1json/schema/properties/user` and 9 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17653,10 +18523,15 @@ pub struct Users {
     pub id: ::uuid::Uuid,
 }
 /// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifyAuthMfaV2Body {
     #[serde(rename = "mfaToken")]
     pub mfa_token: ::std::string::String,
+}
+impl ::std::fmt::Debug for VerifyAuthMfaV2Body {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifyAuthMfaV2Body").field("mfa_token", &"[redacted]").finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1invite-org~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17667,12 +18542,21 @@ pub struct VerifyInviteOrgV1Body {
     pub code: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1invite-org~1verify/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifyInviteOrgV1Response {
     pub message: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     pub user: User,
+}
+impl ::std::fmt::Debug for VerifyInviteOrgV1Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifyInviteOrgV1Response")
+            .field("message", &self.message)
+            .field("token", &"[redacted]")
+            .field("user", &self.user)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17681,11 +18565,20 @@ pub struct VerifySignupEmailV3Body {
     pub code: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v3~1signup~1email~1verify/post/responses/200/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifySignupEmailV3Response {
     pub message: ::std::string::String,
     pub token: ::std::string::String,
     pub user: User,
+}
+impl ::std::fmt::Debug for VerifySignupEmailV3Response {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifySignupEmailV3Response")
+            .field("message", &self.message)
+            .field("token", &"[redacted]")
+            .field("user", &self.user)
+            .finish()
+    }
 }
 /// Source: `#/paths/~1api~1v2~1users~1me~1emails~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17805,3702 +18698,1766 @@ pub struct WorkspaceTag {
     )]
     pub created_by_actor_type: ::std::string::String,
 }
-/// Parameters of `GET /api/status`.
-///
-/// Source: `#/paths/~1api~1status/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetStatusParams {}
-/// Parameters of `POST /.well-known/est/{certificateTemplateId}/simpleenroll`.
-///
-/// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1simpleenroll/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SimpleenrollWellKnownEstParams {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `POST /.well-known/est/{certificateTemplateId}/simplereenroll`.
-///
-/// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1simplereenroll/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SimplereenrollWellKnownEstParams {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `GET /.well-known/est/{certificateTemplateId}/cacerts`.
-///
-/// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1cacerts/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWellKnownEstCacertsParams {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/roles`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationRolesV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/organization/{organizationId}/roles`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationRoleV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/roles/{roleId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationRoleV1Params {
-    pub organization_id: ::std::string::String,
-    pub role_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/organization/{organizationId}/roles/{roleId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationRoleV1Params {
-    pub organization_id: ::std::string::String,
-    pub role_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/organization/{organizationId}/roles/{roleId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateOrganizationRoleV1Params {
-    pub organization_id: ::std::string::String,
-    pub role_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/permissions`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1permissions/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationPermissionsV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/plans/table`.
+/// Query parameters of `GET /api/v1/organizations/{organizationId}/plans/table`.
 ///
 /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plans~1table/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationsPlansTableV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetOrganizationsPlansTableV1Query {
+    #[serde(rename = "billingCycle")]
     pub billing_cycle: GetOrganizationsPlansTableV1ParamsBillingCycle,
-    pub organization_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/organizations/{organizationId}/plan`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationsPlanV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/plans`.
+/// Query parameters of `GET /api/v1/organizations/{organizationId}/plans`.
 ///
 /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plans/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsPlansV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListOrganizationsPlansV1Query {
+    #[serde(
+        rename = "workspaceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
-    pub organization_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/organizations/{organizationId}/session/trial`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1session~1trial/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationsSessionTrialV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/organizations/{organizationId}/customer-portal-session`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1customer-portal-session/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationsCustomerPortalSessionV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/plan/billing`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan~1billing/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationsPlanBillingV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/plan/table`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan~1table/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationsPlanTableV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/billing-details`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsBillingDetailsV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/organizations/{organizationId}/billing-details`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateOrganizationsBillingDetailV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/billing-details/payment-methods`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsBillingDetailsPaymentMethodsV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/organizations/{organizationId}/billing-details/payment-methods`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationsBillingDetailsPaymentMethodV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/organizations/{organizationId}/billing-details/payment-methods/{pmtMethodId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods~1{pmtMethodId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationsBillingDetailsPaymentMethodV1Params {
-    pub organization_id: ::std::string::String,
-    pub pmt_method_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/billing-details/tax-ids`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsBillingDetailsTaxIdsV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/organizations/{organizationId}/billing-details/tax-ids`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationsBillingDetailsTaxIdV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/organizations/{organizationId}/billing-details/tax-ids/{taxId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids~1{taxId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationsBillingDetailsTaxIdV1Params {
-    pub organization_id: ::std::string::String,
-    pub tax_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/invoices`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1invoices/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsInvoicesV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organizations/{organizationId}/licenses`.
-///
-/// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1licenses/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsLicensesV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectSlug}/roles`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceRolesV1Params {
-    /// The slug of the project to list the roles of.
-    pub project_slug: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{projectSlug}/roles`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceRoleV1Params {
-    /// Slug of the project to create the role for.
-    pub project_slug: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{projectSlug}/roles/{roleId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles~1{roleId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceRoleV1Params {
-    /// Slug of the project to delete this role for.
-    pub project_slug: ::std::string::String,
-    /// The ID of the role to update
-    pub role_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{projectSlug}/roles/{roleId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles~1{roleId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceRoleV1Params {
-    /// Slug of the project to update the role for.
-    pub project_slug: ::std::string::String,
-    /// The ID of the role to update
-    pub role_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectSlug}/roles/slug/{slug}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles~1slug~1{slug}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceRoleBySlugV1Params {
-    /// The slug of the project.
-    pub project_slug: ::std::string::String,
-    /// The slug of the role to get details
-    pub slug: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectId}/permissions`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1permissions/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspacePermissionsV1Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/secret-snapshots`.
+/// Query parameters of `GET /api/v1/workspace/{workspaceId}/secret-snapshots`.
 ///
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1secret-snapshots/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceSecretSnapshotsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceSecretSnapshotsV1Query {
     /// The environment to get snapshots from.
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
     /// The secret path to get snapshots from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The offset to start from. If you enter 10, it will start from the 10th snapshot.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of snapshots to return.
+    ///
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
-    /// The ID of the project to get snapshots from.
-    pub workspace_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/secret-snapshots/count`.
+/// Query parameters of `GET /api/v1/workspace/{workspaceId}/secret-snapshots/count`.
 ///
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1secret-snapshots~1count/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceSecretSnapshotsCountV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetWorkspaceSecretSnapshotsCountV1Query {
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
-    pub workspace_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/audit-logs`.
+/// Query parameters of `GET /api/v1/workspace/{workspaceId}/audit-logs`.
 ///
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1audit-logs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceAuditLogsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceAuditLogsV1Query {
     /// The type of the event to export.
+    #[serde(
+        rename = "eventType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub event_type: ::std::option::Option<ListWorkspaceAuditLogsV1ParamsEventType>,
     /// Choose which consuming application to export audit logs for.
+    #[serde(
+        rename = "userAgentType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub user_agent_type: ::std::option::Option<ListAuditLogsV1ParamsUserAgentType>,
     /// The date to start the export from.
+    #[serde(
+        rename = "startDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date to end the export at.
+    #[serde(
+        rename = "endDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The offset to start from. If you enter 10, it will start from the 10th audit log.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of audit logs to return.
+    ///
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The actor to filter the audit logs by.
+    #[serde(
+        rename = "actor",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub actor: ::std::option::Option<::std::string::String>,
-    /// Optionally filter logs by project ID. If not provided, logs from the entire organization will be returned.
-    pub workspace_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/audit-logs/filters/actors`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1audit-logs~1filters~1actors/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceAuditLogsFiltersActorsV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/kms`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceKmsV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{workspaceId}/kms`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceKmsV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/kms/backup`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms~1backup/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceKmsBackupV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/kms/backup`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms~1backup/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct BackupWorkspaceKmsV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/migrate-v3`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1migrate-v3/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct MigrateV3WorkspaceV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/trusted-ips`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceTrustedIpsV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/trusted-ips`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceTrustedIpV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{workspaceId}/trusted-ips/{trustedIpId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips~1{trustedIpId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceTrustedIpV1Params {
-    pub workspace_id: ::std::string::String,
-    pub trusted_ip_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{workspaceId}/trusted-ips/{trustedIpId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips~1{trustedIpId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceTrustedIpV1Params {
-    pub workspace_id: ::std::string::String,
-    pub trusted_ip_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-snapshot/{secretSnapshotId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretSnapshotV1Params {
-    pub secret_snapshot_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-snapshot/{secretSnapshotId}/rollback`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}~1rollback/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RollbackSecretSnapshotV1Params {
-    /// The ID of the snapshot to rollback to.
-    pub secret_snapshot_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-approvals`.
+/// Query parameters of `GET /api/v1/secret-approvals`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approvals/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretApprovalsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretApprovalsV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/secret-approvals`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approvals/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretApprovalV1Params {}
-/// Parameters of `GET /api/v1/secret-approvals/{sapId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretApprovalV1Params {
-    pub sap_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/secret-approvals/{sapId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretApprovalV1Params {
-    pub sap_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/secret-approvals/{sapId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateSecretApprovalV1Params {
-    pub sap_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-approvals/board`.
+/// Query parameters of `GET /api/v1/secret-approvals/board`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approvals~1board/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretApprovalsBoardV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSecretApprovalsBoardV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    #[serde(rename = "secretPath")]
     pub secret_path: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/secret-approval-requests`.
+/// Query parameters of `GET /api/v1/secret-approval-requests`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretApprovalRequestsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretApprovalRequestsV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(
+        rename = "environment",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub environment: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "committer",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub committer: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<ListSecretApprovalRequestsV1ParamsStatus>,
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
 }
-/// Parameters of `GET /api/v1/secret-approval-requests/count`.
+/// Query parameters of `GET /api/v1/secret-approval-requests/count`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1count/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretApprovalRequestsCountV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSecretApprovalRequestsCountV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/secret-approval-requests/{id}/merge`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct MergeSecretApprovalRequestV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-approval-requests/{id}/review`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1review/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReviewSecretApprovalRequestV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-approval-requests/{id}/status`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1status/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretApprovalRequestsStatusV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-approval-requests/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretApprovalRequestV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-rotation-providers/{workspaceId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-rotation-providers~1{workspaceId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretRotationProviderV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/access-approvals/policies`.
+/// Query parameters of `GET /api/v1/access-approvals/policies`.
 ///
 /// Source: `#/paths/~1api~1v1~1access-approvals~1policies/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAccessApprovalsPoliciesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAccessApprovalsPoliciesV1Query {
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/access-approvals/policies`.
-///
-/// Source: `#/paths/~1api~1v1~1access-approvals~1policies/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAccessApprovalsPolicyV1Params {}
-/// Parameters of `GET /api/v1/access-approvals/policies/count`.
+/// Query parameters of `GET /api/v1/access-approvals/policies/count`.
 ///
 /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1count/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAccessApprovalsPoliciesCountV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetAccessApprovalsPoliciesCountV1Query {
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
+    #[serde(rename = "envSlug")]
     pub env_slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/access-approvals/policies/{policyId}`.
-///
-/// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAccessApprovalsPolicyV1Params {
-    pub policy_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/access-approvals/policies/{policyId}`.
-///
-/// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAccessApprovalsPolicyV1Params {
-    pub policy_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/access-approvals/policies/{policyId}`.
-///
-/// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAccessApprovalsPolicyV1Params {
-    pub policy_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/access-approvals/requests`.
+/// Query parameters of `GET /api/v1/access-approvals/requests`.
 ///
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAccessApprovalsRequestsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAccessApprovalsRequestsV1Query {
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
+    #[serde(
+        rename = "authorProjectMembershipId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub author_project_membership_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "envSlug",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub env_slug: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/access-approvals/requests`.
+/// Query parameters of `POST /api/v1/access-approvals/requests`.
 ///
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAccessApprovalsRequestV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateAccessApprovalsRequestV1Query {
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/access-approvals/requests/count`.
+/// Query parameters of `GET /api/v1/access-approvals/requests/count`.
 ///
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests~1count/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAccessApprovalsRequestsCountV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetAccessApprovalsRequestsCountV1Query {
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/access-approvals/requests/{requestId}/review`.
-///
-/// Source: `#/paths/~1api~1v1~1access-approvals~1requests~1{requestId}~1review/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReviewAccessApprovalsRequestV1Params {
-    pub request_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/rate-limit`.
-///
-/// Source: `#/paths/~1api~1v1~1rate-limit/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetRateLimitV1Params {}
-/// Parameters of `PUT /api/v1/rate-limit`.
-///
-/// Source: `#/paths/~1api~1v1~1rate-limit/put`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SetRateLimitV1Params {}
-/// Parameters of `GET /api/v1/dynamic-secrets`.
+/// Query parameters of `GET /api/v1/dynamic-secrets`.
 ///
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListDynamicSecretsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDynamicSecretsV1Query {
     /// The slug of the project to create dynamic secret in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
     /// The path to list folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to list folders from.
+    #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/dynamic-secrets`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateDynamicSecretV1Params {}
-/// Parameters of `POST /api/v1/dynamic-secrets/entra-id/users`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1entra-id~1users/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateDynamicSecretsEntraIdUserV1Params {}
-/// Parameters of `GET /api/v1/dynamic-secrets/{name}`.
+/// Query parameters of `GET /api/v1/dynamic-secrets/{name}`.
 ///
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetDynamicSecretV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetDynamicSecretV1Query {
     /// The slug of the project to create dynamic secret in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
     /// The path to list folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to list folders from.
+    #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
-    /// The name of the dynamic secret.
-    pub name: ::std::string::String,
 }
-/// Parameters of `DELETE /api/v1/dynamic-secrets/{name}`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteDynamicSecretV1Params {
-    /// The name of the dynamic secret.
-    pub name: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/dynamic-secrets/{name}`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateDynamicSecretV1Params {
-    /// The name of the dynamic secret.
-    pub name: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/dynamic-secrets/{name}/leases`.
+/// Query parameters of `GET /api/v1/dynamic-secrets/{name}/leases`.
 ///
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}~1leases/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListDynamicSecretsLeasesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDynamicSecretsLeasesV1Query {
     /// The slug of the project to create dynamic secret in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
     /// The path to list folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to list folders from.
+    #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
-    /// The name of the dynamic secret.
-    pub name: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/dynamic-secrets/leases`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateDynamicSecretsLeaseV1Params {}
-/// Parameters of `GET /api/v1/dynamic-secrets/leases/{leaseId}`.
+/// Query parameters of `GET /api/v1/dynamic-secrets/leases/{leaseId}`.
 ///
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetDynamicSecretsLeaseV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetDynamicSecretsLeaseV1Query {
     /// The slug of the project to create dynamic secret in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
     /// The path to list folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to list folders from.
+    #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
-    /// The ID of the dynamic secret lease.
-    pub lease_id: ::std::string::String,
 }
-/// Parameters of `DELETE /api/v1/dynamic-secrets/leases/{leaseId}`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteDynamicSecretsLeaseV1Params {
-    /// The ID of the dynamic secret lease.
-    pub lease_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew`.
-///
-/// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}~1renew/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RenewDynamicSecretsLeaseV1Params {
-    /// The ID of the dynamic secret lease.
-    pub lease_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/crl/{crlId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1crl~1{crlId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCrlV1Params {
-    /// The ID of the certificate revocation list (CRL) to get
-    pub crl_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/crl/{crlId}/der`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1crl~1{crlId}~1der/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCrlDerV1Params {
-    /// The ID of the certificate revocation list (CRL) to get
-    pub crl_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/sso/redirect/saml2/organizations/{orgSlug}`.
+/// Query parameters of `GET /api/v1/sso/redirect/saml2/organizations/{orgSlug}`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1redirect~1saml2~1organizations~1{orgSlug}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSsoRedirectSaml2OrganizationV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoRedirectSaml2OrganizationV1Query {
+    #[serde(
+        rename = "callback_port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
-    pub org_slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/sso/redirect/saml2/{samlConfigId}`.
+/// Query parameters of `GET /api/v1/sso/redirect/saml2/{samlConfigId}`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1redirect~1saml2~1{samlConfigId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSsoRedirectSaml2V1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoRedirectSaml2V1Query {
+    #[serde(
+        rename = "callback_port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
-    pub saml_config_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/sso/saml2/{samlConfigId}`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1saml2~1{samlConfigId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSsoSaml2V1Params {
-    pub saml_config_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/sso/config`.
+/// Query parameters of `GET /api/v1/sso/config`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1config/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSsoConfigV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoConfigV1Query {
+    #[serde(rename = "organizationId")]
     pub organization_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/sso/config`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1config/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSsoConfigV1Params {}
-/// Parameters of `PATCH /api/v1/sso/config`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1config/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateSsoConfigV1Params {}
-/// Parameters of `GET /api/v1/sso/oidc/login`.
+/// Query parameters of `GET /api/v1/sso/oidc/login`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1login/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSsoOidcLoginV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoOidcLoginV1Query {
+    #[serde(rename = "orgSlug")]
     pub org_slug: ::std::string::String,
+    #[serde(
+        rename = "callbackPort",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/sso/oidc/callback`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1oidc~1callback/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoOidcCallbackV1Params {}
-/// Parameters of `GET /api/v1/sso/oidc/login/error`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1oidc~1login~1error/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoOidcLoginErrorV1Params {}
-/// Parameters of `GET /api/v1/sso/oidc/config`.
+/// Query parameters of `GET /api/v1/sso/oidc/config`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSsoOidcConfigV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoOidcConfigV1Query {
+    #[serde(rename = "orgSlug")]
     pub org_slug: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/sso/oidc/config`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSsoOidcConfigV1Params {}
-/// Parameters of `PATCH /api/v1/sso/oidc/config`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateSsoOidcConfigV1Params {}
-/// Parameters of `GET /api/v1/scim/scim-tokens`.
+/// Query parameters of `GET /api/v1/scim/scim-tokens`.
 ///
 /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListScimScimTokensV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListScimScimTokensV1Query {
+    #[serde(rename = "organizationId")]
     pub organization_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/scim/scim-tokens`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateScimScimTokenV1Params {}
-/// Parameters of `DELETE /api/v1/scim/scim-tokens/{scimTokenId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1scim-tokens~1{scimTokenId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteScimScimTokenV1Params {
-    pub scim_token_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/scim/Users`.
+/// Query parameters of `GET /api/v1/scim/Users`.
 ///
 /// Source: `#/paths/~1api~1v1~1scim~1Users/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListScimUsersV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListScimUsersV1Query {
+    /// The server uses `1` when this is `None`.
+    #[serde(
+        rename = "startIndex",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub start_index: ::std::option::Option<f64>,
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "count",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub count: ::std::option::Option<f64>,
+    #[serde(
+        rename = "filter",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub filter: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/scim/Users`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Users/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateScimUserV1Params {}
-/// Parameters of `GET /api/v1/scim/Users/{orgMembershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetScimUserV1Params {
-    pub org_membership_id: ::std::string::String,
-}
-/// Parameters of `PUT /api/v1/scim/Users/{orgMembershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/put`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetScimUserV1Params {
-    pub org_membership_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/scim/Users/{orgMembershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteScimUserV1Params {
-    pub org_membership_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/scim/Users/{orgMembershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateScimUserV1Params {
-    pub org_membership_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/scim/Groups`.
+/// Query parameters of `GET /api/v1/scim/Groups`.
 ///
 /// Source: `#/paths/~1api~1v1~1scim~1Groups/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListScimGroupsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListScimGroupsV1Query {
+    /// The server uses `1` when this is `None`.
+    #[serde(
+        rename = "startIndex",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub start_index: ::std::option::Option<f64>,
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "count",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub count: ::std::option::Option<f64>,
+    #[serde(
+        rename = "filter",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub filter: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "excludedAttributes",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub excluded_attributes: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/scim/Groups`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Groups/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateScimGroupV1Params {}
-/// Parameters of `GET /api/v1/scim/Groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetScimGroupV1Params {
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `PUT /api/v1/scim/Groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/put`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetScimGroupV1Params {
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/scim/Groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteScimGroupV1Params {
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/scim/Groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateScimGroupV1Params {
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/ldap/login`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginLdapV1Params {}
-/// Parameters of `GET /api/v1/ldap/config`.
+/// Query parameters of `GET /api/v1/ldap/config`.
 ///
 /// Source: `#/paths/~1api~1v1~1ldap~1config/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetLdapConfigV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetLdapConfigV1Query {
+    #[serde(rename = "organizationId")]
     pub organization_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/ldap/config`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateLdapConfigV1Params {}
-/// Parameters of `PATCH /api/v1/ldap/config`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateLdapConfigV1Params {}
-/// Parameters of `GET /api/v1/ldap/config/{configId}/group-maps`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListLdapConfigGroupMapsV1Params {
-    pub config_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/ldap/config/{configId}/group-maps`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateLdapConfigGroupMapV1Params {
-    pub config_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/ldap/config/{configId}/group-maps/{groupMapId}`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps~1{groupMapId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteLdapConfigGroupMapV1Params {
-    pub config_id: ::std::string::String,
-    pub group_map_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/ldap/config/{configId}/test-connection`.
-///
-/// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1test-connection/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct TestConnectionLdapConfigV1Params {
-    pub config_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-scanning/create-installation-session/organization`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-scanning~1create-installation-session~1organization/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretScanningCreateInstallationSessionOrganizationV1Params {}
-/// Parameters of `POST /api/v1/secret-scanning/link-installation`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-scanning~1link-installation/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LinkInstallationSecretScanningV1Params {}
-/// Parameters of `GET /api/v1/secret-scanning/installation-status/organization/{organizationId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-scanning~1installation-status~1organization~1{organizationId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretScanningInstallationStatusOrganizationV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-scanning/organization/{organizationId}/risks`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-scanning~1organization~1{organizationId}~1risks/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretScanningOrganizationRisksV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-scanning/organization/{organizationId}/risks/{riskId}/status`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-scanning~1organization~1{organizationId}~1risks~1{riskId}~1status/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretScanningOrganizationRisksStatusV1Params {
-    pub organization_id: ::std::string::String,
-    pub risk_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-rotations`.
+/// Query parameters of `GET /api/v1/secret-rotations`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-rotations/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretRotationsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretRotationsV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/secret-rotations`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-rotations/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretRotationV1Params {}
-/// Parameters of `POST /api/v1/secret-rotations/restart`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-rotations~1restart/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RestartSecretRotationsV1Params {}
-/// Parameters of `DELETE /api/v1/secret-rotations/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-rotations~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretRotationV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret/{secretId}/secret-versions`.
+/// Query parameters of `GET /api/v1/secret/{secretId}/secret-versions`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret~1{secretId}~1secret-versions/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretSecretVersionsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretSecretVersionsV1Query {
+    #[serde(rename = "offset")]
     pub offset: f64,
+    #[serde(rename = "limit")]
     pub limit: f64,
-    pub secret_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/groups`.
-///
-/// Source: `#/paths/~1api~1v1~1groups/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListGroupsV1Params {}
-/// Parameters of `POST /api/v1/groups`.
-///
-/// Source: `#/paths/~1api~1v1~1groups/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateGroupV1Params {}
-/// Parameters of `GET /api/v1/groups/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1groups~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetGroupV1Params {
-    /// The id of the group to fetch
-    pub id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/groups/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1groups~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteGroupV1Params {
-    /// The id of the group to delete
-    pub id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/groups/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1groups~1{id}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateGroupV1Params {
-    /// The id of the group to update
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/groups/{id}/users`.
+/// Query parameters of `GET /api/v1/groups/{id}/users`.
 ///
 /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListGroupsUsersV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListGroupsUsersV1Query {
     /// The offset to start from. If you enter 10, it will start from the 10th user.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of users to return.
+    ///
+    /// The server uses `10` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The username to search for.
+    #[serde(
+        rename = "username",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub username: ::std::option::Option<::std::string::String>,
     /// The text string that user email or name will be filtered by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
-    /// The id of the group to list users for
-    pub id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/groups/{id}/users/{username}`.
-///
-/// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateGroupsUserV1Params {
-    /// The id of the group to add the user to.
-    pub id: ::std::string::String,
-    /// The username of the user to add to the group.
-    pub username: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/groups/{id}/users/{username}`.
-///
-/// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteGroupsUserV1Params {
-    /// The id of the group to remove the user from.
-    pub id: ::std::string::String,
-    /// The username of the user to remove from the group.
-    pub username: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/audit-log-streams`.
-///
-/// Source: `#/paths/~1api~1v1~1audit-log-streams/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListAuditLogStreamsV1Params {}
-/// Parameters of `POST /api/v1/audit-log-streams`.
-///
-/// Source: `#/paths/~1api~1v1~1audit-log-streams/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAuditLogStreamV1Params {}
-/// Parameters of `GET /api/v1/audit-log-streams/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuditLogStreamV1Params {
-    /// The ID of the audit log stream to get details.
-    pub id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/audit-log-streams/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuditLogStreamV1Params {
-    /// The ID of the audit log stream to delete.
-    pub id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/audit-log-streams/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuditLogStreamV1Params {
-    /// The ID of the audit log stream to update.
-    pub id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/additional-privilege/users/permanent`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1permanent/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAdditionalPrivilegeUsersPermanentV1Params {}
-/// Parameters of `POST /api/v1/additional-privilege/users/temporary`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1temporary/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAdditionalPrivilegeUsersTemporaryV1Params {}
-/// Parameters of `GET /api/v1/additional-privilege/users/{privilegeId}`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAdditionalPrivilegeUserV1Params {
-    /// The id of privilege object
-    pub privilege_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/additional-privilege/users/{privilegeId}`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAdditionalPrivilegeUserV1Params {
-    /// The id of privilege object
-    pub privilege_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/additional-privilege/users/{privilegeId}`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAdditionalPrivilegeUserV1Params {
-    /// The id of privilege object
-    pub privilege_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/additional-privilege/users`.
+/// Query parameters of `GET /api/v1/additional-privilege/users`.
 ///
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1users/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAdditionalPrivilegeUsersV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAdditionalPrivilegeUsersV1Query {
     /// Project membership id of user
+    #[serde(rename = "projectMembershipId")]
     pub project_membership_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/additional-privilege/identity/permanent`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAdditionalPrivilegeIdentityPermanentV1Params {}
-/// Parameters of `POST /api/v1/additional-privilege/identity/temporary`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1temporary/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAdditionalPrivilegeIdentityTemporaryV1Params {}
-/// Parameters of `GET /api/v1/additional-privilege/identity`.
+/// Query parameters of `GET /api/v1/additional-privilege/identity`.
 ///
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAdditionalPrivilegeIdentityV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAdditionalPrivilegeIdentityV1Query {
     /// The ID of the identity to list.
+    #[serde(rename = "identityId")]
     pub identity_id: ::std::string::String,
     /// The slug of the project of the identity in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
 }
-/// Parameters of `DELETE /api/v1/additional-privilege/identity`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/delete`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeleteAdditionalPrivilegeIdentityV1Params {}
-/// Parameters of `PATCH /api/v1/additional-privilege/identity`.
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateAdditionalPrivilegeIdentityV1Params {}
-/// Parameters of `GET /api/v1/additional-privilege/identity/{privilegeSlug}`.
+/// Query parameters of `GET /api/v1/additional-privilege/identity/{privilegeSlug}`.
 ///
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1{privilegeSlug}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAdditionalPrivilegeIdentityV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetAdditionalPrivilegeIdentityV1Query {
     /// The ID of the identity to list.
+    #[serde(rename = "identityId")]
     pub identity_id: ::std::string::String,
     /// The slug of the project of the identity in.
+    #[serde(rename = "projectSlug")]
     pub project_slug: ::std::string::String,
-    /// The slug of the privilege.
-    pub privilege_slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/external-kms`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListExternalKmsV1Params {}
-/// Parameters of `POST /api/v1/external-kms`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateExternalKmV1Params {}
-/// Parameters of `GET /api/v1/external-kms/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetExternalKmV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/external-kms/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteExternalKmV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/external-kms/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms~1{id}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateExternalKmV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/external-kms/name/{name}`.
-///
-/// Source: `#/paths/~1api~1v1~1external-kms~1name~1{name}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetExternalKmByNameV1Params {
-    pub name: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/sso/redirect/google`.
+/// Query parameters of `GET /api/v1/sso/redirect/google`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1redirect~1google/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoRedirectGoogleV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoRedirectGoogleV1Query {
+    #[serde(
+        rename = "callback_port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/sso/google`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1google/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoGoogleV1Params {}
-/// Parameters of `GET /api/v1/sso/redirect/github`.
+/// Query parameters of `GET /api/v1/sso/redirect/github`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1redirect~1github/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoRedirectGithubV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoRedirectGithubV1Query {
+    #[serde(
+        rename = "callback_port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/sso/github`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1github/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoGithubV1Params {}
-/// Parameters of `GET /api/v1/sso/redirect/gitlab`.
+/// Query parameters of `GET /api/v1/sso/redirect/gitlab`.
 ///
 /// Source: `#/paths/~1api~1v1~1sso~1redirect~1gitlab/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoRedirectGitlabV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSsoRedirectGitlabV1Query {
+    #[serde(
+        rename = "callback_port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub callback_port: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/sso/gitlab`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1gitlab/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetSsoGitlabV1Params {}
-/// Parameters of `POST /api/v1/sso/token-exchange`.
-///
-/// Source: `#/paths/~1api~1v1~1sso~1token-exchange/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSsoTokenExchangeV1Params {}
-/// Parameters of `POST /api/v1/auth/logout`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1logout/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LogoutAuthV1Params {}
-/// Parameters of `POST /api/v1/auth/checkAuth`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1checkAuth/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CheckAuthAuthV1Params {}
-/// Parameters of `POST /api/v1/auth/token`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateAuthTokenV1Params {}
-/// Parameters of `GET /api/v1/auth/token-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthTokenAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/token-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthTokenAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/token-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthTokenAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/token-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthTokenAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/auth/token-auth/identities/{identityId}/tokens`.
+/// Query parameters of `GET /api/v1/auth/token-auth/identities/{identityId}/tokens`.
 ///
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAuthTokenAuthIdentitiesTokensV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAuthTokenAuthIdentitiesTokensV1Query {
     /// The offset to start from. If you enter 10, it will start from the 10th token.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of tokens to return
+    ///
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
-    /// The ID of the identity to list token metadata for.
-    pub identity_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/auth/token-auth/identities/{identityId}/tokens`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthTokenAuthIdentitiesTokenV1Params {
-    /// The ID of the identity to create the token for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/token-auth/tokens/{tokenId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1tokens~1{tokenId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthTokenAuthTokenV1Params {
-    /// The ID of the token to update metadata for
-    pub token_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/token-auth/tokens/{tokenId}/revoke`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token-auth~1tokens~1{tokenId}~1revoke/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RevokeAuthTokenAuthTokenV1Params {
-    /// The ID of the token to revoke
-    pub token_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/universal-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthUniversalAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/universal-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthUniversalAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/universal-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthUniversalAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/universal-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthUniversalAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/universal-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthUniversalAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListAuthUniversalAuthIdentitiesClientSecretsV1Params {
-    /// The ID of the identity to list client secrets for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthUniversalAuthIdentitiesClientSecretV1Params {
-    /// The ID of the identity to create a client secret for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets~1{clientSecretId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthUniversalAuthIdentitiesClientSecretV1Params {
-    /// The ID of the identity to get the client secret from.
-    pub identity_id: ::std::string::String,
-    /// The ID of the client secret to get details.
-    pub client_secret_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}/revoke`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets~1{clientSecretId}~1revoke/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RevokeAuthUniversalAuthIdentitiesClientSecretV1Params {
-    /// The ID of the identity to revoke the client secret from.
-    pub identity_id: ::std::string::String,
-    /// The ID of the client secret to revoke.
-    pub client_secret_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/kubernetes-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthKubernetesAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/kubernetes-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthKubernetesAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/kubernetes-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthKubernetesAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/kubernetes-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthKubernetesAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/kubernetes-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthKubernetesAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/gcp-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthGcpAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/gcp-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthGcpAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/gcp-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthGcpAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/gcp-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthGcpAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/gcp-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthGcpAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/token/renew`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token~1renew/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RenewAuthTokenV1Params {}
-/// Parameters of `POST /api/v1/auth/token/revoke`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1token~1revoke/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RevokeAuthTokenV1Params {}
-/// Parameters of `POST /api/v1/auth/aws-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthAwsAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/aws-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthAwsAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/aws-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthAwsAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/aws-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthAwsAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/aws-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthAwsAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/azure-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthAzureAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/azure-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthAzureAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/azure-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthAzureAuthIdentityV1Params {
-    /// The ID of the identity to login.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/azure-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthAzureAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/azure-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthAzureAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/oidc-auth/login`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1login/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LoginAuthOidcAuthV1Params {}
-/// Parameters of `GET /api/v1/auth/oidc-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetAuthOidcAuthIdentityV1Params {
-    /// The ID of the identity to retrieve the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/auth/oidc-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAuthOidcAuthIdentityV1Params {
-    /// The ID of the identity to attach the configuration onto.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/auth/oidc-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAuthOidcAuthIdentityV1Params {
-    /// The ID of the identity to revoke the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/auth/oidc-auth/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateAuthOidcAuthIdentityV1Params {
-    /// The ID of the identity to update the auth method for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/password/srp1`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1srp1/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePasswordSrp1V1Params {}
-/// Parameters of `POST /api/v1/password/change-password`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1change-password/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ChangePasswordPasswordV1Params {}
-/// Parameters of `POST /api/v1/password/email/password-reset`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1email~1password-reset/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePasswordEmailPasswordResetV1Params {}
-/// Parameters of `POST /api/v1/password/email/password-reset-verify`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePasswordEmailPasswordResetVerifyV1Params {}
-/// Parameters of `GET /api/v1/password/backup-private-key`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1backup-private-key/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetPasswordBackupPrivateKeyV1Params {}
-/// Parameters of `POST /api/v1/password/backup-private-key`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1backup-private-key/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct BackupPrivateKeyPasswordV1Params {}
-/// Parameters of `POST /api/v1/password/password-reset`.
-///
-/// Source: `#/paths/~1api~1v1~1password~1password-reset/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePasswordPasswordResetV1Params {}
-/// Parameters of `GET /api/v1/organization`.
-///
-/// Source: `#/paths/~1api~1v1~1organization/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListOrganizationV1Params {}
-/// Parameters of `GET /api/v1/organization/{organizationId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/organization/{organizationId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateOrganizationV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/integration-authorizations`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1integration-authorizations/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationIntegrationAuthorizationsV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/audit-logs`.
+/// Query parameters of `GET /api/v1/organization/audit-logs`.
 ///
 /// Source: `#/paths/~1api~1v1~1organization~1audit-logs/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListOrganizationAuditLogsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListOrganizationAuditLogsV1Query {
     /// Optionally filter logs by project ID. If not provided, logs from the entire organization will be returned.
+    #[serde(
+        rename = "projectId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub project_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "actorType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub actor_type: ::std::option::Option<ListOrganizationAuditLogsV1ParamsActorType>,
+    #[serde(
+        rename = "eventType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// Choose which consuming application to export audit logs for.
+    #[serde(
+        rename = "userAgentType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub user_agent_type: ::std::option::Option<ListAuditLogsV1ParamsUserAgentType>,
     /// Filter by event metadata key-value pairs. Formatted as `key1=value1,key2=value2`, with comma-separation.
+    #[serde(
+        rename = "eventMetadata",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub event_metadata: ::std::option::Option<::std::string::String>,
     /// The date to start the export from.
+    #[serde(
+        rename = "startDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date to end the export at.
+    #[serde(
+        rename = "endDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The offset to start from. If you enter 10, it will start from the 10th audit log.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of audit logs to return.
+    ///
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The actor to filter the audit logs by.
+    #[serde(
+        rename = "actor",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub actor: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/organization/{organizationId}/users`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1users/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationUsersV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/incidentContactOrg`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationIncidentContactOrgV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/organization/{organizationId}/incidentContactOrg`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateOrganizationIncidentContactOrgV1Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/organization/{organizationId}/incidentContactOrg/{incidentContactId}`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg~1{incidentContactId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationIncidentContactOrgV1Params {
-    pub organization_id: ::std::string::String,
-    pub incident_contact_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/organization/{organizationId}/groups`.
-///
-/// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1groups/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationGroupsV1Params {
-    /// The ID of the organization to list groups for.
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/admin/config`.
-///
-/// Source: `#/paths/~1api~1v1~1admin~1config/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetAdminConfigV1Params {}
-/// Parameters of `PATCH /api/v1/admin/config`.
-///
-/// Source: `#/paths/~1api~1v1~1admin~1config/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateAdminConfigV1Params {}
-/// Parameters of `GET /api/v1/admin/user-management/users`.
+/// Query parameters of `GET /api/v1/admin/user-management/users`.
 ///
 /// Source: `#/paths/~1api~1v1~1admin~1user-management~1users/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListAdminUserManagementUsersV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListAdminUserManagementUsersV1Query {
+    /// The server uses `""` when this is `None`.
+    #[serde(
+        rename = "searchTerm",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_term: ::std::option::Option<::std::string::String>,
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
+    /// The server uses `20` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
 }
-/// Parameters of `GET /api/v1/admin/integrations/slack/config`.
-///
-/// Source: `#/paths/~1api~1v1~1admin~1integrations~1slack~1config/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetAdminIntegrationsSlackConfigV1Params {}
-/// Parameters of `DELETE /api/v1/admin/user-management/users/{userId}`.
-///
-/// Source: `#/paths/~1api~1v1~1admin~1user-management~1users~1{userId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteAdminUserManagementUserV1Params {
-    pub user_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/admin/signup`.
-///
-/// Source: `#/paths/~1api~1v1~1admin~1signup/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SignupAdminV1Params {}
-/// Parameters of `GET /api/v1/organization-admin/projects`.
+/// Query parameters of `GET /api/v1/organization-admin/projects`.
 ///
 /// Source: `#/paths/~1api~1v1~1organization-admin~1projects/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListOrganizationAdminProjectsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListOrganizationAdminProjectsV1Query {
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
+    /// The server uses `50` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
 }
-/// Parameters of `POST /api/v1/organization-admin/projects/{projectId}/grant-admin-access`.
-///
-/// Source: `#/paths/~1api~1v1~1organization-admin~1projects~1{projectId}~1grant-admin-access/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GrantAdminAccessOrganizationAdminProjectV1Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/user`.
-///
-/// Source: `#/paths/~1api~1v1~1user/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetUserV1Params {}
-/// Parameters of `GET /api/v1/user/private-key`.
-///
-/// Source: `#/paths/~1api~1v1~1user~1private-key/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetUserPrivateKeyV1Params {}
-/// Parameters of `GET /api/v1/user/{userId}/unlock`.
+/// Query parameters of `GET /api/v1/user/{userId}/unlock`.
 ///
 /// Source: `#/paths/~1api~1v1~1user~1{userId}~1unlock/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetUserUnlockV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetUserUnlockV1Query {
+    #[serde(rename = "token")]
     pub token: ::std::string::String,
-    pub user_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/user/me/project-favorites`.
+/// Query parameters of `GET /api/v1/user/me/project-favorites`.
 ///
 /// Source: `#/paths/~1api~1v1~1user~1me~1project-favorites/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListUserMeProjectFavoritesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListUserMeProjectFavoritesV1Query {
+    #[serde(rename = "orgId")]
     pub org_id: ::std::string::String,
 }
-/// Parameters of `PUT /api/v1/user/me/project-favorites`.
-///
-/// Source: `#/paths/~1api~1v1~1user~1me~1project-favorites/put`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SetUserMeProjectFavoriteV1Params {}
-/// Parameters of `GET /api/v1/user/me/{username}/groups`.
-///
-/// Source: `#/paths/~1api~1v1~1user~1me~1{username}~1groups/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListUserMeGroupsV1Params {
-    pub username: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/invite-org/signup`.
-///
-/// Source: `#/paths/~1api~1v1~1invite-org~1signup/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SignupInviteOrgV1Params {}
-/// Parameters of `POST /api/v1/invite-org/verify`.
-///
-/// Source: `#/paths/~1api~1v1~1invite-org~1verify/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct VerifyInviteOrgV1Params {}
-/// Parameters of `GET /api/v1/user-action`.
+/// Query parameters of `GET /api/v1/user-action`.
 ///
 /// Source: `#/paths/~1api~1v1~1user-action/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetUserActionV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetUserActionV1Query {
+    #[serde(rename = "action")]
     pub action: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/user-action`.
-///
-/// Source: `#/paths/~1api~1v1~1user-action/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateUserActionV1Params {}
-/// Parameters of `GET /api/v1/secret-imports`.
+/// Query parameters of `GET /api/v1/secret-imports`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-imports/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretImportsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretImportsV1Query {
     /// The ID of the project to list secret imports from.
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
     /// The slug of the environment to list secret imports from.
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
     /// The path to list secret imports from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/secret-imports`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-imports/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretImportV1Params {}
-/// Parameters of `GET /api/v1/secret-imports/{secretImportId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretImportV1Params {
-    /// The ID of the secret import to fetch.
-    pub secret_import_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/secret-imports/{secretImportId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretImportV1Params {
-    /// The ID of the secret import to delete.
-    pub secret_import_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/secret-imports/{secretImportId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateSecretImportV1Params {
-    /// The ID of the secret import to update.
-    pub secret_import_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-imports/{secretImportId}/replication-resync`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}~1replication-resync/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretImportsReplicationResyncV1Params {
-    /// The ID of the secret import to update.
-    pub secret_import_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-imports/secrets`.
+/// Query parameters of `GET /api/v1/secret-imports/secrets`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretImportsSecretsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretImportsSecretsV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/secret-imports/secrets/raw`.
+/// Query parameters of `GET /api/v1/secret-imports/secrets/raw`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets~1raw/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretImportsSecretsRawV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSecretImportsSecretsRawV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/folders`.
+/// Query parameters of `GET /api/v1/folders`.
 ///
 /// Source: `#/paths/~1api~1v1~1folders/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListFoldersV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListFoldersV1Query {
     /// The ID of the project to list folders from.
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
     /// The slug of the environment to list folders from.
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
     /// The path to list folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// The directory to list folders from. (Deprecated in favor of path)
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "directory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub directory: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/folders`.
-///
-/// Source: `#/paths/~1api~1v1~1folders/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateFolderV1Params {}
-/// Parameters of `PATCH /api/v1/folders/{folderId}`.
-///
-/// Source: `#/paths/~1api~1v1~1folders~1{folderId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateFolderV1Params {
-    /// The ID of the folder to update.
-    pub folder_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/folders/batch`.
-///
-/// Source: `#/paths/~1api~1v1~1folders~1batch/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateFoldersBatchV1Params {}
-/// Parameters of `DELETE /api/v1/folders/{folderIdOrName}`.
-///
-/// Source: `#/paths/~1api~1v1~1folders~1{folderIdOrName}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteFolderV1Params {
-    /// The ID or name of the folder to delete.
-    pub folder_id_or_name: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/folders/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1folders~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetFolderV1Params {
-    /// The id of the folder to get details.
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workflow-integrations`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListWorkflowIntegrationsV1Params {}
-/// Parameters of `GET /api/v1/workflow-integrations/slack/install`.
+/// Query parameters of `GET /api/v1/workflow-integrations/slack/install`.
 ///
 /// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1install/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkflowIntegrationsSlackInstallV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetWorkflowIntegrationsSlackInstallV1Query {
+    #[serde(rename = "slug")]
     pub slug: ::std::string::String,
+    #[serde(
+        rename = "description",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v1/workflow-integrations/slack/reinstall`.
+/// Query parameters of `GET /api/v1/workflow-integrations/slack/reinstall`.
 ///
 /// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1reinstall/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkflowIntegrationsSlackReinstallV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetWorkflowIntegrationsSlackReinstallV1Query {
+    #[serde(rename = "id")]
     pub id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/workflow-integrations/slack`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListWorkflowIntegrationsSlackV1Params {}
-/// Parameters of `GET /api/v1/workflow-integrations/slack/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1{id}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkflowIntegrationsSlackV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workflow-integrations/slack/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkflowIntegrationsSlackV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workflow-integrations/slack/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1{id}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkflowIntegrationsSlackV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workflow-integrations/slack/{id}/channels`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1{id}~1channels/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkflowIntegrationsSlackChannelsV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workflow-integrations/slack/oauth_redirect`.
-///
-/// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1oauth_redirect/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetWorkflowIntegrationsSlackOauthRedirectV1Params {}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/keys`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1keys/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceKeysV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/users`.
+/// Query parameters of `GET /api/v1/workspace/{workspaceId}/users`.
 ///
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceUsersV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceUsersV1Query {
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "includeGroupMembers",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_group_members: ::std::option::Option<bool>,
-    pub workspace_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/workspace`.
+/// Query parameters of `GET /api/v1/workspace`.
 ///
 /// Source: `#/paths/~1api~1v1~1workspace/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListWorkspaceV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceV1Query {
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "includeRoles",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_roles: ::std::option::Option<bool>,
 }
-/// Parameters of `GET /api/v1/workspace/{workspaceId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceV1Params {
-    /// The ID of the project.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{workspaceId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceV1Params {
-    /// The ID of the project to delete.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{workspaceId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceV1Params {
-    /// The ID of the project to update.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/name`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1name/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceNameV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/auto-capitalization`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1auto-capitalization/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceAutoCapitalizationV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `PUT /api/v1/workspace/{workspaceSlug}/version-limit`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceSlug}~1version-limit/put`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetWorkspaceVersionLimitV1Params {
-    pub workspace_slug: ::std::string::String,
-}
-/// Parameters of `PUT /api/v1/workspace/{workspaceSlug}/audit-logs-retention`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceSlug}~1audit-logs-retention/put`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetWorkspaceAuditLogsRetentionV1Params {
-    pub workspace_slug: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/integrations`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1integrations/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceIntegrationsV1Params {
-    /// The ID of the project to list integrations for.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/authorizations`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1authorizations/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceAuthorizationsV1Params {
-    /// The ID of the project to list integration auths for.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/service-token-data`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1service-token-data/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceServiceTokenDataV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/slack-config`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1slack-config/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceSlackConfigV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `PUT /api/v1/workspace/{workspaceId}/slack-config`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1slack-config/put`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SetWorkspaceSlackConfigV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/environments/{envId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{envId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceEnvironmentByWorkspaceIdEnvIdV1Params {
-    /// The ID of the project the environment belongs to.
-    pub workspace_id: ::std::string::String,
-    /// The ID of the environment to fetch.
-    pub env_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/environments/{envId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1environments~1{envId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceEnvironmentByEnvIdV1Params {
-    /// The ID of the environment to fetch.
-    pub env_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/environments`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceEnvironmentV1Params {
-    /// The ID of the project to create the environment in.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{workspaceId}/environments/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{id}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceEnvironmentV1Params {
-    /// The ID of the project to delete the environment from.
-    pub workspace_id: ::std::string::String,
-    /// The ID of the environment to delete.
-    pub id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{workspaceId}/environments/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{id}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceEnvironmentV1Params {
-    /// The ID of the project to update the environment in.
-    pub workspace_id: ::std::string::String,
-    /// The ID of the environment to update.
-    pub id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/key`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1key/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceKeyV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{workspaceId}/memberships`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceMembershipsV1Params {
-    /// The ID of the project to get memberships from.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/memberships`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceMembershipV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{workspaceId}/memberships/details`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1details/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceMembershipsDetailV1Params {
-    /// The ID of the project to get memberships from.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{workspaceId}/memberships/{membershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceMembershipV1Params {
-    pub workspace_id: ::std::string::String,
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{workspaceId}/memberships/{membershipId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceMembershipV1Params {
-    /// The ID of the project to update the membership for.
-    pub workspace_id: ::std::string::String,
-    /// The ID of the membership to update.
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{workspaceId}/leave`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1leave/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceLeaveV1Params {
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectId}/tags`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceTagsV1Params {
-    /// The ID of the project to list tags from.
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/workspace/{projectId}/tags`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceTagV1Params {
-    /// The ID of the project to create the tag in.
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectId}/tags/{tagId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceTagV1Params {
-    /// The ID of the project to get tags from.
-    pub project_id: ::std::string::String,
-    /// The ID of the tag to get details
-    pub tag_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/workspace/{projectId}/tags/{tagId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceTagV1Params {
-    /// The ID of the project to delete the tag from.
-    pub project_id: ::std::string::String,
-    /// The ID of the tag to delete.
-    pub tag_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/workspace/{projectId}/tags/{tagId}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceTagV1Params {
-    /// The ID of the project to update the tag in.
-    pub project_id: ::std::string::String,
-    /// The ID of the tag to get details
-    pub tag_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}`.
-///
-/// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1slug~1{tagSlug}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceTagBySlugV1Params {
-    /// The ID of the project to get tags from.
-    pub project_id: ::std::string::String,
-    /// The slug of the tag to get details
-    pub tag_slug: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePkiCaV1Params {}
-/// Parameters of `GET /api/v1/pki/ca/{caId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCaV1Params {
-    /// The ID of the CA to get
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/ca/{caId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiCaV1Params {
-    /// The ID of the CA to delete
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/pki/ca/{caId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePkiCaV1Params {
-    /// The ID of the CA to update
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificates~1{caCertId}~1der/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCaCertificatesDerV1Params {
-    /// The ID of the CA to get the CA certificate from
-    pub ca_id: ::std::string::String,
-    /// The ID of the CA certificate to get
-    pub ca_cert_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/csr`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1csr/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCaCsrV1Params {
-    /// The ID of the CA to generate CSR from
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca/{caId}/renew`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1renew/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RenewPkiCaV1Params {
-    /// The ID of the CA to renew the CA certificate for
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/ca-certificates`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1ca-certificates/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListPkiCaCaCertificatesV1Params {
-    /// The ID of the CA to get the CA certificates for
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCaCertificateV1Params {
-    /// The ID of the CA to get the certificate body and certificate chain from
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca/{caId}/sign-intermediate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-intermediate/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SignIntermediatePkiCaV1Params {
-    /// The ID of the CA to sign the intermediate certificate with
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca/{caId}/import-certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1import-certificate/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImportCertificatePkiCaV1Params {
-    /// The ID of the CA to import the certificate for
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca/{caId}/issue-certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct IssueCertificatePkiCaV1Params {
-    /// The ID of the CA to issue the certificate from
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/ca/{caId}/sign-certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-certificate/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SignCertificatePkiCaV1Params {
-    /// The ID of the CA to issue the certificate from
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/certificate-templates`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate-templates/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListPkiCaCertificateTemplatesV1Params {
-    /// The ID of the CA to issue the certificate from
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/ca/{caId}/crls`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1crls/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListPkiCaCrlsV1Params {
-    /// The ID of the CA to get the certificate revocation lists (CRLs) for
-    pub ca_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/certificates/{serialNumber}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCertificateV1Params {
-    /// The serial number of the certificate to get
-    pub serial_number: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/certificates/{serialNumber}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiCertificateV1Params {
-    /// The serial number of the certificate to delete
-    pub serial_number: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/certificates/issue-certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1issue-certificate/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct IssueCertificatePkiCertificatesV1Params {}
-/// Parameters of `POST /api/v1/pki/certificates/sign-certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1sign-certificate/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SignCertificatePkiCertificatesV1Params {}
-/// Parameters of `POST /api/v1/pki/certificates/{serialNumber}/revoke`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1revoke/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct RevokePkiCertificateV1Params {
-    /// The serial number of the certificate to revoke. The revoked certificate will be added to the certificate revocation list (CRL) of the CA.
-    pub serial_number: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/certificates/{serialNumber}/certificate`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1certificate/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCertificatesCertificateV1Params {
-    /// The serial number of the certificate to get the certificate body and certificate chain for
-    pub serial_number: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/certificate-templates/{certificateTemplateId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCertificateTemplateV1Params {
-    /// The ID of the certificate template to get
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiCertificateTemplateV1Params {
-    /// The ID of the certificate template to delete
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePkiCertificateTemplateV1Params {
-    /// The ID of the certificate template to update
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/certificate-templates`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePkiCertificateTemplateV1Params {}
-/// Parameters of `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCertificateTemplatesEstConfigV1Params {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreatePkiCertificateTemplatesEstConfigV1Params {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePkiCertificateTemplatesEstConfigV1Params {
-    pub certificate_template_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/alerts`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1alerts/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePkiAlertV1Params {}
-/// Parameters of `GET /api/v1/pki/alerts/{alertId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiAlertV1Params {
-    /// The ID of the alert to get
-    pub alert_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/alerts/{alertId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiAlertV1Params {
-    /// The ID of the alert to delete
-    pub alert_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/pki/alerts/{alertId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePkiAlertV1Params {
-    /// The ID of the alert to update
-    pub alert_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/pki/collections`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreatePkiCollectionV1Params {}
-/// Parameters of `GET /api/v1/pki/collections/{collectionId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPkiCollectionV1Params {
-    /// The ID of the PKI collection to get
-    pub collection_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/collections/{collectionId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiCollectionV1Params {
-    /// The ID of the PKI collection to delete
-    pub collection_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/pki/collections/{collectionId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePkiCollectionV1Params {
-    /// The ID of the PKI collection to update
-    pub collection_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/pki/collections/{collectionId}/items`.
+/// Query parameters of `GET /api/v1/pki/collections/{collectionId}/items`.
 ///
 /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListPkiCollectionsItemsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListPkiCollectionsItemsV1Query {
     /// The type of the PKI collection item to list
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub type_: ::std::option::Option<CollectionItemType>,
     /// The offset to start from
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of items to return
+    ///
+    /// The server uses `25` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
-    /// The ID of the PKI collection to list items from
-    pub collection_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/pki/collections/{collectionId}/items`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreatePkiCollectionsItemV1Params {
-    /// The ID of the PKI collection to add the item to
-    pub collection_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}`.
-///
-/// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items~1{collectionItemId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeletePkiCollectionsItemV1Params {
-    /// The ID of the PKI collection to delete the item from
-    pub collection_id: ::std::string::String,
-    /// The ID of the PKI collection item to delete
-    pub collection_item_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/bot/{projectId}`.
-///
-/// Source: `#/paths/~1api~1v1~1bot~1{projectId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetBotV1Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/bot/{botId}/active`.
-///
-/// Source: `#/paths/~1api~1v1~1bot~1{botId}~1active/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateBotActiveV1Params {
-    pub bot_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/integration`.
-///
-/// Source: `#/paths/~1api~1v1~1integration/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateIntegrationV1Params {}
-/// Parameters of `GET /api/v1/integration/{integrationId}`.
-///
-/// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetIntegrationV1Params {
-    /// The ID of the integration object.
-    pub integration_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/integration/{integrationId}`.
+/// Query parameters of `DELETE /api/v1/integration/{integrationId}`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteIntegrationV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteIntegrationV1Query {
+    #[serde(
+        rename = "shouldDeleteIntegrationSecrets",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub should_delete_integration_secrets: ::std::option::Option<bool>,
-    /// The ID of the integration object.
-    pub integration_id: ::std::string::String,
 }
-/// Parameters of `PATCH /api/v1/integration/{integrationId}`.
-///
-/// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateIntegrationV1Params {
-    /// The ID of the integration object.
-    pub integration_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/integration/{integrationId}/sync`.
-///
-/// Source: `#/paths/~1api~1v1~1integration~1{integrationId}~1sync/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct SyncIntegrationV1Params {
-    /// The ID of the integration object to manually sync
-    pub integration_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/integration-options`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1integration-options/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListIntegrationAuthIntegrationOptionsV1Params {}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetIntegrationAuthV1Params {
-    /// The id of integration authentication object.
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/integration-auth/{integrationAuthId}`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteIntegrationAuthByIntegrationAuthIdV1Params {
-    /// The id of integration authentication object to delete.
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/integration-auth`.
+/// Query parameters of `DELETE /api/v1/integration-auth`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteIntegrationAuthV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteIntegrationAuthV1Query {
     /// The slug of the integration to be unauthorized.
+    #[serde(rename = "integration")]
     pub integration: ::std::string::String,
     /// The ID of the project to delete the integration auth from.
+    #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/integration-auth/oauth-token`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1oauth-token/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateIntegrationAuthOauthTokenV1Params {}
-/// Parameters of `POST /api/v1/integration-auth/access-token`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1access-token/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateIntegrationAuthAccessTokenV1Params {}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/apps`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/apps`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1apps/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthAppsV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthAppsV1Query {
+    #[serde(
+        rename = "teamId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub team_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "azureDevOpsOrgName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub azure_dev_ops_org_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "workspaceSlug",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/teams`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1teams/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthTeamsV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/vercel/branches`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/vercel/branches`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1vercel~1branches/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthVercelBranchesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthVercelBranchesV1Query {
+    #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/checkly/groups`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/checkly/groups`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1checkly~1groups/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthChecklyGroupsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthChecklyGroupsV1Query {
+    #[serde(rename = "accountId")]
     pub account_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/github/orgs`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1orgs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthGithubOrgsV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/integration-auth/{integrationAuthId}/duplicate`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1duplicate/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DuplicateIntegrationAuthV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/github/envs`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/github/envs`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1envs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthGithubEnvsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthGithubEnvsV1Query {
+    #[serde(rename = "repoOwner")]
     pub repo_owner: ::std::string::String,
+    #[serde(rename = "repoName")]
     pub repo_name: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/orgs`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1orgs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryOrgsV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/aws-secrets-manager/kms-keys`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/aws-secrets-manager/kms-keys`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1aws-secrets-manager~1kms-keys/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthAwsSecretsManagerKmsKeysV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthAwsSecretsManagerKmsKeysV1Query {
+    #[serde(rename = "region")]
     pub region: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/projects`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/projects`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1projects/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryProjectsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthQoveryProjectsV1Query {
+    #[serde(rename = "orgId")]
     pub org_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/environments`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/environments`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1environments/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryEnvironmentsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthQoveryEnvironmentsV1Query {
+    #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/apps`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/apps`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1apps/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryAppsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthQoveryAppsV1Query {
+    #[serde(rename = "environmentId")]
     pub environment_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/containers`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/containers`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1containers/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryContainersV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthQoveryContainersV1Query {
+    #[serde(rename = "environmentId")]
     pub environment_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/jobs`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/qovery/jobs`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1jobs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthQoveryJobsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthQoveryJobsV1Query {
+    #[serde(rename = "environmentId")]
     pub environment_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/heroku/pipelines`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1heroku~1pipelines/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthHerokuPipelinesV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/railway/environments`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/railway/environments`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1railway~1environments/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthRailwayEnvironmentsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthRailwayEnvironmentsV1Query {
+    #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/railway/services`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/railway/services`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1railway~1services/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthRailwayServicesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthRailwayServicesV1Query {
+    #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/bitbucket/workspaces`.
-///
-/// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1bitbucket~1workspaces/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthBitbucketWorkspacesV1Params {
-    pub integration_auth_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/northflank/secret-groups`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/northflank/secret-groups`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1northflank~1secret-groups/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthNorthflankSecretGroupsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthNorthflankSecretGroupsV1Query {
+    #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/integration-auth/{integrationAuthId}/teamcity/build-configs`.
+/// Query parameters of `GET /api/v1/integration-auth/{integrationAuthId}/teamcity/build-configs`.
 ///
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1teamcity~1build-configs/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIntegrationAuthTeamcityBuildConfigsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIntegrationAuthTeamcityBuildConfigsV1Query {
+    #[serde(rename = "appId")]
     pub app_id: ::std::string::String,
-    pub integration_auth_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v1/webhooks`.
+/// Query parameters of `GET /api/v1/webhooks`.
 ///
 /// Source: `#/paths/~1api~1v1~1webhooks/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWebhooksV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWebhooksV1Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(
+        rename = "environment",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub environment: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/webhooks`.
-///
-/// Source: `#/paths/~1api~1v1~1webhooks/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateWebhookV1Params {}
-/// Parameters of `DELETE /api/v1/webhooks/{webhookId}`.
-///
-/// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWebhookV1Params {
-    pub webhook_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/webhooks/{webhookId}`.
-///
-/// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWebhookV1Params {
-    pub webhook_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/webhooks/{webhookId}/test`.
-///
-/// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}~1test/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct TestWebhookV1Params {
-    pub webhook_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/identities`.
+/// Query parameters of `GET /api/v1/identities`.
 ///
 /// Source: `#/paths/~1api~1v1~1identities/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIdentitiesV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListIdentitiesV1Query {
     /// The ID of the organization to list identities.
+    #[serde(rename = "orgId")]
     pub org_id: ::std::string::String,
 }
-/// Parameters of `POST /api/v1/identities`.
-///
-/// Source: `#/paths/~1api~1v1~1identities/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateIdentityV1Params {}
-/// Parameters of `GET /api/v1/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1identities~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetIdentityV1Params {
-    /// The ID of the identity to get details.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v1/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1identities~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteIdentityV1Params {
-    /// The ID of the identity to delete.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v1/identities/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v1~1identities~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateIdentityV1Params {
-    /// The ID of the identity to update.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/identities/{identityId}/identity-memberships`.
-///
-/// Source: `#/paths/~1api~1v1~1identities~1{identityId}~1identity-memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListIdentitiesIdentityMembershipsV1Params {
-    /// The ID of the identity to get details.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v1/secret-sharing`.
+/// Query parameters of `GET /api/v1/secret-sharing`.
 ///
 /// Source: `#/paths/~1api~1v1~1secret-sharing/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListSecretSharingV1Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretSharingV1Query {
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
+    /// The server uses `25` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
 }
-/// Parameters of `POST /api/v1/secret-sharing`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-sharing/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretSharingV1Params {}
-/// Parameters of `POST /api/v1/secret-sharing/public/{id}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretSharingPublicByIdV1Params {
-    pub id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/secret-sharing/public`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-sharing~1public/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretSharingPublicV1Params {}
-/// Parameters of `DELETE /api/v1/secret-sharing/{sharedSecretId}`.
-///
-/// Source: `#/paths/~1api~1v1~1secret-sharing~1{sharedSecretId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretSharingV1Params {
-    pub shared_secret_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v1/user-engagement/me/wish`.
-///
-/// Source: `#/paths/~1api~1v1~1user-engagement~1me~1wish/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateUserEngagementMeWishV1Params {}
-/// Parameters of `GET /api/v1/dashboard/secrets-overview`.
+/// Query parameters of `GET /api/v1/dashboard/secrets-overview`.
 ///
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetDashboardSecretsOverviewV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetDashboardSecretsOverviewV1Query {
     /// The ID of the project to list secrets/folders from.
+    #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
     /// The slugs of the environments to list secrets/folders from (comma separated, ie 'environments=dev,staging,prod').
+    #[serde(rename = "environments")]
     pub environments: ::std::string::String,
     /// The secret path to list secrets/folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
     /// The offset to start from. If you enter 10, it will start from the 10th secret/folder.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of secrets/folders to return.
+    ///
+    /// The server uses `100` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The column to order secrets/folders by.
+    ///
+    /// The server uses `"name"` when this is `None`.
+    #[serde(
+        rename = "orderBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_by: ::std::option::Option<ListKmsKeysV1ParamsOrderBy>,
     /// The direction to order secrets/folders in.
+    ///
+    /// The server uses `"asc"` when this is `None`.
+    #[serde(
+        rename = "orderDirection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_direction: ::std::option::Option<ListKmsKeysV1ParamsOrderDirection>,
     /// The text string to filter secret keys and folder names by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
     /// Whether to include project secrets in the response.
+    #[serde(
+        rename = "includeSecrets",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_secrets: ::std::option::Option<bool>,
     /// Whether to include project folders in the response.
+    #[serde(
+        rename = "includeFolders",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_folders: ::std::option::Option<bool>,
     /// Whether to include dynamic project secrets in the response.
+    #[serde(
+        rename = "includeDynamicSecrets",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_dynamic_secrets: ::std::option::Option<bool>,
 }
-/// Parameters of `GET /api/v1/dashboard/secrets-details`.
+/// Query parameters of `GET /api/v1/dashboard/secrets-details`.
 ///
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-details/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListDashboardSecretsDetailsV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDashboardSecretsDetailsV1Query {
     /// The ID of the project to list secrets/folders from.
+    #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
     /// The slug of the environment to list secrets/folders from.
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
     /// The secret path to list secrets/folders from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
     /// The offset to start from. If you enter 10, it will start from the 10th secret/folder.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of secrets/folders to return.
+    ///
+    /// The server uses `100` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The column to order secrets/folders by.
+    ///
+    /// The server uses `"name"` when this is `None`.
+    #[serde(
+        rename = "orderBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_by: ::std::option::Option<ListKmsKeysV1ParamsOrderBy>,
     /// The direction to order secrets/folders in.
+    ///
+    /// The server uses `"asc"` when this is `None`.
+    #[serde(
+        rename = "orderDirection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_direction: ::std::option::Option<ListKmsKeysV1ParamsOrderDirection>,
     /// The text string to filter secret keys and folder names by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
     /// The tags to filter secrets by (comma separated, ie 'tags=billing,engineering').
+    #[serde(
+        rename = "tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub tags: ::std::option::Option<::std::string::String>,
     /// Whether to include project secrets in the response.
+    #[serde(
+        rename = "includeSecrets",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_secrets: ::std::option::Option<bool>,
     /// Whether to include project folders in the response.
+    #[serde(
+        rename = "includeFolders",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_folders: ::std::option::Option<bool>,
     /// Whether to include dynamic project secrets in the response.
+    #[serde(
+        rename = "includeDynamicSecrets",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_dynamic_secrets: ::std::option::Option<bool>,
     /// Whether to include project secret imports in the response.
+    #[serde(
+        rename = "includeImports",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_imports: ::std::option::Option<bool>,
 }
-/// Parameters of `GET /api/v1/kms/keys`.
+/// Query parameters of `GET /api/v1/kms/keys`.
 ///
 /// Source: `#/paths/~1api~1v1~1kms~1keys/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListKmsKeysV1Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListKmsKeysV1Query {
     /// The ID of the project to list keys from.
+    #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
     /// The offset to start from. If you enter 10, it will start from the 10th key.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of keys to return.
+    ///
+    /// The server uses `100` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The column to order keys by.
+    ///
+    /// The server uses `"name"` when this is `None`.
+    #[serde(
+        rename = "orderBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_by: ::std::option::Option<ListKmsKeysV1ParamsOrderBy>,
     /// The direction to order keys in.
+    ///
+    /// The server uses `"asc"` when this is `None`.
+    #[serde(
+        rename = "orderDirection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_direction: ::std::option::Option<ListKmsKeysV1ParamsOrderDirection>,
     /// The text string to filter key names by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `POST /api/v1/kms/keys`.
-///
-/// Source: `#/paths/~1api~1v1~1kms~1keys/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateKmsKeyV1Params {}
-/// Parameters of `DELETE /api/v1/kms/keys/{keyId}`.
-///
-/// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteKmsKeyV1Params {
-    /// The ID of the key to be deleted.
-    pub key_id: ::uuid::Uuid,
-}
-/// Parameters of `PATCH /api/v1/kms/keys/{keyId}`.
-///
-/// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateKmsKeyV1Params {
-    /// The ID of the key to be updated.
-    pub key_id: ::uuid::Uuid,
-}
-/// Parameters of `POST /api/v1/kms/keys/{keyId}/encrypt`.
-///
-/// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct EncryptKmsKeyV1Params {
-    /// The ID of the key to encrypt the data with.
-    pub key_id: ::uuid::Uuid,
-}
-/// Parameters of `POST /api/v1/kms/keys/{keyId}/decrypt`.
-///
-/// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1decrypt/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DecryptKmsKeyV1Params {
-    /// The ID of the key to encrypt the data with.
-    pub key_id: ::uuid::Uuid,
-}
-/// Parameters of `GET /api/v1/external-group-mappings`.
-///
-/// Source: `#/paths/~1api~1v1~1external-group-mappings/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListExternalGroupMappingsV1Params {}
-/// Parameters of `PUT /api/v1/external-group-mappings`.
-///
-/// Source: `#/paths/~1api~1v1~1external-group-mappings/put`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SetExternalGroupMappingV1Params {}
-/// Parameters of `POST /api/v2/auth/mfa/send`.
-///
-/// Source: `#/paths/~1api~1v2~1auth~1mfa~1send/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SendAuthMfaV2Params {}
-/// Parameters of `POST /api/v2/auth/mfa/verify`.
-///
-/// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct VerifyAuthMfaV2Params {}
-/// Parameters of `POST /api/v2/users/me/emails/code`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1emails~1code/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateUsersMeEmailsCodeV2Params {}
-/// Parameters of `POST /api/v2/users/me/emails/verify`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1emails~1verify/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct VerifyUsersMeEmailsV2Params {}
-/// Parameters of `PATCH /api/v2/users/me/mfa`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1mfa/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateUsersMeMfaV2Params {}
-/// Parameters of `PATCH /api/v2/users/me/name`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1name/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateUsersMeNameV2Params {}
-/// Parameters of `PUT /api/v2/users/me/auth-methods`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1auth-methods/put`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SetUsersMeAuthMethodV2Params {}
-/// Parameters of `GET /api/v2/users/me/organizations`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1organizations/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListUsersMeOrganizationsV2Params {}
-/// Parameters of `GET /api/v2/users/me/api-keys`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1api-keys/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListUsersMeApiKeysV2Params {}
-/// Parameters of `POST /api/v2/users/me/api-keys`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1api-keys/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateUsersMeApiKeyV2Params {}
-/// Parameters of `DELETE /api/v2/users/me/api-keys/{apiKeyDataId}`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1api-keys~1{apiKeyDataId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteUsersMeApiKeyV2Params {
-    pub api_key_data_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/users/me/sessions`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1sessions/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListUsersMeSessionsV2Params {}
-/// Parameters of `DELETE /api/v2/users/me/sessions`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me~1sessions/delete`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeleteUsersMeSessionV2Params {}
-/// Parameters of `GET /api/v2/users/me`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GetUsersMeV2Params {}
-/// Parameters of `DELETE /api/v2/users/me`.
-///
-/// Source: `#/paths/~1api~1v2~1users~1me/delete`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeleteUsersMeV2Params {}
-/// Parameters of `GET /api/v2/service-token`.
-///
-/// Source: `#/paths/~1api~1v2~1service-token/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListServiceTokenV2Params {}
-/// Parameters of `POST /api/v2/service-token`.
-///
-/// Source: `#/paths/~1api~1v2~1service-token/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateServiceTokenV2Params {}
-/// Parameters of `DELETE /api/v2/service-token/{serviceTokenId}`.
-///
-/// Source: `#/paths/~1api~1v2~1service-token~1{serviceTokenId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteServiceTokenV2Params {
-    pub service_token_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/organizations/{organizationId}/memberships`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsMembershipsV2Params {
-    /// The ID of the organization to get memberships from.
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/organizations/{organizationId}/workspaces`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1workspaces/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsWorkspacesV2Params {
-    /// The ID of the organization to get projects from.
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/organizations/{organizationId}/memberships/{membershipId}`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetOrganizationsMembershipV2Params {
-    /// The ID of the organization to get the membership for.
-    pub organization_id: ::std::string::String,
-    /// The ID of the membership to get.
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v2/organizations/{organizationId}/memberships/{membershipId}`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationsMembershipV2Params {
-    /// The ID of the organization to delete the membership from.
-    pub organization_id: ::std::string::String,
-    /// The ID of the membership to delete.
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v2/organizations/{organizationId}/memberships/{membershipId}`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateOrganizationsMembershipV2Params {
-    /// The ID of the organization to update the membership for.
-    pub organization_id: ::std::string::String,
-    /// The ID of the membership to update.
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/organizations/{organizationId}/memberships/{membershipId}/project-memberships`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}~1project-memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsMembershipsProjectMembershipsV2Params {
-    /// The ID of the organization to delete the membership from.
-    pub organization_id: ::std::string::String,
-    /// The ID of the membership to delete.
-    pub membership_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/organizations`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateOrganizationV2Params {}
-/// Parameters of `DELETE /api/v2/organizations/{organizationId}`.
-///
-/// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteOrganizationV2Params {
-    pub organization_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/organizations/{orgId}/identity-memberships`.
+/// Query parameters of `GET /api/v2/organizations/{orgId}/identity-memberships`.
 ///
 /// Source: `#/paths/~1api~1v2~1organizations~1{orgId}~1identity-memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListOrganizationsIdentityMembershipsV2Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListOrganizationsIdentityMembershipsV2Query {
     /// The offset to start from. If you enter 10, it will start from the 10th identity membership.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of identity memberships to return.
+    ///
+    /// The server uses `100` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The column to order identity memberships by.
+    ///
+    /// The server uses `"name"` when this is `None`.
+    #[serde(
+        rename = "orderBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_by: ::std::option::Option<ListKmsKeysV1ParamsOrderBy>,
     /// The direction identity memberships will be sorted in.
+    ///
+    /// The server uses `"asc"` when this is `None`.
+    #[serde(
+        rename = "orderDirection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_direction: ::std::option::Option<ListKmsKeysV1ParamsOrderDirection>,
     /// The text string that identity membership names will be filtered by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
-    /// The ID of the organization to get identity memberships from.
-    pub org_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v2/workspace/{workspaceId}/encrypted-key`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{workspaceId}~1encrypted-key/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceEncryptedKeyV2Params {
-    /// The ID of the project to get the key from.
-    pub workspace_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/workspace/{projectId}/upgrade`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpgradeWorkspaceV2Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/upgrade/status`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade~1status/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceUpgradeStatusV2Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/workspace`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateWorkspaceV2Params {}
-/// Parameters of `GET /api/v2/workspace/{slug}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{slug}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceV2Params {
-    /// The slug of the project to get.
-    pub slug: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v2/workspace/{slug}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{slug}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceV2Params {
-    /// The slug of the project to delete.
-    pub slug: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v2/workspace/{slug}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{slug}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceV2Params {
-    /// The slug of the project to update.
-    pub slug: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{slug}/cas`.
+/// Query parameters of `GET /api/v2/workspace/{slug}/cas`.
 ///
 /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1cas/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceCasV2Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceCasV2Query {
     /// The status of the CA to filter by.
+    #[serde(
+        rename = "status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status: ::std::option::Option<ListWorkspaceCasV2ParamsStatus>,
     /// The friendly name of the CA to filter by.
+    #[serde(
+        rename = "friendlyName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The common name of the CA to filter by.
+    #[serde(
+        rename = "commonName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// The offset to start from. If you enter 10, it will start from the 10th CA.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of CAs to return.
+    ///
+    /// The server uses `25` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
-    /// The slug of the project to list CAs for.
-    pub slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v2/workspace/{slug}/certificates`.
+/// Query parameters of `GET /api/v2/workspace/{slug}/certificates`.
 ///
 /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1certificates/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceCertificatesV2Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceCertificatesV2Query {
     /// The friendly name of the certificate to filter by.
+    #[serde(
+        rename = "friendlyName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The common name of the certificate to filter by.
+    #[serde(
+        rename = "commonName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// The offset to start from. If you enter 10, it will start from the 10th certificate.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of certificates to return.
+    ///
+    /// The server uses `25` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
-    /// The slug of the project to list certificates for.
-    pub slug: ::std::string::String,
 }
-/// Parameters of `GET /api/v2/workspace/{projectId}/pki-alerts`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-alerts/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspacePkiAlertsV2Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/pki-collections`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-collections/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspacePkiCollectionsV2Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/certificate-templates`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1certificate-templates/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceCertificateTemplatesV2Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/identity-memberships/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceIdentityMembershipV2Params {
-    /// The ID of the project to get the identity membership for.
-    pub project_id: ::std::string::String,
-    /// The ID of the identity to get the membership for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/workspace/{projectId}/identity-memberships/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceIdentityMembershipV2Params {
-    pub project_id: ::std::string::String,
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v2/workspace/{projectId}/identity-memberships/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceIdentityMembershipV2Params {
-    /// The ID of the project to delete the identity membership from.
-    pub project_id: ::std::string::String,
-    /// The ID of the identity to delete the membership from.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v2/workspace/{projectId}/identity-memberships/{identityId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceIdentityMembershipV2Params {
-    /// The ID of the project to update the identity membership for.
-    pub project_id: ::std::string::String,
-    /// The ID of the identity to update the membership for.
-    pub identity_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/identity-memberships`.
+/// Query parameters of `GET /api/v2/workspace/{projectId}/identity-memberships`.
 ///
 /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceIdentityMembershipsV2Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListWorkspaceIdentityMembershipsV2Query {
     /// The offset to start from. If you enter 10, it will start from the 10th identity membership.
+    ///
+    /// The server uses `0` when this is `None`.
+    #[serde(
+        rename = "offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub offset: ::std::option::Option<f64>,
     /// The number of identity memberships to return.
+    ///
+    /// The server uses `100` when this is `None`.
+    #[serde(
+        rename = "limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub limit: ::std::option::Option<f64>,
     /// The column to order identity memberships by.
+    ///
+    /// The server uses `"name"` when this is `None`.
+    #[serde(
+        rename = "orderBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_by: ::std::option::Option<ListKmsKeysV1ParamsOrderBy>,
     /// The direction identity memberships will be sorted in.
+    ///
+    /// The server uses `"asc"` when this is `None`.
+    #[serde(
+        rename = "orderDirection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub order_direction: ::std::option::Option<ListKmsKeysV1ParamsOrderDirection>,
     /// The text string that identity membership names will be filtered by.
+    #[serde(
+        rename = "search",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search: ::std::option::Option<::std::string::String>,
-    /// The ID of the project to get identity memberships from.
-    pub project_id: ::std::string::String,
 }
-/// Parameters of `GET /api/v2/workspace/{projectId}/groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspaceGroupV2Params {
-    pub project_id: ::std::string::String,
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/workspace/{projectId}/groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceGroupV2Params {
-    /// The ID of the project to add the group to.
-    pub project_id: ::std::string::String,
-    /// The ID of the group to add to the project.
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v2/workspace/{projectId}/groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceGroupV2Params {
-    /// The ID of the project to delete the group from.
-    pub project_id: ::std::string::String,
-    /// The ID of the group to delete from the project.
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v2/workspace/{projectId}/groups/{groupId}`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateWorkspaceGroupV2Params {
-    /// The ID of the project to update the group in.
-    pub project_id: ::std::string::String,
-    /// The ID of the group to update in the project.
-    pub group_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v2/workspace/{projectId}/groups`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspaceGroupsV2Params {
-    /// The ID of the project to list groups for.
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v2/workspace/{projectId}/memberships`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1memberships/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspaceMembershipV2Params {
-    /// The ID of the project to invite the member to.
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v2/workspace/{projectId}/memberships`.
-///
-/// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1memberships/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteWorkspaceMembershipV2Params {
-    /// The ID of the project to remove the member from.
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v3/signup/email/signup`.
-///
-/// Source: `#/paths/~1api~1v3~1signup~1email~1signup/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SignupSignupEmailV3Params {}
-/// Parameters of `POST /api/v3/signup/email/verify`.
-///
-/// Source: `#/paths/~1api~1v3~1signup~1email~1verify/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct VerifySignupEmailV3Params {}
-/// Parameters of `POST /api/v3/signup/complete-account/signup`.
-///
-/// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SignupSignupCompleteAccountV3Params {}
-/// Parameters of `POST /api/v3/signup/complete-account/invite`.
-///
-/// Source: `#/paths/~1api~1v3~1signup~1complete-account~1invite/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct InviteSignupCompleteAccountV3Params {}
-/// Parameters of `POST /api/v3/auth/login1`.
-///
-/// Source: `#/paths/~1api~1v3~1auth~1login1/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Login1AuthV3Params {}
-/// Parameters of `POST /api/v3/auth/select-organization`.
-///
-/// Source: `#/paths/~1api~1v3~1auth~1select-organization/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SelectOrganizationAuthV3Params {}
-/// Parameters of `POST /api/v3/auth/login2`.
-///
-/// Source: `#/paths/~1api~1v3~1auth~1login2/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Login2AuthV3Params {}
-/// Parameters of `GET /api/v3/users/me/api-keys`.
-///
-/// Source: `#/paths/~1api~1v3~1users~1me~1api-keys/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListUsersMeApiKeysV3Params {}
-/// Parameters of `POST /api/v3/secrets/tags/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretsTagV3Params {
-    /// The name of the secret to attach tags to.
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v3/secrets/tags/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretsTagV3Params {
-    /// The name of the secret to detach tags from.
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `GET /api/v3/secrets/raw`.
+/// Query parameters of `GET /api/v3/secrets/raw`.
 ///
 /// Source: `#/paths/~1api~1v3~1secrets~1raw/get`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ListSecretsRawV3Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretsRawV3Query {
     /// The ID of the project to list secrets from.
+    #[serde(
+        rename = "workspaceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The slug of the project to list secrets from. This parameter is only applicable by machine identities.
+    #[serde(
+        rename = "workspaceSlug",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to list secrets from.
+    #[serde(
+        rename = "environment",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub environment: ::std::option::Option<::std::string::String>,
     /// The secret path to list secrets from.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
     /// Whether or not to expand secret references
+    ///
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "expandSecretReferences",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub expand_secret_references: ::std::option::Option<bool>,
     /// Whether or not to fetch all secrets from the specified base path, and all of its subdirectories. Note, the max depth is 20 deep.
+    ///
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "recursive",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub recursive: ::std::option::Option<bool>,
     /// Weather to include imported secrets or not.
+    ///
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "include_imports",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_imports: ::std::option::Option<bool>,
     /// The comma separated tag slugs to filter secrets
+    #[serde(
+        rename = "tagSlugs",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub tag_slugs: ::std::option::Option<::std::string::String>,
 }
-/// Parameters of `GET /api/v3/secrets/raw/{secretName}`.
+/// Query parameters of `GET /api/v3/secrets/raw/{secretName}`.
 ///
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretsRawV3Params {
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSecretsRawV3Query {
     /// The ID of the project to get the secret from.
+    #[serde(
+        rename = "workspaceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The slug of the project to get the secret from.
+    #[serde(
+        rename = "workspaceSlug",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub workspace_slug: ::std::option::Option<::std::string::String>,
     /// The slug of the environment to get the secret from.
+    #[serde(
+        rename = "environment",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub environment: ::std::option::Option<::std::string::String>,
     /// The path of the secret to get.
+    ///
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
     /// The version of the secret to get.
+    #[serde(
+        rename = "version",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub version: ::std::option::Option<f64>,
     /// The type of the secret to get.
+    ///
+    /// The server uses `"shared"` when this is `None`.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub type_: ::std::option::Option<GetSecretV3ParamsType>,
     /// Whether or not to expand secret references
+    ///
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "expandSecretReferences",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub expand_secret_references: ::std::option::Option<bool>,
     /// Weather to include imported secrets or not.
+    ///
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "include_imports",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_imports: ::std::option::Option<bool>,
-    /// The name of the secret to get.
-    pub secret_name: ::std::string::String,
 }
-/// Parameters of `POST /api/v3/secrets/raw/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretsRawV3Params {
-    /// The name of the secret to create.
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v3/secrets/raw/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretsRawV3Params {
-    /// The name of the secret to delete.
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v3/secrets/raw/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateSecretsRawV3Params {
-    /// The name of the secret to update.
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `GET /api/v3/secrets`.
+/// Query parameters of `GET /api/v3/secrets`.
 ///
 /// Source: `#/paths/~1api~1v3~1secrets/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListSecretsV3Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSecretsV3Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "recursive",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub recursive: ::std::option::Option<bool>,
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "include_imports",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_imports: ::std::option::Option<bool>,
 }
-/// Parameters of `GET /api/v3/secrets/{secretName}`.
+/// Query parameters of `GET /api/v3/secrets/{secretName}`.
 ///
 /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetSecretV3Params {
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetSecretV3Query {
+    #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
+    #[serde(rename = "environment")]
     pub environment: ::std::string::String,
+    /// The server uses `"/"` when this is `None`.
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_path: ::std::option::Option<::std::string::String>,
+    /// The server uses `"shared"` when this is `None`.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub type_: ::std::option::Option<GetSecretV3ParamsType>,
+    #[serde(
+        rename = "version",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub version: ::std::option::Option<f64>,
+    /// The server uses `false` when this is `None`.
+    #[serde(
+        rename = "include_imports",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub include_imports: ::std::option::Option<bool>,
-    pub secret_name: ::std::string::String,
 }
-/// Parameters of `POST /api/v3/secrets/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateSecretV3Params {
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `DELETE /api/v3/secrets/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/delete`
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeleteSecretV3Params {
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `PATCH /api/v3/secrets/{secretName}`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/patch`
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateSecretV3Params {
-    pub secret_name: ::std::string::String,
-}
-/// Parameters of `POST /api/v3/secrets/move`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1move/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct MoveSecretsV3Params {}
-/// Parameters of `POST /api/v3/secrets/batch`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretsBatchV3Params {}
-/// Parameters of `DELETE /api/v3/secrets/batch`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch/delete`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeleteSecretsBatchV3Params {}
-/// Parameters of `PATCH /api/v3/secrets/batch`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateSecretsBatchV3Params {}
-/// Parameters of `POST /api/v3/secrets/batch/raw`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateSecretsBatchRawV3Params {}
-/// Parameters of `DELETE /api/v3/secrets/batch/raw`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/delete`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeleteSecretsBatchRawV3Params {}
-/// Parameters of `PATCH /api/v3/secrets/batch/raw`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/patch`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateSecretsBatchRawV3Params {}
-/// Parameters of `POST /api/v3/secrets/backfill-secret-references`.
-///
-/// Source: `#/paths/~1api~1v3~1secrets~1backfill-secret-references/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct BackfillSecretReferencesSecretsV3Params {}
-/// Parameters of `GET /api/v3/workspaces/{projectId}/secrets/blind-index-status`.
-///
-/// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets~1blind-index-status/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetWorkspacesSecretsBlindIndexStatusV3Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `GET /api/v3/workspaces/{projectId}/secrets`.
-///
-/// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets/get`
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListWorkspacesSecretsV3Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v3/workspaces/{projectId}/secrets/names`.
-///
-/// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets~1names/post`
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateWorkspacesSecretsNameV3Params {
-    pub project_id: ::std::string::String,
-}
-/// Parameters of `POST /api/v3/migrate/env-key`.
-///
-/// Source: `#/paths/~1api~1v3~1migrate~1env-key/post`
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateMigrateEnvKeyV3Params {}
 /// Functions that build the defaults the document declares, for `#[serde(default = ...)]`.
 mod defaults {
     #[allow(unused_imports)]

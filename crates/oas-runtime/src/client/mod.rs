@@ -1,0 +1,1 @@
+//! The HTTP client runtime of the generated client crate (being written).

@@ -1,0 +1,1 @@
+//! The axum runtime of the generated server crate (to be written).
