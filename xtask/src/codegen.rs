@@ -107,6 +107,7 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
     let codegen = oas_codegen::Config {
         runtime: "::oas_runtime".to_owned(),
         source,
+        types_path: "::infisical_types".to_owned(),
     };
     let crates = [
         (

@@ -20,6 +20,9 @@ pub struct Config {
     pub runtime: String,
     /// What the generated files say they were generated from (shown in each file's preamble).
     pub source: String,
+    /// The Rust path of the types crate (`::infisical_types`), used by the client and server
+    /// emitters; named types are spelled `<types_path>::<Name>` there.
+    pub types_path: String,
 }
 
 impl Default for Config {
@@ -27,6 +30,7 @@ impl Default for Config {
         Self {
             runtime: "::oas_runtime".to_owned(),
             source: "the OpenAPI document".to_owned(),
+            types_path: "crate::types".to_owned(),
         }
     }
 }

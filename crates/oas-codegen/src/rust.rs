@@ -19,13 +19,36 @@ pub(crate) fn runtime(config: &Config) -> TokenStream {
         .unwrap_or_else(|_| quote!(::oas_runtime))
 }
 
-/// The Rust type of an IR type, fully qualified.
+/// The Rust type of an IR type, fully qualified; named types are spelled unqualified (inside the
+/// types crate).
 pub(crate) fn type_tokens(api: &Api, id: TypeId, config: &Config) -> TokenStream {
+    type_tokens_in(api, id, config, None)
+}
+
+/// The Rust type of an IR type outside the types crate: named types are `<types_path>::<Name>`.
+pub(crate) fn foreign_type_tokens(api: &Api, id: TypeId, config: &Config) -> TokenStream {
+    let path: TokenStream = config
+        .types_path
+        .parse()
+        .unwrap_or_else(|_| quote!(crate::types));
+    type_tokens_in(api, id, config, Some(&path))
+}
+
+fn type_tokens_in(
+    api: &Api,
+    id: TypeId,
+    config: &Config,
+    types: Option<&TokenStream>,
+) -> TokenStream {
+    let recurse = |inner| type_tokens_in(api, inner, config, types);
     let ty = api.ty(id);
     match &ty.kind {
         TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {
             let name = ident(&ty.name);
-            quote!(#name)
+            match types {
+                Some(path) => quote!(#path::#name),
+                None => quote!(#name),
+            }
         }
         TypeKind::Any | TypeKind::AnyOf(_) | TypeKind::Never => quote!(::serde_json::Value),
         TypeKind::Bool => quote!(bool),
@@ -40,20 +63,20 @@ pub(crate) fn type_tokens(api: &Api, id: TypeId, config: &Config) -> TokenStream
             StringFormat::Date => quote!(::chrono::NaiveDate),
         },
         TypeKind::Option(inner) => {
-            let inner = type_tokens(api, *inner, config);
+            let inner = recurse(*inner);
             quote!(::std::option::Option<#inner>)
         }
         TypeKind::Array(array) => {
-            let items = type_tokens(api, array.items, config);
+            let items = recurse(array.items);
             quote!(::std::vec::Vec<#items>)
         }
         TypeKind::OneOrMany(array) => {
-            let items = type_tokens(api, array.items, config);
+            let items = recurse(array.items);
             let rt = runtime(config);
             quote!(#rt::OneOrMany<#items>)
         }
         TypeKind::Map(values) => {
-            let values = type_tokens(api, *values, config);
+            let values = recurse(*values);
             quote!(::std::collections::BTreeMap<::std::string::String, #values>)
         }
     }

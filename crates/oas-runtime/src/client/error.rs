@@ -23,11 +23,11 @@ use crate::client::redact;
 #[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with a status outside 2xx.
-    Api(ApiError<E>),
+    Api(Box<ApiError<E>>),
     /// No answer: connection refused, timeout, TLS failure, connection reset.
     Transport(TransportError),
     /// A success status whose body does not decode into the promised type.
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
     /// The request could not be built.
     Request(RequestError),
     /// The token provider failed (for example, a universal-auth login was refused).
@@ -59,7 +59,7 @@ impl<E> Error<E> {
     /// re-decodes the typed body.
     pub fn map_body<F: serde::de::DeserializeOwned>(self) -> Error<F> {
         match self {
-            Self::Api(e) => Error::Api(ApiError::new(e.operation, e.status, e.raw)),
+            Self::Api(e) => Error::Api(Box::new(ApiError::new(e.operation, e.status, e.raw))),
             Self::Transport(e) => Error::Transport(e),
             Self::Decode(e) => Error::Decode(e),
             Self::Request(e) => Error::Request(e),
@@ -183,9 +183,7 @@ impl fmt::Display for TransportError {
         write!(
             f,
             "{}: the request {what} after {} attempt(s): {}",
-            self.operation,
-            self.attempts,
-            self.source
+            self.operation, self.attempts, self.source
         )
     }
 }

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::{ApiError, AuthError, DecodeError, Error, RequestError, TransportError};
 pub use redact::Secret;
-pub use reqwest::Method;
+pub use reqwest::{self, Method};
 pub use retry::{RetryPolicy, parse_retry_after};
 
 /// A boxed, sendable future (what [`TokenProvider`] returns).
@@ -163,8 +163,8 @@ impl ClientBuilder {
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| fail(format!("header name `{name}`: {e}")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|e| fail(format!("header `{name}`: {e}")))?;
+            let value =
+                HeaderValue::from_str(value).map_err(|e| fail(format!("header `{name}`: {e}")))?;
             headers.append(name, value);
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
@@ -447,13 +447,13 @@ impl<'de> serde::Deserialize<'de> for Never {
 impl Error<Never> {
     fn lift<E>(self) -> Error<E> {
         match self {
-            Self::Api(e) => Error::Api(ApiError {
+            Self::Api(e) => Error::Api(Box::new(ApiError {
                 operation: e.operation,
                 status: e.status,
                 body: None,
                 raw: e.raw,
                 retry_after: e.retry_after,
-            }),
+            })),
             Self::Transport(e) => Error::Transport(e),
             Self::Decode(e) => Error::Decode(e),
             Self::Request(e) => Error::Request(e),
@@ -478,7 +478,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 fn api_error<E: DeserializeOwned>(operation: &'static str, response: Response) -> Error<E> {
     let mut error = ApiError::new(operation, response.status, response.body);
     error.retry_after = retry_after(&response.headers).map(|d| d.as_secs());
-    Error::Api(error)
+    Error::Api(Box::new(error))
 }
 
 /// Decodes a 2xx body as `T`; a failure names the JSON path and quotes the body there.
@@ -504,13 +504,13 @@ pub fn decode<T: DeserializeOwned, E: DeserializeOwned>(
     } else {
         error.inner().to_string()
     };
-    Err(Error::Decode(DecodeError {
+    Err(Error::Decode(Box::new(DecodeError {
         operation,
         status: response.status,
         excerpt: redact::excerpt(&response.body, Some(error.path()), 300),
         path,
         message,
-    }))
+    })))
 }
 
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
@@ -576,7 +576,11 @@ mod tests {
             #[allow(dead_code)]
             message: String,
         }
-        for body in [&b""[..], b"<html>bad gateway</html>", br#"{"other":"shape"}"#] {
+        for body in [
+            &b""[..],
+            b"<html>bad gateway</html>",
+            br#"{"other":"shape"}"#,
+        ] {
             let response = Response {
                 status: 502,
                 headers: HeaderMap::new(),

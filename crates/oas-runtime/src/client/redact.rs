@@ -136,9 +136,13 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_in_excerpts() {
-        let body = br#"{"secrets":[{"secretKey":"A","secretValue":"hunter2"}],"accessToken":"t0k"}"#;
+        let body =
+            br#"{"secrets":[{"secretKey":"A","secretValue":"hunter2"}],"accessToken":"t0k"}"#;
         let shown = excerpt(body, None, 1000);
-        assert!(!shown.contains("hunter2") && !shown.contains("t0k"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("t0k"),
+            "{shown}"
+        );
         assert!(shown.contains(r#""secretKey":"A""#), "{shown}");
     }
 

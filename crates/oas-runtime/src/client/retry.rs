@@ -65,9 +65,11 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A small xorshift generator for jitter; quality is irrelevant, independence between clients is

@@ -1,0 +1,130 @@
+//! Universal auth: a machine identity's client id and secret, exchanged for an access token that is
+//! attached to every request and renewed before it expires.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use oas_runtime::client::{BoxError, BoxFuture, HttpClient, Secret, TokenProvider};
+use tokio::sync::Mutex;
+
+use crate::Client;
+use crate::types::{AccessTokenResponse, LoginAuthUniversalAuthV1Body, RenewAuthTokenV1Body};
+
+/// Logs in with `POST /api/v1/auth/universal-auth/login` on first use, renews the token with
+/// `POST /api/v1/auth/token/renew` when less than the renewal margin of its lifetime is left, and
+/// logs in again when renewal fails, the token's maximum lifetime is reached, or the server
+/// rejects the token (401).
+pub struct UniversalAuth {
+    client_id: String,
+    client_secret: Secret,
+    renew_margin: f64,
+    state: Mutex<Option<Session>>,
+    stale: AtomicBool,
+}
+
+struct Session {
+    token: Secret,
+    issued: Instant,
+    expires: Instant,
+    /// The end of the token's maximum lifetime, after which it cannot be renewed.
+    renewable_until: Option<Instant>,
+}
+
+impl std::fmt::Debug for UniversalAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UniversalAuth")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UniversalAuth {
+    /// Credentials of a machine identity.
+    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            renew_margin: 0.2,
+            state: Mutex::new(None),
+            stale: AtomicBool::new(false),
+        }
+    }
+
+    /// Renews when less than this fraction of the token's lifetime is left (default 0.2).
+    pub fn renew_margin(mut self, fraction: f64) -> Self {
+        self.renew_margin = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    async fn current(&self, http: &HttpClient) -> Result<Secret, BoxError> {
+        let mut state = self.state.lock().await;
+        if self.stale.swap(false, Ordering::AcqRel) {
+            *state = None;
+        }
+        let now = Instant::now();
+        if let Some(session) = state.as_ref() {
+            let lifetime = session.expires.saturating_duration_since(session.issued);
+            let margin = lifetime.mul_f64(self.renew_margin);
+            if now + margin < session.expires {
+                return Ok(session.token.clone());
+            }
+            let renewable = now < session.expires
+                && session
+                    .renewable_until
+                    .is_none_or(|until| now + lifetime <= until);
+            if renewable && let Ok(renewed) = self.renew(http, &session.token).await {
+                let token = renewed.token.clone();
+                *state = Some(renewed);
+                return Ok(token);
+            }
+        }
+        let session = self.login(http).await?;
+        let token = session.token.clone();
+        *state = Some(session);
+        Ok(token)
+    }
+
+    async fn login(&self, http: &HttpClient) -> Result<Session, BoxError> {
+        let client = Client { http: http.clone() };
+        let body = LoginAuthUniversalAuthV1Body {
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.expose().to_owned(),
+        };
+        let issued = Instant::now();
+        let answer = client.auth().login_universal_auth_v1(&body).await?;
+        Ok(session(answer, issued))
+    }
+
+    async fn renew(&self, http: &HttpClient, token: &Secret) -> Result<Session, BoxError> {
+        let client = Client { http: http.clone() };
+        let body = RenewAuthTokenV1Body {
+            access_token: token.expose().to_owned(),
+        };
+        let issued = Instant::now();
+        let answer = client.auth().renew_token_v1(&body).await?;
+        Ok(session(answer, issued))
+    }
+}
+
+fn session(answer: AccessTokenResponse, issued: Instant) -> Session {
+    let seconds = |s: f64| Duration::from_secs_f64(if s.is_finite() { s.max(0.0) } else { 0.0 });
+    Session {
+        token: Secret::new(answer.access_token),
+        issued,
+        expires: issued + seconds(answer.expires_in),
+        // Infisical answers 0 for "no maximum lifetime".
+        renewable_until: (answer.access_token_max_ttl > 0.0)
+            .then(|| issued + seconds(answer.access_token_max_ttl)),
+    }
+}
+
+impl TokenProvider for UniversalAuth {
+    fn token<'a>(&'a self, http: &'a HttpClient) -> BoxFuture<'a, Result<Secret, BoxError>> {
+        Box::pin(self.current(http))
+    }
+
+    fn invalidate(&self) {
+        self.stale.store(true, Ordering::Release);
+    }
+}
