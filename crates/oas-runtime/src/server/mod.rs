@@ -1,1 +1,19 @@
-//! The axum runtime of the generated server crate (to be written).
+//! The axum runtime of the generated server crate.
+//!
+//! - [`ApiError`]: every non-success answer, in Infisical's error shape
+//!   (`{"reqId", "statusCode", "message", "error"}`);
+//! - [`BearerToken`]: the token of operations that declare `bearerAuth`;
+//! - [`schema`]: the schema descriptors the generated crate emits as one static table, and the
+//!   validator that checks every request against them before a trait method is called;
+//! - [`Input`], [`operation`], [`router`]: the glue the generated router calls.
+
+mod error;
+mod input;
+mod router;
+pub mod schema;
+
+pub use error::ApiError;
+pub use input::{BearerToken, Input, QueryParam};
+pub use router::{
+    BoxFuture, DEFAULT_BODY_LIMIT, Handler, Operation, operation, respond, router, unimplemented,
+};

@@ -1,0 +1,120 @@
+//! The generated route test: every operation called once with sample inputs (it must reach the
+//! default 501), and once without its bearer token where it needs one (it must be a 401).
+
+use oas_ir::model::{Api, ParamLocation};
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::quote;
+
+use super::Plan;
+use crate::samples::{sample_json, sample_param_text, sample_query};
+
+pub(super) fn emit(api: &Api, plan: &Plan) -> TokenStream {
+    let mut calls = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        if plan.routes[i].is_none() {
+            continue;
+        }
+        let mut url = String::new();
+        let mut rest = op.path.as_str();
+        while let Some(start) = rest.find('{') {
+            url.push_str(&rest[..start]);
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            let name = &rest[start + 1..start + len];
+            let text = op
+                .params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && p.wire == name)
+                .map(|p| sample_param_text(api, p))
+                .unwrap_or_default();
+            url.push_str(&encode(&text));
+            rest = &rest[start + len + 1..];
+        }
+        url.push_str(rest);
+        let query = sample_query(api, op);
+        for (n, (key, value)) in query.iter().enumerate() {
+            url.push(if n == 0 { '?' } else { '&' });
+            url.push_str(&encode(key));
+            url.push('=');
+            url.push_str(&encode(value));
+        }
+        let body = match &op.body {
+            Some(body) => {
+                let text = sample_json(api, body.ty).to_string();
+                quote!(::std::option::Option::Some(#text))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let index = Lit::usize_unsuffixed(i);
+        calls.push(quote!((#index, #url, #body),));
+    }
+    let n = Lit::usize_unsuffixed(calls.len());
+    quote! {
+        use infisical_server::{OPERATIONS, Server};
+
+        /// Per routed operation: its index in `OPERATIONS`, a path and query with sample values, and
+        /// a sample body.
+        static CALLS: [(usize, &str, ::std::option::Option<&str>); #n] = [#(#calls)*];
+
+        #[tokio::test]
+        async fn every_route_reaches_its_default_and_checks_its_token() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let base = format!("http://{}", listener.local_addr().expect("address"));
+            let router = Server::new().into_router();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let client = reqwest::Client::new();
+            let mut failures = Vec::new();
+            for (index, url, body) in CALLS {
+                let op = &OPERATIONS[index];
+                let send = |token: bool| {
+                    let mut request = client.request(op.method.clone(), format!("{base}{url}"));
+                    if token {
+                        request = request.bearer_auth("sample-token");
+                    }
+                    if let Some(body) = body {
+                        request = request
+                            .header("content-type", "application/json")
+                            .body(body);
+                    }
+                    request.send()
+                };
+                let response = send(true).await.expect("the server answers");
+                let status = response.status().as_u16();
+                let text = response.text().await.unwrap_or_default();
+                if status != 501 || !text.contains("\"NotImplemented\"") {
+                    failures.push(format!("{} {}: {status} {text}", op.method, op.path));
+                }
+                if op.bearer {
+                    let response = send(false).await.expect("the server answers");
+                    let status = response.status().as_u16();
+                    if status != 401 {
+                        failures.push(format!("{} {} without a token: {status}", op.method, op.path));
+                    }
+                }
+            }
+            assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+        }
+
+        #[test]
+        fn every_operation_is_routed_or_shadowed() {
+            let routed: ::std::collections::BTreeSet<usize> = CALLS.iter().map(|c| c.0).collect();
+            for (index, op) in OPERATIONS.iter().enumerate() {
+                assert!(routed.contains(&index) || op.route.is_empty(), "{} {}", op.method, op.path);
+            }
+        }
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
