@@ -70,6 +70,8 @@ fn emit_struct(
     let rt = runtime(config);
     let mut fields = Vec::new();
     let mut default_inits = Vec::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
     let mut all_optional = true;
     let mut has_defaults = false;
     for field in &s.fields {
@@ -126,6 +128,12 @@ fn emit_struct(
                 )
             }
         };
+        if matches!(field.presence, Presence::Required) {
+            new_args.push(quote!(#field_name: #ty_tokens));
+            new_inits.push(quote!(#field_name,));
+        } else {
+            new_inits.push(quote!(#field_name: #init,));
+        }
         fields.push(quote! {
             #field_docs
             #deprecated
@@ -142,7 +150,30 @@ fn emit_struct(
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #values>,
         });
         default_inits.push(quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+        new_inits.push(quote!(additional_properties: ::std::collections::BTreeMap::new(),));
     }
+    // Structs with required and optional fields get `new(required...)`: optional fields start
+    // absent, defaulted ones at the document's default.
+    let optional_count = s.fields.len() - new_args.len() + usize::from(s.additional.is_some());
+    let new_impl = if !new_args.is_empty() && optional_count > 0 {
+        let allow = if s.fields.iter().any(|f| f.deprecated) {
+            quote!(#[allow(deprecated)])
+        } else {
+            quote!()
+        };
+        quote! {
+            impl #name {
+                /// The required fields; the others start absent or at their default.
+                #allow
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#new_args),*) -> Self {
+                    Self { #(#new_inits)* }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     // Structs whose every field may be left out get `Default`, with the document's defaults.
     let derive_default = if all_optional && !has_defaults {
         quote!(Default,)
@@ -206,6 +237,7 @@ fn emit_struct(
         #allow_deprecated
         #default_impl
         #debug_impl
+        #new_impl
     }
 }
 

@@ -559,11 +559,8 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
                 }
             }
             TypeKind::Union(u) => {
-                for (idx, variant) in u.variants.iter().enumerate() {
-                    let suffix = match &variant.tag {
-                        Some(tag) => pascal_ident(tag),
-                        None => variant_kind_name(&api.types, variant.ty, idx),
-                    };
+                let names = variant_names(&api.types, u);
+                for (variant, suffix) in u.variants.iter().zip(names) {
                     claim_through(
                         api,
                         variant.ty,
@@ -878,16 +875,7 @@ fn name_members(api: &mut Api) {
                 }
             }
             TypeKind::Union(u) => {
-                let tagged = matches!(u.repr, UnionRepr::Tagged { .. });
-                let raw: Vec<String> = u
-                    .variants
-                    .iter()
-                    .map(|v| match &v.tag {
-                        Some(tag) if tagged => pascal_ident(tag),
-                        _ => kind_name(&kinds[v.ty.index()].kind, &kinds),
-                    })
-                    .collect();
-                let names = unique_pascal(raw.into_iter(), &["Unknown"]);
+                let names = variant_names(&kinds, u);
                 for (variant, name) in u.variants.iter_mut().zip(names) {
                     variant.name = name;
                 }
@@ -903,13 +891,45 @@ fn name_members(api: &mut Api) {
     }
 }
 
-fn variant_kind_name(types: &[crate::model::Type], ty: TypeId, idx: usize) -> String {
-    let name = kind_name(&types[ty.index()].kind, types);
-    if name == "Object" && idx > 0 {
-        format!("Object{}", idx + 1)
-    } else {
-        name
-    }
+/// Variant names of a union: the tag value for tagged unions; for an untagged union, an object
+/// alternative is named after the first required property no other alternative requires
+/// (`{secret}` or `{approval}` give `Secret` and `Approval`), anything else after its kind.
+fn variant_names(types: &[crate::model::Type], union: &crate::model::Union) -> Vec<String> {
+    let tagged = matches!(union.repr, UnionRepr::Tagged { .. });
+    let required = |ty: TypeId| -> Vec<&str> {
+        match &types[ty.index()].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter(|f| matches!(f.presence, crate::model::Presence::Required))
+                .map(|f| f.wire.as_str())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let raw: Vec<String> = union
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(idx, v)| match &v.tag {
+            Some(tag) if tagged => pascal_ident(tag),
+            _ => {
+                let own = required(v.ty);
+                let distinct = own.iter().find(|wire| {
+                    union
+                        .variants
+                        .iter()
+                        .enumerate()
+                        .all(|(other, w)| other == idx || !required(w.ty).contains(wire))
+                });
+                match distinct {
+                    Some(wire) => pascal_ident(wire),
+                    None => kind_name(&types[v.ty.index()].kind, types),
+                }
+            }
+        })
+        .collect();
+    unique_pascal(raw.into_iter(), &["Unknown"])
 }
 
 fn kind_name(kind: &TypeKind, types: &[crate::model::Type]) -> String {

@@ -30,20 +30,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.access_approvals().create_policy_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .create_policy_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::CreateAccessApprovalsRequestV1Query = support::query(
-            &[("projectSlug", "sample")],
-        );
+        let query: ::infisical_types::CreateAccessApprovalsRequestV1Query =
+            support::query(&[("projectSlug", "sample")]);
         let body: ::infisical_types::CreateAccessApprovalsRequestV1Body = support::parse(
             "{\"permissions\":[\"any\"],\"isTemporary\":true,\"temporaryRange\":\"sample\"}",
         );
@@ -62,18 +62,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .create_request_v1(&query, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .create_request_v1(&query, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -91,24 +88,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .delete_policy_v1(policy_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .delete_policy_v1(policy_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetAccessApprovalsPoliciesCountV1Query = support::query(
-            &[("projectSlug", "sample"), ("envSlug", "sample")],
-        );
+        let query: ::infisical_types::GetAccessApprovalsPoliciesCountV1Query =
+            support::query(&[("projectSlug", "sample"), ("envSlug", "sample")]);
         let expected = support::Expected {
             operation: "access_approvals.get_policies_count_v1",
             method: "GET",
@@ -120,18 +113,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .get_policies_count_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .get_policies_count_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -149,24 +139,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .get_policy_v1(policy_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .get_policy_v1(policy_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetAccessApprovalsRequestsCountV1Query = support::query(
-            &[("projectSlug", "sample")],
-        );
+        let query: ::infisical_types::GetAccessApprovalsRequestsCountV1Query =
+            support::query(&[("projectSlug", "sample")]);
         let expected = support::Expected {
             operation: "access_approvals.get_requests_count_v1",
             method: "GET",
@@ -174,30 +160,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             query: &[("projectSlug", "sample")],
             body: ::std::option::Option::None,
             auth: false,
-            response: ::std::option::Option::Some(
-                "{\"pendingCount\":1.5,\"finalizedCount\":1.5}",
-            ),
+            response: ::std::option::Option::Some("{\"pendingCount\":1.5,\"finalizedCount\":1.5}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .get_requests_count_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .get_requests_count_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListAccessApprovalsPoliciesV1Query = support::query(
-            &[("projectSlug", "sample")],
-        );
+        let query: ::infisical_types::ListAccessApprovalsPoliciesV1Query =
+            support::query(&[("projectSlug", "sample")]);
         let expected = support::Expected {
             operation: "access_approvals.list_policies_v1",
             method: "GET",
@@ -211,28 +191,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .list_policies_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .list_policies_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListAccessApprovalsRequestsV1Query = support::query(
-            &[
-                ("projectSlug", "sample"),
-                ("authorProjectMembershipId", "sample"),
-                ("envSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListAccessApprovalsRequestsV1Query = support::query(&[
+            ("projectSlug", "sample"),
+            ("authorProjectMembershipId", "sample"),
+            ("envSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "access_approvals.list_requests_v1",
             method: "GET",
@@ -250,25 +225,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .list_requests_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .list_requests_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let request_id: &str = "sample /requestId";
-        let body: ::infisical_types::ReviewRequestV1Body = support::parse(
-            "{\"status\":\"approved\"}",
-        );
+        let body: ::infisical_types::ReviewRequestV1Body =
+            support::parse("{\"status\":\"approved\"}");
         let expected = support::Expected {
             operation: "access_approvals.review_request_v1",
             method: "POST",
@@ -282,18 +253,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .review_request_v1(request_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .review_request_v1(request_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -316,24 +284,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .access_approvals()
-                            .update_policy_v1(policy_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .access_approvals()
+                        .update_policy_v1(policy_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}}",
-        );
+        let body: ::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body =
+            support::parse(
+                "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}}",
+            );
         let expected = support::Expected {
             operation: "additional_privilege.create_identity_permanent_v1",
             method: "POST",
@@ -349,24 +315,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .create_identity_permanent_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .create_identity_permanent_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}},\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}",
-        );
+        let body: ::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body =
+            support::parse(
+                "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}},\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}",
+            );
         let expected = support::Expected {
             operation: "additional_privilege.create_identity_temporary_v1",
             method: "POST",
@@ -382,18 +346,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .create_identity_temporary_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .create_identity_temporary_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -415,18 +376,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .create_users_permanent_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .create_users_permanent_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -448,18 +406,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .create_users_temporary_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .create_users_temporary_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -481,18 +436,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .delete_identity_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .delete_identity_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -510,25 +462,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .delete_user_v1(privilege_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .delete_user_v1(privilege_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let privilege_slug: &str = "sample /privilegeSlug";
-        let query: ::infisical_types::GetAdditionalPrivilegeIdentityV1Query = support::query(
-            &[("identityId", "sample"), ("projectSlug", "sample")],
-        );
+        let query: ::infisical_types::GetAdditionalPrivilegeIdentityV1Query =
+            support::query(&[("identityId", "sample"), ("projectSlug", "sample")]);
         let expected = support::Expected {
             operation: "additional_privilege.get_identity_v1",
             method: "GET",
@@ -542,18 +490,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .get_identity_v1(privilege_slug, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .get_identity_v1(privilege_slug, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -571,24 +516,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .get_user_v1(privilege_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .get_user_v1(privilege_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListAdditionalPrivilegeIdentityV1Query = support::query(
-            &[("identityId", "sample"), ("projectSlug", "sample")],
-        );
+        let query: ::infisical_types::ListAdditionalPrivilegeIdentityV1Query =
+            support::query(&[("identityId", "sample"), ("projectSlug", "sample")]);
         let expected = support::Expected {
             operation: "additional_privilege.list_identity_v1",
             method: "GET",
@@ -602,24 +543,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .list_identity_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .list_identity_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListAdditionalPrivilegeUsersV1Query = support::query(
-            &[("projectMembershipId", "sample")],
-        );
+        let query: ::infisical_types::ListAdditionalPrivilegeUsersV1Query =
+            support::query(&[("projectMembershipId", "sample")]);
         let expected = support::Expected {
             operation: "additional_privilege.list_users_v1",
             method: "GET",
@@ -633,18 +570,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .list_users_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .list_users_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -666,18 +600,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .update_identity_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .update_identity_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -700,21 +631,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .additional_privilege()
-                            .update_user_v1(
-                                privilege_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .additional_privilege()
+                        .update_user_v1(privilege_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -732,18 +657,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .admin()
-                            .delete_user_management_user_v1(user_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .admin()
+                        .delete_user_management_user_v1(user_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -760,14 +682,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.admin().get_config_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.admin().get_config_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -784,25 +701,32 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.admin().get_integrations_slack_config_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .admin()
+                        .get_integrations_slack_config_v1()
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListAdminUserManagementUsersV1Query = support::query(
-            &[("searchTerm", "sample"), ("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListAdminUserManagementUsersV1Query = support::query(&[
+            ("searchTerm", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+        ]);
         let expected = support::Expected {
             operation: "admin.list_user_management_users_v1",
             method: "GET",
             path: "/api/v1/admin/user-management/users",
-            query: &[("searchTerm", "sample"), ("offset", "1.5"), ("limit", "1.5")],
+            query: &[
+                ("searchTerm", "sample"),
+                ("offset", "1.5"),
+                ("limit", "1.5"),
+            ],
             body: ::std::option::Option::None,
             auth: false,
             response: ::std::option::Option::Some(
@@ -811,18 +735,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .admin()
-                            .list_user_management_users_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .admin()
+                        .list_user_management_users_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -844,14 +765,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.admin().signup_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.admin().signup_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -873,18 +789,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .admin()
-                            .update_config_v1(::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .admin()
+                        .update_config_v1(::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -906,14 +819,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.audit_log_streams().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.audit_log_streams().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -931,14 +841,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.audit_log_streams().delete_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.audit_log_streams().delete_v1(id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -956,14 +863,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.audit_log_streams().get_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.audit_log_streams().get_v1(id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -980,14 +884,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.audit_log_streams().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.audit_log_streams().list_v1().await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1010,18 +911,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .audit_log_streams()
-                            .update_v1(id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .audit_log_streams()
+                        .update_v1(id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1036,14 +934,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().check_auth_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().check_auth_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -1066,21 +959,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_aws_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_aws_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1103,18 +993,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_azure_auth_identity_v1(identity_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_azure_auth_identity_v1(identity_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1137,18 +1024,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_gcp_auth_identity_v1(identity_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_gcp_auth_identity_v1(identity_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1171,18 +1055,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_kubernetes_auth_identity_v1(identity_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_kubernetes_auth_identity_v1(identity_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1205,25 +1086,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_oidc_auth_identity_v1(identity_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_oidc_auth_identity_v1(identity_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let identity_id: &str = "sample /identityId";
-        let body: ::infisical_types::UpdateAuthTokenAuthTokenV1Body = support::parse(
-            "{\"name\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateAuthTokenAuthTokenV1Body =
+            support::parse("{\"name\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.create_token_auth_identities_token_v1",
             method: "POST",
@@ -1237,21 +1114,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_token_auth_identities_token_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_token_auth_identities_token_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1274,21 +1148,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_token_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_token_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1303,21 +1174,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().create_token_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().create_token_v1().await.map(drop) })
+            })
             .await;
     }
     {
         let identity_id: &str = "sample /identityId";
-        let body: ::infisical_types::CreateAuthUniversalAuthIdentitiesClientSecretV1Body = support::parse(
-            "{\"description\":\"sample\",\"numUsesLimit\":1.5,\"ttl\":1.5}",
-        );
+        let body: ::infisical_types::CreateAuthUniversalAuthIdentitiesClientSecretV1Body =
+            support::parse("{\"description\":\"sample\",\"numUsesLimit\":1.5,\"ttl\":1.5}");
         let expected = support::Expected {
             operation: "auth.create_universal_auth_identities_client_secret_v1",
             method: "POST",
@@ -1333,21 +1198,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_universal_auth_identities_client_secret_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_universal_auth_identities_client_secret_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1370,21 +1232,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .create_universal_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .create_universal_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1402,18 +1261,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_aws_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_aws_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1431,18 +1287,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_azure_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_azure_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1460,18 +1313,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_gcp_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_gcp_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1489,18 +1339,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_kubernetes_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_kubernetes_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1518,18 +1365,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_oidc_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_oidc_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1547,18 +1391,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_token_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_token_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1576,18 +1417,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .delete_universal_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .delete_universal_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1605,18 +1443,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_aws_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_aws_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1634,18 +1469,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_azure_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_azure_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1663,18 +1495,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_gcp_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_gcp_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1692,18 +1521,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_kubernetes_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_kubernetes_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1721,18 +1547,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_oidc_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_oidc_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1750,18 +1573,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_token_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_token_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1780,21 +1600,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_universal_auth_identities_client_secret_v1(
-                                identity_id,
-                                client_secret_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_universal_auth_identities_client_secret_v1(
+                            identity_id,
+                            client_secret_id,
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1812,25 +1629,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .get_universal_auth_identity_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .get_universal_auth_identity_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let identity_id: &str = "sample /identityId";
-        let query: ::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Query = support::query(
-            &[("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Query =
+            support::query(&[("offset", "1.5"), ("limit", "1.5")]);
         let expected = support::Expected {
             operation: "auth.list_token_auth_identities_tokens_v1",
             method: "GET",
@@ -1844,18 +1657,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .list_token_auth_identities_tokens_v1(identity_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .list_token_auth_identities_tokens_v1(identity_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1873,20 +1683,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .list_universal_auth_identities_client_secrets_v1(
-                                identity_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .list_universal_auth_identities_client_secrets_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -1908,14 +1713,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login1_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().login1_v3(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -1937,14 +1737,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login2_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().login2_v3(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -1966,28 +1761,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_aws_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().login_aws_auth_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginAuthAuthV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginAuthAuthV1Body =
+            support::parse("{\"identityId\":\"sample\",\"jwt\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.login_azure_auth_v1",
             method: "POST",
             path: "/api/v1/auth/azure-auth/login",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"accessToken\":\"sample\",\"expiresIn\":1.5,\"accessTokenMaxTTL\":1.5,\"tokenType\":\"Bearer\"}",
@@ -1995,28 +1784,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_azure_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().login_azure_auth_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginAuthAuthV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginAuthAuthV1Body =
+            support::parse("{\"identityId\":\"sample\",\"jwt\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.login_gcp_auth_v1",
             method: "POST",
             path: "/api/v1/auth/gcp-auth/login",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"accessToken\":\"sample\",\"expiresIn\":1.5,\"accessTokenMaxTTL\":1.5,\"tokenType\":\"Bearer\"}",
@@ -2024,28 +1807,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_gcp_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().login_gcp_auth_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginAuthAuthV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginAuthAuthV1Body =
+            support::parse("{\"identityId\":\"sample\",\"jwt\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.login_kubernetes_auth_v1",
             method: "POST",
             path: "/api/v1/auth/kubernetes-auth/login",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"accessToken\":\"sample\",\"expiresIn\":1.5,\"accessTokenMaxTTL\":1.5,\"tokenType\":\"Bearer\"}",
@@ -2053,28 +1830,26 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_kubernetes_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .login_kubernetes_auth_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginAuthAuthV1Body = support::parse(
-            "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginAuthAuthV1Body =
+            support::parse("{\"identityId\":\"sample\",\"jwt\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.login_oidc_auth_v1",
             method: "POST",
             path: "/api/v1/auth/oidc-auth/login",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"identityId\":\"sample\",\"jwt\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"accessToken\":\"sample\",\"expiresIn\":1.5,\"accessTokenMaxTTL\":1.5,\"tokenType\":\"Bearer\"}",
@@ -2082,20 +1857,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_oidc_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().login_oidc_auth_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginAuthUniversalAuthV1Body = support::parse(
-            "{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginAuthUniversalAuthV1Body =
+            support::parse("{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.login_universal_auth_v1",
             method: "POST",
@@ -2111,14 +1882,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().login_universal_auth_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().login_universal_auth_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2133,20 +1901,14 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().logout_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().logout_v1().await.map(drop) })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::RenewAuthTokenV1Body = support::parse(
-            "{\"accessToken\":\"sample\"}",
-        );
+        let body: ::infisical_types::RenewAuthTokenV1Body =
+            support::parse("{\"accessToken\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.renew_token_v1",
             method: "POST",
@@ -2160,14 +1922,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().renew_token_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().renew_token_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2183,24 +1942,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .revoke_token_auth_token_v1(token_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .revoke_token_auth_token_v1(token_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::RenewAuthTokenV1Body = support::parse(
-            "{\"accessToken\":\"sample\"}",
-        );
+        let body: ::infisical_types::RenewAuthTokenV1Body =
+            support::parse("{\"accessToken\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.revoke_token_v1",
             method: "POST",
@@ -2212,14 +1967,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().revoke_token_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().revoke_token_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2238,27 +1990,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .revoke_universal_auth_identities_client_secret_v1(
-                                identity_id,
-                                client_secret_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .revoke_universal_auth_identities_client_secret_v1(
+                            identity_id,
+                            client_secret_id,
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SelectOrganizationAuthV3Body = support::parse(
-            "{\"organizationId\":\"sample\",\"userAgent\":\"cli\"}",
-        );
+        let body: ::infisical_types::SelectOrganizationAuthV3Body =
+            support::parse("{\"organizationId\":\"sample\",\"userAgent\":\"cli\"}");
         let expected = support::Expected {
             operation: "auth.select_organization_v3",
             method: "POST",
@@ -2268,20 +2016,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 "{\"organizationId\":\"sample\",\"userAgent\":\"cli\"}",
             ),
             auth: false,
-            response: ::std::option::Option::Some(
-                "{\"token\":\"sample\",\"isMfaEnabled\":true}",
-            ),
+            response: ::std::option::Option::Some("{\"token\":\"sample\",\"isMfaEnabled\":true}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().select_organization_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.auth().select_organization_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2296,14 +2039,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().send_mfa_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().send_mfa_v2().await.map(drop) })
+            })
             .await;
     }
     {
@@ -2326,21 +2064,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_aws_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_aws_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2363,21 +2098,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_azure_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_azure_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2400,21 +2132,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_gcp_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_gcp_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2437,21 +2166,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_kubernetes_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_kubernetes_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2474,21 +2200,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_oidc_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_oidc_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2511,28 +2234,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_token_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_token_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let token_id: &str = "sample /tokenId";
-        let body: ::infisical_types::UpdateAuthTokenAuthTokenV1Body = support::parse(
-            "{\"name\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateAuthTokenAuthTokenV1Body =
+            support::parse("{\"name\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.update_token_auth_token_v1",
             method: "PATCH",
@@ -2546,21 +2265,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_token_auth_token_v1(
-                                token_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_token_auth_token_v1(token_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2583,27 +2296,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .auth()
-                            .update_universal_auth_identity_v1(
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .auth()
+                        .update_universal_auth_identity_v1(
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::VerifyAuthMfaV2Body = support::parse(
-            "{\"mfaToken\":\"sample\"}",
-        );
+        let body: ::infisical_types::VerifyAuthMfaV2Body =
+            support::parse("{\"mfaToken\":\"sample\"}");
         let expected = support::Expected {
             operation: "auth.verify_mfa_v2",
             method: "POST",
@@ -2617,14 +2326,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.auth().verify_mfa_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.auth().verify_mfa_v2(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -2642,14 +2346,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.bot().get_v1(project_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.bot().get_v1(project_id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -2672,32 +2371,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.bot().update_active_v1(bot_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.bot().update_active_v1(bot_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetDashboardSecretsOverviewV1Query = support::query(
-            &[
-                ("projectId", "sample"),
-                ("environments", "sample"),
-                ("secretPath", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("orderBy", "name"),
-                ("orderDirection", "asc"),
-                ("search", "sample"),
-                ("includeSecrets", "true"),
-                ("includeFolders", "true"),
-                ("includeDynamicSecrets", "true"),
-            ],
-        );
+        let query: ::infisical_types::GetDashboardSecretsOverviewV1Query = support::query(&[
+            ("projectId", "sample"),
+            ("environments", "sample"),
+            ("secretPath", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("orderBy", "name"),
+            ("orderDirection", "asc"),
+            ("search", "sample"),
+            ("includeSecrets", "true"),
+            ("includeFolders", "true"),
+            ("includeDynamicSecrets", "true"),
+        ]);
         let expected = support::Expected {
             operation: "dashboard.get_secrets_overview_v1",
             method: "GET",
@@ -2723,38 +2417,33 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dashboard()
-                            .get_secrets_overview_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dashboard()
+                        .get_secrets_overview_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListDashboardSecretsDetailsV1Query = support::query(
-            &[
-                ("projectId", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("orderBy", "name"),
-                ("orderDirection", "asc"),
-                ("search", "sample"),
-                ("tags", "sample"),
-                ("includeSecrets", "true"),
-                ("includeFolders", "true"),
-                ("includeDynamicSecrets", "true"),
-                ("includeImports", "true"),
-            ],
-        );
+        let query: ::infisical_types::ListDashboardSecretsDetailsV1Query = support::query(&[
+            ("projectId", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("orderBy", "name"),
+            ("orderDirection", "asc"),
+            ("search", "sample"),
+            ("tags", "sample"),
+            ("includeSecrets", "true"),
+            ("includeFolders", "true"),
+            ("includeDynamicSecrets", "true"),
+            ("includeImports", "true"),
+        ]);
         let expected = support::Expected {
             operation: "dashboard.list_secrets_details_v1",
             method: "GET",
@@ -2782,18 +2471,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dashboard()
-                            .list_secrets_details_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dashboard()
+                        .list_secrets_details_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2815,18 +2501,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dynamic_secrets()
-                            .create_entra_id_user_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .create_entra_id_user_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2848,14 +2531,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().create_lease_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .create_lease_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2877,14 +2561,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.dynamic_secrets().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2907,18 +2588,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dynamic_secrets()
-                            .delete_lease_v1(lease_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .delete_lease_v1(lease_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -2941,25 +2619,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().delete_v1(name, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .delete_v1(name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let lease_id: &str = "sample /leaseId";
-        let query: ::infisical_types::GetDynamicSecretsLeaseV1Query = support::query(
-            &[
-                ("projectSlug", "sample"),
-                ("path", "sample"),
-                ("environmentSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::GetDynamicSecretsLeaseV1Query = support::query(&[
+            ("projectSlug", "sample"),
+            ("path", "sample"),
+            ("environmentSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "dynamic_secrets.get_lease_v1",
             method: "GET",
@@ -2977,29 +2654,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dynamic_secrets()
-                            .get_lease_v1(lease_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .get_lease_v1(lease_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let name: &str = "sample /name";
-        let query: ::infisical_types::GetDynamicSecretV1Query = support::query(
-            &[
-                ("projectSlug", "sample"),
-                ("path", "sample"),
-                ("environmentSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::GetDynamicSecretV1Query = support::query(&[
+            ("projectSlug", "sample"),
+            ("path", "sample"),
+            ("environmentSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "dynamic_secrets.get_v1",
             method: "GET",
@@ -3017,25 +2689,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().get_v1(name, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .get_v1(name, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let name: &str = "sample /name";
-        let query: ::infisical_types::ListDynamicSecretsLeasesV1Query = support::query(
-            &[
-                ("projectSlug", "sample"),
-                ("path", "sample"),
-                ("environmentSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListDynamicSecretsLeasesV1Query = support::query(&[
+            ("projectSlug", "sample"),
+            ("path", "sample"),
+            ("environmentSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "dynamic_secrets.list_leases_v1",
             method: "GET",
@@ -3053,28 +2724,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dynamic_secrets()
-                            .list_leases_v1(name, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .list_leases_v1(name, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListDynamicSecretsV1Query = support::query(
-            &[
-                ("projectSlug", "sample"),
-                ("path", "sample"),
-                ("environmentSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListDynamicSecretsV1Query = support::query(&[
+            ("projectSlug", "sample"),
+            ("path", "sample"),
+            ("environmentSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "dynamic_secrets.list_v1",
             method: "GET",
@@ -3092,14 +2758,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.dynamic_secrets().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3122,18 +2785,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .dynamic_secrets()
-                            .renew_lease_v1(lease_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .renew_lease_v1(lease_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3156,14 +2816,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.dynamic_secrets().update_v1(name, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .dynamic_secrets()
+                        .update_v1(name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3180,20 +2841,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_group_mappings().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.external_group_mappings().list_v1().await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SetExternalGroupMappingV1Body = support::parse(
-            "{\"mappings\":[{\"groupName\":\"sample\",\"roleSlug\":\"sample\"}]}",
-        );
+        let body: ::infisical_types::SetExternalGroupMappingV1Body =
+            support::parse("{\"mappings\":[{\"groupName\":\"sample\",\"roleSlug\":\"sample\"}]}");
         let expected = support::Expected {
             operation: "external_group_mappings.set_v1",
             method: "PUT",
@@ -3209,14 +2866,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_group_mappings().set_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .external_group_mappings()
+                        .set_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3238,14 +2896,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.external_kms().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3263,14 +2918,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().delete_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.external_kms().delete_v1(id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3288,14 +2940,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().get_by_name_v1(name).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.external_kms().get_by_name_v1(name).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3313,14 +2962,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().get_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.external_kms().get_v1(id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -3337,14 +2981,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.external_kms().list_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -3367,14 +3006,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.external_kms().update_v1(id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.external_kms().update_v1(id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3396,14 +3032,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.folders().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.folders().create_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -3426,18 +3057,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .folders()
-                            .delete_v1(folder_id_or_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .folders()
+                        .delete_v1(folder_id_or_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3455,25 +3083,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.folders().get_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.folders().get_v1(id).await.map(drop) })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListFoldersV1Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("path", "sample"),
-                ("directory", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListFoldersV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("path", "sample"),
+            ("directory", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "folders.list_v1",
             method: "GET",
@@ -3492,14 +3113,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.folders().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.folders().list_v1(&query).await.map(drop) })
+            })
             .await;
     }
     {
@@ -3521,14 +3137,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.folders().update_batch_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.folders().update_batch_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3551,14 +3164,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.folders().update_v1(folder_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.folders().update_v1(folder_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3577,20 +3187,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().create_user_v1(id, username).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.groups().create_user_v1(id, username).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateGroupV1Body = support::parse(
-            "{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateGroupV1Body =
+            support::parse("{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}");
         let expected = support::Expected {
             operation: "groups.create_v1",
             method: "POST",
@@ -3606,14 +3212,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.groups().create_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -3632,14 +3233,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().delete_user_v1(id, username).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.groups().delete_user_v1(id, username).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3657,14 +3255,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().delete_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.groups().delete_v1(id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -3682,26 +3275,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().get_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.groups().get_v1(id).await.map(drop) })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let query: ::infisical_types::ListGroupsUsersV1Query = support::query(
-            &[
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("username", "sample"),
-                ("search", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListGroupsUsersV1Query = support::query(&[
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("username", "sample"),
+            ("search", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "groups.list_users_v1",
             method: "GET",
@@ -3720,14 +3306,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().list_users_v1(id, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.groups().list_users_v1(id, &query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3744,21 +3327,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.groups().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.groups().list_v1().await.map(drop) })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::UpdateGroupV1Body = support::parse(
-            "{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateGroupV1Body =
+            support::parse("{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}");
         let expected = support::Expected {
             operation: "groups.update_v1",
             method: "PATCH",
@@ -3774,18 +3351,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .groups()
-                            .update_v1(id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .groups()
+                        .update_v1(id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3807,14 +3381,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.identities().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.identities().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3832,14 +3403,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.identities().delete_v1(identity_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.identities().delete_v1(identity_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3857,14 +3425,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.identities().get_v1(identity_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.identities().get_v1(identity_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3882,24 +3447,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .identities()
-                            .list_identity_memberships_v1(identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .identities()
+                        .list_identity_memberships_v1(identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListIdentitiesV1Query = support::query(
-            &[("orgId", "sample")],
-        );
+        let query: ::infisical_types::ListIdentitiesV1Query =
+            support::query(&[("orgId", "sample")]);
         let expected = support::Expected {
             operation: "identities.list_v1",
             method: "GET",
@@ -3913,14 +3474,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.identities().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.identities().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3943,18 +3501,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .identities()
-                            .update_v1(identity_id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .identities()
+                        .update_v1(identity_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -3976,21 +3531,17 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.integration().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.integration().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_id: &str = "sample /integrationId";
-        let query: ::infisical_types::DeleteIntegrationV1Query = support::query(
-            &[("shouldDeleteIntegrationSecrets", "true")],
-        );
+        let query: ::infisical_types::DeleteIntegrationV1Query =
+            support::query(&[("shouldDeleteIntegrationSecrets", "true")]);
         let expected = support::Expected {
             operation: "integration.delete_v1",
             method: "DELETE",
@@ -4004,18 +3555,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration()
-                            .delete_v1(integration_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration()
+                        .delete_v1(integration_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4033,14 +3581,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.integration().get_v1(integration_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.integration().get_v1(integration_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4058,14 +3603,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.integration().sync_v1(integration_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.integration().sync_v1(integration_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4088,18 +3630,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration()
-                            .update_v1(integration_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration()
+                        .update_v1(integration_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4121,18 +3660,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .create_access_token_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .create_access_token_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4154,18 +3690,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .create_oauth_token_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .create_oauth_token_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4183,24 +3716,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .delete_by_integration_auth_id_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .delete_by_integration_auth_id_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::DeleteIntegrationAuthV1Query = support::query(
-            &[("integration", "sample"), ("projectId", "sample")],
-        );
+        let query: ::infisical_types::DeleteIntegrationAuthV1Query =
+            support::query(&[("integration", "sample"), ("projectId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.delete_v1",
             method: "DELETE",
@@ -4214,21 +3743,17 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.integration_auth().delete_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.integration_auth().delete_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let body: ::infisical_types::DuplicateIntegrationAuthV1Body = support::parse(
-            "{\"projectId\":\"sample\"}",
-        );
+        let body: ::infisical_types::DuplicateIntegrationAuthV1Body =
+            support::parse("{\"projectId\":\"sample\"}");
         let expected = support::Expected {
             operation: "integration_auth.duplicate_v1",
             method: "POST",
@@ -4242,18 +3767,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .duplicate_v1(integration_auth_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .duplicate_v1(integration_auth_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4271,29 +3793,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .get_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .get_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthAppsV1Query = support::query(
-            &[
-                ("teamId", "sample"),
-                ("azureDevOpsOrgName", "sample"),
-                ("workspaceSlug", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListIntegrationAuthAppsV1Query = support::query(&[
+            ("teamId", "sample"),
+            ("azureDevOpsOrgName", "sample"),
+            ("workspaceSlug", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "integration_auth.list_apps_v1",
             method: "GET",
@@ -4311,25 +3828,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_apps_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_apps_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthAwsSecretsManagerKmsKeysV1Query = support::query(
-            &[("region", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthAwsSecretsManagerKmsKeysV1Query =
+            support::query(&[("region", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_aws_secrets_manager_kms_keys_v1",
             method: "GET",
@@ -4343,21 +3856,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_aws_secrets_manager_kms_keys_v1(
-                                integration_auth_id,
-                                &query,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_aws_secrets_manager_kms_keys_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4375,25 +3882,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_bitbucket_workspaces_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_bitbucket_workspaces_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthChecklyGroupsV1Query = support::query(
-            &[("accountId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthChecklyGroupsV1Query =
+            support::query(&[("accountId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_checkly_groups_v1",
             method: "GET",
@@ -4407,25 +3910,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_checkly_groups_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_checkly_groups_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthGithubEnvsV1Query = support::query(
-            &[("repoOwner", "sample"), ("repoName", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthGithubEnvsV1Query =
+            support::query(&[("repoOwner", "sample"), ("repoName", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_github_envs_v1",
             method: "GET",
@@ -4439,18 +3938,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_github_envs_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_github_envs_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4468,18 +3964,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_github_orgs_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_github_orgs_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4497,18 +3990,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_heroku_pipelines_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_heroku_pipelines_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4525,25 +4015,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_integration_options_v1()
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_integration_options_v1()
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthNorthflankSecretGroupsV1Query = support::query(
-            &[("appId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthNorthflankSecretGroupsV1Query =
+            support::query(&[("appId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_northflank_secret_groups_v1",
             method: "GET",
@@ -4557,28 +4043,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_northflank_secret_groups_v1(
-                                integration_auth_id,
-                                &query,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_northflank_secret_groups_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthQoveryAppsV1Query = support::query(
-            &[("environmentId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthQoveryAppsV1Query =
+            support::query(&[("environmentId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_qovery_apps_v1",
             method: "GET",
@@ -4592,25 +4071,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_apps_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_apps_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthQoveryContainersV1Query = support::query(
-            &[("environmentId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthQoveryContainersV1Query =
+            support::query(&[("environmentId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_qovery_containers_v1",
             method: "GET",
@@ -4624,25 +4099,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_containers_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_containers_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthQoveryEnvironmentsV1Query = support::query(
-            &[("projectId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthQoveryEnvironmentsV1Query =
+            support::query(&[("projectId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_qovery_environments_v1",
             method: "GET",
@@ -4656,25 +4127,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_environments_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_environments_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthQoveryJobsV1Query = support::query(
-            &[("environmentId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthQoveryJobsV1Query =
+            support::query(&[("environmentId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_qovery_jobs_v1",
             method: "GET",
@@ -4688,18 +4155,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_jobs_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_jobs_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4717,25 +4181,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_orgs_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_orgs_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthQoveryProjectsV1Query = support::query(
-            &[("orgId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthQoveryProjectsV1Query =
+            support::query(&[("orgId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_qovery_projects_v1",
             method: "GET",
@@ -4749,25 +4209,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_qovery_projects_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_qovery_projects_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthRailwayEnvironmentsV1Query = support::query(
-            &[("appId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthRailwayEnvironmentsV1Query =
+            support::query(&[("appId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_railway_environments_v1",
             method: "GET",
@@ -4781,25 +4237,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_railway_environments_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_railway_environments_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthRailwayServicesV1Query = support::query(
-            &[("appId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthRailwayServicesV1Query =
+            support::query(&[("appId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_railway_services_v1",
             method: "GET",
@@ -4813,25 +4265,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_railway_services_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_railway_services_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthTeamcityBuildConfigsV1Query = support::query(
-            &[("appId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthTeamcityBuildConfigsV1Query =
+            support::query(&[("appId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_teamcity_build_configs_v1",
             method: "GET",
@@ -4845,18 +4293,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_teamcity_build_configs_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_teamcity_build_configs_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4874,25 +4319,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_teams_v1(integration_auth_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_teams_v1(integration_auth_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let integration_auth_id: &str = "sample /integrationAuthId";
-        let query: ::infisical_types::ListIntegrationAuthVercelBranchesV1Query = support::query(
-            &[("appId", "sample")],
-        );
+        let query: ::infisical_types::ListIntegrationAuthVercelBranchesV1Query =
+            support::query(&[("appId", "sample")]);
         let expected = support::Expected {
             operation: "integration_auth.list_vercel_branches_v1",
             method: "GET",
@@ -4904,18 +4345,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .integration_auth()
-                            .list_vercel_branches_v1(integration_auth_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .integration_auth()
+                        .list_vercel_branches_v1(integration_auth_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4937,14 +4375,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.invite_org().signup_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.invite_org().signup_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4966,14 +4401,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.invite_org().verify_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.invite_org().verify_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -4995,23 +4427,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.kms().create_key_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.kms().create_key_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
-        let key_id: ::uuid::Uuid = support::parse(
-            "\"00000000-0000-4000-8000-000000000001\"",
-        );
-        let body: ::infisical_types::DecryptKmsKeyV1Body = support::parse(
-            "{\"ciphertext\":\"sample\"}",
-        );
+        let key_id: ::uuid::Uuid = support::parse("\"00000000-0000-4000-8000-000000000001\"");
+        let body: ::infisical_types::DecryptKmsKeyV1Body =
+            support::parse("{\"ciphertext\":\"sample\"}");
         let expected = support::Expected {
             operation: "kms.decrypt_key_v1",
             method: "POST",
@@ -5023,20 +4447,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.kms().decrypt_key_v1(key_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.kms().decrypt_key_v1(key_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let key_id: ::uuid::Uuid = support::parse(
-            "\"00000000-0000-4000-8000-000000000001\"",
-        );
+        let key_id: ::uuid::Uuid = support::parse("\"00000000-0000-4000-8000-000000000001\"");
         let expected = support::Expected {
             operation: "kms.delete_key_v1",
             method: "DELETE",
@@ -5050,23 +4469,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.kms().delete_key_v1(key_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.kms().delete_key_v1(key_id).await.map(drop) })
+            })
             .await;
     }
     {
-        let key_id: ::uuid::Uuid = support::parse(
-            "\"00000000-0000-4000-8000-000000000001\"",
-        );
-        let body: ::infisical_types::EncryptKmsKeyV1Body = support::parse(
-            "{\"plaintext\":\"sample\"}",
-        );
+        let key_id: ::uuid::Uuid = support::parse("\"00000000-0000-4000-8000-000000000001\"");
+        let body: ::infisical_types::EncryptKmsKeyV1Body =
+            support::parse("{\"plaintext\":\"sample\"}");
         let expected = support::Expected {
             operation: "kms.encrypt_key_v1",
             method: "POST",
@@ -5078,27 +4489,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.kms().encrypt_key_v1(key_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.kms().encrypt_key_v1(key_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListKmsKeysV1Query = support::query(
-            &[
-                ("projectId", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("orderBy", "name"),
-                ("orderDirection", "asc"),
-                ("search", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListKmsKeysV1Query = support::query(&[
+            ("projectId", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("orderBy", "name"),
+            ("orderDirection", "asc"),
+            ("search", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "kms.list_keys_v1",
             method: "GET",
@@ -5119,23 +4525,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.kms().list_keys_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.kms().list_keys_v1(&query).await.map(drop) })
+            })
             .await;
     }
     {
-        let key_id: ::uuid::Uuid = support::parse(
-            "\"00000000-0000-4000-8000-000000000001\"",
-        );
-        let body: ::infisical_types::UpdateKmsKeyV1Body = support::parse(
-            "{\"name\":\"sample\",\"isDisabled\":true,\"description\":\"sample\"}",
-        );
+        let key_id: ::uuid::Uuid = support::parse("\"00000000-0000-4000-8000-000000000001\"");
+        let body: ::infisical_types::UpdateKmsKeyV1Body =
+            support::parse("{\"name\":\"sample\",\"isDisabled\":true,\"description\":\"sample\"}");
         let expected = support::Expected {
             operation: "kms.update_key_v1",
             method: "PATCH",
@@ -5151,25 +4549,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .kms()
-                            .update_key_v1(key_id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .kms()
+                        .update_key_v1(key_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let config_id: &str = "sample /configId";
-        let body: ::infisical_types::CreateLdapConfigGroupMapV1Body = support::parse(
-            "{\"ldapGroupCN\":\"sample\",\"groupSlug\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateLdapConfigGroupMapV1Body =
+            support::parse("{\"ldapGroupCN\":\"sample\",\"groupSlug\":\"sample\"}");
         let expected = support::Expected {
             operation: "ldap.create_config_group_map_v1",
             method: "POST",
@@ -5185,18 +4579,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .ldap()
-                            .create_config_group_map_v1(config_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .ldap()
+                        .create_config_group_map_v1(config_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5218,14 +4609,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.ldap().create_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.ldap().create_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5244,24 +4632,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .ldap()
-                            .delete_config_group_map_v1(config_id, group_map_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .ldap()
+                        .delete_config_group_map_v1(config_id, group_map_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetLdapConfigV1Query = support::query(
-            &[("organizationId", "sample")],
-        );
+        let query: ::infisical_types::GetLdapConfigV1Query =
+            support::query(&[("organizationId", "sample")]);
         let expected = support::Expected {
             operation: "ldap.get_config_v1",
             method: "GET",
@@ -5275,14 +4659,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.ldap().get_config_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.ldap().get_config_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5300,24 +4681,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .ldap()
-                            .list_config_group_maps_v1(config_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .ldap()
+                        .list_config_group_maps_v1(config_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LoginLdapV1Body = support::parse(
-            "{\"organizationSlug\":\"sample\"}",
-        );
+        let body: ::infisical_types::LoginLdapV1Body =
+            support::parse("{\"organizationSlug\":\"sample\"}");
         let expected = support::Expected {
             operation: "ldap.login_v1",
             method: "POST",
@@ -5329,14 +4706,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.ldap().login_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.ldap().login_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -5352,18 +4724,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .ldap()
-                            .test_connection_config_v1(config_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .ldap()
+                        .test_connection_config_v1(config_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5385,14 +4754,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.ldap().update_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.ldap().update_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5407,21 +4773,17 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.migrate().create_env_key_v3().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.migrate().create_env_key_v3().await.map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let body: ::infisical_types::SignupSignupEmailV3Body = support::parse(
-            "{\"email\":\"user@example.com\"}",
-        );
+        let body: ::infisical_types::SignupSignupEmailV3Body =
+            support::parse("{\"email\":\"user@example.com\"}");
         let expected = support::Expected {
             operation: "organization.create_incident_contact_org_v1",
             method: "POST",
@@ -5435,18 +4797,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .create_incident_contact_org_v1(organization_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .create_incident_contact_org_v1(organization_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5469,18 +4828,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .create_role_v1(organization_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .create_role_v1(organization_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5499,21 +4855,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .delete_incident_contact_org_v1(
-                                organization_id,
-                                incident_contact_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .delete_incident_contact_org_v1(organization_id, incident_contact_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5532,18 +4882,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .delete_role_v1(organization_id, role_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .delete_role_v1(organization_id, role_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5562,18 +4909,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .get_role_v1(organization_id, role_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .get_role_v1(organization_id, role_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5591,31 +4935,30 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.organization().get_v1(organization_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .get_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListOrganizationAuditLogsV1Query = support::query(
-            &[
-                ("projectId", "sample"),
-                ("actorType", "platform"),
-                ("eventType", "sample"),
-                ("userAgentType", "web"),
-                ("eventMetadata", "sample"),
-                ("startDate", "2024-01-02T03:04:05Z"),
-                ("endDate", "2024-01-02T03:04:05Z"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("actor", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListOrganizationAuditLogsV1Query = support::query(&[
+            ("projectId", "sample"),
+            ("actorType", "platform"),
+            ("eventType", "sample"),
+            ("userAgentType", "web"),
+            ("eventMetadata", "sample"),
+            ("startDate", "2024-01-02T03:04:05Z"),
+            ("endDate", "2024-01-02T03:04:05Z"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("actor", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "organization.list_audit_logs_v1",
             method: "GET",
@@ -5640,14 +4983,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.organization().list_audit_logs_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_audit_logs_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5665,18 +5009,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_groups_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_groups_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5694,18 +5035,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_incident_contact_org_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_incident_contact_org_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5723,18 +5061,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_integration_authorizations_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_integration_authorizations_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5752,18 +5087,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_permissions_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_permissions_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5781,18 +5113,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_roles_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_roles_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5810,18 +5139,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .list_users_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .list_users_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5838,14 +5164,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.organization().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.organization().list_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -5869,18 +5190,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .update_role_v1(organization_id, role_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .update_role_v1(organization_id, role_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5903,21 +5221,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization()
-                            .update_v1(
-                                organization_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization()
+                        .update_v1(organization_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -5935,24 +5247,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization_admin()
-                            .grant_admin_access_project_v1(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization_admin()
+                        .grant_admin_access_project_v1(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListOrganizationAdminProjectsV1Query = support::query(
-            &[("search", "sample"), ("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListOrganizationAdminProjectsV1Query =
+            support::query(&[("search", "sample"), ("offset", "1.5"), ("limit", "1.5")]);
         let expected = support::Expected {
             operation: "organization_admin.list_projects_v1",
             method: "GET",
@@ -5966,25 +5274,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organization_admin()
-                            .list_projects_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organization_admin()
+                        .list_projects_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let body: ::infisical_types::CreateOrganizationsBillingDetailsPaymentMethodV1Body = support::parse(
-            "{\"success_url\":\"sample\",\"cancel_url\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateOrganizationsBillingDetailsPaymentMethodV1Body =
+            support::parse("{\"success_url\":\"sample\",\"cancel_url\":\"sample\"}");
         let expected = support::Expected {
             operation: "organizations.create_billing_details_payment_method_v1",
             method: "POST",
@@ -5998,53 +5302,41 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .create_billing_details_payment_method_v1(
-                                organization_id,
-                                &body,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .create_billing_details_payment_method_v1(organization_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let body: ::infisical_types::CreateOrganizationsBillingDetailsTaxIdV1Body = support::parse(
-            "{\"type\":\"sample\",\"value\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateOrganizationsBillingDetailsTaxIdV1Body =
+            support::parse("{\"type\":\"sample\",\"value\":\"sample\"}");
         let expected = support::Expected {
             operation: "organizations.create_billing_details_tax_id_v1",
             method: "POST",
             path: "/api/v1/organizations/sample%20%2ForganizationId/billing-details/tax-ids",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"type\":\"sample\",\"value\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"type\":\"sample\",\"value\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some("\"any\""),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .create_billing_details_tax_id_v1(organization_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .create_billing_details_tax_id_v1(organization_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6060,25 +5352,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .create_customer_portal_session_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .create_customer_portal_session_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let body: ::infisical_types::CreateOrganizationsSessionTrialV1Body = support::parse(
-            "{\"success_url\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateOrganizationsSessionTrialV1Body =
+            support::parse("{\"success_url\":\"sample\"}");
         let expected = support::Expected {
             operation: "organizations.create_session_trial_v1",
             method: "POST",
@@ -6090,24 +5378,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .create_session_trial_v1(organization_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .create_session_trial_v1(organization_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateBody = support::parse(
-            "{\"name\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateBody = support::parse("{\"name\":\"sample\"}");
         let expected = support::Expected {
             operation: "organizations.create_v2",
             method: "POST",
@@ -6121,14 +5404,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.organizations().create_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.organizations().create_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6145,21 +5425,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .delete_billing_details_payment_method_v1(
-                                organization_id,
-                                pmt_method_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .delete_billing_details_payment_method_v1(organization_id, pmt_method_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6176,18 +5450,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .delete_billing_details_tax_id_v1(organization_id, tax_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .delete_billing_details_tax_id_v1(organization_id, tax_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6206,18 +5477,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .delete_membership_v2(organization_id, membership_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .delete_membership_v2(organization_id, membership_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6235,14 +5503,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.organizations().delete_v2(organization_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .delete_v2(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6261,18 +5530,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .get_membership_v2(organization_id, membership_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .get_membership_v2(organization_id, membership_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6288,18 +5554,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .get_plan_billing_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .get_plan_billing_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6315,18 +5578,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .get_plan_table_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .get_plan_table_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6342,25 +5602,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .get_plan_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .get_plan_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let query: ::infisical_types::GetOrganizationsPlansTableV1Query = support::query(
-            &[("billingCycle", "monthly")],
-        );
+        let query: ::infisical_types::GetOrganizationsPlansTableV1Query =
+            support::query(&[("billingCycle", "monthly")]);
         let expected = support::Expected {
             operation: "organizations.get_plans_table_v1",
             method: "GET",
@@ -6372,18 +5628,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .get_plans_table_v1(organization_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .get_plans_table_v1(organization_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6399,18 +5652,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_billing_details_payment_methods_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_billing_details_payment_methods_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6426,18 +5676,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_billing_details_tax_ids_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_billing_details_tax_ids_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6453,31 +5700,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_billing_details_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_billing_details_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let org_id: &str = "sample /orgId";
-        let query: ::infisical_types::ListOrganizationsIdentityMembershipsV2Query = support::query(
-            &[
+        let query: ::infisical_types::ListOrganizationsIdentityMembershipsV2Query =
+            support::query(&[
                 ("offset", "1.5"),
                 ("limit", "1.5"),
                 ("orderBy", "name"),
                 ("orderDirection", "asc"),
                 ("search", "sample"),
-            ],
-        );
+            ]);
         let expected = support::Expected {
             operation: "organizations.list_identity_memberships_v2",
             method: "GET",
@@ -6497,18 +5740,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_identity_memberships_v2(org_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_identity_memberships_v2(org_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6524,18 +5764,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_invoices_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_invoices_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6551,18 +5788,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_licenses_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_licenses_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6581,21 +5815,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_memberships_project_memberships_v2(
-                                organization_id,
-                                membership_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_memberships_project_memberships_v2(organization_id, membership_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6613,25 +5841,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_memberships_v2(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_memberships_v2(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let query: ::infisical_types::ListOrganizationsPlansV1Query = support::query(
-            &[("workspaceId", "sample")],
-        );
+        let query: ::infisical_types::ListOrganizationsPlansV1Query =
+            support::query(&[("workspaceId", "sample")]);
         let expected = support::Expected {
             operation: "organizations.list_plans_v1",
             method: "GET",
@@ -6643,18 +5867,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_plans_v1(organization_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_plans_v1(organization_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6672,25 +5893,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .list_workspaces_v2(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .list_workspaces_v2(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
-        let body: ::infisical_types::UpdateOrganizationsBillingDetailV1Body = support::parse(
-            "{\"email\":\"user@example.com\",\"name\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateOrganizationsBillingDetailV1Body =
+            support::parse("{\"email\":\"user@example.com\",\"name\":\"sample\"}");
         let expected = support::Expected {
             operation: "organizations.update_billing_detail_v1",
             method: "PATCH",
@@ -6704,21 +5921,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .update_billing_detail_v1(
-                                organization_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .update_billing_detail_v1(
+                            organization_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6742,22 +5956,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .organizations()
-                            .update_membership_v2(
-                                organization_id,
-                                membership_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .organizations()
+                        .update_membership_v2(
+                            organization_id,
+                            membership_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6779,14 +5990,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.password().backup_private_key_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .password()
+                        .backup_private_key_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6806,20 +6018,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.password().change_password_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.password().change_password_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SignupSignupEmailV3Body = support::parse(
-            "{\"email\":\"user@example.com\"}",
-        );
+        let body: ::infisical_types::SignupSignupEmailV3Body =
+            support::parse("{\"email\":\"user@example.com\"}");
         let expected = support::Expected {
             operation: "password.create_email_password_reset_v1",
             method: "POST",
@@ -6831,24 +6039,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .password()
-                            .create_email_password_reset_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .password()
+                        .create_email_password_reset_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::VerifySignupEmailV3Body = support::parse(
-            "{\"email\":\"user@example.com\",\"code\":\"sample\"}",
-        );
+        let body: ::infisical_types::VerifySignupEmailV3Body =
+            support::parse("{\"email\":\"user@example.com\",\"code\":\"sample\"}");
         let expected = support::Expected {
             operation: "password.create_email_password_reset_verify_v1",
             method: "POST",
@@ -6864,18 +6068,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .password()
-                            .create_email_password_reset_verify_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .password()
+                        .create_email_password_reset_verify_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6895,20 +6096,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.password().create_password_reset_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .password()
+                        .create_password_reset_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreatePasswordSrp1V1Body = support::parse(
-            "{\"clientPublicKey\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreatePasswordSrp1V1Body =
+            support::parse("{\"clientPublicKey\":\"sample\"}");
         let expected = support::Expected {
             operation: "password.create_srp1_v1",
             method: "POST",
@@ -6922,14 +6123,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.password().create_srp1_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.password().create_srp1_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6946,14 +6144,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.password().get_backup_private_key_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .password()
+                        .get_backup_private_key_v1()
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -6975,14 +6174,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().create_alert_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().create_alert_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7004,14 +6200,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().create_ca_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.pki().create_ca_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -7033,25 +6224,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .create_certificate_template_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .create_certificate_template_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let certificate_template_id: &str = "sample /certificateTemplateId";
-        let body: ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body = support::parse(
-            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}",
-        );
+        let body: ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body =
+            support::parse("{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}");
         let expected = support::Expected {
             operation: "pki.create_certificate_templates_est_config_v1",
             method: "POST",
@@ -7067,21 +6254,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .create_certificate_templates_est_config_v1(
-                                certificate_template_id,
-                                &body,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .create_certificate_templates_est_config_v1(certificate_template_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7103,29 +6284,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().create_collection_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().create_collection_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let collection_id: &str = "sample /collectionId";
-        let body: ::infisical_types::CreatePkiCollectionsItemV1Body = support::parse(
-            "{\"type\":\"certificate\",\"itemId\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreatePkiCollectionsItemV1Body =
+            support::parse("{\"type\":\"certificate\",\"itemId\":\"sample\"}");
         let expected = support::Expected {
             operation: "pki.create_collections_item_v1",
             method: "POST",
             path: "/api/v1/pki/collections/sample%20%2FcollectionId/items",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"type\":\"certificate\",\"itemId\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"type\":\"certificate\",\"itemId\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"certificate\",\"itemId\":\"sample\"}",
@@ -7133,18 +6308,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .create_collections_item_v1(collection_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .create_collections_item_v1(collection_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7162,14 +6334,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().delete_alert_v1(alert_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().delete_alert_v1(alert_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7187,14 +6356,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().delete_ca_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.pki().delete_ca_v1(ca_id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -7212,18 +6376,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .delete_certificate_template_v1(certificate_template_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .delete_certificate_template_v1(certificate_template_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7241,14 +6402,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().delete_certificate_v1(serial_number).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .delete_certificate_v1(serial_number)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7266,14 +6428,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().delete_collection_v1(collection_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .delete_collection_v1(collection_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7292,21 +6455,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .delete_collections_item_v1(
-                                collection_id,
-                                collection_item_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .delete_collections_item_v1(collection_id, collection_item_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7324,14 +6481,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_alert_v1(alert_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().get_alert_v1(alert_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7349,14 +6503,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_ca_certificate_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().get_ca_certificate_v1(ca_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7373,18 +6524,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .get_ca_certificates_der_v1(ca_id, ca_cert_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_ca_certificates_der_v1(ca_id, ca_cert_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7400,14 +6548,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_ca_csr_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.pki().get_ca_csr_v1(ca_id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -7425,14 +6568,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_ca_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.pki().get_ca_v1(ca_id).await.map(drop) })
+            })
             .await;
     }
     {
@@ -7450,18 +6588,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .get_certificate_template_v1(certificate_template_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_certificate_template_v1(certificate_template_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7479,20 +6614,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .get_certificate_templates_est_config_v1(
-                                certificate_template_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_certificate_templates_est_config_v1(certificate_template_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7510,14 +6640,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_certificate_v1(serial_number).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_certificate_v1(serial_number)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7535,18 +6666,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .get_certificates_certificate_v1(serial_number)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_certificates_certificate_v1(serial_number)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7564,14 +6692,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_collection_v1(collection_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .get_collection_v1(collection_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7587,14 +6716,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_crl_der_v1(crl_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().get_crl_der_v1(crl_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7610,21 +6736,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().get_crl_v1(crl_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.pki().get_crl_v1(crl_id).await.map(drop) })
+            })
             .await;
     }
     {
         let ca_id: &str = "sample /caId";
-        let body: ::infisical_types::ImportCertificatePkiCaV1Body = support::parse(
-            "{\"certificate\":\"sample\",\"certificateChain\":\"sample\"}",
-        );
+        let body: ::infisical_types::ImportCertificatePkiCaV1Body =
+            support::parse("{\"certificate\":\"sample\",\"certificateChain\":\"sample\"}");
         let expected = support::Expected {
             operation: "pki.import_certificate_ca_v1",
             method: "POST",
@@ -7634,24 +6754,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\"}",
             ),
             auth: false,
-            response: ::std::option::Option::Some(
-                "{\"message\":\"sample\",\"caId\":\"sample\"}",
-            ),
+            response: ::std::option::Option::Some("{\"message\":\"sample\",\"caId\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .import_certificate_ca_v1(ca_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .import_certificate_ca_v1(ca_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7674,18 +6789,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .issue_certificate_ca_v1(ca_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .issue_certificate_ca_v1(ca_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7707,18 +6819,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .issue_certificate_certificates_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .issue_certificate_certificates_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7736,14 +6845,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().list_ca_ca_certificates_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .list_ca_ca_certificates_v1(ca_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7761,18 +6871,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .list_ca_certificate_templates_v1(ca_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .list_ca_certificate_templates_v1(ca_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7784,27 +6891,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             query: &[],
             body: ::std::option::Option::None,
             auth: false,
-            response: ::std::option::Option::Some(
-                "[{\"id\":\"sample\",\"crl\":\"sample\"}]",
-            ),
+            response: ::std::option::Option::Some("[{\"id\":\"sample\",\"crl\":\"sample\"}]"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().list_ca_crls_v1(ca_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().list_ca_crls_v1(ca_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let collection_id: &str = "sample /collectionId";
-        let query: ::infisical_types::ListPkiCollectionsItemsV1Query = support::query(
-            &[("type", "certificate"), ("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListPkiCollectionsItemsV1Query =
+            support::query(&[("type", "certificate"), ("offset", "1.5"), ("limit", "1.5")]);
         let expected = support::Expected {
             operation: "pki.list_collections_items_v1",
             method: "GET",
@@ -7818,33 +6919,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .list_collections_items_v1(collection_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .list_collections_items_v1(collection_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let ca_id: &str = "sample /caId";
-        let body: ::infisical_types::RenewPkiCaV1Body = support::parse(
-            "{\"type\":\"existing\",\"notAfter\":\"sample\"}",
-        );
+        let body: ::infisical_types::RenewPkiCaV1Body =
+            support::parse("{\"type\":\"existing\",\"notAfter\":\"sample\"}");
         let expected = support::Expected {
             operation: "pki.renew_ca_v1",
             method: "POST",
             path: "/api/v1/pki/ca/sample%20%2FcaId/renew",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"type\":\"existing\",\"notAfter\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"type\":\"existing\",\"notAfter\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
@@ -7852,21 +6947,17 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().renew_ca_v1(ca_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.pki().renew_ca_v1(ca_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let serial_number: &str = "sample /serialNumber";
-        let body: ::infisical_types::RevokePkiCertificateV1Body = support::parse(
-            "{\"revocationReason\":\"UNSPECIFIED\"}",
-        );
+        let body: ::infisical_types::RevokePkiCertificateV1Body =
+            support::parse("{\"revocationReason\":\"UNSPECIFIED\"}");
         let expected = support::Expected {
             operation: "pki.revoke_certificate_v1",
             method: "POST",
@@ -7880,18 +6971,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .revoke_certificate_v1(serial_number, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .revoke_certificate_v1(serial_number, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7914,14 +7002,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.pki().sign_certificate_ca_v1(ca_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .sign_certificate_ca_v1(ca_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7943,18 +7032,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .sign_certificate_certificates_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .sign_certificate_certificates_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -7977,18 +7063,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .sign_intermediate_ca_v1(ca_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .sign_intermediate_ca_v1(ca_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8011,28 +7094,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .update_alert_v1(
-                                alert_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .update_alert_v1(alert_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let ca_id: &str = "sample /caId";
-        let body: ::infisical_types::UpdatePkiCaV1Body = support::parse(
-            "{\"status\":\"active\",\"requireTemplateForIssuance\":true}",
-        );
+        let body: ::infisical_types::UpdatePkiCaV1Body =
+            support::parse("{\"status\":\"active\",\"requireTemplateForIssuance\":true}");
         let expected = support::Expected {
             operation: "pki.update_ca_v1",
             method: "PATCH",
@@ -8048,18 +7124,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .update_ca_v1(ca_id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .update_ca_v1(ca_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8082,28 +7155,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .update_certificate_template_v1(
-                                certificate_template_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .update_certificate_template_v1(
+                            certificate_template_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let certificate_template_id: &str = "sample /certificateTemplateId";
-        let body: ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body = support::parse(
-            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}",
-        );
+        let body: ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body =
+            support::parse("{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}");
         let expected = support::Expected {
             operation: "pki.update_certificate_templates_est_config_v1",
             method: "PATCH",
@@ -8119,36 +7188,30 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .update_certificate_templates_est_config_v1(
-                                certificate_template_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .update_certificate_templates_est_config_v1(
+                            certificate_template_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let collection_id: &str = "sample /collectionId";
-        let body: ::infisical_types::UpdatePkiCollectionV1Body = support::parse(
-            "{\"name\":\"sample\",\"description\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdatePkiCollectionV1Body =
+            support::parse("{\"name\":\"sample\",\"description\":\"sample\"}");
         let expected = support::Expected {
             operation: "pki.update_collection_v1",
             method: "PATCH",
             path: "/api/v1/pki/collections/sample%20%2FcollectionId",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"name\":\"sample\",\"description\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"name\":\"sample\",\"description\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
@@ -8156,21 +7219,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .pki()
-                            .update_collection_v1(
-                                collection_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .pki()
+                        .update_collection_v1(collection_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8187,14 +7244,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.rate_limit().get_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.rate_limit().get_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -8216,14 +7268,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.rate_limit().set_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.rate_limit().set_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -8245,14 +7292,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().create_group_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().create_group_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8272,14 +7316,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().create_scim_token_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().create_scim_token_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8301,14 +7342,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().create_user_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().create_user_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8324,14 +7362,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().delete_group_v1(group_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().delete_group_v1(group_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8349,14 +7384,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().delete_scim_token_v1(scim_token_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .scim()
+                        .delete_scim_token_v1(scim_token_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8372,14 +7408,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().delete_user_v1(org_membership_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .scim()
+                        .delete_user_v1(org_membership_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8397,14 +7434,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().get_group_v1(group_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().get_group_v1(group_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8422,25 +7456,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().get_user_v1(org_membership_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().get_user_v1(org_membership_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListScimGroupsV1Query = support::query(
-            &[
-                ("startIndex", "1.5"),
-                ("count", "1.5"),
-                ("filter", "sample"),
-                ("excludedAttributes", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListScimGroupsV1Query = support::query(&[
+            ("startIndex", "1.5"),
+            ("count", "1.5"),
+            ("filter", "sample"),
+            ("excludedAttributes", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "scim.list_groups_v1",
             method: "GET",
@@ -8459,20 +7488,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().list_groups_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().list_groups_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListScimScimTokensV1Query = support::query(
-            &[("organizationId", "sample")],
-        );
+        let query: ::infisical_types::ListScimScimTokensV1Query =
+            support::query(&[("organizationId", "sample")]);
         let expected = support::Expected {
             operation: "scim.list_scim_tokens_v1",
             method: "GET",
@@ -8486,25 +7511,28 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().list_scim_tokens_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().list_scim_tokens_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListScimUsersV1Query = support::query(
-            &[("startIndex", "1.5"), ("count", "1.5"), ("filter", "sample")],
-        );
+        let query: ::infisical_types::ListScimUsersV1Query = support::query(&[
+            ("startIndex", "1.5"),
+            ("count", "1.5"),
+            ("filter", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "scim.list_users_v1",
             method: "GET",
             path: "/api/v1/scim/Users",
-            query: &[("startIndex", "1.5"), ("count", "1.5"), ("filter", "sample")],
+            query: &[
+                ("startIndex", "1.5"),
+                ("count", "1.5"),
+                ("filter", "sample"),
+            ],
             body: ::std::option::Option::None,
             auth: false,
             response: ::std::option::Option::Some(
@@ -8513,14 +7541,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().list_users_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().list_users_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8543,14 +7568,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().set_group_v1(group_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.scim().set_group_v1(group_id, &body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8573,18 +7595,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .scim()
-                            .set_user_v1(org_membership_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .scim()
+                        .set_user_v1(org_membership_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8607,14 +7626,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.scim().update_group_v1(group_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .scim()
+                        .update_group_v1(group_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8637,25 +7657,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .scim()
-                            .update_user_v1(org_membership_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .scim()
+                        .update_user_v1(org_membership_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let secret_id: &str = "sample /secretId";
-        let query: ::infisical_types::ListSecretSecretVersionsV1Query = support::query(
-            &[("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListSecretSecretVersionsV1Query =
+            support::query(&[("offset", "1.5"), ("limit", "1.5")]);
         let expected = support::Expected {
             operation: "secret.list_secret_versions_v1",
             method: "GET",
@@ -8669,25 +7685,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret()
-                            .list_secret_versions_v1(secret_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret()
+                        .list_secret_versions_v1(secret_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::CreateSecretApprovalRequestsStatusV1Body = support::parse(
-            "{\"status\":\"open\"}",
-        );
+        let body: ::infisical_types::CreateSecretApprovalRequestsStatusV1Body =
+            support::parse("{\"status\":\"open\"}");
         let expected = support::Expected {
             operation: "secret_approval_requests.create_status_v1",
             method: "POST",
@@ -8701,24 +7713,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_approval_requests()
-                            .create_status_v1(id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approval_requests()
+                        .create_status_v1(id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSecretApprovalRequestsCountV1Query = support::query(
-            &[("workspaceId", "sample")],
-        );
+        let query: ::infisical_types::GetSecretApprovalRequestsCountV1Query =
+            support::query(&[("workspaceId", "sample")]);
         let expected = support::Expected {
             operation: "secret_approval_requests.get_count_v1",
             method: "GET",
@@ -8726,24 +7734,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             query: &[("workspaceId", "sample")],
             body: ::std::option::Option::None,
             auth: false,
-            response: ::std::option::Option::Some(
-                "{\"approvals\":{\"open\":1.5,\"closed\":1.5}}",
-            ),
+            response: ::std::option::Option::Some("{\"approvals\":{\"open\":1.5,\"closed\":1.5}}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_approval_requests()
-                            .get_count_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approval_requests()
+                        .get_count_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8761,27 +7764,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approval_requests().get_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_approval_requests().get_v1(id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretApprovalRequestsV1Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("committer", "sample"),
-                ("status", "open"),
-                ("limit", "1.5"),
-                ("offset", "1.5"),
-            ],
-        );
+        let query: ::infisical_types::ListSecretApprovalRequestsV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("committer", "sample"),
+            ("status", "open"),
+            ("limit", "1.5"),
+            ("offset", "1.5"),
+        ]);
         let expected = support::Expected {
             operation: "secret_approval_requests.list_v1",
             method: "GET",
@@ -8802,21 +7800,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approval_requests().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approval_requests()
+                        .list_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::MergeSecretApprovalRequestV1Body = support::parse(
-            "{\"bypassReason\":\"sample\"}",
-        );
+        let body: ::infisical_types::MergeSecretApprovalRequestV1Body =
+            support::parse("{\"bypassReason\":\"sample\"}");
         let expected = support::Expected {
             operation: "secret_approval_requests.merge_v1",
             method: "POST",
@@ -8830,25 +7828,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_approval_requests()
-                            .merge_v1(id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approval_requests()
+                        .merge_v1(id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::ReviewRequestV1Body = support::parse(
-            "{\"status\":\"approved\"}",
-        );
+        let body: ::infisical_types::ReviewRequestV1Body =
+            support::parse("{\"status\":\"approved\"}");
         let expected = support::Expected {
             operation: "secret_approval_requests.review_v1",
             method: "POST",
@@ -8862,18 +7856,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_approval_requests()
-                            .review_v1(id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approval_requests()
+                        .review_v1(id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8895,14 +7886,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approvals().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_approvals().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8920,24 +7908,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approvals().delete_v1(sap_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_approvals().delete_v1(sap_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSecretApprovalsBoardV1Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-            ],
-        );
+        let query: ::infisical_types::GetSecretApprovalsBoardV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "secret_approvals.get_board_v1",
             method: "GET",
@@ -8955,14 +7938,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approvals().get_board_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approvals()
+                        .get_board_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -8980,20 +7964,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approvals().get_v1(sap_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_approvals().get_v1(sap_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretApprovalsV1Query = support::query(
-            &[("workspaceId", "sample")],
-        );
+        let query: ::infisical_types::ListSecretApprovalsV1Query =
+            support::query(&[("workspaceId", "sample")]);
         let expected = support::Expected {
             operation: "secret_approvals.list_v1",
             method: "GET",
@@ -9007,14 +7987,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_approvals().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_approvals().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9037,18 +8014,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_approvals()
-                            .update_v1(sap_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_approvals()
+                        .update_v1(sap_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9069,18 +8043,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_imports()
-                            .create_replication_resync_v1(secret_import_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .create_replication_resync_v1(secret_import_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9102,14 +8073,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_imports().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_imports().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9132,24 +8100,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_imports()
-                            .delete_v1(secret_import_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .delete_v1(secret_import_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSecretImportsSecretsRawV1Query = support::query(
-            &[("workspaceId", "sample"), ("environment", "sample"), ("path", "sample")],
-        );
+        let query: ::infisical_types::GetSecretImportsSecretsRawV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("path", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "secret_imports.get_secrets_raw_v1",
             method: "GET",
@@ -9167,18 +8134,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_imports()
-                            .get_secrets_raw_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .get_secrets_raw_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9196,20 +8160,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_imports().get_v1(secret_import_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .get_v1(secret_import_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretImportsSecretsV1Query = support::query(
-            &[("workspaceId", "sample"), ("environment", "sample"), ("path", "sample")],
-        );
+        let query: ::infisical_types::ListSecretImportsSecretsV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("path", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "secret_imports.list_secrets_v1",
             method: "GET",
@@ -9227,20 +8194,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_imports().list_secrets_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .list_secrets_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretImportsV1Query = support::query(
-            &[("workspaceId", "sample"), ("environment", "sample"), ("path", "sample")],
-        );
+        let query: ::infisical_types::ListSecretImportsV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("path", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "secret_imports.list_v1",
             method: "GET",
@@ -9258,14 +8228,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_imports().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_imports().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9288,18 +8255,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_imports()
-                            .update_v1(secret_import_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_imports()
+                        .update_v1(secret_import_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9317,18 +8281,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_rotation_providers()
-                            .get_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_rotation_providers()
+                        .get_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9350,14 +8311,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_rotations().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_rotations().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9375,20 +8333,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_rotations().delete_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_rotations().delete_v1(id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretRotationsV1Query = support::query(
-            &[("workspaceId", "sample")],
-        );
+        let query: ::infisical_types::ListSecretRotationsV1Query =
+            support::query(&[("workspaceId", "sample")]);
         let expected = support::Expected {
             operation: "secret_rotations.list_v1",
             method: "GET",
@@ -9402,20 +8356,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_rotations().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_rotations().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::ApproverGroup = support::parse(
-            "{\"id\":\"sample\"}",
-        );
+        let body: ::infisical_types::ApproverGroup = support::parse("{\"id\":\"sample\"}");
         let expected = support::Expected {
             operation: "secret_rotations.restart_v1",
             method: "POST",
@@ -9429,14 +8378,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_rotations().restart_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_rotations().restart_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9454,34 +8400,28 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_scanning()
-                            .create_create_installation_session_organization_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_scanning()
+                        .create_create_installation_session_organization_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let organization_id: &str = "sample /organizationId";
         let risk_id: &str = "sample /riskId";
-        let body: ::infisical_types::CreateSecretScanningOrganizationRisksStatusV1Body = support::parse(
-            "{\"status\":\"RESOLVED_FALSE_POSITIVE\"}",
-        );
+        let body: ::infisical_types::CreateSecretScanningOrganizationRisksStatusV1Body =
+            support::parse("{\"status\":\"RESOLVED_FALSE_POSITIVE\"}");
         let expected = support::Expected {
             operation: "secret_scanning.create_organization_risks_status_v1",
             method: "POST",
             path: "/api/v1/secret-scanning/organization/sample%20%2ForganizationId/risks/sample%20%2FriskId/status",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"status\":\"RESOLVED_FALSE_POSITIVE\"}",
-            ),
+            body: ::std::option::Option::Some("{\"status\":\"RESOLVED_FALSE_POSITIVE\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"startLine\":\"sample\",\"endLine\":\"sample\",\"startColumn\":\"sample\",\"endColumn\":\"sample\",\"file\":\"sample\",\"symlinkFile\":\"sample\",\"commit\":\"sample\",\"entropy\":\"sample\",\"author\":\"sample\",\"email\":\"sample\",\"date\":\"sample\",\"message\":\"sample\",\"tags\":[\"sample\"],\"ruleID\":\"sample\",\"fingerprint\":\"sample\",\"fingerPrintWithoutCommitId\":\"sample\",\"isFalsePositive\":true,\"isResolved\":true,\"riskOwner\":\"sample\",\"installationId\":\"sample\",\"repositoryId\":\"sample\",\"repositoryLink\":\"sample\",\"repositoryFullName\":\"sample\",\"pusherName\":\"sample\",\"pusherEmail\":\"sample\",\"status\":\"sample\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}",
@@ -9489,22 +8429,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_scanning()
-                            .create_organization_risks_status_v1(
-                                organization_id,
-                                risk_id,
-                                &body,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_scanning()
+                        .create_organization_risks_status_v1(organization_id, risk_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9520,24 +8453,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_scanning()
-                            .get_installation_status_organization_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_scanning()
+                        .get_installation_status_organization_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::LinkInstallationSecretScanningV1Body = support::parse(
-            "{\"installationId\":\"sample\",\"sessionId\":\"sample\"}",
-        );
+        let body: ::infisical_types::LinkInstallationSecretScanningV1Body =
+            support::parse("{\"installationId\":\"sample\",\"sessionId\":\"sample\"}");
         let expected = support::Expected {
             operation: "secret_scanning.link_installation_v1",
             method: "POST",
@@ -9553,18 +8482,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_scanning()
-                            .link_installation_v1(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_scanning()
+                        .link_installation_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9582,33 +8508,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_scanning()
-                            .list_organization_risks_v1(organization_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_scanning()
+                        .list_organization_risks_v1(organization_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::CreateSecretSharingPublicByIdV1Body = support::parse(
-            "{\"hashedHex\":\"sample\",\"password\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateSecretSharingPublicByIdV1Body =
+            support::parse("{\"hashedHex\":\"sample\",\"password\":\"sample\"}");
         let expected = support::Expected {
             operation: "secret_sharing.create_public_by_id_v1",
             method: "POST",
             path: "/api/v1/secret-sharing/public/sample%20%2Fid",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"hashedHex\":\"sample\",\"password\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"hashedHex\":\"sample\",\"password\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"isPasswordProtected\":true,\"secret\":{\"encryptedValue\":\"sample\",\"iv\":\"sample\",\"tag\":\"sample\",\"expiresAt\":\"2024-01-02T03:04:05Z\",\"expiresAfterViews\":1.5,\"accessType\":\"sample\",\"orgName\":\"sample\",\"secretValue\":\"sample\"}}",
@@ -9616,21 +8536,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_sharing()
-                            .create_public_by_id_v1(
-                                id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_sharing()
+                        .create_public_by_id_v1(id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9650,14 +8564,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_sharing().create_public_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_sharing()
+                        .create_public_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9677,14 +8592,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_sharing().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_sharing().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9702,24 +8614,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_sharing()
-                            .delete_v1(shared_secret_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_sharing()
+                        .delete_v1(shared_secret_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretSharingV1Query = support::query(
-            &[("offset", "1.5"), ("limit", "1.5")],
-        );
+        let query: ::infisical_types::ListSecretSharingV1Query =
+            support::query(&[("offset", "1.5"), ("limit", "1.5")]);
         let expected = support::Expected {
             operation: "secret_sharing.list_v1",
             method: "GET",
@@ -9733,14 +8641,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secret_sharing().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secret_sharing().list_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9758,18 +8663,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_snapshot()
-                            .get_v1(secret_snapshot_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_snapshot()
+                        .get_v1(secret_snapshot_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9787,24 +8689,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secret_snapshot()
-                            .rollback_v1(secret_snapshot_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secret_snapshot()
+                        .rollback_v1(secret_snapshot_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::BackfillSecretReferencesSecretsV3Body = support::parse(
-            "{\"projectId\":\"sample\"}",
-        );
+        let body: ::infisical_types::BackfillSecretReferencesSecretsV3Body =
+            support::parse("{\"projectId\":\"sample\"}");
         let expected = support::Expected {
             operation: "secrets.backfill_secret_references_v3",
             method: "POST",
@@ -9816,18 +8714,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .backfill_secret_references_v3(&body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .backfill_secret_references_v3(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9849,14 +8744,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().create_batch_raw_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().create_batch_raw_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9878,14 +8770,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().create_batch_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().create_batch_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9908,18 +8797,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .create_raw_v3(secret_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .create_raw_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9942,18 +8828,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .create_tag_v3(secret_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .create_tag_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -9976,14 +8859,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().create_v3(secret_name, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .create_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10005,14 +8889,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().delete_batch_raw_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().delete_batch_raw_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10034,14 +8915,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().delete_batch_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().delete_batch_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10064,18 +8942,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .delete_raw_v3(secret_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .delete_raw_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10098,18 +8973,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .delete_tag_v3(secret_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .delete_tag_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10132,30 +9004,29 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().delete_v3(secret_name, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .delete_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let secret_name: &str = "sample /secretName";
-        let query: ::infisical_types::GetSecretsRawV3Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("workspaceSlug", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-                ("version", "1.5"),
-                ("type", "shared"),
-                ("expandSecretReferences", "true"),
-                ("include_imports", "true"),
-            ],
-        );
+        let query: ::infisical_types::GetSecretsRawV3Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("workspaceSlug", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+            ("version", "1.5"),
+            ("type", "shared"),
+            ("expandSecretReferences", "true"),
+            ("include_imports", "true"),
+        ]);
         let expected = support::Expected {
             operation: "secrets.get_raw_v3",
             method: "GET",
@@ -10178,28 +9049,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().get_raw_v3(secret_name, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .get_raw_v3(secret_name, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let secret_name: &str = "sample /secretName";
-        let query: ::infisical_types::GetSecretV3Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-                ("type", "shared"),
-                ("version", "1.5"),
-                ("include_imports", "true"),
-            ],
-        );
+        let query: ::infisical_types::GetSecretV3Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+            ("type", "shared"),
+            ("version", "1.5"),
+            ("include_imports", "true"),
+        ]);
         let expected = support::Expected {
             operation: "secrets.get_v3",
             method: "GET",
@@ -10220,29 +9090,24 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().get_v3(secret_name, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().get_v3(secret_name, &query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretsRawV3Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("workspaceSlug", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-                ("expandSecretReferences", "true"),
-                ("recursive", "true"),
-                ("include_imports", "true"),
-                ("tagSlugs", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListSecretsRawV3Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("workspaceSlug", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+            ("expandSecretReferences", "true"),
+            ("recursive", "true"),
+            ("include_imports", "true"),
+            ("tagSlugs", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "secrets.list_raw_v3",
             method: "GET",
@@ -10265,26 +9130,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().list_raw_v3(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().list_raw_v3(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListSecretsV3Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-                ("recursive", "true"),
-                ("include_imports", "true"),
-            ],
-        );
+        let query: ::infisical_types::ListSecretsV3Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+            ("recursive", "true"),
+            ("include_imports", "true"),
+        ]);
         let expected = support::Expected {
             operation: "secrets.list_v3",
             method: "GET",
@@ -10304,14 +9164,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().list_v3(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.secrets().list_v3(&query).await.map(drop) })
+            })
             .await;
     }
     {
@@ -10333,14 +9188,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().move_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.secrets().move_v3(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -10362,14 +9212,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().update_batch_raw_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().update_batch_raw_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10391,14 +9238,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().update_batch_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.secrets().update_batch_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10421,18 +9265,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .secrets()
-                            .update_raw_v3(secret_name, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .update_raw_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10455,14 +9296,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.secrets().update_v3(secret_name, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .secrets()
+                        .update_v3(secret_name, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10484,14 +9326,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.service_token().create_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.service_token().create_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10509,18 +9348,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .service_token()
-                            .delete_v2(service_token_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .service_token()
+                        .delete_v2(service_token_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10537,14 +9373,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.service_token().list_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.service_token().list_v2().await.map(drop) })
+            })
             .await;
     }
     {
@@ -10566,14 +9397,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.signup().invite_complete_account_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .signup()
+                        .invite_complete_account_v3(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10595,20 +9427,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.signup().signup_complete_account_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .signup()
+                        .signup_complete_account_v3(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SignupSignupEmailV3Body = support::parse(
-            "{\"email\":\"user@example.com\"}",
-        );
+        let body: ::infisical_types::SignupSignupEmailV3Body =
+            support::parse("{\"email\":\"user@example.com\"}");
         let expected = support::Expected {
             operation: "signup.signup_email_v3",
             method: "POST",
@@ -10620,20 +9452,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.signup().signup_email_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.signup().signup_email_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::VerifySignupEmailV3Body = support::parse(
-            "{\"email\":\"user@example.com\",\"code\":\"sample\"}",
-        );
+        let body: ::infisical_types::VerifySignupEmailV3Body =
+            support::parse("{\"email\":\"user@example.com\",\"code\":\"sample\"}");
         let expected = support::Expected {
             operation: "signup.verify_email_v3",
             method: "POST",
@@ -10649,14 +9477,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.signup().verify_email_v3(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.signup().verify_email_v3(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10678,14 +9503,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().create_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().create_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10707,14 +9529,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().create_oidc_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().create_oidc_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10730,20 +9549,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().create_saml2_v1(saml_config_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().create_saml2_v1(saml_config_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateSsoTokenExchangeV1Body = support::parse(
-            "{\"providerAuthToken\":\"sample\",\"email\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateSsoTokenExchangeV1Body =
+            support::parse("{\"providerAuthToken\":\"sample\",\"email\":\"sample\"}");
         let expected = support::Expected {
             operation: "sso.create_token_exchange_v1",
             method: "POST",
@@ -10757,20 +9572,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().create_token_exchange_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().create_token_exchange_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoConfigV1Query = support::query(
-            &[("organizationId", "sample")],
-        );
+        let query: ::infisical_types::GetSsoConfigV1Query =
+            support::query(&[("organizationId", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_config_v1",
             method: "GET",
@@ -10784,14 +9595,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_config_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.sso().get_config_v1(&query).await.map(drop) })
+            })
             .await;
     }
     {
@@ -10806,14 +9612,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_github_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.sso().get_github_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -10828,14 +9629,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_gitlab_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.sso().get_gitlab_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -10850,14 +9646,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_google_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.sso().get_google_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -10872,20 +9663,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_oidc_callback_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_oidc_callback_v1().await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoOidcConfigV1Query = support::query(
-            &[("orgSlug", "sample")],
-        );
+        let query: ::infisical_types::GetSsoOidcConfigV1Query =
+            support::query(&[("orgSlug", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_oidc_config_v1",
             method: "GET",
@@ -10899,14 +9686,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_oidc_config_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_oidc_config_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -10921,20 +9705,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_oidc_login_error_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_oidc_login_error_v1().await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoOidcLoginV1Query = support::query(
-            &[("orgSlug", "sample"), ("callbackPort", "sample")],
-        );
+        let query: ::infisical_types::GetSsoOidcLoginV1Query =
+            support::query(&[("orgSlug", "sample"), ("callbackPort", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_oidc_login_v1",
             method: "GET",
@@ -10946,20 +9726,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_oidc_login_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_oidc_login_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoRedirectGithubV1Query = support::query(
-            &[("callback_port", "sample")],
-        );
+        let query: ::infisical_types::GetSsoRedirectGithubV1Query =
+            support::query(&[("callback_port", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_redirect_github_v1",
             method: "GET",
@@ -10971,20 +9747,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_redirect_github_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_redirect_github_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoRedirectGitlabV1Query = support::query(
-            &[("callback_port", "sample")],
-        );
+        let query: ::infisical_types::GetSsoRedirectGitlabV1Query =
+            support::query(&[("callback_port", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_redirect_gitlab_v1",
             method: "GET",
@@ -10996,20 +9768,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_redirect_gitlab_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_redirect_gitlab_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetSsoRedirectGoogleV1Query = support::query(
-            &[("callback_port", "sample")],
-        );
+        let query: ::infisical_types::GetSsoRedirectGoogleV1Query =
+            support::query(&[("callback_port", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_redirect_google_v1",
             method: "GET",
@@ -11021,21 +9789,17 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().get_redirect_google_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().get_redirect_google_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let org_slug: &str = "sample /orgSlug";
-        let query: ::infisical_types::GetSsoRedirectSaml2OrganizationV1Query = support::query(
-            &[("callback_port", "sample")],
-        );
+        let query: ::infisical_types::GetSsoRedirectSaml2OrganizationV1Query =
+            support::query(&[("callback_port", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_redirect_saml2_organization_v1",
             method: "GET",
@@ -11047,25 +9811,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .sso()
-                            .get_redirect_saml2_organization_v1(org_slug, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .sso()
+                        .get_redirect_saml2_organization_v1(org_slug, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let saml_config_id: &str = "sample /samlConfigId";
-        let query: ::infisical_types::GetSsoRedirectSaml2V1Query = support::query(
-            &[("callback_port", "sample")],
-        );
+        let query: ::infisical_types::GetSsoRedirectSaml2V1Query =
+            support::query(&[("callback_port", "sample")]);
         let expected = support::Expected {
             operation: "sso.get_redirect_saml2_v1",
             method: "GET",
@@ -11077,18 +9837,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .sso()
-                            .get_redirect_saml2_v1(saml_config_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .sso()
+                        .get_redirect_saml2_v1(saml_config_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11110,14 +9867,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().update_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().update_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11139,14 +9893,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.sso().update_oidc_config_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.sso().update_oidc_config_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11163,14 +9914,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.status().get().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.status().get().await.map(drop) })
+            })
             .await;
     }
     {
@@ -11185,21 +9931,14 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user().get_private_key_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.user().get_private_key_v1().await.map(drop) })
+            })
             .await;
     }
     {
         let user_id: &str = "sample /userId";
-        let query: ::infisical_types::GetUserUnlockV1Query = support::query(
-            &[("token", "sample")],
-        );
+        let query: ::infisical_types::GetUserUnlockV1Query = support::query(&[("token", "sample")]);
         let expected = support::Expected {
             operation: "user.get_unlock_v1",
             method: "GET",
@@ -11211,14 +9950,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user().get_unlock_v1(user_id, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.user().get_unlock_v1(user_id, &query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11235,14 +9971,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user().get_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.user().get_v1().await.map(drop) })
+            })
             .await;
     }
     {
@@ -11260,20 +9991,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user().list_me_groups_v1(username).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.user().list_me_groups_v1(username).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListUserMeProjectFavoritesV1Query = support::query(
-            &[("orgId", "sample")],
-        );
+        let query: ::infisical_types::ListUserMeProjectFavoritesV1Query =
+            support::query(&[("orgId", "sample")]);
         let expected = support::Expected {
             operation: "user.list_me_project_favorites_v1",
             method: "GET",
@@ -11285,24 +10012,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .user()
-                            .list_me_project_favorites_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .user()
+                        .list_me_project_favorites_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SetUserMeProjectFavoriteV1Body = support::parse(
-            "{\"orgId\":\"sample\",\"projectFavorites\":[\"sample\"]}",
-        );
+        let body: ::infisical_types::SetUserMeProjectFavoriteV1Body =
+            support::parse("{\"orgId\":\"sample\",\"projectFavorites\":[\"sample\"]}");
         let expected = support::Expected {
             operation: "user.set_me_project_favorite_v1",
             method: "PUT",
@@ -11316,20 +10039,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user().set_me_project_favorite_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .user()
+                        .set_me_project_favorite_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateUserActionV1Body = support::parse(
-            "{\"action\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateUserActionV1Body =
+            support::parse("{\"action\":\"sample\"}");
         let expected = support::Expected {
             operation: "user_action.create_v1",
             method: "POST",
@@ -11343,20 +10066,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user_action().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.user_action().create_v1(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetUserActionV1Query = support::query(
-            &[("action", "sample")],
-        );
+        let query: ::infisical_types::GetUserActionV1Query =
+            support::query(&[("action", "sample")]);
         let expected = support::Expected {
             operation: "user_action.get_v1",
             method: "GET",
@@ -11370,20 +10089,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user_action().get_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.user_action().get_v1(&query).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateUserEngagementMeWishV1Body = support::parse(
-            "{\"text\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateUserEngagementMeWishV1Body =
+            support::parse("{\"text\":\"sample\"}");
         let expected = support::Expected {
             operation: "user_engagement.create_me_wish_v1",
             method: "POST",
@@ -11395,20 +10110,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.user_engagement().create_me_wish_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .user_engagement()
+                        .create_me_wish_v1(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateUsersMeApiKeyV2Body = support::parse(
-            "{\"name\":\"sample\",\"expiresIn\":1.5}",
-        );
+        let body: ::infisical_types::CreateUsersMeApiKeyV2Body =
+            support::parse("{\"name\":\"sample\",\"expiresIn\":1.5}");
         let expected = support::Expected {
             operation: "users.create_me_api_key_v2",
             method: "POST",
@@ -11422,20 +10137,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().create_me_api_key_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().create_me_api_key_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::CreateUsersMeEmailsCodeV2Body = support::parse(
-            "{\"username\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateUsersMeEmailsCodeV2Body =
+            support::parse("{\"username\":\"sample\"}");
         let expected = support::Expected {
             operation: "users.create_me_emails_code_v2",
             method: "POST",
@@ -11447,14 +10158,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().create_me_emails_code_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .users()
+                        .create_me_emails_code_v2(&body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11472,18 +10184,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .users()
-                            .delete_me_api_key_v2(api_key_data_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .users()
+                        .delete_me_api_key_v2(api_key_data_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11498,14 +10207,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().delete_me_session_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().delete_me_session_v2().await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11522,14 +10228,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().delete_me_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.users().delete_me_v2().await.map(drop) })
+            })
             .await;
     }
     {
@@ -11546,14 +10247,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().get_me_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.users().get_me_v2().await.map(drop) })
+            })
             .await;
     }
     {
@@ -11570,14 +10266,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().list_me_api_keys_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().list_me_api_keys_v2().await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11594,14 +10287,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().list_me_api_keys_v3().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().list_me_api_keys_v3().await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11618,14 +10308,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().list_me_organizations_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().list_me_organizations_v2().await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11642,20 +10329,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().list_me_sessions_v2().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().list_me_sessions_v2().await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::SetUsersMeAuthMethodV2Body = support::parse(
-            "{\"authMethods\":[\"email\"]}",
-        );
+        let body: ::infisical_types::SetUsersMeAuthMethodV2Body =
+            support::parse("{\"authMethods\":[\"email\"]}");
         let expected = support::Expected {
             operation: "users.set_me_auth_method_v2",
             method: "PUT",
@@ -11669,20 +10352,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().set_me_auth_method_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().set_me_auth_method_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::UpdateUsersMeMfaV2Body = support::parse(
-            "{\"isMfaEnabled\":true}",
-        );
+        let body: ::infisical_types::UpdateUsersMeMfaV2Body =
+            support::parse("{\"isMfaEnabled\":true}");
         let expected = support::Expected {
             operation: "users.update_me_mfa_v2",
             method: "PATCH",
@@ -11696,28 +10375,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().update_me_mfa_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().update_me_mfa_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::UpdateUsersMeNameV2Body = support::parse(
-            "{\"firstName\":\"sample\",\"lastName\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateUsersMeNameV2Body =
+            support::parse("{\"firstName\":\"sample\",\"lastName\":\"sample\"}");
         let expected = support::Expected {
             operation: "users.update_me_name_v2",
             method: "PATCH",
             path: "/api/v2/users/me/name",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"firstName\":\"sample\",\"lastName\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"firstName\":\"sample\",\"lastName\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"user\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"email\":\"sample\",\"authMethods\":[\"sample\"],\"superAdmin\":true,\"firstName\":\"sample\",\"lastName\":\"sample\",\"isAccepted\":true,\"isMfaEnabled\":true,\"mfaMethods\":[\"sample\"],\"devices\":\"any\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isGhost\":true,\"username\":\"sample\",\"isEmailVerified\":true,\"consecutiveFailedMfaAttempts\":1.5,\"isLocked\":true,\"temporaryLockDateEnd\":\"2024-01-02T03:04:05Z\",\"consecutiveFailedPasswordAttempts\":1.5}}",
@@ -11725,41 +10398,32 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().update_me_name_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().update_me_name_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let body: ::infisical_types::VerifyUsersMeEmailsV2Body = support::parse(
-            "{\"username\":\"sample\",\"code\":\"sample\"}",
-        );
+        let body: ::infisical_types::VerifyUsersMeEmailsV2Body =
+            support::parse("{\"username\":\"sample\",\"code\":\"sample\"}");
         let expected = support::Expected {
             operation: "users.verify_me_emails_v2",
             method: "POST",
             path: "/api/v2/users/me/emails/verify",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"username\":\"sample\",\"code\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"username\":\"sample\",\"code\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some("{}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.users().verify_me_emails_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.users().verify_me_emails_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11781,14 +10445,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.webhooks().create_v1(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.webhooks().create_v1(&body).await.map(drop) })
+            })
             .await;
     }
     {
@@ -11804,24 +10463,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.webhooks().delete_v1(webhook_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.webhooks().delete_v1(webhook_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListWebhooksV1Query = support::query(
-            &[
-                ("workspaceId", "sample"),
-                ("environment", "sample"),
-                ("secretPath", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListWebhooksV1Query = support::query(&[
+            ("workspaceId", "sample"),
+            ("environment", "sample"),
+            ("secretPath", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "webhooks.list_v1",
             method: "GET",
@@ -11839,14 +10493,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.webhooks().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.webhooks().list_v1(&query).await.map(drop) })
+            })
             .await;
     }
     {
@@ -11864,21 +10513,16 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.webhooks().test_v1(webhook_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.webhooks().test_v1(webhook_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
         let webhook_id: &str = "sample /webhookId";
-        let body: ::infisical_types::UpdateWebhookV1Body = support::parse(
-            "{\"isDisabled\":true}",
-        );
+        let body: ::infisical_types::UpdateWebhookV1Body = support::parse("{\"isDisabled\":true}");
         let expected = support::Expected {
             operation: "webhooks.update_v1",
             method: "PATCH",
@@ -11892,18 +10536,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .webhooks()
-                            .update_v1(webhook_id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .webhooks()
+                        .update_v1(webhook_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11919,18 +10560,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .well_known()
-                            .list_est_cacerts(certificate_template_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .well_known()
+                        .list_est_cacerts(certificate_template_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11947,21 +10585,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .well_known()
-                            .simpleenroll_est(
-                                certificate_template_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .well_known()
+                        .simpleenroll_est(
+                            certificate_template_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -11978,21 +10613,18 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .well_known()
-                            .simplereenroll_est(
-                                certificate_template_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .well_known()
+                        .simplereenroll_est(
+                            certificate_template_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12010,24 +10642,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .delete_slack_v1(id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .delete_slack_v1(id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetWorkflowIntegrationsSlackInstallV1Query = support::query(
-            &[("slug", "sample"), ("description", "sample")],
-        );
+        let query: ::infisical_types::GetWorkflowIntegrationsSlackInstallV1Query =
+            support::query(&[("slug", "sample"), ("description", "sample")]);
         let expected = support::Expected {
             operation: "workflow_integrations.get_slack_install_v1",
             method: "GET",
@@ -12039,18 +10667,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .get_slack_install_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .get_slack_install_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12065,24 +10690,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .get_slack_oauth_redirect_v1()
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .get_slack_oauth_redirect_v1()
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::GetWorkflowIntegrationsSlackReinstallV1Query = support::query(
-            &[("id", "sample")],
-        );
+        let query: ::infisical_types::GetWorkflowIntegrationsSlackReinstallV1Query =
+            support::query(&[("id", "sample")]);
         let expected = support::Expected {
             operation: "workflow_integrations.get_slack_reinstall_v1",
             method: "GET",
@@ -12094,18 +10715,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .get_slack_reinstall_v1(&query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .get_slack_reinstall_v1(&query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12123,14 +10741,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workflow_integrations().get_slack_v1(id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .get_slack_v1(id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12142,24 +10761,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             query: &[],
             body: ::std::option::Option::None,
             auth: true,
-            response: ::std::option::Option::Some(
-                "[{\"name\":\"sample\",\"id\":\"sample\"}]",
-            ),
+            response: ::std::option::Option::Some("[{\"name\":\"sample\",\"id\":\"sample\"}]"),
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .list_slack_channels_v1(id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .list_slack_channels_v1(id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12176,14 +10790,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workflow_integrations().list_slack_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .list_slack_v1()
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12200,29 +10815,23 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workflow_integrations().list_v1().await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workflow_integrations().list_v1().await.map(drop)
+                })
+            })
             .await;
     }
     {
         let id: &str = "sample /id";
-        let body: ::infisical_types::UpdateWorkflowIntegrationsSlackV1Body = support::parse(
-            "{\"slug\":\"sample\",\"description\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateWorkflowIntegrationsSlackV1Body =
+            support::parse("{\"slug\":\"sample\",\"description\":\"sample\"}");
         let expected = support::Expected {
             operation: "workflow_integrations.update_slack_v1",
             method: "PATCH",
             path: "/api/v1/workflow-integrations/slack/sample%20%2Fid",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"slug\":\"sample\",\"description\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"slug\":\"sample\",\"description\":\"sample\"}"),
             auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"slug\":\"sample\",\"integration\":\"sample\",\"teamName\":\"sample\"}",
@@ -12230,25 +10839,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workflow_integrations()
-                            .update_slack_v1(id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workflow_integrations()
+                        .update_slack_v1(id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::BackupWorkspaceKmsV1Body = support::parse(
-            "{\"backup\":\"sample\"}",
-        );
+        let body: ::infisical_types::BackupWorkspaceKmsV1Body =
+            support::parse("{\"backup\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.backup_kms_v1",
             method: "POST",
@@ -12262,25 +10867,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .backup_kms_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .backup_kms_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::CreateWorkspaceAutoCapitalizationV1Body = support::parse(
-            "{\"autoCapitalization\":true}",
-        );
+        let body: ::infisical_types::CreateWorkspaceAutoCapitalizationV1Body =
+            support::parse("{\"autoCapitalization\":true}");
         let expected = support::Expected {
             operation: "workspace.create_auto_capitalization_v1",
             method: "POST",
@@ -12294,25 +10895,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_auto_capitalization_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_auto_capitalization_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::CreateWorkspaceEnvironmentV1Body = support::parse(
-            "{\"name\":\"sample\",\"position\":1.5,\"slug\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateWorkspaceEnvironmentV1Body =
+            support::parse("{\"name\":\"sample\",\"position\":1.5,\"slug\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.create_environment_v1",
             method: "POST",
@@ -12328,18 +10925,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_environment_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_environment_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12363,22 +10957,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_group_v2(
-                                project_id,
-                                group_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_group_v2(project_id, group_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12402,22 +10989,19 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_identity_membership_v2(
-                                project_id,
-                                identity_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_identity_membership_v2(
+                            project_id,
+                            identity_id,
+                            ::std::option::Option::Some(&body),
+                        )
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12438,18 +11022,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_key_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_key_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12472,18 +11053,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_membership_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_membership_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12506,28 +11084,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_membership_v2(
-                                project_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_membership_v2(project_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::CreateWorkspaceMembershipsDetailV1Body = support::parse(
-            "{\"username\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateWorkspaceMembershipsDetailV1Body =
+            support::parse("{\"username\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.create_memberships_detail_v1",
             method: "POST",
@@ -12541,25 +11112,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_memberships_detail_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_memberships_detail_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::CreateBody = support::parse(
-            "{\"name\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateBody = support::parse("{\"name\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.create_name_v1",
             method: "POST",
@@ -12573,18 +11139,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_name_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_name_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12607,33 +11170,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_role_v1(project_slug, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_role_v1(project_slug, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let project_id: &str = "sample /projectId";
-        let body: ::infisical_types::CreateWorkspaceTagV1Body = support::parse(
-            "{\"slug\":\"sample\",\"color\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateWorkspaceTagV1Body =
+            support::parse("{\"slug\":\"sample\",\"color\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.create_tag_v1",
             method: "POST",
             path: "/api/v1/workspace/sample%20%2FprojectId/tags",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"slug\":\"sample\",\"color\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"slug\":\"sample\",\"color\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}}",
@@ -12641,25 +11198,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_tag_v1(project_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_tag_v1(project_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::CreateWorkspaceTrustedIpV1Body = support::parse(
-            "{\"ipAddress\":\"sample\",\"comment\":\"sample\",\"isActive\":true}",
-        );
+        let body: ::infisical_types::CreateWorkspaceTrustedIpV1Body =
+            support::parse("{\"ipAddress\":\"sample\",\"comment\":\"sample\",\"isActive\":true}");
         let expected = support::Expected {
             operation: "workspace.create_trusted_ip_v1",
             method: "POST",
@@ -12675,18 +11228,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .create_trusted_ip_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .create_trusted_ip_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12708,14 +11258,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().create_v2(&body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().create_v2(&body).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12734,18 +11281,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_environment_v1(workspace_id, id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_environment_v1(workspace_id, id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12764,18 +11308,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_group_v2(project_id, group_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_group_v2(project_id, group_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12794,18 +11335,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_identity_membership_v2(project_id, identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_identity_membership_v2(project_id, identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12823,14 +11361,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().delete_leave_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_leave_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12849,25 +11388,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_membership_v1(workspace_id, membership_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_membership_v1(workspace_id, membership_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let project_id: &str = "sample /projectId";
-        let body: ::infisical_types::DeleteWorkspaceMembershipV2Body = support::parse(
-            "{\"emails\":[\"user@example.com\"],\"usernames\":[\"sample\"]}",
-        );
+        let body: ::infisical_types::DeleteWorkspaceMembershipV2Body =
+            support::parse("{\"emails\":[\"user@example.com\"],\"usernames\":[\"sample\"]}");
         let expected = support::Expected {
             operation: "workspace.delete_membership_v2",
             method: "DELETE",
@@ -12883,21 +11418,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_membership_v2(
-                                project_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_membership_v2(project_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12916,18 +11445,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_role_v1(project_slug, role_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_role_v1(project_slug, role_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12946,18 +11472,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_tag_v1(project_id, tag_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_tag_v1(project_id, tag_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -12976,18 +11499,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .delete_trusted_ip_v1(workspace_id, trusted_ip_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .delete_trusted_ip_v1(workspace_id, trusted_ip_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13005,14 +11525,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().delete_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().delete_v1(workspace_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13030,14 +11547,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().delete_v2(slug).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.workspace().delete_v2(slug).await.map(drop) })
+            })
             .await;
     }
     {
@@ -13055,18 +11567,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_encrypted_key_v2(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_encrypted_key_v2(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13084,18 +11593,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_environment_by_env_id_v1(env_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_environment_by_env_id_v1(env_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13114,21 +11620,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_environment_by_workspace_id_env_id_v1(
-                                workspace_id,
-                                env_id,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_environment_by_workspace_id_env_id_v1(workspace_id, env_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13147,18 +11647,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_group_v2(project_id, group_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_group_v2(project_id, group_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13177,18 +11674,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_identity_membership_v2(project_id, identity_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_identity_membership_v2(project_id, identity_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13204,18 +11698,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_kms_backup_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_kms_backup_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13233,14 +11724,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().get_kms_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().get_kms_v1(workspace_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13259,25 +11747,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_role_by_slug_v1(project_slug, slug)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_role_by_slug_v1(project_slug, slug)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let query: ::infisical_types::GetWorkspaceSecretSnapshotsCountV1Query = support::query(
-            &[("environment", "sample"), ("path", "sample")],
-        );
+        let query: ::infisical_types::GetWorkspaceSecretSnapshotsCountV1Query =
+            support::query(&[("environment", "sample"), ("path", "sample")]);
         let expected = support::Expected {
             operation: "workspace.get_secret_snapshots_count_v1",
             method: "GET",
@@ -13289,18 +11773,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_secret_snapshots_count_v1(workspace_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_secret_snapshots_count_v1(workspace_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13318,18 +11799,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_service_token_data_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_service_token_data_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13347,18 +11825,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_slack_config_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_slack_config_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13377,18 +11852,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_tag_by_slug_v1(project_id, tag_slug)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_tag_by_slug_v1(project_id, tag_slug)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13407,14 +11879,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().get_tag_v1(project_id, tag_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_tag_v1(project_id, tag_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13430,18 +11903,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .get_upgrade_status_v2(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .get_upgrade_status_v2(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13459,14 +11929,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().get_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().get_v1(workspace_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13484,14 +11951,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().get_v2(slug).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.workspace().get_v2(slug).await.map(drop) })
+            })
             .await;
     }
     {
@@ -13507,33 +11969,28 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_audit_logs_filters_actors_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_audit_logs_filters_actors_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let query: ::infisical_types::ListWorkspaceAuditLogsV1Query = support::query(
-            &[
-                ("eventType", "get-secrets"),
-                ("userAgentType", "web"),
-                ("startDate", "2024-01-02T03:04:05Z"),
-                ("endDate", "2024-01-02T03:04:05Z"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("actor", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListWorkspaceAuditLogsV1Query = support::query(&[
+            ("eventType", "get-secrets"),
+            ("userAgentType", "web"),
+            ("startDate", "2024-01-02T03:04:05Z"),
+            ("endDate", "2024-01-02T03:04:05Z"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("actor", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "workspace.list_audit_logs_v1",
             method: "GET",
@@ -13555,18 +12012,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_audit_logs_v1(workspace_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_audit_logs_v1(workspace_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13584,31 +12038,26 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_authorizations_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_authorizations_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let slug: &str = "sample /slug";
-        let query: ::infisical_types::ListWorkspaceCasV2Query = support::query(
-            &[
-                ("status", "active"),
-                ("friendlyName", "sample"),
-                ("commonName", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-            ],
-        );
+        let query: ::infisical_types::ListWorkspaceCasV2Query = support::query(&[
+            ("status", "active"),
+            ("friendlyName", "sample"),
+            ("commonName", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+        ]);
         let expected = support::Expected {
             operation: "workspace.list_cas_v2",
             method: "GET",
@@ -13628,14 +12077,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_cas_v2(slug, &query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().list_cas_v2(slug, &query).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13653,30 +12099,25 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_certificate_templates_v2(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_certificate_templates_v2(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let slug: &str = "sample /slug";
-        let query: ::infisical_types::ListWorkspaceCertificatesV2Query = support::query(
-            &[
-                ("friendlyName", "sample"),
-                ("commonName", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-            ],
-        );
+        let query: ::infisical_types::ListWorkspaceCertificatesV2Query = support::query(&[
+            ("friendlyName", "sample"),
+            ("commonName", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+        ]);
         let expected = support::Expected {
             operation: "workspace.list_certificates_v2",
             method: "GET",
@@ -13695,18 +12136,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_certificates_v2(slug, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_certificates_v2(slug, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13724,27 +12162,26 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_groups_v2(project_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_groups_v2(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let project_id: &str = "sample /projectId";
-        let query: ::infisical_types::ListWorkspaceIdentityMembershipsV2Query = support::query(
-            &[
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-                ("orderBy", "name"),
-                ("orderDirection", "asc"),
-                ("search", "sample"),
-            ],
-        );
+        let query: ::infisical_types::ListWorkspaceIdentityMembershipsV2Query = support::query(&[
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+            ("orderBy", "name"),
+            ("orderDirection", "asc"),
+            ("search", "sample"),
+        ]);
         let expected = support::Expected {
             operation: "workspace.list_identity_memberships_v2",
             method: "GET",
@@ -13764,18 +12201,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_identity_memberships_v2(project_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_identity_memberships_v2(project_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13793,18 +12227,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_integrations_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_integrations_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13822,14 +12253,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_keys_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_keys_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13847,18 +12279,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_memberships_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_memberships_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13876,18 +12305,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_permissions_v1(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_permissions_v1(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13905,14 +12331,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_pki_alerts_v2(project_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_pki_alerts_v2(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13930,18 +12357,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_pki_collections_v2(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_pki_collections_v2(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -13959,26 +12383,25 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_roles_v1(project_slug).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_roles_v1(project_slug)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let query: ::infisical_types::ListWorkspaceSecretSnapshotsV1Query = support::query(
-            &[
-                ("environment", "sample"),
-                ("path", "sample"),
-                ("offset", "1.5"),
-                ("limit", "1.5"),
-            ],
-        );
+        let query: ::infisical_types::ListWorkspaceSecretSnapshotsV1Query = support::query(&[
+            ("environment", "sample"),
+            ("path", "sample"),
+            ("offset", "1.5"),
+            ("limit", "1.5"),
+        ]);
         let expected = support::Expected {
             operation: "workspace.list_secret_snapshots_v1",
             method: "GET",
@@ -13997,18 +12420,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_secret_snapshots_v1(workspace_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_secret_snapshots_v1(workspace_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14026,14 +12446,11 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_tags_v1(project_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client.workspace().list_tags_v1(project_id).await.map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14051,25 +12468,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_trusted_ips_v1(workspace_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_trusted_ips_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let query: ::infisical_types::ListWorkspaceUsersV1Query = support::query(
-            &[("includeGroupMembers", "true")],
-        );
+        let query: ::infisical_types::ListWorkspaceUsersV1Query =
+            support::query(&[("includeGroupMembers", "true")]);
         let expected = support::Expected {
             operation: "workspace.list_users_v1",
             method: "GET",
@@ -14083,24 +12496,20 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .list_users_v1(workspace_id, &query)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .list_users_v1(workspace_id, &query)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
-        let query: ::infisical_types::ListWorkspaceV1Query = support::query(
-            &[("includeRoles", "true")],
-        );
+        let query: ::infisical_types::ListWorkspaceV1Query =
+            support::query(&[("includeRoles", "true")]);
         let expected = support::Expected {
             operation: "workspace.list_v1",
             method: "GET",
@@ -14114,14 +12523,9 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().list_v1(&query).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async { client.workspace().list_v1(&query).await.map(drop) })
+            })
             .await;
     }
     {
@@ -14137,21 +12541,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().migrate_v3_v1(workspace_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .migrate_v3_v1(workspace_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_slug: &str = "sample /workspaceSlug";
-        let body: ::infisical_types::SetWorkspaceAuditLogsRetentionV1Body = support::parse(
-            "{\"auditLogsRetentionDays\":1.5}",
-        );
+        let body: ::infisical_types::SetWorkspaceAuditLogsRetentionV1Body =
+            support::parse("{\"auditLogsRetentionDays\":1.5}");
         let expected = support::Expected {
             operation: "workspace.set_audit_logs_retention_v1",
             method: "PUT",
@@ -14165,18 +12569,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .set_audit_logs_retention_v1(workspace_slug, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .set_audit_logs_retention_v1(workspace_slug, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14199,25 +12600,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .set_slack_config_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .set_slack_config_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_slug: &str = "sample /workspaceSlug";
-        let body: ::infisical_types::SetWorkspaceVersionLimitV1Body = support::parse(
-            "{\"pitVersionLimit\":1.5}",
-        );
+        let body: ::infisical_types::SetWorkspaceVersionLimitV1Body =
+            support::parse("{\"pitVersionLimit\":1.5}");
         let expected = support::Expected {
             operation: "workspace.set_version_limit_v1",
             method: "PUT",
@@ -14231,26 +12628,22 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .set_version_limit_v1(workspace_slug, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .set_version_limit_v1(workspace_slug, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
         let id: &str = "sample /id";
-        let body: ::infisical_types::UpdateWorkspaceEnvironmentV1Body = support::parse(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"position\":1.5}",
-        );
+        let body: ::infisical_types::UpdateWorkspaceEnvironmentV1Body =
+            support::parse("{\"slug\":\"sample\",\"name\":\"sample\",\"position\":1.5}");
         let expected = support::Expected {
             operation: "workspace.update_environment_v1",
             method: "PATCH",
@@ -14266,22 +12659,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_environment_v1(
-                                workspace_id,
-                                id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_environment_v1(workspace_id, id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14305,18 +12691,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_group_v2(project_id, group_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_group_v2(project_id, group_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14340,29 +12723,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_identity_membership_v2(
-                                project_id,
-                                identity_id,
-                                &body,
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_identity_membership_v2(project_id, identity_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::UpdateWorkspaceKmsV1Body = support::parse(
-            "{\"kms\":{\"type\":\"internal\"}}",
-        );
+        let body: ::infisical_types::UpdateWorkspaceKmsV1Body =
+            support::parse("{\"kms\":{\"type\":\"internal\"}}");
         let expected = support::Expected {
             operation: "workspace.update_kms_v1",
             method: "PATCH",
@@ -14376,18 +12751,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_kms_v1(workspace_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_kms_v1(workspace_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14411,18 +12783,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_membership_v1(workspace_id, membership_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_membership_v1(workspace_id, membership_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14446,38 +12815,28 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_role_v1(
-                                project_slug,
-                                role_id,
-                                ::std::option::Option::Some(&body),
-                            )
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_role_v1(project_slug, role_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let project_id: &str = "sample /projectId";
         let tag_id: &str = "sample /tagId";
-        let body: ::infisical_types::CreateWorkspaceTagV1Body = support::parse(
-            "{\"slug\":\"sample\",\"color\":\"sample\"}",
-        );
+        let body: ::infisical_types::CreateWorkspaceTagV1Body =
+            support::parse("{\"slug\":\"sample\",\"color\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.update_tag_v1",
             method: "PATCH",
             path: "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"slug\":\"sample\",\"color\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"slug\":\"sample\",\"color\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}}",
@@ -14485,34 +12844,28 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_tag_v1(project_id, tag_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_tag_v1(project_id, tag_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
         let trusted_ip_id: &str = "sample /trustedIpId";
-        let body: ::infisical_types::UpdateWorkspaceTrustedIpV1Body = support::parse(
-            "{\"ipAddress\":\"sample\",\"comment\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpdateWorkspaceTrustedIpV1Body =
+            support::parse("{\"ipAddress\":\"sample\",\"comment\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.update_trusted_ip_v1",
             method: "PATCH",
             path: "/api/v1/workspace/sample%20%2FworkspaceId/trusted-ips/sample%20%2FtrustedIpId",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"ipAddress\":\"sample\",\"comment\":\"sample\"}",
-            ),
+            body: ::std::option::Option::Some("{\"ipAddress\":\"sample\",\"comment\":\"sample\"}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"trustedIp\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"ipAddress\":\"sample\",\"type\":\"sample\",\"prefix\":1.5,\"isActive\":true,\"comment\":\"sample\",\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}}",
@@ -14520,33 +12873,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_trusted_ip_v1(workspace_id, trusted_ip_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_trusted_ip_v1(workspace_id, trusted_ip_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let workspace_id: &str = "sample /workspaceId";
-        let body: ::infisical_types::UpdateWorkspaceV1Body = support::parse(
-            "{\"name\":\"sample\",\"autoCapitalization\":true}",
-        );
+        let body: ::infisical_types::UpdateWorkspaceV1Body =
+            support::parse("{\"name\":\"sample\",\"autoCapitalization\":true}");
         let expected = support::Expected {
             operation: "workspace.update_v1",
             method: "PATCH",
             path: "/api/v1/workspace/sample%20%2FworkspaceId",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"name\":\"sample\",\"autoCapitalization\":true}",
-            ),
+            body: ::std::option::Option::Some("{\"name\":\"sample\",\"autoCapitalization\":true}"),
             auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspace\":{\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"autoCapitalization\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"version\":1.5,\"upgradeStatus\":\"sample\",\"pitVersionLimit\":1.5,\"kmsCertificateKeyId\":\"00000000-0000-4000-8000-000000000001\",\"auditLogsRetentionDays\":1.5}}",
@@ -14554,33 +12901,27 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_v1(workspace_id, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_v1(workspace_id, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let slug: &str = "sample /slug";
-        let body: ::infisical_types::UpdateWorkspaceV2Body = support::parse(
-            "{\"name\":\"sample\",\"autoCapitalization\":true}",
-        );
+        let body: ::infisical_types::UpdateWorkspaceV2Body =
+            support::parse("{\"name\":\"sample\",\"autoCapitalization\":true}");
         let expected = support::Expected {
             operation: "workspace.update_v2",
             method: "PATCH",
             path: "/api/v2/workspace/sample%20%2Fslug",
             query: &[],
-            body: ::std::option::Option::Some(
-                "{\"name\":\"sample\",\"autoCapitalization\":true}",
-            ),
+            body: ::std::option::Option::Some("{\"name\":\"sample\",\"autoCapitalization\":true}"),
             auth: false,
             response: ::std::option::Option::Some(
                 "{\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"autoCapitalization\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"version\":1.5,\"upgradeStatus\":\"sample\",\"pitVersionLimit\":1.5,\"kmsCertificateKeyId\":\"00000000-0000-4000-8000-000000000001\",\"auditLogsRetentionDays\":1.5}",
@@ -14588,25 +12929,21 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspace()
-                            .update_v2(slug, ::std::option::Option::Some(&body))
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .update_v2(slug, ::std::option::Option::Some(&body))
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
         let project_id: &str = "sample /projectId";
-        let body: ::infisical_types::UpgradeWorkspaceV2Body = support::parse(
-            "{\"userPrivateKey\":\"sample\"}",
-        );
+        let body: ::infisical_types::UpgradeWorkspaceV2Body =
+            support::parse("{\"userPrivateKey\":\"sample\"}");
         let expected = support::Expected {
             operation: "workspace.upgrade_v2",
             method: "POST",
@@ -14618,14 +12955,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspace().upgrade_v2(project_id, &body).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspace()
+                        .upgrade_v2(project_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14646,18 +12984,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspaces()
-                            .create_secrets_name_v3(project_id, &body)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspaces()
+                        .create_secrets_name_v3(project_id, &body)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14673,18 +13008,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client
-                            .workspaces()
-                            .get_secrets_blind_index_status_v3(project_id)
-                            .await
-                            .map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspaces()
+                        .get_secrets_blind_index_status_v3(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     {
@@ -14702,14 +13034,15 @@ async fn every_operation_sends_what_the_document_prescribes() {
             errors: &[400u16, 401u16, 403u16, 404u16, 500u16],
         };
         harness
-            .check(
-                &expected,
-                &mut || {
-                    ::std::boxed::Box::pin(async {
-                        client.workspaces().list_secrets_v3(project_id).await.map(drop)
-                    })
-                },
-            )
+            .check(&expected, &mut || {
+                ::std::boxed::Box::pin(async {
+                    client
+                        .workspaces()
+                        .list_secrets_v3(project_id)
+                        .await
+                        .map(drop)
+                })
+            })
             .await;
     }
     harness.finish(489usize);

@@ -90,6 +90,16 @@ pub struct Actor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
+impl Actor {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: ::std::string::String) -> Self {
+        Self {
+            type_,
+            metadata: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1alerts/post/responses/200/content/application~1json/schema` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Alert {
@@ -132,6 +142,27 @@ pub struct ApiKeyData {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+impl ApiKeyData {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            last_used: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            user_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1apps/get/responses/200/content/application~1json/schema/properties/apps/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct App {
@@ -144,6 +175,17 @@ pub struct App {
     pub app_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
+}
+impl App {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            app_id: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approvals/get/responses/200/content/application~1json/schema/properties/approvals/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -174,6 +216,34 @@ pub struct Approval {
     pub project_id: ::std::string::String,
     pub approvers: ::std::vec::Vec<ApprovalApprover>,
 }
+impl Approval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+        approvers: ::std::vec::Vec<ApprovalApprover>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::approval_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::approval_enforcement_level(),
+            environment,
+            project_id,
+            approvers,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approvals/get/responses/200/content/application~1json/schema/properties/approvals/items/properties/approvers/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalApprover {
@@ -181,6 +251,16 @@ pub struct ApprovalApprover {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: ApprovalApproverType,
+}
+impl ApprovalApprover {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: ApprovalApproverType) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            type_,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approvals/get/responses/200/content/application~1json/schema/properties/approvals/items/properties/approvers/items/properties/type` and 3 more places
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -360,6 +440,33 @@ pub struct AuditLog {
     pub event: Actor,
     pub actor: Actor,
 }
+impl AuditLog {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        event: Actor,
+        actor: Actor,
+    ) -> Self {
+        Self {
+            id,
+            ip_address: ::std::option::Option::None,
+            user_agent: ::std::option::Option::None,
+            user_agent_type: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            org_id: ::std::option::Option::None,
+            project_id: ::std::option::Option::None,
+            project_name: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            event,
+            actor,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1audit-logs/get/responses/200/content/application~1json/schema/properties/auditLogs/items/properties/project` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogProject {
@@ -527,6 +634,31 @@ pub struct Bot {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl Bot {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        public_key: ::std::string::String,
+        project_id: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            is_active: defaults::bot_is_active(),
+            public_key,
+            encrypted_project_key: ::std::option::Option::None,
+            encrypted_project_key_nonce: ::std::option::Option::None,
+            project_id,
+            sender_id: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1bot~1{botId}~1active/patch/requestBody/content/application~1json/schema/properties/botKey`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BotKey {
@@ -608,6 +740,43 @@ pub struct Certificate {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl Certificate {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        ca_id: ::uuid::Uuid,
+        status: ::std::string::String,
+        serial_number: ::std::string::String,
+        friendly_name: ::std::string::String,
+        common_name: ::std::string::String,
+        not_before: ::chrono::DateTime<::chrono::Utc>,
+        not_after: ::chrono::DateTime<::chrono::Utc>,
+        ca_cert_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            created_at,
+            updated_at,
+            ca_id,
+            status,
+            serial_number,
+            friendly_name,
+            common_name,
+            not_before,
+            not_after,
+            revoked_at: ::std::option::Option::None,
+            revocation_reason: ::std::option::Option::None,
+            alt_names: ::std::option::Option::None,
+            ca_cert_id,
+            certificate_template_id: ::std::option::Option::None,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate-templates/get/responses/200/content/application~1json/schema/properties/certificateTemplates/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CertificateTemplate {
@@ -644,6 +813,34 @@ pub struct CertificateTemplate {
     pub extended_key_usages: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+}
+impl CertificateTemplate {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        ca_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        common_name: ::std::string::String,
+        subject_alternative_name: ::std::string::String,
+        ttl: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            ca_id,
+            pki_collection_id: ::std::option::Option::None,
+            name,
+            common_name,
+            subject_alternative_name,
+            ttl,
+            created_at,
+            updated_at,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1password~1change-password/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -773,6 +970,31 @@ pub struct ClientSecretData {
     )]
     pub is_client_secret_revoked: bool,
 }
+impl ClientSecretData {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        description: ::std::string::String,
+        client_secret_prefix: ::std::string::String,
+        identity_ua_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            created_at,
+            updated_at,
+            description,
+            client_secret_prefix,
+            client_secret_num_uses: defaults::client_secret_data_client_secret_num_uses(),
+            client_secret_num_uses_limit: defaults::client_secret_data_client_secret_num_uses_limit(),
+            client_secret_ttl: defaults::client_secret_data_client_secret_ttl(),
+            identity_ua_id,
+            is_client_secret_revoked: defaults::client_secret_data_is_client_secret_revoked(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1collections/post/responses/200/content/application~1json/schema` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Collection {
@@ -876,6 +1098,16 @@ pub struct Commit {
     )]
     pub secret_id: ::std::option::Option<::std::string::String>,
 }
+impl Commit {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(op: ::std::string::String) -> Self {
+        Self {
+            op,
+            secret_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests/get/responses/200/content/application~1json/schema/properties/approvals/items/properties/committerUser` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CommitterUser {
@@ -900,6 +1132,19 @@ pub struct CommitterUser {
     )]
     pub last_name: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
+}
+impl CommitterUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(username: ::std::string::String) -> Self {
+        Self {
+            user_id: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            username,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1invite-org~1signup/post/responses/200/content/application~1json/schema/properties/completeInviteLinks/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1016,6 +1261,25 @@ pub struct CreateAccessApprovalsPolicyV1Body {
     )]
     pub enforcement_level: CreateSecretApprovalV1BodyEnforcementLevel,
 }
+impl CreateAccessApprovalsPolicyV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment: ::std::string::String,
+        approvers: ::std::vec::Vec<Approver>,
+    ) -> Self {
+        Self {
+            project_slug,
+            name: ::std::option::Option::None,
+            secret_path: defaults::create_access_approvals_policy_v1_body_secret_path(),
+            environment,
+            approvers,
+            approvals: defaults::create_access_approvals_policy_v1_body_approvals(),
+            enforcement_level: defaults::create_access_approvals_policy_v1_body_enforcement_level(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAccessApprovalsRequestV1Body {
@@ -1028,6 +1292,20 @@ pub struct CreateAccessApprovalsRequestV1Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub temporary_range: ::std::option::Option<::std::string::String>,
+}
+impl CreateAccessApprovalsRequestV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        permissions: ::std::vec::Vec<::serde_json::Value>,
+        is_temporary: bool,
+    ) -> Self {
+        Self {
+            permissions,
+            is_temporary,
+            temporary_range: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1069,6 +1347,31 @@ pub struct CreateAccessApprovalsRequestV1ResponseApproval {
     #[serde(rename = "requestedByUserId")]
     pub requested_by_user_id: ::uuid::Uuid,
 }
+impl CreateAccessApprovalsRequestV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        policy_id: ::uuid::Uuid,
+        is_temporary: bool,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        requested_by_user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            policy_id,
+            privilege_id: ::std::option::Option::None,
+            requested_by: ::std::option::Option::None,
+            is_temporary,
+            temporary_range: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            requested_by_user_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAdditionalPrivilegeIdentityPermanentV1Body {
@@ -1104,6 +1407,22 @@ pub struct CreateAdditionalPrivilegeIdentityPermanentV1Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub privilege_permission: ::std::option::Option<PrivilegePermission>,
+}
+impl CreateAdditionalPrivilegeIdentityPermanentV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        identity_id: ::std::string::String,
+        project_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            identity_id,
+            project_slug,
+            slug: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            privilege_permission: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1temporary/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1150,6 +1469,28 @@ pub struct CreateAdditionalPrivilegeIdentityTemporaryV1Body {
     #[serde(rename = "temporaryAccessStartTime")]
     pub temporary_access_start_time: ::chrono::DateTime<::chrono::Utc>,
 }
+impl CreateAdditionalPrivilegeIdentityTemporaryV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        identity_id: ::std::string::String,
+        project_slug: ::std::string::String,
+        temporary_mode: PrivilegeDetailsTemporaryMode,
+        temporary_range: ::std::string::String,
+        temporary_access_start_time: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            identity_id,
+            project_slug,
+            slug: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            privilege_permission: ::std::option::Option::None,
+            temporary_mode,
+            temporary_range,
+            temporary_access_start_time,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1permanent/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAdditionalPrivilegeUsersPermanentV1Body {
@@ -1161,6 +1502,20 @@ pub struct CreateAdditionalPrivilegeUsersPermanentV1Body {
     pub slug: ::std::option::Option<::std::string::String>,
     /// The permission object for the privilege. Refer https://casl.js.org/v6/en/guide/define-rules#the-shape-of-raw-rule to understand the shape
     pub permissions: ::std::vec::Vec<::serde_json::Value>,
+}
+impl CreateAdditionalPrivilegeUsersPermanentV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_membership_id: ::std::string::String,
+        permissions: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            project_membership_id,
+            slug: ::std::option::Option::None,
+            permissions,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1temporary/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1183,6 +1538,26 @@ pub struct CreateAdditionalPrivilegeUsersTemporaryV1Body {
     #[serde(rename = "temporaryAccessStartTime")]
     pub temporary_access_start_time: ::chrono::DateTime<::chrono::Utc>,
 }
+impl CreateAdditionalPrivilegeUsersTemporaryV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_membership_id: ::std::string::String,
+        permissions: ::std::vec::Vec<::serde_json::Value>,
+        temporary_mode: PrivilegeDetailsTemporaryMode,
+        temporary_range: ::std::string::String,
+        temporary_access_start_time: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            project_membership_id,
+            slug: ::std::option::Option::None,
+            permissions,
+            temporary_mode,
+            temporary_range,
+            temporary_access_start_time,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1audit-log-streams/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuditLogStreamV1Body {
@@ -1191,6 +1566,16 @@ pub struct CreateAuditLogStreamV1Body {
     /// The HTTP headers attached for the external prrovider requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<Header>>,
+}
+impl CreateAuditLogStreamV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            url,
+            headers: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1audit-log-streams/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1296,6 +1681,24 @@ pub struct CreateAuthAzureAuthIdentityV1Body {
     )]
     pub access_token_num_uses_limit: i64,
 }
+impl CreateAuthAzureAuthIdentityV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        tenant_id: ::std::string::String,
+        resource: ::std::string::String,
+    ) -> Self {
+        Self {
+            tenant_id,
+            resource,
+            allowed_service_principal_ids: defaults::create_auth_azure_auth_identity_v1_body_allowed_service_principal_ids(),
+            access_token_trusted_ips: defaults::create_auth_azure_auth_identity_v1_body_access_token_trusted_ips(),
+            access_token_ttl: defaults::create_auth_azure_auth_identity_v1_body_access_token_ttl(),
+            access_token_max_ttl: defaults::create_auth_azure_auth_identity_v1_body_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::create_auth_azure_auth_identity_v1_body_access_token_num_uses_limit(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuthGcpAuthIdentityV1Body {
@@ -1343,6 +1746,22 @@ pub struct CreateAuthGcpAuthIdentityV1Body {
         default = "defaults::create_auth_gcp_auth_identity_v1_body_access_token_num_uses_limit"
     )]
     pub access_token_num_uses_limit: i64,
+}
+impl CreateAuthGcpAuthIdentityV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: CreateAuthGcpAuthIdentityV1BodyType) -> Self {
+        Self {
+            type_,
+            allowed_service_accounts: defaults::create_auth_gcp_auth_identity_v1_body_allowed_service_accounts(),
+            allowed_projects: defaults::create_auth_gcp_auth_identity_v1_body_allowed_projects(),
+            allowed_zones: defaults::create_auth_gcp_auth_identity_v1_body_allowed_zones(),
+            access_token_trusted_ips: defaults::create_auth_gcp_auth_identity_v1_body_access_token_trusted_ips(),
+            access_token_ttl: defaults::create_auth_gcp_auth_identity_v1_body_access_token_ttl(),
+            access_token_max_ttl: defaults::create_auth_gcp_auth_identity_v1_body_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::create_auth_gcp_auth_identity_v1_body_access_token_num_uses_limit(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema/properties/type` and 1 more place
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1465,6 +1884,30 @@ impl ::std::fmt::Debug for CreateAuthKubernetesAuthIdentityV1Body {
             .finish()
     }
 }
+impl CreateAuthKubernetesAuthIdentityV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kubernetes_host: ::std::string::String,
+        token_reviewer_jwt: ::std::string::String,
+        allowed_namespaces: ::std::string::String,
+        allowed_names: ::std::string::String,
+        allowed_audience: ::std::string::String,
+    ) -> Self {
+        Self {
+            kubernetes_host,
+            ca_cert: defaults::create_auth_kubernetes_auth_identity_v1_body_ca_cert(),
+            token_reviewer_jwt,
+            allowed_namespaces,
+            allowed_names,
+            allowed_audience,
+            access_token_trusted_ips: defaults::create_auth_kubernetes_auth_identity_v1_body_access_token_trusted_ips(),
+            access_token_ttl: defaults::create_auth_kubernetes_auth_identity_v1_body_access_token_ttl(),
+            access_token_max_ttl: defaults::create_auth_kubernetes_auth_identity_v1_body_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::create_auth_kubernetes_auth_identity_v1_body_access_token_num_uses_limit(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAuthOidcAuthIdentityV1Body {
@@ -1522,6 +1965,31 @@ pub struct CreateAuthOidcAuthIdentityV1Body {
         default = "defaults::create_auth_oidc_auth_identity_v1_body_access_token_num_uses_limit"
     )]
     pub access_token_num_uses_limit: i64,
+}
+impl CreateAuthOidcAuthIdentityV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        oidc_discovery_url: ::std::string::String,
+        bound_issuer: ::std::string::String,
+        bound_claims: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    ) -> Self {
+        Self {
+            oidc_discovery_url,
+            ca_cert: defaults::create_auth_oidc_auth_identity_v1_body_ca_cert(),
+            bound_issuer,
+            bound_audiences: defaults::create_auth_oidc_auth_identity_v1_body_bound_audiences(),
+            bound_claims,
+            bound_subject: defaults::create_auth_oidc_auth_identity_v1_body_bound_subject(),
+            access_token_trusted_ips: defaults::create_auth_oidc_auth_identity_v1_body_access_token_trusted_ips(),
+            access_token_ttl: defaults::create_auth_oidc_auth_identity_v1_body_access_token_ttl(),
+            access_token_max_ttl: defaults::create_auth_oidc_auth_identity_v1_body_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::create_auth_oidc_auth_identity_v1_body_access_token_num_uses_limit(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1695,6 +2163,27 @@ pub struct CreateDynamicSecretV1Body {
     /// The name of the dynamic secret.
     pub name: ::std::string::String,
 }
+impl CreateDynamicSecretV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        provider: CreateDynamicSecretV1BodyProvider,
+        default_ttl: ::std::string::String,
+        environment_slug: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            project_slug,
+            provider,
+            default_ttl,
+            max_ttl: ::oas_runtime::Patch::Absent,
+            path: defaults::create_dynamic_secret_v1_body_path(),
+            environment_slug,
+            name,
+        }
+    }
+}
 /// The type of dynamic secret.
 ///
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider`
@@ -1842,6 +2331,28 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderAwsElasticacheInputs
             .finish()
     }
 }
+impl CreateDynamicSecretV1BodyProviderAwsElasticacheInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cluster_name: ::std::string::String,
+        access_key_id: ::std::string::String,
+        secret_access_key: ::std::string::String,
+        region: ::std::string::String,
+        creation_statement: ::std::string::String,
+        revocation_statement: ::std::string::String,
+    ) -> Self {
+        Self {
+            cluster_name,
+            access_key_id,
+            secret_access_key,
+            region,
+            creation_statement,
+            revocation_statement,
+            ca: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/2`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderAwsIam {
@@ -1901,6 +2412,26 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderAwsIamInputs {
             .field("user_groups", &self.user_groups)
             .field("policy_arns", &self.policy_arns)
             .finish()
+    }
+}
+impl CreateDynamicSecretV1BodyProviderAwsIamInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        access_key: ::std::string::String,
+        secret_access_key: ::std::string::String,
+        region: ::std::string::String,
+    ) -> Self {
+        Self {
+            access_key,
+            secret_access_key,
+            region,
+            aws_path: ::std::option::Option::None,
+            permission_boundary_policy_arn: ::std::option::Option::None,
+            policy_document: ::std::option::Option::None,
+            user_groups: ::std::option::Option::None,
+            policy_arns: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/9`
@@ -1977,6 +2508,32 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderCassandraInputs {
             .finish()
     }
 }
+impl CreateDynamicSecretV1BodyProviderCassandraInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: ::std::string::String,
+        port: f64,
+        local_data_center: ::std::string::String,
+        username: ::std::string::String,
+        password: ::std::string::String,
+        creation_statement: ::std::string::String,
+        revocation_statement: ::std::string::String,
+    ) -> Self {
+        Self {
+            host,
+            port,
+            local_data_center,
+            keyspace: ::std::option::Option::None,
+            username,
+            password,
+            creation_statement,
+            revocation_statement,
+            renew_statement: ::std::option::Option::None,
+            ca: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/6`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderElasticSearch {
@@ -1991,6 +2548,24 @@ pub struct CreateDynamicSecretV1BodyProviderElasticSearchInputs {
     pub auth: Auth,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ca: ::std::option::Option<::std::string::String>,
+}
+impl CreateDynamicSecretV1BodyProviderElasticSearchInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: ::std::string::String,
+        port: f64,
+        roles: ::std::vec::Vec<::std::string::String>,
+        auth: Auth,
+    ) -> Self {
+        Self {
+            host,
+            port,
+            roles,
+            auth,
+            ca: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/10`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2015,6 +2590,27 @@ pub struct CreateDynamicSecretV1BodyProviderLdapInputs {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub rollback_ldif: ::std::option::Option<::std::string::String>,
+}
+impl CreateDynamicSecretV1BodyProviderLdapInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        url: ::std::string::String,
+        binddn: ::std::string::String,
+        bindpass: ::std::string::String,
+        creation_ldif: ::std::string::String,
+        revocation_ldif: ::std::string::String,
+    ) -> Self {
+        Self {
+            url,
+            binddn,
+            bindpass,
+            ca: ::std::option::Option::None,
+            creation_ldif,
+            revocation_ldif,
+            rollback_ldif: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/7`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2069,6 +2665,20 @@ pub struct CreateDynamicSecretV1BodyProviderMongoDbAtlasInputsRole {
     #[serde(rename = "roleName")]
     pub role_name: ::std::string::String,
 }
+impl CreateDynamicSecretV1BodyProviderMongoDbAtlasInputsRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        database_name: ::std::string::String,
+        role_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            collection_name: ::std::option::Option::None,
+            database_name,
+            role_name,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/7/properties/inputs`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretV1BodyProviderMongoDbInputs {
@@ -2094,6 +2704,27 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderMongoDbInputs {
             .field("ca", &self.ca)
             .field("roles", &self.roles)
             .finish()
+    }
+}
+impl CreateDynamicSecretV1BodyProviderMongoDbInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: ::std::string::String,
+        username: ::std::string::String,
+        password: ::std::string::String,
+        database: ::std::string::String,
+        roles: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            host,
+            port: ::std::option::Option::None,
+            username,
+            password,
+            database,
+            ca: ::std::option::Option::None,
+            roles,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/8`
@@ -2128,6 +2759,27 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderRabbitMqInputs {
             .field("ca", &self.ca)
             .field("virtual_host", &self.virtual_host)
             .finish()
+    }
+}
+impl CreateDynamicSecretV1BodyProviderRabbitMqInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: ::std::string::String,
+        port: f64,
+        username: ::std::string::String,
+        password: ::std::string::String,
+        virtual_host: VirtualHost,
+    ) -> Self {
+        Self {
+            host,
+            port,
+            tags: defaults::create_dynamic_secret_v1_body_provider_rabbit_mq_inputs_tags(),
+            username,
+            password,
+            ca: ::std::option::Option::None,
+            virtual_host,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/3`
@@ -2168,6 +2820,28 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderRedisInputs {
             .field("renew_statement", &self.renew_statement)
             .field("ca", &self.ca)
             .finish()
+    }
+}
+impl CreateDynamicSecretV1BodyProviderRedisInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: ::std::string::String,
+        port: f64,
+        username: ::std::string::String,
+        creation_statement: ::std::string::String,
+        revocation_statement: ::std::string::String,
+    ) -> Self {
+        Self {
+            host,
+            port,
+            username,
+            password: ::std::option::Option::None,
+            creation_statement,
+            revocation_statement,
+            renew_statement: ::std::option::Option::None,
+            ca: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0`
@@ -2211,6 +2885,33 @@ impl ::std::fmt::Debug for CreateDynamicSecretV1BodyProviderSqlDatabaseInputs {
             .field("renew_statement", &self.renew_statement)
             .field("ca", &self.ca)
             .finish()
+    }
+}
+impl CreateDynamicSecretV1BodyProviderSqlDatabaseInputs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        client: CreateDynamicSecretV1BodyProviderSqlDatabaseInputsClient,
+        host: ::std::string::String,
+        port: f64,
+        database: ::std::string::String,
+        username: ::std::string::String,
+        password: ::std::string::String,
+        creation_statement: ::std::string::String,
+        revocation_statement: ::std::string::String,
+    ) -> Self {
+        Self {
+            client,
+            host,
+            port,
+            database,
+            username,
+            password,
+            creation_statement,
+            revocation_statement,
+            renew_statement: ::std::option::Option::None,
+            ca: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs/properties/client`
@@ -2341,6 +3042,23 @@ pub struct CreateDynamicSecretsLeaseV1Body {
     #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
 }
+impl CreateDynamicSecretsLeaseV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        dynamic_secret_name: ::std::string::String,
+        project_slug: ::std::string::String,
+        environment_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            dynamic_secret_name,
+            project_slug,
+            ttl: ::std::option::Option::None,
+            path: defaults::create_dynamic_secrets_lease_v1_body_path(),
+            environment_slug,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDynamicSecretsLeaseV1Response {
@@ -2350,6 +3068,17 @@ pub struct CreateDynamicSecretsLeaseV1Response {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
 }
+impl CreateDynamicSecretsLeaseV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(lease: Lease, dynamic_secret: DynamicSecret) -> Self {
+        Self {
+            lease,
+            dynamic_secret,
+            data: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-kms/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateExternalKmV1Body {
@@ -2357,6 +3086,20 @@ pub struct CreateExternalKmV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub provider: CreateExternalKmV1BodyProvider,
+}
+impl CreateExternalKmV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        provider: CreateExternalKmV1BodyProvider,
+    ) -> Self {
+        Self {
+            name,
+            description: ::std::option::Option::None,
+            provider,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1external-kms/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2458,6 +3201,32 @@ pub struct CreateExternalKmV1ResponseExternalKms {
     pub slug: ::std::option::Option<::std::string::String>,
     pub external: External,
 }
+impl CreateExternalKmV1ResponseExternalKms {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        external: External,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            is_disabled: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            org_id,
+            name,
+            created_at,
+            updated_at,
+            project_id: ::std::option::Option::None,
+            slug: ::std::option::Option::None,
+            external,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1folders/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateFolderV1Body {
@@ -2475,6 +3244,23 @@ pub struct CreateFolderV1Body {
     #[serde(default = "defaults::create_folder_v1_body_directory")]
     pub directory: ::std::string::String,
 }
+impl CreateFolderV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            name,
+            path: defaults::create_folder_v1_body_path(),
+            directory: defaults::create_folder_v1_body_directory(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1folders/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateFolderV1Response {
@@ -2491,6 +3277,17 @@ pub struct CreateGroupV1Body {
     /// The role of the group to create.
     #[serde(default = "defaults::create_group_v1_body_role")]
     pub role: ::std::string::String,
+}
+impl CreateGroupV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            slug: ::std::option::Option::None,
+            role: defaults::create_group_v1_body_role(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2512,6 +3309,19 @@ pub struct CreateGroupsUserV1Response {
     pub last_name: ::std::option::Option<::std::string::String>,
     pub id: ::uuid::Uuid,
 }
+impl CreateGroupsUserV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(username: ::std::string::String, id: ::uuid::Uuid) -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            username,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1identities/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIdentityV1Body {
@@ -2525,6 +3335,21 @@ pub struct CreateIdentityV1Body {
     pub role: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::vec::Vec<Header>>,
+}
+impl CreateIdentityV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        organization_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            organization_id,
+            role: defaults::create_identity_v1_body_role(),
+            metadata: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1identities/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2546,6 +3371,24 @@ pub struct CreateIdentityV1ResponseIdentity {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl CreateIdentityV1ResponseIdentity {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            auth_method: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1access-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2602,6 +3445,25 @@ impl ::std::fmt::Debug for CreateIntegrationAuthAccessTokenV1Body {
             .finish()
     }
 }
+impl CreateIntegrationAuthAccessTokenV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        integration: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            integration,
+            access_id: ::std::option::Option::None,
+            access_token: ::std::option::Option::None,
+            aws_assume_iam_role_arn: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1integration-auth~1oauth-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationAuthOauthTokenV1Body {
@@ -2617,6 +3479,23 @@ pub struct CreateIntegrationAuthOauthTokenV1Body {
     pub installation_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl CreateIntegrationAuthOauthTokenV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        code: ::std::string::String,
+        integration: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            code,
+            integration,
+            installation_id: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2694,6 +3573,33 @@ pub struct CreateIntegrationV1Body {
     pub scope: ::std::option::Option<::std::string::String>,
     #[serde(default = "defaults::create_integration_v1_body_metadata")]
     pub metadata: CreateIntegrationV1BodyMetadata,
+}
+impl CreateIntegrationV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        integration_auth_id: ::std::string::String,
+        source_environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            integration_auth_id,
+            app: ::std::option::Option::None,
+            is_active: defaults::create_integration_v1_body_is_active(),
+            app_id: ::std::option::Option::None,
+            secret_path: defaults::create_integration_v1_body_secret_path(),
+            source_environment,
+            target_environment: ::std::option::Option::None,
+            target_environment_id: ::std::option::Option::None,
+            target_service: ::std::option::Option::None,
+            target_service_id: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            metadata: defaults::create_integration_v1_body_metadata(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration/post/requestBody/content/application~1json/schema/properties/metadata` and 1 more place
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2941,6 +3847,18 @@ pub struct CreateKmsKeyV1Body {
     )]
     pub encryption_algorithm: CreateKmsKeyV1BodyEncryptionAlgorithm,
 }
+impl CreateKmsKeyV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(project_id: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            project_id,
+            name,
+            description: ::std::option::Option::None,
+            encryption_algorithm: defaults::create_kms_key_v1_body_encryption_algorithm(),
+        }
+    }
+}
 /// The algorithm to use when performing cryptographic operations with the key.
 ///
 /// Source: `#/paths/~1api~1v1~1kms~1keys/post/requestBody/content/application~1json/schema/properties/encryptionAlgorithm`
@@ -3038,6 +3956,30 @@ pub struct CreateKmsKeyV1ResponseKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
 }
+impl CreateKmsKeyV1ResponseKey {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            is_disabled: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            org_id,
+            name,
+            created_at,
+            updated_at,
+            project_id: ::std::option::Option::None,
+            slug: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateLdapConfigGroupMapV1Body {
@@ -3090,6 +4032,33 @@ pub struct CreateLdapConfigV1Body {
     pub group_search_filter: ::std::string::String,
     #[serde(rename = "caCert", default = "defaults::create_ldap_config_v1_body_ca_cert")]
     pub ca_cert: ::std::string::String,
+}
+impl CreateLdapConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        organization_id: ::std::string::String,
+        is_active: bool,
+        url: ::std::string::String,
+        bind_dn: ::std::string::String,
+        bind_pass: ::std::string::String,
+        search_base: ::std::string::String,
+        group_search_base: ::std::string::String,
+    ) -> Self {
+        Self {
+            organization_id,
+            is_active,
+            url,
+            bind_dn,
+            bind_pass,
+            unique_user_attribute: defaults::create_ldap_config_v1_body_unique_user_attribute(),
+            search_base,
+            search_filter: defaults::create_ldap_config_v1_body_search_filter(),
+            group_search_base,
+            group_search_filter: defaults::create_ldap_config_v1_body_group_search_filter(),
+            ca_cert: defaults::create_ldap_config_v1_body_ca_cert(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1ldap~1config/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3145,6 +4114,51 @@ pub struct CreateLdapConfigV1Response {
     )]
     pub unique_user_attribute: ::std::string::String,
 }
+impl CreateLdapConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        is_active: bool,
+        url: ::std::string::String,
+        encrypted_bind_dn: ::std::string::String,
+        bind_dniv: ::std::string::String,
+        bind_dn_tag: ::std::string::String,
+        encrypted_bind_pass: ::std::string::String,
+        bind_pass_iv: ::std::string::String,
+        bind_pass_tag: ::std::string::String,
+        search_base: ::std::string::String,
+        encrypted_ca_cert: ::std::string::String,
+        ca_cert_iv: ::std::string::String,
+        ca_cert_tag: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            org_id,
+            is_active,
+            url,
+            encrypted_bind_dn,
+            bind_dniv,
+            bind_dn_tag,
+            encrypted_bind_pass,
+            bind_pass_iv,
+            bind_pass_tag,
+            search_base,
+            encrypted_ca_cert,
+            ca_cert_iv,
+            ca_cert_tag,
+            created_at,
+            updated_at,
+            group_search_base: defaults::create_ldap_config_v1_response_group_search_base(),
+            group_search_filter: defaults::create_ldap_config_v1_response_group_search_filter(),
+            search_filter: defaults::create_ldap_config_v1_response_search_filter(),
+            unique_user_attribute: defaults::create_ldap_config_v1_response_unique_user_attribute(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateOrganizationIncidentContactOrgV1Response {
@@ -3159,6 +4173,22 @@ pub struct CreateOrganizationRoleV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::vec::Vec<::serde_json::Value>,
+}
+impl CreateOrganizationRoleV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        slug: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            slug,
+            name,
+            description: ::std::option::Option::None,
+            permissions,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3280,6 +4310,37 @@ pub struct CreatePkiCaV1Body {
         default = "defaults::create_pki_ca_v1_body_require_template_for_issuance"
     )]
     pub require_template_for_issuance: bool,
+}
+impl CreatePkiCaV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        type_: CreatePkiCaV1BodyType,
+        common_name: ::std::string::String,
+        organization: ::std::string::String,
+        ou: ::std::string::String,
+        country: ::std::string::String,
+        province: ::std::string::String,
+        locality: ::std::string::String,
+    ) -> Self {
+        Self {
+            project_slug,
+            type_,
+            friendly_name: ::std::option::Option::None,
+            common_name,
+            organization,
+            ou,
+            country,
+            province,
+            locality,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            max_path_length: defaults::create_pki_ca_v1_body_max_path_length(),
+            key_algorithm: defaults::create_pki_ca_v1_body_key_algorithm(),
+            require_template_for_issuance: defaults::create_pki_ca_v1_body_require_template_for_issuance(),
+        }
+    }
 }
 /// The type of public key algorithm and size, in bits, of the key pair for the CA; when you create an intermediate CA, you must use a key algorithm supported by the parent CA.
 ///
@@ -3446,6 +4507,28 @@ pub struct CreatePkiCertificateTemplateV1Body {
     )]
     pub extended_key_usages: ::std::vec::Vec<SignCertificatePkiCaV1BodyExtendedKeyUsage>,
 }
+impl CreatePkiCertificateTemplateV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ca_id: ::std::string::String,
+        name: ::std::string::String,
+        common_name: ::std::string::String,
+        subject_alternative_name: ::std::string::String,
+        ttl: ::std::string::String,
+    ) -> Self {
+        Self {
+            ca_id,
+            pki_collection_id: ::std::option::Option::None,
+            name,
+            common_name,
+            subject_alternative_name,
+            ttl,
+            key_usages: defaults::create_pki_certificate_template_v1_body_key_usages(),
+            extended_key_usages: defaults::create_pki_certificate_template_v1_body_extended_key_usages(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePkiCertificateTemplatesEstConfigV1Body {
@@ -3457,6 +4540,20 @@ pub struct CreatePkiCertificateTemplatesEstConfigV1Body {
         default = "defaults::create_pki_certificate_templates_est_config_v1_body_is_enabled"
     )]
     pub is_enabled: bool,
+}
+impl CreatePkiCertificateTemplatesEstConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ca_chain: ::std::string::String,
+        passphrase: ::std::string::String,
+    ) -> Self {
+        Self {
+            ca_chain,
+            passphrase,
+            is_enabled: defaults::create_pki_certificate_templates_est_config_v1_body_is_enabled(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3478,6 +4575,17 @@ pub struct CreatePkiCollectionV1Body {
     /// A description for the PKI collection
     #[serde(default = "defaults::create_pki_collection_v1_body_description")]
     pub description: ::std::string::String,
+}
+impl CreatePkiCollectionV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(project_id: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            project_id,
+            name,
+            description: defaults::create_pki_collection_v1_body_description(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3515,6 +4623,20 @@ pub struct CreateScimGroupV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub members: ::std::option::Option<::std::vec::Vec<Member>>,
 }
+impl CreateScimGroupV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: ::std::vec::Vec<::std::string::String>,
+        display_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            schemas,
+            display_name,
+            members: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateScimScimTokenV1Body {
@@ -3527,6 +4649,17 @@ pub struct CreateScimScimTokenV1Body {
         default = "defaults::create_scim_scim_token_v1_body_ttl_days"
     )]
     pub ttl_days: f64,
+}
+impl CreateScimScimTokenV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(organization_id: ::std::string::String) -> Self {
+        Self {
+            organization_id,
+            description: defaults::create_scim_scim_token_v1_body_description(),
+            ttl_days: defaults::create_scim_scim_token_v1_body_ttl_days(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/post/responses/200/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3553,6 +4686,22 @@ pub struct CreateScimUserV1Body {
     pub emails: ::std::option::Option<::std::vec::Vec<SetScimUserV1BodyEmail>>,
     #[serde(default = "defaults::create_scim_user_v1_body_active")]
     pub active: bool,
+}
+impl CreateScimUserV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: ::std::vec::Vec<::std::string::String>,
+        user_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            schemas,
+            user_name,
+            name: ::std::option::Option::None,
+            emails: ::std::option::Option::None,
+            active: defaults::create_scim_user_v1_body_active(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1status/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3581,6 +4730,25 @@ pub struct CreateSecretApprovalV1Body {
         default = "defaults::create_secret_approval_v1_body_enforcement_level"
     )]
     pub enforcement_level: CreateSecretApprovalV1BodyEnforcementLevel,
+}
+impl CreateSecretApprovalV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        approvers: ::std::vec::Vec<Approver>,
+    ) -> Self {
+        Self {
+            workspace_id,
+            name: ::std::option::Option::None,
+            environment,
+            secret_path: ::oas_runtime::Patch::Absent,
+            approvers,
+            approvals: defaults::create_secret_approval_v1_body_approvals(),
+            enforcement_level: defaults::create_secret_approval_v1_body_enforcement_level(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approvals/post/requestBody/content/application~1json/schema/properties/enforcementLevel` and 3 more places
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3671,6 +4839,32 @@ pub struct CreateSecretApprovalV1ResponseApproval {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
+impl CreateSecretApprovalV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::create_secret_approval_v1_response_approval_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::create_secret_approval_v1_response_approval_enforcement_level(),
+            environment,
+            project_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-imports/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretImportV1Body {
@@ -3689,6 +4883,23 @@ pub struct CreateSecretImportV1Body {
         default = "defaults::create_secret_import_v1_body_is_replication"
     )]
     pub is_replication: bool,
+}
+impl CreateSecretImportV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        import: Import,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            path: defaults::create_secret_import_v1_body_path(),
+            import,
+            is_replication: defaults::create_secret_import_v1_body_is_replication(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3718,6 +4929,33 @@ pub struct CreateSecretRotationV1Body {
         ::std::string::String,
         ::std::string::String,
     >,
+}
+impl CreateSecretRotationV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        secret_path: ::std::string::String,
+        environment: ::std::string::String,
+        interval: f64,
+        provider: ::std::string::String,
+        inputs: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        outputs: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    ) -> Self {
+        Self {
+            workspace_id,
+            secret_path,
+            environment,
+            interval,
+            provider,
+            custom_provider: ::std::option::Option::None,
+            inputs,
+            outputs,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-rotations/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3781,6 +5019,41 @@ pub struct CreateSecretRotationV1ResponseSecretRotation {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     pub environment: Environment,
     pub outputs: ::std::vec::Vec<CreateSecretRotationV1ResponseSecretRotationOutput>,
+}
+impl CreateSecretRotationV1ResponseSecretRotation {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        provider: ::std::string::String,
+        secret_path: ::std::string::String,
+        interval: f64,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        outputs: ::std::vec::Vec<CreateSecretRotationV1ResponseSecretRotationOutput>,
+    ) -> Self {
+        Self {
+            id,
+            provider,
+            secret_path,
+            interval,
+            last_rotated_at: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            status_message: ::std::option::Option::None,
+            encrypted_data: ::std::option::Option::None,
+            encrypted_data_iv: ::std::option::Option::None,
+            encrypted_data_tag: ::std::option::Option::None,
+            algorithm: ::std::option::Option::None,
+            key_encoding: ::std::option::Option::None,
+            env_id,
+            created_at,
+            updated_at,
+            environment,
+            outputs,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-rotations/post/responses/200/content/application~1json/schema/properties/secretRotation/properties/outputs/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3908,6 +5181,16 @@ pub struct CreateSecretSharingPublicByIdV1Response {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<CreateSecretSharingPublicByIdV1ResponseSecret>,
 }
+impl CreateSecretSharingPublicByIdV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(is_password_protected: bool) -> Self {
+        Self {
+            is_password_protected,
+            secret: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post/responses/200/content/application~1json/schema/properties/secret`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicByIdV1ResponseSecret {
@@ -3961,6 +5244,22 @@ impl ::std::fmt::Debug for CreateSecretSharingPublicByIdV1ResponseSecret {
             .finish()
     }
 }
+impl CreateSecretSharingPublicByIdV1ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(expires_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self {
+            encrypted_value: ::std::option::Option::None,
+            iv: ::std::option::Option::None,
+            tag: ::std::option::Option::None,
+            expires_at,
+            expires_after_views: ::std::option::Option::None,
+            access_type: defaults::create_secret_sharing_public_by_id_v1_response_secret_access_type(),
+            org_name: ::std::option::Option::None,
+            secret_value: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-sharing~1public/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretSharingPublicV1Body {
@@ -3985,6 +5284,21 @@ impl ::std::fmt::Debug for CreateSecretSharingPublicV1Body {
             .field("expires_at", &self.expires_at)
             .field("expires_after_views", &self.expires_after_views)
             .finish()
+    }
+}
+impl CreateSecretSharingPublicV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_value: ::std::string::String,
+        expires_at: ::std::string::String,
+    ) -> Self {
+        Self {
+            secret_value,
+            password: ::std::option::Option::None,
+            expires_at,
+            expires_after_views: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing/post/requestBody/content/application~1json/schema`
@@ -4020,6 +5334,23 @@ impl ::std::fmt::Debug for CreateSecretSharingV1Body {
             .field("expires_after_views", &self.expires_after_views)
             .field("access_type", &self.access_type)
             .finish()
+    }
+}
+impl CreateSecretSharingV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_value: ::std::string::String,
+        expires_at: ::std::string::String,
+    ) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            secret_value,
+            expires_at,
+            expires_after_views: ::std::option::Option::None,
+            access_type: defaults::create_secret_sharing_v1_body_access_type(),
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing/post/requestBody/content/application~1json/schema/properties/accessType`
@@ -4132,38 +5463,65 @@ pub struct CreateSecretV3Body {
     )]
     pub skip_multiline_encoding: ::std::option::Option<bool>,
 }
+impl CreateSecretV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            type_: defaults::create_secret_v3_body_type_(),
+            secret_path: defaults::create_secret_v3_body_secret_path(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretV3Response {
-    Object(CreateSecretV3ResponseObject),
-    Object2(CreateSecretV3ResponseObject2),
-}
-/// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseObject {
-    pub secret: ListSecretsV3ResponseImportSecret,
+    Secret(CreateSecretV3ResponseSecret),
+    Approval(CreateSecretV3ResponseApproval),
 }
 /// When secret protection policy is enabled
 ///
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post/responses/200/content/application~1json/schema` and 13 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseObject2 {
-    pub approval: CreateSecretV3ResponseObject2Approval,
+pub struct CreateSecretV3ResponseApproval {
+    pub approval: CreateSecretV3ResponseApprovalApproval,
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post/responses/200/content/application~1json/schema/properties/approval` and 13 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretV3ResponseObject2Approval {
+pub struct CreateSecretV3ResponseApprovalApproval {
     pub id: ::uuid::Uuid,
     #[serde(rename = "policyId")]
     pub policy_id: ::uuid::Uuid,
     #[serde(
         rename = "hasMerged",
-        default = "defaults::create_secret_v3_response_object2_approval_has_merged"
+        default = "defaults::create_secret_v3_response_approval_approval_has_merged"
     )]
     pub has_merged: bool,
-    #[serde(default = "defaults::create_secret_v3_response_object2_approval_status")]
+    #[serde(default = "defaults::create_secret_v3_response_approval_approval_status")]
     pub status: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conflicts: ::std::option::Option<::serde_json::Value>,
@@ -4195,6 +5553,40 @@ pub struct CreateSecretV3ResponseObject2Approval {
     )]
     pub bypass_reason: ::std::option::Option<::std::string::String>,
 }
+impl CreateSecretV3ResponseApprovalApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        policy_id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        committer_user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            policy_id,
+            has_merged: defaults::create_secret_v3_response_approval_approval_has_merged(),
+            status: defaults::create_secret_v3_response_approval_approval_status(),
+            conflicts: ::std::option::Option::None,
+            slug,
+            folder_id,
+            created_at,
+            updated_at,
+            is_replicated: ::std::option::Option::None,
+            committer_user_id,
+            status_changed_by_user_id: ::std::option::Option::None,
+            bypass_reason: ::std::option::Option::None,
+        }
+    }
+}
+/// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateSecretV3ResponseSecret {
+    pub secret: ListSecretsV3ResponseImportSecret,
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSecretsBatchRawV3Body {
@@ -4221,6 +5613,22 @@ pub struct CreateSecretsBatchRawV3Body {
     )]
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<CreateSecretsBatchRawV3BodySecret>,
+}
+impl CreateSecretsBatchRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<CreateSecretsBatchRawV3BodySecret>,
+    ) -> Self {
+        Self {
+            project_slug: ::std::option::Option::None,
+            workspace_id: ::std::option::Option::None,
+            environment,
+            secret_path: defaults::create_secrets_batch_raw_v3_body_secret_path(),
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4268,17 +5676,34 @@ impl ::std::fmt::Debug for CreateSecretsBatchRawV3BodySecret {
             .finish()
     }
 }
+impl CreateSecretsBatchRawV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            secret_key,
+            secret_value,
+            secret_comment: defaults::create_secrets_batch_raw_v3_body_secret_secret_comment(),
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            tag_ids: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretsBatchRawV3Response {
-    Object(CreateSecretsBatchRawV3ResponseObject),
-    Object2(CreateSecretV3ResponseObject2),
+    Secrets(CreateSecretsBatchRawV3ResponseSecrets),
+    Approval(CreateSecretV3ResponseApproval),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretsBatchRawV3ResponseObject {
+pub struct CreateSecretsBatchRawV3ResponseSecrets {
     pub secrets: ::std::vec::Vec<Secret>,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/requestBody/content/application~1json/schema`
@@ -4293,6 +5718,22 @@ pub struct CreateSecretsBatchV3Body {
     )]
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<CreateSecretsBatchV3BodySecret>,
+}
+impl CreateSecretsBatchV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<CreateSecretsBatchV3BodySecret>,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_path: defaults::create_secrets_batch_v3_body_secret_path(),
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4340,30 +5781,58 @@ pub struct CreateSecretsBatchV3BodySecret {
     )]
     pub skip_multiline_encoding: ::std::option::Option<bool>,
 }
+impl CreateSecretsBatchV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_name: ::std::string::String,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            secret_name,
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretsBatchV3Response {
-    Object(CreateSecretsBatchV3ResponseObject),
-    Object2(CreateSecretV3ResponseObject2),
+    Secrets(CreateSecretsBatchV3ResponseSecrets),
+    Approval(CreateSecretV3ResponseApproval),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretsBatchV3ResponseObject {
-    pub secrets: ::std::vec::Vec<CreateSecretsBatchV3ResponseObjectSecret>,
+pub struct CreateSecretsBatchV3ResponseSecrets {
+    pub secrets: ::std::vec::Vec<CreateSecretsBatchV3ResponseSecretsSecret>,
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets/get/responses/200/content/application~1json/schema/properties/secrets/items/properties/secrets/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretsBatchV3ResponseObjectSecret {
+pub struct CreateSecretsBatchV3ResponseSecretsSecret {
     pub id: ::uuid::Uuid,
     #[serde(
-        default = "defaults::create_secrets_batch_v3_response_object_secret_version"
+        default = "defaults::create_secrets_batch_v3_response_secrets_secret_version"
     )]
     pub version: f64,
     #[serde(
         rename = "type",
-        default = "defaults::create_secrets_batch_v3_response_object_secret_type_"
+        default = "defaults::create_secrets_batch_v3_response_secrets_secret_type_"
     )]
     pub type_: ::std::string::String,
     #[serde(rename = "secretKeyCiphertext")]
@@ -4415,12 +5884,12 @@ pub struct CreateSecretsBatchV3ResponseObjectSecret {
     )]
     pub skip_multiline_encoding: ::std::option::Option<bool>,
     #[serde(
-        default = "defaults::create_secrets_batch_v3_response_object_secret_algorithm"
+        default = "defaults::create_secrets_batch_v3_response_secrets_secret_algorithm"
     )]
     pub algorithm: ::std::string::String,
     #[serde(
         rename = "keyEncoding",
-        default = "defaults::create_secrets_batch_v3_response_object_secret_key_encoding"
+        default = "defaults::create_secrets_batch_v3_response_secrets_secret_key_encoding"
     )]
     pub key_encoding: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4437,6 +5906,47 @@ pub struct CreateSecretsBatchV3ResponseObjectSecret {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl CreateSecretsBatchV3ResponseSecretsSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::create_secrets_batch_v3_response_secrets_secret_version(),
+            type_: defaults::create_secrets_batch_v3_response_secrets_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::create_secrets_batch_v3_response_secrets_secret_algorithm(),
+            key_encoding: defaults::create_secrets_batch_v3_response_secrets_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4509,17 +6019,39 @@ impl ::std::fmt::Debug for CreateSecretsRawV3Body {
             .finish()
     }
 }
+impl CreateSecretsRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secret_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_path: defaults::create_secrets_raw_v3_body_secret_path(),
+            secret_value,
+            secret_comment: defaults::create_secrets_raw_v3_body_secret_comment(),
+            tag_ids: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            type_: defaults::create_secrets_raw_v3_body_type_(),
+            secret_reminder_repeat_days: ::oas_runtime::Patch::Absent,
+            secret_reminder_note: ::oas_runtime::Patch::Absent,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateSecretsRawV3Response {
-    Object(CreateSecretsRawV3ResponseObject),
-    Object2(CreateSecretV3ResponseObject2),
+    Secret(CreateSecretsRawV3ResponseSecret),
+    Approval(CreateSecretV3ResponseApproval),
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post/responses/200/content/application~1json/schema/anyOf/0` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateSecretsRawV3ResponseObject {
+pub struct CreateSecretsRawV3ResponseSecret {
     pub secret: Secret,
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/post/requestBody/content/application~1json/schema` and 1 more place
@@ -4542,6 +6074,23 @@ pub struct CreateSecretsTagV3Body {
     /// An array of existing tag slugs to attach to the secret.
     #[serde(rename = "tagSlugs")]
     pub tag_slugs: ::std::vec::Vec<::std::string::String>,
+}
+impl CreateSecretsTagV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment: ::std::string::String,
+        tag_slugs: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_slug,
+            environment,
+            secret_path: defaults::create_secrets_tag_v3_body_secret_path(),
+            type_: defaults::create_secrets_tag_v3_body_type_(),
+            tag_slugs,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4629,6 +6178,49 @@ pub struct CreateSecretsTagV3ResponseSecret {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     pub tags: ::std::vec::Vec<Tag>,
+}
+impl CreateSecretsTagV3ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        tags: ::std::vec::Vec<Tag>,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::create_secrets_tag_v3_response_secret_version(),
+            type_: defaults::create_secrets_tag_v3_response_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::create_secrets_tag_v3_response_secret_algorithm(),
+            key_encoding: defaults::create_secrets_tag_v3_response_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+            tags,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1service-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4887,6 +6479,37 @@ pub struct CreateSsoConfigV1Response {
     )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl CreateSsoConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        auth_provider: ::std::string::String,
+        is_active: bool,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        org_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            auth_provider,
+            is_active,
+            encrypted_entry_point: ::std::option::Option::None,
+            entry_point_iv: ::std::option::Option::None,
+            entry_point_tag: ::std::option::Option::None,
+            encrypted_issuer: ::std::option::Option::None,
+            issuer_tag: ::std::option::Option::None,
+            issuer_iv: ::std::option::Option::None,
+            encrypted_cert: ::std::option::Option::None,
+            cert_iv: ::std::option::Option::None,
+            cert_tag: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            org_id,
+            last_used: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSsoOidcConfigV1Body {
@@ -4949,6 +6572,32 @@ impl ::std::fmt::Debug for CreateSsoOidcConfigV1Body {
             .field("is_active", &self.is_active)
             .field("org_slug", &self.org_slug)
             .finish()
+    }
+}
+impl CreateSsoOidcConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        configuration_type: CreateSsoOidcConfigV1BodyConfigurationType,
+        client_id: ::std::string::String,
+        client_secret: ::std::string::String,
+        is_active: bool,
+        org_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            allowed_email_domains: defaults::create_sso_oidc_config_v1_body_allowed_email_domains(),
+            configuration_type,
+            issuer: defaults::create_sso_oidc_config_v1_body_issuer(),
+            discovery_url: defaults::create_sso_oidc_config_v1_body_discovery_url(),
+            authorization_endpoint: defaults::create_sso_oidc_config_v1_body_authorization_endpoint(),
+            jwks_uri: defaults::create_sso_oidc_config_v1_body_jwks_uri(),
+            token_endpoint: defaults::create_sso_oidc_config_v1_body_token_endpoint(),
+            userinfo_endpoint: defaults::create_sso_oidc_config_v1_body_userinfo_endpoint(),
+            client_id,
+            client_secret,
+            is_active,
+            org_slug,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post/requestBody/content/application~1json/schema/properties/configurationType` and 1 more place
@@ -5056,6 +6705,30 @@ pub struct CreateSsoOidcConfigV1Response {
     )]
     pub allowed_email_domains: ::std::option::Option<::std::string::String>,
 }
+impl CreateSsoOidcConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        configuration_type: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        is_active: bool,
+    ) -> Self {
+        Self {
+            id,
+            issuer: ::std::option::Option::None,
+            authorization_endpoint: ::std::option::Option::None,
+            configuration_type,
+            discovery_url: ::std::option::Option::None,
+            jwks_uri: ::std::option::Option::None,
+            token_endpoint: ::std::option::Option::None,
+            userinfo_endpoint: ::std::option::Option::None,
+            org_id,
+            is_active,
+            allowed_email_domains: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1token-exchange/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSsoTokenExchangeV1Body {
@@ -5150,6 +6823,24 @@ impl ::std::fmt::Debug for CreateWebhookV1Body {
             .finish()
     }
 }
+impl CreateWebhookV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        webhook_url: ::std::string::String,
+    ) -> Self {
+        Self {
+            type_: defaults::create_webhook_v1_body_type_(),
+            workspace_id,
+            environment,
+            webhook_url,
+            webhook_secret_key: ::std::option::Option::None,
+            secret_path: defaults::create_webhook_v1_body_secret_path(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1webhooks/post/requestBody/content/application~1json/schema/properties/type`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5222,6 +6913,17 @@ pub struct CreateWorkspaceEnvironmentV1Body {
     pub position: ::std::option::Option<f64>,
     /// The slug of the environment to create.
     pub slug: ::std::string::String,
+}
+impl CreateWorkspaceEnvironmentV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String, slug: ::std::string::String) -> Self {
+        Self {
+            name,
+            position: ::std::option::Option::None,
+            slug,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5403,6 +7105,22 @@ pub struct CreateWorkspaceRoleV1Body {
     /// The permissions assigned to the role.
     pub permissions: ::std::vec::Vec<ProjectPermission>,
 }
+impl CreateWorkspaceRoleV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        slug: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<ProjectPermission>,
+    ) -> Self {
+        Self {
+            slug,
+            name,
+            description: ::std::option::Option::None,
+            permissions,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post/responses/200/content/application~1json/schema` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWorkspaceRoleV1Response {
@@ -5424,6 +7142,30 @@ pub struct CreateWorkspaceRoleV1ResponseRole {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
+impl CreateWorkspaceRoleV1ResponseRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        permissions: ::std::vec::Vec<CreateWorkspaceRoleV1ResponseRolePermission>,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description: ::std::option::Option::None,
+            slug,
+            permissions,
+            created_at,
+            updated_at,
+            project_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post/responses/200/content/application~1json/schema/properties/role/properties/permissions/items` and 9 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWorkspaceRoleV1ResponseRolePermission {
@@ -5432,6 +7174,17 @@ pub struct CreateWorkspaceRoleV1ResponseRolePermission {
     pub action: ::oas_runtime::OneOrMany<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<::serde_json::Value>,
+}
+impl CreateWorkspaceRoleV1ResponseRolePermission {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: ::oas_runtime::OneOrMany<::std::string::String>) -> Self {
+        Self {
+            subject: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5457,6 +7210,17 @@ pub struct CreateWorkspaceTrustedIpV1Body {
     #[serde(rename = "isActive")]
     pub is_active: bool,
 }
+impl CreateWorkspaceTrustedIpV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(ip_address: ::std::string::String, is_active: bool) -> Self {
+        Self {
+            ip_address,
+            comment: defaults::create_workspace_trusted_ip_v1_body_comment(),
+            is_active,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWorkspaceTrustedIpV1Response {
@@ -5478,6 +7242,17 @@ pub struct CreateWorkspaceV2Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
+}
+impl CreateWorkspaceV2Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(project_name: ::std::string::String) -> Self {
+        Self {
+            project_name,
+            slug: ::std::option::Option::None,
+            kms_key_id: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1workspace/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5572,6 +7347,16 @@ pub struct CredentialAssumeRoleData {
     )]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+impl CredentialAssumeRoleData {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(assume_role_arn: ::std::string::String) -> Self {
+        Self {
+            assume_role_arn,
+            external_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1groups/get/responses/200/content/application~1json/schema/properties/groups/items/properties/customRole` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomRole {
@@ -5582,6 +7367,23 @@ pub struct CustomRole {
     pub permissions: ::std::option::Option<::serde_json::Value>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+}
+impl CustomRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            slug,
+            permissions: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5652,6 +7454,35 @@ pub struct DeleteAuthKubernetesAuthIdentityV1ResponseIdentityKubernetesAuth {
     #[serde(rename = "allowedAudience")]
     pub allowed_audience: ::std::string::String,
 }
+impl DeleteAuthKubernetesAuthIdentityV1ResponseIdentityKubernetesAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        kubernetes_host: ::std::string::String,
+        allowed_namespaces: ::std::string::String,
+        allowed_names: ::std::string::String,
+        allowed_audience: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::delete_auth_kubernetes_auth_identity_v1_response_identity_kubernetes_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::delete_auth_kubernetes_auth_identity_v1_response_identity_kubernetes_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::delete_auth_kubernetes_auth_identity_v1_response_identity_kubernetes_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+            kubernetes_host,
+            allowed_namespaces,
+            allowed_names,
+            allowed_audience,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/delete/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteAuthOidcAuthIdentityV1Response {
@@ -5708,6 +7539,35 @@ pub struct DeleteAuthOidcAuthIdentityV1ResponseIdentityOidcAuth {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl DeleteAuthOidcAuthIdentityV1ResponseIdentityOidcAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        identity_id: ::uuid::Uuid,
+        oidc_discovery_url: ::std::string::String,
+        bound_issuer: ::std::string::String,
+        bound_audiences: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::delete_auth_oidc_auth_identity_v1_response_identity_oidc_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::delete_auth_oidc_auth_identity_v1_response_identity_oidc_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::delete_auth_oidc_auth_identity_v1_response_identity_oidc_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            identity_id,
+            oidc_discovery_url,
+            bound_issuer,
+            bound_audiences,
+            bound_claims: ::std::option::Option::None,
+            bound_subject: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteDynamicSecretV1Body {
@@ -5726,6 +7586,21 @@ pub struct DeleteDynamicSecretV1Body {
         default = "defaults::delete_dynamic_secret_v1_body_is_forced"
     )]
     pub is_forced: bool,
+}
+impl DeleteDynamicSecretV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            project_slug,
+            path: defaults::delete_dynamic_secret_v1_body_path(),
+            environment_slug,
+            is_forced: defaults::delete_dynamic_secret_v1_body_is_forced(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5746,6 +7621,21 @@ pub struct DeleteDynamicSecretsLeaseV1Body {
     )]
     pub is_forced: bool,
 }
+impl DeleteDynamicSecretsLeaseV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            project_slug,
+            path: defaults::delete_dynamic_secrets_lease_v1_body_path(),
+            environment_slug,
+            is_forced: defaults::delete_dynamic_secrets_lease_v1_body_is_forced(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1folders~1{folderIdOrName}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteFolderV1Body {
@@ -5760,6 +7650,21 @@ pub struct DeleteFolderV1Body {
     /// The directory of the folder to delete. (Deprecated in favor of path)
     #[serde(default = "defaults::delete_folder_v1_body_directory")]
     pub directory: ::std::string::String,
+}
+impl DeleteFolderV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            path: defaults::delete_folder_v1_body_path(),
+            directory: defaults::delete_folder_v1_body_directory(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth/delete/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5789,6 +7694,20 @@ pub struct DeleteSecretImportV1Body {
     /// The path of the secret import to delete.
     #[serde(default = "defaults::delete_secret_import_v1_body_path")]
     pub path: ::std::string::String,
+}
+impl DeleteSecretImportV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            path: defaults::delete_secret_import_v1_body_path(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-rotations~1restart/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5851,6 +7770,39 @@ pub struct DeleteSecretRotationV1ResponseSecretRotation {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     pub environment: Environment,
+}
+impl DeleteSecretRotationV1ResponseSecretRotation {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        provider: ::std::string::String,
+        secret_path: ::std::string::String,
+        interval: f64,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+    ) -> Self {
+        Self {
+            id,
+            provider,
+            secret_path,
+            interval,
+            last_rotated_at: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            status_message: ::std::option::Option::None,
+            encrypted_data: ::std::option::Option::None,
+            encrypted_data_iv: ::std::option::Option::None,
+            encrypted_data_tag: ::std::option::Option::None,
+            algorithm: ::std::option::Option::None,
+            key_encoding: ::std::option::Option::None,
+            env_id,
+            created_at,
+            updated_at,
+            environment,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-sharing/get/responses/200/content/application~1json/schema/properties/secrets/items` and 1 more place
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5943,6 +7895,36 @@ impl ::std::fmt::Debug for DeleteSecretSharingV1Response {
             .finish()
     }
 }
+impl DeleteSecretSharingV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        expires_at: ::chrono::DateTime<::chrono::Utc>,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            encrypted_value: ::std::option::Option::None,
+            iv: ::std::option::Option::None,
+            tag: ::std::option::Option::None,
+            hashed_hex: ::std::option::Option::None,
+            expires_at,
+            user_id: ::std::option::Option::None,
+            org_id: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            expires_after_views: ::std::option::Option::None,
+            access_type: defaults::delete_secret_sharing_v1_response_access_type(),
+            name: ::std::option::Option::None,
+            last_viewed_at: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            encrypted_secret: ::std::option::Option::None,
+            identifier: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteSecretV3Body {
@@ -5962,6 +7944,22 @@ pub struct DeleteSecretV3Body {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::std::string::String,
     pub environment: ::std::string::String,
+}
+impl DeleteSecretV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            type_: defaults::delete_secret_v3_body_type_(),
+            secret_path: defaults::delete_secret_v3_body_secret_path(),
+            secret_id: ::std::option::Option::None,
+            workspace_id,
+            environment,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5990,6 +7988,22 @@ pub struct DeleteSecretsBatchRawV3Body {
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<DeleteSecretsBatchRawV3BodySecret>,
 }
+impl DeleteSecretsBatchRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<DeleteSecretsBatchRawV3BodySecret>,
+    ) -> Self {
+        Self {
+            project_slug: ::std::option::Option::None,
+            workspace_id: ::std::option::Option::None,
+            environment,
+            secret_path: defaults::delete_secrets_batch_raw_v3_body_secret_path(),
+            secrets,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/delete/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteSecretsBatchRawV3BodySecret {
@@ -6001,6 +8015,16 @@ pub struct DeleteSecretsBatchRawV3BodySecret {
         default = "defaults::delete_secrets_batch_raw_v3_body_secret_type_"
     )]
     pub type_: GetSecretV3ParamsType,
+}
+impl DeleteSecretsBatchRawV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secret_key: ::std::string::String) -> Self {
+        Self {
+            secret_key,
+            type_: defaults::delete_secrets_batch_raw_v3_body_secret_type_(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6015,6 +8039,22 @@ pub struct DeleteSecretsBatchV3Body {
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<DeleteSecretsBatchV3BodySecret>,
 }
+impl DeleteSecretsBatchV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<DeleteSecretsBatchV3BodySecret>,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_path: defaults::delete_secrets_batch_v3_body_secret_path(),
+            secrets,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/delete/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteSecretsBatchV3BodySecret {
@@ -6025,6 +8065,16 @@ pub struct DeleteSecretsBatchV3BodySecret {
         default = "defaults::delete_secrets_batch_v3_body_secret_type_"
     )]
     pub type_: GetSecretV3ParamsType,
+}
+impl DeleteSecretsBatchV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secret_name: ::std::string::String) -> Self {
+        Self {
+            secret_name,
+            type_: defaults::delete_secrets_batch_v3_body_secret_type_(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/delete/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6043,6 +8093,21 @@ pub struct DeleteSecretsRawV3Body {
     /// The type of the secret to delete.
     #[serde(rename = "type", default = "defaults::delete_secrets_raw_v3_body_type_")]
     pub type_: GetSecretV3ParamsType,
+}
+impl DeleteSecretsRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_path: defaults::delete_secrets_raw_v3_body_secret_path(),
+            type_: defaults::delete_secrets_raw_v3_body_type_(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1service-token~1{serviceTokenId}/delete/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6140,6 +8205,34 @@ pub struct DynamicSecret {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl DynamicSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        default_ttl: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version,
+            type_,
+            default_ttl,
+            max_ttl: ::std::option::Option::None,
+            folder_id,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Users/get/responses/200/content/application~1json/schema/properties/Resources/items/properties/emails/items` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Email {
@@ -6147,6 +8240,17 @@ pub struct Email {
     pub value: ::std::string::String,
     #[serde(rename = "type", default = "defaults::email_type_")]
     pub type_: ::std::string::String,
+}
+impl Email {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(primary: bool, value: ::std::string::String) -> Self {
+        Self {
+            primary,
+            value,
+            type_: defaults::email_type_(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6177,6 +8281,17 @@ pub struct ErrorBody {
     pub message: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::string::String,
 }
+impl ErrorBody {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(status_code: i64, error: ::std::string::String) -> Self {
+        Self {
+            status_code,
+            message: ::std::option::Option::None,
+            error,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-kms/post/responses/200/content/application~1json/schema/properties/externalKms/properties/external` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct External {
@@ -6191,6 +8306,18 @@ pub struct External {
     pub status_details: ::std::option::Option<::std::string::String>,
     pub provider: ::std::string::String,
 }
+impl External {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::uuid::Uuid, provider: ::std::string::String) -> Self {
+        Self {
+            id,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            provider,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-kms/get/responses/200/content/application~1json/schema/properties/externalKmsList/items/properties/externalKms`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExternalKms {
@@ -6203,6 +8330,17 @@ pub struct ExternalKms {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status_details: ::std::option::Option<::std::string::String>,
+}
+impl ExternalKms {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(provider: ::std::string::String) -> Self {
+        Self {
+            provider,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1external-kms/get/responses/200/content/application~1json/schema/properties/externalKmsList/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6223,6 +8361,27 @@ pub struct ExternalKmsList {
     pub name: ::std::string::String,
     #[serde(rename = "externalKms")]
     pub external_kms: ExternalKms,
+}
+impl ExternalKmsList {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        name: ::std::string::String,
+        external_kms: ExternalKms,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            is_disabled: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            name,
+            external_kms,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1folders/get/responses/200/content/application~1json/schema/properties/folders/items` and 5 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6249,6 +8408,28 @@ pub struct Folder {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_reserved: ::std::option::Option<bool>,
+}
+impl Folder {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        env_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            env_id,
+            parent_id: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get/responses/200/content/application~1json/schema/properties/secretSnapshot/properties/folderVersion/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6295,6 +8476,33 @@ pub struct GetAccessApprovalsPolicyV1ResponseApproval {
         ::std::vec::Vec<GetAccessApprovalsPolicyV1ResponseApprovalApprover>,
     >,
 }
+impl GetAccessApprovalsPolicyV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::get_access_approvals_policy_v1_response_approval_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::get_access_approvals_policy_v1_response_approval_enforcement_level(),
+            environment,
+            project_id,
+            approvers: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/get/responses/200/content/application~1json/schema/properties/approval/properties/approvers/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAccessApprovalsPolicyV1ResponseApprovalApprover {
@@ -6304,6 +8512,17 @@ pub struct GetAccessApprovalsPolicyV1ResponseApprovalApprover {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl GetAccessApprovalsPolicyV1ResponseApprovalApprover {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: ApprovalApproverType) -> Self {
+        Self {
+            type_,
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests~1count/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6363,6 +8582,32 @@ pub struct GetAdditionalPrivilegeIdentityV1ResponsePrivilege {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl GetAdditionalPrivilegeIdentityV1ResponsePrivilege {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        project_membership_id: ::uuid::Uuid,
+        permissions: ::std::vec::Vec<CreateWorkspaceRoleV1ResponseRolePermission>,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            slug,
+            project_membership_id,
+            is_temporary: defaults::get_additional_privilege_identity_v1_response_privilege_is_temporary(),
+            temporary_mode: ::std::option::Option::None,
+            temporary_range: ::std::option::Option::None,
+            temporary_access_start_time: ::std::option::Option::None,
+            temporary_access_end_time: ::std::option::Option::None,
+            permissions,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1permanent/post/responses/200/content/application~1json/schema` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6436,6 +8681,32 @@ pub struct GetAdminConfigV1ResponseConfig {
     #[serde(rename = "isSecretScanningDisabled")]
     pub is_secret_scanning_disabled: bool,
 }
+impl GetAdminConfigV1ResponseConfig {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        is_migration_mode_on: bool,
+        default_auth_org_slug: ::std::option::Option<::std::string::String>,
+        is_secret_scanning_disabled: bool,
+    ) -> Self {
+        Self {
+            id,
+            initialized: ::std::option::Option::None,
+            allow_sign_up: ::std::option::Option::None,
+            allowed_sign_up_domain: ::std::option::Option::None,
+            instance_id: defaults::get_admin_config_v1_response_config_instance_id(),
+            trust_saml_emails: ::std::option::Option::None,
+            trust_ldap_emails: ::std::option::Option::None,
+            trust_oidc_emails: ::std::option::Option::None,
+            default_auth_org_id: ::std::option::Option::None,
+            enabled_login_methods: ::std::option::Option::None,
+            is_migration_mode_on,
+            default_auth_org_slug,
+            is_secret_scanning_disabled,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAuditLogStreamV1Response {
@@ -6453,6 +8724,24 @@ pub struct GetAuditLogStreamV1ResponseAuditLogStream {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<SecretAwsTag>>,
+}
+impl GetAuditLogStreamV1ResponseAuditLogStream {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        url: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            url,
+            created_at,
+            updated_at,
+            headers: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6550,6 +8839,21 @@ pub struct GetDashboardSecretsOverviewV1Response {
     #[serde(rename = "totalCount")]
     pub total_count: f64,
 }
+impl GetDashboardSecretsOverviewV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(total_count: f64) -> Self {
+        Self {
+            folders: ::std::option::Option::None,
+            dynamic_secrets: ::std::option::Option::None,
+            secrets: ::std::option::Option::None,
+            total_folder_count: ::std::option::Option::None,
+            total_dynamic_secret_count: ::std::option::Option::None,
+            total_secret_count: ::std::option::Option::None,
+            total_count,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/dynamicSecrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetDashboardSecretsOverviewV1ResponseDynamicSecret {
@@ -6582,6 +8886,36 @@ pub struct GetDashboardSecretsOverviewV1ResponseDynamicSecret {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     pub environment: ::std::string::String,
 }
+impl GetDashboardSecretsOverviewV1ResponseDynamicSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        default_ttl: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version,
+            type_,
+            default_ttl,
+            max_ttl: ::std::option::Option::None,
+            folder_id,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            environment,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/folders/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetDashboardSecretsOverviewV1ResponseFolder {
@@ -6608,6 +8942,30 @@ pub struct GetDashboardSecretsOverviewV1ResponseFolder {
     )]
     pub is_reserved: ::std::option::Option<bool>,
     pub environment: ::std::string::String,
+}
+impl GetDashboardSecretsOverviewV1ResponseFolder {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        env_id: ::uuid::Uuid,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            env_id,
+            parent_id: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            environment,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6648,6 +9006,35 @@ pub struct GetDynamicSecretV1ResponseDynamicSecret {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inputs: ::std::option::Option<::serde_json::Value>,
 }
+impl GetDynamicSecretV1ResponseDynamicSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        default_ttl: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version,
+            type_,
+            default_ttl,
+            max_ttl: ::std::option::Option::None,
+            folder_id,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            inputs: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetDynamicSecretsLeaseV1Response {
@@ -6678,6 +9065,33 @@ pub struct GetDynamicSecretsLeaseV1ResponseLease {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "dynamicSecret")]
     pub dynamic_secret: DynamicSecret,
+}
+impl GetDynamicSecretsLeaseV1ResponseLease {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        version: f64,
+        external_entity_id: ::std::string::String,
+        expire_at: ::chrono::DateTime<::chrono::Utc>,
+        dynamic_secret_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        dynamic_secret: DynamicSecret,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            external_entity_id,
+            expire_at,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            dynamic_secret_id,
+            created_at,
+            updated_at,
+            dynamic_secret,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/get/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6720,6 +9134,32 @@ pub struct GetExternalKmV1ResponseExternalKms {
     pub slug: ::std::option::Option<::std::string::String>,
     pub external: GetExternalKmV1ResponseExternalKmsExternal,
 }
+impl GetExternalKmV1ResponseExternalKms {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        external: GetExternalKmV1ResponseExternalKmsExternal,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            is_disabled: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            org_id,
+            name,
+            created_at,
+            updated_at,
+            project_id: ::std::option::Option::None,
+            slug: ::std::option::Option::None,
+            external,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/get/responses/200/content/application~1json/schema/properties/externalKms/properties/external` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetExternalKmV1ResponseExternalKmsExternal {
@@ -6735,6 +9175,23 @@ pub struct GetExternalKmV1ResponseExternalKmsExternal {
     pub provider: ::std::string::String,
     #[serde(rename = "providerInput")]
     pub provider_input: ProviderInput,
+}
+impl GetExternalKmV1ResponseExternalKmsExternal {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        provider: ::std::string::String,
+        provider_input: ProviderInput,
+    ) -> Self {
+        Self {
+            id,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            provider,
+            provider_input,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1folders~1{id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6771,6 +9228,34 @@ pub struct GetFolderV1ResponseFolder {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
+impl GetFolderV1ResponseFolder {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        env_id: ::uuid::Uuid,
+        environment: GetFolderV1ResponseFolderEnvironment,
+        path: ::std::string::String,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            version: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            env_id,
+            parent_id: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            environment,
+            path,
+            project_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1folders~1{id}/get/responses/200/content/application~1json/schema/properties/folder/properties/environment`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetFolderV1ResponseFolderEnvironment {
@@ -6800,6 +9285,30 @@ pub struct GetGroupV1Response {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl GetGroupV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        role: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            org_id,
+            name,
+            slug,
+            role,
+            role_id: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1identities~1{identityId}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6834,6 +9343,32 @@ pub struct GetIdentityV1ResponseIdentity {
     )]
     pub custom_role: ::std::option::Option<CustomRole>,
     pub identity: Identity,
+}
+impl GetIdentityV1ResponseIdentity {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        identity: Identity,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            role_id: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+            identity_id,
+            metadata: ::std::option::Option::None,
+            custom_role: ::std::option::Option::None,
+            identity,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/get/responses/200/content/application~1json/schema` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6936,6 +9471,48 @@ pub struct GetIntegrationV1ResponseIntegration {
     pub last_sync_job_id: ::std::option::Option<::std::string::String>,
     pub environment: GetIntegrationV1ResponseIntegrationEnvironment,
 }
+impl GetIntegrationV1ResponseIntegration {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        is_active: bool,
+        integration: ::std::string::String,
+        integration_auth_id: ::uuid::Uuid,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: GetIntegrationV1ResponseIntegrationEnvironment,
+    ) -> Self {
+        Self {
+            id,
+            is_active,
+            url: ::std::option::Option::None,
+            app: ::std::option::Option::None,
+            app_id: ::std::option::Option::None,
+            target_environment: ::std::option::Option::None,
+            target_environment_id: ::std::option::Option::None,
+            target_service: ::std::option::Option::None,
+            target_service_id: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            integration,
+            metadata: ::std::option::Option::None,
+            integration_auth_id,
+            env_id,
+            secret_path: defaults::get_integration_v1_response_integration_secret_path(),
+            created_at,
+            updated_at,
+            last_used: ::std::option::Option::None,
+            is_synced: ::std::option::Option::None,
+            sync_message: ::std::option::Option::None,
+            last_sync_job_id: ::std::option::Option::None,
+            environment,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1integration/post/responses/200/content/application~1json/schema/properties/integration/properties/environment` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetIntegrationV1ResponseIntegrationEnvironment {
@@ -6997,6 +9574,29 @@ pub struct GetOrganizationRoleV1ResponseRole {
     #[serde(rename = "orgId")]
     pub org_id: ::uuid::Uuid,
 }
+impl GetOrganizationRoleV1ResponseRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        org_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description: ::std::option::Option::None,
+            slug,
+            permissions: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            org_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/get/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetOrganizationV1Response {
@@ -7051,6 +9651,30 @@ pub struct GetOrganizationsMembershipV2ResponseMembership {
     pub metadata: ::std::option::Option<::std::vec::Vec<GetMetadataItem>>,
     pub user: GetOrganizationsMembershipV2ResponseMembershipUser,
 }
+impl GetOrganizationsMembershipV2ResponseMembership {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        user: GetOrganizationsMembershipV2ResponseMembershipUser,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            status: defaults::get_organizations_membership_v2_response_membership_status(),
+            invite_email: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            org_id,
+            role_id: ::std::option::Option::None,
+            project_favorites: ::std::option::Option::None,
+            is_active: defaults::get_organizations_membership_v2_response_membership_is_active(),
+            metadata: ::std::option::Option::None,
+            user,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/get/responses/200/content/application~1json/schema/properties/membership/properties/user`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetOrganizationsMembershipV2ResponseMembershipUser {
@@ -7078,6 +9702,25 @@ pub struct GetOrganizationsMembershipV2ResponseMembershipUser {
     pub id: ::uuid::Uuid,
     #[serde(rename = "publicKey")]
     pub public_key: ::std::option::Option<::std::string::String>,
+}
+impl GetOrganizationsMembershipV2ResponseMembershipUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        username: ::std::string::String,
+        id: ::uuid::Uuid,
+        public_key: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Self {
+            username,
+            email: ::std::option::Option::None,
+            is_email_verified: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            public_key,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7219,6 +9862,52 @@ pub struct GetPkiCaV1ResponseCa {
     )]
     pub require_template_for_issuance: bool,
 }
+impl GetPkiCaV1ResponseCa {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+        type_: ::std::string::String,
+        status: ::std::string::String,
+        friendly_name: ::std::string::String,
+        organization: ::std::string::String,
+        ou: ::std::string::String,
+        country: ::std::string::String,
+        province: ::std::string::String,
+        locality: ::std::string::String,
+        common_name: ::std::string::String,
+        dn: ::std::string::String,
+        key_algorithm: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            created_at,
+            updated_at,
+            parent_ca_id: ::std::option::Option::None,
+            project_id,
+            type_,
+            status,
+            friendly_name,
+            organization,
+            ou,
+            country,
+            province,
+            locality,
+            common_name,
+            dn,
+            serial_number: ::std::option::Option::None,
+            max_path_length: ::std::option::Option::None,
+            key_algorithm,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            active_ca_cert_id: ::std::option::Option::None,
+            require_template_for_issuance: defaults::get_pki_ca_v1_response_ca_require_template_for_issuance(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/get/responses/200/content/application~1json/schema` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPkiCertificateTemplateV1Response {
@@ -7255,6 +9944,34 @@ pub struct GetPkiCertificateTemplateV1Response {
     pub project_id: ::std::string::String,
     #[serde(rename = "caName")]
     pub ca_name: ::std::string::String,
+}
+impl GetPkiCertificateTemplateV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        ca_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        common_name: ::std::string::String,
+        subject_alternative_name: ::std::string::String,
+        ttl: ::std::string::String,
+        project_id: ::std::string::String,
+        ca_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            ca_id,
+            name,
+            common_name,
+            subject_alternative_name,
+            pki_collection_id: ::std::option::Option::None,
+            ttl,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+            project_id,
+            ca_name,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7463,6 +10180,58 @@ impl ::std::fmt::Debug for GetResponseUser {
             .finish()
     }
 }
+impl GetResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        username: ::std::string::String,
+        public_key: ::std::string::String,
+        encrypted_private_key: ::std::string::String,
+        iv: ::std::string::String,
+        tag: ::std::string::String,
+        salt: ::std::string::String,
+        verifier: ::std::string::String,
+        user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            email: ::std::option::Option::None,
+            auth_methods: ::std::option::Option::None,
+            super_admin: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            is_accepted: ::std::option::Option::None,
+            is_mfa_enabled: ::std::option::Option::None,
+            mfa_methods: ::std::option::Option::None,
+            devices: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            is_ghost: defaults::get_response_user_is_ghost(),
+            username,
+            is_email_verified: ::std::option::Option::None,
+            consecutive_failed_mfa_attempts: ::std::option::Option::None,
+            is_locked: ::std::option::Option::None,
+            temporary_lock_date_end: ::std::option::Option::None,
+            consecutive_failed_password_attempts: ::std::option::Option::None,
+            client_public_key: ::std::option::Option::None,
+            server_private_key: ::std::option::Option::None,
+            encryption_version: ::std::option::Option::None,
+            protected_key: ::std::option::Option::None,
+            protected_key_iv: ::std::option::Option::None,
+            protected_key_tag: ::std::option::Option::None,
+            public_key,
+            encrypted_private_key,
+            iv,
+            tag,
+            salt,
+            verifier,
+            user_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Groups/get/responses/200/content/application~1json/schema/properties/Resources/items` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetScimGroupV1Response {
@@ -7474,12 +10243,40 @@ pub struct GetScimGroupV1Response {
     pub members: ::std::option::Option<::std::vec::Vec<GetScimGroupV1ResponseMember>>,
     pub meta: Meta,
 }
+impl GetScimGroupV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: ::std::vec::Vec<::std::string::String>,
+        id: ::std::string::String,
+        display_name: ::std::string::String,
+        meta: Meta,
+    ) -> Self {
+        Self {
+            schemas,
+            id,
+            display_name,
+            members: ::std::option::Option::None,
+            meta,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Groups/get/responses/200/content/application~1json/schema/properties/Resources/items/properties/members/items` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetScimGroupV1ResponseMember {
     pub value: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display: ::std::option::Option<::std::string::String>,
+}
+impl GetScimGroupV1ResponseMember {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            value,
+            display: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7544,6 +10341,48 @@ pub struct GetSecretApprovalRequestV1ResponseApproval {
     #[serde(rename = "secretPath")]
     pub secret_path: ::std::string::String,
     pub commits: ::std::vec::Vec<GetSecretApprovalRequestV1ResponseApprovalCommit>,
+}
+impl GetSecretApprovalRequestV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        policy_id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        committer_user_id: ::uuid::Uuid,
+        policy: GetSecretApprovalRequestV1ResponseApprovalPolicy,
+        environment: ::std::string::String,
+        committer_user: CommitterUser,
+        reviewers: ::std::vec::Vec<GetSecretApprovalRequestV1ResponseApprovalReviewer>,
+        secret_path: ::std::string::String,
+        commits: ::std::vec::Vec<GetSecretApprovalRequestV1ResponseApprovalCommit>,
+    ) -> Self {
+        Self {
+            id,
+            policy_id,
+            has_merged: defaults::get_secret_approval_request_v1_response_approval_has_merged(),
+            status: defaults::get_secret_approval_request_v1_response_approval_status(),
+            conflicts: ::std::option::Option::None,
+            slug,
+            folder_id,
+            created_at,
+            updated_at,
+            is_replicated: ::std::option::Option::None,
+            committer_user_id,
+            status_changed_by_user_id: ::std::option::Option::None,
+            bypass_reason: ::std::option::Option::None,
+            policy,
+            environment,
+            status_changed_by_user: ::std::option::Option::None,
+            committer_user,
+            reviewers,
+            secret_path,
+            commits,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7615,6 +10454,36 @@ impl ::std::fmt::Debug for GetSecretApprovalRequestV1ResponseApprovalCommit {
             .finish()
     }
 }
+impl GetSecretApprovalRequestV1ResponseApprovalCommit {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        op: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            op,
+            tags: ::std::option::Option::None,
+            secret: ::std::option::Option::None,
+            secret_version: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items/properties/secret`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalRequestV1ResponseApprovalCommitSecret {
@@ -7644,6 +10513,23 @@ impl ::std::fmt::Debug for GetSecretApprovalRequestV1ResponseApprovalCommitSecre
             .field("secret_value", &"[redacted]")
             .field("secret_comment", &self.secret_comment)
             .finish()
+    }
+}
+impl GetSecretApprovalRequestV1ResponseApprovalCommitSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        version: f64,
+        secret_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            secret_key,
+            secret_value: ::std::option::Option::None,
+            secret_comment: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/commits/items/properties/secretVersion`
@@ -7681,6 +10567,24 @@ for GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion {
             .finish()
     }
 }
+impl GetSecretApprovalRequestV1ResponseApprovalCommitSecretVersion {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        version: f64,
+        secret_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            secret_key,
+            secret_value: ::std::option::Option::None,
+            secret_comment: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/policy`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalRequestV1ResponseApprovalPolicy {
@@ -7696,6 +10600,26 @@ pub struct GetSecretApprovalRequestV1ResponseApprovalPolicy {
     pub secret_path: ::std::option::Option<::std::string::String>,
     #[serde(rename = "enforcementLevel")]
     pub enforcement_level: ::std::string::String,
+}
+impl GetSecretApprovalRequestV1ResponseApprovalPolicy {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        approvals: f64,
+        approvers: ::std::vec::Vec<CommitterUser>,
+        enforcement_level: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            approvals,
+            approvers,
+            secret_path: ::std::option::Option::None,
+            enforcement_level,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get/responses/200/content/application~1json/schema/properties/approval/properties/reviewers/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7722,6 +10646,20 @@ pub struct GetSecretApprovalRequestV1ResponseApprovalReviewer {
     pub last_name: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
     pub status: ::std::string::String,
+}
+impl GetSecretApprovalRequestV1ResponseApprovalReviewer {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(username: ::std::string::String, status: ::std::string::String) -> Self {
+        Self {
+            user_id: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            username,
+            status,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1count/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7762,6 +10700,34 @@ pub struct GetSecretApprovalV1ResponseApproval {
     pub project_id: ::std::string::String,
     pub approvers: ::std::vec::Vec<GetSecretApprovalV1ResponseApprovalApprover>,
 }
+impl GetSecretApprovalV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+        approvers: ::std::vec::Vec<GetSecretApprovalV1ResponseApprovalApprover>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::get_secret_approval_v1_response_approval_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::get_secret_approval_v1_response_approval_enforcement_level(),
+            environment,
+            project_id,
+            approvers,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/get/responses/200/content/application~1json/schema/properties/approval/properties/approvers/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretApprovalV1ResponseApprovalApprover {
@@ -7771,6 +10737,17 @@ pub struct GetSecretApprovalV1ResponseApprovalApprover {
     pub type_: ApprovalApproverType,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl GetSecretApprovalV1ResponseApprovalApprover {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: ApprovalApproverType) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            type_,
+            name: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approvals~1board/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7837,6 +10814,41 @@ pub struct GetSecretImportV1ResponseSecretImport {
     #[serde(rename = "secretPath")]
     pub secret_path: ::std::string::String,
 }
+impl GetSecretImportV1ResponseSecretImport {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        import_path: ::std::string::String,
+        position: f64,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        folder_id: ::uuid::Uuid,
+        environment: Environment,
+        project_id: ::std::string::String,
+        import_env: ImportEnv,
+        secret_path: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version: ::std::option::Option::None,
+            import_path,
+            position,
+            created_at,
+            updated_at,
+            folder_id,
+            is_replication: ::std::option::Option::None,
+            is_replication_success: ::std::option::Option::None,
+            replication_status: ::std::option::Option::None,
+            last_replicated: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            environment,
+            project_id,
+            import_env,
+            secret_path,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets~1raw/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretImportsSecretsRawV1Response {
@@ -7857,6 +10869,24 @@ pub struct GetSecretImportsSecretsRawV1ResponseSecret {
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
     pub secrets: ::std::vec::Vec<Secret>,
+}
+impl GetSecretImportsSecretsRawV1ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_path: ::std::string::String,
+        environment: ::std::string::String,
+        environment_info: Environment,
+        secrets: ::std::vec::Vec<Secret>,
+    ) -> Self {
+        Self {
+            secret_path,
+            environment,
+            environment_info,
+            folder_id: ::std::option::Option::None,
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-rotation-providers~1{workspaceId}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8041,6 +11071,51 @@ pub struct GetSecretV3ResponseSecret {
     pub workspace: ::std::string::String,
     pub environment: ::std::string::String,
 }
+impl GetSecretV3ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::get_secret_v3_response_secret_version(),
+            type_: defaults::get_secret_v3_response_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::get_secret_v3_response_secret_algorithm(),
+            key_encoding: defaults::get_secret_v3_response_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+            workspace,
+            environment,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSecretsRawV3Response {
@@ -8112,6 +11187,42 @@ impl ::std::fmt::Debug for GetSecretsRawV3ResponseSecret {
             .finish()
     }
 }
+impl GetSecretsRawV3ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            underscore_id,
+            workspace,
+            environment,
+            version,
+            type_,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            tags: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1config/get/responses/200/content/application~1json/schema/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetSsoConfigV1Response {
@@ -8133,6 +11244,32 @@ pub struct GetSsoConfigV1Response {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl GetSsoConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        organization: ::std::string::String,
+        org_id: ::std::string::String,
+        auth_provider: ::std::string::String,
+        is_active: bool,
+        entry_point: ::std::string::String,
+        issuer: ::std::string::String,
+        cert: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            organization,
+            org_id,
+            auth_provider,
+            is_active,
+            entry_point,
+            issuer,
+            cert,
+            last_used: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/get/responses/200/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8206,6 +11343,34 @@ impl ::std::fmt::Debug for GetSsoOidcConfigV1Response {
             .finish()
     }
 }
+impl GetSsoOidcConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        configuration_type: ::std::string::String,
+        is_active: bool,
+        org_id: ::uuid::Uuid,
+        client_id: ::std::string::String,
+        client_secret: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            issuer: ::std::option::Option::None,
+            authorization_endpoint: ::std::option::Option::None,
+            jwks_uri: ::std::option::Option::None,
+            token_endpoint: ::std::option::Option::None,
+            userinfo_endpoint: ::std::option::Option::None,
+            configuration_type,
+            discovery_url: ::std::option::Option::None,
+            is_active,
+            org_id,
+            allowed_email_domains: ::std::option::Option::None,
+            client_id,
+            client_secret,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1status/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetStatusResponse {
@@ -8243,6 +11408,21 @@ pub struct GetStatusResponse {
     )]
     pub saml_default_org_slug: ::std::option::Option<::std::string::String>,
 }
+impl GetStatusResponse {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(date: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self {
+            date,
+            message: ::std::option::Option::None,
+            email_configured: ::std::option::Option::None,
+            invite_only_signup: ::std::option::Option::None,
+            redis_configured: ::std::option::Option::None,
+            secret_scanning_configured: ::std::option::Option::None,
+            saml_default_org_slug: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1user-action/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUserActionV1Response {
@@ -8277,6 +11457,24 @@ pub struct GetWorkflowIntegrationsSlackV1Response {
     #[serde(rename = "teamName")]
     pub team_name: ::std::string::String,
 }
+impl GetWorkflowIntegrationsSlackV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        integration: ::std::string::String,
+        team_name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            slug,
+            integration,
+            team_name,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1workspace~1{workspaceId}~1encrypted-key/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetWorkspaceEncryptedKeyV2Response {
@@ -8299,6 +11497,32 @@ pub struct GetWorkspaceEncryptedKeyV2Response {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     pub sender: Sender,
+}
+impl GetWorkspaceEncryptedKeyV2Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        encrypted_key: ::std::string::String,
+        nonce: ::std::string::String,
+        receiver_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        sender: Sender,
+    ) -> Self {
+        Self {
+            id,
+            encrypted_key,
+            nonce,
+            receiver_id,
+            sender_id: ::std::option::Option::None,
+            project_id,
+            created_at,
+            updated_at,
+            sender,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{envId}/get/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8362,6 +11586,20 @@ pub struct GetWorkspaceSlackConfigV1Response {
     )]
     pub secret_request_channels: ::std::string::String,
 }
+impl GetWorkspaceSlackConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::uuid::Uuid, slack_integration_id: ::uuid::Uuid) -> Self {
+        Self {
+            id,
+            slack_integration_id,
+            is_access_request_notification_enabled: defaults::get_workspace_slack_config_v1_response_is_access_request_notification_enabled(),
+            access_request_channels: defaults::get_workspace_slack_config_v1_response_access_request_channels(),
+            is_secret_request_notification_enabled: defaults::get_workspace_slack_config_v1_response_is_secret_request_notification_enabled(),
+            secret_request_channels: defaults::get_workspace_slack_config_v1_response_secret_request_channels(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/get/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetWorkspaceTagV1Response {
@@ -8393,6 +11631,30 @@ pub struct GetWorkspaceTagV1ResponseWorkspaceTag {
     )]
     pub created_by_actor_type: ::std::string::String,
     pub name: ::std::string::String,
+}
+impl GetWorkspaceTagV1ResponseWorkspaceTag {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            slug,
+            color: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            created_by: ::std::option::Option::None,
+            project_id,
+            created_by_actor_type: defaults::get_workspace_tag_v1_response_workspace_tag_created_by_actor_type(),
+            name,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade~1status/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8452,6 +11714,37 @@ pub struct GetWorkspaceV2Response {
     pub underscore_id: ::std::string::String,
     pub environments: ::std::vec::Vec<ImportEnv>,
 }
+impl GetWorkspaceV2Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        underscore_id: ::std::string::String,
+        environments: ::std::vec::Vec<ImportEnv>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            slug,
+            auto_capitalization: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+            version: defaults::get_workspace_v2_response_version(),
+            upgrade_status: ::std::option::Option::None,
+            pit_version_limit: defaults::get_workspace_v2_response_pit_version_limit(),
+            kms_certificate_key_id: ::std::option::Option::None,
+            audit_logs_retention_days: ::std::option::Option::None,
+            underscore_id,
+            environments,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1groups/get/responses/200/content/application~1json/schema/properties/groups/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Group {
@@ -8477,6 +11770,31 @@ pub struct Group {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_role: ::std::option::Option<CustomRole>,
+}
+impl Group {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        role: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            org_id,
+            name,
+            slug,
+            role,
+            role_id: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            custom_role: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/get/responses/200/content/application~1json/schema/properties/groupMembership` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8520,6 +11838,17 @@ pub struct Identity {
     )]
     pub auth_method: ::std::option::Option<::std::string::String>,
 }
+impl Identity {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String, id: ::uuid::Uuid) -> Self {
+        Self {
+            name,
+            id,
+            auth_method: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityAwsAuth` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentityAwsAuth {
@@ -8560,6 +11889,35 @@ pub struct IdentityAwsAuth {
     #[serde(rename = "allowedAccountIds")]
     pub allowed_account_ids: ::std::string::String,
 }
+impl IdentityAwsAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        type_: ::std::string::String,
+        sts_endpoint: ::std::string::String,
+        allowed_principal_arns: ::std::string::String,
+        allowed_account_ids: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_aws_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_aws_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_aws_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+            type_,
+            sts_endpoint,
+            allowed_principal_arns,
+            allowed_account_ids,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityAzureAuth` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentityAzureAuth {
@@ -8596,6 +11954,33 @@ pub struct IdentityAzureAuth {
     pub resource: ::std::string::String,
     #[serde(rename = "allowedServicePrincipalIds")]
     pub allowed_service_principal_ids: ::std::string::String,
+}
+impl IdentityAzureAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        tenant_id: ::std::string::String,
+        resource: ::std::string::String,
+        allowed_service_principal_ids: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_azure_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_azure_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_azure_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+            tenant_id,
+            resource,
+            allowed_service_principal_ids,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityGcpAuth` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8636,6 +12021,35 @@ pub struct IdentityGcpAuth {
     pub allowed_projects: ::std::string::String,
     #[serde(rename = "allowedZones")]
     pub allowed_zones: ::std::string::String,
+}
+impl IdentityGcpAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        type_: ::std::string::String,
+        allowed_service_accounts: ::std::string::String,
+        allowed_projects: ::std::string::String,
+        allowed_zones: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_gcp_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_gcp_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_gcp_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+            type_,
+            allowed_service_accounts,
+            allowed_projects,
+            allowed_zones,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityKubernetesAuth` and 2 more places
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8699,6 +12113,39 @@ impl ::std::fmt::Debug for IdentityKubernetesAuth {
             .field("ca_cert", &self.ca_cert)
             .field("token_reviewer_jwt", &"[redacted]")
             .finish()
+    }
+}
+impl IdentityKubernetesAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        kubernetes_host: ::std::string::String,
+        allowed_namespaces: ::std::string::String,
+        allowed_names: ::std::string::String,
+        allowed_audience: ::std::string::String,
+        ca_cert: ::std::string::String,
+        token_reviewer_jwt: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_kubernetes_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_kubernetes_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_kubernetes_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+            kubernetes_host,
+            allowed_namespaces,
+            allowed_names,
+            allowed_audience,
+            ca_cert,
+            token_reviewer_jwt,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1identities~1{identityId}~1identity-memberships/get/responses/200/content/application~1json/schema/properties/identityMemberships/items` and 2 more places
@@ -8767,6 +12214,37 @@ pub struct IdentityOidcAuth {
     #[serde(rename = "caCert")]
     pub ca_cert: ::std::string::String,
 }
+impl IdentityOidcAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        identity_id: ::uuid::Uuid,
+        oidc_discovery_url: ::std::string::String,
+        bound_issuer: ::std::string::String,
+        bound_audiences: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        ca_cert: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_oidc_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_oidc_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_oidc_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            identity_id,
+            oidc_discovery_url,
+            bound_issuer,
+            bound_audiences,
+            bound_claims: ::std::option::Option::None,
+            bound_subject: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            ca_cert,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityTokenAuth` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentityTokenAuth {
@@ -8798,6 +12276,27 @@ pub struct IdentityTokenAuth {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "identityId")]
     pub identity_id: ::uuid::Uuid,
+}
+impl IdentityTokenAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::identity_token_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_token_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_token_auth_access_token_num_uses_limit(),
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityUniversalAuth` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8838,6 +12337,30 @@ pub struct IdentityUniversalAuth {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "identityId")]
     pub identity_id: ::uuid::Uuid,
+}
+impl IdentityUniversalAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        client_id: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            client_id,
+            access_token_ttl: defaults::identity_universal_auth_access_token_ttl(),
+            access_token_max_ttl: defaults::identity_universal_auth_access_token_max_ttl(),
+            access_token_num_uses_limit: defaults::identity_universal_auth_access_token_num_uses_limit(),
+            client_secret_trusted_ips: ::std::option::Option::None,
+            access_token_trusted_ips: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            identity_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports/post/requestBody/content/application~1json/schema/properties/import`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8969,6 +12492,48 @@ pub struct Integration {
     pub last_sync_job_id: ::std::option::Option<::std::string::String>,
     pub environment: Environment,
 }
+impl Integration {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        is_active: bool,
+        integration: ::std::string::String,
+        integration_auth_id: ::uuid::Uuid,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+    ) -> Self {
+        Self {
+            id,
+            is_active,
+            url: ::std::option::Option::None,
+            app: ::std::option::Option::None,
+            app_id: ::std::option::Option::None,
+            target_environment: ::std::option::Option::None,
+            target_environment_id: ::std::option::Option::None,
+            target_service: ::std::option::Option::None,
+            target_service_id: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            integration,
+            metadata: ::std::option::Option::None,
+            integration_auth_id,
+            env_id,
+            secret_path: defaults::integration_secret_path(),
+            created_at,
+            updated_at,
+            last_used: ::std::option::Option::None,
+            is_synced: ::std::option::Option::None,
+            sync_message: ::std::option::Option::None,
+            last_sync_job_id: ::std::option::Option::None,
+            environment,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1integration-authorizations/get/responses/200/content/application~1json/schema/properties/authorizations/items` and 7 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IntegrationAuth {
@@ -8998,6 +12563,30 @@ pub struct IntegrationAuth {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl IntegrationAuth {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        project_id: ::std::string::String,
+        integration: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            project_id,
+            integration,
+            team_id: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            account_id: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1integration-options/get/responses/200/content/application~1json/schema/properties/integrationOptions/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9031,6 +12620,27 @@ pub struct IntegrationOption {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub docs_link: ::std::option::Option<::std::string::String>,
+}
+impl IntegrationOption {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        image: ::std::string::String,
+        type_: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            slug,
+            client_slug: ::std::option::Option::None,
+            image,
+            is_available: ::std::option::Option::None,
+            type_,
+            client_id: ::std::option::Option::None,
+            docs_link: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1invite/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9086,6 +12696,41 @@ impl ::std::fmt::Debug for InviteSignupCompleteAccountV3Body {
             .field("verifier", &self.verifier)
             .field("token_metadata", &self.token_metadata)
             .finish()
+    }
+}
+impl InviteSignupCompleteAccountV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        email: ::std::string::String,
+        password: ::std::string::String,
+        first_name: ::std::string::String,
+        protected_key: ::std::string::String,
+        protected_key_iv: ::std::string::String,
+        protected_key_tag: ::std::string::String,
+        public_key: ::std::string::String,
+        encrypted_private_key: ::std::string::String,
+        encrypted_private_key_iv: ::std::string::String,
+        encrypted_private_key_tag: ::std::string::String,
+        salt: ::std::string::String,
+        verifier: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            password,
+            first_name,
+            last_name: ::std::option::Option::None,
+            protected_key,
+            protected_key_iv,
+            protected_key_tag,
+            public_key,
+            encrypted_private_key,
+            encrypted_private_key_iv,
+            encrypted_private_key_tag,
+            salt,
+            verifier,
+            token_metadata: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post/responses/200/content/application~1json/schema` and 1 more place
@@ -9163,6 +12808,23 @@ pub struct IssueCertificatePkiCaV1Body {
         ::std::vec::Vec<SignCertificatePkiCaV1BodyExtendedKeyUsage>,
     >,
 }
+impl IssueCertificatePkiCaV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(common_name: ::std::string::String, ttl: ::std::string::String) -> Self {
+        Self {
+            pki_collection_id: ::std::option::Option::None,
+            friendly_name: ::std::option::Option::None,
+            common_name,
+            alt_names: defaults::issue_certificate_pki_ca_v1_body_alt_names(),
+            ttl,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1certificates~1issue-certificate/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IssueCertificatePkiCertificatesV1Body {
@@ -9237,6 +12899,25 @@ pub struct IssueCertificatePkiCertificatesV1Body {
     pub extended_key_usages: ::std::option::Option<
         ::std::vec::Vec<SignCertificatePkiCaV1BodyExtendedKeyUsage>,
     >,
+}
+impl IssueCertificatePkiCertificatesV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(common_name: ::std::string::String, ttl: ::std::string::String) -> Self {
+        Self {
+            ca_id: ::std::option::Option::None,
+            certificate_template_id: ::std::option::Option::None,
+            pki_collection_id: ::std::option::Option::None,
+            friendly_name: ::std::option::Option::None,
+            common_name,
+            alt_names: defaults::issue_certificate_pki_certificates_v1_body_alt_names(),
+            ttl,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9353,6 +13034,31 @@ pub struct Lease {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl Lease {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        version: f64,
+        external_entity_id: ::std::string::String,
+        expire_at: ::chrono::DateTime<::chrono::Utc>,
+        dynamic_secret_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            external_entity_id,
+            expire_at,
+            status: ::std::option::Option::None,
+            status_details: ::std::option::Option::None,
+            dynamic_secret_id,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-scanning~1link-installation/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LinkInstallationSecretScanningV1Body {
@@ -9418,6 +13124,33 @@ pub struct ListAccessApprovalsPoliciesV1ResponseApproval {
         ::std::vec::Vec<ListAccessApprovalsPoliciesV1ResponseApprovalApprover>,
     >,
 }
+impl ListAccessApprovalsPoliciesV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::list_access_approvals_policies_v1_response_approval_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::list_access_approvals_policies_v1_response_approval_enforcement_level(),
+            environment,
+            project_id,
+            approvers: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1policies/get/responses/200/content/application~1json/schema/properties/approvals/items/properties/approvers/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListAccessApprovalsPoliciesV1ResponseApprovalApprover {
@@ -9425,6 +13158,16 @@ pub struct ListAccessApprovalsPoliciesV1ResponseApprovalApprover {
     pub type_: ApprovalApproverType,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ListAccessApprovalsPoliciesV1ResponseApprovalApprover {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(type_: ApprovalApproverType) -> Self {
+        Self {
+            type_,
+            id: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9471,6 +13214,20 @@ pub struct ListAdminUserManagementUsersV1ResponseUser {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub super_admin: ::std::option::Option<bool>,
+}
+impl ListAdminUserManagementUsersV1ResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(username: ::std::string::String, id: ::uuid::Uuid) -> Self {
+        Self {
+            username,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            id,
+            super_admin: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1audit-log-streams/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9620,6 +13377,23 @@ pub struct ListDashboardSecretsDetailsV1Response {
     #[serde(rename = "totalCount")]
     pub total_count: f64,
 }
+impl ListDashboardSecretsDetailsV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(total_count: f64) -> Self {
+        Self {
+            imports: ::std::option::Option::None,
+            folders: ::std::option::Option::None,
+            dynamic_secrets: ::std::option::Option::None,
+            secrets: ::std::option::Option::None,
+            total_import_count: ::std::option::Option::None,
+            total_folder_count: ::std::option::Option::None,
+            total_dynamic_secret_count: ::std::option::Option::None,
+            total_secret_count: ::std::option::Option::None,
+            total_count,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}~1leases/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListDynamicSecretsLeasesV1Response {
@@ -9671,6 +13445,24 @@ pub struct ListGroupsUsersV1ResponseUser {
     #[serde(rename = "isPartOfGroup")]
     pub is_part_of_group: bool,
 }
+impl ListGroupsUsersV1ResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        username: ::std::string::String,
+        id: ::uuid::Uuid,
+        is_part_of_group: bool,
+    ) -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            username,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            is_part_of_group,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1identities~1{identityId}~1identity-memberships/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListIdentitiesIdentityMembershipsV1Response {
@@ -9711,6 +13503,31 @@ pub struct ListIdentitiesV1ResponseIdentity {
     pub custom_role: ::std::option::Option<CustomRole>,
     pub identity: Identity,
 }
+impl ListIdentitiesV1ResponseIdentity {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        identity_id: ::uuid::Uuid,
+        identity: Identity,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            role_id: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+            identity_id,
+            custom_role: ::std::option::Option::None,
+            identity,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1apps/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListIntegrationAuthAppsV1Response {
@@ -9741,6 +13558,28 @@ pub struct ListIntegrationAuthBitbucketWorkspacesV1ResponseWorkspace {
     pub created_on: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_on: ::std::option::Option<::std::string::String>,
+}
+impl ListIntegrationAuthBitbucketWorkspacesV1ResponseWorkspace {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        uuid: ::std::string::String,
+        type_: ::std::string::String,
+        is_private: bool,
+        created_on: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            slug,
+            uuid,
+            type_,
+            is_private,
+            created_on,
+            updated_on: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1checkly~1groups/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9996,6 +13835,33 @@ pub struct ListKmsKeysV1ResponseKey {
     #[serde(rename = "encryptionAlgorithm")]
     pub encryption_algorithm: ::std::string::String,
 }
+impl ListKmsKeysV1ResponseKey {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        org_id: ::uuid::Uuid,
+        name: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        encryption_algorithm: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            is_disabled: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            org_id,
+            name,
+            created_at,
+            updated_at,
+            project_id: ::std::option::Option::None,
+            slug: ::std::option::Option::None,
+            version: defaults::list_kms_keys_v1_response_key_version(),
+            encryption_algorithm,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/get/responses/200/content/application~1json/schema/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListLdapConfigGroupMapsV1ResponseItem {
@@ -10150,6 +14016,32 @@ pub struct ListOrganizationAuditLogsV1ResponseAuditLog {
     pub event: Actor,
     pub actor: Actor,
 }
+impl ListOrganizationAuditLogsV1ResponseAuditLog {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        event: Actor,
+        actor: Actor,
+    ) -> Self {
+        Self {
+            id,
+            ip_address: ::std::option::Option::None,
+            user_agent: ::std::option::Option::None,
+            user_agent_type: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            org_id: ::std::option::Option::None,
+            project_id: ::std::option::Option::None,
+            project_name: ::std::option::Option::None,
+            event,
+            actor,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1groups/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOrganizationGroupsV1Response {
@@ -10193,6 +14085,29 @@ pub struct ListOrganizationRolesV1ResponseDataRole {
     pub org_id: ::uuid::Uuid,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::serde_json::Value>,
+}
+impl ListOrganizationRolesV1ResponseDataRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        org_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description: ::std::option::Option::None,
+            slug,
+            created_at,
+            updated_at,
+            org_id,
+            permissions: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1users/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10239,6 +14154,29 @@ pub struct ListOrganizationUsersV1ResponseUser {
     pub is_active: bool,
     pub user: ListOrganizationUsersV1ResponseUserUser,
 }
+impl ListOrganizationUsersV1ResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        user: ListOrganizationUsersV1ResponseUserUser,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            status: defaults::list_organization_users_v1_response_user_status(),
+            invite_email: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            org_id,
+            role_id: ::std::option::Option::None,
+            project_favorites: ::std::option::Option::None,
+            is_active: defaults::list_organization_users_v1_response_user_is_active(),
+            user,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1users/get/responses/200/content/application~1json/schema/properties/users/items/properties/user`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOrganizationUsersV1ResponseUserUser {
@@ -10266,6 +14204,25 @@ pub struct ListOrganizationUsersV1ResponseUserUser {
     pub super_admin: ::std::option::Option<bool>,
     #[serde(rename = "publicKey")]
     pub public_key: ::std::option::Option<::std::string::String>,
+}
+impl ListOrganizationUsersV1ResponseUserUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        username: ::std::string::String,
+        id: ::uuid::Uuid,
+        public_key: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Self {
+            username,
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            super_admin: ::std::option::Option::None,
+            public_key,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1organization/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10324,6 +14281,34 @@ pub struct ListOrganizationV1ResponseOrganization {
     pub enforce_mfa: bool,
     #[serde(rename = "orgAuthMethod")]
     pub org_auth_method: ::std::string::String,
+}
+impl ListOrganizationV1ResponseOrganization {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        org_auth_method: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            customer_id: ::std::option::Option::None,
+            slug,
+            created_at,
+            updated_at,
+            auth_enforced: ::std::option::Option::None,
+            scim_enabled: ::std::option::Option::None,
+            kms_default_key_id: ::std::option::Option::None,
+            kms_encrypted_data_key: ::std::option::Option::None,
+            default_membership_role: defaults::list_organization_v1_response_organization_default_membership_role(),
+            enforce_mfa: defaults::list_organization_v1_response_organization_enforce_mfa(),
+            org_auth_method,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1organizations~1{orgId}~1identity-memberships/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10399,6 +14384,29 @@ pub struct ListOrganizationsMembershipsV2ResponseUser {
     pub is_active: bool,
     pub user: ListOrganizationsMembershipsV2ResponseUserUser,
 }
+impl ListOrganizationsMembershipsV2ResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        user: ListOrganizationsMembershipsV2ResponseUserUser,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            status: defaults::list_organizations_memberships_v2_response_user_status(),
+            invite_email: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            org_id,
+            role_id: ::std::option::Option::None,
+            project_favorites: ::std::option::Option::None,
+            is_active: defaults::list_organizations_memberships_v2_response_user_is_active(),
+            user,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships/get/responses/200/content/application~1json/schema/properties/users/items/properties/user`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOrganizationsMembershipsV2ResponseUserUser {
@@ -10426,6 +14434,25 @@ pub struct ListOrganizationsMembershipsV2ResponseUserUser {
     pub id: ::uuid::Uuid,
     #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
+}
+impl ListOrganizationsMembershipsV2ResponseUserUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        username: ::std::string::String,
+        id: ::uuid::Uuid,
+        public_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            username,
+            email: ::std::option::Option::None,
+            is_email_verified: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            public_key,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1workspaces/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10622,6 +14649,47 @@ pub struct ListSecretApprovalRequestsV1ResponseApproval {
     pub reviewers: ::std::vec::Vec<Reviewer>,
     pub approvers: ::std::vec::Vec<UserApprover>,
 }
+impl ListSecretApprovalRequestsV1ResponseApproval {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        policy_id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        committer_user_id: ::uuid::Uuid,
+        policy: ListSecretApprovalRequestsV1ResponseApprovalPolicy,
+        committer_user: CommitterUser,
+        commits: ::std::vec::Vec<Commit>,
+        environment: ::std::string::String,
+        reviewers: ::std::vec::Vec<Reviewer>,
+        approvers: ::std::vec::Vec<UserApprover>,
+    ) -> Self {
+        Self {
+            id,
+            policy_id,
+            has_merged: defaults::list_secret_approval_requests_v1_response_approval_has_merged(),
+            status: defaults::list_secret_approval_requests_v1_response_approval_status(),
+            conflicts: ::std::option::Option::None,
+            slug,
+            folder_id,
+            created_at,
+            updated_at,
+            is_replicated: ::std::option::Option::None,
+            committer_user_id,
+            status_changed_by_user_id: ::std::option::Option::None,
+            bypass_reason: ::std::option::Option::None,
+            policy,
+            committer_user,
+            commits,
+            environment,
+            reviewers,
+            approvers,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests/get/responses/200/content/application~1json/schema/properties/approvals/items/properties/policy`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSecretApprovalRequestsV1ResponseApprovalPolicy {
@@ -10637,6 +14705,26 @@ pub struct ListSecretApprovalRequestsV1ResponseApprovalPolicy {
     pub secret_path: ::std::option::Option<::std::string::String>,
     #[serde(rename = "enforcementLevel")]
     pub enforcement_level: ::std::string::String,
+}
+impl ListSecretApprovalRequestsV1ResponseApprovalPolicy {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        approvals: f64,
+        approvers: ::std::vec::Vec<UserApprover>,
+        enforcement_level: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            approvals,
+            approvers,
+            secret_path: ::std::option::Option::None,
+            enforcement_level,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approvals/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10662,7 +14750,25 @@ pub struct ListSecretImportsSecretsV1ResponseSecret {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
-    pub secrets: ::std::vec::Vec<CreateSecretsBatchV3ResponseObjectSecret>,
+    pub secrets: ::std::vec::Vec<CreateSecretsBatchV3ResponseSecretsSecret>,
+}
+impl ListSecretImportsSecretsV1ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_path: ::std::string::String,
+        environment: ::std::string::String,
+        environment_info: Environment,
+        secrets: ::std::vec::Vec<CreateSecretsBatchV3ResponseSecretsSecret>,
+    ) -> Self {
+        Self {
+            secret_path,
+            environment,
+            environment_info,
+            folder_id: ::std::option::Option::None,
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10702,6 +14808,16 @@ pub struct ListSecretsRawV3Response {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imports: ::std::option::Option<::std::vec::Vec<ListSecretsRawV3ResponseImport>>,
 }
+impl ListSecretsRawV3Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secrets: ::std::vec::Vec<RawSecret>) -> Self {
+        Self {
+            secrets,
+            imports: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1raw/get/responses/200/content/application~1json/schema/properties/imports/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSecretsRawV3ResponseImport {
@@ -10715,6 +14831,22 @@ pub struct ListSecretsRawV3ResponseImport {
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
     pub secrets: ::std::vec::Vec<ListSecretsRawV3ResponseImportSecret>,
+}
+impl ListSecretsRawV3ResponseImport {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_path: ::std::string::String,
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<ListSecretsRawV3ResponseImportSecret>,
+    ) -> Self {
+        Self {
+            secret_path,
+            environment,
+            folder_id: ::std::option::Option::None,
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw/get/responses/200/content/application~1json/schema/properties/imports/items/properties/secrets/items`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10773,12 +14905,53 @@ impl ::std::fmt::Debug for ListSecretsRawV3ResponseImportSecret {
             .finish()
     }
 }
+impl ListSecretsRawV3ResponseImportSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            underscore_id,
+            workspace,
+            environment,
+            version,
+            type_,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSecretsV3Response {
     pub secrets: ::std::vec::Vec<ListSecretsV3ResponseSecret>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imports: ::std::option::Option<::std::vec::Vec<ListSecretsV3ResponseImport>>,
+}
+impl ListSecretsV3Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secrets: ::std::vec::Vec<ListSecretsV3ResponseSecret>) -> Self {
+        Self {
+            secrets,
+            imports: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema/properties/imports/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10793,6 +14966,22 @@ pub struct ListSecretsV3ResponseImport {
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
     pub secrets: ::std::vec::Vec<ListSecretsV3ResponseImportSecret>,
+}
+impl ListSecretsV3ResponseImport {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_path: ::std::string::String,
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<ListSecretsV3ResponseImportSecret>,
+    ) -> Self {
+        Self {
+            secret_path,
+            environment,
+            folder_id: ::std::option::Option::None,
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema/properties/imports/items/properties/secrets/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10878,6 +15067,53 @@ pub struct ListSecretsV3ResponseImportSecret {
     pub underscore_id: ::std::string::String,
     pub workspace: ::std::string::String,
     pub environment: ::std::string::String,
+}
+impl ListSecretsV3ResponseImportSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::list_secrets_v3_response_import_secret_version(),
+            type_: defaults::list_secrets_v3_response_import_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::list_secrets_v3_response_import_secret_algorithm(),
+            key_encoding: defaults::list_secrets_v3_response_import_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+            underscore_id,
+            workspace,
+            environment,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets/get/responses/200/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10971,6 +15207,56 @@ pub struct ListSecretsV3ResponseSecret {
     pub secret_path: ::std::option::Option<::std::string::String>,
     pub tags: ::std::vec::Vec<Tag>,
 }
+impl ListSecretsV3ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+        tags: ::std::vec::Vec<Tag>,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::list_secrets_v3_response_secret_version(),
+            type_: defaults::list_secrets_v3_response_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::list_secrets_v3_response_secret_algorithm(),
+            key_encoding: defaults::list_secrets_v3_response_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+            underscore_id,
+            workspace,
+            environment,
+            secret_path: ::std::option::Option::None,
+            tags,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1service-token/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListServiceTokenV2Response {
@@ -11021,6 +15307,44 @@ pub struct ListServiceTokenV2Response {
     )]
     pub underscore_underscore_v: f64,
 }
+impl ListServiceTokenV2Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<::std::string::String>,
+        secret_hash: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        created_by: ::std::string::String,
+        project_id: ::std::string::String,
+        workspace: ::std::string::String,
+        user: ListServiceTokenV2ResponseUser,
+        underscore_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            scopes: ::std::option::Option::None,
+            permissions,
+            last_used: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            secret_hash,
+            encrypted_key: ::std::option::Option::None,
+            iv: ::std::option::Option::None,
+            tag: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            created_by,
+            project_id,
+            workspace,
+            user,
+            underscore_id,
+            underscore_underscore_v: defaults::list_service_token_v2_response_underscore_underscore_v(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1service-token/get/responses/200/content/application~1json/schema/properties/user`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListServiceTokenV2ResponseUser {
@@ -11065,6 +15389,30 @@ pub struct ListServiceTokenV2ResponseUser {
     #[serde(rename = "_id")]
     pub underscore_id: ::std::string::String,
 }
+impl ListServiceTokenV2ResponseUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        underscore_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            auth_methods: ::std::option::Option::None,
+            id,
+            created_at,
+            updated_at,
+            devices: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            mfa_methods: ::std::option::Option::None,
+            underscore_underscore_v: defaults::list_service_token_v2_response_user_underscore_underscore_v(),
+            underscore_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get/responses/200/content/application~1json/schema/properties/users/items/properties/user` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListUser {
@@ -11086,6 +15434,24 @@ pub struct ListUser {
     pub id: ::uuid::Uuid,
     #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
+}
+impl ListUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        username: ::std::string::String,
+        id: ::uuid::Uuid,
+        public_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            username,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            public_key,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1user~1me~1{username}~1groups/get/responses/200/content/application~1json/schema/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11143,6 +15509,30 @@ pub struct ListUsersMeSessionsV2ResponseItem {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+impl ListUsersMeSessionsV2ResponseItem {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        ip: ::std::string::String,
+        last_used: ::chrono::DateTime<::chrono::Utc>,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            ip,
+            user_agent: ::std::option::Option::None,
+            refresh_version: defaults::list_users_me_sessions_v2_response_item_refresh_version(),
+            access_version: defaults::list_users_me_sessions_v2_response_item_access_version(),
+            last_used,
+            created_at,
+            updated_at,
+            user_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1webhooks/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWebhooksV1Response {
@@ -11157,6 +15547,22 @@ pub struct ListWorkflowIntegrationsV1ResponseItem {
     pub description: ::std::option::Option<::std::string::String>,
     pub slug: ::std::string::String,
     pub integration: ::std::string::String,
+}
+impl ListWorkflowIntegrationsV1ResponseItem {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        integration: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            slug,
+            integration,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1audit-logs~1filters~1actors/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -12139,6 +16545,19 @@ pub struct ListWorkspaceMembershipsV1ResponseMembershipUser {
     #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
 }
+impl ListWorkspaceMembershipsV1ResponseMembershipUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::uuid::Uuid, public_key: ::std::string::String) -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            id,
+            public_key,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1permissions/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWorkspacePermissionsV1Response {
@@ -12198,6 +16617,28 @@ pub struct ListWorkspaceRolesV1ResponseRole {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
+}
+impl ListWorkspaceRolesV1ResponseRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description: ::std::option::Option::None,
+            slug,
+            created_at,
+            updated_at,
+            project_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1secret-snapshots/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -12292,6 +16733,38 @@ pub struct ListWorkspaceV1ResponseWorkspace {
         ::std::vec::Vec<ListWorkspaceV1ResponseWorkspaceRole>,
     >,
 }
+impl ListWorkspaceV1ResponseWorkspace {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        underscore_id: ::std::string::String,
+        environments: ::std::vec::Vec<ImportEnv>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            slug,
+            auto_capitalization: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+            version: defaults::list_workspace_v1_response_workspace_version(),
+            upgrade_status: ::std::option::Option::None,
+            pit_version_limit: defaults::list_workspace_v1_response_workspace_pit_version_limit(),
+            kms_certificate_key_id: ::std::option::Option::None,
+            audit_logs_retention_days: ::std::option::Option::None,
+            underscore_id,
+            environments,
+            roles: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace/get/responses/200/content/application~1json/schema/properties/workspaces/items/properties/roles/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWorkspaceV1ResponseWorkspaceRole {
@@ -12308,6 +16781,29 @@ pub struct ListWorkspaceV1ResponseWorkspaceRole {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
+}
+impl ListWorkspaceV1ResponseWorkspaceRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            description: ::std::option::Option::None,
+            slug,
+            permissions: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            project_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -12397,6 +16893,51 @@ pub struct ListWorkspacesSecretsV3ResponseSecret {
     pub environment: ::std::string::String,
     pub workspace: ::std::string::String,
 }
+impl ListWorkspacesSecretsV3ResponseSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: ::std::string::String,
+        workspace: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            version: defaults::list_workspaces_secrets_v3_response_secret_version(),
+            type_: defaults::list_workspaces_secrets_v3_response_secret_type_(),
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            algorithm: defaults::list_workspaces_secrets_v3_response_secret_algorithm(),
+            key_encoding: defaults::list_workspaces_secrets_v3_response_secret_key_encoding(),
+            metadata: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            folder_id,
+            created_at,
+            updated_at,
+            environment,
+            workspace,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1auth~1login1/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login1AuthV3Body {
@@ -12417,6 +16958,20 @@ impl ::std::fmt::Debug for Login1AuthV3Body {
             .field("provider_auth_token", &"[redacted]")
             .field("client_public_key", &self.client_public_key)
             .finish()
+    }
+}
+impl Login1AuthV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        email: ::std::string::String,
+        client_public_key: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            provider_auth_token: ::std::option::Option::None,
+            client_public_key,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1password~1srp1/post/responses/200/content/application~1json/schema` and 1 more place
@@ -12458,6 +17013,22 @@ impl ::std::fmt::Debug for Login2AuthV3Body {
             .finish()
     }
 }
+impl Login2AuthV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        email: ::std::string::String,
+        client_proof: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            provider_auth_token: ::std::option::Option::None,
+            client_proof,
+            captcha_token: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Login2AuthV3Response {
@@ -12496,6 +17067,32 @@ impl ::std::fmt::Debug for Login2AuthV3Response {
             .finish()
     }
 }
+impl Login2AuthV3Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        protected_key: ::std::option::Option<::std::string::String>,
+        protected_key_iv: ::std::option::Option<::std::string::String>,
+        protected_key_tag: ::std::option::Option<::std::string::String>,
+        public_key: ::std::string::String,
+        encrypted_private_key: ::std::string::String,
+        iv: ::std::string::String,
+        tag: ::std::string::String,
+        token: ::std::string::String,
+    ) -> Self {
+        Self {
+            encryption_version: ::std::option::Option::None,
+            protected_key,
+            protected_key_iv,
+            protected_key_tag,
+            public_key,
+            encrypted_private_key,
+            iv,
+            tag,
+            token,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1login/post/requestBody/content/application~1json/schema` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LoginAuthAuthV1Body {
@@ -12522,6 +17119,22 @@ pub struct LoginAuthAwsAuthV1Body {
     /// The base64-encoded headers of the sts:GetCallerIdentity signed request.
     #[serde(rename = "iamRequestHeaders")]
     pub iam_request_headers: ::std::string::String,
+}
+impl LoginAuthAwsAuthV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        identity_id: ::std::string::String,
+        iam_request_body: ::std::string::String,
+        iam_request_headers: ::std::string::String,
+    ) -> Self {
+        Self {
+            identity_id,
+            iam_http_request_method: defaults::login_auth_aws_auth_v1_body_iam_http_request_method(),
+            iam_request_body,
+            iam_request_headers,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1login/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -12606,6 +17219,31 @@ pub struct Membership {
     #[serde(rename = "isActive", default = "defaults::membership_is_active")]
     pub is_active: bool,
 }
+impl Membership {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        org_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            status: defaults::membership_status(),
+            invite_email: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            user_id: ::std::option::Option::None,
+            org_id,
+            role_id: ::std::option::Option::None,
+            project_favorites: ::std::option::Option::None,
+            is_active: defaults::membership_is_active(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MergeSecretApprovalRequestV1Body {
@@ -12649,6 +17287,26 @@ pub struct MoveSecretsV3Body {
     )]
     pub should_overwrite: bool,
 }
+impl MoveSecretsV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        source_environment: ::std::string::String,
+        destination_environment: ::std::string::String,
+        secret_ids: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_slug,
+            source_environment,
+            source_secret_path: defaults::move_secrets_v3_body_source_secret_path(),
+            destination_environment,
+            destination_secret_path: defaults::move_secrets_v3_body_destination_secret_path(),
+            secret_ids,
+            should_overwrite: defaults::move_secrets_v3_body_should_overwrite(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1move/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MoveSecretsV3Response {
@@ -12678,30 +17336,33 @@ pub struct Name {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Operation {
+    Path(OperationPath),
     Object(OperationObject),
-    Object2(OperationObject2),
-}
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationObject {
-    pub op: OperationObjectOp,
-    pub path: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::vec::Vec<OperationObjectValueItem>>,
 }
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/1` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationObject2 {
-    pub op: OperationObject2Op,
+pub struct OperationObject {
+    pub op: OperationObjectOp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
+impl OperationObject {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(op: OperationObjectOp) -> Self {
+        Self {
+            op,
+            path: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/1/properties/op` and 1 more place
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OperationObject2Op {
+pub enum OperationObjectOp {
     /// `add`
     Add,
     /// `Add`
@@ -12713,7 +17374,7 @@ pub enum OperationObject2Op {
     /// A value this version of the document does not list, kept as received.
     Unknown(::std::string::String),
 }
-impl OperationObject2Op {
+impl OperationObjectOp {
     /// Every value the document lists, in its order.
     pub const KNOWN: [&'static str; 4usize] = ["add", "Add", "replace", "Replace"];
     /// The value as it travels on the wire.
@@ -12727,69 +17388,13 @@ impl OperationObject2Op {
         }
     }
 }
-impl ::std::convert::From<&str> for OperationObject2Op {
+impl ::std::convert::From<&str> for OperationObjectOp {
     fn from(value: &str) -> Self {
         match value {
             "add" => Self::Add,
             "Add" => Self::Add2,
             "replace" => Self::Replace,
             "Replace" => Self::Replace2,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-impl ::std::fmt::Display for OperationObject2Op {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OperationObject2Op {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OperationObject2Op {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/op` and 1 more place
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OperationObjectOp {
-    /// `remove`
-    Remove,
-    /// `Remove`
-    Remove2,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl OperationObjectOp {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["remove", "Remove"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Remove => "remove",
-            Self::Remove2 => "Remove",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OperationObjectOp {
-    fn from(value: &str) -> Self {
-        match value {
-            "remove" => Self::Remove,
-            "Remove" => Self::Remove2,
             other => Self::Unknown(::std::string::String::from(other)),
         }
     }
@@ -12818,9 +17423,84 @@ impl<'de> ::serde::Deserialize<'de> for OperationObjectOp {
         ::std::result::Result::Ok(Self::from(&*value))
     }
 }
+/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0` and 1 more place
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OperationPath {
+    pub op: OperationPathOp,
+    pub path: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::vec::Vec<OperationPathValueItem>>,
+}
+impl OperationPath {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(op: OperationPathOp, path: ::std::string::String) -> Self {
+        Self {
+            op,
+            path,
+            value: ::std::option::Option::None,
+        }
+    }
+}
+/// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/op` and 1 more place
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OperationPathOp {
+    /// `remove`
+    Remove,
+    /// `Remove`
+    Remove2,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl OperationPathOp {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["remove", "Remove"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Remove => "remove",
+            Self::Remove2 => "Remove",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for OperationPathOp {
+    fn from(value: &str) -> Self {
+        match value {
+            "remove" => Self::Remove,
+            "Remove" => Self::Remove2,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+impl ::std::fmt::Display for OperationPathOp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OperationPathOp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationPathOp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch/requestBody/content/application~1json/schema/properties/Operations/items/anyOf/0/properties/value/items` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OperationObjectValueItem {
+pub struct OperationPathValueItem {
     pub value: ::std::string::String,
 }
 /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1orgs/get/responses/200/content/application~1json/schema/properties/orgs/items` and 1 more place
@@ -12878,6 +17558,32 @@ pub struct Organization {
     #[serde(rename = "enforceMfa", default = "defaults::organization_enforce_mfa")]
     pub enforce_mfa: bool,
 }
+impl Organization {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            customer_id: ::std::option::Option::None,
+            slug,
+            created_at,
+            updated_at,
+            auth_enforced: ::std::option::Option::None,
+            scim_enabled: ::std::option::Option::None,
+            kms_default_key_id: ::std::option::Option::None,
+            kms_encrypted_data_key: ::std::option::Option::None,
+            default_membership_role: defaults::organization_default_membership_role(),
+            enforce_mfa: defaults::organization_enforce_mfa(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/permissions/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Permission {
@@ -12888,6 +17594,17 @@ pub struct Permission {
     /// When specified, only matching conditions will be allowed to access given resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<PermissionConditions>,
+}
+impl Permission {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: PermissionAction, subject: PermissionSubject) -> Self {
+        Self {
+            action,
+            subject,
+            conditions: ::std::option::Option::None,
+        }
+    }
 }
 /// Describe what action an entity can take. Possible actions: create, edit, delete, and read
 ///
@@ -13200,6 +17917,34 @@ pub struct Policy {
     #[serde(rename = "userApprovers")]
     pub user_approvers: ::std::vec::Vec<UserApprover>,
 }
+impl Policy {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        name: ::std::string::String,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        project_id: ::std::string::String,
+        user_approvers: ::std::vec::Vec<UserApprover>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            secret_path: ::std::option::Option::None,
+            approvals: defaults::policy_approvals(),
+            env_id,
+            created_at,
+            updated_at,
+            enforcement_level: defaults::policy_enforcement_level(),
+            environment,
+            project_id,
+            user_approvers,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1permanent/post/responses/200/content/application~1json/schema/properties/privilege` and 5 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Privilege {
@@ -13251,6 +17996,34 @@ pub struct Privilege {
     pub user_id: ::uuid::Uuid,
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
+}
+impl Privilege {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        user_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            slug,
+            project_membership_id: ::std::option::Option::None,
+            is_temporary: defaults::privilege_is_temporary(),
+            temporary_mode: ::std::option::Option::None,
+            temporary_range: ::std::option::Option::None,
+            temporary_access_start_time: ::std::option::Option::None,
+            temporary_access_end_time: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            user_id,
+            project_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/patch/requestBody/content/application~1json/schema/properties/privilegeDetails`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -13391,6 +18164,16 @@ pub struct PrivilegePermissionConditions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_path: ::std::option::Option<SecretPath>,
+}
+impl PrivilegePermissionConditions {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(environment: ::std::string::String) -> Self {
+        Self {
+            environment,
+            secret_path: ::std::option::Option::None,
+        }
+    }
 }
 /// The entity this permission pertains to.
 ///
@@ -13952,6 +18735,16 @@ pub struct ProjectPermissionSecrets {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<Conditions>,
 }
+impl ProjectPermissionSecrets {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: ::oas_runtime::OneOrMany<PermissionAction>) -> Self {
+        Self {
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles/post/requestBody/content/application~1json/schema/properties/permissions/items/anyOf/21`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProjectPermissionWorkspace {
@@ -14026,6 +18819,19 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<::serde_json::Value>,
 }
+impl Provider {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String, title: ::std::string::String) -> Self {
+        Self {
+            name,
+            title,
+            image: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            template: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-kms/post/requestBody/content/application~1json/schema/properties/provider/anyOf/0/properties/inputs` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProviderInput {
@@ -14042,6 +18848,17 @@ pub struct ProviderInput {
     )]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
 }
+impl ProviderInput {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(credential: Credential, aws_region: ::std::string::String) -> Self {
+        Self {
+            credential,
+            aws_region,
+            kms_key_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1keys/get/responses/200/content/application~1json/schema/properties/publicKeys/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PublicKey {
@@ -14053,6 +18870,16 @@ pub struct PublicKey {
     pub public_key: ::std::option::Option<::std::string::String>,
     #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
+}
+impl PublicKey {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user_id: ::std::string::String) -> Self {
+        Self {
+            public_key: ::std::option::Option::None,
+            user_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1rate-limit/get/responses/200/content/application~1json/schema/properties/rateLimit` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14088,6 +18915,28 @@ pub struct RateLimit {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl RateLimit {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            read_rate_limit: defaults::rate_limit_read_rate_limit(),
+            write_rate_limit: defaults::rate_limit_write_rate_limit(),
+            secrets_rate_limit: defaults::rate_limit_secrets_rate_limit(),
+            auth_rate_limit: defaults::rate_limit_auth_rate_limit(),
+            invite_user_rate_limit: defaults::rate_limit_invite_user_rate_limit(),
+            mfa_rate_limit: defaults::rate_limit_mfa_rate_limit(),
+            public_endpoint_limit: defaults::rate_limit_public_endpoint_limit(),
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/secrets/items` and 2 more places
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14162,6 +19011,43 @@ impl ::std::fmt::Debug for RawSecret {
             .finish()
     }
 }
+impl RawSecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            underscore_id,
+            workspace,
+            environment,
+            version,
+            type_,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            secret_path: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1auth~1token~1renew/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewAuthTokenV1Body {
@@ -14191,6 +19077,21 @@ pub struct RenewDynamicSecretsLeaseV1Body {
     /// The slug of the environment of the dynamic secret in.
     #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
+}
+impl RenewDynamicSecretsLeaseV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment_slug: ::std::string::String,
+    ) -> Self {
+        Self {
+            ttl: ::std::option::Option::None,
+            project_slug,
+            path: defaults::renew_dynamic_secrets_lease_v1_body_path(),
+            environment_slug,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14317,6 +19218,43 @@ pub struct Request {
     #[serde(rename = "requestedByUser")]
     pub requested_by_user: RequestedByUser,
 }
+impl Request {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        policy_id: ::uuid::Uuid,
+        is_temporary: bool,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        requested_by_user_id: ::uuid::Uuid,
+        environment_name: ::std::string::String,
+        is_approved: bool,
+        privilege: ::std::option::Option<RequestPrivilege>,
+        policy: RequestPolicy,
+        reviewers: ::std::vec::Vec<Reviewer>,
+        requested_by_user: RequestedByUser,
+    ) -> Self {
+        Self {
+            id,
+            policy_id,
+            privilege_id: ::std::option::Option::None,
+            requested_by: ::std::option::Option::None,
+            is_temporary,
+            temporary_range: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            requested_by_user_id,
+            environment_name,
+            is_approved,
+            privilege,
+            policy,
+            reviewers,
+            requested_by_user,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get/responses/200/content/application~1json/schema/properties/requests/items/properties/policy`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RequestPolicy {
@@ -14334,6 +19272,28 @@ pub struct RequestPolicy {
     pub env_id: ::std::string::String,
     #[serde(rename = "enforcementLevel")]
     pub enforcement_level: ::std::string::String,
+}
+impl RequestPolicy {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        approvals: f64,
+        approvers: ::std::vec::Vec<::std::string::String>,
+        env_id: ::std::string::String,
+        enforcement_level: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            approvals,
+            approvers,
+            secret_path: ::std::option::Option::None,
+            env_id,
+            enforcement_level,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get/responses/200/content/application~1json/schema/properties/requests/items/properties/privilege`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14373,6 +19333,21 @@ pub struct RequestPrivilege {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::serde_json::Value>,
 }
+impl RequestPrivilege {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(membership_id: ::std::string::String, is_temporary: bool) -> Self {
+        Self {
+            membership_id,
+            is_temporary,
+            temporary_mode: ::std::option::Option::None,
+            temporary_range: ::std::option::Option::None,
+            temporary_access_start_time: ::std::option::Option::None,
+            temporary_access_end_time: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get/responses/200/content/application~1json/schema/properties/requests/items/properties/requestedByUser`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RequestedByUser {
@@ -14394,6 +19369,19 @@ pub struct RequestedByUser {
     pub last_name: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
 }
+impl RequestedByUser {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user_id: ::std::string::String, username: ::std::string::String) -> Self {
+        Self {
+            user_id,
+            email: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            username,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1scim~1Users/get/responses/200/content/application~1json/schema/properties/Resources/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Resource {
@@ -14408,6 +19396,27 @@ pub struct Resource {
     #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
     pub active: bool,
+}
+impl Resource {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: ::std::vec::Vec<::std::string::String>,
+        id: ::std::string::String,
+        user_name: ::std::string::String,
+        display_name: ::std::string::String,
+        active: bool,
+    ) -> Self {
+        Self {
+            schemas,
+            id,
+            user_name,
+            name: ::std::option::Option::None,
+            emails: ::std::option::Option::None,
+            display_name,
+            active,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1review/post/responses/200/content/application~1json/schema/properties/review`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14443,6 +19452,28 @@ pub struct ReviewAccessApprovalsRequestV1ResponseReview {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "reviewerUserId")]
     pub reviewer_user_id: ::uuid::Uuid,
+}
+impl ReviewAccessApprovalsRequestV1ResponseReview {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        status: ::std::string::String,
+        request_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        reviewer_user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            id,
+            member: ::std::option::Option::None,
+            status,
+            request_id,
+            created_at,
+            updated_at,
+            reviewer_user_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1review/post/requestBody/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14756,6 +19787,51 @@ pub struct Risk {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl Risk {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        installation_id: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            description: ::std::option::Option::None,
+            start_line: ::std::option::Option::None,
+            end_line: ::std::option::Option::None,
+            start_column: ::std::option::Option::None,
+            end_column: ::std::option::Option::None,
+            file: ::std::option::Option::None,
+            symlink_file: ::std::option::Option::None,
+            commit: ::std::option::Option::None,
+            entropy: ::std::option::Option::None,
+            author: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            date: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            rule_id: ::std::option::Option::None,
+            fingerprint: ::std::option::Option::None,
+            finger_print_without_commit_id: ::std::option::Option::None,
+            is_false_positive: ::std::option::Option::None,
+            is_resolved: ::std::option::Option::None,
+            risk_owner: ::std::option::Option::None,
+            installation_id,
+            repository_id: ::std::option::Option::None,
+            repository_link: ::std::option::Option::None,
+            repository_full_name: ::std::option::Option::None,
+            pusher_name: ::std::option::Option::None,
+            pusher_email: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get/responses/200/content/application~1json/schema/properties/users/items/properties/roles/items` and 8 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Role {
@@ -14810,6 +19886,28 @@ pub struct Role {
         ::chrono::DateTime<::chrono::Utc>,
     >,
 }
+impl Role {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        role: ::std::string::String,
+        is_temporary: bool,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            custom_role_id: ::std::option::Option::None,
+            custom_role_name: ::std::option::Option::None,
+            custom_role_slug: ::std::option::Option::None,
+            is_temporary,
+            temporary_mode: ::std::option::Option::None,
+            temporary_range: ::std::option::Option::None,
+            temporary_access_start_time: ::std::option::Option::None,
+            temporary_access_end_time: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}~1rollback/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RollbackSecretSnapshotV1Response {
@@ -14829,6 +19927,26 @@ pub struct ScimToken {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl ScimToken {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        description: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            ttl_days: defaults::scim_token_ttl_days(),
+            description,
+            org_id,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/5/properties/inputs/properties/scopes/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -14902,6 +20020,41 @@ impl ::std::fmt::Debug for Secret {
             .finish()
     }
 }
+impl Secret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        underscore_id: ::std::string::String,
+        workspace: ::std::string::String,
+        environment: ::std::string::String,
+        version: f64,
+        type_: ::std::string::String,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            underscore_id,
+            workspace,
+            environment,
+            version,
+            type_,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/get/responses/200/content/application~1json/schema/properties/auditLogStream/properties/headers/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretAwsTag {
@@ -14972,6 +20125,35 @@ pub struct SecretImport {
     pub is_reserved: ::std::option::Option<bool>,
     #[serde(rename = "importEnv")]
     pub import_env: ImportEnv,
+}
+impl SecretImport {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        import_path: ::std::string::String,
+        position: f64,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        folder_id: ::uuid::Uuid,
+        import_env: ImportEnv,
+    ) -> Self {
+        Self {
+            id,
+            version: ::std::option::Option::None,
+            import_path,
+            position,
+            created_at,
+            updated_at,
+            folder_id,
+            is_replication: ::std::option::Option::None,
+            is_replication_success: ::std::option::Option::None,
+            replication_status: ::std::option::Option::None,
+            last_replicated: ::std::option::Option::None,
+            is_reserved: ::std::option::Option::None,
+            import_env,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms/get/responses/200/content/application~1json/schema/properties/secretManagerKmsKey` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15045,6 +20227,41 @@ pub struct SecretRotation {
     pub environment: Environment,
     pub outputs: ::std::vec::Vec<SecretRotationOutput>,
 }
+impl SecretRotation {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        provider: ::std::string::String,
+        secret_path: ::std::string::String,
+        interval: f64,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        environment: Environment,
+        outputs: ::std::vec::Vec<SecretRotationOutput>,
+    ) -> Self {
+        Self {
+            id,
+            provider,
+            secret_path,
+            interval,
+            last_rotated_at: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            status_message: ::std::option::Option::None,
+            encrypted_data: ::std::option::Option::None,
+            encrypted_data_iv: ::std::option::Option::None,
+            encrypted_data_tag: ::std::option::Option::None,
+            algorithm: ::std::option::Option::None,
+            key_encoding: ::std::option::Option::None,
+            env_id,
+            created_at,
+            updated_at,
+            environment,
+            outputs,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-rotations/get/responses/200/content/application~1json/schema/properties/secretRotations/items/properties/outputs/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretRotationOutput {
@@ -15077,6 +20294,26 @@ pub struct SecretSnapshot {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl SecretSnapshot {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        env_id: ::uuid::Uuid,
+        folder_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            env_id,
+            folder_id,
+            parent_folder_id: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get/responses/200/content/application~1json/schema/properties/secretSnapshot/properties/secretVersions/items`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15136,6 +20373,37 @@ impl ::std::fmt::Debug for SecretVersion {
             .finish()
     }
 }
+impl SecretVersion {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        version: f64,
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+        secret_comment: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        secret_id: ::std::string::String,
+        tags: ::std::vec::Vec<SecretVersionTag>,
+    ) -> Self {
+        Self {
+            id,
+            version,
+            secret_key,
+            secret_value,
+            secret_comment,
+            secret_reminder_note: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            secret_id,
+            tags,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get/responses/200/content/application~1json/schema/properties/secretSnapshot/properties/secretVersions/items/properties/tags/items` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretVersionTag {
@@ -15143,6 +20411,17 @@ pub struct SecretVersionTag {
     pub slug: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
+}
+impl SecretVersionTag {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::uuid::Uuid, slug: ::std::string::String) -> Self {
+        Self {
+            id,
+            slug,
+            color: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets~1names/post/requestBody/content/application~1json/schema/properties/secretsToUpdate/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15163,6 +20442,16 @@ pub struct SelectOrganizationAuthV3Body {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_agent: ::std::option::Option<SelectOrganizationAuthV3BodyUserAgent>,
+}
+impl SelectOrganizationAuthV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(organization_id: ::std::string::String) -> Self {
+        Self {
+            organization_id,
+            user_agent: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1auth~1select-organization/post/requestBody/content/application~1json/schema/properties/userAgent`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15273,6 +20562,32 @@ pub struct ServiceTokenData {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
 }
+impl ServiceTokenData {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        permissions: ::std::vec::Vec<::std::string::String>,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        created_by: ::std::string::String,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            scopes: ::std::option::Option::None,
+            permissions,
+            last_used: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            created_by,
+            project_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1external-group-mappings/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetExternalGroupMappingV1Body {
@@ -15297,6 +20612,28 @@ pub struct SetExternalGroupMappingV1ResponseItem {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+impl SetExternalGroupMappingV1ResponseItem {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        group_name: ::std::string::String,
+        role: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            group_name,
+            role,
+            role_id: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1rate-limit/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15339,6 +20676,27 @@ pub struct SetScimUserV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<SetScimUserV1BodyEmail>>,
     pub active: bool,
+}
+impl SetScimUserV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: ::std::vec::Vec<::std::string::String>,
+        id: ::std::string::String,
+        user_name: ::std::string::String,
+        display_name: ::std::string::String,
+        active: bool,
+    ) -> Self {
+        Self {
+            schemas,
+            id,
+            user_name,
+            name: ::std::option::Option::None,
+            display_name,
+            emails: ::std::option::Option::None,
+            active,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1scim~1Users/post/requestBody/content/application~1json/schema/properties/emails/items` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15511,6 +20869,23 @@ pub struct SetWorkspaceSlackConfigV1Body {
     )]
     pub secret_request_channels: ::std::string::String,
 }
+impl SetWorkspaceSlackConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        slack_integration_id: ::std::string::String,
+        is_access_request_notification_enabled: bool,
+        is_secret_request_notification_enabled: bool,
+    ) -> Self {
+        Self {
+            slack_integration_id,
+            is_access_request_notification_enabled,
+            access_request_channels: defaults::set_workspace_slack_config_v1_body_access_request_channels(),
+            is_secret_request_notification_enabled,
+            secret_request_channels: defaults::set_workspace_slack_config_v1_body_secret_request_channels(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceSlug}~1version-limit/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetWorkspaceVersionLimitV1Body {
@@ -15581,6 +20956,24 @@ pub struct SignCertificatePkiCaV1Body {
     pub extended_key_usages: ::std::option::Option<
         ::std::vec::Vec<SignCertificatePkiCaV1BodyExtendedKeyUsage>,
     >,
+}
+impl SignCertificatePkiCaV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(csr: ::std::string::String, ttl: ::std::string::String) -> Self {
+        Self {
+            csr,
+            pki_collection_id: ::std::option::Option::None,
+            friendly_name: ::std::option::Option::None,
+            common_name: ::std::option::Option::None,
+            alt_names: defaults::sign_certificate_pki_ca_v1_body_alt_names(),
+            ttl,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post/requestBody/content/application~1json/schema/properties/extendedKeyUsages/items` and 5 more places
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15836,6 +21229,26 @@ pub struct SignCertificatePkiCertificatesV1Body {
         ::std::vec::Vec<SignCertificatePkiCaV1BodyExtendedKeyUsage>,
     >,
 }
+impl SignCertificatePkiCertificatesV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(csr: ::std::string::String, ttl: ::std::string::String) -> Self {
+        Self {
+            ca_id: ::std::option::Option::None,
+            certificate_template_id: ::std::option::Option::None,
+            pki_collection_id: ::std::option::Option::None,
+            csr,
+            friendly_name: ::std::option::Option::None,
+            common_name: ::std::option::Option::None,
+            alt_names: defaults::sign_certificate_pki_certificates_v1_body_alt_names(),
+            ttl,
+            not_before: ::std::option::Option::None,
+            not_after: ::std::option::Option::None,
+            key_usages: ::std::option::Option::None,
+            extended_key_usages: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-certificate/post/responses/200/content/application~1json/schema` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignCertificatePkiV1Response {
@@ -15872,6 +21285,18 @@ pub struct SignIntermediatePkiCaV1Body {
         default = "defaults::sign_intermediate_pki_ca_v1_body_max_path_length"
     )]
     pub max_path_length: f64,
+}
+impl SignIntermediatePkiCaV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(csr: ::std::string::String, not_after: ::std::string::String) -> Self {
+        Self {
+            csr,
+            not_before: ::std::option::Option::None,
+            not_after,
+            max_path_length: defaults::sign_intermediate_pki_ca_v1_body_max_path_length(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-intermediate/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15937,6 +21362,40 @@ impl ::std::fmt::Debug for SignupAdminV1Body {
             .finish()
     }
 }
+impl SignupAdminV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        email: ::std::string::String,
+        password: ::std::string::String,
+        first_name: ::std::string::String,
+        protected_key: ::std::string::String,
+        protected_key_iv: ::std::string::String,
+        protected_key_tag: ::std::string::String,
+        public_key: ::std::string::String,
+        encrypted_private_key: ::std::string::String,
+        encrypted_private_key_iv: ::std::string::String,
+        encrypted_private_key_tag: ::std::string::String,
+        salt: ::std::string::String,
+        verifier: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            password,
+            first_name,
+            last_name: ::std::option::Option::None,
+            protected_key,
+            protected_key_iv,
+            protected_key_tag,
+            public_key,
+            encrypted_private_key,
+            encrypted_private_key_iv,
+            encrypted_private_key_tag,
+            salt,
+            verifier,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1admin~1signup/post/responses/200/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupAdminV1Response {
@@ -15972,6 +21431,21 @@ pub struct SignupInviteOrgV1Body {
     )]
     pub organization_role_slug: ::std::string::String,
 }
+impl SignupInviteOrgV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        invitee_emails: ::std::vec::Vec<::std::string::String>,
+        organization_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            invitee_emails,
+            organization_id,
+            projects: ::std::option::Option::None,
+            organization_role_slug: defaults::signup_invite_org_v1_body_organization_role_slug(),
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1invite-org~1signup/post/requestBody/content/application~1json/schema/properties/projects/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupInviteOrgV1BodyProject {
@@ -15981,6 +21455,16 @@ pub struct SignupInviteOrgV1BodyProject {
         default = "defaults::signup_invite_org_v1_body_project_project_role_slug"
     )]
     pub project_role_slug: ::std::vec::Vec<::std::string::String>,
+}
+impl SignupInviteOrgV1BodyProject {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            project_role_slug: defaults::signup_invite_org_v1_body_project_project_role_slug(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1invite-org~1signup/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15994,6 +21478,16 @@ pub struct SignupInviteOrgV1Response {
     pub complete_invite_links: ::std::option::Option<
         ::std::vec::Vec<CompleteInviteLink>,
     >,
+}
+impl SignupInviteOrgV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(message: ::std::string::String) -> Self {
+        Self {
+            message,
+            complete_invite_links: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16061,6 +21555,44 @@ impl ::std::fmt::Debug for SignupSignupCompleteAccountV3Body {
             .finish()
     }
 }
+impl SignupSignupCompleteAccountV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        email: ::std::string::String,
+        first_name: ::std::string::String,
+        protected_key: ::std::string::String,
+        protected_key_iv: ::std::string::String,
+        protected_key_tag: ::std::string::String,
+        public_key: ::std::string::String,
+        encrypted_private_key: ::std::string::String,
+        encrypted_private_key_iv: ::std::string::String,
+        encrypted_private_key_tag: ::std::string::String,
+        salt: ::std::string::String,
+        verifier: ::std::string::String,
+        organization_name: ::std::string::String,
+        password: ::std::string::String,
+    ) -> Self {
+        Self {
+            email,
+            first_name,
+            last_name: ::std::option::Option::None,
+            protected_key,
+            protected_key_iv,
+            protected_key_tag,
+            public_key,
+            encrypted_private_key,
+            encrypted_private_key_iv,
+            encrypted_private_key_tag,
+            salt,
+            verifier,
+            organization_name,
+            provider_auth_token: ::oas_runtime::Patch::Absent,
+            attribution_source: ::std::option::Option::None,
+            password,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post/responses/200/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignupSignupCompleteAccountV3Response {
@@ -16082,6 +21614,22 @@ impl ::std::fmt::Debug for SignupSignupCompleteAccountV3Response {
             .field("token", &"[redacted]")
             .field("organization_id", &self.organization_id)
             .finish()
+    }
+}
+impl SignupSignupCompleteAccountV3Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        message: ::std::string::String,
+        user: User,
+        token: ::std::string::String,
+    ) -> Self {
+        Self {
+            message,
+            user,
+            token,
+            organization_id: ::std::option::Option::None,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset/post/requestBody/content/application~1json/schema` and 2 more places
@@ -16183,6 +21731,46 @@ pub struct SyncIntegrationV1ResponseIntegration {
     )]
     pub last_sync_job_id: ::std::option::Option<::std::string::String>,
 }
+impl SyncIntegrationV1ResponseIntegration {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        is_active: bool,
+        integration: ::std::string::String,
+        integration_auth_id: ::uuid::Uuid,
+        env_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            is_active,
+            url: ::std::option::Option::None,
+            app: ::std::option::Option::None,
+            app_id: ::std::option::Option::None,
+            target_environment: ::std::option::Option::None,
+            target_environment_id: ::std::option::Option::None,
+            target_service: ::std::option::Option::None,
+            target_service_id: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            integration,
+            metadata: ::std::option::Option::None,
+            integration_auth_id,
+            env_id,
+            secret_path: defaults::sync_integration_v1_response_integration_secret_path(),
+            created_at,
+            updated_at,
+            last_used: ::std::option::Option::None,
+            is_synced: ::std::option::Option::None,
+            sync_message: ::std::option::Option::None,
+            last_sync_job_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dashboard~1secrets-overview/get/responses/200/content/application~1json/schema/properties/secrets/items/properties/tags/items` and 6 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tag {
@@ -16191,6 +21779,22 @@ pub struct Tag {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
+}
+impl Tag {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            slug,
+            color: ::std::option::Option::None,
+            name,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1webhooks/post/responses/200/content/application~1json/schema` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16239,6 +21843,32 @@ pub struct TestWebhookV1ResponseWebhook {
     #[serde(rename = "projectId")]
     pub project_id: ::std::string::String,
     pub environment: Environment,
+}
+impl TestWebhookV1ResponseWebhook {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        env_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
+        environment: Environment,
+    ) -> Self {
+        Self {
+            id,
+            secret_path: defaults::test_webhook_v1_response_webhook_secret_path(),
+            last_status: ::std::option::Option::None,
+            last_run_error_message: ::std::option::Option::None,
+            is_disabled: defaults::test_webhook_v1_response_webhook_is_disabled(),
+            created_at,
+            updated_at,
+            env_id,
+            type_: ::std::option::Option::None,
+            project_id,
+            environment,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/get/responses/200/content/application~1json/schema/properties/tokens/items` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16297,6 +21927,32 @@ pub struct Token {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+impl Token {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        identity_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            access_token_ttl: defaults::token_access_token_ttl(),
+            access_token_max_ttl: defaults::token_access_token_max_ttl(),
+            access_token_num_uses: defaults::token_access_token_num_uses(),
+            access_token_num_uses_limit: defaults::token_access_token_num_uses_limit(),
+            access_token_last_used_at: ::std::option::Option::None,
+            access_token_last_renewed_at: ::std::option::Option::None,
+            is_access_token_revoked: defaults::token_is_access_token_revoked(),
+            identity_ua_client_secret_id: ::std::option::Option::None,
+            identity_id,
+            created_at,
+            updated_at,
+            name: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/get/responses/200/content/application~1json/schema/properties/trustedIps/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TrustedIp {
@@ -16322,6 +21978,30 @@ pub struct TrustedIp {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl TrustedIp {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        ip_address: ::std::string::String,
+        type_: ::std::string::String,
+        project_id: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            ip_address,
+            type_,
+            prefix: ::std::option::Option::None,
+            is_active: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            project_id,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateAccessApprovalsPolicyV1Body {
@@ -16341,6 +22021,19 @@ pub struct UpdateAccessApprovalsPolicyV1Body {
         default = "defaults::update_access_approvals_policy_v1_body_enforcement_level"
     )]
     pub enforcement_level: CreateSecretApprovalV1BodyEnforcementLevel,
+}
+impl UpdateAccessApprovalsPolicyV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(approvers: ::std::vec::Vec<Approver>) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            secret_path: ::std::option::Option::None,
+            approvers,
+            approvals: ::std::option::Option::None,
+            enforcement_level: defaults::update_access_approvals_policy_v1_body_enforcement_level(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -16634,6 +22327,34 @@ pub struct UpdateAdminConfigV1ResponseConfig {
     pub encrypted_slack_client_secret: ::std::option::Option<::serde_json::Value>,
     #[serde(rename = "defaultAuthOrgSlug")]
     pub default_auth_org_slug: ::std::option::Option<::std::string::String>,
+}
+impl UpdateAdminConfigV1ResponseConfig {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        default_auth_org_slug: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Self {
+            id,
+            initialized: ::std::option::Option::None,
+            allow_sign_up: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            allowed_sign_up_domain: ::std::option::Option::None,
+            instance_id: defaults::update_admin_config_v1_response_config_instance_id(),
+            trust_saml_emails: ::std::option::Option::None,
+            trust_ldap_emails: ::std::option::Option::None,
+            trust_oidc_emails: ::std::option::Option::None,
+            default_auth_org_id: ::std::option::Option::None,
+            enabled_login_methods: ::std::option::Option::None,
+            encrypted_slack_client_id: ::std::option::Option::None,
+            encrypted_slack_client_secret: ::std::option::Option::None,
+            default_auth_org_slug,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1audit-log-streams~1{id}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17124,6 +22845,16 @@ pub struct UpdateBotActiveV1Body {
     )]
     pub bot_key: ::std::option::Option<BotKey>,
 }
+impl UpdateBotActiveV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(is_active: bool) -> Self {
+        Self {
+            is_active,
+            bot_key: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateDynamicSecretV1Body {
@@ -17137,6 +22868,22 @@ pub struct UpdateDynamicSecretV1Body {
     #[serde(rename = "environmentSlug")]
     pub environment_slug: ::std::string::String,
     pub data: UpdateDynamicSecretV1BodyData,
+}
+impl UpdateDynamicSecretV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_slug: ::std::string::String,
+        environment_slug: ::std::string::String,
+        data: UpdateDynamicSecretV1BodyData,
+    ) -> Self {
+        Self {
+            project_slug,
+            path: defaults::update_dynamic_secret_v1_body_path(),
+            environment_slug,
+            data,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch/requestBody/content/application~1json/schema/properties/data`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17174,6 +22921,17 @@ pub struct UpdateExternalKmV1Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub provider: UpdateExternalKmV1BodyProvider,
+}
+impl UpdateExternalKmV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(provider: UpdateExternalKmV1BodyProvider) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            provider,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/patch/requestBody/content/application~1json/schema/properties/provider/anyOf/0` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17223,6 +22981,22 @@ pub struct UpdateFoldersBatchV1BodyFolder {
     /// The path of the folder to update.
     #[serde(default = "defaults::update_folders_batch_v1_body_folder_path")]
     pub path: ::std::string::String,
+}
+impl UpdateFoldersBatchV1BodyFolder {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        environment: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            environment,
+            name,
+            path: defaults::update_folders_batch_v1_body_folder_path(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1groups~1{id}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17286,6 +23060,22 @@ pub struct UpdateIntegrationV1Body {
     pub environment: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<CreateIntegrationV1BodyMetadata>,
+}
+impl UpdateIntegrationV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(is_active: bool) -> Self {
+        Self {
+            app: ::std::option::Option::None,
+            app_id: ::std::option::Option::None,
+            is_active,
+            secret_path: defaults::update_integration_v1_body_secret_path(),
+            target_environment: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            environment: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17366,6 +23156,25 @@ pub struct UpdateLdapConfigV1Body {
     #[serde(rename = "organizationId")]
     pub organization_id: ::std::string::String,
 }
+impl UpdateLdapConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(organization_id: ::std::string::String) -> Self {
+        Self {
+            is_active: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            bind_dn: ::std::option::Option::None,
+            bind_pass: ::std::option::Option::None,
+            unique_user_attribute: ::std::option::Option::None,
+            search_base: ::std::option::Option::None,
+            search_filter: ::std::option::Option::None,
+            group_search_base: ::std::option::Option::None,
+            group_search_filter: ::std::option::Option::None,
+            ca_cert: ::std::option::Option::None,
+            organization_id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateOrganizationRoleV1Body {
@@ -17376,6 +23185,18 @@ pub struct UpdateOrganizationRoleV1Body {
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+impl UpdateOrganizationRoleV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(slug: ::std::string::String) -> Self {
+        Self {
+            slug,
+            name: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17649,6 +23470,19 @@ pub struct UpdateSecretApprovalV1Body {
         CreateSecretApprovalV1BodyEnforcementLevel,
     >,
 }
+impl UpdateSecretApprovalV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(approvers: ::std::vec::Vec<Approver>) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            approvers,
+            approvals: defaults::update_secret_approval_v1_body_approvals(),
+            secret_path: ::oas_runtime::Patch::Absent,
+            enforcement_level: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSecretImportV1Body {
@@ -17661,6 +23495,22 @@ pub struct UpdateSecretImportV1Body {
     #[serde(default = "defaults::update_secret_import_v1_body_path")]
     pub path: ::std::string::String,
     pub import: UpdateSecretImportV1BodyImport,
+}
+impl UpdateSecretImportV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        import: UpdateSecretImportV1BodyImport,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            path: defaults::update_secret_import_v1_body_path(),
+            import,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/patch/requestBody/content/application~1json/schema/properties/import`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -17767,6 +23617,40 @@ pub struct UpdateSecretV3Body {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+impl UpdateSecretV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_id: ::std::option::Option::None,
+            type_: defaults::update_secret_v3_body_type_(),
+            secret_path: defaults::update_secret_v3_body_secret_path(),
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            secret_reminder_repeat_days: ::oas_runtime::Patch::Absent,
+            secret_reminder_note: ::oas_runtime::Patch::Absent,
+            tags: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            secret_name: ::std::option::Option::None,
+            secret_key_iv: ::std::option::Option::None,
+            secret_key_tag: ::std::option::Option::None,
+            secret_key_ciphertext: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSecretsBatchRawV3Body {
@@ -17793,6 +23677,22 @@ pub struct UpdateSecretsBatchRawV3Body {
     )]
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<UpdateSecretsBatchRawV3BodySecret>,
+}
+impl UpdateSecretsBatchRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<UpdateSecretsBatchRawV3BodySecret>,
+    ) -> Self {
+        Self {
+            project_slug: ::std::option::Option::None,
+            workspace_id: ::std::option::Option::None,
+            environment,
+            secret_path: defaults::update_secrets_batch_raw_v3_body_secret_path(),
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/patch/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17860,6 +23760,25 @@ impl ::std::fmt::Debug for UpdateSecretsBatchRawV3BodySecret {
             .finish()
     }
 }
+impl UpdateSecretsBatchRawV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_key: ::std::string::String,
+        secret_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            secret_key,
+            secret_value,
+            secret_comment: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            new_secret_name: ::std::option::Option::None,
+            tag_ids: ::std::option::Option::None,
+            secret_reminder_note: ::oas_runtime::Patch::Absent,
+            secret_reminder_repeat_days: ::oas_runtime::Patch::Absent,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSecretsBatchV3Body {
@@ -17872,6 +23791,22 @@ pub struct UpdateSecretsBatchV3Body {
     )]
     pub secret_path: ::std::string::String,
     pub secrets: ::std::vec::Vec<UpdateSecretsBatchV3BodySecret>,
+}
+impl UpdateSecretsBatchV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secrets: ::std::vec::Vec<UpdateSecretsBatchV3BodySecret>,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_path: defaults::update_secrets_batch_v3_body_secret_path(),
+            secrets,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1batch/patch/requestBody/content/application~1json/schema/properties/secrets/items`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -17921,6 +23856,35 @@ pub struct UpdateSecretsBatchV3BodySecret {
     pub skip_multiline_encoding: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl UpdateSecretsBatchV3BodySecret {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        secret_name: ::std::string::String,
+        secret_value_ciphertext: ::std::string::String,
+        secret_value_iv: ::std::string::String,
+        secret_value_tag: ::std::string::String,
+        secret_key_ciphertext: ::std::string::String,
+        secret_key_iv: ::std::string::String,
+        secret_key_tag: ::std::string::String,
+    ) -> Self {
+        Self {
+            secret_name,
+            type_: defaults::update_secrets_batch_v3_body_secret_type_(),
+            secret_value_ciphertext,
+            secret_value_iv,
+            secret_value_tag,
+            secret_key_ciphertext,
+            secret_key_iv,
+            secret_key_tag,
+            secret_comment_ciphertext: ::std::option::Option::None,
+            secret_comment_iv: ::std::option::Option::None,
+            secret_comment_tag: ::std::option::Option::None,
+            skip_multiline_encoding: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -18007,6 +23971,30 @@ impl ::std::fmt::Debug for UpdateSecretsRawV3Body {
             .finish()
     }
 }
+impl UpdateSecretsRawV3Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workspace_id: ::std::string::String,
+        environment: ::std::string::String,
+        secret_value: ::std::string::String,
+    ) -> Self {
+        Self {
+            workspace_id,
+            environment,
+            secret_value,
+            secret_path: defaults::update_secrets_raw_v3_body_secret_path(),
+            skip_multiline_encoding: ::std::option::Option::None,
+            type_: defaults::update_secrets_raw_v3_body_type_(),
+            tag_ids: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            secret_reminder_note: ::oas_runtime::Patch::Absent,
+            secret_reminder_repeat_days: ::oas_runtime::Patch::Absent,
+            new_secret_name: ::std::option::Option::None,
+            secret_comment: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1config/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSsoConfigV1Body {
@@ -18034,6 +24022,20 @@ pub struct UpdateSsoConfigV1Body {
     pub cert: ::std::option::Option<::std::string::String>,
     #[serde(rename = "organizationId")]
     pub organization_id: ::std::string::String,
+}
+impl UpdateSsoConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(organization_id: ::std::string::String) -> Self {
+        Self {
+            auth_provider: ::std::option::Option::None,
+            is_active: ::std::option::Option::None,
+            entry_point: ::std::option::Option::None,
+            issuer: ::std::option::Option::None,
+            cert: ::std::option::Option::None,
+            organization_id,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -18122,6 +24124,26 @@ impl ::std::fmt::Debug for UpdateSsoOidcConfigV1Body {
             .finish()
     }
 }
+impl UpdateSsoOidcConfigV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(org_slug: ::std::string::String) -> Self {
+        Self {
+            allowed_email_domains: defaults::update_sso_oidc_config_v1_body_allowed_email_domains(),
+            discovery_url: ::std::option::Option::None,
+            configuration_type: ::std::option::Option::None,
+            issuer: ::std::option::Option::None,
+            authorization_endpoint: ::std::option::Option::None,
+            jwks_uri: ::std::option::Option::None,
+            token_endpoint: ::std::option::Option::None,
+            userinfo_endpoint: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            is_active: ::std::option::Option::None,
+            org_slug,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSsoOidcConfigV1Response {
@@ -18170,6 +24192,30 @@ pub struct UpdateSsoOidcConfigV1Response {
     pub allowed_email_domains: ::std::option::Option<::std::string::String>,
     #[serde(rename = "isActive")]
     pub is_active: bool,
+}
+impl UpdateSsoOidcConfigV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        configuration_type: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        is_active: bool,
+    ) -> Self {
+        Self {
+            id,
+            issuer: ::std::option::Option::None,
+            authorization_endpoint: ::std::option::Option::None,
+            configuration_type,
+            discovery_url: ::std::option::Option::None,
+            jwks_uri: ::std::option::Option::None,
+            token_endpoint: ::std::option::Option::None,
+            userinfo_endpoint: ::std::option::Option::None,
+            org_id,
+            allowed_email_domains: ::std::option::Option::None,
+            is_active,
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v2~1users~1me~1mfa/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -18220,12 +24266,12 @@ pub struct UpdateWorkspaceBody {
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateWorkspaceBodyRole {
+    IsTemporary(UpdateWorkspaceBodyRoleIsTemporary),
     Object(UpdateWorkspaceBodyRoleObject),
-    Object2(UpdateWorkspaceBodyRoleObject2),
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch/requestBody/content/application~1json/schema/properties/roles/items/anyOf/1` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateWorkspaceBodyRoleObject {
+pub struct UpdateWorkspaceBodyRoleIsTemporary {
     pub role: ::std::string::String,
     #[serde(rename = "isTemporary")]
     pub is_temporary: bool,
@@ -18238,13 +24284,23 @@ pub struct UpdateWorkspaceBodyRoleObject {
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch/requestBody/content/application~1json/schema/properties/roles/items/anyOf/0` and 4 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateWorkspaceBodyRoleObject2 {
+pub struct UpdateWorkspaceBodyRoleObject {
     pub role: ::std::string::String,
     #[serde(
         rename = "isTemporary",
-        default = "defaults::update_workspace_body_role_object2_is_temporary"
+        default = "defaults::update_workspace_body_role_object_is_temporary"
     )]
     pub is_temporary: bool,
+}
+impl UpdateWorkspaceBodyRoleObject {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(role: ::std::string::String) -> Self {
+        Self {
+            role,
+            is_temporary: defaults::update_workspace_body_role_object_is_temporary(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{id}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -18320,6 +24376,31 @@ pub struct UpdateWorkspaceResponseRole {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl UpdateWorkspaceResponseRole {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        project_membership_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            role,
+            project_membership_id,
+            custom_role_id: ::std::option::Option::None,
+            is_temporary: defaults::update_workspace_response_role_is_temporary(),
+            temporary_mode: ::std::option::Option::None,
+            temporary_range: ::std::option::Option::None,
+            temporary_access_start_time: ::std::option::Option::None,
+            temporary_access_end_time: ::std::option::Option::None,
+            created_at,
+            updated_at,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles~1{roleId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateWorkspaceRoleV1Body {
@@ -18343,6 +24424,16 @@ pub struct UpdateWorkspaceTrustedIpV1Body {
     pub ip_address: ::std::string::String,
     #[serde(default = "defaults::update_workspace_trusted_ip_v1_body_comment")]
     pub comment: ::std::string::String,
+}
+impl UpdateWorkspaceTrustedIpV1Body {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(ip_address: ::std::string::String) -> Self {
+        Self {
+            ip_address,
+            comment: defaults::update_workspace_trusted_ip_v1_body_comment(),
+        }
+    }
 }
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/patch/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -18480,6 +24571,38 @@ pub struct User {
     )]
     pub consecutive_failed_password_attempts: ::std::option::Option<f64>,
 }
+impl User {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        username: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            email: ::std::option::Option::None,
+            auth_methods: ::std::option::Option::None,
+            super_admin: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            is_accepted: ::std::option::Option::None,
+            is_mfa_enabled: ::std::option::Option::None,
+            mfa_methods: ::std::option::Option::None,
+            devices: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            is_ghost: defaults::user_is_ghost(),
+            username,
+            is_email_verified: ::std::option::Option::None,
+            consecutive_failed_mfa_attempts: ::std::option::Option::None,
+            is_locked: ::std::option::Option::None,
+            temporary_lock_date_end: ::std::option::Option::None,
+            consecutive_failed_password_attempts: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1user-action/get/responses/200/content/application~1json/schema/properties/userAction` and 1 more place
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserAction {
@@ -18522,6 +24645,19 @@ pub struct Users {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::uuid::Uuid,
 }
+impl Users {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(username: ::std::string::String, id: ::uuid::Uuid) -> Self {
+        Self {
+            username,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            id,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VerifyAuthMfaV2Body {
@@ -18556,6 +24692,17 @@ impl ::std::fmt::Debug for VerifyInviteOrgV1Response {
             .field("token", &"[redacted]")
             .field("user", &self.user)
             .finish()
+    }
+}
+impl VerifyInviteOrgV1Response {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(message: ::std::string::String, user: User) -> Self {
+        Self {
+            message,
+            token: ::std::option::Option::None,
+            user,
+        }
     }
 }
 /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post/requestBody/content/application~1json/schema` and 1 more place
@@ -18629,6 +24776,34 @@ pub struct Webhook {
     pub environment: Environment,
     pub url: ::std::string::String,
 }
+impl Webhook {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        env_id: ::uuid::Uuid,
+        project_id: ::std::string::String,
+        environment: Environment,
+        url: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            secret_path: defaults::webhook_secret_path(),
+            last_status: ::std::option::Option::None,
+            last_run_error_message: ::std::option::Option::None,
+            is_disabled: defaults::webhook_is_disabled(),
+            created_at,
+            updated_at,
+            env_id,
+            type_: ::std::option::Option::None,
+            project_id,
+            environment,
+            url,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1organization-admin~1projects/get/responses/200/content/application~1json/schema/properties/projects/items` and 8 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Workspace {
@@ -18673,6 +24848,33 @@ pub struct Workspace {
     )]
     pub audit_logs_retention_days: ::std::option::Option<f64>,
 }
+impl Workspace {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        name: ::std::string::String,
+        slug: ::std::string::String,
+        org_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            slug,
+            auto_capitalization: ::std::option::Option::None,
+            org_id,
+            created_at,
+            updated_at,
+            version: defaults::workspace_version(),
+            upgrade_status: ::std::option::Option::None,
+            pit_version_limit: defaults::workspace_pit_version_limit(),
+            kms_certificate_key_id: ::std::option::Option::None,
+            audit_logs_retention_days: ::std::option::Option::None,
+        }
+    }
+}
 /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/get/responses/200/content/application~1json/schema/properties/workspaceTags/items` and 3 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WorkspaceTag {
@@ -18697,6 +24899,28 @@ pub struct WorkspaceTag {
         default = "defaults::workspace_tag_created_by_actor_type"
     )]
     pub created_by_actor_type: ::std::string::String,
+}
+impl WorkspaceTag {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::uuid::Uuid,
+        slug: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::Utc>,
+        updated_at: ::chrono::DateTime<::chrono::Utc>,
+        project_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            slug,
+            color: ::std::option::Option::None,
+            created_at,
+            updated_at,
+            created_by: ::std::option::Option::None,
+            project_id,
+            created_by_actor_type: defaults::workspace_tag_created_by_actor_type(),
+        }
+    }
 }
 /// Query parameters of `GET /api/v1/organizations/{organizationId}/plans/table`.
 ///
@@ -20793,10 +27017,10 @@ mod defaults {
     pub(super) fn create_secret_v3_body_secret_path() -> ::std::string::String {
         ::std::string::String::from("/")
     }
-    pub(super) fn create_secret_v3_response_object2_approval_has_merged() -> bool {
+    pub(super) fn create_secret_v3_response_approval_approval_has_merged() -> bool {
         false
     }
-    pub(super) fn create_secret_v3_response_object2_approval_status() -> ::std::string::String {
+    pub(super) fn create_secret_v3_response_approval_approval_status() -> ::std::string::String {
         ::std::string::String::from("open")
     }
     pub(super) fn create_secrets_batch_raw_v3_body_secret_path() -> ::std::string::String {
@@ -20808,16 +27032,16 @@ mod defaults {
     pub(super) fn create_secrets_batch_v3_body_secret_path() -> ::std::string::String {
         ::std::string::String::from("/")
     }
-    pub(super) fn create_secrets_batch_v3_response_object_secret_version() -> f64 {
+    pub(super) fn create_secrets_batch_v3_response_secrets_secret_version() -> f64 {
         1f64
     }
-    pub(super) fn create_secrets_batch_v3_response_object_secret_type_() -> ::std::string::String {
+    pub(super) fn create_secrets_batch_v3_response_secrets_secret_type_() -> ::std::string::String {
         ::std::string::String::from("shared")
     }
-    pub(super) fn create_secrets_batch_v3_response_object_secret_algorithm() -> ::std::string::String {
+    pub(super) fn create_secrets_batch_v3_response_secrets_secret_algorithm() -> ::std::string::String {
         ::std::string::String::from("aes-256-gcm")
     }
-    pub(super) fn create_secrets_batch_v3_response_object_secret_key_encoding() -> ::std::string::String {
+    pub(super) fn create_secrets_batch_v3_response_secrets_secret_key_encoding() -> ::std::string::String {
         ::std::string::String::from("utf8")
     }
     pub(super) fn create_secrets_raw_v3_body_secret_path() -> ::std::string::String {
@@ -21402,7 +27626,7 @@ mod defaults {
     pub(super) fn update_webhook_v1_body_is_disabled() -> bool {
         false
     }
-    pub(super) fn update_workspace_body_role_object2_is_temporary() -> bool {
+    pub(super) fn update_workspace_body_role_object_is_temporary() -> bool {
         false
     }
     pub(super) fn update_workspace_response_role_is_temporary() -> bool {

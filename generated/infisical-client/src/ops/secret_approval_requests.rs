@@ -21,7 +21,7 @@ impl SecretApprovalRequestsApi<'_> {
         &self,
         id: &str,
         body: &::infisical_types::CreateSecretApprovalRequestsStatusV1Body,
-    ) -> crate::Result<::infisical_types::CreateSecretV3ResponseObject2> {
+    ) -> crate::Result<::infisical_types::CreateSecretV3ResponseApproval> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -93,7 +93,7 @@ impl SecretApprovalRequestsApi<'_> {
         &self,
         id: &str,
         body: ::std::option::Option<&::infisical_types::MergeSecretApprovalRequestV1Body>,
-    ) -> crate::Result<::infisical_types::CreateSecretV3ResponseObject2> {
+    ) -> crate::Result<::infisical_types::CreateSecretV3ResponseApproval> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
