@@ -84,7 +84,8 @@ pub(super) struct Arg {
 }
 
 pub(super) enum ArgKind {
-    Token,
+    /// The bearer token; `true` when the operation requires it.
+    Token(bool),
     /// A path parameter: the parameter and its position in the path template.
     Path(usize, usize),
     Query,
@@ -136,13 +137,12 @@ impl Plan {
 }
 
 fn plan_args(op: &Operation) -> Vec<Arg> {
-    let mut args = Vec::new();
-    if op.auth == Auth::Bearer {
-        args.push(Arg {
-            name: "token".to_owned(),
-            kind: ArgKind::Token,
-        });
-    }
+    // Every method gets the token: the document declares `bearerAuth` on few of the operations that
+    // need one, so the others receive it as an `Option` (absent when the request has none).
+    let mut args = vec![Arg {
+        name: "token".to_owned(),
+        kind: ArgKind::Token(op.auth == Auth::Bearer),
+    }];
     let template = path_params(&op.path);
     for (i, param) in op.params.iter().enumerate() {
         if param.location != ParamLocation::Path {
@@ -246,7 +246,8 @@ fn query_type(op: &Operation) -> TokenStream {
 fn arg_type(api: &Api, op: &Operation, arg: &Arg, config: &Config) -> TokenStream {
     let rt = runtime(config);
     match &arg.kind {
-        ArgKind::Token => quote!(#rt::server::BearerToken),
+        ArgKind::Token(true) => quote!(#rt::server::BearerToken),
+        ArgKind::Token(false) => quote!(::std::option::Option<#rt::server::BearerToken>),
         ArgKind::Path(i, _) => server_type(api, op.params[*i].ty, config),
         ArgKind::Query => query_type(op),
         ArgKind::Body { ty, required } => {
@@ -493,7 +494,8 @@ fn emit_decoder(
     let schemas = quote!(SCHEMAS);
     let types = args.iter().map(|arg| arg_type(api, op, arg, config));
     let reads = args.iter().map(|arg| match &arg.kind {
-        ArgKind::Token => quote!(input.bearer()?),
+        ArgKind::Token(true) => quote!(input.bearer()?),
+        ArgKind::Token(false) => quote!(input.optional_bearer()),
         ArgKind::Path(i, position) => {
             let param: &Param = &op.params[*i];
             let wire = &param.wire;

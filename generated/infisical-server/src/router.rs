@@ -4444,55 +4444,65 @@ impl Server {
         self.handlers[62] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_access_approvals_policy_v1,
-            |s, (body,)| async move { s.create_policy_v1(body).await },
+            |s, (token, body)| async move { s.create_policy_v1(token, body).await },
         );
         self.handlers[68] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_access_approvals_request_v1,
-            |s, (query, body)| async move { s.create_request_v1(query, body).await },
+            |s, (token, query, body)| async move {
+                s.create_request_v1(token, query, body).await
+            },
         );
         self.handlers[65] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_access_approvals_policy_v1,
-            |s, (policy_id,)| async move { s.delete_policy_v1(policy_id).await },
+            |s, (token, policy_id)| async move {
+                s.delete_policy_v1(token, policy_id).await
+            },
         );
         self.handlers[63] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_access_approvals_policies_count_v1,
-            |s, (query,)| async move { s.get_policies_count_v1(query).await },
+            |s, (token, query)| async move {
+                s.get_policies_count_v1(token, query).await
+            },
         );
         self.handlers[64] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_access_approvals_policy_v1,
-            |s, (policy_id,)| async move { s.get_policy_v1(policy_id).await },
+            |s, (token, policy_id)| async move {
+                s.get_policy_v1(token, policy_id).await
+            },
         );
         self.handlers[69] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_access_approvals_requests_count_v1,
-            |s, (query,)| async move { s.get_requests_count_v1(query).await },
+            |s, (token, query)| async move {
+                s.get_requests_count_v1(token, query).await
+            },
         );
         self.handlers[61] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_access_approvals_policies_v1,
-            |s, (query,)| async move { s.list_policies_v1(query).await },
+            |s, (token, query)| async move { s.list_policies_v1(token, query).await },
         );
         self.handlers[67] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_access_approvals_requests_v1,
-            |s, (query,)| async move { s.list_requests_v1(query).await },
+            |s, (token, query)| async move { s.list_requests_v1(token, query).await },
         );
         self.handlers[70] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::review_access_approvals_request_v1,
-            |s, (request_id, body)| async move {
-                s.review_request_v1(request_id, body).await
+            |s, (token, request_id, body)| async move {
+                s.review_request_v1(token, request_id, body).await
             },
         );
         self.handlers[66] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_access_approvals_policy_v1,
-            |s, (policy_id, body)| async move {
-                s.update_policy_v1(policy_id, body).await
+            |s, (token, policy_id, body)| async move {
+                s.update_policy_v1(token, policy_id, body).await
             },
         );
         self
@@ -4520,12 +4530,16 @@ impl Server {
         self.handlers[144] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_additional_privilege_users_permanent_v1,
-            |s, (body,)| async move { s.create_users_permanent_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_users_permanent_v1(token, body).await
+            },
         );
         self.handlers[145] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_additional_privilege_users_temporary_v1,
-            |s, (body,)| async move { s.create_users_temporary_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_users_temporary_v1(token, body).await
+            },
         );
         self.handlers[153] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4535,7 +4549,9 @@ impl Server {
         self.handlers[147] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_additional_privilege_user_v1,
-            |s, (privilege_id,)| async move { s.delete_user_v1(privilege_id).await },
+            |s, (token, privilege_id)| async move {
+                s.delete_user_v1(token, privilege_id).await
+            },
         );
         self.handlers[155] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4547,7 +4563,9 @@ impl Server {
         self.handlers[146] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_additional_privilege_user_v1,
-            |s, (privilege_id,)| async move { s.get_user_v1(privilege_id).await },
+            |s, (token, privilege_id)| async move {
+                s.get_user_v1(token, privilege_id).await
+            },
         );
         self.handlers[152] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4557,7 +4575,7 @@ impl Server {
         self.handlers[149] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_additional_privilege_users_v1,
-            |s, (query,)| async move { s.list_users_v1(query).await },
+            |s, (token, query)| async move { s.list_users_v1(token, query).await },
         );
         self.handlers[154] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4567,8 +4585,8 @@ impl Server {
         self.handlers[148] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_additional_privilege_user_v1,
-            |s, (privilege_id, body)| async move {
-                s.update_user_v1(privilege_id, body).await
+            |s, (token, privilege_id, body)| async move {
+                s.update_user_v1(token, privilege_id, body).await
             },
         );
         self
@@ -4582,34 +4600,36 @@ impl Server {
         self.handlers[237] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_admin_user_management_user_v1,
-            |s, (user_id,)| async move {
-                s.delete_user_management_user_v1(user_id).await
+            |s, (token, user_id)| async move {
+                s.delete_user_management_user_v1(token, user_id).await
             },
         );
         self.handlers[233] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_admin_config_v1,
-            |s, ()| async move { s.get_config_v1().await },
+            |s, (token,)| async move { s.get_config_v1(token).await },
         );
         self.handlers[236] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_admin_integrations_slack_config_v1,
-            |s, ()| async move { s.get_integrations_slack_config_v1().await },
+            |s, (token,)| async move { s.get_integrations_slack_config_v1(token).await },
         );
         self.handlers[235] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_admin_user_management_users_v1,
-            |s, (query,)| async move { s.list_user_management_users_v1(query).await },
+            |s, (token, query)| async move {
+                s.list_user_management_users_v1(token, query).await
+            },
         );
         self.handlers[238] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::signup_admin_v1,
-            |s, (body,)| async move { s.signup_v1(body).await },
+            |s, (token, body)| async move { s.signup_v1(token, body).await },
         );
         self.handlers[234] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_admin_config_v1,
-            |s, (body,)| async move { s.update_config_v1(body).await },
+            |s, (token, body)| async move { s.update_config_v1(token, body).await },
         );
         self
     }
@@ -4652,7 +4672,7 @@ impl Server {
         self.handlers[170] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::check_auth_auth_v1,
-            |s, ()| async move { s.check_auth_v1().await },
+            |s, (token,)| async move { s.check_auth_v1(token).await },
         );
         self.handlers[203] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4706,7 +4726,7 @@ impl Server {
         self.handlers[171] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_auth_token_v1,
-            |s, ()| async move { s.create_token_v1().await },
+            |s, (token,)| async move { s.create_token_v1(token).await },
         );
         self.handlers[186] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4855,52 +4875,56 @@ impl Server {
         self.handlers[461] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login1_auth_v3,
-            |s, (body,)| async move { s.login1_v3(body).await },
+            |s, (token, body)| async move { s.login1_v3(token, body).await },
         );
         self.handlers[463] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login2_auth_v3,
-            |s, (body,)| async move { s.login2_v3(body).await },
+            |s, (token, body)| async move { s.login2_v3(token, body).await },
         );
         self.handlers[201] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_aws_auth_v1,
-            |s, (body,)| async move { s.login_aws_auth_v1(body).await },
+            |s, (token, body)| async move { s.login_aws_auth_v1(token, body).await },
         );
         self.handlers[206] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_azure_auth_v1,
-            |s, (body,)| async move { s.login_azure_auth_v1(body).await },
+            |s, (token, body)| async move { s.login_azure_auth_v1(token, body).await },
         );
         self.handlers[194] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_gcp_auth_v1,
-            |s, (body,)| async move { s.login_gcp_auth_v1(body).await },
+            |s, (token, body)| async move { s.login_gcp_auth_v1(token, body).await },
         );
         self.handlers[189] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_kubernetes_auth_v1,
-            |s, (body,)| async move { s.login_kubernetes_auth_v1(body).await },
+            |s, (token, body)| async move {
+                s.login_kubernetes_auth_v1(token, body).await
+            },
         );
         self.handlers[211] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_oidc_auth_v1,
-            |s, (body,)| async move { s.login_oidc_auth_v1(body).await },
+            |s, (token, body)| async move { s.login_oidc_auth_v1(token, body).await },
         );
         self.handlers[180] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_auth_universal_auth_v1,
-            |s, (body,)| async move { s.login_universal_auth_v1(body).await },
+            |s, (token, body)| async move {
+                s.login_universal_auth_v1(token, body).await
+            },
         );
         self.handlers[169] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::logout_auth_v1,
-            |s, ()| async move { s.logout_v1().await },
+            |s, (token,)| async move { s.logout_v1(token).await },
         );
         self.handlers[199] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::renew_auth_token_v1,
-            |s, (body,)| async move { s.renew_token_v1(body).await },
+            |s, (token, body)| async move { s.renew_token_v1(token, body).await },
         );
         self.handlers[179] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4912,7 +4936,7 @@ impl Server {
         self.handlers[200] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::revoke_auth_token_v1,
-            |s, (body,)| async move { s.revoke_token_v1(body).await },
+            |s, (token, body)| async move { s.revoke_token_v1(token, body).await },
         );
         self.handlers[188] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4929,12 +4953,12 @@ impl Server {
         self.handlers[462] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::select_organization_auth_v3,
-            |s, (body,)| async move { s.select_organization_v3(body).await },
+            |s, (token, body)| async move { s.select_organization_v3(token, body).await },
         );
         self.handlers[406] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::send_auth_mfa_v2,
-            |s, ()| async move { s.send_mfa_v2().await },
+            |s, (token,)| async move { s.send_mfa_v2(token).await },
         );
         self.handlers[205] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -4995,7 +5019,7 @@ impl Server {
         self.handlers[407] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::verify_auth_mfa_v2,
-            |s, (body,)| async move { s.verify_mfa_v2(body).await },
+            |s, (token, body)| async move { s.verify_mfa_v2(token, body).await },
         );
         self
     }
@@ -5005,12 +5029,14 @@ impl Server {
         self.handlers[346] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_bot_v1,
-            |s, (project_id,)| async move { s.get_v1(project_id).await },
+            |s, (token, project_id)| async move { s.get_v1(token, project_id).await },
         );
         self.handlers[347] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_bot_active_v1,
-            |s, (bot_id, body)| async move { s.update_active_v1(bot_id, body).await },
+            |s, (token, bot_id, body)| async move {
+                s.update_active_v1(token, bot_id, body).await
+            },
         );
         self
     }
@@ -5045,57 +5071,67 @@ impl Server {
         self.handlers[75] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_dynamic_secrets_entra_id_user_v1,
-            |s, (body,)| async move { s.create_entra_id_user_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_entra_id_user_v1(token, body).await
+            },
         );
         self.handlers[80] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_dynamic_secrets_lease_v1,
-            |s, (body,)| async move { s.create_lease_v1(body).await },
+            |s, (token, body)| async move { s.create_lease_v1(token, body).await },
         );
         self.handlers[74] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_dynamic_secret_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[82] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_dynamic_secrets_lease_v1,
-            |s, (lease_id, body)| async move { s.delete_lease_v1(lease_id, body).await },
+            |s, (token, lease_id, body)| async move {
+                s.delete_lease_v1(token, lease_id, body).await
+            },
         );
         self.handlers[77] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_dynamic_secret_v1,
-            |s, (name, body)| async move { s.delete_v1(name, body).await },
+            |s, (token, name, body)| async move { s.delete_v1(token, name, body).await },
         );
         self.handlers[81] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_dynamic_secrets_lease_v1,
-            |s, (lease_id, query)| async move { s.get_lease_v1(lease_id, query).await },
+            |s, (token, lease_id, query)| async move {
+                s.get_lease_v1(token, lease_id, query).await
+            },
         );
         self.handlers[76] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_dynamic_secret_v1,
-            |s, (name, query)| async move { s.get_v1(name, query).await },
+            |s, (token, name, query)| async move { s.get_v1(token, name, query).await },
         );
         self.handlers[79] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_dynamic_secrets_leases_v1,
-            |s, (name, query)| async move { s.list_leases_v1(name, query).await },
+            |s, (token, name, query)| async move {
+                s.list_leases_v1(token, name, query).await
+            },
         );
         self.handlers[73] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_dynamic_secrets_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[83] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::renew_dynamic_secrets_lease_v1,
-            |s, (lease_id, body)| async move { s.renew_lease_v1(lease_id, body).await },
+            |s, (token, lease_id, body)| async move {
+                s.renew_lease_v1(token, lease_id, body).await
+            },
         );
         self.handlers[78] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_dynamic_secret_v1,
-            |s, (name, body)| async move { s.update_v1(name, body).await },
+            |s, (token, name, body)| async move { s.update_v1(token, name, body).await },
         );
         self
     }
@@ -5108,12 +5144,12 @@ impl Server {
         self.handlers[404] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_external_group_mappings_v1,
-            |s, ()| async move { s.list_v1().await },
+            |s, (token,)| async move { s.list_v1(token).await },
         );
         self.handlers[405] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_external_group_mapping_v1,
-            |s, (body,)| async move { s.set_v1(body).await },
+            |s, (token, body)| async move { s.set_v1(token, body).await },
         );
         self
     }
@@ -5126,32 +5162,32 @@ impl Server {
         self.handlers[157] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_external_km_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[159] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_external_km_v1,
-            |s, (id,)| async move { s.delete_v1(id).await },
+            |s, (token, id)| async move { s.delete_v1(token, id).await },
         );
         self.handlers[161] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_external_km_by_name_v1,
-            |s, (name,)| async move { s.get_by_name_v1(name).await },
+            |s, (token, name)| async move { s.get_by_name_v1(token, name).await },
         );
         self.handlers[158] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_external_km_v1,
-            |s, (id,)| async move { s.get_v1(id).await },
+            |s, (token, id)| async move { s.get_v1(token, id).await },
         );
         self.handlers[156] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_external_kms_v1,
-            |s, ()| async move { s.list_v1().await },
+            |s, (token,)| async move { s.list_v1(token).await },
         );
         self.handlers[160] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_external_km_v1,
-            |s, (id, body)| async move { s.update_v1(id, body).await },
+            |s, (token, id, body)| async move { s.update_v1(token, id, body).await },
         );
         self
     }
@@ -5206,42 +5242,48 @@ impl Server {
         self.handlers[137] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_groups_user_v1,
-            |s, (id, username)| async move { s.create_user_v1(id, username).await },
+            |s, (token, id, username)| async move {
+                s.create_user_v1(token, id, username).await
+            },
         );
         self.handlers[132] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_group_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[138] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_groups_user_v1,
-            |s, (id, username)| async move { s.delete_user_v1(id, username).await },
+            |s, (token, id, username)| async move {
+                s.delete_user_v1(token, id, username).await
+            },
         );
         self.handlers[134] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_group_v1,
-            |s, (id,)| async move { s.delete_v1(id).await },
+            |s, (token, id)| async move { s.delete_v1(token, id).await },
         );
         self.handlers[133] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_group_v1,
-            |s, (id,)| async move { s.get_v1(id).await },
+            |s, (token, id)| async move { s.get_v1(token, id).await },
         );
         self.handlers[136] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_groups_users_v1,
-            |s, (id, query)| async move { s.list_users_v1(id, query).await },
+            |s, (token, id, query)| async move {
+                s.list_users_v1(token, id, query).await
+            },
         );
         self.handlers[131] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_groups_v1,
-            |s, ()| async move { s.list_v1().await },
+            |s, (token,)| async move { s.list_v1(token).await },
         );
         self.handlers[135] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_group_v1,
-            |s, (id, body)| async move { s.update_v1(id, body).await },
+            |s, (token, id, body)| async move { s.update_v1(token, id, body).await },
         );
         self
     }
@@ -5344,7 +5386,7 @@ impl Server {
         self.handlers[357] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_integration_auth_oauth_token_v1,
-            |s, (body,)| async move { s.create_oauth_token_v1(body).await },
+            |s, (token, body)| async move { s.create_oauth_token_v1(token, body).await },
         );
         self.handlers[355] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -5361,8 +5403,8 @@ impl Server {
         self.handlers[364] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::duplicate_integration_auth_v1,
-            |s, (integration_auth_id, body)| async move {
-                s.duplicate_v1(integration_auth_id, body).await
+            |s, (token, integration_auth_id, body)| async move {
+                s.duplicate_v1(token, integration_auth_id, body).await
             },
         );
         self.handlers[354] = ::oas_runtime::server::operation(
@@ -5375,50 +5417,51 @@ impl Server {
         self.handlers[359] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_apps_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_apps_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_apps_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[367] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_aws_secrets_manager_kms_keys_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_aws_secrets_manager_kms_keys_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_aws_secrets_manager_kms_keys_v1(token, integration_auth_id, query)
+                    .await
             },
         );
         self.handlers[376] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_bitbucket_workspaces_v1,
-            |s, (integration_auth_id,)| async move {
-                s.list_bitbucket_workspaces_v1(integration_auth_id).await
+            |s, (token, integration_auth_id)| async move {
+                s.list_bitbucket_workspaces_v1(token, integration_auth_id).await
             },
         );
         self.handlers[362] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_checkly_groups_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_checkly_groups_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_checkly_groups_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[365] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_github_envs_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_github_envs_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_github_envs_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[363] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_github_orgs_v1,
-            |s, (integration_auth_id,)| async move {
-                s.list_github_orgs_v1(integration_auth_id).await
+            |s, (token, integration_auth_id)| async move {
+                s.list_github_orgs_v1(token, integration_auth_id).await
             },
         );
         self.handlers[373] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_heroku_pipelines_v1,
-            |s, (integration_auth_id,)| async move {
-                s.list_heroku_pipelines_v1(integration_auth_id).await
+            |s, (token, integration_auth_id)| async move {
+                s.list_heroku_pipelines_v1(token, integration_auth_id).await
             },
         );
         self.handlers[353] = ::oas_runtime::server::operation(
@@ -5429,85 +5472,86 @@ impl Server {
         self.handlers[377] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_northflank_secret_groups_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_northflank_secret_groups_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_northflank_secret_groups_v1(token, integration_auth_id, query)
+                    .await
             },
         );
         self.handlers[370] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_apps_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_qovery_apps_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_qovery_apps_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[371] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_containers_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_qovery_containers_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_qovery_containers_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[369] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_environments_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_qovery_environments_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_qovery_environments_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[372] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_jobs_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_qovery_jobs_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_qovery_jobs_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[366] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_orgs_v1,
-            |s, (integration_auth_id,)| async move {
-                s.list_qovery_orgs_v1(integration_auth_id).await
+            |s, (token, integration_auth_id)| async move {
+                s.list_qovery_orgs_v1(token, integration_auth_id).await
             },
         );
         self.handlers[368] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_qovery_projects_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_qovery_projects_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_qovery_projects_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[374] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_railway_environments_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_railway_environments_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_railway_environments_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[375] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_railway_services_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_railway_services_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_railway_services_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[378] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_teamcity_build_configs_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_teamcity_build_configs_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_teamcity_build_configs_v1(token, integration_auth_id, query).await
             },
         );
         self.handlers[360] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_teams_v1,
-            |s, (integration_auth_id,)| async move {
-                s.list_teams_v1(integration_auth_id).await
+            |s, (token, integration_auth_id)| async move {
+                s.list_teams_v1(token, integration_auth_id).await
             },
         );
         self.handlers[361] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_integration_auth_vercel_branches_v1,
-            |s, (integration_auth_id, query)| async move {
-                s.list_vercel_branches_v1(integration_auth_id, query).await
+            |s, (token, integration_auth_id, query)| async move {
+                s.list_vercel_branches_v1(token, integration_auth_id, query).await
             },
         );
         self
@@ -5521,12 +5565,12 @@ impl Server {
         self.handlers[247] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::signup_invite_org_v1,
-            |s, (body,)| async move { s.signup_v1(body).await },
+            |s, (token, body)| async move { s.signup_v1(token, body).await },
         );
         self.handlers[248] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::verify_invite_org_v1,
-            |s, (body,)| async move { s.verify_v1(body).await },
+            |s, (token, body)| async move { s.verify_v1(token, body).await },
         );
         self
     }
@@ -5536,32 +5580,38 @@ impl Server {
         self.handlers[399] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_kms_key_v1,
-            |s, (body,)| async move { s.create_key_v1(body).await },
+            |s, (token, body)| async move { s.create_key_v1(token, body).await },
         );
         self.handlers[403] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::decrypt_kms_key_v1,
-            |s, (key_id, body)| async move { s.decrypt_key_v1(key_id, body).await },
+            |s, (token, key_id, body)| async move {
+                s.decrypt_key_v1(token, key_id, body).await
+            },
         );
         self.handlers[400] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_kms_key_v1,
-            |s, (key_id,)| async move { s.delete_key_v1(key_id).await },
+            |s, (token, key_id)| async move { s.delete_key_v1(token, key_id).await },
         );
         self.handlers[402] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::encrypt_kms_key_v1,
-            |s, (key_id, body)| async move { s.encrypt_key_v1(key_id, body).await },
+            |s, (token, key_id, body)| async move {
+                s.encrypt_key_v1(token, key_id, body).await
+            },
         );
         self.handlers[398] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_kms_keys_v1,
-            |s, (query,)| async move { s.list_keys_v1(query).await },
+            |s, (token, query)| async move { s.list_keys_v1(token, query).await },
         );
         self.handlers[401] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_kms_key_v1,
-            |s, (key_id, body)| async move { s.update_key_v1(key_id, body).await },
+            |s, (token, key_id, body)| async move {
+                s.update_key_v1(token, key_id, body).await
+            },
         );
         self
     }
@@ -5571,46 +5621,50 @@ impl Server {
         self.handlers[118] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_ldap_config_group_map_v1,
-            |s, (config_id, body)| async move {
-                s.create_config_group_map_v1(config_id, body).await
+            |s, (token, config_id, body)| async move {
+                s.create_config_group_map_v1(token, config_id, body).await
             },
         );
         self.handlers[115] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_ldap_config_v1,
-            |s, (body,)| async move { s.create_config_v1(body).await },
+            |s, (token, body)| async move { s.create_config_v1(token, body).await },
         );
         self.handlers[119] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_ldap_config_group_map_v1,
-            |s, (config_id, group_map_id)| async move {
-                s.delete_config_group_map_v1(config_id, group_map_id).await
+            |s, (token, config_id, group_map_id)| async move {
+                s.delete_config_group_map_v1(token, config_id, group_map_id).await
             },
         );
         self.handlers[114] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_ldap_config_v1,
-            |s, (query,)| async move { s.get_config_v1(query).await },
+            |s, (token, query)| async move { s.get_config_v1(token, query).await },
         );
         self.handlers[117] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_ldap_config_group_maps_v1,
-            |s, (config_id,)| async move { s.list_config_group_maps_v1(config_id).await },
+            |s, (token, config_id)| async move {
+                s.list_config_group_maps_v1(token, config_id).await
+            },
         );
         self.handlers[113] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::login_ldap_v1,
-            |s, (body,)| async move { s.login_v1(body).await },
+            |s, (token, body)| async move { s.login_v1(token, body).await },
         );
         self.handlers[120] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::test_connection_ldap_config_v1,
-            |s, (config_id,)| async move { s.test_connection_config_v1(config_id).await },
+            |s, (token, config_id)| async move {
+                s.test_connection_config_v1(token, config_id).await
+            },
         );
         self.handlers[116] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_ldap_config_v1,
-            |s, (body,)| async move { s.update_config_v1(body).await },
+            |s, (token, body)| async move { s.update_config_v1(token, body).await },
         );
         self
     }
@@ -5623,7 +5677,7 @@ impl Server {
         self.handlers[488] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_migrate_env_key_v3,
-            |s, ()| async move { s.create_env_key_v3().await },
+            |s, (token,)| async move { s.create_env_key_v3(token).await },
         );
         self
     }
@@ -5636,104 +5690,114 @@ impl Server {
         self.handlers[230] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organization_incident_contact_org_v1,
-            |s, (organization_id, body)| async move {
-                s.create_incident_contact_org_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.create_incident_contact_org_v1(token, organization_id, body).await
             },
         );
         self.handlers[5] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organization_role_v1,
-            |s, (organization_id, body)| async move {
-                s.create_role_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.create_role_v1(token, organization_id, body).await
             },
         );
         self.handlers[231] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_organization_incident_contact_org_v1,
-            |s, (organization_id, incident_contact_id)| async move {
-                s.delete_incident_contact_org_v1(organization_id, incident_contact_id)
+            |s, (token, organization_id, incident_contact_id)| async move {
+                s.delete_incident_contact_org_v1(
+                        token,
+                        organization_id,
+                        incident_contact_id,
+                    )
                     .await
             },
         );
         self.handlers[7] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_organization_role_v1,
-            |s, (organization_id, role_id)| async move {
-                s.delete_role_v1(organization_id, role_id).await
+            |s, (token, organization_id, role_id)| async move {
+                s.delete_role_v1(token, organization_id, role_id).await
             },
         );
         self.handlers[6] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organization_role_v1,
-            |s, (organization_id, role_id)| async move {
-                s.get_role_v1(organization_id, role_id).await
+            |s, (token, organization_id, role_id)| async move {
+                s.get_role_v1(token, organization_id, role_id).await
             },
         );
         self.handlers[224] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organization_v1,
-            |s, (organization_id,)| async move { s.get_v1(organization_id).await },
+            |s, (token, organization_id)| async move {
+                s.get_v1(token, organization_id).await
+            },
         );
         self.handlers[227] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_audit_logs_v1,
-            |s, (query,)| async move { s.list_audit_logs_v1(query).await },
+            |s, (token, query)| async move { s.list_audit_logs_v1(token, query).await },
         );
         self.handlers[232] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_groups_v1,
-            |s, (organization_id,)| async move {
-                s.list_groups_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_groups_v1(token, organization_id).await
             },
         );
         self.handlers[229] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_incident_contact_org_v1,
-            |s, (organization_id,)| async move {
-                s.list_incident_contact_org_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_incident_contact_org_v1(token, organization_id).await
             },
         );
         self.handlers[226] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_integration_authorizations_v1,
-            |s, (organization_id,)| async move {
-                s.list_integration_authorizations_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_integration_authorizations_v1(token, organization_id).await
             },
         );
         self.handlers[9] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_permissions_v1,
-            |s, (organization_id,)| async move {
-                s.list_permissions_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_permissions_v1(token, organization_id).await
             },
         );
         self.handlers[4] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_roles_v1,
-            |s, (organization_id,)| async move { s.list_roles_v1(organization_id).await },
+            |s, (token, organization_id)| async move {
+                s.list_roles_v1(token, organization_id).await
+            },
         );
         self.handlers[228] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_users_v1,
-            |s, (organization_id,)| async move { s.list_users_v1(organization_id).await },
+            |s, (token, organization_id)| async move {
+                s.list_users_v1(token, organization_id).await
+            },
         );
         self.handlers[223] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_v1,
-            |s, ()| async move { s.list_v1().await },
+            |s, (token,)| async move { s.list_v1(token).await },
         );
         self.handlers[8] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_organization_role_v1,
-            |s, (organization_id, role_id, body)| async move {
-                s.update_role_v1(organization_id, role_id, body).await
+            |s, (token, organization_id, role_id, body)| async move {
+                s.update_role_v1(token, organization_id, role_id, body).await
             },
         );
         self.handlers[225] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_organization_v1,
-            |s, (organization_id, body)| async move {
-                s.update_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.update_v1(token, organization_id, body).await
             },
         );
         self
@@ -5747,14 +5811,14 @@ impl Server {
         self.handlers[240] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::grant_admin_access_organization_admin_project_v1,
-            |s, (project_id,)| async move {
-                s.grant_admin_access_project_v1(project_id).await
+            |s, (token, project_id)| async move {
+                s.grant_admin_access_project_v1(token, project_id).await
             },
         );
         self.handlers[239] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organization_admin_projects_v1,
-            |s, (query,)| async move { s.list_projects_v1(query).await },
+            |s, (token, query)| async move { s.list_projects_v1(token, query).await },
         );
         self
     }
@@ -5767,41 +5831,43 @@ impl Server {
         self.handlers[20] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organizations_billing_details_payment_method_v1,
-            |s, (organization_id, body)| async move {
-                s.create_billing_details_payment_method_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.create_billing_details_payment_method_v1(token, organization_id, body)
+                    .await
             },
         );
         self.handlers[23] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organizations_billing_details_tax_id_v1,
-            |s, (organization_id, body)| async move {
-                s.create_billing_details_tax_id_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.create_billing_details_tax_id_v1(token, organization_id, body).await
             },
         );
         self.handlers[14] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organizations_customer_portal_session_v1,
-            |s, (organization_id,)| async move {
-                s.create_customer_portal_session_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.create_customer_portal_session_v1(token, organization_id).await
             },
         );
         self.handlers[13] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organizations_session_trial_v1,
-            |s, (organization_id, body)| async move {
-                s.create_session_trial_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.create_session_trial_v1(token, organization_id, body).await
             },
         );
         self.handlers[430] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_organization_v2,
-            |s, (body,)| async move { s.create_v2(body).await },
+            |s, (token, body)| async move { s.create_v2(token, body).await },
         );
         self.handlers[21] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_organizations_billing_details_payment_method_v1,
-            |s, (organization_id, pmt_method_id)| async move {
+            |s, (token, organization_id, pmt_method_id)| async move {
                 s.delete_billing_details_payment_method_v1(
+                        token,
                         organization_id,
                         pmt_method_id,
                     )
@@ -5811,8 +5877,8 @@ impl Server {
         self.handlers[24] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_organizations_billing_details_tax_id_v1,
-            |s, (organization_id, tax_id)| async move {
-                s.delete_billing_details_tax_id_v1(organization_id, tax_id).await
+            |s, (token, organization_id, tax_id)| async move {
+                s.delete_billing_details_tax_id_v1(token, organization_id, tax_id).await
             },
         );
         self.handlers[427] = ::oas_runtime::server::operation(
@@ -5825,7 +5891,9 @@ impl Server {
         self.handlers[431] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_organization_v2,
-            |s, (organization_id,)| async move { s.delete_v2(organization_id).await },
+            |s, (token, organization_id)| async move {
+                s.delete_v2(token, organization_id).await
+            },
         );
         self.handlers[426] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -5837,48 +5905,50 @@ impl Server {
         self.handlers[15] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organizations_plan_billing_v1,
-            |s, (organization_id,)| async move {
-                s.get_plan_billing_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.get_plan_billing_v1(token, organization_id).await
             },
         );
         self.handlers[16] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organizations_plan_table_v1,
-            |s, (organization_id,)| async move {
-                s.get_plan_table_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.get_plan_table_v1(token, organization_id).await
             },
         );
         self.handlers[11] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organizations_plan_v1,
-            |s, (organization_id,)| async move { s.get_plan_v1(organization_id).await },
+            |s, (token, organization_id)| async move {
+                s.get_plan_v1(token, organization_id).await
+            },
         );
         self.handlers[10] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_organizations_plans_table_v1,
-            |s, (organization_id, query)| async move {
-                s.get_plans_table_v1(organization_id, query).await
+            |s, (token, organization_id, query)| async move {
+                s.get_plans_table_v1(token, organization_id, query).await
             },
         );
         self.handlers[19] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_billing_details_payment_methods_v1,
-            |s, (organization_id,)| async move {
-                s.list_billing_details_payment_methods_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_billing_details_payment_methods_v1(token, organization_id).await
             },
         );
         self.handlers[22] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_billing_details_tax_ids_v1,
-            |s, (organization_id,)| async move {
-                s.list_billing_details_tax_ids_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_billing_details_tax_ids_v1(token, organization_id).await
             },
         );
         self.handlers[17] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_billing_details_v1,
-            |s, (organization_id,)| async move {
-                s.list_billing_details_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_billing_details_v1(token, organization_id).await
             },
         );
         self.handlers[432] = ::oas_runtime::server::operation(
@@ -5891,15 +5961,15 @@ impl Server {
         self.handlers[25] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_invoices_v1,
-            |s, (organization_id,)| async move {
-                s.list_invoices_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_invoices_v1(token, organization_id).await
             },
         );
         self.handlers[26] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_licenses_v1,
-            |s, (organization_id,)| async move {
-                s.list_licenses_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_licenses_v1(token, organization_id).await
             },
         );
         self.handlers[429] = ::oas_runtime::server::operation(
@@ -5924,8 +5994,8 @@ impl Server {
         self.handlers[12] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_organizations_plans_v1,
-            |s, (organization_id, query)| async move {
-                s.list_plans_v1(organization_id, query).await
+            |s, (token, organization_id, query)| async move {
+                s.list_plans_v1(token, organization_id, query).await
             },
         );
         self.handlers[425] = ::oas_runtime::server::operation(
@@ -5938,8 +6008,8 @@ impl Server {
         self.handlers[18] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_organizations_billing_detail_v1,
-            |s, (organization_id, body)| async move {
-                s.update_billing_detail_v1(organization_id, body).await
+            |s, (token, organization_id, body)| async move {
+                s.update_billing_detail_v1(token, organization_id, body).await
             },
         );
         self.handlers[428] = ::oas_runtime::server::operation(
@@ -5960,39 +6030,43 @@ impl Server {
         self.handlers[221] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::backup_private_key_password_v1,
-            |s, (body,)| async move { s.backup_private_key_v1(body).await },
+            |s, (token, body)| async move { s.backup_private_key_v1(token, body).await },
         );
         self.handlers[217] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::change_password_password_v1,
-            |s, (body,)| async move { s.change_password_v1(body).await },
+            |s, (token, body)| async move { s.change_password_v1(token, body).await },
         );
         self.handlers[218] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_password_email_password_reset_v1,
-            |s, (body,)| async move { s.create_email_password_reset_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_email_password_reset_v1(token, body).await
+            },
         );
         self.handlers[219] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_password_email_password_reset_verify_v1,
-            |s, (body,)| async move {
-                s.create_email_password_reset_verify_v1(body).await
+            |s, (token, body)| async move {
+                s.create_email_password_reset_verify_v1(token, body).await
             },
         );
         self.handlers[222] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_password_password_reset_v1,
-            |s, (body,)| async move { s.create_password_reset_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_password_reset_v1(token, body).await
+            },
         );
         self.handlers[216] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_password_srp1_v1,
-            |s, (body,)| async move { s.create_srp1_v1(body).await },
+            |s, (token, body)| async move { s.create_srp1_v1(token, body).await },
         );
         self.handlers[220] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_password_backup_private_key_v1,
-            |s, ()| async move { s.get_backup_private_key_v1().await },
+            |s, (token,)| async move { s.get_backup_private_key_v1(token).await },
         );
         self
     }
@@ -6002,23 +6076,26 @@ impl Server {
         self.handlers[335] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_alert_v1,
-            |s, (body,)| async move { s.create_alert_v1(body).await },
+            |s, (token, body)| async move { s.create_alert_v1(token, body).await },
         );
         self.handlers[307] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_ca_v1,
-            |s, (body,)| async move { s.create_ca_v1(body).await },
+            |s, (token, body)| async move { s.create_ca_v1(token, body).await },
         );
         self.handlers[331] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_certificate_template_v1,
-            |s, (body,)| async move { s.create_certificate_template_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_certificate_template_v1(token, body).await
+            },
         );
         self.handlers[333] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_certificate_templates_est_config_v1,
-            |s, (certificate_template_id, body)| async move {
+            |s, (token, certificate_template_id, body)| async move {
                 s.create_certificate_templates_est_config_v1(
+                        token,
                         certificate_template_id,
                         body,
                     )
@@ -6028,215 +6105,241 @@ impl Server {
         self.handlers[339] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_collection_v1,
-            |s, (body,)| async move { s.create_collection_v1(body).await },
+            |s, (token, body)| async move { s.create_collection_v1(token, body).await },
         );
         self.handlers[344] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_pki_collections_item_v1,
-            |s, (collection_id, body)| async move {
-                s.create_collections_item_v1(collection_id, body).await
+            |s, (token, collection_id, body)| async move {
+                s.create_collections_item_v1(token, collection_id, body).await
             },
         );
         self.handlers[337] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_alert_v1,
-            |s, (alert_id,)| async move { s.delete_alert_v1(alert_id).await },
+            |s, (token, alert_id)| async move {
+                s.delete_alert_v1(token, alert_id).await
+            },
         );
         self.handlers[309] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_ca_v1,
-            |s, (ca_id,)| async move { s.delete_ca_v1(ca_id).await },
+            |s, (token, ca_id)| async move { s.delete_ca_v1(token, ca_id).await },
         );
         self.handlers[329] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_certificate_template_v1,
-            |s, (certificate_template_id,)| async move {
-                s.delete_certificate_template_v1(certificate_template_id).await
+            |s, (token, certificate_template_id)| async move {
+                s.delete_certificate_template_v1(token, certificate_template_id).await
             },
         );
         self.handlers[323] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_certificate_v1,
-            |s, (serial_number,)| async move {
-                s.delete_certificate_v1(serial_number).await
+            |s, (token, serial_number)| async move {
+                s.delete_certificate_v1(token, serial_number).await
             },
         );
         self.handlers[341] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_collection_v1,
-            |s, (collection_id,)| async move {
-                s.delete_collection_v1(collection_id).await
+            |s, (token, collection_id)| async move {
+                s.delete_collection_v1(token, collection_id).await
             },
         );
         self.handlers[345] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_pki_collections_item_v1,
-            |s, (collection_id, collection_item_id)| async move {
-                s.delete_collections_item_v1(collection_id, collection_item_id).await
+            |s, (token, collection_id, collection_item_id)| async move {
+                s.delete_collections_item_v1(token, collection_id, collection_item_id)
+                    .await
             },
         );
         self.handlers[336] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_alert_v1,
-            |s, (alert_id,)| async move { s.get_alert_v1(alert_id).await },
+            |s, (token, alert_id)| async move { s.get_alert_v1(token, alert_id).await },
         );
         self.handlers[315] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_ca_certificate_v1,
-            |s, (ca_id,)| async move { s.get_ca_certificate_v1(ca_id).await },
+            |s, (token, ca_id)| async move {
+                s.get_ca_certificate_v1(token, ca_id).await
+            },
         );
         self.handlers[311] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_ca_certificates_der_v1,
-            |s, (ca_id, ca_cert_id)| async move {
-                s.get_ca_certificates_der_v1(ca_id, ca_cert_id).await
+            |s, (token, ca_id, ca_cert_id)| async move {
+                s.get_ca_certificates_der_v1(token, ca_id, ca_cert_id).await
             },
         );
         self.handlers[312] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_ca_csr_v1,
-            |s, (ca_id,)| async move { s.get_ca_csr_v1(ca_id).await },
+            |s, (token, ca_id)| async move { s.get_ca_csr_v1(token, ca_id).await },
         );
         self.handlers[308] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_ca_v1,
-            |s, (ca_id,)| async move { s.get_ca_v1(ca_id).await },
+            |s, (token, ca_id)| async move { s.get_ca_v1(token, ca_id).await },
         );
         self.handlers[328] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_certificate_template_v1,
-            |s, (certificate_template_id,)| async move {
-                s.get_certificate_template_v1(certificate_template_id).await
+            |s, (token, certificate_template_id)| async move {
+                s.get_certificate_template_v1(token, certificate_template_id).await
             },
         );
         self.handlers[332] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_certificate_templates_est_config_v1,
-            |s, (certificate_template_id,)| async move {
-                s.get_certificate_templates_est_config_v1(certificate_template_id).await
+            |s, (token, certificate_template_id)| async move {
+                s.get_certificate_templates_est_config_v1(token, certificate_template_id)
+                    .await
             },
         );
         self.handlers[322] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_certificate_v1,
-            |s, (serial_number,)| async move {
-                s.get_certificate_v1(serial_number).await
+            |s, (token, serial_number)| async move {
+                s.get_certificate_v1(token, serial_number).await
             },
         );
         self.handlers[327] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_certificates_certificate_v1,
-            |s, (serial_number,)| async move {
-                s.get_certificates_certificate_v1(serial_number).await
+            |s, (token, serial_number)| async move {
+                s.get_certificates_certificate_v1(token, serial_number).await
             },
         );
         self.handlers[340] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_collection_v1,
-            |s, (collection_id,)| async move { s.get_collection_v1(collection_id).await },
+            |s, (token, collection_id)| async move {
+                s.get_collection_v1(token, collection_id).await
+            },
         );
         self.handlers[85] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_crl_der_v1,
-            |s, (crl_id,)| async move { s.get_crl_der_v1(crl_id).await },
+            |s, (token, crl_id)| async move { s.get_crl_der_v1(token, crl_id).await },
         );
         self.handlers[84] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_pki_crl_v1,
-            |s, (crl_id,)| async move { s.get_crl_v1(crl_id).await },
+            |s, (token, crl_id)| async move { s.get_crl_v1(token, crl_id).await },
         );
         self.handlers[317] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::import_certificate_pki_ca_v1,
-            |s, (ca_id, body)| async move {
-                s.import_certificate_ca_v1(ca_id, body).await
+            |s, (token, ca_id, body)| async move {
+                s.import_certificate_ca_v1(token, ca_id, body).await
             },
         );
         self.handlers[318] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::issue_certificate_pki_ca_v1,
-            |s, (ca_id, body)| async move {
-                s.issue_certificate_ca_v1(ca_id, body).await
+            |s, (token, ca_id, body)| async move {
+                s.issue_certificate_ca_v1(token, ca_id, body).await
             },
         );
         self.handlers[324] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::issue_certificate_pki_certificates_v1,
-            |s, (body,)| async move { s.issue_certificate_certificates_v1(body).await },
+            |s, (token, body)| async move {
+                s.issue_certificate_certificates_v1(token, body).await
+            },
         );
         self.handlers[314] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_pki_ca_ca_certificates_v1,
-            |s, (ca_id,)| async move { s.list_ca_ca_certificates_v1(ca_id).await },
+            |s, (token, ca_id)| async move {
+                s.list_ca_ca_certificates_v1(token, ca_id).await
+            },
         );
         self.handlers[320] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_pki_ca_certificate_templates_v1,
-            |s, (ca_id,)| async move { s.list_ca_certificate_templates_v1(ca_id).await },
+            |s, (token, ca_id)| async move {
+                s.list_ca_certificate_templates_v1(token, ca_id).await
+            },
         );
         self.handlers[321] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_pki_ca_crls_v1,
-            |s, (ca_id,)| async move { s.list_ca_crls_v1(ca_id).await },
+            |s, (token, ca_id)| async move { s.list_ca_crls_v1(token, ca_id).await },
         );
         self.handlers[343] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_pki_collections_items_v1,
-            |s, (collection_id, query)| async move {
-                s.list_collections_items_v1(collection_id, query).await
+            |s, (token, collection_id, query)| async move {
+                s.list_collections_items_v1(token, collection_id, query).await
             },
         );
         self.handlers[313] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::renew_pki_ca_v1,
-            |s, (ca_id, body)| async move { s.renew_ca_v1(ca_id, body).await },
+            |s, (token, ca_id, body)| async move {
+                s.renew_ca_v1(token, ca_id, body).await
+            },
         );
         self.handlers[326] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::revoke_pki_certificate_v1,
-            |s, (serial_number, body)| async move {
-                s.revoke_certificate_v1(serial_number, body).await
+            |s, (token, serial_number, body)| async move {
+                s.revoke_certificate_v1(token, serial_number, body).await
             },
         );
         self.handlers[319] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::sign_certificate_pki_ca_v1,
-            |s, (ca_id, body)| async move { s.sign_certificate_ca_v1(ca_id, body).await },
+            |s, (token, ca_id, body)| async move {
+                s.sign_certificate_ca_v1(token, ca_id, body).await
+            },
         );
         self.handlers[325] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::sign_certificate_pki_certificates_v1,
-            |s, (body,)| async move { s.sign_certificate_certificates_v1(body).await },
+            |s, (token, body)| async move {
+                s.sign_certificate_certificates_v1(token, body).await
+            },
         );
         self.handlers[316] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::sign_intermediate_pki_ca_v1,
-            |s, (ca_id, body)| async move {
-                s.sign_intermediate_ca_v1(ca_id, body).await
+            |s, (token, ca_id, body)| async move {
+                s.sign_intermediate_ca_v1(token, ca_id, body).await
             },
         );
         self.handlers[338] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_pki_alert_v1,
-            |s, (alert_id, body)| async move { s.update_alert_v1(alert_id, body).await },
+            |s, (token, alert_id, body)| async move {
+                s.update_alert_v1(token, alert_id, body).await
+            },
         );
         self.handlers[310] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_pki_ca_v1,
-            |s, (ca_id, body)| async move { s.update_ca_v1(ca_id, body).await },
+            |s, (token, ca_id, body)| async move {
+                s.update_ca_v1(token, ca_id, body).await
+            },
         );
         self.handlers[330] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_pki_certificate_template_v1,
-            |s, (certificate_template_id, body)| async move {
-                s.update_certificate_template_v1(certificate_template_id, body).await
+            |s, (token, certificate_template_id, body)| async move {
+                s.update_certificate_template_v1(token, certificate_template_id, body)
+                    .await
             },
         );
         self.handlers[334] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_pki_certificate_templates_est_config_v1,
-            |s, (certificate_template_id, body)| async move {
+            |s, (token, certificate_template_id, body)| async move {
                 s.update_certificate_templates_est_config_v1(
+                        token,
                         certificate_template_id,
                         body,
                     )
@@ -6246,8 +6349,8 @@ impl Server {
         self.handlers[342] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_pki_collection_v1,
-            |s, (collection_id, body)| async move {
-                s.update_collection_v1(collection_id, body).await
+            |s, (token, collection_id, body)| async move {
+                s.update_collection_v1(token, collection_id, body).await
             },
         );
         self
@@ -6261,12 +6364,12 @@ impl Server {
         self.handlers[71] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_rate_limit_v1,
-            |s, ()| async move { s.get_v1().await },
+            |s, (token,)| async move { s.get_v1(token).await },
         );
         self.handlers[72] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_rate_limit_v1,
-            |s, (body,)| async move { s.set_v1(body).await },
+            |s, (token, body)| async move { s.set_v1(token, body).await },
         );
         self
     }
@@ -6276,86 +6379,92 @@ impl Server {
         self.handlers[108] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_scim_group_v1,
-            |s, (body,)| async move { s.create_group_v1(body).await },
+            |s, (token, body)| async move { s.create_group_v1(token, body).await },
         );
         self.handlers[99] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_scim_scim_token_v1,
-            |s, (body,)| async move { s.create_scim_token_v1(body).await },
+            |s, (token, body)| async move { s.create_scim_token_v1(token, body).await },
         );
         self.handlers[102] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_scim_user_v1,
-            |s, (body,)| async move { s.create_user_v1(body).await },
+            |s, (token, body)| async move { s.create_user_v1(token, body).await },
         );
         self.handlers[111] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_scim_group_v1,
-            |s, (group_id,)| async move { s.delete_group_v1(group_id).await },
+            |s, (token, group_id)| async move {
+                s.delete_group_v1(token, group_id).await
+            },
         );
         self.handlers[100] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_scim_scim_token_v1,
-            |s, (scim_token_id,)| async move {
-                s.delete_scim_token_v1(scim_token_id).await
+            |s, (token, scim_token_id)| async move {
+                s.delete_scim_token_v1(token, scim_token_id).await
             },
         );
         self.handlers[105] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_scim_user_v1,
-            |s, (org_membership_id,)| async move {
-                s.delete_user_v1(org_membership_id).await
+            |s, (token, org_membership_id)| async move {
+                s.delete_user_v1(token, org_membership_id).await
             },
         );
         self.handlers[109] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_scim_group_v1,
-            |s, (group_id,)| async move { s.get_group_v1(group_id).await },
+            |s, (token, group_id)| async move { s.get_group_v1(token, group_id).await },
         );
         self.handlers[103] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_scim_user_v1,
-            |s, (org_membership_id,)| async move {
-                s.get_user_v1(org_membership_id).await
+            |s, (token, org_membership_id)| async move {
+                s.get_user_v1(token, org_membership_id).await
             },
         );
         self.handlers[107] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_scim_groups_v1,
-            |s, (query,)| async move { s.list_groups_v1(query).await },
+            |s, (token, query)| async move { s.list_groups_v1(token, query).await },
         );
         self.handlers[98] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_scim_scim_tokens_v1,
-            |s, (query,)| async move { s.list_scim_tokens_v1(query).await },
+            |s, (token, query)| async move { s.list_scim_tokens_v1(token, query).await },
         );
         self.handlers[101] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_scim_users_v1,
-            |s, (query,)| async move { s.list_users_v1(query).await },
+            |s, (token, query)| async move { s.list_users_v1(token, query).await },
         );
         self.handlers[110] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_scim_group_v1,
-            |s, (group_id, body)| async move { s.set_group_v1(group_id, body).await },
+            |s, (token, group_id, body)| async move {
+                s.set_group_v1(token, group_id, body).await
+            },
         );
         self.handlers[104] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_scim_user_v1,
-            |s, (org_membership_id, body)| async move {
-                s.set_user_v1(org_membership_id, body).await
+            |s, (token, org_membership_id, body)| async move {
+                s.set_user_v1(token, org_membership_id, body).await
             },
         );
         self.handlers[112] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_scim_group_v1,
-            |s, (group_id, body)| async move { s.update_group_v1(group_id, body).await },
+            |s, (token, group_id, body)| async move {
+                s.update_group_v1(token, group_id, body).await
+            },
         );
         self.handlers[106] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_scim_user_v1,
-            |s, (org_membership_id, body)| async move {
-                s.update_user_v1(org_membership_id, body).await
+            |s, (token, org_membership_id, body)| async move {
+                s.update_user_v1(token, org_membership_id, body).await
             },
         );
         self
@@ -6369,8 +6478,8 @@ impl Server {
         self.handlers[130] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_secret_versions_v1,
-            |s, (secret_id, query)| async move {
-                s.list_secret_versions_v1(secret_id, query).await
+            |s, (token, secret_id, query)| async move {
+                s.list_secret_versions_v1(token, secret_id, query).await
             },
         );
         self
@@ -6384,32 +6493,34 @@ impl Server {
         self.handlers[58] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_approval_requests_status_v1,
-            |s, (id, body)| async move { s.create_status_v1(id, body).await },
+            |s, (token, id, body)| async move {
+                s.create_status_v1(token, id, body).await
+            },
         );
         self.handlers[55] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_approval_requests_count_v1,
-            |s, (query,)| async move { s.get_count_v1(query).await },
+            |s, (token, query)| async move { s.get_count_v1(token, query).await },
         );
         self.handlers[59] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_approval_request_v1,
-            |s, (id,)| async move { s.get_v1(id).await },
+            |s, (token, id)| async move { s.get_v1(token, id).await },
         );
         self.handlers[54] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_approval_requests_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[56] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::merge_secret_approval_request_v1,
-            |s, (id, body)| async move { s.merge_v1(id, body).await },
+            |s, (token, id, body)| async move { s.merge_v1(token, id, body).await },
         );
         self.handlers[57] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::review_secret_approval_request_v1,
-            |s, (id, body)| async move { s.review_v1(id, body).await },
+            |s, (token, id, body)| async move { s.review_v1(token, id, body).await },
         );
         self
     }
@@ -6422,32 +6533,34 @@ impl Server {
         self.handlers[49] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_approval_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[51] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_secret_approval_v1,
-            |s, (sap_id,)| async move { s.delete_v1(sap_id).await },
+            |s, (token, sap_id)| async move { s.delete_v1(token, sap_id).await },
         );
         self.handlers[53] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_approvals_board_v1,
-            |s, (query,)| async move { s.get_board_v1(query).await },
+            |s, (token, query)| async move { s.get_board_v1(token, query).await },
         );
         self.handlers[50] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_approval_v1,
-            |s, (sap_id,)| async move { s.get_v1(sap_id).await },
+            |s, (token, sap_id)| async move { s.get_v1(token, sap_id).await },
         );
         self.handlers[48] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_approvals_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[52] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_secret_approval_v1,
-            |s, (sap_id, body)| async move { s.update_v1(sap_id, body).await },
+            |s, (token, sap_id, body)| async move {
+                s.update_v1(token, sap_id, body).await
+            },
         );
         self
     }
@@ -6479,7 +6592,7 @@ impl Server {
         self.handlers[258] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_imports_secrets_raw_v1,
-            |s, (query,)| async move { s.get_secrets_raw_v1(query).await },
+            |s, (token, query)| async move { s.get_secrets_raw_v1(token, query).await },
         );
         self.handlers[253] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6491,7 +6604,7 @@ impl Server {
         self.handlers[257] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_imports_secrets_v1,
-            |s, (query,)| async move { s.list_secrets_v1(query).await },
+            |s, (token, query)| async move { s.list_secrets_v1(token, query).await },
         );
         self.handlers[251] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6516,7 +6629,7 @@ impl Server {
         self.handlers[60] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_rotation_provider_v1,
-            |s, (workspace_id,)| async move { s.get_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move { s.get_v1(token, workspace_id).await },
         );
         self
     }
@@ -6529,22 +6642,22 @@ impl Server {
         self.handlers[127] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_rotation_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[129] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_secret_rotation_v1,
-            |s, (id,)| async move { s.delete_v1(id).await },
+            |s, (token, id)| async move { s.delete_v1(token, id).await },
         );
         self.handlers[126] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_rotations_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[128] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::restart_secret_rotations_v1,
-            |s, (body,)| async move { s.restart_v1(body).await },
+            |s, (token, body)| async move { s.restart_v1(token, body).await },
         );
         self
     }
@@ -6557,35 +6670,40 @@ impl Server {
         self.handlers[121] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_scanning_create_installation_session_organization_v1,
-            |s, (body,)| async move {
-                s.create_create_installation_session_organization_v1(body).await
+            |s, (token, body)| async move {
+                s.create_create_installation_session_organization_v1(token, body).await
             },
         );
         self.handlers[125] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_scanning_organization_risks_status_v1,
-            |s, (organization_id, risk_id, body)| async move {
-                s.create_organization_risks_status_v1(organization_id, risk_id, body)
+            |s, (token, organization_id, risk_id, body)| async move {
+                s.create_organization_risks_status_v1(
+                        token,
+                        organization_id,
+                        risk_id,
+                        body,
+                    )
                     .await
             },
         );
         self.handlers[123] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_scanning_installation_status_organization_v1,
-            |s, (organization_id,)| async move {
-                s.get_installation_status_organization_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.get_installation_status_organization_v1(token, organization_id).await
             },
         );
         self.handlers[122] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::link_installation_secret_scanning_v1,
-            |s, (body,)| async move { s.link_installation_v1(body).await },
+            |s, (token, body)| async move { s.link_installation_v1(token, body).await },
         );
         self.handlers[124] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_scanning_organization_risks_v1,
-            |s, (organization_id,)| async move {
-                s.list_organization_risks_v1(organization_id).await
+            |s, (token, organization_id)| async move {
+                s.list_organization_risks_v1(token, organization_id).await
             },
         );
         self
@@ -6599,27 +6717,31 @@ impl Server {
         self.handlers[392] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_sharing_public_by_id_v1,
-            |s, (id, body)| async move { s.create_public_by_id_v1(id, body).await },
+            |s, (token, id, body)| async move {
+                s.create_public_by_id_v1(token, id, body).await
+            },
         );
         self.handlers[393] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_sharing_public_v1,
-            |s, (body,)| async move { s.create_public_v1(body).await },
+            |s, (token, body)| async move { s.create_public_v1(token, body).await },
         );
         self.handlers[391] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_sharing_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[394] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_secret_sharing_v1,
-            |s, (shared_secret_id,)| async move { s.delete_v1(shared_secret_id).await },
+            |s, (token, shared_secret_id)| async move {
+                s.delete_v1(token, shared_secret_id).await
+            },
         );
         self.handlers[390] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secret_sharing_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self
     }
@@ -6632,7 +6754,9 @@ impl Server {
         self.handlers[46] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_snapshot_v1,
-            |s, (secret_snapshot_id,)| async move { s.get_v1(secret_snapshot_id).await },
+            |s, (token, secret_snapshot_id)| async move {
+                s.get_v1(token, secret_snapshot_id).await
+            },
         );
         self.handlers[47] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6664,7 +6788,7 @@ impl Server {
         self.handlers[478] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secrets_batch_v3,
-            |s, (body,)| async move { s.create_batch_v3(body).await },
+            |s, (token, body)| async move { s.create_batch_v3(token, body).await },
         );
         self.handlers[469] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6683,7 +6807,9 @@ impl Server {
         self.handlers[474] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_secret_v3,
-            |s, (secret_name, body)| async move { s.create_v3(secret_name, body).await },
+            |s, (token, secret_name, body)| async move {
+                s.create_v3(token, secret_name, body).await
+            },
         );
         self.handlers[482] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6693,7 +6819,7 @@ impl Server {
         self.handlers[479] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_secrets_batch_v3,
-            |s, (body,)| async move { s.delete_batch_v3(body).await },
+            |s, (token, body)| async move { s.delete_batch_v3(token, body).await },
         );
         self.handlers[470] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6712,7 +6838,9 @@ impl Server {
         self.handlers[475] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_secret_v3,
-            |s, (secret_name, body)| async move { s.delete_v3(secret_name, body).await },
+            |s, (token, secret_name, body)| async move {
+                s.delete_v3(token, secret_name, body).await
+            },
         );
         self.handlers[468] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6724,7 +6852,9 @@ impl Server {
         self.handlers[473] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_secret_v3,
-            |s, (secret_name, query)| async move { s.get_v3(secret_name, query).await },
+            |s, (token, secret_name, query)| async move {
+                s.get_v3(token, secret_name, query).await
+            },
         );
         self.handlers[467] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6734,12 +6864,12 @@ impl Server {
         self.handlers[472] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_secrets_v3,
-            |s, (query,)| async move { s.list_v3(query).await },
+            |s, (token, query)| async move { s.list_v3(token, query).await },
         );
         self.handlers[477] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::move_secrets_v3,
-            |s, (body,)| async move { s.move_v3(body).await },
+            |s, (token, body)| async move { s.move_v3(token, body).await },
         );
         self.handlers[483] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6749,7 +6879,7 @@ impl Server {
         self.handlers[480] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_secrets_batch_v3,
-            |s, (body,)| async move { s.update_batch_v3(body).await },
+            |s, (token, body)| async move { s.update_batch_v3(token, body).await },
         );
         self.handlers[471] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6761,7 +6891,9 @@ impl Server {
         self.handlers[476] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_secret_v3,
-            |s, (secret_name, body)| async move { s.update_v3(secret_name, body).await },
+            |s, (token, secret_name, body)| async move {
+                s.update_v3(token, secret_name, body).await
+            },
         );
         self
     }
@@ -6774,12 +6906,14 @@ impl Server {
         self.handlers[422] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_service_token_v2,
-            |s, (body,)| async move { s.create_v2(body).await },
+            |s, (token, body)| async move { s.create_v2(token, body).await },
         );
         self.handlers[423] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_service_token_v2,
-            |s, (service_token_id,)| async move { s.delete_v2(service_token_id).await },
+            |s, (token, service_token_id)| async move {
+                s.delete_v2(token, service_token_id).await
+            },
         );
         self.handlers[421] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -6797,22 +6931,26 @@ impl Server {
         self.handlers[460] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::invite_signup_complete_account_v3,
-            |s, (body,)| async move { s.invite_complete_account_v3(body).await },
+            |s, (token, body)| async move {
+                s.invite_complete_account_v3(token, body).await
+            },
         );
         self.handlers[459] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::signup_signup_complete_account_v3,
-            |s, (body,)| async move { s.signup_complete_account_v3(body).await },
+            |s, (token, body)| async move {
+                s.signup_complete_account_v3(token, body).await
+            },
         );
         self.handlers[457] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::signup_signup_email_v3,
-            |s, (body,)| async move { s.signup_email_v3(body).await },
+            |s, (token, body)| async move { s.signup_email_v3(token, body).await },
         );
         self.handlers[458] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::verify_signup_email_v3,
-            |s, (body,)| async move { s.verify_email_v3(body).await },
+            |s, (token, body)| async move { s.verify_email_v3(token, body).await },
         );
         self
     }
@@ -6822,101 +6960,111 @@ impl Server {
         self.handlers[90] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_sso_config_v1,
-            |s, (body,)| async move { s.create_config_v1(body).await },
+            |s, (token, body)| async move { s.create_config_v1(token, body).await },
         );
         self.handlers[96] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_sso_oidc_config_v1,
-            |s, (body,)| async move { s.create_oidc_config_v1(body).await },
+            |s, (token, body)| async move { s.create_oidc_config_v1(token, body).await },
         );
         self.handlers[88] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_sso_saml2_v1,
-            |s, (saml_config_id,)| async move { s.create_saml2_v1(saml_config_id).await },
+            |s, (token, saml_config_id)| async move {
+                s.create_saml2_v1(token, saml_config_id).await
+            },
         );
         self.handlers[168] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_sso_token_exchange_v1,
-            |s, (body,)| async move { s.create_token_exchange_v1(body).await },
+            |s, (token, body)| async move {
+                s.create_token_exchange_v1(token, body).await
+            },
         );
         self.handlers[89] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_config_v1,
-            |s, (query,)| async move { s.get_config_v1(query).await },
+            |s, (token, query)| async move { s.get_config_v1(token, query).await },
         );
         self.handlers[165] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_github_v1,
-            |s, ()| async move { s.get_github_v1().await },
+            |s, (token,)| async move { s.get_github_v1(token).await },
         );
         self.handlers[167] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_gitlab_v1,
-            |s, ()| async move { s.get_gitlab_v1().await },
+            |s, (token,)| async move { s.get_gitlab_v1(token).await },
         );
         self.handlers[163] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_google_v1,
-            |s, ()| async move { s.get_google_v1().await },
+            |s, (token,)| async move { s.get_google_v1(token).await },
         );
         self.handlers[93] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_oidc_callback_v1,
-            |s, ()| async move { s.get_oidc_callback_v1().await },
+            |s, (token,)| async move { s.get_oidc_callback_v1(token).await },
         );
         self.handlers[95] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_oidc_config_v1,
-            |s, (query,)| async move { s.get_oidc_config_v1(query).await },
+            |s, (token, query)| async move { s.get_oidc_config_v1(token, query).await },
         );
         self.handlers[94] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_oidc_login_error_v1,
-            |s, ()| async move { s.get_oidc_login_error_v1().await },
+            |s, (token,)| async move { s.get_oidc_login_error_v1(token).await },
         );
         self.handlers[92] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_oidc_login_v1,
-            |s, (query,)| async move { s.get_oidc_login_v1(query).await },
+            |s, (token, query)| async move { s.get_oidc_login_v1(token, query).await },
         );
         self.handlers[164] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_redirect_github_v1,
-            |s, (query,)| async move { s.get_redirect_github_v1(query).await },
+            |s, (token, query)| async move {
+                s.get_redirect_github_v1(token, query).await
+            },
         );
         self.handlers[166] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_redirect_gitlab_v1,
-            |s, (query,)| async move { s.get_redirect_gitlab_v1(query).await },
+            |s, (token, query)| async move {
+                s.get_redirect_gitlab_v1(token, query).await
+            },
         );
         self.handlers[162] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_redirect_google_v1,
-            |s, (query,)| async move { s.get_redirect_google_v1(query).await },
+            |s, (token, query)| async move {
+                s.get_redirect_google_v1(token, query).await
+            },
         );
         self.handlers[86] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_redirect_saml2_organization_v1,
-            |s, (org_slug, query)| async move {
-                s.get_redirect_saml2_organization_v1(org_slug, query).await
+            |s, (token, org_slug, query)| async move {
+                s.get_redirect_saml2_organization_v1(token, org_slug, query).await
             },
         );
         self.handlers[87] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_sso_redirect_saml2_v1,
-            |s, (saml_config_id, query)| async move {
-                s.get_redirect_saml2_v1(saml_config_id, query).await
+            |s, (token, saml_config_id, query)| async move {
+                s.get_redirect_saml2_v1(token, saml_config_id, query).await
             },
         );
         self.handlers[91] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_sso_config_v1,
-            |s, (body,)| async move { s.update_config_v1(body).await },
+            |s, (token, body)| async move { s.update_config_v1(token, body).await },
         );
         self.handlers[97] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_sso_oidc_config_v1,
-            |s, (body,)| async move { s.update_oidc_config_v1(body).await },
+            |s, (token, body)| async move { s.update_oidc_config_v1(token, body).await },
         );
         self
     }
@@ -6929,7 +7077,7 @@ impl Server {
         self.handlers[0] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_status,
-            |s, ()| async move { s.get().await },
+            |s, (token,)| async move { s.get(token).await },
         );
         self
     }
@@ -6939,32 +7087,40 @@ impl Server {
         self.handlers[242] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_user_private_key_v1,
-            |s, ()| async move { s.get_private_key_v1().await },
+            |s, (token,)| async move { s.get_private_key_v1(token).await },
         );
         self.handlers[243] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_user_unlock_v1,
-            |s, (user_id, query)| async move { s.get_unlock_v1(user_id, query).await },
+            |s, (token, user_id, query)| async move {
+                s.get_unlock_v1(token, user_id, query).await
+            },
         );
         self.handlers[241] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_user_v1,
-            |s, ()| async move { s.get_v1().await },
+            |s, (token,)| async move { s.get_v1(token).await },
         );
         self.handlers[246] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_user_me_groups_v1,
-            |s, (username,)| async move { s.list_me_groups_v1(username).await },
+            |s, (token, username)| async move {
+                s.list_me_groups_v1(token, username).await
+            },
         );
         self.handlers[244] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_user_me_project_favorites_v1,
-            |s, (query,)| async move { s.list_me_project_favorites_v1(query).await },
+            |s, (token, query)| async move {
+                s.list_me_project_favorites_v1(token, query).await
+            },
         );
         self.handlers[245] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_user_me_project_favorite_v1,
-            |s, (body,)| async move { s.set_me_project_favorite_v1(body).await },
+            |s, (token, body)| async move {
+                s.set_me_project_favorite_v1(token, body).await
+            },
         );
         self
     }
@@ -6977,12 +7133,12 @@ impl Server {
         self.handlers[250] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_user_action_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[249] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_user_action_v1,
-            |s, (query,)| async move { s.get_v1(query).await },
+            |s, (token, query)| async move { s.get_v1(token, query).await },
         );
         self
     }
@@ -6995,7 +7151,7 @@ impl Server {
         self.handlers[395] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_user_engagement_me_wish_v1,
-            |s, (body,)| async move { s.create_me_wish_v1(body).await },
+            |s, (token, body)| async move { s.create_me_wish_v1(token, body).await },
         );
         self
     }
@@ -7008,74 +7164,76 @@ impl Server {
         self.handlers[415] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_users_me_api_key_v2,
-            |s, (body,)| async move { s.create_me_api_key_v2(body).await },
+            |s, (token, body)| async move { s.create_me_api_key_v2(token, body).await },
         );
         self.handlers[408] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_users_me_emails_code_v2,
-            |s, (body,)| async move { s.create_me_emails_code_v2(body).await },
+            |s, (token, body)| async move {
+                s.create_me_emails_code_v2(token, body).await
+            },
         );
         self.handlers[416] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_users_me_api_key_v2,
-            |s, (api_key_data_id,)| async move {
-                s.delete_me_api_key_v2(api_key_data_id).await
+            |s, (token, api_key_data_id)| async move {
+                s.delete_me_api_key_v2(token, api_key_data_id).await
             },
         );
         self.handlers[418] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_users_me_session_v2,
-            |s, ()| async move { s.delete_me_session_v2().await },
+            |s, (token,)| async move { s.delete_me_session_v2(token).await },
         );
         self.handlers[420] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_users_me_v2,
-            |s, ()| async move { s.delete_me_v2().await },
+            |s, (token,)| async move { s.delete_me_v2(token).await },
         );
         self.handlers[419] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_users_me_v2,
-            |s, ()| async move { s.get_me_v2().await },
+            |s, (token,)| async move { s.get_me_v2(token).await },
         );
         self.handlers[414] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_users_me_api_keys_v2,
-            |s, ()| async move { s.list_me_api_keys_v2().await },
+            |s, (token,)| async move { s.list_me_api_keys_v2(token).await },
         );
         self.handlers[464] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_users_me_api_keys_v3,
-            |s, ()| async move { s.list_me_api_keys_v3().await },
+            |s, (token,)| async move { s.list_me_api_keys_v3(token).await },
         );
         self.handlers[413] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_users_me_organizations_v2,
-            |s, ()| async move { s.list_me_organizations_v2().await },
+            |s, (token,)| async move { s.list_me_organizations_v2(token).await },
         );
         self.handlers[417] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_users_me_sessions_v2,
-            |s, ()| async move { s.list_me_sessions_v2().await },
+            |s, (token,)| async move { s.list_me_sessions_v2(token).await },
         );
         self.handlers[412] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_users_me_auth_method_v2,
-            |s, (body,)| async move { s.set_me_auth_method_v2(body).await },
+            |s, (token, body)| async move { s.set_me_auth_method_v2(token, body).await },
         );
         self.handlers[410] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_users_me_mfa_v2,
-            |s, (body,)| async move { s.update_me_mfa_v2(body).await },
+            |s, (token, body)| async move { s.update_me_mfa_v2(token, body).await },
         );
         self.handlers[411] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_users_me_name_v2,
-            |s, (body,)| async move { s.update_me_name_v2(body).await },
+            |s, (token, body)| async move { s.update_me_name_v2(token, body).await },
         );
         self.handlers[409] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::verify_users_me_emails_v2,
-            |s, (body,)| async move { s.verify_me_emails_v2(body).await },
+            |s, (token, body)| async move { s.verify_me_emails_v2(token, body).await },
         );
         self
     }
@@ -7088,27 +7246,29 @@ impl Server {
         self.handlers[380] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_webhook_v1,
-            |s, (body,)| async move { s.create_v1(body).await },
+            |s, (token, body)| async move { s.create_v1(token, body).await },
         );
         self.handlers[381] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_webhook_v1,
-            |s, (webhook_id,)| async move { s.delete_v1(webhook_id).await },
+            |s, (token, webhook_id)| async move { s.delete_v1(token, webhook_id).await },
         );
         self.handlers[379] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_webhooks_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[383] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::test_webhook_v1,
-            |s, (webhook_id,)| async move { s.test_v1(webhook_id).await },
+            |s, (token, webhook_id)| async move { s.test_v1(token, webhook_id).await },
         );
         self.handlers[382] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_webhook_v1,
-            |s, (webhook_id, body)| async move { s.update_v1(webhook_id, body).await },
+            |s, (token, webhook_id, body)| async move {
+                s.update_v1(token, webhook_id, body).await
+            },
         );
         self
     }
@@ -7121,22 +7281,22 @@ impl Server {
         self.handlers[3] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_well_known_est_cacerts,
-            |s, (certificate_template_id,)| async move {
-                s.list_est_cacerts(certificate_template_id).await
+            |s, (token, certificate_template_id)| async move {
+                s.list_est_cacerts(token, certificate_template_id).await
             },
         );
         self.handlers[1] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::simpleenroll_well_known_est,
-            |s, (certificate_template_id, body)| async move {
-                s.simpleenroll_est(certificate_template_id, body).await
+            |s, (token, certificate_template_id, body)| async move {
+                s.simpleenroll_est(token, certificate_template_id, body).await
             },
         );
         self.handlers[2] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::simplereenroll_well_known_est,
-            |s, (certificate_template_id, body)| async move {
-                s.simplereenroll_est(certificate_template_id, body).await
+            |s, (token, certificate_template_id, body)| async move {
+                s.simplereenroll_est(token, certificate_template_id, body).await
             },
         );
         self
@@ -7160,7 +7320,7 @@ impl Server {
         self.handlers[273] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workflow_integrations_slack_oauth_redirect_v1,
-            |s, ()| async move { s.get_slack_oauth_redirect_v1().await },
+            |s, (token,)| async move { s.get_slack_oauth_redirect_v1(token).await },
         );
         self.handlers[267] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7207,15 +7367,15 @@ impl Server {
         self.handlers[40] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::backup_workspace_kms_v1,
-            |s, (workspace_id, body)| async move {
-                s.backup_kms_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.backup_kms_v1(token, workspace_id, body).await
             },
         );
         self.handlers[281] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_auto_capitalization_v1,
-            |s, (workspace_id, body)| async move {
-                s.create_auto_capitalization_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.create_auto_capitalization_v1(token, workspace_id, body).await
             },
         );
         self.handlers[291] = ::oas_runtime::server::operation(
@@ -7243,15 +7403,15 @@ impl Server {
         self.handlers[294] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_key_v1,
-            |s, (workspace_id, body)| async move {
-                s.create_key_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.create_key_v1(token, workspace_id, body).await
             },
         );
         self.handlers[296] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_membership_v1,
-            |s, (workspace_id, body)| async move {
-                s.create_membership_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.create_membership_v1(token, workspace_id, body).await
             },
         );
         self.handlers[455] = ::oas_runtime::server::operation(
@@ -7271,8 +7431,8 @@ impl Server {
         self.handlers[280] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_name_v1,
-            |s, (workspace_id, body)| async move {
-                s.create_name_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.create_name_v1(token, workspace_id, body).await
             },
         );
         self.handlers[28] = ::oas_runtime::server::operation(
@@ -7285,15 +7445,15 @@ impl Server {
         self.handlers[302] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_tag_v1,
-            |s, (project_id, body)| async move {
-                s.create_tag_v1(project_id, body).await
+            |s, (token, project_id, body)| async move {
+                s.create_tag_v1(token, project_id, body).await
             },
         );
         self.handlers[43] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspace_trusted_ip_v1,
-            |s, (workspace_id, body)| async move {
-                s.create_trusted_ip_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.create_trusted_ip_v1(token, workspace_id, body).await
             },
         );
         self.handlers[436] = ::oas_runtime::server::operation(
@@ -7325,7 +7485,9 @@ impl Server {
         self.handlers[300] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_workspace_leave_v1,
-            |s, (workspace_id,)| async move { s.delete_leave_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.delete_leave_v1(token, workspace_id).await
+            },
         );
         self.handlers[298] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7351,15 +7513,15 @@ impl Server {
         self.handlers[304] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_workspace_tag_v1,
-            |s, (project_id, tag_id)| async move {
-                s.delete_tag_v1(project_id, tag_id).await
+            |s, (token, project_id, tag_id)| async move {
+                s.delete_tag_v1(token, project_id, tag_id).await
             },
         );
         self.handlers[44] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::delete_workspace_trusted_ip_v1,
-            |s, (workspace_id, trusted_ip_id)| async move {
-                s.delete_trusted_ip_v1(workspace_id, trusted_ip_id).await
+            |s, (token, workspace_id, trusted_ip_id)| async move {
+                s.delete_trusted_ip_v1(token, workspace_id, trusted_ip_id).await
             },
         );
         self.handlers[278] = ::oas_runtime::server::operation(
@@ -7377,8 +7539,8 @@ impl Server {
         self.handlers[433] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_encrypted_key_v2,
-            |s, (workspace_id,)| async move {
-                s.get_encrypted_key_v2(workspace_id).await
+            |s, (token, workspace_id)| async move {
+                s.get_encrypted_key_v2(token, workspace_id).await
             },
         );
         self.handlers[290] = ::oas_runtime::server::operation(
@@ -7413,57 +7575,65 @@ impl Server {
         self.handlers[39] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_kms_backup_v1,
-            |s, (workspace_id,)| async move { s.get_kms_backup_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.get_kms_backup_v1(token, workspace_id).await
+            },
         );
         self.handlers[37] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_kms_v1,
-            |s, (workspace_id,)| async move { s.get_kms_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.get_kms_v1(token, workspace_id).await
+            },
         );
         self.handlers[31] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_role_by_slug_v1,
-            |s, (project_slug, slug)| async move {
-                s.get_role_by_slug_v1(project_slug, slug).await
+            |s, (token, project_slug, slug)| async move {
+                s.get_role_by_slug_v1(token, project_slug, slug).await
             },
         );
         self.handlers[34] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_secret_snapshots_count_v1,
-            |s, (workspace_id, query)| async move {
-                s.get_secret_snapshots_count_v1(workspace_id, query).await
+            |s, (token, workspace_id, query)| async move {
+                s.get_secret_snapshots_count_v1(token, workspace_id, query).await
             },
         );
         self.handlers[286] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_service_token_data_v1,
-            |s, (workspace_id,)| async move {
-                s.get_service_token_data_v1(workspace_id).await
+            |s, (token, workspace_id)| async move {
+                s.get_service_token_data_v1(token, workspace_id).await
             },
         );
         self.handlers[287] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_slack_config_v1,
-            |s, (workspace_id,)| async move { s.get_slack_config_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.get_slack_config_v1(token, workspace_id).await
+            },
         );
         self.handlers[306] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_tag_by_slug_v1,
-            |s, (project_id, tag_slug)| async move {
-                s.get_tag_by_slug_v1(project_id, tag_slug).await
+            |s, (token, project_id, tag_slug)| async move {
+                s.get_tag_by_slug_v1(token, project_id, tag_slug).await
             },
         );
         self.handlers[303] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_tag_v1,
-            |s, (project_id, tag_id)| async move {
-                s.get_tag_v1(project_id, tag_id).await
+            |s, (token, project_id, tag_id)| async move {
+                s.get_tag_v1(token, project_id, tag_id).await
             },
         );
         self.handlers[435] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_upgrade_status_v2,
-            |s, (project_id,)| async move { s.get_upgrade_status_v2(project_id).await },
+            |s, (token, project_id)| async move {
+                s.get_upgrade_status_v2(token, project_id).await
+            },
         );
         self.handlers[277] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7473,13 +7643,13 @@ impl Server {
         self.handlers[437] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspace_v2,
-            |s, (slug,)| async move { s.get_v2(slug).await },
+            |s, (token, slug)| async move { s.get_v2(token, slug).await },
         );
         self.handlers[36] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_audit_logs_filters_actors_v1,
-            |s, (workspace_id,)| async move {
-                s.list_audit_logs_filters_actors_v1(workspace_id).await
+            |s, (token, workspace_id)| async move {
+                s.list_audit_logs_filters_actors_v1(token, workspace_id).await
             },
         );
         self.handlers[35] = ::oas_runtime::server::operation(
@@ -7499,19 +7669,23 @@ impl Server {
         self.handlers[440] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_cas_v2,
-            |s, (slug, query)| async move { s.list_cas_v2(slug, query).await },
+            |s, (token, slug, query)| async move {
+                s.list_cas_v2(token, slug, query).await
+            },
         );
         self.handlers[444] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_certificate_templates_v2,
-            |s, (project_id,)| async move {
-                s.list_certificate_templates_v2(project_id).await
+            |s, (token, project_id)| async move {
+                s.list_certificate_templates_v2(token, project_id).await
             },
         );
         self.handlers[441] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_certificates_v2,
-            |s, (slug, query)| async move { s.list_certificates_v2(slug, query).await },
+            |s, (token, slug, query)| async move {
+                s.list_certificates_v2(token, slug, query).await
+            },
         );
         self.handlers[454] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7537,7 +7711,9 @@ impl Server {
         self.handlers[274] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_keys_v1,
-            |s, (workspace_id,)| async move { s.list_keys_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.list_keys_v1(token, workspace_id).await
+            },
         );
         self.handlers[295] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7549,17 +7725,23 @@ impl Server {
         self.handlers[32] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_permissions_v1,
-            |s, (project_id,)| async move { s.list_permissions_v1(project_id).await },
+            |s, (token, project_id)| async move {
+                s.list_permissions_v1(token, project_id).await
+            },
         );
         self.handlers[442] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_pki_alerts_v2,
-            |s, (project_id,)| async move { s.list_pki_alerts_v2(project_id).await },
+            |s, (token, project_id)| async move {
+                s.list_pki_alerts_v2(token, project_id).await
+            },
         );
         self.handlers[443] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_pki_collections_v2,
-            |s, (project_id,)| async move { s.list_pki_collections_v2(project_id).await },
+            |s, (token, project_id)| async move {
+                s.list_pki_collections_v2(token, project_id).await
+            },
         );
         self.handlers[27] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
@@ -7578,49 +7760,55 @@ impl Server {
         self.handlers[301] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_tags_v1,
-            |s, (project_id,)| async move { s.list_tags_v1(project_id).await },
+            |s, (token, project_id)| async move {
+                s.list_tags_v1(token, project_id).await
+            },
         );
         self.handlers[42] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_trusted_ips_v1,
-            |s, (workspace_id,)| async move { s.list_trusted_ips_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.list_trusted_ips_v1(token, workspace_id).await
+            },
         );
         self.handlers[275] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_users_v1,
-            |s, (workspace_id, query)| async move {
-                s.list_users_v1(workspace_id, query).await
+            |s, (token, workspace_id, query)| async move {
+                s.list_users_v1(token, workspace_id, query).await
             },
         );
         self.handlers[276] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspace_v1,
-            |s, (query,)| async move { s.list_v1(query).await },
+            |s, (token, query)| async move { s.list_v1(token, query).await },
         );
         self.handlers[41] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::migrate_v3_workspace_v1,
-            |s, (workspace_id,)| async move { s.migrate_v3_v1(workspace_id).await },
+            |s, (token, workspace_id)| async move {
+                s.migrate_v3_v1(token, workspace_id).await
+            },
         );
         self.handlers[283] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_workspace_audit_logs_retention_v1,
-            |s, (workspace_slug, body)| async move {
-                s.set_audit_logs_retention_v1(workspace_slug, body).await
+            |s, (token, workspace_slug, body)| async move {
+                s.set_audit_logs_retention_v1(token, workspace_slug, body).await
             },
         );
         self.handlers[288] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_workspace_slack_config_v1,
-            |s, (workspace_id, body)| async move {
-                s.set_slack_config_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.set_slack_config_v1(token, workspace_id, body).await
             },
         );
         self.handlers[282] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::set_workspace_version_limit_v1,
-            |s, (workspace_slug, body)| async move {
-                s.set_version_limit_v1(workspace_slug, body).await
+            |s, (token, workspace_slug, body)| async move {
+                s.set_version_limit_v1(token, workspace_slug, body).await
             },
         );
         self.handlers[293] = ::oas_runtime::server::operation(
@@ -7648,8 +7836,8 @@ impl Server {
         self.handlers[38] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_workspace_kms_v1,
-            |s, (workspace_id, body)| async move {
-                s.update_kms_v1(workspace_id, body).await
+            |s, (token, workspace_id, body)| async move {
+                s.update_kms_v1(token, workspace_id, body).await
             },
         );
         self.handlers[299] = ::oas_runtime::server::operation(
@@ -7669,15 +7857,15 @@ impl Server {
         self.handlers[305] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_workspace_tag_v1,
-            |s, (project_id, tag_id, body)| async move {
-                s.update_tag_v1(project_id, tag_id, body).await
+            |s, (token, project_id, tag_id, body)| async move {
+                s.update_tag_v1(token, project_id, tag_id, body).await
             },
         );
         self.handlers[45] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_workspace_trusted_ip_v1,
-            |s, (workspace_id, trusted_ip_id, body)| async move {
-                s.update_trusted_ip_v1(workspace_id, trusted_ip_id, body).await
+            |s, (token, workspace_id, trusted_ip_id, body)| async move {
+                s.update_trusted_ip_v1(token, workspace_id, trusted_ip_id, body).await
             },
         );
         self.handlers[279] = ::oas_runtime::server::operation(
@@ -7690,12 +7878,14 @@ impl Server {
         self.handlers[439] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::update_workspace_v2,
-            |s, (slug, body)| async move { s.update_v2(slug, body).await },
+            |s, (token, slug, body)| async move { s.update_v2(token, slug, body).await },
         );
         self.handlers[434] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::upgrade_workspace_v2,
-            |s, (project_id, body)| async move { s.upgrade_v2(project_id, body).await },
+            |s, (token, project_id, body)| async move {
+                s.upgrade_v2(token, project_id, body).await
+            },
         );
         self
     }
@@ -7708,21 +7898,23 @@ impl Server {
         self.handlers[487] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::create_workspaces_secrets_name_v3,
-            |s, (project_id, body)| async move {
-                s.create_secrets_name_v3(project_id, body).await
+            |s, (token, project_id, body)| async move {
+                s.create_secrets_name_v3(token, project_id, body).await
             },
         );
         self.handlers[485] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::get_workspaces_secrets_blind_index_status_v3,
-            |s, (project_id,)| async move {
-                s.get_secrets_blind_index_status_v3(project_id).await
+            |s, (token, project_id)| async move {
+                s.get_secrets_blind_index_status_v3(token, project_id).await
             },
         );
         self.handlers[486] = ::oas_runtime::server::operation(
             ::std::sync::Arc::clone(&implementation),
             decode::list_workspaces_secrets_v3,
-            |s, (project_id,)| async move { s.list_secrets_v3(project_id).await },
+            |s, (token, project_id)| async move {
+                s.list_secrets_v3(token, project_id).await
+            },
         );
         self
     }
@@ -7749,17 +7941,24 @@ mod decode {
     use ::oas_runtime::server::{ApiError, Input, QueryParam};
     use crate::schemas::SCHEMAS;
     /// `GET /api/status`
-    pub(super) fn get_status(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_status(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /.well-known/est/{certificateTemplateId}/simpleenroll`
     pub(super) fn simpleenroll_well_known_est(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::std::option::Option<::std::string::String>),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "certificateTemplateId", 4)?,
             input.optional_body(SCHEMAS, 4)?,
         ))
@@ -7768,10 +7967,15 @@ mod decode {
     pub(super) fn simplereenroll_well_known_est(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::std::option::Option<::std::string::String>),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "certificateTemplateId", 4)?,
             input.optional_body(SCHEMAS, 4)?,
         ))
@@ -7779,29 +7983,60 @@ mod decode {
     /// `GET /.well-known/est/{certificateTemplateId}/cacerts`
     pub(super) fn list_well_known_est_cacerts(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "certificateTemplateId", 4)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "certificateTemplateId", 4)?,
+        ))
     }
     /// `GET /api/v1/organization/{organizationId}/roles`
     pub(super) fn list_organization_roles_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `POST /api/v1/organization/{organizationId}/roles`
     pub(super) fn create_organization_role_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateOrganizationRoleV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateOrganizationRoleV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?, input.body(SCHEMAS, 6)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "organizationId", 1)?,
+            input.body(SCHEMAS, 6)?,
+        ))
     }
     /// `GET /api/v1/organization/{organizationId}/roles/{roleId}`
     pub(super) fn get_organization_role_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "roleId", 1)?,
         ))
@@ -7809,8 +8044,16 @@ mod decode {
     /// `DELETE /api/v1/organization/{organizationId}/roles/{roleId}`
     pub(super) fn delete_organization_role_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "roleId", 1)?,
         ))
@@ -7820,6 +8063,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::UpdateOrganizationRoleV1Body,
@@ -7827,6 +8071,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "roleId", 1)?,
             input.body(SCHEMAS, 8)?,
@@ -7835,17 +8080,28 @@ mod decode {
     /// `GET /api/v1/organization/{organizationId}/permissions`
     pub(super) fn list_organization_permissions_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/plans/table`
     pub(super) fn get_organizations_plans_table_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::GetOrganizationsPlansTableV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetOrganizationsPlansTableV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -7858,17 +8114,28 @@ mod decode {
     /// `GET /api/v1/organizations/{organizationId}/plan`
     pub(super) fn get_organizations_plan_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/plans`
     pub(super) fn list_organizations_plans_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListOrganizationsPlansV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListOrganizationsPlansV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -7883,42 +8150,72 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreateOrganizationsSessionTrialV1Body,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?, input.body(SCHEMAS, 11)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "organizationId", 1)?,
+            input.body(SCHEMAS, 11)?,
+        ))
     }
     /// `POST /api/v1/organizations/{organizationId}/customer-portal-session`
     pub(super) fn create_organizations_customer_portal_session_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/plan/billing`
     pub(super) fn get_organizations_plan_billing_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/plan/table`
     pub(super) fn get_organizations_plan_table_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/billing-details`
     pub(super) fn list_organizations_billing_details_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `PATCH /api/v1/organizations/{organizationId}/billing-details`
     pub(super) fn update_organizations_billing_detail_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<
                 ::infisical_types::UpdateOrganizationsBillingDetailV1Body,
@@ -7927,6 +8224,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.optional_body(SCHEMAS, 12)?,
         ))
@@ -7934,26 +8232,45 @@ mod decode {
     /// `GET /api/v1/organizations/{organizationId}/billing-details/payment-methods`
     pub(super) fn list_organizations_billing_details_payment_methods_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `POST /api/v1/organizations/{organizationId}/billing-details/payment-methods`
     pub(super) fn create_organizations_billing_details_payment_method_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreateOrganizationsBillingDetailsPaymentMethodV1Body,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?, input.body(SCHEMAS, 14)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "organizationId", 1)?,
+            input.body(SCHEMAS, 14)?,
+        ))
     }
     /// `DELETE /api/v1/organizations/{organizationId}/billing-details/payment-methods/{pmtMethodId}`
     pub(super) fn delete_organizations_billing_details_payment_method_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "pmtMethodId", 1)?,
         ))
@@ -7961,26 +8278,45 @@ mod decode {
     /// `GET /api/v1/organizations/{organizationId}/billing-details/tax-ids`
     pub(super) fn list_organizations_billing_details_tax_ids_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `POST /api/v1/organizations/{organizationId}/billing-details/tax-ids`
     pub(super) fn create_organizations_billing_details_tax_id_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreateOrganizationsBillingDetailsTaxIdV1Body,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?, input.body(SCHEMAS, 15)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "organizationId", 1)?,
+            input.body(SCHEMAS, 15)?,
+        ))
     }
     /// `DELETE /api/v1/organizations/{organizationId}/billing-details/tax-ids/{taxId}`
     pub(super) fn delete_organizations_billing_details_tax_id_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "taxId", 1)?,
         ))
@@ -7988,14 +8324,26 @@ mod decode {
     /// `GET /api/v1/organizations/{organizationId}/invoices`
     pub(super) fn list_organizations_invoices_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organizations/{organizationId}/licenses`
     pub(super) fn list_organizations_licenses_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/workspace/{projectSlug}/roles`
     pub(super) fn list_workspace_roles_v1(
@@ -8059,8 +8407,16 @@ mod decode {
     /// `GET /api/v1/workspace/{projectSlug}/roles/slug/{slug}`
     pub(super) fn get_workspace_role_by_slug_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "projectSlug", 1)?,
             input.path(SCHEMAS, 1, "slug", 1)?,
         ))
@@ -8068,8 +8424,14 @@ mod decode {
     /// `GET /api/v1/workspace/{projectId}/permissions`
     pub(super) fn list_workspace_permissions_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v1/workspace/{workspaceId}/secret-snapshots`
     pub(super) fn list_workspace_secret_snapshots_v1(
@@ -8101,12 +8463,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::GetWorkspaceSecretSnapshotsCountV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "workspaceId", 1)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -8148,65 +8512,127 @@ mod decode {
     /// `GET /api/v1/workspace/{workspaceId}/audit-logs/filters/actors`
     pub(super) fn list_workspace_audit_logs_filters_actors_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/workspace/{workspaceId}/kms`
     pub(super) fn get_workspace_kms_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `PATCH /api/v1/workspace/{workspaceId}/kms`
     pub(super) fn update_workspace_kms_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateWorkspaceKmsV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateWorkspaceKmsV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 48)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 48)?,
+        ))
     }
     /// `GET /api/v1/workspace/{workspaceId}/kms/backup`
     pub(super) fn get_workspace_kms_backup_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `POST /api/v1/workspace/{workspaceId}/kms/backup`
     pub(super) fn backup_workspace_kms_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::BackupWorkspaceKmsV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::BackupWorkspaceKmsV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 52)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 52)?,
+        ))
     }
     /// `POST /api/v1/workspace/{workspaceId}/migrate-v3`
     pub(super) fn migrate_v3_workspace_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/workspace/{workspaceId}/trusted-ips`
     pub(super) fn list_workspace_trusted_ips_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `POST /api/v1/workspace/{workspaceId}/trusted-ips`
     pub(super) fn create_workspace_trusted_ip_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateWorkspaceTrustedIpV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateWorkspaceTrustedIpV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 53)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 53)?,
+        ))
     }
     /// `DELETE /api/v1/workspace/{workspaceId}/trusted-ips/{trustedIpId}`
     pub(super) fn delete_workspace_trusted_ip_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "workspaceId", 1)?,
             input.path(SCHEMAS, 1, "trustedIpId", 1)?,
         ))
@@ -8216,6 +8642,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::UpdateWorkspaceTrustedIpV1Body,
@@ -8223,6 +8650,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "workspaceId", 1)?,
             input.path(SCHEMAS, 1, "trustedIpId", 1)?,
             input.body(SCHEMAS, 54)?,
@@ -8231,8 +8659,14 @@ mod decode {
     /// `GET /api/v1/secret-snapshot/{secretSnapshotId}`
     pub(super) fn get_secret_snapshot_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "secretSnapshotId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "secretSnapshotId", 1)?))
     }
     /// `POST /api/v1/secret-snapshot/{secretSnapshotId}/rollback`
     pub(super) fn rollback_secret_snapshot_v1(
@@ -8243,8 +8677,15 @@ mod decode {
     /// `GET /api/v1/secret-approvals`
     pub(super) fn list_secret_approvals_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretApprovalsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretApprovalsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -8256,35 +8697,68 @@ mod decode {
     /// `POST /api/v1/secret-approvals`
     pub(super) fn create_secret_approval_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSecretApprovalV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 55)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSecretApprovalV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 55)?))
     }
     /// `GET /api/v1/secret-approvals/{sapId}`
     pub(super) fn get_secret_approval_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "sapId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sapId", 1)?))
     }
     /// `DELETE /api/v1/secret-approvals/{sapId}`
     pub(super) fn delete_secret_approval_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "sapId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sapId", 1)?))
     }
     /// `PATCH /api/v1/secret-approvals/{sapId}`
     pub(super) fn update_secret_approval_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateSecretApprovalV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateSecretApprovalV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "sapId", 1)?, input.body(SCHEMAS, 62)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "sapId", 1)?,
+            input.body(SCHEMAS, 62)?,
+        ))
     }
     /// `GET /api/v1/secret-approvals/board`
     pub(super) fn get_secret_approvals_board_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSecretApprovalsBoardV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSecretApprovalsBoardV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -8298,8 +8772,15 @@ mod decode {
     /// `GET /api/v1/secret-approval-requests`
     pub(super) fn list_secret_approval_requests_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretApprovalRequestsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretApprovalRequestsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 6] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -8316,8 +8797,15 @@ mod decode {
     /// `GET /api/v1/secret-approval-requests/count`
     pub(super) fn get_secret_approval_requests_count_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSecretApprovalRequestsCountV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSecretApprovalRequestsCountV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -8331,51 +8819,88 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::MergeSecretApprovalRequestV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.optional_body(SCHEMAS, 64)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.optional_body(SCHEMAS, 64)?,
+        ))
     }
     /// `POST /api/v1/secret-approval-requests/{id}/review`
     pub(super) fn review_secret_approval_request_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ReviewRequestV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ReviewRequestV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.body(SCHEMAS, 65)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.body(SCHEMAS, 65)?,
+        ))
     }
     /// `POST /api/v1/secret-approval-requests/{id}/status`
     pub(super) fn create_secret_approval_requests_status_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreateSecretApprovalRequestsStatusV1Body,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.body(SCHEMAS, 67)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.body(SCHEMAS, 67)?,
+        ))
     }
     /// `GET /api/v1/secret-approval-requests/{id}`
     pub(super) fn get_secret_approval_request_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 1)?))
     }
     /// `GET /api/v1/secret-rotation-providers/{workspaceId}`
     pub(super) fn get_secret_rotation_provider_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/access-approvals/policies`
     pub(super) fn list_access_approvals_policies_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListAccessApprovalsPoliciesV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListAccessApprovalsPoliciesV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectSlug", 1, true, None),
@@ -8387,14 +8912,27 @@ mod decode {
     /// `POST /api/v1/access-approvals/policies`
     pub(super) fn create_access_approvals_policy_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateAccessApprovalsPolicyV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 68)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateAccessApprovalsPolicyV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 68)?))
     }
     /// `GET /api/v1/access-approvals/policies/count`
     pub(super) fn get_access_approvals_policies_count_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetAccessApprovalsPoliciesCountV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetAccessApprovalsPoliciesCountV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 2] = [
                     QueryParam::new("projectSlug", 1, true, None),
@@ -8407,29 +8945,56 @@ mod decode {
     /// `GET /api/v1/access-approvals/policies/{policyId}`
     pub(super) fn get_access_approvals_policy_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "policyId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "policyId", 1)?))
     }
     /// `DELETE /api/v1/access-approvals/policies/{policyId}`
     pub(super) fn delete_access_approvals_policy_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "policyId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "policyId", 1)?))
     }
     /// `PATCH /api/v1/access-approvals/policies/{policyId}`
     pub(super) fn update_access_approvals_policy_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateAccessApprovalsPolicyV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateAccessApprovalsPolicyV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "policyId", 1)?, input.body(SCHEMAS, 69)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "policyId", 1)?,
+            input.body(SCHEMAS, 69)?,
+        ))
     }
     /// `GET /api/v1/access-approvals/requests`
     pub(super) fn list_access_approvals_requests_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListAccessApprovalsRequestsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListAccessApprovalsRequestsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectSlug", 1, true, None),
@@ -8445,12 +9010,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::infisical_types::CreateAccessApprovalsRequestV1Query,
             ::infisical_types::CreateAccessApprovalsRequestV1Body,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectSlug", 1, true, None),
@@ -8463,8 +9030,15 @@ mod decode {
     /// `GET /api/v1/access-approvals/requests/count`
     pub(super) fn get_access_approvals_requests_count_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetAccessApprovalsRequestsCountV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetAccessApprovalsRequestsCountV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectSlug", 1, true, None),
@@ -8477,26 +9051,49 @@ mod decode {
     pub(super) fn review_access_approvals_request_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ReviewRequestV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ReviewRequestV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "requestId", 1)?, input.body(SCHEMAS, 65)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "requestId", 1)?,
+            input.body(SCHEMAS, 65)?,
+        ))
     }
     /// `GET /api/v1/rate-limit`
-    pub(super) fn get_rate_limit_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_rate_limit_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `PUT /api/v1/rate-limit`
     pub(super) fn set_rate_limit_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SetRateLimitV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 71)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SetRateLimitV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 71)?))
     }
     /// `GET /api/v1/dynamic-secrets`
     pub(super) fn list_dynamic_secrets_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListDynamicSecretsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListDynamicSecretsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectSlug", 4, true, None),
@@ -8510,23 +9107,40 @@ mod decode {
     /// `POST /api/v1/dynamic-secrets`
     pub(super) fn create_dynamic_secret_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateDynamicSecretV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 72)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateDynamicSecretV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 72)?))
     }
     /// `POST /api/v1/dynamic-secrets/entra-id/users`
     pub(super) fn create_dynamic_secrets_entra_id_user_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateDynamicSecretsEntraIdUserV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 109)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateDynamicSecretsEntraIdUserV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 109)?))
     }
     /// `GET /api/v1/dynamic-secrets/{name}`
     pub(super) fn get_dynamic_secret_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::GetDynamicSecretV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetDynamicSecretV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "name", 4)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -8542,28 +9156,49 @@ mod decode {
     pub(super) fn delete_dynamic_secret_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::DeleteDynamicSecretV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::DeleteDynamicSecretV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "name", 1)?, input.body(SCHEMAS, 110)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "name", 1)?,
+            input.body(SCHEMAS, 110)?,
+        ))
     }
     /// `PATCH /api/v1/dynamic-secrets/{name}`
     pub(super) fn update_dynamic_secret_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateDynamicSecretV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateDynamicSecretV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "name", 1)?, input.body(SCHEMAS, 111)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "name", 1)?,
+            input.body(SCHEMAS, 111)?,
+        ))
     }
     /// `GET /api/v1/dynamic-secrets/{name}/leases`
     pub(super) fn list_dynamic_secrets_leases_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListDynamicSecretsLeasesV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListDynamicSecretsLeasesV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "name", 4)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -8578,17 +9213,28 @@ mod decode {
     /// `POST /api/v1/dynamic-secrets/leases`
     pub(super) fn create_dynamic_secrets_lease_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateDynamicSecretsLeaseV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 113)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateDynamicSecretsLeaseV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 113)?))
     }
     /// `GET /api/v1/dynamic-secrets/leases/{leaseId}`
     pub(super) fn get_dynamic_secrets_lease_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::GetDynamicSecretsLeaseV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetDynamicSecretsLeaseV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "leaseId", 4)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -8604,43 +9250,73 @@ mod decode {
     pub(super) fn delete_dynamic_secrets_lease_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::DeleteDynamicSecretsLeaseV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::DeleteDynamicSecretsLeaseV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "leaseId", 4)?, input.body(SCHEMAS, 114)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "leaseId", 4)?,
+            input.body(SCHEMAS, 114)?,
+        ))
     }
     /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew`
     pub(super) fn renew_dynamic_secrets_lease_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::RenewDynamicSecretsLeaseV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::RenewDynamicSecretsLeaseV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "leaseId", 4)?, input.body(SCHEMAS, 115)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "leaseId", 4)?,
+            input.body(SCHEMAS, 115)?,
+        ))
     }
     /// `GET /api/v1/pki/crl/{crlId}`
     pub(super) fn get_pki_crl_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "crlId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "crlId", 1)?))
     }
     /// `GET /api/v1/pki/crl/{crlId}/der`
     pub(super) fn get_pki_crl_der_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "crlId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "crlId", 1)?))
     }
     /// `GET /api/v1/sso/redirect/saml2/organizations/{orgSlug}`
     pub(super) fn get_sso_redirect_saml2_organization_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::GetSsoRedirectSaml2OrganizationV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "orgSlug", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -8654,10 +9330,15 @@ mod decode {
     pub(super) fn get_sso_redirect_saml2_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::GetSsoRedirectSaml2V1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetSsoRedirectSaml2V1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "samlConfigId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -8670,14 +9351,27 @@ mod decode {
     /// `POST /api/v1/sso/saml2/{samlConfigId}`
     pub(super) fn create_sso_saml2_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "samlConfigId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "samlConfigId", 1)?))
     }
     /// `GET /api/v1/sso/config`
     pub(super) fn get_sso_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoConfigV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoConfigV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("organizationId", 1, true, None),
@@ -8689,20 +9383,39 @@ mod decode {
     /// `POST /api/v1/sso/config`
     pub(super) fn create_sso_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSsoConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 116)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSsoConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 116)?))
     }
     /// `PATCH /api/v1/sso/config`
     pub(super) fn update_sso_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateSsoConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 118)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateSsoConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 118)?))
     }
     /// `GET /api/v1/sso/oidc/login`
     pub(super) fn get_sso_oidc_login_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoOidcLoginV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoOidcLoginV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 2] = [
                     QueryParam::new("orgSlug", 1, true, None),
@@ -8713,18 +9426,29 @@ mod decode {
         ))
     }
     /// `GET /api/v1/sso/oidc/callback`
-    pub(super) fn get_sso_oidc_callback_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_sso_oidc_callback_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/sso/oidc/login/error`
-    pub(super) fn get_sso_oidc_login_error_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_sso_oidc_login_error_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/sso/oidc/config`
     pub(super) fn get_sso_oidc_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoOidcConfigV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoOidcConfigV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("orgSlug", 1, true, None),
@@ -8736,20 +9460,39 @@ mod decode {
     /// `POST /api/v1/sso/oidc/config`
     pub(super) fn create_sso_oidc_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSsoOidcConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 119)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSsoOidcConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 119)?))
     }
     /// `PATCH /api/v1/sso/oidc/config`
     pub(super) fn update_sso_oidc_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateSsoOidcConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 121)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateSsoOidcConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 121)?))
     }
     /// `GET /api/v1/scim/scim-tokens`
     pub(super) fn list_scim_scim_tokens_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListScimScimTokensV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListScimScimTokensV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("organizationId", 1, true, None),
@@ -8761,20 +9504,39 @@ mod decode {
     /// `POST /api/v1/scim/scim-tokens`
     pub(super) fn create_scim_scim_token_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateScimScimTokenV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 122)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateScimScimTokenV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 122)?))
     }
     /// `DELETE /api/v1/scim/scim-tokens/{scimTokenId}`
     pub(super) fn delete_scim_scim_token_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "scimTokenId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "scimTokenId", 1)?))
     }
     /// `GET /api/v1/scim/Users`
     pub(super) fn list_scim_users_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListScimUsersV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListScimUsersV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("startIndex", 45, false, Some(Literal::Number(1.0))),
@@ -8788,41 +9550,85 @@ mod decode {
     /// `POST /api/v1/scim/Users`
     pub(super) fn create_scim_user_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateScimUserV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 125)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateScimUserV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 125)?))
     }
     /// `GET /api/v1/scim/Users/{orgMembershipId}`
     pub(super) fn get_scim_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "orgMembershipId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "orgMembershipId", 1)?))
     }
     /// `PUT /api/v1/scim/Users/{orgMembershipId}`
     pub(super) fn set_scim_user_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SetScimUserV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SetScimUserV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "orgMembershipId", 1)?, input.body(SCHEMAS, 128)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "orgMembershipId", 1)?,
+            input.body(SCHEMAS, 128)?,
+        ))
     }
     /// `DELETE /api/v1/scim/Users/{orgMembershipId}`
     pub(super) fn delete_scim_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "orgMembershipId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "orgMembershipId", 1)?))
     }
     /// `PATCH /api/v1/scim/Users/{orgMembershipId}`
     pub(super) fn update_scim_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::infisical_types::UpdateScimV1Body), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "orgMembershipId", 1)?, input.body(SCHEMAS, 129)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateScimV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "orgMembershipId", 1)?,
+            input.body(SCHEMAS, 129)?,
+        ))
     }
     /// `GET /api/v1/scim/Groups`
     pub(super) fn list_scim_groups_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListScimGroupsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListScimGroupsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 4] = [
                     QueryParam::new("startIndex", 45, false, Some(Literal::Number(1.0))),
@@ -8837,47 +9643,97 @@ mod decode {
     /// `POST /api/v1/scim/Groups`
     pub(super) fn create_scim_group_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateScimGroupV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 138)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateScimGroupV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 138)?))
     }
     /// `GET /api/v1/scim/Groups/{groupId}`
     pub(super) fn get_scim_group_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "groupId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "groupId", 1)?))
     }
     /// `PUT /api/v1/scim/Groups/{groupId}`
     pub(super) fn set_scim_group_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SetScimGroupV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SetScimGroupV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "groupId", 1)?, input.body(SCHEMAS, 141)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "groupId", 1)?,
+            input.body(SCHEMAS, 141)?,
+        ))
     }
     /// `DELETE /api/v1/scim/Groups/{groupId}`
     pub(super) fn delete_scim_group_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "groupId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "groupId", 1)?))
     }
     /// `PATCH /api/v1/scim/Groups/{groupId}`
     pub(super) fn update_scim_group_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::infisical_types::UpdateScimV1Body), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "groupId", 1)?, input.body(SCHEMAS, 129)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateScimV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "groupId", 1)?,
+            input.body(SCHEMAS, 129)?,
+        ))
     }
     /// `POST /api/v1/ldap/login`
     pub(super) fn login_ldap_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginLdapV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 142)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginLdapV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 142)?))
     }
     /// `GET /api/v1/ldap/config`
     pub(super) fn get_ldap_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetLdapConfigV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetLdapConfigV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("organizationId", 1, true, None),
@@ -8889,35 +9745,69 @@ mod decode {
     /// `POST /api/v1/ldap/config`
     pub(super) fn create_ldap_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateLdapConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 143)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateLdapConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 143)?))
     }
     /// `PATCH /api/v1/ldap/config`
     pub(super) fn update_ldap_config_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateLdapConfigV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 144)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateLdapConfigV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 144)?))
     }
     /// `GET /api/v1/ldap/config/{configId}/group-maps`
     pub(super) fn list_ldap_config_group_maps_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "configId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "configId", 1)?))
     }
     /// `POST /api/v1/ldap/config/{configId}/group-maps`
     pub(super) fn create_ldap_config_group_map_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateLdapConfigGroupMapV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateLdapConfigGroupMapV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "configId", 1)?, input.body(SCHEMAS, 145)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "configId", 1)?,
+            input.body(SCHEMAS, 145)?,
+        ))
     }
     /// `DELETE /api/v1/ldap/config/{configId}/group-maps/{groupMapId}`
     pub(super) fn delete_ldap_config_group_map_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "configId", 1)?,
             input.path(SCHEMAS, 1, "groupMapId", 1)?,
         ))
@@ -8925,43 +9815,69 @@ mod decode {
     /// `POST /api/v1/ldap/config/{configId}/test-connection`
     pub(super) fn test_connection_ldap_config_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "configId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "configId", 1)?))
     }
     /// `POST /api/v1/secret-scanning/create-installation-session/organization`
     pub(super) fn create_secret_scanning_create_installation_session_organization_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::infisical_types::CreateSecretScanningCreateInstallationSessionOrganizationV1Body,
         ),
         ApiError,
     > {
-        Ok((input.body(SCHEMAS, 146)?,))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 146)?))
     }
     /// `POST /api/v1/secret-scanning/link-installation`
     pub(super) fn link_installation_secret_scanning_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LinkInstallationSecretScanningV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 147)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LinkInstallationSecretScanningV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 147)?))
     }
     /// `GET /api/v1/secret-scanning/installation-status/organization/{organizationId}`
     pub(super) fn get_secret_scanning_installation_status_organization_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/secret-scanning/organization/{organizationId}/risks`
     pub(super) fn list_secret_scanning_organization_risks_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `POST /api/v1/secret-scanning/organization/{organizationId}/risks/{riskId}/status`
     pub(super) fn create_secret_scanning_organization_risks_status_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::CreateSecretScanningOrganizationRisksStatusV1Body,
@@ -8969,6 +9885,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "riskId", 1)?,
             input.body(SCHEMAS, 148)?,
@@ -8977,8 +9894,15 @@ mod decode {
     /// `GET /api/v1/secret-rotations`
     pub(super) fn list_secret_rotations_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretRotationsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretRotationsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -8990,29 +9914,52 @@ mod decode {
     /// `POST /api/v1/secret-rotations`
     pub(super) fn create_secret_rotation_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSecretRotationV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 150)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSecretRotationV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 150)?))
     }
     /// `POST /api/v1/secret-rotations/restart`
     pub(super) fn restart_secret_rotations_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ApproverGroup,), ApiError> {
-        Ok((input.body(SCHEMAS, 58)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ApproverGroup,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 58)?))
     }
     /// `DELETE /api/v1/secret-rotations/{id}`
     pub(super) fn delete_secret_rotation_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 1)?))
     }
     /// `GET /api/v1/secret/{secretId}/secret-versions`
     pub(super) fn list_secret_secret_versions_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListSecretSecretVersionsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListSecretSecretVersionsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "secretId", 1)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -9024,47 +9971,77 @@ mod decode {
         ))
     }
     /// `GET /api/v1/groups`
-    pub(super) fn list_groups_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_groups_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/groups`
     pub(super) fn create_group_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateGroupV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 153)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateGroupV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 153)?))
     }
     /// `GET /api/v1/groups/{id}`
     pub(super) fn get_group_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 1)?))
     }
     /// `DELETE /api/v1/groups/{id}`
     pub(super) fn delete_group_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 1)?))
     }
     /// `PATCH /api/v1/groups/{id}`
     pub(super) fn update_group_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateGroupV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.optional_body(SCHEMAS, 156)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.optional_body(SCHEMAS, 156)?,
+        ))
     }
     /// `GET /api/v1/groups/{id}/users`
     pub(super) fn list_groups_users_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListGroupsUsersV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListGroupsUsersV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "id", 1)?,
             {
                 static PARAMS: [QueryParam; 4] = [
@@ -9080,14 +10057,36 @@ mod decode {
     /// `POST /api/v1/groups/{id}/users/{username}`
     pub(super) fn create_groups_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.path(SCHEMAS, 1, "username", 1)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.path(SCHEMAS, 1, "username", 1)?,
+        ))
     }
     /// `DELETE /api/v1/groups/{id}/users/{username}`
     pub(super) fn delete_groups_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.path(SCHEMAS, 1, "username", 1)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.path(SCHEMAS, 1, "username", 1)?,
+        ))
     }
     /// `GET /api/v1/audit-log-streams`
     pub(super) fn list_audit_log_streams_v1(
@@ -9140,43 +10139,63 @@ mod decode {
     pub(super) fn create_additional_privilege_users_permanent_v1(
         input: &Input,
     ) -> Result<
-        (::infisical_types::CreateAdditionalPrivilegeUsersPermanentV1Body,),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateAdditionalPrivilegeUsersPermanentV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.body(SCHEMAS, 165)?,))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 165)?))
     }
     /// `POST /api/v1/additional-privilege/users/temporary`
     pub(super) fn create_additional_privilege_users_temporary_v1(
         input: &Input,
     ) -> Result<
-        (::infisical_types::CreateAdditionalPrivilegeUsersTemporaryV1Body,),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateAdditionalPrivilegeUsersTemporaryV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.body(SCHEMAS, 167)?,))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 167)?))
     }
     /// `GET /api/v1/additional-privilege/users/{privilegeId}`
     pub(super) fn get_additional_privilege_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "privilegeId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "privilegeId", 1)?))
     }
     /// `DELETE /api/v1/additional-privilege/users/{privilegeId}`
     pub(super) fn delete_additional_privilege_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "privilegeId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "privilegeId", 1)?))
     }
     /// `PATCH /api/v1/additional-privilege/users/{privilegeId}`
     pub(super) fn update_additional_privilege_user_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateAdditionalPrivilegeUserV1Body>,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "privilegeId", 4)?,
             input.optional_body(SCHEMAS, 169)?,
         ))
@@ -9184,8 +10203,15 @@ mod decode {
     /// `GET /api/v1/additional-privilege/users`
     pub(super) fn list_additional_privilege_users_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListAdditionalPrivilegeUsersV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListAdditionalPrivilegeUsersV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectMembershipId", 1, true, None),
@@ -9287,47 +10313,88 @@ mod decode {
         ))
     }
     /// `GET /api/v1/external-kms`
-    pub(super) fn list_external_kms_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_external_kms_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/external-kms`
     pub(super) fn create_external_km_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateExternalKmV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 185)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateExternalKmV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 185)?))
     }
     /// `GET /api/v1/external-kms/{id}`
     pub(super) fn get_external_km_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 4)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 4)?))
     }
     /// `DELETE /api/v1/external-kms/{id}`
     pub(super) fn delete_external_km_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "id", 4)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 4)?))
     }
     /// `PATCH /api/v1/external-kms/{id}`
     pub(super) fn update_external_km_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateExternalKmV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateExternalKmV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 4)?, input.body(SCHEMAS, 194)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 4)?,
+            input.body(SCHEMAS, 194)?,
+        ))
     }
     /// `GET /api/v1/external-kms/name/{name}`
     pub(super) fn get_external_km_by_name_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "name", 4)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "name", 4)?))
     }
     /// `GET /api/v1/sso/redirect/google`
     pub(super) fn get_sso_redirect_google_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoRedirectGoogleV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoRedirectGoogleV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("callback_port", 1, false, None),
@@ -9337,14 +10404,23 @@ mod decode {
         ))
     }
     /// `GET /api/v1/sso/google`
-    pub(super) fn get_sso_google_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_sso_google_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/sso/redirect/github`
     pub(super) fn get_sso_redirect_github_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoRedirectGithubV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoRedirectGithubV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("callback_port", 1, false, None),
@@ -9354,14 +10430,23 @@ mod decode {
         ))
     }
     /// `GET /api/v1/sso/github`
-    pub(super) fn get_sso_github_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_sso_github_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/sso/redirect/gitlab`
     pub(super) fn get_sso_redirect_gitlab_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSsoRedirectGitlabV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSsoRedirectGitlabV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("callback_port", 1, false, None),
@@ -9371,26 +10456,40 @@ mod decode {
         ))
     }
     /// `GET /api/v1/sso/gitlab`
-    pub(super) fn get_sso_gitlab_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_sso_gitlab_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/sso/token-exchange`
     pub(super) fn create_sso_token_exchange_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSsoTokenExchangeV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 197)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSsoTokenExchangeV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 197)?))
     }
     /// `POST /api/v1/auth/logout`
-    pub(super) fn logout_auth_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn logout_auth_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/auth/checkAuth`
-    pub(super) fn check_auth_auth_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn check_auth_auth_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/auth/token`
-    pub(super) fn create_auth_token_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn create_auth_token_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/auth/token-auth/identities/{identityId}`
     pub(super) fn get_auth_token_auth_identity_v1(
@@ -9504,8 +10603,14 @@ mod decode {
     /// `POST /api/v1/auth/universal-auth/login`
     pub(super) fn login_auth_universal_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthUniversalAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 207)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthUniversalAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 207)?))
     }
     /// `GET /api/v1/auth/universal-auth/identities/{identityId}`
     pub(super) fn get_auth_universal_auth_identity_v1(
@@ -9619,8 +10724,14 @@ mod decode {
     /// `POST /api/v1/auth/kubernetes-auth/login`
     pub(super) fn login_auth_kubernetes_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 212)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 212)?))
     }
     /// `GET /api/v1/auth/kubernetes-auth/identities/{identityId}`
     pub(super) fn get_auth_kubernetes_auth_identity_v1(
@@ -9673,8 +10784,14 @@ mod decode {
     /// `POST /api/v1/auth/gcp-auth/login`
     pub(super) fn login_auth_gcp_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 212)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 212)?))
     }
     /// `GET /api/v1/auth/gcp-auth/identities/{identityId}`
     pub(super) fn get_auth_gcp_auth_identity_v1(
@@ -9725,20 +10842,38 @@ mod decode {
     /// `POST /api/v1/auth/token/renew`
     pub(super) fn renew_auth_token_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::RenewAuthTokenV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 218)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::RenewAuthTokenV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 218)?))
     }
     /// `POST /api/v1/auth/token/revoke`
     pub(super) fn revoke_auth_token_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::RenewAuthTokenV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 218)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::RenewAuthTokenV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 218)?))
     }
     /// `POST /api/v1/auth/aws-auth/login`
     pub(super) fn login_auth_aws_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthAwsAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 219)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthAwsAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 219)?))
     }
     /// `GET /api/v1/auth/aws-auth/identities/{identityId}`
     pub(super) fn get_auth_aws_auth_identity_v1(
@@ -9789,8 +10924,14 @@ mod decode {
     /// `POST /api/v1/auth/azure-auth/login`
     pub(super) fn login_auth_azure_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 212)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 212)?))
     }
     /// `GET /api/v1/auth/azure-auth/identities/{identityId}`
     pub(super) fn get_auth_azure_auth_identity_v1(
@@ -9841,8 +10982,14 @@ mod decode {
     /// `POST /api/v1/auth/oidc-auth/login`
     pub(super) fn login_auth_oidc_auth_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::LoginAuthAuthV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 212)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::LoginAuthAuthV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 212)?))
     }
     /// `GET /api/v1/auth/oidc-auth/identities/{identityId}`
     pub(super) fn get_auth_oidc_auth_identity_v1(
@@ -9893,66 +11040,112 @@ mod decode {
     /// `POST /api/v1/password/srp1`
     pub(super) fn create_password_srp1_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePasswordSrp1V1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 227)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePasswordSrp1V1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 227)?))
     }
     /// `POST /api/v1/password/change-password`
     pub(super) fn change_password_password_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ChangePasswordPasswordV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 228)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ChangePasswordPasswordV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 228)?))
     }
     /// `POST /api/v1/password/email/password-reset`
     pub(super) fn create_password_email_password_reset_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SignupSignupEmailV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 229)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignupSignupEmailV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 229)?))
     }
     /// `POST /api/v1/password/email/password-reset-verify`
     pub(super) fn create_password_email_password_reset_verify_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::VerifySignupEmailV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 230)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::VerifySignupEmailV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 230)?))
     }
     /// `GET /api/v1/password/backup-private-key`
     pub(super) fn get_password_backup_private_key_v1(
-        _input: &Input,
-    ) -> Result<(), ApiError> {
-        Ok(())
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v1/password/backup-private-key`
     pub(super) fn backup_private_key_password_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::BackupPrivateKeyPasswordV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 231)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::BackupPrivateKeyPasswordV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 231)?))
     }
     /// `POST /api/v1/password/password-reset`
     pub(super) fn create_password_password_reset_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePasswordPasswordResetV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 232)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePasswordPasswordResetV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 232)?))
     }
     /// `GET /api/v1/organization`
-    pub(super) fn list_organization_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_organization_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/organization/{organizationId}`
     pub(super) fn get_organization_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `PATCH /api/v1/organization/{organizationId}`
     pub(super) fn update_organization_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateOrganizationV1Body>,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.optional_body(SCHEMAS, 233)?,
         ))
@@ -9960,14 +11153,27 @@ mod decode {
     /// `GET /api/v1/organization/{organizationId}/integration-authorizations`
     pub(super) fn list_organization_integration_authorizations_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organization/audit-logs`
     pub(super) fn list_organization_audit_logs_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListOrganizationAuditLogsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListOrganizationAuditLogsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 10] = [
                     QueryParam::new("projectId", 1, false, None),
@@ -9988,29 +11194,57 @@ mod decode {
     /// `GET /api/v1/organization/{organizationId}/users`
     pub(super) fn list_organization_users_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/organization/{organizationId}/incidentContactOrg`
     pub(super) fn list_organization_incident_contact_org_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `POST /api/v1/organization/{organizationId}/incidentContactOrg`
     pub(super) fn create_organization_incident_contact_org_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SignupSignupEmailV3Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SignupSignupEmailV3Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?, input.body(SCHEMAS, 229)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "organizationId", 1)?,
+            input.body(SCHEMAS, 229)?,
+        ))
     }
     /// `DELETE /api/v1/organization/{organizationId}/incidentContactOrg/{incidentContactId}`
     pub(super) fn delete_organization_incident_contact_org_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "organizationId", 1)?,
             input.path(SCHEMAS, 1, "incidentContactId", 1)?,
         ))
@@ -10018,27 +11252,45 @@ mod decode {
     /// `GET /api/v1/organization/{organizationId}/groups`
     pub(super) fn list_organization_groups_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v1/admin/config`
-    pub(super) fn get_admin_config_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_admin_config_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `PATCH /api/v1/admin/config`
     pub(super) fn update_admin_config_v1(
         input: &Input,
     ) -> Result<
-        (::std::option::Option<::infisical_types::UpdateAdminConfigV1Body>,),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::option::Option<::infisical_types::UpdateAdminConfigV1Body>,
+        ),
         ApiError,
     > {
-        Ok((input.optional_body(SCHEMAS, 237)?,))
+        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 237)?))
     }
     /// `GET /api/v1/admin/user-management/users`
     pub(super) fn list_admin_user_management_users_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListAdminUserManagementUsersV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListAdminUserManagementUsersV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("searchTerm", 1, false, Some(Literal::Str(""))),
@@ -10051,27 +11303,46 @@ mod decode {
     }
     /// `GET /api/v1/admin/integrations/slack/config`
     pub(super) fn get_admin_integrations_slack_config_v1(
-        _input: &Input,
-    ) -> Result<(), ApiError> {
-        Ok(())
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `DELETE /api/v1/admin/user-management/users/{userId}`
     pub(super) fn delete_admin_user_management_user_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "userId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "userId", 1)?))
     }
     /// `POST /api/v1/admin/signup`
     pub(super) fn signup_admin_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SignupAdminV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 241)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignupAdminV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 241)?))
     }
     /// `GET /api/v1/organization-admin/projects`
     pub(super) fn list_organization_admin_projects_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListOrganizationAdminProjectsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListOrganizationAdminProjectsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("search", 1, false, None),
@@ -10085,25 +11356,40 @@ mod decode {
     /// `POST /api/v1/organization-admin/projects/{projectId}/grant-admin-access`
     pub(super) fn grant_admin_access_organization_admin_project_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v1/user`
-    pub(super) fn get_user_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_user_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/user/private-key`
-    pub(super) fn get_user_private_key_v1(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_user_private_key_v1(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/user/{userId}/unlock`
     pub(super) fn get_user_unlock_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::GetUserUnlockV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetUserUnlockV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "userId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -10116,8 +11402,15 @@ mod decode {
     /// `GET /api/v1/user/me/project-favorites`
     pub(super) fn list_user_me_project_favorites_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListUserMeProjectFavoritesV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListUserMeProjectFavoritesV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("orgId", 1, true, None),
@@ -10129,32 +11422,63 @@ mod decode {
     /// `PUT /api/v1/user/me/project-favorites`
     pub(super) fn set_user_me_project_favorite_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SetUserMeProjectFavoriteV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 242)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SetUserMeProjectFavoriteV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 242)?))
     }
     /// `GET /api/v1/user/me/{username}/groups`
     pub(super) fn list_user_me_groups_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "username", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "username", 1)?))
     }
     /// `POST /api/v1/invite-org/signup`
     pub(super) fn signup_invite_org_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SignupInviteOrgV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 243)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignupInviteOrgV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 243)?))
     }
     /// `POST /api/v1/invite-org/verify`
     pub(super) fn verify_invite_org_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::VerifyInviteOrgV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 247)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::VerifyInviteOrgV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 247)?))
     }
     /// `GET /api/v1/user-action`
     pub(super) fn get_user_action_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetUserActionV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetUserActionV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("action", 1, true, None),
@@ -10166,8 +11490,14 @@ mod decode {
     /// `POST /api/v1/user-action`
     pub(super) fn create_user_action_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateUserActionV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 248)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateUserActionV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 248)?))
     }
     /// `GET /api/v1/secret-imports`
     pub(super) fn list_secret_imports_v1(
@@ -10263,8 +11593,15 @@ mod decode {
     /// `GET /api/v1/secret-imports/secrets`
     pub(super) fn list_secret_imports_secrets_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretImportsSecretsV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretImportsSecretsV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -10278,8 +11615,15 @@ mod decode {
     /// `GET /api/v1/secret-imports/secrets/raw`
     pub(super) fn get_secret_imports_secrets_raw_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::GetSecretImportsSecretsRawV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::GetSecretImportsSecretsRawV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -10461,24 +11805,35 @@ mod decode {
     }
     /// `GET /api/v1/workflow-integrations/slack/oauth_redirect`
     pub(super) fn get_workflow_integrations_slack_oauth_redirect_v1(
-        _input: &Input,
-    ) -> Result<(), ApiError> {
-        Ok(())
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v1/workspace/{workspaceId}/keys`
     pub(super) fn list_workspace_keys_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/workspace/{workspaceId}/users`
     pub(super) fn list_workspace_users_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListWorkspaceUsersV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListWorkspaceUsersV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "workspaceId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -10496,8 +11851,15 @@ mod decode {
     /// `GET /api/v1/workspace`
     pub(super) fn list_workspace_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListWorkspaceV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListWorkspaceV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("includeRoles", 2, false, Some(Literal::Bool(false))),
@@ -10538,38 +11900,70 @@ mod decode {
     /// `POST /api/v1/workspace/{workspaceId}/name`
     pub(super) fn create_workspace_name_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::infisical_types::CreateBody), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 261)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateBody,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 261)?,
+        ))
     }
     /// `POST /api/v1/workspace/{workspaceId}/auto-capitalization`
     pub(super) fn create_workspace_auto_capitalization_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreateWorkspaceAutoCapitalizationV1Body,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 262)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 262)?,
+        ))
     }
     /// `PUT /api/v1/workspace/{workspaceSlug}/version-limit`
     pub(super) fn set_workspace_version_limit_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SetWorkspaceVersionLimitV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SetWorkspaceVersionLimitV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceSlug", 1)?, input.body(SCHEMAS, 263)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceSlug", 1)?,
+            input.body(SCHEMAS, 263)?,
+        ))
     }
     /// `PUT /api/v1/workspace/{workspaceSlug}/audit-logs-retention`
     pub(super) fn set_workspace_audit_logs_retention_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SetWorkspaceAuditLogsRetentionV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SetWorkspaceAuditLogsRetentionV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceSlug", 1)?, input.body(SCHEMAS, 264)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceSlug", 1)?,
+            input.body(SCHEMAS, 264)?,
+        ))
     }
     /// `GET /api/v1/workspace/{workspaceId}/integrations`
     pub(super) fn list_workspace_integrations_v1(
@@ -10586,23 +11980,43 @@ mod decode {
     /// `GET /api/v1/workspace/{workspaceId}/service-token-data`
     pub(super) fn get_workspace_service_token_data_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/workspace/{workspaceId}/slack-config`
     pub(super) fn get_workspace_slack_config_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `PUT /api/v1/workspace/{workspaceId}/slack-config`
     pub(super) fn set_workspace_slack_config_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SetWorkspaceSlackConfigV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SetWorkspaceSlackConfigV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 265)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 265)?,
+        ))
     }
     /// `GET /api/v1/workspace/{workspaceId}/environments/{envId}`
     pub(super) fn get_workspace_environment_by_workspace_id_env_id_v1(
@@ -10684,10 +12098,18 @@ mod decode {
     pub(super) fn create_workspace_key_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateWorkspaceKeyV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateWorkspaceKeyV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 268)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 268)?,
+        ))
     }
     /// `GET /api/v1/workspace/{workspaceId}/memberships`
     pub(super) fn list_workspace_memberships_v1(
@@ -10699,10 +12121,18 @@ mod decode {
     pub(super) fn create_workspace_membership_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateWorkspaceMembershipV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateWorkspaceMembershipV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?, input.body(SCHEMAS, 270)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "workspaceId", 1)?,
+            input.body(SCHEMAS, 270)?,
+        ))
     }
     /// `POST /api/v1/workspace/{workspaceId}/memberships/details`
     pub(super) fn create_workspace_memberships_detail_v1(
@@ -10760,29 +12190,57 @@ mod decode {
     /// `DELETE /api/v1/workspace/{workspaceId}/leave`
     pub(super) fn delete_workspace_leave_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `GET /api/v1/workspace/{projectId}/tags`
     pub(super) fn list_workspace_tags_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `POST /api/v1/workspace/{projectId}/tags`
     pub(super) fn create_workspace_tag_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateWorkspaceTagV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateWorkspaceTagV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?, input.body(SCHEMAS, 279)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "projectId", 1)?,
+            input.body(SCHEMAS, 279)?,
+        ))
     }
     /// `GET /api/v1/workspace/{projectId}/tags/{tagId}`
     pub(super) fn get_workspace_tag_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "projectId", 1)?,
             input.path(SCHEMAS, 1, "tagId", 1)?,
         ))
@@ -10790,8 +12248,16 @@ mod decode {
     /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}`
     pub(super) fn delete_workspace_tag_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "projectId", 1)?,
             input.path(SCHEMAS, 1, "tagId", 1)?,
         ))
@@ -10801,6 +12267,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::CreateWorkspaceTagV1Body,
@@ -10808,6 +12275,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "projectId", 1)?,
             input.path(SCHEMAS, 1, "tagId", 1)?,
             input.body(SCHEMAS, 279)?,
@@ -10816,8 +12284,16 @@ mod decode {
     /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}`
     pub(super) fn get_workspace_tag_by_slug_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "projectId", 1)?,
             input.path(SCHEMAS, 1, "tagSlug", 1)?,
         ))
@@ -10825,173 +12301,338 @@ mod decode {
     /// `POST /api/v1/pki/ca`
     pub(super) fn create_pki_ca_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePkiCaV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 280)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePkiCaV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 280)?))
     }
     /// `GET /api/v1/pki/ca/{caId}`
     pub(super) fn get_pki_ca_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `DELETE /api/v1/pki/ca/{caId}`
     pub(super) fn delete_pki_ca_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `PATCH /api/v1/pki/ca/{caId}`
     pub(super) fn update_pki_ca_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCaV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.optional_body(SCHEMAS, 284)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.optional_body(SCHEMAS, 284)?,
+        ))
     }
     /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`
     pub(super) fn get_pki_ca_certificates_der_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.path(SCHEMAS, 1, "caCertId", 1)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.path(SCHEMAS, 1, "caCertId", 1)?,
+        ))
     }
     /// `GET /api/v1/pki/ca/{caId}/csr`
     pub(super) fn get_pki_ca_csr_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `POST /api/v1/pki/ca/{caId}/renew`
     pub(super) fn renew_pki_ca_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::infisical_types::RenewPkiCaV1Body), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.body(SCHEMAS, 286)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::RenewPkiCaV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.body(SCHEMAS, 286)?,
+        ))
     }
     /// `GET /api/v1/pki/ca/{caId}/ca-certificates`
     pub(super) fn list_pki_ca_ca_certificates_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `GET /api/v1/pki/ca/{caId}/certificate`
     pub(super) fn get_pki_ca_certificate_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `POST /api/v1/pki/ca/{caId}/sign-intermediate`
     pub(super) fn sign_intermediate_pki_ca_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SignIntermediatePkiCaV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SignIntermediatePkiCaV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.body(SCHEMAS, 288)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.body(SCHEMAS, 288)?,
+        ))
     }
     /// `POST /api/v1/pki/ca/{caId}/import-certificate`
     pub(super) fn import_certificate_pki_ca_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ImportCertificatePkiCaV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ImportCertificatePkiCaV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.body(SCHEMAS, 289)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.body(SCHEMAS, 289)?,
+        ))
     }
     /// `POST /api/v1/pki/ca/{caId}/issue-certificate`
     pub(super) fn issue_certificate_pki_ca_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::IssueCertificatePkiCaV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::IssueCertificatePkiCaV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.body(SCHEMAS, 290)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.body(SCHEMAS, 290)?,
+        ))
     }
     /// `POST /api/v1/pki/ca/{caId}/sign-certificate`
     pub(super) fn sign_certificate_pki_ca_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::SignCertificatePkiCaV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::SignCertificatePkiCaV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?, input.body(SCHEMAS, 295)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "caId", 1)?,
+            input.body(SCHEMAS, 295)?,
+        ))
     }
     /// `GET /api/v1/pki/ca/{caId}/certificate-templates`
     pub(super) fn list_pki_ca_certificate_templates_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `GET /api/v1/pki/ca/{caId}/crls`
     pub(super) fn list_pki_ca_crls_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "caId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 1)?))
     }
     /// `GET /api/v1/pki/certificates/{serialNumber}`
     pub(super) fn get_pki_certificate_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "serialNumber", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 1)?))
     }
     /// `DELETE /api/v1/pki/certificates/{serialNumber}`
     pub(super) fn delete_pki_certificate_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "serialNumber", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 1)?))
     }
     /// `POST /api/v1/pki/certificates/issue-certificate`
     pub(super) fn issue_certificate_pki_certificates_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::IssueCertificatePkiCertificatesV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 296)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::IssueCertificatePkiCertificatesV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 296)?))
     }
     /// `POST /api/v1/pki/certificates/sign-certificate`
     pub(super) fn sign_certificate_pki_certificates_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SignCertificatePkiCertificatesV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 297)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignCertificatePkiCertificatesV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 297)?))
     }
     /// `POST /api/v1/pki/certificates/{serialNumber}/revoke`
     pub(super) fn revoke_pki_certificate_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::RevokePkiCertificateV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::RevokePkiCertificateV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "serialNumber", 1)?, input.body(SCHEMAS, 298)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "serialNumber", 1)?,
+            input.body(SCHEMAS, 298)?,
+        ))
     }
     /// `GET /api/v1/pki/certificates/{serialNumber}/certificate`
     pub(super) fn get_pki_certificates_certificate_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "serialNumber", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 1)?))
     }
     /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}`
     pub(super) fn get_pki_certificate_template_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
+        ))
     }
     /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}`
     pub(super) fn delete_pki_certificate_template_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
+        ))
     }
     /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}`
     pub(super) fn update_pki_certificate_template_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCertificateTemplateV1Body>,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
             input.optional_body(SCHEMAS, 300)?,
         ))
@@ -10999,26 +12640,43 @@ mod decode {
     /// `POST /api/v1/pki/certificate-templates`
     pub(super) fn create_pki_certificate_template_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePkiCertificateTemplateV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 302)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePkiCertificateTemplateV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 302)?))
     }
     /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
     pub(super) fn get_pki_certificate_templates_est_config_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
+        ))
     }
     /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
     pub(super) fn create_pki_certificate_templates_est_config_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
             input.body(SCHEMAS, 303)?,
         ))
@@ -11028,6 +12686,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<
                 ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body,
@@ -11036,6 +12695,7 @@ mod decode {
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "certificateTemplateId", 1)?,
             input.optional_body(SCHEMAS, 304)?,
         ))
@@ -11043,62 +12703,105 @@ mod decode {
     /// `POST /api/v1/pki/alerts`
     pub(super) fn create_pki_alert_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePkiAlertV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 305)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePkiAlertV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 305)?))
     }
     /// `GET /api/v1/pki/alerts/{alertId}`
     pub(super) fn get_pki_alert_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "alertId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "alertId", 1)?))
     }
     /// `DELETE /api/v1/pki/alerts/{alertId}`
     pub(super) fn delete_pki_alert_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "alertId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "alertId", 1)?))
     }
     /// `PATCH /api/v1/pki/alerts/{alertId}`
     pub(super) fn update_pki_alert_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiAlertV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "alertId", 1)?, input.optional_body(SCHEMAS, 307)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "alertId", 1)?,
+            input.optional_body(SCHEMAS, 307)?,
+        ))
     }
     /// `POST /api/v1/pki/collections`
     pub(super) fn create_pki_collection_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreatePkiCollectionV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 308)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreatePkiCollectionV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 308)?))
     }
     /// `GET /api/v1/pki/collections/{collectionId}`
     pub(super) fn get_pki_collection_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "collectionId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "collectionId", 1)?))
     }
     /// `DELETE /api/v1/pki/collections/{collectionId}`
     pub(super) fn delete_pki_collection_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "collectionId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "collectionId", 1)?))
     }
     /// `PATCH /api/v1/pki/collections/{collectionId}`
     pub(super) fn update_pki_collection_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCollectionV1Body>,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "collectionId", 1)?,
             input.optional_body(SCHEMAS, 309)?,
         ))
@@ -11107,10 +12810,15 @@ mod decode {
     pub(super) fn list_pki_collections_items_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListPkiCollectionsItemsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListPkiCollectionsItemsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "collectionId", 1)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -11126,16 +12834,32 @@ mod decode {
     pub(super) fn create_pki_collections_item_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreatePkiCollectionsItemV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreatePkiCollectionsItemV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "collectionId", 1)?, input.body(SCHEMAS, 311)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "collectionId", 1)?,
+            input.body(SCHEMAS, 311)?,
+        ))
     }
     /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}`
     pub(super) fn delete_pki_collections_item_v1(
         input: &Input,
-    ) -> Result<(::std::string::String, ::std::string::String), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "collectionId", 1)?,
             input.path(SCHEMAS, 1, "collectionItemId", 1)?,
         ))
@@ -11143,17 +12867,31 @@ mod decode {
     /// `GET /api/v1/bot/{projectId}`
     pub(super) fn get_bot_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `PATCH /api/v1/bot/{botId}/active`
     pub(super) fn update_bot_active_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateBotActiveV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateBotActiveV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "botId", 1)?, input.body(SCHEMAS, 312)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "botId", 1)?,
+            input.body(SCHEMAS, 312)?,
+        ))
     }
     /// `POST /api/v1/integration`
     pub(super) fn create_integration_v1(
@@ -11257,8 +12995,14 @@ mod decode {
     /// `POST /api/v1/integration-auth/oauth-token`
     pub(super) fn create_integration_auth_oauth_token_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateIntegrationAuthOauthTokenV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 320)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateIntegrationAuthOauthTokenV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 320)?))
     }
     /// `POST /api/v1/integration-auth/access-token`
     pub(super) fn create_integration_auth_access_token_v1(
@@ -11276,10 +13020,15 @@ mod decode {
     pub(super) fn list_integration_auth_apps_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListIntegrationAuthAppsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListIntegrationAuthAppsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -11294,20 +13043,28 @@ mod decode {
     /// `GET /api/v1/integration-auth/{integrationAuthId}/teams`
     pub(super) fn list_integration_auth_teams_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "integrationAuthId", 1)?))
     }
     /// `GET /api/v1/integration-auth/{integrationAuthId}/vercel/branches`
     pub(super) fn list_integration_auth_vercel_branches_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthVercelBranchesV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11322,12 +13079,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthChecklyGroupsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11340,26 +13099,45 @@ mod decode {
     /// `GET /api/v1/integration-auth/{integrationAuthId}/github/orgs`
     pub(super) fn list_integration_auth_github_orgs_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "integrationAuthId", 1)?))
     }
     /// `POST /api/v1/integration-auth/{integrationAuthId}/duplicate`
     pub(super) fn duplicate_integration_auth_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::DuplicateIntegrationAuthV1Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::DuplicateIntegrationAuthV1Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?, input.body(SCHEMAS, 323)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
+            input.body(SCHEMAS, 323)?,
+        ))
     }
     /// `GET /api/v1/integration-auth/{integrationAuthId}/github/envs`
     pub(super) fn list_integration_auth_github_envs_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListIntegrationAuthGithubEnvsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListIntegrationAuthGithubEnvsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -11373,20 +13151,28 @@ mod decode {
     /// `GET /api/v1/integration-auth/{integrationAuthId}/qovery/orgs`
     pub(super) fn list_integration_auth_qovery_orgs_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "integrationAuthId", 1)?))
     }
     /// `GET /api/v1/integration-auth/{integrationAuthId}/aws-secrets-manager/kms-keys`
     pub(super) fn list_integration_auth_aws_secrets_manager_kms_keys_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthAwsSecretsManagerKmsKeysV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11401,12 +13187,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthQoveryProjectsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11421,12 +13209,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthQoveryEnvironmentsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11440,10 +13230,15 @@ mod decode {
     pub(super) fn list_integration_auth_qovery_apps_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListIntegrationAuthQoveryAppsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListIntegrationAuthQoveryAppsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11458,12 +13253,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthQoveryContainersV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11477,10 +13274,15 @@ mod decode {
     pub(super) fn list_integration_auth_qovery_jobs_v1(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListIntegrationAuthQoveryJobsV1Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListIntegrationAuthQoveryJobsV1Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11493,20 +13295,28 @@ mod decode {
     /// `GET /api/v1/integration-auth/{integrationAuthId}/heroku/pipelines`
     pub(super) fn list_integration_auth_heroku_pipelines_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "integrationAuthId", 1)?))
     }
     /// `GET /api/v1/integration-auth/{integrationAuthId}/railway/environments`
     pub(super) fn list_integration_auth_railway_environments_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthRailwayEnvironmentsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11521,12 +13331,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthRailwayServicesV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11539,20 +13351,28 @@ mod decode {
     /// `GET /api/v1/integration-auth/{integrationAuthId}/bitbucket/workspaces`
     pub(super) fn list_integration_auth_bitbucket_workspaces_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "integrationAuthId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "integrationAuthId", 1)?))
     }
     /// `GET /api/v1/integration-auth/{integrationAuthId}/northflank/secret-groups`
     pub(super) fn list_integration_auth_northflank_secret_groups_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthNorthflankSecretGroupsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11567,12 +13387,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::infisical_types::ListIntegrationAuthTeamcityBuildConfigsV1Query,
         ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "integrationAuthId", 1)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -11585,8 +13407,15 @@ mod decode {
     /// `GET /api/v1/webhooks`
     pub(super) fn list_webhooks_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListWebhooksV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListWebhooksV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -11600,32 +13429,55 @@ mod decode {
     /// `POST /api/v1/webhooks`
     pub(super) fn create_webhook_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateWebhookV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 324)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateWebhookV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 324)?))
     }
     /// `DELETE /api/v1/webhooks/{webhookId}`
     pub(super) fn delete_webhook_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "webhookId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "webhookId", 1)?))
     }
     /// `PATCH /api/v1/webhooks/{webhookId}`
     pub(super) fn update_webhook_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateWebhookV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "webhookId", 1)?, input.optional_body(SCHEMAS, 326)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "webhookId", 1)?,
+            input.optional_body(SCHEMAS, 326)?,
+        ))
     }
     /// `POST /api/v1/webhooks/{webhookId}/test`
     pub(super) fn test_webhook_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "webhookId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "webhookId", 1)?))
     }
     /// `GET /api/v1/identities`
     pub(super) fn list_identities_v1(
@@ -11691,8 +13543,15 @@ mod decode {
     /// `GET /api/v1/secret-sharing`
     pub(super) fn list_secret_sharing_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretSharingV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretSharingV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 2] = [
                     QueryParam::new("offset", 157, false, Some(Literal::Number(0.0))),
@@ -11705,38 +13564,67 @@ mod decode {
     /// `POST /api/v1/secret-sharing`
     pub(super) fn create_secret_sharing_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSecretSharingV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 329)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSecretSharingV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 329)?))
     }
     /// `POST /api/v1/secret-sharing/public/{id}`
     pub(super) fn create_secret_sharing_public_by_id_v1(
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::CreateSecretSharingPublicByIdV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "id", 1)?, input.optional_body(SCHEMAS, 332)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "id", 1)?,
+            input.optional_body(SCHEMAS, 332)?,
+        ))
     }
     /// `POST /api/v1/secret-sharing/public`
     pub(super) fn create_secret_sharing_public_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSecretSharingPublicV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 333)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSecretSharingPublicV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 333)?))
     }
     /// `DELETE /api/v1/secret-sharing/{sharedSecretId}`
     pub(super) fn delete_secret_sharing_v1(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "sharedSecretId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sharedSecretId", 1)?))
     }
     /// `POST /api/v1/user-engagement/me/wish`
     pub(super) fn create_user_engagement_me_wish_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateUserEngagementMeWishV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 335)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateUserEngagementMeWishV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 335)?))
     }
     /// `GET /api/v1/dashboard/secrets-overview`
     pub(super) fn get_dashboard_secrets_overview_v1(
@@ -11813,8 +13701,15 @@ mod decode {
     /// `GET /api/v1/kms/keys`
     pub(super) fn list_kms_keys_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::ListKmsKeysV1Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListKmsKeysV1Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 6] = [
                     QueryParam::new("projectId", 1, true, None),
@@ -11836,123 +13731,230 @@ mod decode {
     /// `POST /api/v1/kms/keys`
     pub(super) fn create_kms_key_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateKmsKeyV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 338)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateKmsKeyV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 338)?))
     }
     /// `DELETE /api/v1/kms/keys/{keyId}`
-    pub(super) fn delete_kms_key_v1(input: &Input) -> Result<(::uuid::Uuid,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "keyId", 5)?,))
+    pub(super) fn delete_kms_key_v1(
+        input: &Input,
+    ) -> Result<
+        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "keyId", 5)?))
     }
     /// `PATCH /api/v1/kms/keys/{keyId}`
     pub(super) fn update_kms_key_v1(
         input: &Input,
     ) -> Result<
-        (::uuid::Uuid, ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::uuid::Uuid,
+            ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "keyId", 5)?, input.optional_body(SCHEMAS, 342)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "keyId", 5)?,
+            input.optional_body(SCHEMAS, 342)?,
+        ))
     }
     /// `POST /api/v1/kms/keys/{keyId}/encrypt`
     pub(super) fn encrypt_kms_key_v1(
         input: &Input,
-    ) -> Result<(::uuid::Uuid, ::infisical_types::EncryptKmsKeyV1Body), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "keyId", 5)?, input.body(SCHEMAS, 343)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::uuid::Uuid,
+            ::infisical_types::EncryptKmsKeyV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "keyId", 5)?,
+            input.body(SCHEMAS, 343)?,
+        ))
     }
     /// `POST /api/v1/kms/keys/{keyId}/decrypt`
     pub(super) fn decrypt_kms_key_v1(
         input: &Input,
-    ) -> Result<(::uuid::Uuid, ::infisical_types::DecryptKmsKeyV1Body), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "keyId", 5)?, input.body(SCHEMAS, 344)?))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::uuid::Uuid,
+            ::infisical_types::DecryptKmsKeyV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "keyId", 5)?,
+            input.body(SCHEMAS, 344)?,
+        ))
     }
     /// `GET /api/v1/external-group-mappings`
     pub(super) fn list_external_group_mappings_v1(
-        _input: &Input,
-    ) -> Result<(), ApiError> {
-        Ok(())
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `PUT /api/v1/external-group-mappings`
     pub(super) fn set_external_group_mapping_v1(
         input: &Input,
-    ) -> Result<(::infisical_types::SetExternalGroupMappingV1Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 345)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SetExternalGroupMappingV1Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 345)?))
     }
     /// `POST /api/v2/auth/mfa/send`
-    pub(super) fn send_auth_mfa_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn send_auth_mfa_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v2/auth/mfa/verify`
     pub(super) fn verify_auth_mfa_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::VerifyAuthMfaV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 348)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::VerifyAuthMfaV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 348)?))
     }
     /// `POST /api/v2/users/me/emails/code`
     pub(super) fn create_users_me_emails_code_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateUsersMeEmailsCodeV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 349)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateUsersMeEmailsCodeV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 349)?))
     }
     /// `POST /api/v2/users/me/emails/verify`
     pub(super) fn verify_users_me_emails_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::VerifyUsersMeEmailsV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 350)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::VerifyUsersMeEmailsV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 350)?))
     }
     /// `PATCH /api/v2/users/me/mfa`
     pub(super) fn update_users_me_mfa_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateUsersMeMfaV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 351)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateUsersMeMfaV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 351)?))
     }
     /// `PATCH /api/v2/users/me/name`
     pub(super) fn update_users_me_name_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateUsersMeNameV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 352)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateUsersMeNameV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 352)?))
     }
     /// `PUT /api/v2/users/me/auth-methods`
     pub(super) fn set_users_me_auth_method_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::SetUsersMeAuthMethodV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 353)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SetUsersMeAuthMethodV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 353)?))
     }
     /// `GET /api/v2/users/me/organizations`
     pub(super) fn list_users_me_organizations_v2(
-        _input: &Input,
-    ) -> Result<(), ApiError> {
-        Ok(())
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v2/users/me/api-keys`
-    pub(super) fn list_users_me_api_keys_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_users_me_api_keys_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v2/users/me/api-keys`
     pub(super) fn create_users_me_api_key_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateUsersMeApiKeyV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 356)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateUsersMeApiKeyV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 356)?))
     }
     /// `DELETE /api/v2/users/me/api-keys/{apiKeyDataId}`
     pub(super) fn delete_users_me_api_key_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "apiKeyDataId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "apiKeyDataId", 1)?))
     }
     /// `GET /api/v2/users/me/sessions`
-    pub(super) fn list_users_me_sessions_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_users_me_sessions_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `DELETE /api/v2/users/me/sessions`
-    pub(super) fn delete_users_me_session_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn delete_users_me_session_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v2/users/me`
-    pub(super) fn get_users_me_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn get_users_me_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `DELETE /api/v2/users/me`
-    pub(super) fn delete_users_me_v2(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn delete_users_me_v2(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `GET /api/v2/service-token`
     pub(super) fn list_service_token_v2(
@@ -11963,14 +13965,26 @@ mod decode {
     /// `POST /api/v2/service-token`
     pub(super) fn create_service_token_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateServiceTokenV2Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 357)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateServiceTokenV2Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 357)?))
     }
     /// `DELETE /api/v2/service-token/{serviceTokenId}`
     pub(super) fn delete_service_token_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "serviceTokenId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serviceTokenId", 1)?))
     }
     /// `GET /api/v2/organizations/{organizationId}/memberships`
     pub(super) fn list_organizations_memberships_v2(
@@ -12057,14 +14071,26 @@ mod decode {
     /// `POST /api/v2/organizations`
     pub(super) fn create_organization_v2(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateBody,), ApiError> {
-        Ok((input.body(SCHEMAS, 261)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateBody,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 261)?))
     }
     /// `DELETE /api/v2/organizations/{organizationId}`
     pub(super) fn delete_organization_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "organizationId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "organizationId", 1)?))
     }
     /// `GET /api/v2/organizations/{orgId}/identity-memberships`
     pub(super) fn list_organizations_identity_memberships_v2(
@@ -12100,23 +14126,43 @@ mod decode {
     /// `GET /api/v2/workspace/{workspaceId}/encrypted-key`
     pub(super) fn get_workspace_encrypted_key_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "workspaceId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "workspaceId", 1)?))
     }
     /// `POST /api/v2/workspace/{projectId}/upgrade`
     pub(super) fn upgrade_workspace_v2(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpgradeWorkspaceV2Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpgradeWorkspaceV2Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?, input.body(SCHEMAS, 365)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "projectId", 1)?,
+            input.body(SCHEMAS, 365)?,
+        ))
     }
     /// `GET /api/v2/workspace/{projectId}/upgrade/status`
     pub(super) fn get_workspace_upgrade_status_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `POST /api/v2/workspace`
     pub(super) fn create_workspace_v2(
@@ -12130,8 +14176,14 @@ mod decode {
     /// `GET /api/v2/workspace/{slug}`
     pub(super) fn get_workspace_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "slug", 155)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "slug", 155)?))
     }
     /// `DELETE /api/v2/workspace/{slug}`
     pub(super) fn delete_workspace_v2(
@@ -12144,21 +14196,31 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateWorkspaceV2Body>,
         ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "slug", 155)?, input.optional_body(SCHEMAS, 367)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "slug", 155)?,
+            input.optional_body(SCHEMAS, 367)?,
+        ))
     }
     /// `GET /api/v2/workspace/{slug}/cas`
     pub(super) fn list_workspace_cas_v2(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListWorkspaceCasV2Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListWorkspaceCasV2Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "slug", 155)?,
             {
                 static PARAMS: [QueryParam; 5] = [
@@ -12176,10 +14238,15 @@ mod decode {
     pub(super) fn list_workspace_certificates_v2(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::ListWorkspaceCertificatesV2Query),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::ListWorkspaceCertificatesV2Query,
+        ),
         ApiError,
     > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "slug", 155)?,
             {
                 static PARAMS: [QueryParam; 4] = [
@@ -12195,20 +14262,38 @@ mod decode {
     /// `GET /api/v2/workspace/{projectId}/pki-alerts`
     pub(super) fn list_workspace_pki_alerts_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v2/workspace/{projectId}/pki-collections`
     pub(super) fn list_workspace_pki_collections_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v2/workspace/{projectId}/certificate-templates`
     pub(super) fn list_workspace_certificate_templates_v2(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v2/workspace/{projectId}/identity-memberships/{identityId}`
     pub(super) fn get_workspace_identity_membership_v2(
@@ -12430,48 +14515,92 @@ mod decode {
     /// `POST /api/v3/signup/email/signup`
     pub(super) fn signup_signup_email_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::SignupSignupEmailV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 229)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignupSignupEmailV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 229)?))
     }
     /// `POST /api/v3/signup/email/verify`
     pub(super) fn verify_signup_email_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::VerifySignupEmailV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 230)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::VerifySignupEmailV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 230)?))
     }
     /// `POST /api/v3/signup/complete-account/signup`
     pub(super) fn signup_signup_complete_account_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::SignupSignupCompleteAccountV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 374)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SignupSignupCompleteAccountV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 374)?))
     }
     /// `POST /api/v3/signup/complete-account/invite`
     pub(super) fn invite_signup_complete_account_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::InviteSignupCompleteAccountV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 375)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::InviteSignupCompleteAccountV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 375)?))
     }
     /// `POST /api/v3/auth/login1`
     pub(super) fn login1_auth_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::Login1AuthV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 376)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::Login1AuthV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 376)?))
     }
     /// `POST /api/v3/auth/select-organization`
     pub(super) fn select_organization_auth_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::SelectOrganizationAuthV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 377)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::SelectOrganizationAuthV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 377)?))
     }
     /// `POST /api/v3/auth/login2`
     pub(super) fn login2_auth_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::Login2AuthV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 379)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::Login2AuthV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 379)?))
     }
     /// `GET /api/v3/users/me/api-keys`
-    pub(super) fn list_users_me_api_keys_v3(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn list_users_me_api_keys_v3(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
     /// `POST /api/v3/secrets/tags/{secretName}`
     pub(super) fn create_secrets_tag_v3(
@@ -12634,8 +14763,15 @@ mod decode {
     /// `GET /api/v3/secrets`
     pub(super) fn list_secrets_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::ListSecretsV3Query,), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::ListSecretsV3Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             {
                 static PARAMS: [QueryParam; 5] = [
                     QueryParam::new("workspaceId", 1, true, None),
@@ -12656,8 +14792,16 @@ mod decode {
     /// `GET /api/v3/secrets/{secretName}`
     pub(super) fn get_secret_v3(
         input: &Input,
-    ) -> Result<(::std::string::String, ::infisical_types::GetSecretV3Query), ApiError> {
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::GetSecretV3Query,
+        ),
+        ApiError,
+    > {
         Ok((
+            input.optional_bearer(),
             input.path(SCHEMAS, 0, "secretName", 1)?,
             {
                 static PARAMS: [QueryParam; 6] = [
@@ -12681,52 +14825,100 @@ mod decode {
     pub(super) fn create_secret_v3(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateSecretV3Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateSecretV3Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "secretName", 1)?, input.body(SCHEMAS, 385)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "secretName", 1)?,
+            input.body(SCHEMAS, 385)?,
+        ))
     }
     /// `DELETE /api/v3/secrets/{secretName}`
     pub(super) fn delete_secret_v3(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::DeleteSecretV3Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::DeleteSecretV3Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "secretName", 1)?, input.body(SCHEMAS, 386)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "secretName", 1)?,
+            input.body(SCHEMAS, 386)?,
+        ))
     }
     /// `PATCH /api/v3/secrets/{secretName}`
     pub(super) fn update_secret_v3(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::UpdateSecretV3Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::UpdateSecretV3Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "secretName", 1)?, input.body(SCHEMAS, 387)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "secretName", 1)?,
+            input.body(SCHEMAS, 387)?,
+        ))
     }
     /// `POST /api/v3/secrets/move`
     pub(super) fn move_secrets_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::MoveSecretsV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 389)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::MoveSecretsV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 389)?))
     }
     /// `POST /api/v3/secrets/batch`
     pub(super) fn create_secrets_batch_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::CreateSecretsBatchV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 390)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::CreateSecretsBatchV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 390)?))
     }
     /// `DELETE /api/v3/secrets/batch`
     pub(super) fn delete_secrets_batch_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::DeleteSecretsBatchV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 393)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::DeleteSecretsBatchV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 393)?))
     }
     /// `PATCH /api/v3/secrets/batch`
     pub(super) fn update_secrets_batch_v3(
         input: &Input,
-    ) -> Result<(::infisical_types::UpdateSecretsBatchV3Body,), ApiError> {
-        Ok((input.body(SCHEMAS, 396)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::infisical_types::UpdateSecretsBatchV3Body,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 396)?))
     }
     /// `POST /api/v3/secrets/batch/raw`
     pub(super) fn create_secrets_batch_raw_v3(
@@ -12779,26 +14971,48 @@ mod decode {
     /// `GET /api/v3/workspaces/{projectId}/secrets/blind-index-status`
     pub(super) fn get_workspaces_secrets_blind_index_status_v3(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `GET /api/v3/workspaces/{projectId}/secrets`
     pub(super) fn list_workspaces_secrets_v3(
         input: &Input,
-    ) -> Result<(::std::string::String,), ApiError> {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?,))
+    ) -> Result<
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+        ),
+        ApiError,
+    > {
+        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 1)?))
     }
     /// `POST /api/v3/workspaces/{projectId}/secrets/names`
     pub(super) fn create_workspaces_secrets_name_v3(
         input: &Input,
     ) -> Result<
-        (::std::string::String, ::infisical_types::CreateWorkspacesSecretsNameV3Body),
+        (
+            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::std::string::String,
+            ::infisical_types::CreateWorkspacesSecretsNameV3Body,
+        ),
         ApiError,
     > {
-        Ok((input.path(SCHEMAS, 0, "projectId", 1)?, input.body(SCHEMAS, 409)?))
+        Ok((
+            input.optional_bearer(),
+            input.path(SCHEMAS, 0, "projectId", 1)?,
+            input.body(SCHEMAS, 409)?,
+        ))
     }
     /// `POST /api/v3/migrate/env-key`
-    pub(super) fn create_migrate_env_key_v3(_input: &Input) -> Result<(), ApiError> {
-        Ok(())
+    pub(super) fn create_migrate_env_key_v3(
+        input: &Input,
+    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
+        Ok((input.optional_bearer(),))
     }
 }

@@ -9,6 +9,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies/post`
     fn create_policy_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateAccessApprovalsPolicyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16,7 +17,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -30,6 +31,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/post`
     fn create_request_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::CreateAccessApprovalsRequestV1Query,
         body: ::infisical_types::CreateAccessApprovalsRequestV1Body,
     ) -> impl ::std::future::Future<
@@ -38,7 +40,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query, body);
+        let _ = (token, query, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -52,6 +54,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/delete`
     fn delete_policy_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         policy_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -59,7 +62,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (policy_id,);
+        let _ = (token, policy_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -73,6 +76,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1count/get`
     fn get_policies_count_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetAccessApprovalsPoliciesCountV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -80,7 +84,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -94,6 +98,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/get`
     fn get_policy_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         policy_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -101,7 +106,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (policy_id,);
+        let _ = (token, policy_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -115,6 +120,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1requests~1count/get`
     fn get_requests_count_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetAccessApprovalsRequestsCountV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -122,7 +128,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -136,6 +142,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies/get`
     fn list_policies_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListAccessApprovalsPoliciesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -143,7 +150,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -157,6 +164,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1requests/get`
     fn list_requests_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListAccessApprovalsRequestsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -164,7 +172,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -178,6 +186,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1requests~1{requestId}~1review/post`
     fn review_request_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         request_id: ::std::string::String,
         body: ::infisical_types::ReviewRequestV1Body,
     ) -> impl ::std::future::Future<
@@ -186,7 +195,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (request_id, body);
+        let _ = (token, request_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -200,6 +209,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1access-approvals~1policies~1{policyId}/patch`
     fn update_policy_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         policy_id: ::std::string::String,
         body: ::infisical_types::UpdateAccessApprovalsPolicyV1Body,
     ) -> impl ::std::future::Future<
@@ -208,7 +218,7 @@ pub trait AccessApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (policy_id, body);
+        let _ = (token, policy_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -273,6 +283,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1permanent/post`
     fn create_users_permanent_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateAdditionalPrivilegeUsersPermanentV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -280,7 +291,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -294,6 +305,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1temporary/post`
     fn create_users_temporary_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateAdditionalPrivilegeUsersTemporaryV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -301,7 +313,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -339,6 +351,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/delete`
     fn delete_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         privilege_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -346,7 +359,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (privilege_id,);
+        let _ = (token, privilege_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -385,6 +398,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/get`
     fn get_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         privilege_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -392,7 +406,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (privilege_id,);
+        let _ = (token, privilege_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -430,6 +444,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users/get`
     fn list_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListAdditionalPrivilegeUsersV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -437,7 +452,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -475,6 +490,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1users~1{privilegeId}/patch`
     fn update_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         privilege_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdateAdditionalPrivilegeUserV1Body,
@@ -485,7 +501,7 @@ pub trait AdditionalPrivilege: ::std::marker::Send + ::std::marker::Sync + 'stat
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (privilege_id, body);
+        let _ = (token, privilege_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -502,6 +518,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1user-management~1users~1{userId}/delete`
     fn delete_user_management_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         user_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -509,7 +526,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (user_id,);
+        let _ = (token, user_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -523,13 +540,14 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1config/get`
     fn get_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAdminConfigV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -543,13 +561,14 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1integrations~1slack~1config/get`
     fn get_integrations_slack_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::LoginAuthUniversalAuthV1Body,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -563,6 +582,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1user-management~1users/get`
     fn list_user_management_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListAdminUserManagementUsersV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -570,7 +590,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -584,6 +604,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1signup/post`
     fn signup_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignupAdminV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -591,7 +612,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -605,6 +626,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1admin~1config/patch`
     fn update_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::std::option::Option<::infisical_types::UpdateAdminConfigV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -612,7 +634,7 @@ pub trait Admin: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -752,13 +774,14 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1checkAuth/post`
     fn check_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::CheckAuthAuthV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -947,13 +970,14 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1token/post`
     fn create_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::CreateAuthTokenV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1431,6 +1455,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1auth~1login1/post`
     fn login1_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::Login1AuthV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1438,7 +1463,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1452,6 +1477,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1auth~1login2/post`
     fn login2_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::Login2AuthV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1459,7 +1485,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1475,6 +1501,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1login/post`
     fn login_aws_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAwsAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1482,7 +1509,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1498,6 +1525,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1login/post`
     fn login_azure_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1505,7 +1533,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1521,6 +1549,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1login/post`
     fn login_gcp_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1528,7 +1557,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1544,6 +1573,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1login/post`
     fn login_kubernetes_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1551,7 +1581,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1567,6 +1597,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1login/post`
     fn login_oidc_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1574,7 +1605,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1590,6 +1621,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1login/post`
     fn login_universal_auth_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthUniversalAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1597,7 +1629,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1611,13 +1643,14 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1logout/post`
     fn logout_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::LogoutAuthV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1633,6 +1666,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1token~1renew/post`
     fn renew_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1640,7 +1674,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1680,6 +1714,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1auth~1token~1revoke/post`
     fn revoke_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1687,7 +1722,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1726,6 +1761,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1auth~1select-organization/post`
     fn select_organization_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SelectOrganizationAuthV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1733,7 +1769,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1747,13 +1783,14 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1auth~1mfa~1send/post`
     fn send_mfa_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::LogoutAuthV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1971,6 +2008,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1auth~1mfa~1verify/post`
     fn verify_mfa_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::VerifyAuthMfaV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1978,7 +2016,7 @@ pub trait Auth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1995,6 +2033,7 @@ pub trait Bot: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1bot~1{projectId}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2002,7 +2041,7 @@ pub trait Bot: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2016,6 +2055,7 @@ pub trait Bot: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1bot~1{botId}~1active/patch`
     fn update_active_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         bot_id: ::std::string::String,
         body: ::infisical_types::UpdateBotActiveV1Body,
     ) -> impl ::std::future::Future<
@@ -2024,7 +2064,7 @@ pub trait Bot: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (bot_id, body);
+        let _ = (token, bot_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2092,6 +2132,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1entra-id~1users/post`
     fn create_entra_id_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateDynamicSecretsEntraIdUserV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2101,7 +2142,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2115,6 +2156,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases/post`
     fn create_lease_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2122,7 +2164,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2136,6 +2178,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2143,7 +2186,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2157,6 +2200,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete`
     fn delete_lease_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         lease_id: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
@@ -2165,7 +2209,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (lease_id, body);
+        let _ = (token, lease_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2179,6 +2223,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         name: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
@@ -2187,7 +2232,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (name, body);
+        let _ = (token, name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2201,6 +2246,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/get`
     fn get_lease_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         lease_id: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretsLeaseV1Query,
     ) -> impl ::std::future::Future<
@@ -2209,7 +2255,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (lease_id, query);
+        let _ = (token, lease_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2223,6 +2269,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         name: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretV1Query,
     ) -> impl ::std::future::Future<
@@ -2231,7 +2278,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (name, query);
+        let _ = (token, name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2245,6 +2292,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}~1leases/get`
     fn list_leases_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         name: ::std::string::String,
         query: ::infisical_types::ListDynamicSecretsLeasesV1Query,
     ) -> impl ::std::future::Future<
@@ -2253,7 +2301,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (name, query);
+        let _ = (token, name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2267,6 +2315,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListDynamicSecretsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2274,7 +2323,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2288,6 +2337,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}~1renew/post`
     fn renew_lease_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         lease_id: ::std::string::String,
         body: ::infisical_types::RenewDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
@@ -2296,7 +2346,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (lease_id, body);
+        let _ = (token, lease_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2310,6 +2360,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         name: ::std::string::String,
         body: ::infisical_types::UpdateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
@@ -2318,7 +2369,7 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (name, body);
+        let _ = (token, name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2335,13 +2386,14 @@ pub trait ExternalGroupMappings: ::std::marker::Send + ::std::marker::Sync + 'st
     /// Source: `#/paths/~1api~1v1~1external-group-mappings/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::SetExternalGroupMappingV1ResponseItem>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2355,6 +2407,7 @@ pub trait ExternalGroupMappings: ::std::marker::Send + ::std::marker::Sync + 'st
     /// Source: `#/paths/~1api~1v1~1external-group-mappings/put`
     fn set_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SetExternalGroupMappingV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2362,7 +2415,7 @@ pub trait ExternalGroupMappings: ::std::marker::Send + ::std::marker::Sync + 'st
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2379,6 +2432,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateExternalKmV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2386,7 +2440,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2400,6 +2454,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2407,7 +2462,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2421,6 +2476,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms~1name~1{name}/get`
     fn get_by_name_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2428,7 +2484,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (name,);
+        let _ = (token, name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2442,6 +2498,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2449,7 +2506,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2463,13 +2520,14 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListExternalKmsV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2483,6 +2541,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1external-kms~1{id}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::infisical_types::UpdateExternalKmV1Body,
     ) -> impl ::std::future::Future<
@@ -2491,7 +2550,7 @@ pub trait ExternalKms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2653,6 +2712,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/post`
     fn create_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -2661,7 +2721,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, username);
+        let _ = (token, id, username);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2675,6 +2735,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2682,7 +2743,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/groups"),
@@ -2694,6 +2755,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/delete`
     fn delete_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -2702,7 +2764,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, username);
+        let _ = (token, id, username);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2716,6 +2778,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2723,7 +2786,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2737,6 +2800,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2744,7 +2808,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2758,6 +2822,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users/get`
     fn list_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         query: ::infisical_types::ListGroupsUsersV1Query,
     ) -> impl ::std::future::Future<
@@ -2766,7 +2831,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, query);
+        let _ = (token, id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2780,13 +2845,14 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::GetGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/groups"),
@@ -2798,6 +2864,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateGroupV1Body>,
     ) -> impl ::std::future::Future<
@@ -2806,7 +2873,7 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3120,6 +3187,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1oauth-token/post`
     fn create_oauth_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateIntegrationAuthOauthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3127,7 +3195,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3189,6 +3257,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1duplicate/post`
     fn duplicate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         body: ::infisical_types::DuplicateIntegrationAuthV1Body,
     ) -> impl ::std::future::Future<
@@ -3197,7 +3266,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, body);
+        let _ = (token, integration_auth_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3235,6 +3304,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1apps/get`
     fn list_apps_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthAppsV1Query,
     ) -> impl ::std::future::Future<
@@ -3243,7 +3313,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3257,6 +3327,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1aws-secrets-manager~1kms-keys/get`
     fn list_aws_secrets_manager_kms_keys_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthAwsSecretsManagerKmsKeysV1Query,
     ) -> impl ::std::future::Future<
@@ -3265,7 +3336,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3279,6 +3350,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1bitbucket~1workspaces/get`
     fn list_bitbucket_workspaces_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3286,7 +3358,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id,);
+        let _ = (token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3300,6 +3372,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1checkly~1groups/get`
     fn list_checkly_groups_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthChecklyGroupsV1Query,
     ) -> impl ::std::future::Future<
@@ -3308,7 +3381,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3322,6 +3395,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1envs/get`
     fn list_github_envs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthGithubEnvsV1Query,
     ) -> impl ::std::future::Future<
@@ -3330,7 +3404,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3344,6 +3418,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1github~1orgs/get`
     fn list_github_orgs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3351,7 +3426,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id,);
+        let _ = (token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3365,6 +3440,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1heroku~1pipelines/get`
     fn list_heroku_pipelines_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3372,7 +3448,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id,);
+        let _ = (token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3409,6 +3485,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1northflank~1secret-groups/get`
     fn list_northflank_secret_groups_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthNorthflankSecretGroupsV1Query,
     ) -> impl ::std::future::Future<
@@ -3417,7 +3494,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3431,6 +3508,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1apps/get`
     fn list_qovery_apps_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthQoveryAppsV1Query,
     ) -> impl ::std::future::Future<
@@ -3439,7 +3517,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3453,6 +3531,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1containers/get`
     fn list_qovery_containers_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthQoveryContainersV1Query,
     ) -> impl ::std::future::Future<
@@ -3461,7 +3540,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3475,6 +3554,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1environments/get`
     fn list_qovery_environments_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthQoveryEnvironmentsV1Query,
     ) -> impl ::std::future::Future<
@@ -3483,7 +3563,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3497,6 +3577,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1jobs/get`
     fn list_qovery_jobs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthQoveryJobsV1Query,
     ) -> impl ::std::future::Future<
@@ -3505,7 +3586,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3519,6 +3600,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1orgs/get`
     fn list_qovery_orgs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3526,7 +3608,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id,);
+        let _ = (token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3540,6 +3622,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1qovery~1projects/get`
     fn list_qovery_projects_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthQoveryProjectsV1Query,
     ) -> impl ::std::future::Future<
@@ -3548,7 +3631,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3562,6 +3645,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1railway~1environments/get`
     fn list_railway_environments_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthRailwayEnvironmentsV1Query,
     ) -> impl ::std::future::Future<
@@ -3570,7 +3654,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3584,6 +3668,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1railway~1services/get`
     fn list_railway_services_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthRailwayServicesV1Query,
     ) -> impl ::std::future::Future<
@@ -3592,7 +3677,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3606,6 +3691,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1teamcity~1build-configs/get`
     fn list_teamcity_build_configs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthTeamcityBuildConfigsV1Query,
     ) -> impl ::std::future::Future<
@@ -3614,7 +3700,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3628,6 +3714,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1teams/get`
     fn list_teams_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3635,7 +3722,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id,);
+        let _ = (token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3649,6 +3736,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}~1vercel~1branches/get`
     fn list_vercel_branches_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         integration_auth_id: ::std::string::String,
         query: ::infisical_types::ListIntegrationAuthVercelBranchesV1Query,
     ) -> impl ::std::future::Future<
@@ -3657,7 +3745,7 @@ pub trait IntegrationAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (integration_auth_id, query);
+        let _ = (token, integration_auth_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3674,6 +3762,7 @@ pub trait InviteOrg: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1invite-org~1signup/post`
     fn signup_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignupInviteOrgV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3681,7 +3770,7 @@ pub trait InviteOrg: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3695,6 +3784,7 @@ pub trait InviteOrg: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1invite-org~1verify/post`
     fn verify_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::VerifyInviteOrgV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3702,7 +3792,7 @@ pub trait InviteOrg: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3721,6 +3811,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys/post`
     fn create_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3728,7 +3819,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/kms/keys"),
@@ -3742,6 +3833,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1decrypt/post`
     fn decrypt_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::DecryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -3750,7 +3842,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (key_id, body);
+        let _ = (token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3766,6 +3858,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/delete`
     fn delete_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3773,7 +3866,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (key_id,);
+        let _ = (token, key_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3789,6 +3882,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post`
     fn encrypt_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::EncryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -3797,7 +3891,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (key_id, body);
+        let _ = (token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3813,6 +3907,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys/get`
     fn list_keys_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListKmsKeysV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3820,7 +3915,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/kms/keys"),
@@ -3834,6 +3929,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/patch`
     fn update_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         key_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
     ) -> impl ::std::future::Future<
@@ -3842,7 +3938,7 @@ pub trait Kms: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (key_id, body);
+        let _ = (token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3859,6 +3955,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/post`
     fn create_config_group_map_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         config_id: ::std::string::String,
         body: ::infisical_types::CreateLdapConfigGroupMapV1Body,
     ) -> impl ::std::future::Future<
@@ -3867,7 +3964,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (config_id, body);
+        let _ = (token, config_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3881,6 +3978,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config/post`
     fn create_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateLdapConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3888,7 +3986,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3902,6 +4000,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps~1{groupMapId}/delete`
     fn delete_config_group_map_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         config_id: ::std::string::String,
         group_map_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -3910,7 +4009,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (config_id, group_map_id);
+        let _ = (token, config_id, group_map_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3924,6 +4023,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config/get`
     fn get_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetLdapConfigV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3931,7 +4031,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3945,6 +4045,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1group-maps/get`
     fn list_config_group_maps_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         config_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3952,7 +4053,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (config_id,);
+        let _ = (token, config_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3966,11 +4067,12 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1login/post`
     fn login_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginLdapV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3984,11 +4086,12 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config~1{configId}~1test-connection/post`
     fn test_connection_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         config_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<bool, ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (config_id,);
+        let _ = (token, config_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4002,6 +4105,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1ldap~1config/patch`
     fn update_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateLdapConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4009,7 +4113,7 @@ pub trait Ldap: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4026,10 +4130,11 @@ pub trait Migrate: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1migrate~1env-key/post`
     fn create_env_key_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4046,6 +4151,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg/post`
     fn create_incident_contact_org_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::infisical_types::SignupSignupEmailV3Body,
     ) -> impl ::std::future::Future<
@@ -4054,7 +4160,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4068,6 +4174,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles/post`
     fn create_role_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::infisical_types::CreateOrganizationRoleV1Body,
     ) -> impl ::std::future::Future<
@@ -4076,7 +4183,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4090,6 +4197,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg~1{incidentContactId}/delete`
     fn delete_incident_contact_org_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         incident_contact_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -4098,7 +4206,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, incident_contact_id);
+        let _ = (token, organization_id, incident_contact_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4112,6 +4220,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/delete`
     fn delete_role_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         role_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -4120,7 +4229,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, role_id);
+        let _ = (token, organization_id, role_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4134,6 +4243,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/get`
     fn get_role_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         role_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -4142,7 +4252,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, role_id);
+        let _ = (token, organization_id, role_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4156,6 +4266,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4163,7 +4274,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4179,6 +4290,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1audit-logs/get`
     fn list_audit_logs_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListOrganizationAuditLogsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4186,7 +4298,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4200,6 +4312,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1groups/get`
     fn list_groups_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4207,7 +4320,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4221,6 +4334,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1incidentContactOrg/get`
     fn list_incident_contact_org_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4228,7 +4342,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4242,6 +4356,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1integration-authorizations/get`
     fn list_integration_authorizations_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4249,7 +4364,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4263,6 +4378,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1permissions/get`
     fn list_permissions_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4270,7 +4386,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4284,6 +4400,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles/get`
     fn list_roles_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4291,7 +4408,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4305,6 +4422,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1users/get`
     fn list_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4312,7 +4430,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4326,13 +4444,14 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListOrganizationV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4346,6 +4465,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}~1roles~1{roleId}/patch`
     fn update_role_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         role_id: ::std::string::String,
         body: ::infisical_types::UpdateOrganizationRoleV1Body,
@@ -4355,7 +4475,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, role_id, body);
+        let _ = (token, organization_id, role_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4369,6 +4489,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organization~1{organizationId}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateOrganizationV1Body>,
     ) -> impl ::std::future::Future<
@@ -4377,7 +4498,7 @@ pub trait Organization: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4394,6 +4515,7 @@ pub trait OrganizationAdmin: ::std::marker::Send + ::std::marker::Sync + 'static
     /// Source: `#/paths/~1api~1v1~1organization-admin~1projects~1{projectId}~1grant-admin-access/post`
     fn grant_admin_access_project_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4401,7 +4523,7 @@ pub trait OrganizationAdmin: ::std::marker::Send + ::std::marker::Sync + 'static
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4415,6 +4537,7 @@ pub trait OrganizationAdmin: ::std::marker::Send + ::std::marker::Sync + 'static
     /// Source: `#/paths/~1api~1v1~1organization-admin~1projects/get`
     fn list_projects_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListOrganizationAdminProjectsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4422,7 +4545,7 @@ pub trait OrganizationAdmin: ::std::marker::Send + ::std::marker::Sync + 'static
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4439,6 +4562,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods/post`
     fn create_billing_details_payment_method_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::infisical_types::CreateOrganizationsBillingDetailsPaymentMethodV1Body,
     ) -> impl ::std::future::Future<
@@ -4447,7 +4571,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4461,6 +4585,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids/post`
     fn create_billing_details_tax_id_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::infisical_types::CreateOrganizationsBillingDetailsTaxIdV1Body,
     ) -> impl ::std::future::Future<
@@ -4469,7 +4594,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4483,6 +4608,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1customer-portal-session/post`
     fn create_customer_portal_session_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4490,7 +4616,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4504,6 +4630,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1session~1trial/post`
     fn create_session_trial_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::infisical_types::CreateOrganizationsSessionTrialV1Body,
     ) -> impl ::std::future::Future<
@@ -4512,7 +4639,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4526,6 +4653,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1organizations/post`
     fn create_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4533,7 +4661,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4547,6 +4675,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods~1{pmtMethodId}/delete`
     fn delete_billing_details_payment_method_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         pmt_method_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -4555,7 +4684,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, pmt_method_id);
+        let _ = (token, organization_id, pmt_method_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4569,6 +4698,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids~1{taxId}/delete`
     fn delete_billing_details_tax_id_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         tax_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -4577,7 +4707,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, tax_id);
+        let _ = (token, organization_id, tax_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4616,6 +4746,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}/delete`
     fn delete_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4623,7 +4754,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4662,6 +4793,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan~1billing/get`
     fn get_plan_billing_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4669,7 +4801,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4683,6 +4815,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan~1table/get`
     fn get_plan_table_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4690,7 +4823,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4704,6 +4837,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plan/get`
     fn get_plan_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4711,7 +4845,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4725,6 +4859,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plans~1table/get`
     fn get_plans_table_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         query: ::infisical_types::GetOrganizationsPlansTableV1Query,
     ) -> impl ::std::future::Future<
@@ -4733,7 +4868,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, query);
+        let _ = (token, organization_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4747,6 +4882,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1payment-methods/get`
     fn list_billing_details_payment_methods_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4754,7 +4890,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4768,6 +4904,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details~1tax-ids/get`
     fn list_billing_details_tax_ids_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4775,7 +4912,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4789,6 +4926,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details/get`
     fn list_billing_details_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4796,7 +4934,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4835,6 +4973,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1invoices/get`
     fn list_invoices_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4842,7 +4981,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4856,6 +4995,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1licenses/get`
     fn list_licenses_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -4863,7 +5003,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4926,6 +5066,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1plans/get`
     fn list_plans_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         query: ::infisical_types::ListOrganizationsPlansV1Query,
     ) -> impl ::std::future::Future<
@@ -4934,7 +5075,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, query);
+        let _ = (token, organization_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4972,6 +5113,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1organizations~1{organizationId}~1billing-details/patch`
     fn update_billing_detail_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdateOrganizationsBillingDetailV1Body,
@@ -4982,7 +5124,7 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, body);
+        let _ = (token, organization_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5027,6 +5169,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1backup-private-key/post`
     fn backup_private_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::BackupPrivateKeyPasswordV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5034,7 +5177,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5048,6 +5191,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1change-password/post`
     fn change_password_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::ChangePasswordPasswordV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5055,7 +5199,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5069,6 +5213,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset/post`
     fn create_email_password_reset_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignupSignupEmailV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5076,7 +5221,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5090,6 +5235,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1email~1password-reset-verify/post`
     fn create_email_password_reset_verify_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::VerifySignupEmailV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5097,7 +5243,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5111,6 +5257,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1password-reset/post`
     fn create_password_reset_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePasswordPasswordResetV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5118,7 +5265,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5132,6 +5279,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1srp1/post`
     fn create_srp1_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePasswordSrp1V1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5139,7 +5287,7 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5153,13 +5301,14 @@ pub trait Password: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1password~1backup-private-key/get`
     fn get_backup_private_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::BackupPrivateKeyPasswordV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5178,6 +5327,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1alerts/post`
     fn create_alert_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePkiAlertV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5185,7 +5335,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5201,6 +5351,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca/post`
     fn create_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5208,7 +5359,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/pki/ca"),
@@ -5220,6 +5371,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates/post`
     fn create_certificate_template_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePkiCertificateTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5227,7 +5379,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5243,6 +5395,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post`
     fn create_certificate_templates_est_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body,
     ) -> impl ::std::future::Future<
@@ -5251,7 +5404,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id, body);
+        let _ = (token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5267,6 +5420,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections/post`
     fn create_collection_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreatePkiCollectionV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5274,7 +5428,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5290,6 +5444,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/post`
     fn create_collections_item_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCollectionsItemV1Body,
     ) -> impl ::std::future::Future<
@@ -5298,7 +5453,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id, body);
+        let _ = (token, collection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5314,6 +5469,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/delete`
     fn delete_alert_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5321,7 +5477,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (alert_id,);
+        let _ = (token, alert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5337,6 +5493,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/delete`
     fn delete_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5344,7 +5501,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5358,6 +5515,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/delete`
     fn delete_certificate_template_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5365,7 +5523,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id,);
+        let _ = (token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5381,6 +5539,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/delete`
     fn delete_certificate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5388,7 +5547,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (serial_number,);
+        let _ = (token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5404,6 +5563,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/delete`
     fn delete_collection_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5411,7 +5571,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id,);
+        let _ = (token, collection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5427,6 +5587,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items~1{collectionItemId}/delete`
     fn delete_collections_item_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
         collection_item_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5435,7 +5596,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id, collection_item_id);
+        let _ = (token, collection_id, collection_item_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5451,6 +5612,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/get`
     fn get_alert_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5458,7 +5620,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (alert_id,);
+        let _ = (token, alert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5474,6 +5636,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate/get`
     fn get_ca_certificate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5481,7 +5644,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5497,6 +5660,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificates~1{caCertId}~1der/get`
     fn get_ca_certificates_der_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         ca_cert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5505,7 +5669,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, ca_cert_id);
+        let _ = (token, ca_id, ca_cert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5521,6 +5685,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1csr/get`
     fn get_ca_csr_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5528,7 +5693,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5544,6 +5709,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/get`
     fn get_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5551,7 +5717,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5565,6 +5731,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/get`
     fn get_certificate_template_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5572,7 +5739,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id,);
+        let _ = (token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5588,6 +5755,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/get`
     fn get_certificate_templates_est_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5595,7 +5763,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id,);
+        let _ = (token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5611,6 +5779,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/get`
     fn get_certificate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5618,7 +5787,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (serial_number,);
+        let _ = (token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5634,6 +5803,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1certificate/get`
     fn get_certificates_certificate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5641,7 +5811,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (serial_number,);
+        let _ = (token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5657,6 +5827,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/get`
     fn get_collection_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5664,7 +5835,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id,);
+        let _ = (token, collection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5680,6 +5851,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1crl~1{crlId}~1der/get`
     fn get_crl_der_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         crl_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5687,7 +5859,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (crl_id,);
+        let _ = (token, crl_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5703,6 +5875,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1crl~1{crlId}/get`
     fn get_crl_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         crl_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5710,7 +5883,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (crl_id,);
+        let _ = (token, crl_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5726,6 +5899,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1import-certificate/post`
     fn import_certificate_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::infisical_types::ImportCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -5734,7 +5908,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5750,6 +5924,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post`
     fn issue_certificate_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::infisical_types::IssueCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -5758,7 +5933,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5774,6 +5949,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1issue-certificate/post`
     fn issue_certificate_certificates_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::IssueCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5781,7 +5957,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5797,6 +5973,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1ca-certificates/get`
     fn list_ca_ca_certificates_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5804,7 +5981,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5820,6 +5997,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate-templates/get`
     fn list_ca_certificate_templates_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5827,7 +6005,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5843,6 +6021,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1crls/get`
     fn list_ca_crls_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5850,7 +6029,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id,);
+        let _ = (token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5866,6 +6045,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/get`
     fn list_collections_items_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
         query: ::infisical_types::ListPkiCollectionsItemsV1Query,
     ) -> impl ::std::future::Future<
@@ -5874,7 +6054,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id, query);
+        let _ = (token, collection_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5890,6 +6070,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1renew/post`
     fn renew_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::infisical_types::RenewPkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -5898,7 +6079,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5914,6 +6095,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1revoke/post`
     fn revoke_certificate_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         serial_number: ::std::string::String,
         body: ::infisical_types::RevokePkiCertificateV1Body,
     ) -> impl ::std::future::Future<
@@ -5922,7 +6104,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (serial_number, body);
+        let _ = (token, serial_number, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5938,6 +6120,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-certificate/post`
     fn sign_certificate_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -5946,7 +6129,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5962,6 +6145,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1sign-certificate/post`
     fn sign_certificate_certificates_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5969,7 +6153,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5985,6 +6169,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-intermediate/post`
     fn sign_intermediate_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignIntermediatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -5993,7 +6178,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6009,6 +6194,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/patch`
     fn update_alert_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         alert_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiAlertV1Body>,
     ) -> impl ::std::future::Future<
@@ -6017,7 +6203,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (alert_id, body);
+        let _ = (token, alert_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6033,6 +6219,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/patch`
     fn update_ca_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCaV1Body>,
     ) -> impl ::std::future::Future<
@@ -6041,7 +6228,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (ca_id, body);
+        let _ = (token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6055,6 +6242,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/patch`
     fn update_certificate_template_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdatePkiCertificateTemplateV1Body,
@@ -6065,7 +6253,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id, body);
+        let _ = (token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6081,6 +6269,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/patch`
     fn update_certificate_templates_est_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body,
@@ -6091,7 +6280,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id, body);
+        let _ = (token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6107,6 +6296,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/patch`
     fn update_collection_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         collection_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCollectionV1Body>,
     ) -> impl ::std::future::Future<
@@ -6115,7 +6305,7 @@ pub trait Pki: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (collection_id, body);
+        let _ = (token, collection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6132,13 +6322,14 @@ pub trait RateLimit: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1rate-limit/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetRateLimitV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6152,6 +6343,7 @@ pub trait RateLimit: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1rate-limit/put`
     fn set_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SetRateLimitV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6159,7 +6351,7 @@ pub trait RateLimit: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6176,6 +6368,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups/post`
     fn create_group_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateScimGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6183,7 +6376,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6197,6 +6390,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/post`
     fn create_scim_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateScimScimTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6204,7 +6398,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6218,6 +6412,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users/post`
     fn create_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateScimUserV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6225,7 +6420,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6239,6 +6434,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/delete`
     fn delete_group_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6246,7 +6442,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (group_id,);
+        let _ = (token, group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6260,6 +6456,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens~1{scimTokenId}/delete`
     fn delete_scim_token_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         scim_token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6267,7 +6464,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (scim_token_id,);
+        let _ = (token, scim_token_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6281,6 +6478,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/delete`
     fn delete_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         org_membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6288,7 +6486,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (org_membership_id,);
+        let _ = (token, org_membership_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6302,6 +6500,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/get`
     fn get_group_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6309,7 +6508,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (group_id,);
+        let _ = (token, group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6323,6 +6522,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/get`
     fn get_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         org_membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6330,7 +6530,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (org_membership_id,);
+        let _ = (token, org_membership_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6344,6 +6544,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups/get`
     fn list_groups_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListScimGroupsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6351,7 +6552,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6365,6 +6566,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1scim-tokens/get`
     fn list_scim_tokens_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListScimScimTokensV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6372,7 +6574,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6386,6 +6588,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users/get`
     fn list_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListScimUsersV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6393,7 +6596,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6407,6 +6610,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/put`
     fn set_group_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         group_id: ::std::string::String,
         body: ::infisical_types::SetScimGroupV1Body,
     ) -> impl ::std::future::Future<
@@ -6415,7 +6619,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (group_id, body);
+        let _ = (token, group_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6429,6 +6633,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/put`
     fn set_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         org_membership_id: ::std::string::String,
         body: ::infisical_types::SetScimUserV1Body,
     ) -> impl ::std::future::Future<
@@ -6437,7 +6642,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (org_membership_id, body);
+        let _ = (token, org_membership_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6451,6 +6656,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Groups~1{groupId}/patch`
     fn update_group_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         group_id: ::std::string::String,
         body: ::infisical_types::UpdateScimV1Body,
     ) -> impl ::std::future::Future<
@@ -6459,7 +6665,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (group_id, body);
+        let _ = (token, group_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6473,6 +6679,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1scim~1Users~1{orgMembershipId}/patch`
     fn update_user_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         org_membership_id: ::std::string::String,
         body: ::infisical_types::UpdateScimV1Body,
     ) -> impl ::std::future::Future<
@@ -6481,7 +6688,7 @@ pub trait Scim: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (org_membership_id, body);
+        let _ = (token, org_membership_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6498,6 +6705,7 @@ pub trait Secret: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret~1{secretId}~1secret-versions/get`
     fn list_secret_versions_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_id: ::std::string::String,
         query: ::infisical_types::ListSecretSecretVersionsV1Query,
     ) -> impl ::std::future::Future<
@@ -6506,7 +6714,7 @@ pub trait Secret: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_id, query);
+        let _ = (token, secret_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6523,15 +6731,16 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1status/post`
     fn create_status_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::infisical_types::CreateSecretApprovalRequestsStatusV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretV3ResponseObject2,
+            ::infisical_types::CreateSecretV3ResponseApproval,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6545,6 +6754,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1count/get`
     fn get_count_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSecretApprovalRequestsCountV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6552,7 +6762,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6566,6 +6776,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6573,7 +6784,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6587,6 +6798,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretApprovalRequestsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6594,7 +6806,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6608,15 +6820,16 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1merge/post`
     fn merge_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::MergeSecretApprovalRequestV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretV3ResponseObject2,
+            ::infisical_types::CreateSecretV3ResponseApproval,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6630,6 +6843,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
     /// Source: `#/paths/~1api~1v1~1secret-approval-requests~1{id}~1review/post`
     fn review_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::infisical_types::ReviewRequestV1Body,
     ) -> impl ::std::future::Future<
@@ -6638,7 +6852,7 @@ pub trait SecretApprovalRequests: ::std::marker::Send + ::std::marker::Sync + 's
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6655,6 +6869,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretApprovalV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6662,7 +6877,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6676,6 +6891,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         sap_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6683,7 +6899,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (sap_id,);
+        let _ = (token, sap_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6697,6 +6913,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals~1board/get`
     fn get_board_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSecretApprovalsBoardV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6704,7 +6921,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6718,6 +6935,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         sap_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6725,7 +6943,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (sap_id,);
+        let _ = (token, sap_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6739,6 +6957,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretApprovalsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6746,7 +6965,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6760,6 +6979,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-approvals~1{sapId}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         sap_id: ::std::string::String,
         body: ::infisical_types::UpdateSecretApprovalV1Body,
     ) -> impl ::std::future::Future<
@@ -6768,7 +6988,7 @@ pub trait SecretApprovals: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (sap_id, body);
+        let _ = (token, sap_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6859,6 +7079,7 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets~1raw/get`
     fn get_secrets_raw_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSecretImportsSecretsRawV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6866,7 +7087,7 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6904,6 +7125,7 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets/get`
     fn list_secrets_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretImportsSecretsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6911,7 +7133,7 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6977,6 +7199,7 @@ pub trait SecretRotationProviders: ::std::marker::Send + ::std::marker::Sync + '
     /// Source: `#/paths/~1api~1v1~1secret-rotation-providers~1{workspaceId}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6984,7 +7207,7 @@ pub trait SecretRotationProviders: ::std::marker::Send + ::std::marker::Sync + '
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7001,6 +7224,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-rotations/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretRotationV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7008,7 +7232,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7022,6 +7246,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-rotations~1{id}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7029,7 +7254,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id,);
+        let _ = (token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7043,6 +7268,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-rotations/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretRotationsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7050,7 +7276,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7064,6 +7290,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-rotations~1restart/post`
     fn restart_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::ApproverGroup,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7071,7 +7298,7 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7088,6 +7315,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-scanning~1create-installation-session~1organization/post`
     fn create_create_installation_session_organization_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretScanningCreateInstallationSessionOrganizationV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7095,7 +7323,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7109,6 +7337,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-scanning~1organization~1{organizationId}~1risks~1{riskId}~1status/post`
     fn create_organization_risks_status_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
         risk_id: ::std::string::String,
         body: ::infisical_types::CreateSecretScanningOrganizationRisksStatusV1Body,
@@ -7118,7 +7347,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id, risk_id, body);
+        let _ = (token, organization_id, risk_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7132,6 +7361,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-scanning~1installation-status~1organization~1{organizationId}/get`
     fn get_installation_status_organization_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7139,7 +7369,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7153,6 +7383,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-scanning~1link-installation/post`
     fn link_installation_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LinkInstallationSecretScanningV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7160,7 +7391,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7174,6 +7405,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-scanning~1organization~1{organizationId}~1risks/get`
     fn list_organization_risks_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7181,7 +7413,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (organization_id,);
+        let _ = (token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7198,6 +7430,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-sharing~1public~1{id}/post`
     fn create_public_by_id_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::CreateSecretSharingPublicByIdV1Body,
@@ -7208,7 +7441,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (id, body);
+        let _ = (token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7222,6 +7455,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-sharing~1public/post`
     fn create_public_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretSharingPublicV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7229,7 +7463,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7243,6 +7477,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-sharing/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretSharingV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7250,7 +7485,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7264,6 +7499,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-sharing~1{sharedSecretId}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         shared_secret_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7271,7 +7507,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (shared_secret_id,);
+        let _ = (token, shared_secret_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7285,6 +7521,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-sharing/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretSharingV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7292,7 +7529,7 @@ pub trait SecretSharing: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7309,6 +7546,7 @@ pub trait SecretSnapshot: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1secret-snapshot~1{secretSnapshotId}/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_snapshot_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7316,7 +7554,7 @@ pub trait SecretSnapshot: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_snapshot_id,);
+        let _ = (token, secret_snapshot_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7405,6 +7643,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1batch/post`
     fn create_batch_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSecretsBatchV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7412,7 +7651,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7476,6 +7715,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/post`
     fn create_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_name: ::std::string::String,
         body: ::infisical_types::CreateSecretV3Body,
     ) -> impl ::std::future::Future<
@@ -7484,7 +7724,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_name, body);
+        let _ = (token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7522,6 +7762,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1batch/delete`
     fn delete_batch_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::DeleteSecretsBatchV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7529,7 +7770,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7593,6 +7834,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/delete`
     fn delete_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_name: ::std::string::String,
         body: ::infisical_types::DeleteSecretV3Body,
     ) -> impl ::std::future::Future<
@@ -7601,7 +7843,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_name, body);
+        let _ = (token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7640,6 +7882,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/get`
     fn get_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_name: ::std::string::String,
         query: ::infisical_types::GetSecretV3Query,
     ) -> impl ::std::future::Future<
@@ -7648,7 +7891,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_name, query);
+        let _ = (token, secret_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7686,6 +7929,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets/get`
     fn list_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListSecretsV3Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7693,7 +7937,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v3/secrets"),
@@ -7705,6 +7949,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1move/post`
     fn move_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::MoveSecretsV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7712,7 +7957,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7750,6 +7995,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1batch/patch`
     fn update_batch_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateSecretsBatchV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7757,7 +8003,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7796,6 +8042,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1secrets~1{secretName}/patch`
     fn update_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         secret_name: ::std::string::String,
         body: ::infisical_types::UpdateSecretV3Body,
     ) -> impl ::std::future::Future<
@@ -7804,7 +8051,7 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (secret_name, body);
+        let _ = (token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7821,6 +8068,7 @@ pub trait ServiceToken: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1service-token/post`
     fn create_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateServiceTokenV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7828,7 +8076,7 @@ pub trait ServiceToken: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7842,6 +8090,7 @@ pub trait ServiceToken: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1service-token~1{serviceTokenId}/delete`
     fn delete_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         service_token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7849,7 +8098,7 @@ pub trait ServiceToken: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (service_token_id,);
+        let _ = (token, service_token_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7889,6 +8138,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1invite/post`
     fn invite_complete_account_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::InviteSignupCompleteAccountV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7896,7 +8146,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7910,6 +8160,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1signup~1complete-account~1signup/post`
     fn signup_complete_account_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignupSignupCompleteAccountV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7917,7 +8168,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7931,6 +8182,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1signup~1email~1signup/post`
     fn signup_email_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SignupSignupEmailV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7938,7 +8190,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7952,6 +8204,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1signup~1email~1verify/post`
     fn verify_email_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::VerifySignupEmailV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7959,7 +8212,7 @@ pub trait Signup: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7976,6 +8229,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1config/post`
     fn create_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSsoConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7983,7 +8237,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7997,6 +8251,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/post`
     fn create_oidc_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSsoOidcConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8004,7 +8259,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8018,11 +8273,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1saml2~1{samlConfigId}/post`
     fn create_saml2_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         saml_config_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (saml_config_id,);
+        let _ = (token, saml_config_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8036,11 +8292,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1token-exchange/post`
     fn create_token_exchange_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateSsoTokenExchangeV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8054,6 +8311,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1config/get`
     fn get_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoConfigV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8061,7 +8319,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8075,10 +8333,11 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1github/get`
     fn get_github_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8092,10 +8351,11 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1gitlab/get`
     fn get_gitlab_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8109,10 +8369,11 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1google/get`
     fn get_google_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8126,10 +8387,11 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1callback/get`
     fn get_oidc_callback_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8143,6 +8405,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/get`
     fn get_oidc_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoOidcConfigV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8150,7 +8413,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8164,10 +8427,11 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1login~1error/get`
     fn get_oidc_login_error_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8181,11 +8445,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1login/get`
     fn get_oidc_login_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoOidcLoginV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8199,11 +8464,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1redirect~1github/get`
     fn get_redirect_github_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoRedirectGithubV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8217,11 +8483,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1redirect~1gitlab/get`
     fn get_redirect_gitlab_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoRedirectGitlabV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8235,11 +8502,12 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1redirect~1google/get`
     fn get_redirect_google_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetSsoRedirectGoogleV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8253,12 +8521,13 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1redirect~1saml2~1organizations~1{orgSlug}/get`
     fn get_redirect_saml2_organization_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         org_slug: ::std::string::String,
         query: ::infisical_types::GetSsoRedirectSaml2OrganizationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (org_slug, query);
+        let _ = (token, org_slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8272,12 +8541,13 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1redirect~1saml2~1{samlConfigId}/get`
     fn get_redirect_saml2_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         saml_config_id: ::std::string::String,
         query: ::infisical_types::GetSsoRedirectSaml2V1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (saml_config_id, query);
+        let _ = (token, saml_config_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8291,6 +8561,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1config/patch`
     fn update_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateSsoConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8298,7 +8569,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8312,6 +8583,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1sso~1oidc~1config/patch`
     fn update_oidc_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateSsoOidcConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8319,7 +8591,7 @@ pub trait Sso: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8336,13 +8608,14 @@ pub trait Status: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1status/get`
     fn get(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetStatusResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/status"),
@@ -8357,13 +8630,14 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user~1private-key/get`
     fn get_private_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetUserPrivateKeyV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8377,12 +8651,13 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user~1{userId}~1unlock/get`
     fn get_unlock_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         user_id: ::std::string::String,
         query: ::infisical_types::GetUserUnlockV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (user_id, query);
+        let _ = (token, user_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8396,13 +8671,14 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/user"),
@@ -8414,6 +8690,7 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user~1me~1{username}~1groups/get`
     fn list_me_groups_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8421,7 +8698,7 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (username,);
+        let _ = (token, username);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8435,6 +8712,7 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user~1me~1project-favorites/get`
     fn list_me_project_favorites_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListUserMeProjectFavoritesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8442,7 +8720,7 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8456,11 +8734,12 @@ pub trait User: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user~1me~1project-favorites/put`
     fn set_me_project_favorite_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SetUserMeProjectFavoriteV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8477,6 +8756,7 @@ pub trait UserAction: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user-action/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateUserActionV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8484,7 +8764,7 @@ pub trait UserAction: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8498,6 +8778,7 @@ pub trait UserAction: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user-action/get`
     fn get_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::GetUserActionV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8505,7 +8786,7 @@ pub trait UserAction: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8522,6 +8803,7 @@ pub trait UserEngagement: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1user-engagement~1me~1wish/post`
     fn create_me_wish_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateUserEngagementMeWishV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8529,7 +8811,7 @@ pub trait UserEngagement: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8546,6 +8828,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1api-keys/post`
     fn create_me_api_key_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateUsersMeApiKeyV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8553,7 +8836,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8567,6 +8850,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1emails~1code/post`
     fn create_me_emails_code_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateUsersMeEmailsCodeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8574,7 +8858,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8588,6 +8872,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1api-keys~1{apiKeyDataId}/delete`
     fn delete_me_api_key_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         api_key_data_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8595,7 +8880,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (api_key_data_id,);
+        let _ = (token, api_key_data_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8609,13 +8894,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1sessions/delete`
     fn delete_me_session_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::LogoutAuthV1Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8629,13 +8915,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me/delete`
     fn delete_me_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::DeleteUsersMeV2Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8651,13 +8938,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me/get`
     fn get_me_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v2/users/me"),
@@ -8669,13 +8957,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1api-keys/get`
     fn list_me_api_keys_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::ApiKeyData>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8689,13 +8978,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1users~1me~1api-keys/get`
     fn list_me_api_keys_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListUsersMeApiKeysV3Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8711,13 +9001,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1organizations/get`
     fn list_me_organizations_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListUsersMeOrganizationsV2Response,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8731,13 +9022,14 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1sessions/get`
     fn list_me_sessions_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::ListUsersMeSessionsV2ResponseItem>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8751,6 +9043,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1auth-methods/put`
     fn set_me_auth_method_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::SetUsersMeAuthMethodV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8758,7 +9051,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8772,6 +9065,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1mfa/patch`
     fn update_me_mfa_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateUsersMeMfaV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8779,7 +9073,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8793,6 +9087,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1name/patch`
     fn update_me_name_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::UpdateUsersMeNameV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8800,7 +9095,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8814,6 +9109,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1users~1me~1emails~1verify/post`
     fn verify_me_emails_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::VerifyUsersMeEmailsV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8821,7 +9117,7 @@ pub trait Users: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8838,6 +9134,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1webhooks/post`
     fn create_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::CreateWebhookV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8845,7 +9142,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (body,);
+        let _ = (token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/webhooks"),
@@ -8857,11 +9154,12 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}/delete`
     fn delete_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         webhook_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (webhook_id,);
+        let _ = (token, webhook_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8875,6 +9173,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1webhooks/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListWebhooksV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8882,7 +9181,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/webhooks"),
@@ -8894,6 +9193,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}~1test/post`
     fn test_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         webhook_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8901,7 +9201,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (webhook_id,);
+        let _ = (token, webhook_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8915,6 +9215,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1webhooks~1{webhookId}/patch`
     fn update_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         webhook_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateWebhookV1Body>,
     ) -> impl ::std::future::Future<
@@ -8923,7 +9224,7 @@ pub trait Webhooks: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (webhook_id, body);
+        let _ = (token, webhook_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8940,6 +9241,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1cacerts/get`
     fn list_est_cacerts(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8947,7 +9249,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id,);
+        let _ = (token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8961,6 +9263,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1simpleenroll/post`
     fn simpleenroll_est(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<::std::string::String>,
     ) -> impl ::std::future::Future<
@@ -8969,7 +9272,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id, body);
+        let _ = (token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8983,6 +9286,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1.well-known~1est~1{certificateTemplateId}~1simplereenroll/post`
     fn simplereenroll_est(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<::std::string::String>,
     ) -> impl ::std::future::Future<
@@ -8991,7 +9295,7 @@ pub trait WellKnown: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (certificate_template_id, body);
+        let _ = (token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9052,10 +9356,11 @@ pub trait WorkflowIntegrations: ::std::marker::Send + ::std::marker::Sync + 'sta
     /// Source: `#/paths/~1api~1v1~1workflow-integrations~1slack~1oauth_redirect/get`
     fn get_slack_oauth_redirect_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = ();
+        let _ = (token,);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9205,6 +9510,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms~1backup/post`
     fn backup_kms_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::BackupWorkspaceKmsV1Body,
     ) -> impl ::std::future::Future<
@@ -9213,7 +9519,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9227,6 +9533,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1auto-capitalization/post`
     fn create_auto_capitalization_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceAutoCapitalizationV1Body,
     ) -> impl ::std::future::Future<
@@ -9235,7 +9542,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9328,6 +9635,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1key/post`
     fn create_key_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -9336,7 +9644,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9350,6 +9658,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships/post`
     fn create_membership_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceMembershipV1Body,
     ) -> impl ::std::future::Future<
@@ -9358,7 +9667,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9422,6 +9731,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1name/post`
     fn create_name_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateBody,
     ) -> impl ::std::future::Future<
@@ -9430,7 +9740,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9469,6 +9779,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/post`
     fn create_tag_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
     ) -> impl ::std::future::Future<
@@ -9477,7 +9788,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, body);
+        let _ = (token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9491,6 +9802,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/post`
     fn create_trusted_ip_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTrustedIpV1Body,
     ) -> impl ::std::future::Future<
@@ -9499,7 +9811,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9612,6 +9924,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1leave/delete`
     fn delete_leave_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9619,7 +9932,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9708,6 +10021,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/delete`
     fn delete_tag_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -9716,7 +10030,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, tag_id);
+        let _ = (token, project_id, tag_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9730,6 +10044,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips~1{trustedIpId}/delete`
     fn delete_trusted_ip_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         trusted_ip_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -9738,7 +10053,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, trusted_ip_id);
+        let _ = (token, workspace_id, trusted_ip_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9802,6 +10117,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{workspaceId}~1encrypted-key/get`
     fn get_encrypted_key_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9809,7 +10125,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9922,6 +10238,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms~1backup/get`
     fn get_kms_backup_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9929,7 +10246,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9943,6 +10260,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms/get`
     fn get_kms_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9950,7 +10268,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9964,6 +10282,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectSlug}~1roles~1slug~1{slug}/get`
     fn get_role_by_slug_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_slug: ::std::string::String,
         slug: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -9972,7 +10291,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_slug, slug);
+        let _ = (token, project_slug, slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9986,6 +10305,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1secret-snapshots~1count/get`
     fn get_secret_snapshots_count_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         query: ::infisical_types::GetWorkspaceSecretSnapshotsCountV1Query,
     ) -> impl ::std::future::Future<
@@ -9994,7 +10314,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, query);
+        let _ = (token, workspace_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10008,6 +10328,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1service-token-data/get`
     fn get_service_token_data_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10015,7 +10336,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10029,6 +10350,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1slack-config/get`
     fn get_slack_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10036,7 +10358,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10050,6 +10372,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1slug~1{tagSlug}/get`
     fn get_tag_by_slug_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         tag_slug: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -10058,7 +10381,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, tag_slug);
+        let _ = (token, project_id, tag_slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10072,6 +10395,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/get`
     fn get_tag_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -10080,7 +10404,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, tag_id);
+        let _ = (token, project_id, tag_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10094,6 +10418,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade~1status/get`
     fn get_upgrade_status_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10101,7 +10426,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10139,6 +10464,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}/get`
     fn get_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         slug: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10146,7 +10472,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (slug,);
+        let _ = (token, slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10160,6 +10486,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1audit-logs~1filters~1actors/get`
     fn list_audit_logs_filters_actors_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10167,7 +10494,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10230,6 +10557,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1cas/get`
     fn list_cas_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCasV2Query,
     ) -> impl ::std::future::Future<
@@ -10238,7 +10566,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (slug, query);
+        let _ = (token, slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10252,6 +10580,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1certificate-templates/get`
     fn list_certificate_templates_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10259,7 +10588,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10273,6 +10602,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1certificates/get`
     fn list_certificates_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCertificatesV2Query,
     ) -> impl ::std::future::Future<
@@ -10281,7 +10611,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (slug, query);
+        let _ = (token, slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10368,6 +10698,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1keys/get`
     fn list_keys_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10375,7 +10706,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10413,6 +10744,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1permissions/get`
     fn list_permissions_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10420,7 +10752,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10434,6 +10766,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-alerts/get`
     fn list_pki_alerts_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10441,7 +10774,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10455,6 +10788,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-collections/get`
     fn list_pki_collections_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10462,7 +10796,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10525,6 +10859,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/get`
     fn list_tags_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10532,7 +10867,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10546,6 +10881,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips/get`
     fn list_trusted_ips_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10553,7 +10889,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10567,6 +10903,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1users/get`
     fn list_users_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         query: ::infisical_types::ListWorkspaceUsersV1Query,
     ) -> impl ::std::future::Future<
@@ -10575,7 +10912,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, query);
+        let _ = (token, workspace_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10589,6 +10926,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace/get`
     fn list_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         query: ::infisical_types::ListWorkspaceV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10596,7 +10934,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (query,);
+        let _ = (token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/workspace"),
@@ -10608,6 +10946,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1migrate-v3/post`
     fn migrate_v3_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10615,7 +10954,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id,);
+        let _ = (token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10629,6 +10968,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceSlug}~1audit-logs-retention/put`
     fn set_audit_logs_retention_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_slug: ::std::string::String,
         body: ::infisical_types::SetWorkspaceAuditLogsRetentionV1Body,
     ) -> impl ::std::future::Future<
@@ -10637,7 +10977,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_slug, body);
+        let _ = (token, workspace_slug, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10651,6 +10991,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1slack-config/put`
     fn set_slack_config_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::SetWorkspaceSlackConfigV1Body,
     ) -> impl ::std::future::Future<
@@ -10659,7 +11000,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10673,6 +11014,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceSlug}~1version-limit/put`
     fn set_version_limit_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_slug: ::std::string::String,
         body: ::infisical_types::SetWorkspaceVersionLimitV1Body,
     ) -> impl ::std::future::Future<
@@ -10681,7 +11023,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_slug, body);
+        let _ = (token, workspace_slug, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10773,6 +11115,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1kms/patch`
     fn update_kms_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         body: ::infisical_types::UpdateWorkspaceKmsV1Body,
     ) -> impl ::std::future::Future<
@@ -10781,7 +11124,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, body);
+        let _ = (token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10847,6 +11190,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/patch`
     fn update_tag_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
@@ -10856,7 +11200,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, tag_id, body);
+        let _ = (token, project_id, tag_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10870,6 +11214,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1trusted-ips~1{trustedIpId}/patch`
     fn update_trusted_ip_v1(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         workspace_id: ::std::string::String,
         trusted_ip_id: ::std::string::String,
         body: ::infisical_types::UpdateWorkspaceTrustedIpV1Body,
@@ -10879,7 +11224,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (workspace_id, trusted_ip_id, body);
+        let _ = (token, workspace_id, trusted_ip_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10918,6 +11263,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}/patch`
     fn update_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         slug: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateWorkspaceV2Body>,
     ) -> impl ::std::future::Future<
@@ -10926,7 +11272,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (slug, body);
+        let _ = (token, slug, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10940,6 +11286,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1upgrade/post`
     fn upgrade_v2(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         body: ::infisical_types::UpgradeWorkspaceV2Body,
     ) -> impl ::std::future::Future<
@@ -10948,7 +11295,7 @@ pub trait Workspace: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, body);
+        let _ = (token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10965,6 +11312,7 @@ pub trait Workspaces: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets~1names/post`
     fn create_secrets_name_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspacesSecretsNameV3Body,
     ) -> impl ::std::future::Future<
@@ -10973,7 +11321,7 @@ pub trait Workspaces: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id, body);
+        let _ = (token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10987,11 +11335,12 @@ pub trait Workspaces: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets~1blind-index-status/get`
     fn get_secrets_blind_index_status_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<bool, ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11005,6 +11354,7 @@ pub trait Workspaces: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Source: `#/paths/~1api~1v3~1workspaces~1{projectId}~1secrets/get`
     fn list_secrets_v3(
         &self,
+        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11012,7 +11362,7 @@ pub trait Workspaces: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (project_id,);
+        let _ = (token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(

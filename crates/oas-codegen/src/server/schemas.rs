@@ -24,7 +24,7 @@ impl Table {
         for (op, args) in api.operations.iter().zip(&plan.args) {
             for arg in args {
                 match &arg.kind {
-                    ArgKind::Token => {}
+                    ArgKind::Token(_) => {}
                     ArgKind::Path(i, _) => stack.push(op.params[*i].ty),
                     ArgKind::Query => stack.extend(
                         op.params

@@ -99,6 +99,12 @@ impl Input {
         }
     }
 
+    /// The request's bearer token if it has a well-formed one, for operations that do not require
+    /// it (an implementation may still want to know who calls).
+    pub fn optional_bearer(&self) -> Option<BearerToken> {
+        self.bearer().ok()
+    }
+
     /// The path parameter at `position` in the route's template, checked and decoded.
     pub fn path<T: DeserializeOwned>(
         &self,

@@ -1,0 +1,72 @@
+//! The `auth` group: universal-auth login and token renewal.
+
+use std::time::{Duration, SystemTime};
+
+use infisical_server::types::{
+    AccessTokenResponse, AccessTokenResponseTokenType, LoginAuthUniversalAuthV1Body,
+    RenewAuthTokenV1Body,
+};
+use infisical_server::{ApiError, Auth, BearerToken};
+
+use crate::MiniInfisical;
+use crate::store::{self, Token};
+
+impl Auth for MiniInfisical {
+    async fn login_universal_auth_v1(
+        &self,
+        _token: Option<BearerToken>,
+        body: LoginAuthUniversalAuthV1Body,
+    ) -> Result<AccessTokenResponse, ApiError> {
+        let mut store = self.store();
+        let identity = store
+            .identities
+            .iter()
+            .find(|i| i.client_id == body.client_id && i.client_secret == body.client_secret)
+            .map(|i| i.id)
+            .ok_or_else(|| ApiError::unauthorized("Invalid credentials"))?;
+        let now = SystemTime::now();
+        let access_token = store::new_token();
+        store.tokens.insert(
+            access_token.clone(),
+            Token {
+                identity,
+                issued: now,
+                expires: now + self.ttl,
+            },
+        );
+        Ok(self.answer(access_token, self.ttl))
+    }
+
+    async fn renew_token_v1(
+        &self,
+        _token: Option<BearerToken>,
+        body: RenewAuthTokenV1Body,
+    ) -> Result<AccessTokenResponse, ApiError> {
+        let mut store = self.store();
+        let now = SystemTime::now();
+        let Some(token) = store.tokens.get_mut(&body.access_token) else {
+            return Err(ApiError::unauthorized("Invalid token"));
+        };
+        if token.expires <= now {
+            return Err(ApiError::unauthorized("Token has expired"));
+        }
+        let limit = token.issued + self.max_ttl;
+        if limit <= now {
+            return Err(ApiError::unauthorized("Token has reached its maximum TTL"));
+        }
+        token.expires = (now + self.ttl).min(limit);
+        let left = token.expires.duration_since(now).unwrap_or(Duration::ZERO);
+        Ok(self.answer(body.access_token, left))
+    }
+}
+
+impl MiniInfisical {
+    fn answer(&self, access_token: String, expires_in: Duration) -> AccessTokenResponse {
+        AccessTokenResponse {
+            access_token,
+            expires_in: expires_in.as_secs_f64().round(),
+            access_token_max_ttl: self.max_ttl.as_secs_f64(),
+            token_type: AccessTokenResponseTokenType::Bearer,
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! What the server starts with: identities (universal auth), projects and their environments, and
+//! project roles. Read from a JSON file (`--config`) or built from flags.
+
+use infisical_types::ProjectPermission;
+use serde::Deserialize;
+
+/// The initial state of the server.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Seed {
+    /// Machine identities that can log in with universal auth.
+    #[serde(default)]
+    pub identities: Vec<SeedIdentity>,
+    /// Projects, each with its environments.
+    #[serde(default)]
+    pub projects: Vec<SeedProject>,
+    /// Custom roles, created in every seeded project (besides the built-in `admin`, `member`,
+    /// `viewer` and `no-access`).
+    #[serde(default)]
+    pub roles: Vec<SeedRole>,
+    /// Access token lifetime in seconds (7200 unless set).
+    #[serde(default = "default_ttl")]
+    pub access_token_ttl: u64,
+    /// How long a token can be renewed for, in seconds from login (30 days unless set).
+    #[serde(default = "default_max_ttl")]
+    pub access_token_max_ttl: u64,
+}
+
+/// A machine identity with universal-auth credentials.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedIdentity {
+    /// A display name.
+    pub name: String,
+    /// The universal-auth client id.
+    pub client_id: String,
+    /// The universal-auth client secret.
+    pub client_secret: String,
+    /// The slug of its role in every seeded project.
+    #[serde(default = "default_role")]
+    pub role: String,
+}
+
+/// A project.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedProject {
+    /// Its name.
+    pub name: String,
+    /// Its slug (the name in kebab case unless set).
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Fixes the project id (a fresh one unless set), so tests and scripts can name it.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Environment slugs (`dev`, `staging`, `prod` unless set).
+    #[serde(default = "default_environments")]
+    pub environments: Vec<String>,
+}
+
+/// A custom project role.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedRole {
+    /// Its slug, which identities refer to.
+    pub slug: String,
+    /// Its name (the slug unless set).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Its permissions, as the API writes them:
+    /// `{"subject": "secrets", "action": ["read"], "conditions": {"environment": "dev"}}`.
+    pub permissions: Vec<ProjectPermission>,
+}
+
+fn default_ttl() -> u64 {
+    7200
+}
+
+fn default_max_ttl() -> u64 {
+    30 * 24 * 3600
+}
+
+fn default_role() -> String {
+    "admin".to_owned()
+}
+
+fn default_environments() -> Vec<String> {
+    ["dev", "staging", "prod"].map(str::to_owned).to_vec()
+}
+
+impl Default for Seed {
+    /// One admin identity (`mini-client-id` / `mini-client-secret`) and one project (`demo`).
+    fn default() -> Self {
+        Self {
+            identities: vec![SeedIdentity {
+                name: "mini".to_owned(),
+                client_id: "mini-client-id".to_owned(),
+                client_secret: "mini-client-secret".to_owned(),
+                role: default_role(),
+            }],
+            projects: vec![SeedProject {
+                name: "Demo".to_owned(),
+                slug: Some("demo".to_owned()),
+                id: None,
+                environments: default_environments(),
+            }],
+            roles: Vec::new(),
+            access_token_ttl: default_ttl(),
+            access_token_max_ttl: default_max_ttl(),
+        }
+    }
+}
+
+impl Seed {
+    /// Parses a seed from JSON; errors name the offending field.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
