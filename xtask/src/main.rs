@@ -4,9 +4,12 @@
 //!   (or checks it is fresh).
 //! - `cargo xtask ci`: the whole test suite (fmt, freshness, clippy, tests), as CI runs it.
 //! - `cargo xtask spec pull --from PATH|URL`: fetches the Infisical document and checks its pin.
+//! - `cargo xtask bench [--quick|--full]`: measures the generator and the generated crates and
+//!   writes `docs/benchmarks.md`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod ci;
 mod codegen;
 mod spec;
@@ -46,12 +49,13 @@ fn run(args: Vec<String>) -> Result<()> {
             codegen::run(&options)
         }
         Some("ci") => ci::run(),
+        Some("bench") => bench::run(args.collect()),
         Some("spec") => match (args.next().as_deref(), args.next().as_deref(), args.next()) {
             (Some("pull"), Some("--from"), Some(from)) => spec::pull(&from),
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),
         },
         _ => bail!(
-            "usage: cargo xtask codegen [--check] [--spec PATH] | cargo xtask spec pull --from PATH|URL"
+            "usage: cargo xtask codegen [--check] [--spec PATH] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
         ),
     }
 }
