@@ -1,7 +1,8 @@
 //! `cargo xtask ci`: the whole test suite, as CI runs it. Fails on the first failing step.
 //!
-//! Steps: formatting, freshness of `generated/`, clippy with warnings denied, then every test of
-//! the workspace with snapshot writing disabled.
+//! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
+//! workspace with snapshot writing disabled, then each per-group feature of the generated crates
+//! built on its own (no warnings allowed).
 
 use std::process::Command;
 
@@ -55,6 +56,69 @@ pub(crate) fn run() -> Result<()> {
             bail!("step `{name}` failed ({status})");
         }
     }
+    features(&cargo)?;
     println!("==> all steps passed");
+    Ok(())
+}
+
+/// The generated crates whose features are checked one group at a time; the types crate is
+/// checked through them (each group feature enables the types' feature of the same name).
+const FEATURE_CRATES: &[&str] = &["infisical-client", "infisical-server"];
+
+/// Checks that every group feature builds alone, and with no feature at all.
+fn features(cargo: &str) -> Result<()> {
+    let manifest = project_root().join("generated/infisical-types/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    let table: toml::Table = text.parse().context("parsing the types manifest")?;
+    let mut groups: Vec<String> = table
+        .get("features")
+        .and_then(|f| f.as_table())
+        .map(|f| {
+            f.keys()
+                .filter(|k| !matches!(k.as_str(), "default" | "full"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    groups.insert(0, String::new());
+    for krate in FEATURE_CRATES {
+        let member = project_root()
+            .join("generated")
+            .join(krate)
+            .join("Cargo.toml");
+        let has_features =
+            std::fs::read_to_string(&member).is_ok_and(|t| t.contains("# BEGIN features"));
+        if !has_features {
+            continue;
+        }
+        println!(
+            "==> features: cargo check -p {krate} --no-default-features --features <group>, for {} groups",
+            groups.len() - 1
+        );
+        for group in &groups {
+            let output = Command::new(cargo)
+                .args([
+                    "check",
+                    "--quiet",
+                    "--locked",
+                    "-p",
+                    krate,
+                    "--no-default-features",
+                ])
+                .args(if group.is_empty() {
+                    Vec::new()
+                } else {
+                    vec!["--features", group.as_str()]
+                })
+                .current_dir(project_root())
+                .output()
+                .with_context(|| format!("checking {krate} with feature `{group}`"))?;
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if !output.status.success() || stderr.contains("warning") {
+                bail!("{krate} with only feature `{group}` does not build cleanly:\n{stderr}");
+            }
+        }
+    }
     Ok(())
 }

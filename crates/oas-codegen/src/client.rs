@@ -36,8 +36,15 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
     for (group, ops) in &groups {
         let module = ident(group);
         let strukt = ident(&group_struct(group));
+        let cfg = if groups.len() > 1 {
+            crate::features::cfg_attr([*group])
+        } else {
+            quote!()
+        };
         mods.push(quote! {
+            #cfg
             mod #module;
+            #cfg
             pub use #module::#strukt;
         });
         files.push(GeneratedFile {
@@ -412,6 +419,7 @@ fn emit_operations_test(
     }
     let count = api.operations.len();
     quote! {
+        #![cfg(feature = "full")]
         #![allow(deprecated, clippy::too_many_lines)]
 
         mod support;

@@ -5,6 +5,7 @@
 //! an identifier the naming pass did not fix. Output is a pure function of the IR and [`Config`].
 
 mod client;
+pub mod features;
 mod render;
 mod rust;
 pub mod samples;

@@ -18,18 +18,42 @@ use crate::rust::{doc_attrs, ident, literal_tokens, runtime, type_tokens};
 pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
     let mut items = Vec::new();
     let mut defaults = Vec::new();
-    let mut named: Vec<&Type> = api.types.iter().filter(|t| t.is_named()).collect();
-    named.sort_by(|a, b| a.name.cmp(&b.name));
-    for ty in named {
-        items.push(match &ty.kind {
+    let gates = crate::features::type_groups(api);
+    let mut named: Vec<(usize, &Type)> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_named())
+        .collect();
+    named.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    for (idx, ty) in named {
+        let first_default = defaults.len();
+        let tokens = match &ty.kind {
             TypeKind::Struct(s) => emit_struct(api, ty, s, config, &mut defaults),
             TypeKind::Enum(e) => emit_enum(ty, e),
             TypeKind::Union(u) => emit_union(api, ty, u, config),
             _ => continue,
-        });
+        };
+        match &gates[idx] {
+            Some(groups) => {
+                let cfg = crate::features::cfg_attr(groups.iter().map(String::as_str));
+                for default in &mut defaults[first_default..] {
+                    *default = quote!(#cfg #default);
+                }
+                items.push(crate::features::gate_items(tokens, &cfg));
+            }
+            None => items.push(tokens),
+        }
     }
+    let ungated = crate::features::groups(api).len() <= 1;
     for op in &api.operations {
-        items.push(emit_params(api, op, config));
+        let params = emit_params(api, op, config);
+        if ungated || params.is_empty() {
+            items.push(params);
+        } else {
+            let cfg = crate::features::cfg_attr([op.name.group.as_str()]);
+            items.push(quote!(#cfg #params));
+        }
     }
     let defaults = if defaults.is_empty() {
         quote!()

@@ -1,6 +1,8 @@
 //! Runtime behaviour against a real HTTP server on 127.0.0.1: retries and `Retry-After`,
 //! universal-auth login, renewal and re-login, error decoding, forward compatibility, redaction.
 
+#![cfg(all(feature = "auth", feature = "secrets"))]
+
 mod support;
 
 use std::time::{Duration, Instant};
