@@ -82,3 +82,44 @@ fn fixtures() {
     }
     assert!(failed.is_empty(), "snapshots differ for: {failed:?}");
 }
+
+/// `[operations]` pins: `group.method` moves an operation to another group, a bare name keeps the
+/// derived group; both win over the derived names.
+#[test]
+fn operation_pins_rename_and_regroup() {
+    let text = std::fs::read_to_string(fixture_dir().join("query-flags.yaml")).expect("fixture");
+    let doc = parse(&text, Format::Yaml).expect("fixture parses");
+    let mut config = Config::default();
+    config.names.operations.insert(
+        "GET /api/v1/secrets".to_owned(),
+        "vault.list_everything".to_owned(),
+    );
+    config
+        .names
+        .operations
+        .insert("POST /api/v1/secrets".to_owned(), "add".to_owned());
+    let output = build(&doc, &config).expect("fixture builds");
+    let names: Vec<(String, String, String)> = output
+        .api
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                op.name.group.clone(),
+                op.name.method.clone(),
+                op.name.pascal.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "vault".into(),
+                "list_everything".into(),
+                "ListEverything".into()
+            ),
+            ("secrets".into(), "add".into(), "Add".into()),
+        ]
+    );
+}
