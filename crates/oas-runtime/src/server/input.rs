@@ -1,13 +1,14 @@
 //! [`Input`]: one request, split into what the generated decoders read (token, path and query
 //! parameters, body), each checked against the schema table before it is decoded.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
 use http::request::Parts;
 use http::{StatusCode, header};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::ApiError;
 use super::schema::{Literal, Schemas};
@@ -113,21 +114,24 @@ impl Input {
         name: &str,
         schema: u32,
     ) -> Result<T, ApiError> {
-        let at = format!("path.{name}");
+        // Error paths are built only on failure: this runs on every request.
+        let reject = |problem: &str| ApiError::validation(&format!("path.{name}"), problem);
         let text = match &self.params {
             Ok(values) => values.get(position),
-            Err(bad) if bad == name => {
-                return Err(ApiError::validation(&at, "is not valid UTF-8 once decoded"));
-            }
+            Err(bad) if bad == name => return Err(reject("is not valid UTF-8 once decoded")),
             Err(_) => None,
         };
         let Some(text) = text else {
-            return Err(ApiError::validation(&at, "is missing"));
+            return Err(reject("is missing"));
         };
-        let value = schemas
-            .coerce(schema, text)
-            .map_err(|problem| ApiError::validation(&at, &problem))?;
-        checked(schemas, schema, value, &at)
+        let value = schemas.coerce(schema, text).map_err(|p| reject(&p))?;
+        if let Err(invalid) = schemas.validate(schema, &value) {
+            return Err(ApiError::validation(
+                &format!("path.{name}{}", invalid.path),
+                &invalid.problem,
+            ));
+        }
+        decode(value, "path")
     }
 
     /// The query parameters of an operation, checked and decoded into its query struct.
@@ -141,43 +145,47 @@ impl Input {
         params: &[QueryParam],
     ) -> Result<T, ApiError> {
         let raw = self.parts.uri.query().unwrap_or_default();
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+        let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = serde_urlencoded::from_str(raw)
             .map_err(|e| ApiError::validation("query", &format!("malformed query string: {e}")))?;
-        let mut object = Map::new();
+        let mut object: Vec<(&str, Value)> = Vec::with_capacity(params.len());
         for param in params {
-            let at = format!("query.{}", param.name);
+            // Built only on failure: this runs for every parameter of every request.
+            let at = || format!("query.{}", param.name);
             let values: Vec<&str> = pairs
                 .iter()
                 .filter(|(k, _)| k == param.name)
-                .map(|(_, v)| v.as_str())
+                .map(|(_, v)| v.as_ref())
                 .collect();
             let value = if values.is_empty() {
                 match (param.default, param.required) {
                     (Some(default), _) => default.to_json(),
-                    (None, true) => return Err(ApiError::validation(&at, "is required")),
+                    (None, true) => return Err(ApiError::validation(&at(), "is required")),
                     (None, false) => continue,
                 }
             } else if schemas.is_array(param.schema) {
                 let items = schemas.items(param.schema);
                 let coerced: Result<Vec<Value>, String> =
                     values.iter().map(|v| schemas.coerce(items, v)).collect();
-                Value::Array(coerced.map_err(|problem| ApiError::validation(&at, &problem))?)
+                Value::Array(coerced.map_err(|problem| ApiError::validation(&at(), &problem))?)
             } else if let [one] = values.as_slice() {
                 schemas
                     .coerce(param.schema, one)
-                    .map_err(|problem| ApiError::validation(&at, &problem))?
+                    .map_err(|problem| ApiError::validation(&at(), &problem))?
             } else {
                 return Err(ApiError::validation(
-                    &at,
+                    &at(),
                     &format!("expected one value, found {}", values.len()),
                 ));
             };
             schemas.validate(param.schema, &value).map_err(|invalid| {
-                ApiError::validation(&format!("{at}{}", invalid.path), &invalid.problem)
+                ApiError::validation(&format!("{}{}", at(), invalid.path), &invalid.problem)
             })?;
-            object.insert(param.name.to_owned(), value);
+            object.push((param.name, value));
         }
-        decode(Value::Object(object), "query")
+        // Straight from the pairs into the struct: no intermediate JSON object.
+        let fields =
+            serde::de::value::MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
+        T::deserialize(fields).map_err(|e| ApiError::validation("query", &e.to_string()))
     }
 
     /// The JSON body of an operation that requires one, checked against `schema` and decoded.

@@ -85,12 +85,14 @@ pub fn unimplemented<A: 'static>(
 /// Writes a trait method's answer: 200 with the JSON of the value, or the error.
 pub fn respond<T: Serialize>(answer: Result<T, ApiError>) -> Response {
     match answer {
-        Ok(value) => match serde_json::to_vec(&value) {
-            Ok(bytes) => json_response(StatusCode::OK, bytes),
-            Err(e) => {
-                ApiError::internal(format!("could not encode the response: {e}")).into_response()
+        Ok(value) => {
+            let mut bytes = Vec::with_capacity(256);
+            match serde_json::to_writer(&mut bytes, &value) {
+                Ok(()) => json_response(StatusCode::OK, bytes),
+                Err(e) => ApiError::internal(format!("could not encode the response: {e}"))
+                    .into_response(),
             }
-        },
+        }
         Err(error) => error.into_response(),
     }
 }
