@@ -16,15 +16,12 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use oas_ir::model::{Api, Auth, Method, Operation, Param, ParamLocation, TypeId, TypeKind};
+use oas_ir::model::{Api, Auth, Method, Operation, Param, ParamLocation, TypeId};
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::quote;
 
 use crate::rust::{doc_attrs, ident, runtime};
 use crate::{Config, GeneratedFile, render};
-
-/// The path of the types crate in generated code.
-const TYPES: &str = "::infisical_types";
 
 pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
     let plan = Plan::new(api);
@@ -209,36 +206,14 @@ fn path_shape(path: &str) -> String {
 
 /// The Rust type of an IR type in the server crate: named types live in the types crate.
 pub(super) fn server_type(api: &Api, id: TypeId, config: &Config) -> TokenStream {
-    let ty = api.ty(id);
-    let types: TokenStream = TYPES.parse().unwrap_or_default();
-    match &ty.kind {
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => {
-            let name = ident(&ty.name);
-            quote!(#types::#name)
-        }
-        TypeKind::Option(inner) => {
-            let inner = server_type(api, *inner, config);
-            quote!(::std::option::Option<#inner>)
-        }
-        TypeKind::Array(array) => {
-            let items = server_type(api, array.items, config);
-            quote!(::std::vec::Vec<#items>)
-        }
-        TypeKind::OneOrMany(array) => {
-            let items = server_type(api, array.items, config);
-            let rt = runtime(config);
-            quote!(#rt::OneOrMany<#items>)
-        }
-        TypeKind::Map(values) => {
-            let values = server_type(api, *values, config);
-            quote!(::std::collections::BTreeMap<::std::string::String, #values>)
-        }
-        _ => crate::rust::type_tokens(api, id, config),
-    }
+    crate::rust::foreign_type_tokens(api, id, config)
 }
 
-fn query_type(op: &Operation) -> TokenStream {
-    let types: TokenStream = TYPES.parse().unwrap_or_default();
+fn query_type(op: &Operation, config: &Config) -> TokenStream {
+    let types: TokenStream = config
+        .types_path
+        .parse()
+        .unwrap_or_else(|_| quote!(crate::types));
     let name = ident(&format!("{}Query", op.name.pascal));
     quote!(#types::#name)
 }
@@ -249,7 +224,7 @@ fn arg_type(api: &Api, op: &Operation, arg: &Arg, config: &Config) -> TokenStrea
         ArgKind::Token(true) => quote!(#rt::server::BearerToken),
         ArgKind::Token(false) => quote!(::std::option::Option<#rt::server::BearerToken>),
         ArgKind::Path(i, _) => server_type(api, op.params[*i].ty, config),
-        ArgKind::Query => query_type(op),
+        ArgKind::Query => query_type(op, config),
         ArgKind::Body { ty, required } => {
             let ty = server_type(api, *ty, config);
             if *required {
