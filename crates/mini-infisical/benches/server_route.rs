@@ -1,7 +1,7 @@
 //! Requests per second of a generated route against the same handler written by hand in axum.
 //!
 //! ```sh
-//! cargo run --release -p mini-infisical --example bench_routes -- [--seconds 2] [--concurrency 32] [--rounds 6]
+//! cargo bench -p mini-infisical --bench server_route -- [--seconds 2] [--concurrency 32] [--rounds 6]
 //! ```
 //!
 //! Both servers answer `GET /api/v3/secrets/raw/{secretName}?workspaceId=..&environment=..` with
@@ -101,12 +101,18 @@ struct Options {
 }
 
 fn options() -> Options {
+    // `cargo xtask bench --quick` sets BENCH_QUICK: one short round, to prove the bench runs.
+    let quick = std::env::var_os("BENCH_QUICK").is_some();
     let mut options = Options {
-        seconds: 2,
+        seconds: if quick { 1 } else { 2 },
         concurrency: 32,
-        rounds: 6,
+        rounds: if quick { 1 } else { 6 },
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes `--bench`; only flag/value pairs are ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     for pair in args.chunks(2) {
         let value = pair.get(1).and_then(|v| v.parse::<u64>().ok());
         match (pair[0].as_str(), value) {
@@ -220,4 +226,15 @@ async fn main() {
         total_hand / rounds,
         total_generated / total_hand
     );
+    // For `cargo xtask bench`: time per request (the inverse of the mean throughput).
+    for (name, rps) in [
+        ("server/generated", total_generated / rounds),
+        ("server/hand-written", total_hand / rounds),
+    ] {
+        let ns = 1e9 / rps;
+        println!(
+            r#"bench-result {{"name":"{name}","samples":{},"min_ns":{ns},"median_ns":{ns},"max_ns":{ns}}}"#,
+            options.rounds
+        );
+    }
 }
