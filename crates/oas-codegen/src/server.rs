@@ -10,6 +10,12 @@
 //! Files: `src/traits.rs` (the traits), `src/router.rs` (the builder, the operation table, the
 //! decoders), `src/schemas.rs` (the table) and `tests/generated/routes.rs` (every route, called
 //! with sample inputs; `tests/routes.rs` includes it).
+//!
+//! When the document has more than one group, everything that names a group's items (its trait,
+//! its setter, its handlers, its decoders, its entries in `OPERATIONS` and in the route test) is
+//! gated by the group's Cargo feature (see `crate::features`), so a crate that enables `auth` and
+//! `secrets` compiles only those; with no feature it is a server that answers 404. The schema
+//! table is plain data and compiled whenever a group that reads it is.
 
 mod schemas;
 mod tests;
@@ -46,7 +52,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
         GeneratedFile {
             path: "src/schemas.rs".to_owned(),
             contents: render(
-                &table.emit(api, config),
+                &table.emit(api, &plan.table_cfg(), config),
                 "The schema table every request is validated against.",
                 config,
             ),
@@ -71,6 +77,8 @@ pub(super) struct Plan {
     /// Per operation: the path the router registers, or `None` when another operation already
     /// has the same method and path (up to parameter names), which axum cannot route twice.
     routes: Vec<Option<String>>,
+    /// Whether items are gated by their group's feature: the document has more than one group.
+    gated: bool,
 }
 
 /// One argument of a trait method.
@@ -121,10 +129,46 @@ impl Plan {
             let fresh = taken.insert((shape, op.method), ()).is_none();
             routes.push(fresh.then_some(route));
         }
+        let gated = groups.len() > 1;
         Self {
             groups,
             args,
             routes,
+            gated,
+        }
+    }
+
+    /// `#[cfg(feature = "<group>")]`, or nothing when items are not gated.
+    pub(super) fn cfg(&self, group: &str) -> TokenStream {
+        if self.gated {
+            crate::features::cfg_attr([group])
+        } else {
+            quote!()
+        }
+    }
+
+    /// The gate of the schema table: the groups with an operation whose decoder reads it (one
+    /// with a path, query or body argument), `#[cfg(any())]` when there is none, nothing when
+    /// items are not gated.
+    pub(super) fn table_cfg(&self) -> TokenStream {
+        let readers: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|(_, ops)| {
+                ops.iter().any(|&i| {
+                    self.args[i]
+                        .iter()
+                        .any(|a| !matches!(a.kind, ArgKind::Token(_)))
+                })
+            })
+            .map(|(group, _)| group.as_str())
+            .collect();
+        if readers.is_empty() {
+            quote!(#[cfg(any())])
+        } else if self.gated {
+            crate::features::cfg_attr(readers)
+        } else {
+            quote!()
         }
     }
 
@@ -310,8 +354,10 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
                 }
             }
         });
+        let cfg = plan.cfg(group);
         quote! {
             #[doc = #doc]
+            #cfg
             pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {
                 #(#methods)*
             }
@@ -319,7 +365,8 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
     });
     let impls = plan.groups.keys().map(|group| {
         let name = trait_name(group);
-        quote!(impl #name for Unimplemented {})
+        let cfg = plan.cfg(group);
+        quote!(#cfg impl #name for Unimplemented {})
     });
     quote! {
         #(#traits)*
@@ -335,63 +382,77 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
 
 fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) -> TokenStream {
     let rt = runtime(config);
-    let n = Lit::usize_unsuffixed(api.operations.len());
-    let operations = api.operations.iter().enumerate().map(|(i, op)| {
-        let method = ident(op.method.as_str());
-        let path = &op.path;
-        let route = plan.routes[i].clone().unwrap_or_default();
-        let name = format!("{}.{}", op.name.group, op.name.method);
-        let bearer = op.auth == Auth::Bearer;
-        quote! {
-            #rt::server::Operation {
-                method: ::axum::http::Method::#method,
-                path: #path,
-                route: #route,
-                name: #name,
-                bearer: #bearer,
-            },
-        }
-    });
-    let decoders = api
-        .operations
-        .iter()
-        .enumerate()
-        .map(|(i, op)| emit_decoder(api, op, &plan.args[i], table, config));
-    let unimplemented = api.operations.iter().map(|op| {
-        let decoder = ident(&op.name.snake);
-        let described = describe(op);
-        quote!(#rt::server::unimplemented(decode::#decoder, #described),)
-    });
-    let setters = plan.groups.iter().map(|(group, ops)| {
-        let setter = ident(&oas_ir::snake_ident(group));
+    // `OPERATIONS` and the handlers are both in group order (groups by name, operations by method
+    // name), so each group's handlers are one contiguous run whatever groups are enabled.
+    let mut operations = Vec::new();
+    let mut decoders = Vec::new();
+    let mut fields = Vec::new();
+    let mut defaults = Vec::new();
+    let mut collected = Vec::new();
+    let mut setters = Vec::new();
+    for (group, ops) in &plan.groups {
+        let cfg = plan.cfg(group);
+        let field = ident(&oas_ir::snake_ident(group));
         let name = trait_name(group);
-        let doc = format!(" Serves the `{group}` operations with `implementation`.");
-        let assignments = ops.iter().map(|&i| {
+        let mut unimplemented = Vec::new();
+        let mut handlers = Vec::new();
+        for &i in ops {
             let op = &api.operations[i];
-            let method = ident(&op.name.method);
+            let method = ident(op.method.as_str());
+            let path = &op.path;
+            let route = plan.routes[i].clone().unwrap_or_default();
+            let qualified = format!("{}.{}", op.name.group, op.name.method);
+            let bearer = op.auth == Auth::Bearer;
+            operations.push(quote! {
+                #cfg
+                #rt::server::Operation {
+                    method: ::axum::http::Method::#method,
+                    path: #path,
+                    route: #route,
+                    name: #qualified,
+                    bearer: #bearer,
+                },
+            });
+            let decoder = emit_decoder(api, op, &plan.args[i], table, config);
+            decoders.push(quote!(#cfg #decoder));
             let decoder = ident(&op.name.snake);
+            let described = describe(op);
+            unimplemented.push(quote!(#rt::server::unimplemented(decode::#decoder, #described),));
+            let trait_method = ident(&op.name.method);
             let names: Vec<_> = plan.args[i].iter().map(|a| ident(&a.name)).collect();
-            let index = Lit::usize_unsuffixed(i);
-            quote! {
-                self.handlers[#index] = #rt::server::operation(
+            handlers.push(quote! {
+                #rt::server::operation(
                     ::std::sync::Arc::clone(&implementation),
                     decode::#decoder,
-                    |s, (#(#names,)*)| async move { s.#method(#(#names),*).await },
-                );
-            }
+                    |s, (#(#names,)*)| async move { s.#trait_method(#(#names),*).await },
+                ),
+            });
+        }
+        fields.push(quote! {
+            #cfg
+            #field: ::std::vec::Vec<#rt::server::Handler>,
         });
-        quote! {
+        defaults.push(quote! {
+            #cfg
+            #field: ::std::vec::Vec::from([#(#unimplemented)*]),
+        });
+        collected.push(quote!(#cfg self.#field,));
+        let doc = format!(" Serves the `{group}` operations with `implementation`.");
+        setters.push(quote! {
             #[doc = #doc]
+            #cfg
             #[must_use]
-            pub fn #setter<S: crate::#name>(mut self, implementation: ::std::sync::Arc<S>) -> Self {
-                #(#assignments)*
+            pub fn #field<S: crate::#name>(mut self, implementation: ::std::sync::Arc<S>) -> Self {
+                self.handlers.#field = ::std::vec::Vec::from([#(#handlers)*]);
                 self
             }
-        }
-    });
+        });
+    }
+    let table_cfg = plan.table_cfg();
     quote! {
-        /// Every operation of the document, in document order: what the router registers.
-        pub static OPERATIONS: [#rt::server::Operation; #n] = [#(#operations)*];
+        /// Every operation of the enabled groups, by group (groups sorted by name, operations by
+        /// method name): what the router registers.
+        pub static OPERATIONS: &[#rt::server::Operation] = &[#(#operations)*];
 
         /// Turns implementations of the operation traits into an [`::axum::Router`].
         ///
@@ -399,15 +460,30 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
         /// give each group you implement its implementation (one type may implement several
         /// traits; pass it to each setter), then call [`Server::into_router`].
         pub struct Server {
-            handlers: ::std::vec::Vec<#rt::server::Handler>,
+            handlers: Handlers,
             body_limit: usize,
+        }
+
+        /// The handlers of each enabled group, in `OPERATIONS` order.
+        struct Handlers {
+            #(#fields)*
+        }
+
+        impl Handlers {
+            /// Every handler, in `OPERATIONS` order.
+            fn into_vec(self) -> ::std::vec::Vec<#rt::server::Handler> {
+                let groups: [::std::vec::Vec<#rt::server::Handler>; _] = [#(#collected)*];
+                groups.into_iter().flatten().collect()
+            }
         }
 
         impl Server {
             /// A server where every operation answers 501 (after checking the request).
             pub fn new() -> Self {
                 Self {
-                    handlers: ::std::vec![#(#unimplemented)*],
+                    handlers: Handlers {
+                        #(#defaults)*
+                    },
                     body_limit: #rt::server::DEFAULT_BODY_LIMIT,
                 }
             }
@@ -422,7 +498,7 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
 
             /// The router of every operation, with 404 and 405 answers in Infisical's error shape.
             pub fn into_router(self) -> ::axum::Router {
-                #rt::server::router(&OPERATIONS, self.handlers, self.body_limit)
+                #rt::server::router(OPERATIONS, self.handlers.into_vec(), self.body_limit)
             }
 
             #(#setters)*
@@ -437,7 +513,7 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
         impl ::std::fmt::Debug for Server {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Server")
-                    .field("operations", &self.handlers.len())
+                    .field("operations", &OPERATIONS.len())
                     .field("body_limit", &self.body_limit)
                     .finish_non_exhaustive()
             }
@@ -451,6 +527,7 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
             #[allow(unused_imports)]
             use #rt::server::{ApiError, Input, QueryParam};
 
+            #table_cfg
             use crate::schemas::SCHEMAS;
 
             #(#decoders)*

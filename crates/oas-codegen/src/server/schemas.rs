@@ -52,7 +52,8 @@ impl Table {
         Lit::u32_unsuffixed(self.indices.get(&id).copied().unwrap_or(u32::MAX))
     }
 
-    pub(super) fn emit(&self, api: &Api, config: &Config) -> TokenStream {
+    /// The table; `cfg` gates it (only decoders read it: see `Plan::table_cfg`).
+    pub(super) fn emit(&self, api: &Api, cfg: &TokenStream, config: &Config) -> TokenStream {
         let rt = runtime(config);
         let n = Lit::usize_unsuffixed(self.indices.len());
         let entries = self.indices.keys().map(|&id| {
@@ -60,13 +61,15 @@ impl Table {
             quote!(#entry,)
         });
         quote! {
-            use #rt::server::schema::{ArraySchema, Bounds, Field, Format, Schema, Schemas, StringSchema};
+            /// The table, as the runtime's validator takes it: every type a request can carry, in
+            /// type order; entries refer to each other by index.
+            #cfg
+            pub(crate) static SCHEMAS: #rt::server::schema::Schemas = {
+                use #rt::server::schema::{ArraySchema, Bounds, Field, Format, Schema, Schemas, StringSchema};
 
-            /// The table, as the runtime's validator takes it.
-            pub(crate) static SCHEMAS: Schemas = Schemas(&TABLE);
-
-            /// Every type a request can carry, in type order; entries refer to each other by index.
-            static TABLE: [Schema; #n] = [#(#entries)*];
+                static TABLE: [Schema; #n] = [#(#entries)*];
+                Schemas(&TABLE)
+            };
         }
     }
 
