@@ -65,7 +65,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
         ),
     });
     files.push(GeneratedFile {
-        path: "tests/operations.rs".to_owned(),
+        path: "tests/generated/operations.rs".to_owned(),
         contents: render(
             &emit_operations_test(api, &groups, config),
             "Calls every operation against a recording server on 127.0.0.1 and checks what was sent.",
@@ -419,10 +419,9 @@ fn emit_operations_test(
     }
     let count = api.operations.len();
     quote! {
-        #![cfg(feature = "full")]
         #![allow(deprecated, clippy::too_many_lines)]
 
-        mod support;
+        use super::support;
 
         /// Every operation: method, percent-encoded path, query pairs, JSON body and bearer token
         /// are what the document prescribes; the success body decodes; each declared error status

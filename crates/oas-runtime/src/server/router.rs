@@ -105,6 +105,11 @@ pub fn respond<T: Serialize>(answer: Result<T, ApiError>) -> Response {
 pub fn router(operations: &[Operation], handlers: Vec<Handler>, body_limit: usize) -> axum::Router {
     let mut router = axum::Router::new();
     for (op, handler) in operations.iter().zip(handlers) {
+        // An empty route marks an operation the generator could not route (same method and path
+        // shape as another); registering it would make axum panic.
+        if op.route.is_empty() {
+            continue;
+        }
         let Ok(filter) = MethodFilter::try_from(op.method.clone()) else {
             continue;
         };
