@@ -75,13 +75,30 @@ pub(crate) fn cfg_attr<'a>(groups: impl IntoIterator<Item = &'a str>) -> TokenSt
 }
 
 /// Puts `cfg` on every item of `tokens` (a struct with its impls, say).
+///
+/// Items are split without parsing: an emitted item ends with a top-level `{ ... }` (struct, enum,
+/// impl, fn, mod) or `;` (tuple struct, const, use). Attributes (`#[...]`) never end an item.
 pub(crate) fn gate_items(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        // An emitter bug; `render` reports unparsable output with the tokens themselves.
-        return tokens;
-    };
-    let items = file.items.iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = TokenStream::new();
+    let mut item = TokenStream::new();
+    for tree in tokens {
+        let ends = match &tree {
+            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            _ => false,
+        };
+        item.extend([tree]);
+        if ends {
+            out.extend(cfg.clone());
+            out.extend(std::mem::take(&mut item));
+        }
+    }
+    if !item.is_empty() {
+        out.extend(cfg.clone());
+        out.extend(item);
+    }
+    out
 }
 
 /// The `[features]` table of a generated crate. `forward` names crates whose same-named features
