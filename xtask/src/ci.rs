@@ -1,8 +1,8 @@
 //! `cargo xtask ci`: the whole test suite, as CI runs it. Fails on the first failing step.
 //!
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
-//! workspace with snapshot writing disabled, then each per-group feature of the generated crates
-//! built on its own (no warnings allowed).
+//! workspace with snapshot writing disabled, each per-group feature of the generated crates built
+//! on its own (no warnings allowed), and a smoke run of the benchmarks.
 
 use std::process::Command;
 
@@ -57,6 +57,27 @@ pub(crate) fn run() -> Result<()> {
         }
     }
     features(&cargo)?;
+    // The benchmarks' smoke run: proves every bench still builds and runs; its numbers are not
+    // judged (no timed assertions), and its report goes to a temporary folder.
+    println!("==> benchmarks (smoke run): cargo xtask bench --quick");
+    let status = Command::new(&cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--locked",
+            "-p",
+            "xtask",
+            "--",
+            "bench",
+            "--quick",
+        ])
+        .current_dir(project_root())
+        .status()
+        .context("running the quick benchmarks")?;
+    if !status.success() {
+        bail!("step `benchmarks (smoke run)` failed ({status})");
+    }
     println!("==> all steps passed");
     Ok(())
 }
