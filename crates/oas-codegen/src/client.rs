@@ -129,15 +129,6 @@ fn has_query(op: &Operation) -> bool {
     op.params.iter().any(|p| p.location == ParamLocation::Query)
 }
 
-fn query_type(op: &Operation, config: &Config) -> TokenStream {
-    let types: TokenStream = config
-        .types_path
-        .parse()
-        .unwrap_or_else(|_| quote!(crate::types));
-    let name = ident(&format!("{}Query", op.name.pascal));
-    quote!(#types::#name)
-}
-
 fn operation_label(op: &Operation) -> String {
     format!("{}.{}", op.name.group, op.name.method)
 }
@@ -216,7 +207,7 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         args.push(quote!(#arg: #ty));
     }
     if has_query(op) {
-        let ty = query_type(op, config);
+        let ty = crate::rust::query_type(op, config);
         args.push(quote!(query: &#ty));
     }
     if let Some(body) = &op.body {
@@ -358,7 +349,7 @@ fn emit_operations_test(
             let pairs = sample_query(api, op);
             let pair_tokens = pairs.iter().map(|(k, v)| quote!((#k, #v)));
             if has_query(op) {
-                let ty = query_type(op, config);
+                let ty = crate::rust::query_type(op, config);
                 lets.push(quote!(let query: #ty = support::query(&[#(#pair_tokens),*]);));
                 args.push(quote!(&query));
             }

@@ -34,6 +34,16 @@ pub(crate) fn foreign_type_tokens(api: &Api, id: TypeId, config: &Config) -> Tok
     type_tokens_in(api, id, config, Some(&path))
 }
 
+/// The query struct of an operation, spelled from outside the types crate (`<types_path>::<Op>Query`).
+pub(crate) fn query_type(op: &oas_ir::model::Operation, config: &Config) -> TokenStream {
+    let types: TokenStream = config
+        .types_path
+        .parse()
+        .unwrap_or_else(|_| quote!(crate::types));
+    let name = ident(&format!("{}Query", op.name.pascal));
+    quote!(#types::#name)
+}
+
 fn type_tokens_in(
     api: &Api,
     id: TypeId,

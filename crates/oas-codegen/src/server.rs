@@ -253,22 +253,13 @@ pub(super) fn server_type(api: &Api, id: TypeId, config: &Config) -> TokenStream
     crate::rust::foreign_type_tokens(api, id, config)
 }
 
-fn query_type(op: &Operation, config: &Config) -> TokenStream {
-    let types: TokenStream = config
-        .types_path
-        .parse()
-        .unwrap_or_else(|_| quote!(crate::types));
-    let name = ident(&format!("{}Query", op.name.pascal));
-    quote!(#types::#name)
-}
-
 fn arg_type(api: &Api, op: &Operation, arg: &Arg, config: &Config) -> TokenStream {
     let rt = runtime(config);
     match &arg.kind {
         ArgKind::Token(true) => quote!(#rt::server::BearerToken),
         ArgKind::Token(false) => quote!(::std::option::Option<#rt::server::BearerToken>),
         ArgKind::Path(i, _) => server_type(api, op.params[*i].ty, config),
-        ArgKind::Query => query_type(op, config),
+        ArgKind::Query => crate::rust::query_type(op, config),
         ArgKind::Body { ty, required } => {
             let ty = server_type(api, *ty, config);
             if *required {

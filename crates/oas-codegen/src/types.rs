@@ -265,37 +265,8 @@ fn emit_struct(
     }
 }
 
-/// Property names whose values are secrets or credentials: `Debug` shows `[redacted]` for them.
-/// (`secretKey` is the *name* of a secret in Infisical, so it is not here.)
-pub(crate) const SENSITIVE_PROPERTIES: &[&str] = &[
-    "accessKey",
-    "accessToken",
-    "adminPrivateKey",
-    "apiKey",
-    "backupPrivateKey",
-    "captchaToken",
-    "clientSecret",
-    "credential",
-    "mfaToken",
-    "password",
-    "privateKey",
-    "providerAuthToken",
-    "refreshToken",
-    "scimToken",
-    "secret",
-    "secretAccessKey",
-    "secretValue",
-    "serverPrivateKey",
-    "serviceToken",
-    "slackClientSecret",
-    "token",
-    "tokenReviewerJwt",
-    "userPrivateKey",
-    "webhookSecretKey",
-];
-
 pub(crate) fn is_sensitive(wire: &str) -> bool {
-    SENSITIVE_PROPERTIES.contains(&wire)
+    oas_runtime::SENSITIVE_PROPERTIES.contains(&wire)
 }
 
 /// A string, or an optional string: what a secret value looks like (an object called `secret` is

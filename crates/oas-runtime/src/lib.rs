@@ -19,3 +19,33 @@ pub mod server;
 
 pub use one_or_many::OneOrMany;
 pub use patch::Patch;
+
+/// JSON property names whose values are secrets or credentials. The generated types show
+/// `[redacted]` for them in `Debug` (when they hold text), and bodies quoted in client errors have
+/// these values replaced. (`secretKey` is the *name* of a secret in Infisical, so it is not here.)
+pub const SENSITIVE_PROPERTIES: &[&str] = &[
+    "accessKey",
+    "accessToken",
+    "adminPrivateKey",
+    "apiKey",
+    "backupPrivateKey",
+    "captchaToken",
+    "clientSecret",
+    "credential",
+    "mfaToken",
+    "password",
+    "privateKey",
+    "providerAuthToken",
+    "refreshToken",
+    "scimToken",
+    "secret",
+    "secretAccessKey",
+    "secretValue",
+    "serverPrivateKey",
+    "serviceToken",
+    "slackClientSecret",
+    "token",
+    "tokenReviewerJwt",
+    "userPrivateKey",
+    "webhookSecretKey",
+];

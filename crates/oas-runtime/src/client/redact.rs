@@ -4,34 +4,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-/// JSON property names whose values are secrets or credentials. The generated types redact the
-/// same names in their `Debug`; bodies quoted in errors have these values replaced.
-pub const SENSITIVE_PROPERTIES: &[&str] = &[
-    "accessKey",
-    "accessToken",
-    "adminPrivateKey",
-    "apiKey",
-    "backupPrivateKey",
-    "captchaToken",
-    "clientSecret",
-    "credential",
-    "mfaToken",
-    "password",
-    "privateKey",
-    "providerAuthToken",
-    "refreshToken",
-    "scimToken",
-    "secret",
-    "secretAccessKey",
-    "secretValue",
-    "serverPrivateKey",
-    "serviceToken",
-    "slackClientSecret",
-    "token",
-    "tokenReviewerJwt",
-    "userPrivateKey",
-    "webhookSecretKey",
-];
+pub use crate::SENSITIVE_PROPERTIES;
 
 const REDACTED: &str = "[redacted]";
 
