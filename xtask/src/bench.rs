@@ -388,6 +388,16 @@ impl Bench {
                 Ok(())
             },
         );
+        if plan.all_crates {
+            section(
+                "part of the API: auth and secrets only",
+                &mut report,
+                &mut |report| {
+                    report.subsets = self.subset_builds()?;
+                    Ok(())
+                },
+            );
+        }
         section("permission decoding", &mut report, &mut |report| {
             let results = self.cargo_bench("bench", "decode", plan)?;
             report.results.extend(results);
@@ -535,6 +545,62 @@ impl Bench {
                 row.by_command.insert(command, runs);
             }
             rows.push(row);
+        }
+        Ok(rows)
+    }
+
+    /// Cold `cargo check` of the client and of the server together with the types crate (both
+    /// cleaned, other dependencies built): every group, then only [`SUBSET`].
+    fn subset_builds(&self) -> Result<Vec<SubsetRow>> {
+        let dir = self.target_dir.join("bench-subset");
+        let cargo = |args: &[&str]| -> Result<f64> {
+            let start = Instant::now();
+            let output = Command::new(&self.cargo)
+                .args(args)
+                .arg("--target-dir")
+                .arg(&dir)
+                .current_dir(spec::project_root())
+                .output()
+                .context("running cargo")?;
+            if !output.status.success() {
+                bail!(
+                    "cargo {} failed:\n{}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            Ok(start.elapsed().as_secs_f64())
+        };
+        let mut rows = Vec::new();
+        for package in ["infisical-client", "infisical-server"] {
+            let clean = || cargo(&["clean", "--quiet", "-p", package, "-p", "infisical-types"]);
+            cargo(&["check", "--quiet", "-p", package])?;
+            clean()?;
+            let full_s = cargo(&["check", "--quiet", "-p", package])?;
+            cargo(&[
+                "check",
+                "--quiet",
+                "-p",
+                package,
+                "--no-default-features",
+                "--features",
+                SUBSET,
+            ])?;
+            clean()?;
+            let subset_s = cargo(&[
+                "check",
+                "--quiet",
+                "-p",
+                package,
+                "--no-default-features",
+                "--features",
+                SUBSET,
+            ])?;
+            rows.push(SubsetRow {
+                package,
+                full_s,
+                subset_s,
+            });
         }
         Ok(rows)
     }
@@ -719,6 +785,15 @@ struct BuildRow {
     by_command: BTreeMap<&'static str, Vec<Usage>>,
 }
 
+/// The groups a user who needs "auth and secrets" enables.
+const SUBSET: &str = "auth,secrets";
+
+struct SubsetRow {
+    package: &'static str,
+    full_s: f64,
+    subset_s: f64,
+}
+
 /// A parser of the comparison, with what is known of its upkeep (from crates.io and its
 /// repository, as of May 2026; update when re-evaluating).
 struct ParserInfo {
@@ -829,6 +904,8 @@ struct Report {
     parsers: Vec<(&'static ParserInfo, Vec<ParseRun>)>,
     scaling: Vec<(usize, Vec<CodegenRun>)>,
     builds: Vec<BuildRow>,
+    /// Cold `cargo check` of a crate with the types crate: all groups, then only `SUBSET`.
+    subsets: Vec<SubsetRow>,
     results: Vec<Summary>,
     /// Sections that failed, with their error.
     failures: Vec<String>,
@@ -931,6 +1008,7 @@ impl Report {
         self.codegen_section(&mut md);
         self.scaling_section(&mut md, svg_name);
         self.builds_section(&mut md, plan);
+        self.subsets_section(&mut md);
         self.decode_section(&mut md);
         self.slots_section(&mut md);
         self.yaml_section(&mut md);
@@ -1162,8 +1240,8 @@ impl Report {
             let _ = writeln!(
                 md,
                 "The largest stage on JSON input is `{name}`: {:.0} ms, {:.0}% of all stages. \
-                 `emit+render` builds and formats every generated crate (types, client, server) \
-                 one after the other.\n",
+                 `emit+render` builds and formats the three generated crates (types, client, \
+                 server), each on its own thread.\n",
                 largest * 1e3,
                 largest / total * 100.0
             );
@@ -1348,6 +1426,32 @@ impl Report {
                 md,
                 "| {} | {} | {check} | {check_rss} | {build} | {build_rss} |",
                 row.package, row.lines
+            );
+        }
+        md.push('\n');
+    }
+
+    fn subsets_section(&self, md: &mut String) {
+        if self.subsets.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            md,
+            "## Part of the API\n\n\
+             One Cargo feature per operation group (`full`, the default, enables all). Cold \
+             `cargo check` of the crate together with `infisical-types` (both cleaned; other \
+             dependencies built), with every group and with `--no-default-features --features \
+             {SUBSET}`. `cargo xtask ci` checks every group feature on its own.\n\n\
+             | crate (+ infisical-types) | all groups | `{SUBSET}` | share |\n|---|---:|---:|---:|"
+        );
+        for row in &self.subsets {
+            let _ = writeln!(
+                md,
+                "| {} | {:.1} s | {:.1} s | {:.0}% |",
+                row.package,
+                row.full_s,
+                row.subset_s,
+                row.subset_s / row.full_s * 100.0
             );
         }
         md.push('\n');
