@@ -252,6 +252,13 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     let mut build = quote! {
         ::std::result::Result::Ok(#rt::client::Request::new(#rt::client::Method::#method, #label, #path, #auth))
     };
+    for (arg, param) in &positional {
+        if param.location == ParamLocation::Header {
+            let arg = ident(arg);
+            let wire = &param.wire;
+            build = quote!(#build.map(|r| r.header(#wire, #arg)));
+        }
+    }
     if has_query(op) {
         build = quote!(#build.and_then(|r| r.query(query)));
     }
@@ -424,5 +431,52 @@ fn emit_operations_test(
             #(#calls)*
             harness.finish(#count);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oas_ir::load::{Format, parse};
+
+    /// Header parameters are method arguments that travel as headers (the Infisical document has
+    /// none; a document that does must not lose them).
+    #[test]
+    fn header_parameters_are_sent() {
+        let doc = parse(
+            r#"
+openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /api/v1/things/{id}:
+    get:
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: X-Request-Id, in: header, required: true, schema: { type: string } }
+      responses:
+        "200": { description: ok }
+"#,
+            Format::Yaml,
+        )
+        .expect("the document parses");
+        let api = oas_ir::build(&doc, &oas_ir::Config::default())
+            .expect("the document builds")
+            .api;
+        let files = super::emit(&api, &crate::Config::default());
+        let group = files
+            .iter()
+            .find(|f| f.path == "src/ops/things.rs")
+            .expect("the group file");
+        assert!(
+            group.contents.contains("x_request_id: &str"),
+            "{}",
+            group.contents
+        );
+        assert!(
+            group
+                .contents
+                .contains(r#"r.header("X-Request-Id", x_request_id)"#),
+            "{}",
+            group.contents
+        );
     }
 }

@@ -378,3 +378,25 @@ async fn client_settings_reach_the_wire() {
     assert!(Client::builder().base_url("not a url").build().is_err());
     assert!(Client::builder().header("bad header", "x").build().is_err());
 }
+
+#[tokio::test]
+async fn header_parameters_reach_the_wire() {
+    let harness = Harness::start().await;
+    let client = client(&harness, RetryPolicy::none());
+    harness.script(Scripted::json(200, "{}"));
+    let request = oas_runtime::client::Request::new(
+        oas_runtime::client::Method::GET,
+        "test.header",
+        "/anything".to_owned(),
+        false,
+    )
+    .header("x-request-id", 42);
+    let response = client.http().send(request).await.unwrap();
+    assert_eq!(response.status, 200);
+    let recorded = harness.take_recorded();
+    let value = recorded[0]
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok());
+    assert_eq!(value, Some("42"));
+}

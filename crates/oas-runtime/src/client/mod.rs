@@ -225,6 +225,8 @@ pub struct Request {
     pub query: Option<String>,
     /// The JSON body.
     pub body: Option<Bytes>,
+    /// Header parameters of the operation.
+    pub headers: Vec<(&'static str, String)>,
     /// The operation requires a bearer token.
     pub auth: bool,
 }
@@ -238,8 +240,15 @@ impl Request {
             path,
             query: None,
             body: None,
+            headers: Vec::new(),
             auth,
         }
+    }
+
+    /// Adds a header parameter.
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
     }
 
     /// Adds the query string of `query` (a generated query struct).
@@ -359,6 +368,9 @@ impl HttpClient {
                     })?;
                 value.set_sensitive(true);
                 builder = builder.header(reqwest::header::AUTHORIZATION, value);
+            }
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value.as_str());
             }
             if let Some(body) = &request.body {
                 builder = builder
