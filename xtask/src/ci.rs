@@ -43,25 +43,15 @@ pub(crate) fn run() -> Result<()> {
         ("tests", &["test", "--workspace", "--locked"]),
     ];
     for (name, args) in steps {
-        println!("==> {name}: cargo {}", args.join(" "));
-        let status = Command::new(&cargo)
-            .args(args)
-            .current_dir(project_root())
-            // Snapshots are compared, never written, and doc tests see no stale environment.
-            .env("INSTA_UPDATE", "no")
-            .env("CI", "true")
-            .status()
-            .with_context(|| format!("running cargo for {name}"))?;
-        if !status.success() {
-            bail!("step `{name}` failed ({status})");
-        }
+        step(&cargo, name, args)?;
     }
     features(&cargo)?;
     // The benchmarks' smoke run: proves every bench still builds and runs; its numbers are not
     // judged (no timed assertions), and its report goes to a temporary folder.
-    println!("==> benchmarks (smoke run): cargo xtask bench --quick");
-    let status = Command::new(&cargo)
-        .args([
+    step(
+        &cargo,
+        "benchmarks (smoke run)",
+        &[
             "run",
             "--quiet",
             "--release",
@@ -71,14 +61,26 @@ pub(crate) fn run() -> Result<()> {
             "--",
             "bench",
             "--quick",
-        ])
-        .current_dir(project_root())
-        .status()
-        .context("running the quick benchmarks")?;
-    if !status.success() {
-        bail!("step `benchmarks (smoke run)` failed ({status})");
-    }
+        ],
+    )?;
     println!("==> all steps passed");
+    Ok(())
+}
+
+/// Runs `cargo <args>` as the step `name`; fails when it fails.
+fn step(cargo: &str, name: &str, args: &[&str]) -> Result<()> {
+    println!("==> {name}: cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(project_root())
+        // Snapshots are compared, never written, and doc tests see no stale environment.
+        .env("INSTA_UPDATE", "no")
+        .env("CI", "true")
+        .status()
+        .with_context(|| format!("running cargo for {name}"))?;
+    if !status.success() {
+        bail!("step `{name}` failed ({status})");
+    }
     Ok(())
 }
 

@@ -20,7 +20,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::rust::{doc_attrs, foreign_type_tokens, ident};
-use crate::samples::{sample_json, sample_param_text, sample_query};
+use crate::samples::{percent_encode, sample_json, sample_param_text, sample_query};
 use crate::{Config, GeneratedFile, render};
 
 /// Inherent methods of the hand-written `Client`; a group with one of these names gets `_api`.
@@ -220,29 +220,21 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     }
 
     // The path: a format string with one `{}` per parameter, each percent-encoded.
-    let mut template = String::new();
     let mut path_args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        template.push_str(&rest[..open]);
-        template.push_str("{}");
-        let wire = &rest[open + 1..open + close];
-        if let Some((arg, param)) = positional.iter().find(|(_, p)| p.wire == wire) {
-            let arg = ident(arg);
-            path_args.push(if is_text(api, param.ty) {
+    let template = oas_ir::model::fill_path(&op.path, |wire| {
+        path_args.push(match positional.iter().find(|(_, p)| p.wire == wire) {
+            Some((arg, param)) if is_text(api, param.ty) => {
+                let arg = ident(arg);
                 quote!(#rt::client::encode_segment(#arg))
-            } else {
+            }
+            Some((arg, _)) => {
+                let arg = ident(arg);
                 quote!(#rt::client::encode_segment(&#arg.to_string()))
-            });
-        } else {
-            path_args.push(quote!(#rt::client::encode_segment("")));
-        }
-        rest = &rest[open + close + 1..];
-    }
-    template.push_str(rest);
+            }
+            None => quote!(#rt::client::encode_segment("")),
+        });
+        "{}".to_owned()
+    });
     let path = if path_args.is_empty() {
         quote!(::std::string::String::from(#template))
     } else {
@@ -289,19 +281,6 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     }
 }
 
-/// Percent-encodes a path segment the way the client must: every byte outside RFC 3986's
-/// unreserved set becomes `%XX`.
-fn expected_segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn emit_operations_test(
     api: &Api,
     groups: &BTreeMap<&str, Vec<&Operation>>,
@@ -320,20 +299,13 @@ fn emit_operations_test(
             let positional = positional(op);
             let mut lets = Vec::new();
             let mut args = Vec::new();
-            let mut expected_path = String::new();
-            let mut rest = op.path.as_str();
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}') else {
-                    break;
-                };
-                expected_path.push_str(&rest[..open]);
-                let wire = &rest[open + 1..open + close];
-                if let Some((_, param)) = positional.iter().find(|(_, p)| p.wire == wire) {
-                    expected_path.push_str(&expected_segment(&sample_param_text(api, param)));
-                }
-                rest = &rest[open + close + 1..];
-            }
-            expected_path.push_str(rest);
+            let expected_path = oas_ir::model::fill_path(&op.path, |wire| {
+                positional
+                    .iter()
+                    .find(|(_, p)| p.wire == wire)
+                    .map(|(_, param)| percent_encode(&sample_param_text(api, param)))
+                    .unwrap_or_default()
+            });
             for (arg, param) in &positional {
                 let arg = ident(arg);
                 let text = sample_param_text(api, param);

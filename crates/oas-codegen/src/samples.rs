@@ -150,3 +150,18 @@ pub fn sample_query(api: &Api, op: &Operation) -> Vec<(String, String)> {
         .map(|p| (p.wire.clone(), sample_param_text(api, p)))
         .collect()
 }
+
+/// Percent-encodes a path segment or query component as the generated crates must: every byte
+/// outside RFC 3986's unreserved set becomes `%XX`. The generated tests compare what went over
+/// the wire with this (an implementation of its own, not the runtime's).
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}

@@ -244,17 +244,18 @@ impl Lowerer<'_> {
 
     /// Every `{name}` in the path needs a path parameter and every path parameter a `{name}`.
     fn check_path_params(&mut self, path: &str, params: &[Param], ptr: &JsonPointer) {
-        let mut in_template = Vec::new();
-        let mut rest = path;
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else {
-                self.diags
-                    .error(ptr, format!("unclosed `{{` in path `{path}`"));
-                return;
-            };
-            in_template.push(&rest[start + 1..start + len]);
-            rest = &rest[start + len + 1..];
-        }
+        let Some(pieces) = crate::model::path_pieces(path) else {
+            self.diags
+                .error(ptr, format!("unclosed `{{` in path `{path}`"));
+            return;
+        };
+        let in_template: Vec<&str> = pieces
+            .into_iter()
+            .filter_map(|piece| match piece {
+                crate::model::PathPiece::Param(name) => Some(name),
+                crate::model::PathPiece::Literal(_) => None,
+            })
+            .collect();
         for name in &in_template {
             if !params
                 .iter()

@@ -476,6 +476,47 @@ pub struct Operation {
     pub name: OperationName,
 }
 
+/// One piece of a path template: `/api/v1/roles/{roleId}` is `Literal("/api/v1/roles/")`,
+/// `Param("roleId")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPiece<'a> {
+    /// Text sent as is.
+    Literal(&'a str),
+    /// A `{name}` placeholder.
+    Param(&'a str),
+}
+
+/// Splits a path template into literal text and `{name}` placeholders; `None` when a `{` is never
+/// closed (lowering reports that, so a built [`Api`] never has such a path).
+pub fn path_pieces(path: &str) -> Option<Vec<PathPiece<'_>>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        if open > 0 {
+            pieces.push(PathPiece::Literal(&rest[..open]));
+        }
+        pieces.push(PathPiece::Param(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(PathPiece::Literal(rest));
+    }
+    Some(pieces)
+}
+
+/// The path with every placeholder replaced by `fill(name)`.
+pub fn fill_path(path: &str, mut fill: impl FnMut(&str) -> String) -> String {
+    path_pieces(path)
+        .unwrap_or_else(|| vec![PathPiece::Literal(path)])
+        .into_iter()
+        .map(|piece| match piece {
+            PathPiece::Literal(text) => text.to_owned(),
+            PathPiece::Param(name) => fill(name),
+        })
+        .collect()
+}
+
 /// The names of an operation, set by the naming pass.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OperationName {
@@ -578,4 +619,27 @@ pub enum Auth {
     None,
     /// An HTTP bearer token (`bearerAuth`).
     Bearer,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathPiece, fill_path, path_pieces};
+
+    #[test]
+    fn path_templates_split_and_fill() {
+        assert_eq!(
+            path_pieces("/api/v1/{a}/x/{b}"),
+            Some(vec![
+                PathPiece::Literal("/api/v1/"),
+                PathPiece::Param("a"),
+                PathPiece::Literal("/x/"),
+                PathPiece::Param("b"),
+            ])
+        );
+        assert_eq!(path_pieces("/open/{a"), None);
+        assert_eq!(
+            fill_path("/r/{id}/s", |name| name.to_uppercase()),
+            "/r/ID/s"
+        );
+    }
 }

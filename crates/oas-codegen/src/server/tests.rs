@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Plan;
-use crate::samples::{sample_json, sample_param_text, sample_query};
+use crate::samples::{percent_encode, sample_json, sample_param_text, sample_query};
 
 pub(super) fn emit(api: &Api, plan: &Plan) -> TokenStream {
     let mut calls = Vec::new();
@@ -15,30 +15,21 @@ pub(super) fn emit(api: &Api, plan: &Plan) -> TokenStream {
         if plan.routes[i].is_none() {
             continue;
         }
-        let mut url = String::new();
-        let mut rest = op.path.as_str();
-        while let Some(start) = rest.find('{') {
-            url.push_str(&rest[..start]);
-            let Some(len) = rest[start..].find('}') else {
-                break;
-            };
-            let name = &rest[start + 1..start + len];
+        let mut url = oas_ir::model::fill_path(&op.path, |name| {
             let text = op
                 .params
                 .iter()
                 .find(|p| p.location == ParamLocation::Path && p.wire == name)
                 .map(|p| sample_param_text(api, p))
                 .unwrap_or_default();
-            url.push_str(&encode(&text));
-            rest = &rest[start + len + 1..];
-        }
-        url.push_str(rest);
+            percent_encode(&text)
+        });
         let query = sample_query(api, op);
         for (n, (key, value)) in query.iter().enumerate() {
             url.push(if n == 0 { '?' } else { '&' });
-            url.push_str(&encode(key));
+            url.push_str(&percent_encode(key));
             url.push('=');
-            url.push_str(&encode(value));
+            url.push_str(&percent_encode(value));
         }
         let body = match &op.body {
             Some(body) => {
@@ -108,17 +99,4 @@ pub(super) fn emit(api: &Api, plan: &Plan) -> TokenStream {
             }
         }
     }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

@@ -404,14 +404,12 @@ impl HttpClient {
                         reauthenticated = true;
                         continue;
                     }
-                    if idempotent && retries_left && RetryPolicy::retries_status(response.status) {
-                        let wait = match retry_after(&response.headers) {
-                            Some(wait) if wait > inner.retry.max_retry_after => {
-                                return Ok(response);
-                            }
-                            Some(wait) => wait,
-                            None => inner.retry.backoff(attempt - 1),
-                        };
+                    let wait = inner.retry.wait_before_retry(
+                        response.status,
+                        retry_after(&response.headers),
+                        attempt - 1,
+                    );
+                    if let Some(wait) = wait.filter(|_| idempotent && retries_left) {
                         tokio::time::sleep(wait).await;
                         continue;
                     }

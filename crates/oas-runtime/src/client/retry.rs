@@ -56,6 +56,25 @@ impl RetryPolicy {
     pub fn retries_status(status: u16) -> bool {
         matches!(status, 429 | 503)
     }
+
+    /// How long to wait before retry number `retry` (0-based) of an idempotent request that got
+    /// `status` with `retry_after`; `None` when the answer should go to the caller instead (a status
+    /// not worth retrying, or a `Retry-After` beyond [`RetryPolicy::max_retry_after`]).
+    pub fn wait_before_retry(
+        &self,
+        status: u16,
+        retry_after: Option<Duration>,
+        retry: u32,
+    ) -> Option<Duration> {
+        if !Self::retries_status(status) {
+            return None;
+        }
+        match retry_after {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(retry)),
+        }
+    }
 }
 
 /// `Retry-After`: delay-seconds or an HTTP date, as a duration from now.
@@ -112,6 +131,22 @@ mod tests {
         let samples: std::collections::BTreeSet<Duration> =
             (0..20).map(|_| policy.backoff(3)).collect();
         assert!(samples.len() > 10, "{samples:?}");
+    }
+
+    #[test]
+    fn retry_after_decides_the_wait() {
+        let policy = RetryPolicy::default();
+        let second = Duration::from_secs(1);
+        assert_eq!(policy.wait_before_retry(429, Some(second), 0), Some(second));
+        assert_eq!(policy.wait_before_retry(503, Some(second), 2), Some(second));
+        assert_eq!(
+            policy.wait_before_retry(429, Some(Duration::from_secs(3600)), 0),
+            None
+        );
+        assert_eq!(policy.wait_before_retry(500, Some(second), 0), None);
+        assert_eq!(policy.wait_before_retry(404, None, 0), None);
+        let backoff = policy.wait_before_retry(503, None, 1).unwrap();
+        assert!(backoff <= policy.initial_backoff * 2);
     }
 
     #[test]
