@@ -194,7 +194,7 @@ fn child_codegen(spec_path: &Path, out: &Path) -> Result<()> {
     let clock = Instant::now();
     let spec = spec::resolve(Some(spec_path))?;
     let read = clock.elapsed().as_secs_f64();
-    let generated = codegen::generate(&spec)?;
+    let generated = codegen::generate(&spec, &crate::spec::project_root())?;
     let clock = Instant::now();
     for (rel, contents) in &generated.files {
         let path = out.join(rel);
@@ -263,7 +263,7 @@ impl Bench {
         let tmp = std::env::temp_dir().join(format!("infisical-bench-{}", std::process::id()));
         std::fs::create_dir_all(&tmp)?;
         let spec = spec::resolve(explicit_spec)?;
-        if let Some(mismatch) = spec::check_pin(&spec)? {
+        if let Some(mismatch) = spec::check_pin(&spec::project_root(), &spec)? {
             eprintln!("warning: {mismatch}");
         }
         let (yaml, json) = if spec.format == oas_ir::load::Format::Json {

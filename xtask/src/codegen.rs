@@ -17,6 +17,9 @@ pub(crate) struct Options {
     pub(crate) spec: Option<PathBuf>,
     pub(crate) update_pin: bool,
     pub(crate) timings: bool,
+    /// The project copy to write into (default: this project); used to generate other documents
+    /// into scratch copies of the workspace.
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// Every generated file, with its path relative to the project root.
@@ -67,7 +70,7 @@ pub(crate) fn read_names() -> Result<oas_ir::NamePins> {
 }
 
 /// Runs the pipeline on a document text; pure apart from reading the names file.
-pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
+pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<Generated> {
     let mut timings: Vec<(&'static str, f64)> = Vec::new();
     let clock = Instant::now();
     let doc = oas_ir::load::parse(&spec.text, spec.format).map_err(|errors| {
@@ -141,7 +144,7 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
         ("generated/infisical-server", &["infisical-types"][..]),
     ] {
         let path = PathBuf::from(dir).join("Cargo.toml");
-        let full = spec::project_root().join(&path);
+        let full = root.join(&path);
         let current = std::fs::read_to_string(&full)
             .with_context(|| format!("reading {}", full.display()))?;
         let table = oas_codegen::features::features_toml(&out.api, forward);
@@ -192,19 +195,22 @@ fn splice_features(manifest: &str, table: &str) -> Option<String> {
 pub(crate) fn run(options: &Options) -> Result<()> {
     let started = Instant::now();
     let spec = spec::resolve(options.spec.as_deref())?;
-    if let Some(mismatch) = spec::check_pin(&spec)? {
-        if options.update_pin {
-            spec::update_pin(&spec)?;
-            println!("pinned {} in spec/pin.json", spec.path.display());
-        } else {
-            bail!("{mismatch}\nPass --update-pin to regenerate from this document and pin it.");
-        }
+    let root = options.out.clone().unwrap_or_else(spec::project_root);
+    let mismatch = spec::check_pin(&root, &spec)?;
+    if let Some(mismatch) = &mismatch
+        && !options.update_pin
+    {
+        bail!("{mismatch}\nPass --update-pin to regenerate from this document and pin it.");
     }
-    let generated = generate(&spec)?;
+    let generated = generate(&spec, &root)?;
+    // The pin moves only once the document generated: a document that fails stays unpinned.
+    if mismatch.is_some() {
+        spec::update_pin(&root, &spec)?;
+        println!("pinned {} in spec/pin.json", spec.path.display());
+    }
     for warning in &generated.warnings {
         println!("{}", warning.to_string().replace('\n', " "));
     }
-    let root = spec::project_root();
     let mut stale = Vec::new();
     let write_time = Instant::now();
     for (rel, contents) in &generated.files {
@@ -300,7 +306,7 @@ mod tests {
             })
             .collect();
         assert!(tagged.contains(&32), "tagged unions: {tagged:?}");
-        let generated = generate(&spec).unwrap();
+        let generated = generate(&spec, &spec::project_root()).unwrap();
         let types = &generated.files[0].1;
         assert!(
             !types.contains("compile_error!"),

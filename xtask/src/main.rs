@@ -39,6 +39,10 @@ fn run(args: Vec<String>) -> Result<()> {
                     "--check" => options.check = true,
                     "--update-pin" => options.update_pin = true,
                     "--timings" => options.timings = true,
+                    "--out" => {
+                        options.out =
+                            Some(PathBuf::from(args.next().context("--out needs a path")?))
+                    }
                     "--spec" => {
                         options.spec =
                             Some(PathBuf::from(args.next().context("--spec needs a path")?))

@@ -28,8 +28,8 @@ pub(crate) fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
-pub(crate) fn read_pin() -> Result<Pin> {
-    let path = project_root().join("spec/pin.json");
+pub(crate) fn read_pin(root: &Path) -> Result<Pin> {
+    let path = root.join("spec/pin.json");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let value: serde_json::Value =
@@ -60,8 +60,8 @@ pub(crate) struct SpecFile {
 
 /// Finds the document by the resolution order and reads it.
 pub(crate) fn resolve(explicit: Option<&Path>) -> Result<SpecFile> {
-    let pin = read_pin()?;
     let root = project_root();
+    let pin = read_pin(&root)?;
     let mut tried = Vec::new();
     let candidates: Vec<(PathBuf, &str)> = [
         explicit.map(|p| (p.to_path_buf(), "--spec")),
@@ -102,8 +102,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Compares the document with the pin. `Ok(None)` when it matches a pinned file; otherwise a message.
-pub(crate) fn check_pin(spec: &SpecFile) -> Result<Option<String>> {
-    let pin = read_pin()?;
+pub(crate) fn check_pin(root: &Path, spec: &SpecFile) -> Result<Option<String>> {
+    let pin = read_pin(root)?;
     let actual = sha256_hex(spec.text.as_bytes());
     if pin.sha256.iter().any(|(_, sha)| *sha == actual) {
         return Ok(None);
@@ -124,7 +124,7 @@ pub(crate) fn check_pin(spec: &SpecFile) -> Result<Option<String>> {
 /// `cargo xtask spec pull --from PATH|URL`: copies or downloads the document to the git-ignored
 /// local copy and checks it against the pin.
 pub(crate) fn pull(from: &str) -> Result<()> {
-    let pin = read_pin()?;
+    let pin = read_pin(&project_root())?;
     let bytes = if from.starts_with("http://") || from.starts_with("https://") {
         // curl keeps an HTTP client and a TLS stack out of the xtask build.
         let output = Command::new("curl")
@@ -176,8 +176,8 @@ pub(crate) fn pull(from: &str) -> Result<()> {
 }
 
 /// Records the document's sha256 in `spec/pin.json` under its file name.
-pub(crate) fn update_pin(spec: &SpecFile) -> Result<()> {
-    let path = project_root().join("spec/pin.json");
+pub(crate) fn update_pin(root: &Path, spec: &SpecFile) -> Result<()> {
+    let path = root.join("spec/pin.json");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut value: serde_json::Value = serde_json::from_str(&text)?;

@@ -79,6 +79,10 @@ impl Arena {
     }
 }
 
+/// The most `allOf` combinations expanded when parts are unions (39 alternatives in the largest
+/// real case).
+const MAX_ALL_OF_COMBINATIONS: usize = 256;
+
 struct Lowerer<'a> {
     doc: &'a oa::OpenAPI,
     arena: Arena,
@@ -198,7 +202,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.check_path_params(path, &params, ptr);
+        self.check_path_params(path, &mut params, ptr);
         let body = op
             .request_body
             .as_ref()
@@ -243,7 +247,13 @@ impl Lowerer<'_> {
     }
 
     /// Every `{name}` in the path needs a path parameter and every path parameter a `{name}`.
-    fn check_path_params(&mut self, path: &str, params: &[Param], ptr: &JsonPointer) {
+    ///
+    /// Real documents disagree with themselves here (a template names `{dataSourceName}` while the
+    /// parameter is declared as `sourceName`). The template is what the server routes on, so it wins:
+    /// unmatched parameters are paired with unmatched placeholders in order and renamed; a
+    /// placeholder left over becomes a required string parameter; a parameter left over is dropped.
+    /// Each repair is a warning.
+    fn check_path_params(&mut self, path: &str, params: &mut Vec<Param>, ptr: &JsonPointer) {
         let Some(pieces) = crate::model::path_pieces(path) else {
             self.diags
                 .error(ptr, format!("unclosed `{{` in path `{path}`"));
@@ -256,24 +266,75 @@ impl Lowerer<'_> {
                 crate::model::PathPiece::Literal(_) => None,
             })
             .collect();
-        for name in &in_template {
-            if !params
+        let declared = |params: &[Param], name: &str| {
+            params
                 .iter()
-                .any(|p| p.location == ParamLocation::Path && p.wire == *name)
-            {
-                self.diags.error(ptr, format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"));
+                .any(|p| p.location == ParamLocation::Path && p.wire == name)
+        };
+        let mut missing: std::collections::VecDeque<&str> = in_template
+            .iter()
+            .copied()
+            .filter(|name| !declared(params, name))
+            .collect();
+        let mut index = 0;
+        while index < params.len() {
+            let param = &mut params[index];
+            if param.location != ParamLocation::Path || in_template.contains(&param.wire.as_str()) {
+                index += 1;
+                continue;
             }
-        }
-        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            if !in_template.contains(&param.wire.as_str()) {
-                self.diags.error(
+            if let Some(name) = missing.pop_front() {
+                self.diags.warning(
+                    &param.origin,
+                    format!(
+                        "path parameter `{}` does not occur in the path `{path}`, which names `{{{name}}}` instead",
+                        param.wire
+                    ),
+                    format!("the parameter is renamed `{name}`, as the path template says"),
+                );
+                param.wire = name.to_owned();
+                index += 1;
+            } else {
+                self.diags.warning(
                     &param.origin,
                     format!(
                         "path parameter `{}` does not occur in the path `{path}`",
                         param.wire
                     ),
+                    "the parameter is left out",
                 );
+                params.remove(index);
             }
+        }
+        for name in missing {
+            self.diags.warning(
+                ptr,
+                format!(
+                    "path template names `{{{name}}}` but no path parameter `{name}` is declared"
+                ),
+                "it is a required text parameter",
+            );
+            let ty = self.arena.intern(
+                TypeKind::String(StringType {
+                    format: StringFormat::Plain,
+                    min_length: None,
+                    max_length: None,
+                    pattern: None,
+                }),
+                ptr,
+                None,
+            );
+            params.push(Param {
+                origin: ptr.clone(),
+                wire: name.to_owned(),
+                name: String::new(),
+                location: ParamLocation::Path,
+                ty,
+                required: true,
+                default: None,
+                docs: None,
+                deprecated: false,
+            });
         }
     }
 
@@ -861,60 +922,139 @@ impl Lowerer<'_> {
         TypeKind::AnyOf(ids)
     }
 
-    /// `allOf` of objects merges their properties; a single schema is itself; anything else is reported.
+    /// `allOf`: the intersection of its parts.
+    ///
+    /// Parts that constrain nothing (`{description: ..}`) drop out. Objects merge their properties.
+    /// A part that is an undecided union distributes over the others: `allOf[anyOf[A, B], C]` is
+    /// `anyOf[A+C, B+C]`, so a tagged union intersected with common fields stays a tagged union whose
+    /// variants carry the common fields at the same level, exactly as the server reads them. Parts
+    /// of other kinds intersect when they are equal; otherwise the first is kept, with a warning.
     fn lower_all_of(
         &mut self,
         parts: &[oa::ReferenceOr<oa::Schema>],
         ptr: &JsonPointer,
         dir: Direction,
     ) -> TypeKind {
-        let ids: Vec<TypeId> = parts
-            .iter()
-            .enumerate()
-            .map(|(i, s)| self.lower_schema(s, &ptr.index(i), dir))
-            .collect();
-        if ids.len() == 1 {
-            return self.arena.kind(ids[0]).clone();
+        let mut ids: Vec<(usize, TypeId)> = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let id = self.lower_schema(part, &ptr.index(i), dir);
+            if *self.arena.kind(id) != TypeKind::Any {
+                ids.push((i, id));
+            }
         }
-        let mut merged = Struct {
-            fields: Vec::new(),
-            additional: None,
+        // Each part as the list of shapes it may take: a union's alternatives, or itself.
+        let choices: Vec<(usize, Vec<TypeId>)> = ids
+            .iter()
+            .map(|&(i, id)| match self.arena.kind(id) {
+                TypeKind::AnyOf(alternatives) => (i, alternatives.clone()),
+                _ => (i, vec![id]),
+            })
+            .collect();
+        let combinations: usize = choices
+            .iter()
+            .map(|(_, c)| c.len().max(1))
+            .try_fold(1usize, |acc, n| acc.checked_mul(n))
+            .unwrap_or(usize::MAX);
+        if combinations > MAX_ALL_OF_COMBINATIONS {
+            self.diags.warning(
+                ptr,
+                format!("`allOf` over unions gives {combinations} combinations"),
+                format!(
+                    "only the first part is used (at most {MAX_ALL_OF_COMBINATIONS} combinations are expanded)"
+                ),
+            );
+            return ids
+                .first()
+                .map_or(TypeKind::Any, |(_, id)| self.arena.kind(*id).clone());
+        }
+        let mut merged: Vec<TypeId> = Vec::new();
+        let mut combination = vec![0usize; choices.len()];
+        loop {
+            let picked: Vec<(usize, TypeId)> = choices
+                .iter()
+                .zip(&combination)
+                .map(|((i, alternatives), &k)| (*i, alternatives[k]))
+                .collect();
+            let kind = self.intersect(&picked, ptr);
+            let id = self.arena.intern(kind, ptr, None);
+            if !merged.contains(&id) {
+                merged.push(id);
+            }
+            // The next combination, last part fastest (document order of the alternatives).
+            let mut position = choices.len();
+            loop {
+                if position == 0 {
+                    return match merged.as_slice() {
+                        [] => TypeKind::Any,
+                        [single] => self.arena.kind(*single).clone(),
+                        _ => {
+                            self.unions.push(ptr.parent_or_root());
+                            TypeKind::AnyOf(merged)
+                        }
+                    };
+                }
+                position -= 1;
+                combination[position] += 1;
+                if combination[position] < choices[position].1.len() {
+                    break;
+                }
+                combination[position] = 0;
+            }
+        }
+    }
+
+    /// The intersection of one shape per `allOf` part (see [`Self::lower_all_of`]).
+    fn intersect(&mut self, parts: &[(usize, TypeId)], ptr: &JsonPointer) -> TypeKind {
+        let Some(&(_, first)) = parts.first() else {
+            return TypeKind::Any;
         };
-        for (i, id) in ids.iter().enumerate() {
-            match self.arena.kind(*id) {
-                TypeKind::Struct(part) => {
-                    for field in &part.fields {
-                        if let Some(existing) =
-                            merged.fields.iter_mut().find(|f| f.wire == field.wire)
-                        {
+        if parts
+            .iter()
+            .all(|(_, id)| matches!(self.arena.kind(*id), TypeKind::Struct(_)))
+        {
+            let mut merged = Struct {
+                fields: Vec::new(),
+                additional: None,
+            };
+            for &(i, id) in parts {
+                let TypeKind::Struct(part) = self.arena.kind(id).clone() else {
+                    continue;
+                };
+                for field in part.fields {
+                    match merged.fields.iter_mut().find(|f| f.wire == field.wire) {
+                        Some(existing) => {
                             if existing.ty != field.ty {
-                                self.diags.error(
+                                self.diags.warning(
                                     &ptr.index(i),
                                     format!(
                                         "`allOf` parts give property `{}` different types",
                                         field.wire
                                     ),
+                                    "the type of the first part that declares it is used",
                                 );
                             }
                             if field.presence == Presence::Required {
                                 existing.presence = Presence::Required;
                             }
-                        } else {
-                            merged.fields.push(field.clone());
                         }
+                        None => merged.fields.push(field),
                     }
-                    merged.additional = merged.additional.or(part.additional);
                 }
-                _ => {
-                    self.diags.error(
-                        &ptr.index(i),
-                        "`allOf` is supported only over object schemas",
-                    );
-                    return TypeKind::Any;
-                }
+                merged.additional = merged.additional.or(part.additional);
+            }
+            return TypeKind::Struct(merged);
+        }
+        let kind = self.arena.kind(first).clone();
+        for &(i, id) in &parts[1..] {
+            if *self.arena.kind(id) != kind {
+                self.diags.warning(
+                    &ptr.index(i),
+                    "`allOf` part has a different kind than the first part",
+                    "the first part's type is used",
+                );
             }
         }
-        TypeKind::Struct(merged)
+        kind
     }
 
     fn lower_not(&mut self, not: &oa::ReferenceOr<oa::Schema>, ptr: &JsonPointer) -> TypeKind {

@@ -78,7 +78,7 @@ fn decide_union(
         [single] => arena.kind(*single).clone(),
         _ => maybe_string_enum(arena, &alts)
             .or_else(|| maybe_one_or_many(arena, &alts))
-            .or_else(|| maybe_tagged(arena, &alts))
+            .or_else(|| maybe_tagged(arena, &alts, origin))
             .unwrap_or_else(|| untagged(arena, &alts, origin, diags)),
     };
     if nullable && !matches!(inner, TypeKind::Any | TypeKind::Option(_)) {
@@ -132,8 +132,8 @@ fn same_but_bounds(a: &TypeKind, b: &TypeKind) -> bool {
     }
 }
 
-/// Rule 4: the implicit discriminator.
-fn maybe_tagged(arena: &mut Arena, alts: &[TypeId]) -> Option<TypeKind> {
+/// Rule 4: the implicit discriminator, on one property or, nested, on several.
+fn maybe_tagged(arena: &mut Arena, alts: &[TypeId], origin: &JsonPointer) -> Option<TypeKind> {
     let structs: Vec<&Struct> = alts
         .iter()
         .map(|alt| match arena.kind(*alt) {
@@ -141,62 +141,164 @@ fn maybe_tagged(arena: &mut Arena, alts: &[TypeId]) -> Option<TypeKind> {
             _ => None,
         })
         .collect::<Option<_>>()?;
-    let single_value = |s: &Struct, wire: &str| -> Option<String> {
-        let field = s
-            .fields
-            .iter()
-            .find(|f| f.wire == wire && f.presence == Presence::Required)?;
-        match arena.kind(field.ty) {
-            TypeKind::Enum(e) if e.values.len() == 1 => Some(e.values[0].wire.clone()),
-            _ => None,
+    let plan = plan_tagging(arena, &structs, &[], MAX_TAG_DEPTH)?;
+    Some(build_tagged(arena, alts, &plan, &[], origin))
+}
+
+/// How deep tags may nest (`app`, then `method`, then one more).
+const MAX_TAG_DEPTH: usize = 3;
+
+/// A decided tagging: the property, then for each value (in order of first occurrence) the indices
+/// of the alternatives that carry it and, where there are several, how those are told apart.
+struct TagPlan {
+    tag: String,
+    groups: Vec<(String, Vec<usize>, Option<TagPlan>)>,
+}
+
+/// The value of `wire` when `s` requires it and it is a one-value string enum.
+fn single_value(arena: &Arena, s: &Struct, wire: &str) -> Option<String> {
+    let field = s
+        .fields
+        .iter()
+        .find(|f| f.wire == wire && f.presence == Presence::Required)?;
+    match arena.kind(field.ty) {
+        TypeKind::Enum(e) if e.values.len() == 1 => Some(e.values[0].wire.clone()),
+        _ => None,
+    }
+}
+
+/// Finds a tagging of `structs`: a property whose values are all distinct (the first such, in
+/// document order); else the property with the most distinct values whose groups can each be
+/// told apart by another property, recursively.
+fn plan_tagging(
+    arena: &Arena,
+    structs: &[&Struct],
+    used: &[String],
+    depth: usize,
+) -> Option<TagPlan> {
+    if depth == 0 {
+        return None;
+    }
+    let candidates: Vec<(String, Vec<String>)> = structs[0]
+        .fields
+        .iter()
+        .filter(|f| !used.contains(&f.wire))
+        .filter_map(|f| {
+            let values: Vec<String> = structs
+                .iter()
+                .map(|s| single_value(arena, s, &f.wire))
+                .collect::<Option<_>>()?;
+            Some((f.wire.clone(), values))
+        })
+        .collect();
+    let group = |values: &[String]| {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            match groups.iter_mut().find(|(v, _)| v == value) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((value.clone(), vec![i])),
+            }
         }
+        groups
     };
-    let candidates: Vec<String> = structs[0].fields.iter().map(|f| f.wire.clone()).collect();
-    let (tag, values) = candidates.into_iter().find_map(|wire| {
-        let values: Vec<String> = structs
-            .iter()
-            .map(|s| single_value(s, &wire))
-            .collect::<Option<_>>()?;
+    if let Some((tag, values)) = candidates.iter().find(|(_, values)| {
         let mut sorted = values.clone();
         sorted.sort();
         sorted.dedup();
-        (sorted.len() == values.len()).then_some((wire, values))
-    })?;
-    let payloads: Vec<(Struct, Option<String>, Vec<JsonPointer>)> = alts
-        .iter()
-        .map(|alt| {
-            let ty = &arena.types[alt.index()];
-            let TypeKind::Struct(s) = &ty.kind else {
-                unreachable!("checked above")
-            };
-            let fields = s.fields.iter().filter(|f| f.wire != tag).cloned().collect();
-            (
-                Struct {
-                    fields,
+        sorted.len() == values.len()
+    }) {
+        let groups = group(values)
+            .into_iter()
+            .map(|(value, members)| (value, members, None))
+            .collect();
+        return Some(TagPlan {
+            tag: tag.clone(),
+            groups,
+        });
+    }
+    let mut best: Option<TagPlan> = None;
+    for (tag, values) in &candidates {
+        let groups = group(values);
+        if groups.len() < 2
+            || best
+                .as_ref()
+                .is_some_and(|b| b.groups.len() >= groups.len())
+        {
+            continue;
+        }
+        let mut used_here = used.to_vec();
+        used_here.push(tag.clone());
+        let planned: Option<Vec<(String, Vec<usize>, Option<TagPlan>)>> = groups
+            .into_iter()
+            .map(|(value, members)| {
+                if members.len() == 1 {
+                    return Some((value, members, None));
+                }
+                let inner: Vec<&Struct> = members.iter().map(|&i| structs[i]).collect();
+                let plan = plan_tagging(arena, &inner, &used_here, depth - 1)?;
+                Some((value, members, Some(plan)))
+            })
+            .collect();
+        if let Some(groups) = planned {
+            best = Some(TagPlan {
+                tag: tag.clone(),
+                groups,
+            });
+        }
+    }
+    best
+}
+
+/// The union a [`TagPlan`] describes; payloads drop every tag property above them.
+fn build_tagged(
+    arena: &mut Arena,
+    alts: &[TypeId],
+    plan: &TagPlan,
+    outer_tags: &[&str],
+    origin: &JsonPointer,
+) -> TypeKind {
+    let mut tags: Vec<&str> = outer_tags.to_vec();
+    tags.push(&plan.tag);
+    let mut variants = Vec::with_capacity(plan.groups.len());
+    for (value, members, inner) in &plan.groups {
+        let ty = match inner {
+            None => {
+                let alt = alts[members[0]];
+                let ty = &arena.types[alt.index()];
+                let TypeKind::Struct(s) = &ty.kind else {
+                    unreachable!("tagging is planned over structs only")
+                };
+                let payload = Struct {
+                    fields: s
+                        .fields
+                        .iter()
+                        .filter(|f| !tags.contains(&f.wire.as_str()))
+                        .cloned()
+                        .collect(),
                     additional: s.additional,
-                },
-                ty.docs.clone(),
-                ty.origins.clone(),
-            )
-        })
-        .collect();
-    let variants = payloads
-        .into_iter()
-        .zip(values)
-        .map(|((payload, docs, origins), value)| {
-            let origin = origins.first().cloned().unwrap_or_default();
-            let ty = arena.intern(TypeKind::Struct(payload), &origin, docs.as_deref());
-            Variant {
-                ty,
-                tag: Some(value),
-                name: String::new(),
+                };
+                let docs = ty.docs.clone();
+                let at = ty.origins.first().cloned().unwrap_or_default();
+                arena.intern(TypeKind::Struct(payload), &at, docs.as_deref())
             }
-        })
-        .collect();
-    Some(TypeKind::Union(Union {
-        repr: UnionRepr::Tagged { tag },
+            Some(inner) => {
+                let group: Vec<TypeId> = members.iter().map(|&i| alts[i]).collect();
+                let kind = build_tagged(arena, &group, inner, &tags, origin);
+                arena.intern(kind, origin, None)
+            }
+        };
+        variants.push(Variant {
+            ty,
+            tag: Some(value.clone()),
+            name: String::new(),
+        });
+    }
+    TypeKind::Union(Union {
+        repr: UnionRepr::Tagged {
+            tag: plan.tag.clone(),
+        },
         variants,
-    }))
+    })
 }
 
 /// The JSON types a value of this type can have, as a bit set.
@@ -259,6 +361,27 @@ fn refines(arena: &Arena, narrow: TypeId, wide: TypeId) -> bool {
     )
 }
 
+/// True when no value of `second` decodes as `first`: `first` requires a property that `second`
+/// does not declare, or requires a one-value-enum property that `second` gives another value.
+fn excludes(arena: &Arena, first: TypeId, second: TypeId) -> bool {
+    let (TypeKind::Struct(a), TypeKind::Struct(b)) = (arena.kind(first), arena.kind(second)) else {
+        return false;
+    };
+    a.fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .any(|f| match b.fields.iter().find(|g| g.wire == f.wire) {
+            None => b.additional.is_none(),
+            Some(g) => match (arena.kind(f.ty), arena.kind(g.ty)) {
+                (TypeKind::Enum(x), TypeKind::Enum(y)) => !x
+                    .values
+                    .iter()
+                    .any(|v| y.values.iter().any(|w| w.wire == v.wire)),
+                _ => false,
+            },
+        })
+}
+
 /// Rule 5: untagged, most specific first, with a warning for overlaps that the order decides.
 fn untagged(
     arena: &Arena,
@@ -271,7 +394,7 @@ fn untagged(
     for (i, (first_idx, first)) in ordered.iter().enumerate() {
         for (second_idx, second) in &ordered[i + 1..] {
             let overlap = json_types(arena, *first) & json_types(arena, *second) != 0;
-            if overlap && !refines(arena, *first, *second) {
+            if overlap && !refines(arena, *first, *second) && !excludes(arena, *first, *second) {
                 diags.warning(
                     origin,
                     format!("union alternatives {first_idx} and {second_idx} can both accept the same value"),
