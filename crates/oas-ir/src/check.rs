@@ -3,18 +3,18 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Api, ParamLocation, TypeId, TypeKind};
+use crate::model::{Api, ParamLocation};
 
 /// Runs every check.
 pub(crate) fn check(api: &Api, diags: &mut Diagnostics) {
     check_type_names(api, diags);
     for op in &api.operations {
         for param in &op.params {
-            if !is_scalar_like(api, param.ty, param.location) {
+            if !crate::model::can_travel(&api.types, param.ty, param.location) {
                 diags.error(
                     &param.origin,
                     format!(
-                        "parameter `{}` has a type that cannot travel in the {}",
+                        "parameter `{}` has a type that cannot travel in the {} (lowering should have made it text)",
                         param.wire,
                         location_name(param.location)
                     ),
@@ -29,26 +29,6 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query string",
         ParamLocation::Header => "headers",
-    }
-}
-
-/// Path parameters and headers must be single values; queries also allow lists of them.
-fn is_scalar_like(api: &Api, ty: TypeId, location: ParamLocation) -> bool {
-    match &api.ty(ty).kind {
-        TypeKind::Bool
-        | TypeKind::Integer(_)
-        | TypeKind::Number(_)
-        | TypeKind::String(_)
-        | TypeKind::Enum(_) => true,
-        TypeKind::Union(u) => u
-            .variants
-            .iter()
-            .all(|v| is_scalar_like(api, v.ty, ParamLocation::Path)),
-        TypeKind::Array(a) | TypeKind::OneOrMany(a) => {
-            location == ParamLocation::Query && is_scalar_like(api, a.items, ParamLocation::Path)
-        }
-        TypeKind::Option(inner) => is_scalar_like(api, *inner, location),
-        _ => false,
     }
 }
 

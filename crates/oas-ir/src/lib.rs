@@ -68,6 +68,7 @@ pub fn build_timed(
     normalize::normalize_unions(&mut arena, &mut diags);
     normalize::unify_error_bodies(&mut api, &mut arena);
     normalize::query_booleans(&mut api, &mut arena);
+    normalize::text_params(&mut api, &mut arena, &mut diags);
     stage_done("normalize");
     api.types = dedup::dedup(&mut api, arena);
     stage_done("dedup");

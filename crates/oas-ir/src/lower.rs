@@ -159,9 +159,10 @@ impl Lowerer<'_> {
         match item {
             oa::ReferenceOr::Item(item) => Some(item),
             oa::ReferenceOr::Reference { reference } => {
-                self.diags.error(
+                self.diags.warning(
                     ptr,
                     format!("path item `$ref` is not supported: `{reference}`"),
+                    "the operations of this path are left out",
                 );
                 None
             }
@@ -234,6 +235,15 @@ impl Lowerer<'_> {
             auth,
             name: OperationName::default(),
         }
+    }
+
+    /// Reports a `$ref` whose target does not exist, and what was done instead.
+    fn dangling(&mut self, ptr: &JsonPointer, reference: &str, repair: &str) {
+        self.diags.warning(
+            ptr,
+            format!("`$ref` target not found: `{reference}`"),
+            repair,
+        );
     }
 
     fn is_bearer_scheme(&self, name: &str) -> bool {
@@ -354,8 +364,7 @@ impl Lowerer<'_> {
                     .and_then(|c| c.parameters.get(name))
                     .and_then(|p| p.as_item());
                 let Some(found) = found else {
-                    self.diags
-                        .error(ptr, format!("`$ref` target not found: `{reference}`"));
+                    self.dangling(ptr, reference, "the parameter is left out");
                     return None;
                 };
                 (found, JsonPointer::from_ref(reference).unwrap_or_default())
@@ -387,21 +396,28 @@ impl Lowerer<'_> {
                     .and_then(|value| self.lower_default(ty, value, &schema_ptr));
                 (ty, default)
             }
-            oa::ParameterSchemaOrContent::Content(_) => {
-                self.diags.error(
-                    &ptr,
-                    format!(
-                        "parameter `{}` uses `content`, which is not supported",
-                        data.name
-                    ),
-                );
-                return None;
+            oa::ParameterSchemaOrContent::Content(content) => {
+                let schema = content
+                    .iter()
+                    .find_map(|(media, m)| Some((media, m.schema.as_ref()?)));
+                let Some((media, schema)) = schema else {
+                    self.diags.warning(
+                        &ptr,
+                        format!("parameter `{}` has `content` without a schema", data.name),
+                        "the parameter is left out",
+                    );
+                    return None;
+                };
+                let schema_ptr = ptr.push("content").push(media).push("schema");
+                let ty = self.lower_schema(schema, &schema_ptr, Direction::Request);
+                (self.non_null(ty, &schema_ptr).unwrap_or(ty), None)
             }
         };
         if location == ParamLocation::Path && !data.required {
-            self.diags.error(
+            self.diags.warning(
                 &ptr,
-                format!("path parameter `{}` must be `required: true`", data.name),
+                format!("path parameter `{}` is not `required: true`", data.name),
+                "path parameters are always required",
             );
         }
         Some(Param {
@@ -474,8 +490,7 @@ impl Lowerer<'_> {
                             .as_item()
                     });
                 let Some(found) = found else {
-                    self.diags
-                        .error(ptr, format!("`$ref` target not found: `{reference}`"));
+                    self.dangling(ptr, reference, "the operation is generated without a body");
                     return None;
                 };
                 found
@@ -483,11 +498,19 @@ impl Lowerer<'_> {
         };
         let (content_type, media) = self.pick_json(&body.content, &ptr.push("content"))?;
         let media_ptr = ptr.push("content").push(content_type);
-        let Some(schema) = &media.schema else {
-            self.diags.error(&media_ptr, "request body has no schema");
-            return None;
+        let ty = match &media.schema {
+            Some(schema) => {
+                self.lower_schema(schema, &media_ptr.push("schema"), Direction::Request)
+            }
+            None => {
+                self.diags.warning(
+                    &media_ptr,
+                    "request body has no schema",
+                    "the body is typed as any JSON value",
+                );
+                self.arena.intern(TypeKind::Any, &JsonPointer::root(), None)
+            }
         };
-        let ty = self.lower_schema(schema, &media_ptr.push("schema"), Direction::Request);
         Some(Body {
             ty,
             required: body.required,
@@ -543,10 +566,7 @@ impl Lowerer<'_> {
                                 self.doc.components.as_ref()?.responses.get(name)?.as_item()
                             });
                     let Some(found) = found else {
-                        self.diags.error(
-                            &response_ptr,
-                            format!("`$ref` target not found: `{reference}`"),
-                        );
+                        self.dangling(&response_ptr, reference, "the response is left out");
                         continue;
                     };
                     found
@@ -606,12 +626,11 @@ impl Lowerer<'_> {
             .strip_prefix("#/components/schemas/")
             .and_then(|name| Some((name, self.doc.components.as_ref()?.schemas.get(name)?)));
         let Some((name, target)) = target else {
-            self.diags
-                .error(ptr, format!("`$ref` target not found: `{reference}`"));
+            self.dangling(ptr, reference, "the schema is typed as any JSON value");
             return self.arena.intern(TypeKind::Any, ptr, None);
         };
         if self.ref_stack.iter().any(|r| r == reference) {
-            self.diags.error_with_note(
+            self.diags.warning(
                 ptr,
                 format!("recursive `$ref` to `{reference}` is not supported"),
                 "the recursive occurrence is typed as any JSON value",
@@ -910,7 +929,11 @@ impl Lowerer<'_> {
         dir: Direction,
     ) -> TypeKind {
         if alternatives.is_empty() {
-            self.diags.error(ptr, "union has no alternatives");
+            self.diags.warning(
+                ptr,
+                "union has no alternatives",
+                "the schema is typed as any JSON value",
+            );
             return TypeKind::Any;
         }
         self.unions.push(ptr.parent_or_root());
@@ -1107,7 +1130,11 @@ impl Lowerer<'_> {
             );
         }
         if let Some(typ) = &any.typ {
-            self.diags.error(ptr, format!("unknown type `{typ}`"));
+            self.diags.warning(
+                &ptr.push("type"),
+                format!("unknown type `{typ}`"),
+                "the schema is typed as any JSON value",
+            );
         } else {
             self.diags
                 .warning(ptr, "schema has no `type`", "it is typed as any JSON value");

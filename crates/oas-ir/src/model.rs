@@ -543,6 +543,27 @@ pub enum ParamLocation {
     Header,
 }
 
+/// True when a value of type `ty` can travel as a parameter at `location`: path parameters and
+/// headers must be single values; queries also allow lists of them.
+pub fn can_travel(types: &[Type], ty: TypeId, location: ParamLocation) -> bool {
+    match &types[ty.index()].kind {
+        TypeKind::Bool
+        | TypeKind::Integer(_)
+        | TypeKind::Number(_)
+        | TypeKind::String(_)
+        | TypeKind::Enum(_) => true,
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .all(|v| can_travel(types, v.ty, ParamLocation::Path)),
+        TypeKind::Array(a) | TypeKind::OneOrMany(a) => {
+            location == ParamLocation::Query && can_travel(types, a.items, ParamLocation::Path)
+        }
+        TypeKind::Option(inner) => can_travel(types, *inner, location),
+        _ => false,
+    }
+}
+
 /// One parameter.
 #[derive(Clone, Debug)]
 pub struct Param {

@@ -535,6 +535,37 @@ fn strip_option(arena: &Arena, ty: TypeId) -> TypeId {
     }
 }
 
+/// Parameters whose type cannot travel where they are (an object in the path) become text, with a
+/// warning: the caller writes the text the server expects.
+pub(crate) fn text_params(api: &mut Api, arena: &mut Arena, diags: &mut Diagnostics) {
+    for op in &mut api.operations {
+        for param in &mut op.params {
+            if crate::model::can_travel(&arena.types, param.ty, param.location) {
+                continue;
+            }
+            diags.warning(
+                &param.origin,
+                format!(
+                    "parameter `{}` has a type that cannot travel as a parameter",
+                    param.wire
+                ),
+                "it is typed as text",
+            );
+            param.ty = arena.intern(
+                TypeKind::String(crate::model::StringType {
+                    format: crate::model::StringFormat::Plain,
+                    min_length: None,
+                    max_length: None,
+                    pattern: None,
+                }),
+                &param.origin,
+                None,
+            );
+            param.default = None;
+        }
+    }
+}
+
 /// Query flags become `bool`. Infisical declares its query booleans either as the string enum
 /// `["true", "false"]` or as `anyOf[boolean, string]`, and reads both as `"true"`/`"false"`; a
 /// `bool` encodes to exactly those, so callers write `recursive: Some(true)` instead of picking an
