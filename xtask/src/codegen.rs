@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::spec;
+use crate::{profile, spec};
 
 /// Options of one run.
 #[derive(Debug, Default)]
@@ -84,6 +84,7 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     timings.push(("load", clock.elapsed().as_secs_f64()));
     let config = oas_ir::Config {
         names: read_names()?,
+        conventions: profile::conventions(),
     };
     let mut ir_stages: Vec<(&'static str, f64)> = Vec::new();
     let mut ir_clock = Instant::now();
@@ -105,13 +106,7 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
         }
     };
     let clock = Instant::now();
-    // The same document in YAML or JSON gives byte-identical output, so the file name stays out.
-    let source = "the Infisical OpenAPI document pinned in `spec/pin.json`".to_owned();
-    let codegen = oas_codegen::Config {
-        runtime: "::oas_runtime".to_owned(),
-        source,
-        types_path: "::infisical_types".to_owned(),
-    };
+    let codegen = profile::codegen_config();
     // The three crates are emitted and rendered on their own threads (rendering dominates).
     let api = &out.api;
     let codegen = &codegen;
@@ -125,9 +120,9 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
                 .map_err(|_| anyhow::anyhow!("an emitter panicked; this is a generator bug"))
         };
         anyhow::Ok([
-            ("generated/infisical-types", types),
-            ("generated/infisical-client", join(client)?),
-            ("generated/infisical-server", join(server)?),
+            (profile::TYPES_CRATE, types),
+            (profile::CLIENT_CRATE, join(client)?),
+            (profile::SERVER_CRATE, join(server)?),
         ])
     })?;
     timings.push(("emit+render", clock.elapsed().as_secs_f64()));
@@ -139,9 +134,9 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     }
     // The `[features]` table of each generated crate: one feature per operation group.
     for (dir, forward) in [
-        ("generated/infisical-types", &[][..]),
-        ("generated/infisical-client", &["infisical-types"][..]),
-        ("generated/infisical-server", &["infisical-types"][..]),
+        (profile::TYPES_CRATE, &[][..]),
+        (profile::CLIENT_CRATE, &["infisical-types"][..]),
+        (profile::SERVER_CRATE, &["infisical-types"][..]),
     ] {
         let path = PathBuf::from(dir).join("Cargo.toml");
         let full = root.join(&path);
@@ -260,7 +255,7 @@ pub(crate) fn run(options: &Options) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::{Options, generate, run};
-    use crate::spec;
+    use crate::{profile, spec};
 
     /// `generated/` and `docs/union-report.md` match what the generator produces now.
     #[test]

@@ -12,6 +12,7 @@
 mod bench;
 mod ci;
 mod codegen;
+mod profile;
 mod spec;
 
 use std::path::PathBuf;

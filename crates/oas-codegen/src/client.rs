@@ -56,6 +56,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
             ),
         });
     }
+    mods.extend(emit_extensions(api, groups.len() > 1, config));
     files.push(GeneratedFile {
         path: "src/ops/mod.rs".to_owned(),
         contents: render(
@@ -73,6 +74,40 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Vec<GeneratedFile> {
         ),
     });
     files
+}
+
+/// Declares each hand-written extension whose operations all exist, gated by their groups.
+fn emit_extensions(api: &Api, gated: bool, config: &Config) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for extension in &config.client_extensions {
+        let groups: Option<std::collections::BTreeSet<&str>> = extension
+            .requires
+            .iter()
+            .map(|wanted| {
+                api.operations
+                    .iter()
+                    .find(|op| format!("{} {}", op.method.as_str(), op.path) == *wanted)
+                    .map(|op| op.name.group.as_str())
+            })
+            .collect();
+        let Some(groups) = groups else { continue };
+        let cfg = if gated {
+            let features = groups.into_iter().map(crate::features::feature_name);
+            quote!(#[cfg(all(#(feature = #features),*))])
+        } else {
+            quote!()
+        };
+        let module = ident(&extension.module);
+        let path = &extension.path;
+        out.push(quote! {
+            #cfg
+            #[path = #path]
+            mod #module;
+            #cfg
+            pub use #module::*;
+        });
+    }
+    out
 }
 
 fn group_struct(group: &str) -> String {

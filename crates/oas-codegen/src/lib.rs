@@ -24,6 +24,27 @@ pub struct Config {
     /// The Rust path of the types crate (`::infisical_types`), used by the client and server
     /// emitters; named types are spelled `<types_path>::<Name>` there.
     pub types_path: String,
+    /// JSON property names whose text values are secrets: the generated `Debug` shows them as
+    /// `[redacted]`, and the types crate exports the list (`SENSITIVE_PROPERTIES`) for the client's
+    /// error excerpts.
+    pub sensitive_properties: Vec<String>,
+    /// The name of the error body the operations share. The types crate always has a type of this
+    /// name: the named error body, or any JSON value when the document declares none.
+    pub error_body: Option<String>,
+    /// Hand-written client modules that need certain operations: each is declared only when every
+    /// operation it needs exists, and gated by their groups' features.
+    pub client_extensions: Vec<Extension>,
+}
+
+/// A hand-written module of a generated crate that uses some operations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    /// The module name (`universal_auth`).
+    pub module: String,
+    /// Its file, relative to the generated `src/ops/` folder (`../universal_auth.rs`).
+    pub path: String,
+    /// The operations it uses, as `METHOD /path`.
+    pub requires: Vec<String>,
 }
 
 impl Default for Config {
@@ -32,6 +53,9 @@ impl Default for Config {
             runtime: "::oas_runtime".to_owned(),
             source: "the OpenAPI document".to_owned(),
             types_path: "crate::types".to_owned(),
+            sensitive_properties: Vec::new(),
+            error_body: None,
+            client_extensions: Vec::new(),
         }
     }
 }

@@ -67,7 +67,22 @@ pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
             }
         }
     };
+    let sensitive = &config.sensitive_properties;
+    let error_body = config
+        .error_body
+        .as_deref()
+        .filter(|name| !api.types.iter().any(|t| t.is_named() && t.name == *name))
+        .map(|name| {
+            let name = ident(name);
+            quote! {
+                /// The error body of the operations: the document declares none, so any JSON value.
+                pub type #name = ::serde_json::Value;
+            }
+        });
     quote! {
+        /// JSON property names whose text values are secrets: `Debug` shows them as `[redacted]`.
+        pub const SENSITIVE_PROPERTIES: &[&str] = &[#(#sensitive),*];
+        #error_body
         #(#items)*
         #defaults
     }
@@ -221,7 +236,8 @@ fn emit_struct(
         quote!()
     };
     // Secrets and credentials never reach `Debug` (and so no log line that prints a value).
-    let sensitive = |f: &oas_ir::model::Field| is_sensitive(&f.wire) && holds_text(api, f.ty);
+    let sensitive =
+        |f: &oas_ir::model::Field| is_sensitive(config, &f.wire) && holds_text(api, f.ty);
     let redacted = s.fields.iter().any(sensitive);
     let (derive_debug, debug_impl) = if redacted {
         let name_str = ty.name.as_str();
@@ -265,8 +281,8 @@ fn emit_struct(
     }
 }
 
-pub(crate) fn is_sensitive(wire: &str) -> bool {
-    oas_runtime::SENSITIVE_PROPERTIES.contains(&wire)
+pub(crate) fn is_sensitive(config: &Config, wire: &str) -> bool {
+    config.sensitive_properties.iter().any(|p| p == wire)
 }
 
 /// A string, or an optional string: what a secret value looks like (an object called `secret` is
@@ -387,6 +403,7 @@ fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
                     ::std::option::Option::Some(#value) => ::serde_json::from_value(value).map(Self::#variant).map_err(<D::Error as ::serde::de::Error>::custom),
                 }
             });
+            let known: Vec<&str> = u.variants.iter().filter_map(|v| v.tag.as_deref()).collect();
             let unknown_doc = format!(
                 " A `{tag}` this version of the document does not know: the whole value, kept as received."
             );
@@ -405,8 +422,16 @@ fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                        match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                        // A known tag is taken off before the payload decodes: a payload that is
+                        // itself a tagged union must not keep it (it would be written twice).
+                        if matches!(tag.as_deref(), #(::std::option::Option::Some(#known))|*)
+                            && let ::std::option::Option::Some(object) = value.as_object_mut()
+                        {
+                            object.remove(#tag);
+                        }
+                        match tag.as_deref() {
                             #(#arms)*
                             _ => ::std::result::Result::Ok(Self::Unknown(value)),
                         }

@@ -32,6 +32,21 @@ pub use pointer::JsonPointer;
 pub struct Config {
     /// Names pinned by the committed names file.
     pub names: NamePins,
+    /// The conventions of the API the document describes (none by default).
+    pub conventions: Conventions,
+}
+
+/// Rewrites that follow one API's conventions rather than OpenAPI's: the caller's profile chooses
+/// them (xtask passes Infisical's), so the passes stay usable on any document.
+#[derive(Clone, Debug, Default)]
+pub struct Conventions {
+    /// Merge each operation's per-status error bodies (a property pinned to the status, such as
+    /// `statusCode: enum [404]`, widened to an integer) into one shape, and give the error body
+    /// most operations share this name.
+    pub error_body: Option<String>,
+    /// Query parameters declared as the string enum `["true", "false"]` or as
+    /// `anyOf[boolean, string]` are flags (`bool`), keeping their defaults.
+    pub query_flags: bool,
 }
 
 /// The result of a successful build.
@@ -66,13 +81,17 @@ pub fn build_timed(
     let types_before_dedup = arena.types.len();
     stage_done("lower");
     normalize::normalize_unions(&mut arena, &mut diags);
-    normalize::unify_error_bodies(&mut api, &mut arena);
-    normalize::query_booleans(&mut api, &mut arena);
+    if config.conventions.error_body.is_some() {
+        normalize::unify_error_bodies(&mut api, &mut arena);
+    }
+    if config.conventions.query_flags {
+        normalize::query_booleans(&mut api, &mut arena);
+    }
     normalize::text_params(&mut api, &mut arena, &mut diags);
     stage_done("normalize");
     api.types = dedup::dedup(&mut api, arena);
     stage_done("dedup");
-    names::assign_names(&mut api, &config.names, &mut diags);
+    names::assign_names(&mut api, config, &mut diags);
     stage_done("name");
     check::check(&api, &mut diags);
     stage_done("check");

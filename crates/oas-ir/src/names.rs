@@ -67,9 +67,10 @@ const VAGUE_NAMES: &[&str] = &[
 ];
 
 /// Runs the naming pass over operations and types.
-pub(crate) fn assign_names(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+pub(crate) fn assign_names(api: &mut Api, config: &crate::Config, diags: &mut Diagnostics) {
+    let pins = &config.names;
     name_operations(api, pins, diags);
-    name_types(api, pins, diags);
+    name_types(api, pins, config.conventions.error_body.as_deref(), diags);
     name_members(api);
 }
 
@@ -480,7 +481,7 @@ enum Parent {
     Type(TypeId),
 }
 
-fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+fn name_types(api: &mut Api, pins: &NamePins, error_body: Option<&str>, diags: &mut Diagnostics) {
     let n = api.types.len();
     let mut claims: Vec<Vec<Claim>> = vec![Vec::new(); n];
     // Roots: operation bodies and responses.
@@ -596,6 +597,31 @@ fn name_types(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
                 ),
                 "remove or update the pin",
             ),
+        }
+    }
+
+    // The error body most operations share gets the convention's name (unless a pin names it).
+    if let Some(name) = error_body
+        && !pinned.iter().flatten().any(|p| p == name)
+    {
+        let mut uses = vec![0usize; n];
+        for op in &api.operations {
+            let mut seen: Vec<TypeId> = Vec::new();
+            for response in op.responses.iter().filter(|r| !r.status.is_success()) {
+                if let Some(ty) = response.ty
+                    && api.types[ty.index()].is_named()
+                    && !seen.contains(&ty)
+                {
+                    seen.push(ty);
+                    uses[ty.index()] += 1;
+                }
+            }
+        }
+        let most = (0..n)
+            .filter(|&idx| uses[idx] > 0 && pinned[idx].is_none())
+            .max_by_key(|&idx| (uses[idx], std::cmp::Reverse(idx)));
+        if let Some(idx) = most {
+            pinned[idx] = Some(name.to_owned());
         }
     }
 

@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use oas_ir::load::{Format, parse};
-use oas_ir::{Config, Diagnostic, build, report};
+use oas_ir::{Config, Conventions, Diagnostic, build, report};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/fixtures")
@@ -37,6 +37,41 @@ fn push_diagnostics(out: &mut String, heading: &str, diagnostics: &[Diagnostic])
 /// What a fixture's snapshot holds: the IR dump and the warnings, or the diagnostics of the stage
 /// that failed. Never panics on a bad document.
 #[track_caller]
+/// The fixtures run with the conventions of the Infisical profile (error bodies merged and named,
+/// query flags): the passes are generic, the conventions opt in.
+fn fixture_config() -> Config {
+    Config {
+        conventions: Conventions {
+            error_body: Some("ErrorBody".to_owned()),
+            query_flags: true,
+        },
+        ..Config::default()
+    }
+}
+
+/// Without the conventions, error bodies stay per operation and status, and query flags keep
+/// their declared types.
+#[test]
+fn conventions_are_opt_in() {
+    let read = |name: &str| std::fs::read_to_string(fixture_dir().join(name)).expect("fixture");
+    let errors = parse(&read("error-bodies.yaml"), Format::Yaml).expect("fixture parses");
+    let plain = build(&errors, &Config::default()).expect("builds");
+    assert!(!plain.api.types.iter().any(|t| t.name == "ErrorBody"));
+    let merged = build(&errors, &fixture_config()).expect("builds");
+    assert!(merged.api.types.iter().any(|t| t.name == "ErrorBody"));
+    let flags = parse(&read("query-flags.yaml"), Format::Yaml).expect("fixture parses");
+    let bool_params = |config: &Config| {
+        let out = build(&flags, config).expect("builds");
+        out.api
+            .operations
+            .iter()
+            .flat_map(|op| &op.params)
+            .filter(|p| matches!(out.api.ty(p.ty).kind, oas_ir::model::TypeKind::Bool))
+            .count()
+    };
+    assert!(bool_params(&fixture_config()) > bool_params(&Config::default()));
+}
+
 fn render_fixture(text: &str) -> String {
     let mut out = String::new();
     let doc = match parse(text, Format::Yaml) {
@@ -46,7 +81,7 @@ fn render_fixture(text: &str) -> String {
             return out;
         }
     };
-    match build(&doc, &Config::default()) {
+    match build(&doc, &fixture_config()) {
         Ok(output) => {
             let _ = writeln!(out, "# api");
             out.push_str(&report::dump(&output.api));
@@ -89,7 +124,7 @@ fn fixtures() {
 fn operation_pins_rename_and_regroup() {
     let text = std::fs::read_to_string(fixture_dir().join("query-flags.yaml")).expect("fixture");
     let doc = parse(&text, Format::Yaml).expect("fixture parses");
-    let mut config = Config::default();
+    let mut config = fixture_config();
     config.names.operations.insert(
         "GET /api/v1/secrets".to_owned(),
         "vault.list_everything".to_owned(),

@@ -56,6 +56,7 @@
     )
 )]
 pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
+    #[allow(unused_imports)]
     use ::oas_runtime::server::schema::{
         ArraySchema, Bounds, Field, Format, Schema, Schemas, StringSchema,
     };

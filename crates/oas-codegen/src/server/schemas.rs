@@ -65,6 +65,8 @@ impl Table {
             /// type order; entries refer to each other by index.
             #cfg
             pub(crate) static SCHEMAS: #rt::server::schema::Schemas = {
+                // Which of these a table uses depends on the document.
+                #[allow(unused_imports)]
                 use #rt::server::schema::{ArraySchema, Bounds, Field, Format, Schema, Schemas, StringSchema};
 
                 static TABLE: [Schema; #n] = [#(#entries)*];

@@ -198,3 +198,8 @@ pub use workspace::WorkspaceApi;
 mod workspaces;
 #[cfg(feature = "workspaces")]
 pub use workspaces::WorkspacesApi;
+#[cfg(all(feature = "auth"))]
+#[path = "../universal_auth.rs"]
+mod universal_auth;
+#[cfg(all(feature = "auth"))]
+pub use universal_auth::*;

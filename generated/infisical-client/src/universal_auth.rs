@@ -1,14 +1,30 @@
 //! Universal auth: a machine identity's client id and secret, exchanged for an access token that is
 //! attached to every request and renewed before it expires.
+//!
+//! Written by hand against the wire format of the two operations it uses (login and renewal), so it
+//! depends on no generated name. The generated `ops` module declares it only when the document has
+//! both operations, gated by their groups' features (`spec` profile: `client_extensions`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use oas_runtime::client::{BoxError, BoxFuture, HttpClient, Secret, TokenProvider};
+use oas_runtime::client::{BoxError, BoxFuture, HttpClient, Method, Request, Secret, TokenProvider};
 use tokio::sync::Mutex;
 
-use crate::Client;
-use crate::types::{AccessTokenResponse, LoginAuthUniversalAuthV1Body, RenewAuthTokenV1Body};
+use crate::ClientBuilder;
+
+const LOGIN_PATH: &str = "/api/v1/auth/universal-auth/login";
+const RENEW_PATH: &str = "/api/v1/auth/token/renew";
+
+/// What login and renewal answer (the fields this module reads).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessToken {
+    access_token: String,
+    expires_in: f64,
+    #[serde(rename = "accessTokenMaxTTL", default)]
+    access_token_max_ttl: f64,
+}
 
 /// Logs in with `POST /api/v1/auth/universal-auth/login` on first use, renews the token with
 /// `POST /api/v1/auth/token/renew` when less than the renewal margin of its lifetime is left, and
@@ -86,28 +102,38 @@ impl UniversalAuth {
     }
 
     async fn login(&self, http: &HttpClient) -> Result<Session, BoxError> {
-        let client = Client { http: http.clone() };
-        let body = LoginAuthUniversalAuthV1Body {
-            client_id: self.client_id.clone(),
-            client_secret: self.client_secret.expose().to_owned(),
-        };
+        let body = serde_json::json!({
+            "clientId": self.client_id,
+            "clientSecret": self.client_secret.expose(),
+        });
+        let request = Request::new(
+            Method::POST,
+            "universal_auth.login",
+            LOGIN_PATH.to_owned(),
+            false,
+        )
+        .json(&body);
         let issued = Instant::now();
-        let answer = client.auth().login_universal_auth_v1(&body).await?;
+        let answer: AccessToken = http.call::<_, crate::types::ErrorBody>(request).await?;
         Ok(session(answer, issued))
     }
 
     async fn renew(&self, http: &HttpClient, token: &Secret) -> Result<Session, BoxError> {
-        let client = Client { http: http.clone() };
-        let body = RenewAuthTokenV1Body {
-            access_token: token.expose().to_owned(),
-        };
+        let body = serde_json::json!({ "accessToken": token.expose() });
+        let request = Request::new(
+            Method::POST,
+            "universal_auth.renew",
+            RENEW_PATH.to_owned(),
+            false,
+        )
+        .json(&body);
         let issued = Instant::now();
-        let answer = client.auth().renew_token_v1(&body).await?;
+        let answer: AccessToken = http.call::<_, crate::types::ErrorBody>(request).await?;
         Ok(session(answer, issued))
     }
 }
 
-fn session(answer: AccessTokenResponse, issued: Instant) -> Session {
+fn session(answer: AccessToken, issued: Instant) -> Session {
     let seconds = |s: f64| Duration::from_secs_f64(if s.is_finite() { s.max(0.0) } else { 0.0 });
     Session {
         token: Secret::new(answer.access_token),
@@ -126,5 +152,23 @@ impl TokenProvider for UniversalAuth {
 
     fn invalidate(&self) {
         self.stale.store(true, Ordering::Release);
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticates as a machine identity with universal auth: logs in on first use, attaches the
+    /// access token, renews it before it expires and logs in again when it can no longer be
+    /// renewed.
+    pub fn universal_auth(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.token_provider(UniversalAuth::new(client_id, client_secret))
+    }
+
+    /// Authenticates with a configured [`UniversalAuth`] (custom renewal margin).
+    pub fn universal_auth_with(self, auth: UniversalAuth) -> Self {
+        self.token_provider(auth)
     }
 }

@@ -1,0 +1,73 @@
+//! The Infisical profile: everything the generic pipeline needs to know about Infisical's API and
+//! the crates generated for it. The IR and codegen crates know none of this; xtask passes it in.
+
+/// The conventions of Infisical's documents that the IR passes apply.
+pub(crate) fn conventions() -> oas_ir::Conventions {
+    oas_ir::Conventions {
+        // Infisical declares `{statusCode: enum [N], message, error}` per status; merged, they are
+        // one error body, which the client's `Error::Api` carries.
+        error_body: Some(ERROR_BODY.to_owned()),
+        // Query booleans are `enum ["true", "false"]` or `anyOf[boolean, string]`.
+        query_flags: true,
+    }
+}
+
+/// The name of the error body every operation shares.
+pub(crate) const ERROR_BODY: &str = "ErrorBody";
+
+/// The generated crates, as `(folder, crate name as a Rust path)`.
+pub(crate) const TYPES_CRATE: &str = "generated/infisical-types";
+pub(crate) const CLIENT_CRATE: &str = "generated/infisical-client";
+pub(crate) const SERVER_CRATE: &str = "generated/infisical-server";
+
+/// How emission is steered for Infisical's crates.
+pub(crate) fn codegen_config() -> oas_codegen::Config {
+    oas_codegen::Config {
+        runtime: "::oas_runtime".to_owned(),
+        // The same document in YAML or JSON gives byte-identical output, so the file name stays out.
+        source: "the Infisical OpenAPI document pinned in `spec/pin.json`".to_owned(),
+        types_path: "::infisical_types".to_owned(),
+        sensitive_properties: SENSITIVE_PROPERTIES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        error_body: Some(ERROR_BODY.to_owned()),
+        client_extensions: vec![oas_codegen::Extension {
+            module: "universal_auth".to_owned(),
+            path: "../universal_auth.rs".to_owned(),
+            requires: vec![
+                "POST /api/v1/auth/universal-auth/login".to_owned(),
+                "POST /api/v1/auth/token/renew".to_owned(),
+            ],
+        }],
+    }
+}
+
+/// JSON property names whose values are secrets or credentials in Infisical's API. (`secretKey` is
+/// the *name* of a secret in Infisical, so it is not here.)
+const SENSITIVE_PROPERTIES: &[&str] = &[
+    "accessKey",
+    "accessToken",
+    "adminPrivateKey",
+    "apiKey",
+    "backupPrivateKey",
+    "captchaToken",
+    "clientSecret",
+    "credential",
+    "mfaToken",
+    "password",
+    "privateKey",
+    "providerAuthToken",
+    "refreshToken",
+    "scimToken",
+    "secret",
+    "secretAccessKey",
+    "secretValue",
+    "serverPrivateKey",
+    "serviceToken",
+    "slackClientSecret",
+    "token",
+    "tokenReviewerJwt",
+    "userPrivateKey",
+    "webhookSecretKey",
+];
