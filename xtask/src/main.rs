@@ -12,6 +12,7 @@
 mod bench;
 mod ci;
 mod codegen;
+mod documents;
 mod profile;
 mod spec;
 
@@ -54,6 +55,17 @@ fn run(args: Vec<String>) -> Result<()> {
             codegen::run(&options)
         }
         Some("ci") => ci::run(),
+        Some("documents") => {
+            let mut options = documents::Options::default();
+            for arg in args {
+                match arg.as_str() {
+                    "--require" => options.require = true,
+                    name if !name.starts_with('-') => options.only.push(name.to_owned()),
+                    other => bail!("unknown documents argument `{other}`"),
+                }
+            }
+            documents::run(&options)
+        }
         Some("bench") => bench::run(args.collect()),
         Some("spec") => match (args.next().as_deref(), args.next().as_deref(), args.next()) {
             (Some("pull"), Some("--from"), Some(from)) => spec::pull(&from),
