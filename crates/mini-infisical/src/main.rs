@@ -116,14 +116,14 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, server.router())
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    // The runtime's transport: header, body and request timeouts, URI and header limits, every
+    // rejection in Infisical's error shape (docs/server.md, "Transport").
+    oas_runtime::server::serve_with_shutdown(
+        listener,
+        server.router(),
+        oas_runtime::server::Limits::default(),
+        shutdown,
+    )
+    .await;
+    ExitCode::SUCCESS
 }

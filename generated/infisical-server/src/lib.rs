@@ -33,7 +33,9 @@
 //! # async fn run() -> std::io::Result<()> {
 //! let router = Server::new().secrets(Arc::new(App)).into_router();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! axum::serve(listener, router).await
+//! // Timeouts and size limits for untrusted clients; every rejection in the error shape.
+//! infisical_server::serve(listener, router, infisical_server::Limits::default()).await;
+//! # Ok(())
 //! # }
 //! # }
 //! ```
@@ -54,6 +56,8 @@ mod schemas;
 mod traits;
 
 pub use infisical_types as types;
-pub use oas_runtime::server::{ApiError, BearerToken, Operation};
+pub use oas_runtime::server::{
+    ApiError, BearerToken, Limits, Operation, serve, serve_with_shutdown,
+};
 pub use router::{OPERATIONS, Server};
 pub use traits::*;

@@ -91,6 +91,32 @@ impl ApiError {
         )
     }
 
+    /// An error for a status the transport answers on its own (408, 414, 431, ...), named as the
+    /// other answers are (`RequestTimeout`, `UriTooLong`, ...).
+    pub(crate) fn for_status(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        let error: Cow<'static, str> = match status.as_u16() {
+            400 => "BadRequest".into(),
+            401 => "UnauthorizedError".into(),
+            403 => "PermissionDenied".into(),
+            404 => "NotFound".into(),
+            405 => "MethodNotAllowed".into(),
+            408 => "RequestTimeout".into(),
+            413 => "PayloadTooLarge".into(),
+            414 => "UriTooLong".into(),
+            415 => "UnsupportedMediaType".into(),
+            431 => "RequestHeaderFieldsTooLarge".into(),
+            500 => "InternalServerError".into(),
+            501 => "NotImplemented".into(),
+            503 => "ServiceUnavailable".into(),
+            // The reason phrase without its spaces, as the names above are formed.
+            _ => status
+                .canonical_reason()
+                .map_or_else(|| "Error".to_owned(), |r| r.replace([' ', '-'], ""))
+                .into(),
+        };
+        Self::new(status, error, message)
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -130,8 +156,9 @@ struct Wire<'a> {
     error: &'a str,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The JSON body of the answer, with a fresh `reqId`.
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         let req_id = next_request_id();
         let body = Wire {
             req_id: &req_id,
@@ -140,8 +167,13 @@ impl IntoResponse for ApiError {
             error: &self.error,
         };
         // Serializing four strings and a number cannot fail; the fallback keeps that a non-panic.
-        let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        json_response(self.status, bytes)
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_response(self.status, self.to_json())
     }
 }
 

@@ -144,9 +144,7 @@ impl Input {
         schemas: Schemas,
         params: &[QueryParam],
     ) -> Result<T, ApiError> {
-        let raw = self.parts.uri.query().unwrap_or_default();
-        let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = serde_urlencoded::from_str(raw)
-            .map_err(|e| ApiError::validation("query", &format!("malformed query string: {e}")))?;
+        let pairs = query_pairs(self.parts.uri.query().unwrap_or_default())?;
         let mut object: Vec<(&str, Value)> = Vec::with_capacity(params.len());
         for param in params {
             // Built only on failure: this runs for every parameter of every request.
@@ -237,6 +235,40 @@ impl Input {
     }
 }
 
+/// A decoded query parameter: name and value.
+type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The `name=value` pairs of a query string, `+` as a space and percent-decoded, or 400 naming
+/// the first name or value that is not valid UTF-8 once decoded. (`form_urlencoded` would replace
+/// such bytes with U+FFFD, silently turning `%FF` into another value.)
+fn query_pairs(raw: &str) -> Result<Vec<Pair<'_>>, ApiError> {
+    let mut pairs = Vec::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let invalid = |at: &str| ApiError::validation(at, "is not valid UTF-8 once decoded");
+        let name = form_decode(name).ok_or_else(|| invalid(&format!("query.{name}")))?;
+        let value = form_decode(value).ok_or_else(|| invalid(&format!("query.{name}")))?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+/// One form-encoded component: `+` is a space, then percent-decoding; `None` if the result is
+/// not UTF-8.
+fn form_decode(text: &str) -> Option<Cow<'_, str>> {
+    if text.contains('+') {
+        let spaced = text.replace('+', " ");
+        let decoded = percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .ok()?
+            .into_owned();
+        return Some(Cow::Owned(decoded));
+    }
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+}
+
 /// Validates, then decodes.
 fn checked<T: DeserializeOwned>(
     schemas: Schemas,
@@ -254,4 +286,45 @@ fn checked<T: DeserializeOwned>(
 /// integer beyond `i64`, say); that is still the client's mistake, so it is a 400.
 fn decode<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, ApiError> {
     T::deserialize(value).map_err(|e| ApiError::validation(at, &e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(raw: &str) -> Vec<(String, String)> {
+        query_pairs(raw)
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn query_pairs_decode_plus_and_percent() {
+        assert_eq!(
+            decoded("a=1&b=x+y%2By&&c&d=%C3%A9"),
+            [("a", "1"), ("b", "x y+y"), ("c", ""), ("d", "é")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_query_value_is_a_400_naming_the_parameter() {
+        let error = query_pairs("environment=dev&secretPath=%FF").unwrap_err();
+        assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            error.message(),
+            "query.secretPath: is not valid UTF-8 once decoded"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_query_name_is_a_400() {
+        let error = query_pairs("%FFx=1").unwrap_err();
+        assert_eq!(
+            error.message(),
+            "query.%FFx: is not valid UTF-8 once decoded"
+        );
+    }
 }

@@ -5,15 +5,20 @@
 //! - [`BearerToken`]: the token of operations that declare `bearerAuth`;
 //! - [`schema`]: the schema descriptors the generated crate emits as one static table, and the
 //!   validator that checks every request against them before a trait method is called;
-//! - [`Input`], [`operation`], [`router`]: the glue the generated router calls.
+//! - [`Input`], [`operation`], [`router`]: the glue the generated router calls;
+//! - [`serve`], [`Limits`]: the HTTP/1.1 transport, with timeouts and size limits, every
+//!   rejection in the error shape.
 
+mod auto_answer;
 mod error;
 mod input;
 mod router;
 pub mod schema;
+mod serve;
 
 pub use error::ApiError;
 pub use input::{BearerToken, Input, QueryParam};
 pub use router::{
     BoxFuture, DEFAULT_BODY_LIMIT, Handler, Operation, operation, respond, router, unimplemented,
 };
+pub use serve::{Limits, serve, serve_with_shutdown};

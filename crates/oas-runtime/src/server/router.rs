@@ -150,13 +150,9 @@ async fn read(request: Request, limit: usize) -> Input {
         Ok(raw) => Ok(raw.iter().map(|(_, v)| v.to_owned()).collect()),
         Err(rejection) => Err(invalid_param(&rejection.body_text())),
     };
-    let body = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PayloadTooLarge",
-            format!("body: the request body is larger than {limit} bytes, or could not be read"),
-        )
-    });
+    let body = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|e| body_error(&e, limit));
     Input {
         parts,
         params,
@@ -167,4 +163,27 @@ async fn read(request: Request, limit: usize) -> Input {
 /// The parameter name in axum's "invalid UTF-8 in `name`" text, or the whole text.
 fn invalid_param(text: &str) -> String {
     text.split('`').nth(1).unwrap_or(text).to_owned()
+}
+
+/// Why a body could not be read: over the limit (413), too slow (408, from the body timeout of
+/// [`serve`](super::serve)), or cut off or malformed on the wire (400).
+fn body_error(error: &axum::Error, limit: usize) -> ApiError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PayloadTooLarge",
+                format!("body: the request body is larger than {limit} bytes"),
+            );
+        }
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::for_status(
+                StatusCode::REQUEST_TIMEOUT,
+                "body: the client stopped sending the request body",
+            );
+        }
+        cause = e.source();
+    }
+    ApiError::bad_request(format!("body: the request body could not be read: {error}"))
 }
