@@ -74,7 +74,12 @@ fn check(case: &Case) {
         }
         return;
     }
-    let mut document: Value = serde_json::from_str(&read(&doc_path)).expect("the document is JSON");
+    let doc_text = read(&doc_path);
+    let mut document: Value = if case.document.ends_with(".json") {
+        serde_json::from_str(&doc_text).expect("the document is JSON")
+    } else {
+        serde_yaml::from_str(&doc_text).expect("the document is YAML")
+    };
     let before = operations(&document);
     assert_eq!(before.len(), case.operations);
     assert_eq!(before.iter().filter(|op| op.2).count(), case.secured_before);
@@ -117,6 +122,18 @@ fn the_2024_10_security_overlay_secures_what_the_backend_authenticates() {
     check(&Case {
         overlay: "2024-10.security.overlay.yaml",
         document: "infisical-openapi.json",
+        operations: 489,
+        secured_before: 139,
+        secured_after: 437,
+    });
+}
+
+/// The pin's default file is the YAML rendering of the same document.
+#[test]
+fn the_2024_10_security_overlay_applies_to_the_yaml_rendering_too() {
+    check(&Case {
+        overlay: "2024-10.security.overlay.yaml",
+        document: "infisical-openapi.yml",
         operations: 489,
         secured_before: 139,
         secured_after: 437,
