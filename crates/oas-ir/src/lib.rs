@@ -20,6 +20,7 @@ mod lower;
 pub mod model;
 mod names;
 mod normalize;
+pub mod overlay;
 pub mod pointer;
 pub mod report;
 
