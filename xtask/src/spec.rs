@@ -12,13 +12,22 @@ use anyhow::{Context, Result, bail};
 use oas_ir::load::Format;
 use sha2::{Digest, Sha256};
 
-/// `spec/pin.json`.
+/// `spec/pin.json`: the one document the checked-in crates are generated from.
 #[derive(Debug)]
 pub(crate) struct Pin {
-    pub(crate) default_file: String,
+    /// Where the document is, relative to the team's data folder (`2025-06/infisical-openapi.json`);
+    /// the git-ignored local copy is `spec/<its file name>`.
+    pub(crate) file: String,
     pub(crate) source_url: String,
-    /// File name to sha256 (hex).
-    pub(crate) sha256: Vec<(String, String)>,
+    /// The sha256 (hex) of the document's bytes.
+    pub(crate) sha256: String,
+}
+
+impl Pin {
+    /// The file name of the local copy in `spec/`.
+    pub(crate) fn local_name(&self) -> &str {
+        self.file.rsplit('/').next().unwrap_or(&self.file)
+    }
 }
 
 pub(crate) fn project_root() -> PathBuf {
@@ -34,20 +43,17 @@ pub(crate) fn read_pin(root: &Path) -> Result<Pin> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-    let sha256 = value
-        .get("sha256")
-        .and_then(|v| v.as_object())
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .with_context(|| format!("{} lacks `{name}`", path.display()))
+    };
     Ok(Pin {
-        default_file: field("default_file").context("spec/pin.json lacks `default_file`")?,
-        source_url: field("source_url").context("spec/pin.json lacks `source_url`")?,
-        sha256,
+        file: field("file")?,
+        source_url: field("source_url")?,
+        sha256: field("sha256")?,
     })
 }
 
@@ -66,9 +72,9 @@ pub(crate) fn resolve(explicit: Option<&Path>) -> Result<SpecFile> {
     let candidates: Vec<(PathBuf, &str)> = [
         explicit.map(|p| (p.to_path_buf(), "--spec")),
         std::env::var_os("INFISICAL_SPEC").map(|p| (PathBuf::from(p), "$INFISICAL_SPEC")),
-        Some((root.join("spec").join(&pin.default_file), "the local copy")),
+        Some((root.join("spec").join(pin.local_name()), "the local copy")),
         Some((
-            root.join("..").join("shared/spec").join(&pin.default_file),
+            crate::documents::data_dir().join(&pin.file),
             "the team data folder",
         )),
     ]
@@ -101,23 +107,19 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Compares the document with the pin. `Ok(None)` when it matches a pinned file; otherwise a message.
+/// Compares the document with the pin. `Ok(None)` when it is the pinned document; otherwise a message.
 pub(crate) fn check_pin(root: &Path, spec: &SpecFile) -> Result<Option<String>> {
     let pin = read_pin(root)?;
     let actual = sha256_hex(spec.text.as_bytes());
-    if pin.sha256.iter().any(|(_, sha)| *sha == actual) {
+    if pin.sha256 == actual {
         return Ok(None);
     }
-    let expected: Vec<String> = pin
-        .sha256
-        .iter()
-        .map(|(file, sha)| format!("{file} {sha}"))
-        .collect();
     Ok(Some(format!(
-        "{} has sha256 {actual}, which spec/pin.json does not pin (pinned: {}).\n\
-         Regenerating from a new document is deliberate: update spec/pin.json in the same change.",
+        "{} has sha256 {actual}, but spec/pin.json pins {} ({}).\n\
+         Regenerating from a new document is deliberate: pass --update-pin.",
         spec.path.display(),
-        expected.join(", ")
+        pin.sha256,
+        pin.file
     )))
 }
 
@@ -151,42 +153,56 @@ pub(crate) fn pull(from: &str) -> Result<()> {
             shown.join("\n")
         )
     })?;
-    let file_name = match format {
-        Format::Json => pin
-            .default_file
-            .replace(".yml", ".json")
-            .replace(".yaml", ".json"),
-        Format::Yaml => pin.default_file.clone(),
+    // The pinned document becomes the local copy; another one is kept beside it, never over it.
+    let file_name = if actual == pin.sha256 {
+        pin.local_name().to_owned()
+    } else {
+        let ext = if format == Format::Json { "json" } else { "yml" };
+        format!("pulled-{}.{ext}", &actual[..12])
     };
     let dest = project_root().join("spec").join(&file_name);
     std::fs::write(&dest, &text).with_context(|| format!("writing {}", dest.display()))?;
     println!("wrote {} (sha256 {actual})", dest.display());
-    match pin.sha256.iter().find(|(file, _)| *file == file_name) {
-        Some((_, sha)) if *sha == actual => println!("matches the pin in spec/pin.json"),
-        Some((_, sha)) => {
-            println!("warning: the pin in spec/pin.json is {sha}; this is a different document.");
-            println!(
-                "Regenerate with `cargo xtask codegen --spec {}` and update the pin deliberately.",
-                dest.display()
-            );
-        }
-        None => println!("warning: spec/pin.json pins no {file_name}"),
+    if actual == pin.sha256 {
+        println!("matches the pin in spec/pin.json");
+    } else {
+        println!("note: spec/pin.json pins {}; this is a different document.", pin.sha256);
+        println!(
+            "Regenerate from it deliberately: `cargo xtask codegen --spec {} --update-pin`.",
+            dest.display()
+        );
     }
     Ok(())
 }
 
-/// Records the document's sha256 in `spec/pin.json` under its file name.
+/// Pins `spec`: records its sha256 and place in `spec/pin.json` and, for a document outside the
+/// team's data folder, keeps a git-ignored copy in `spec/`, so that from now on the default
+/// document is this one (`codegen --check` and CI then agree with what was written).
 pub(crate) fn update_pin(root: &Path, spec: &SpecFile) -> Result<()> {
     let path = root.join("spec/pin.json");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut value: serde_json::Value = serde_json::from_str(&text)?;
-    let name = spec
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    value["sha256"][name] = serde_json::Value::String(sha256_hex(spec.text.as_bytes()));
+    let data = crate::documents::data_dir();
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = match canonical(&spec.path).strip_prefix(canonical(&data)) {
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => {
+            let name = spec
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .context("the document path has no file name")?;
+            let copy = root.join("spec").join(&name);
+            if canonical(&copy) != canonical(&spec.path) {
+                std::fs::write(&copy, &spec.text)
+                    .with_context(|| format!("writing {}", copy.display()))?;
+            }
+            name
+        }
+    };
+    value["file"] = serde_json::Value::String(file);
+    value["sha256"] = serde_json::Value::String(sha256_hex(spec.text.as_bytes()));
     std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n")?;
     Ok(())
 }
