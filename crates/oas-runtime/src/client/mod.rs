@@ -403,7 +403,7 @@ impl fmt::Debug for Request {
                 &redact::ShownHeaders::new(
                     self.headers
                         .iter()
-                        .map(|(n, v)| (n.as_ref(), Some(v.as_str()), false)),
+                        .map(|(n, v)| (*n, Some(v.as_str()), false)),
                     &redactor,
                 ),
             )
