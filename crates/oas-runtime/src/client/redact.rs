@@ -298,7 +298,10 @@ fn redact_schemes(text: &str) -> String {
             start += 1;
         }
         let end = value_end(bytes, start, b"\"'\\,;<>");
-        if end > start && !text[start..].starts_with(REDACTED) {
+        // A lowercase word is prose ("invalid bearer token"), not a credential: tokens have
+        // digits, capitals or punctuation (and the client's own are replaced as known secrets).
+        let prose = text[start..end].bytes().all(|b| b.is_ascii_lowercase());
+        if end > start && !prose && !text[start..].starts_with(REDACTED) {
             out.push_str(&text[copied..start]);
             out.push_str(REDACTED);
             copied = end;
@@ -543,6 +546,12 @@ mod tests {
         let shown = shown("<p>sent Authorization: Bearer eyJ.abc.def and bearer\tx.y</p>");
         assert!(!shown.contains("eyJ") && !shown.contains("x.y"), "{shown}");
         assert!(shown.contains("</p>"), "{shown}");
+    }
+
+    #[test]
+    fn prose_about_bearer_tokens_is_left_alone() {
+        let text = "Invalid bearer token; use Basic auth";
+        assert_eq!(shown(text), text);
     }
 
     #[test]
