@@ -97,7 +97,17 @@ fn emit_extensions(api: &Api, gated: bool, config: &Config) -> Vec<TokenStream> 
         } else {
             quote!()
         };
-        let module = ident(&extension.module);
+        // An extension's module must not take a group's name (the 2025 document has a
+        // `universal_auth` group).
+        let clashes = api
+            .operations
+            .iter()
+            .any(|op| op.name.group == extension.module);
+        let module = if clashes {
+            ident(&format!("{}_extension", extension.module))
+        } else {
+            ident(&extension.module)
+        };
         let path = &extension.path;
         out.push(quote! {
             #cfg

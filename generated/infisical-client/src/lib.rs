@@ -19,12 +19,15 @@
 //!
 //! - **Errors.** One [`Error`] type: [`Error::Api`] for any non-2xx answer (status, the typed
 //!   [`types::ErrorBody`] when the body has that shape, and the raw body always), `Transport`,
-//!   `Decode` (operation, status, JSON path, body excerpt), `Request` and `Auth`.
+//!   `Decode` (operation, status, JSON path, body excerpt), `Request`, `Auth`, `TooLarge` (a
+//!   body over the limit, 32 MiB by default) and `Redirect` (a redirect to another origin, not
+//!   followed: requests carry the token or, for a login, the client secret).
 //! - **Forward compatible.** Unknown fields are ignored and unknown enum values and union tags
 //!   decode into `Unknown` variants, so a newer server does not break decoding.
 //! - **Runtime.** Base URL (US or EU cloud, or self-hosted), bearer token or universal-auth login
 //!   with renewal, timeouts, retries of idempotent requests with backoff, jitter and
-//!   `Retry-After`, user agent, extra headers. Tokens and secret values never show in `Debug`.
+//!   `Retry-After`, user agent, extra headers. Tokens and secret values never show in `Debug` or
+//!   errors, whatever the server answers: bodies are printed only as redacted excerpts.
 //!
 //! **Features.** One Cargo feature per operation group; `full`, the default, enables all.
 //! `default-features = false, features = [...]` compiles only those groups and the types they use.
@@ -40,8 +43,8 @@ use std::time::Duration;
 
 pub use infisical_types as types;
 pub use oas_runtime::client::{
-    ApiError, AuthError, BoxError, BoxFuture, DecodeError, HttpClient, RequestError, RetryPolicy,
-    Secret, TokenProvider, TransportError,
+    ApiError, AuthError, BoxError, BoxFuture, DecodeError, HttpClient, RedirectError, RequestError,
+    RetryPolicy, Secret, TokenProvider, TooLargeError, TransportError,
 };
 #[allow(unused_imports, unreachable_pub)] // empty when no group feature is enabled
 pub use ops::*;
@@ -150,9 +153,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this reqwest client (proxies, custom TLS roots); its own timeouts apply.
+    /// Uses this reqwest client (proxies, custom TLS roots); its own timeouts apply. Give it
+    /// `.redirect(oas_runtime::client::same_origin_redirects())` so that it never follows a
+    /// redirect to another origin (answers from another origin are refused in any case).
     pub fn reqwest_client(mut self, client: oas_runtime::client::reqwest::Client) -> Self {
         self.inner = self.inner.reqwest_client(client);
+        self
+    }
+
+    /// The largest response body read, in bytes (default 32 MiB); a larger one is
+    /// [`Error::TooLarge`](oas_runtime::client::Error::TooLarge), read no further than the limit.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_response_body(bytes);
         self
     }
 

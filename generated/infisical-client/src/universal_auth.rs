@@ -6,9 +6,12 @@
 //! both operations, gated by their groups' features (`spec` profile: `client_extensions`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use oas_runtime::client::{BoxError, BoxFuture, HttpClient, Method, Request, Secret, TokenProvider};
+use oas_runtime::client::{
+    BoxError, BoxFuture, HttpClient, Method, Request, Secret, TokenProvider, instant_after,
+    server_seconds,
+};
 use tokio::sync::Mutex;
 
 use crate::ClientBuilder;
@@ -69,7 +72,11 @@ impl UniversalAuth {
 
     /// Renews when less than this fraction of the token's lifetime is left (default 0.2).
     pub fn renew_margin(mut self, fraction: f64) -> Self {
-        self.renew_margin = fraction.clamp(0.0, 1.0);
+        self.renew_margin = if fraction.is_nan() {
+            0.2
+        } else {
+            fraction.clamp(0.0, 1.0)
+        };
         self
     }
 
@@ -82,13 +89,13 @@ impl UniversalAuth {
         if let Some(session) = state.as_ref() {
             let lifetime = session.expires.saturating_duration_since(session.issued);
             let margin = lifetime.mul_f64(self.renew_margin);
-            if now + margin < session.expires {
+            if instant_after(now, margin) < session.expires {
                 return Ok(session.token.clone());
             }
             let renewable = now < session.expires
                 && session
                     .renewable_until
-                    .is_none_or(|until| now + lifetime <= until);
+                    .is_none_or(|until| instant_after(now, lifetime) <= until);
             if renewable && let Ok(renewed) = self.renew(http, &session.token).await {
                 let token = renewed.token.clone();
                 *state = Some(renewed);
@@ -133,15 +140,16 @@ impl UniversalAuth {
     }
 }
 
+/// The session of a login or renewal answer. The server's numbers are clamped (no lifetime below
+/// zero or above ten years, NaN is zero) before they become deadlines.
 fn session(answer: AccessToken, issued: Instant) -> Session {
-    let seconds = |s: f64| Duration::from_secs_f64(if s.is_finite() { s.max(0.0) } else { 0.0 });
     Session {
         token: Secret::new(answer.access_token),
         issued,
-        expires: issued + seconds(answer.expires_in),
+        expires: instant_after(issued, server_seconds(answer.expires_in)),
         // Infisical answers 0 for "no maximum lifetime".
         renewable_until: (answer.access_token_max_ttl > 0.0)
-            .then(|| issued + seconds(answer.access_token_max_ttl)),
+            .then(|| instant_after(issued, server_seconds(answer.access_token_max_ttl))),
     }
 }
 
@@ -152,6 +160,10 @@ impl TokenProvider for UniversalAuth {
 
     fn invalidate(&self) {
         self.stale.store(true, Ordering::Release);
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.client_secret.clone()]
     }
 }
 

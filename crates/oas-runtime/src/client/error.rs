@@ -7,16 +7,19 @@
 //! | a 2xx answer whose body is not what the document promises | [`Error::Decode`] |
 //! | the request could not be built (bad base URL, unencodable value) | [`Error::Request`] |
 //! | the token provider could not get a token | [`Error::Auth`] |
+//! | the answer's body is larger than the configured limit | [`Error::TooLarge`] |
+//! | the server redirected to another origin | [`Error::Redirect`] |
 //!
 //! A non-2xx answer is always an [`ApiError`] with its status and raw body, whatever the body looks
-//! like; the typed body is there when it decodes. Bodies shown in errors go through
-//! [`crate::client::redact`] first, so secrets never reach a log line.
+//! like; the typed body is there when it decodes. Everything these errors print (`Display` and
+//! `Debug`) goes through the exchange's [`Redactor`] first, so neither the credentials the client
+//! sent nor credential-looking parts of a body reach a log line.
 
 use std::fmt;
 
 use bytes::Bytes;
 
-use crate::client::redact;
+use crate::client::redact::{self, Redactor};
 
 /// An error of a generated client call. `E` is the API's error body type.
 #[derive(Debug)]
@@ -32,6 +35,10 @@ pub enum Error<E> {
     Request(RequestError),
     /// The token provider failed (for example, a universal-auth login was refused).
     Auth(AuthError),
+    /// The answer's body is larger than the client's limit; it was not read.
+    TooLarge(TooLargeError),
+    /// The server redirected to another origin; the request was not repeated there.
+    Redirect(RedirectError),
 }
 
 impl<E> Error<E> {
@@ -40,6 +47,8 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
+            Self::TooLarge(e) => Some(e.status),
+            Self::Redirect(e) => Some(e.status),
             Self::Transport(_) | Self::Request(_) | Self::Auth(_) => None,
         }
     }
@@ -52,6 +61,8 @@ impl<E> Error<E> {
             Self::Decode(e) => e.operation,
             Self::Request(e) => e.operation,
             Self::Auth(e) => e.operation,
+            Self::TooLarge(e) => e.operation,
+            Self::Redirect(e) => e.operation,
         }
     }
 
@@ -59,11 +70,17 @@ impl<E> Error<E> {
     /// re-decodes the typed body.
     pub fn map_body<F: serde::de::DeserializeOwned>(self) -> Error<F> {
         match self {
-            Self::Api(e) => Error::Api(Box::new(ApiError::new(e.operation, e.status, e.raw))),
+            Self::Api(e) => Error::Api(Box::new(
+                ApiError::new(e.operation, e.status, e.raw)
+                    .with_retry_after(e.retry_after)
+                    .with_redactor(e.redactor),
+            )),
             Self::Transport(e) => Error::Transport(e),
             Self::Decode(e) => Error::Decode(e),
             Self::Request(e) => Error::Request(e),
             Self::Auth(e) => Error::Auth(e),
+            Self::TooLarge(e) => Error::TooLarge(e),
+            Self::Redirect(e) => Error::Redirect(e),
         }
     }
 }
@@ -76,6 +93,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Self::Decode(e) => e.fmt(f),
             Self::Request(e) => e.fmt(f),
             Self::Auth(e) => e.fmt(f),
+            Self::TooLarge(e) => e.fmt(f),
+            Self::Redirect(e) => e.fmt(f),
         }
     }
 }
@@ -98,10 +117,12 @@ pub struct ApiError<E> {
     pub status: u16,
     /// The body decoded as the API's error body, when it has that shape.
     pub body: Option<E>,
-    /// The body as received (possibly empty, possibly not JSON).
+    /// The body as received (possibly empty, possibly not JSON). Never printed as is: `Debug`,
+    /// `Display` and [`ApiError::raw_text`] show a redacted excerpt.
     pub raw: Bytes,
     /// `Retry-After` in seconds, when the server sent one.
     pub retry_after: Option<u64>,
+    redactor: Redactor,
 }
 
 impl<E: serde::de::DeserializeOwned> ApiError<E> {
@@ -114,42 +135,75 @@ impl<E: serde::de::DeserializeOwned> ApiError<E> {
             body,
             raw,
             retry_after: None,
+            redactor: Redactor::default(),
         }
     }
 }
 
 impl<E> ApiError<E> {
-    /// The raw body as text (lossy UTF-8), secrets redacted.
+    /// The raw body as text (lossy UTF-8, up to 2000 bytes), secrets redacted.
     pub fn raw_text(&self) -> String {
-        redact::excerpt(&self.raw, None, 2000)
+        self.redactor.excerpt(&self.raw, None, 2000)
+    }
+
+    /// The same error with another body type and no typed body.
+    pub(crate) fn without_body<F>(self) -> ApiError<F> {
+        ApiError {
+            operation: self.operation,
+            status: self.status,
+            body: None,
+            raw: self.raw,
+            retry_after: self.retry_after,
+            redactor: self.redactor,
+        }
+    }
+
+    /// The same error with `Retry-After` set.
+    pub fn with_retry_after(mut self, seconds: Option<u64>) -> Self {
+        self.retry_after = seconds;
+        self
+    }
+
+    /// The same error, printed with `redactor` (which knows what the request sent).
+    pub fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = redactor;
+        self
     }
 }
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The typed body can quote the request (an error `message` echoing a value), so its
+        // `Debug` goes through the redactor too.
+        let body = self.redactor.text(&format!("{:?}", self.body));
         f.debug_struct("ApiError")
             .field("operation", &self.operation)
             .field("status", &self.status)
-            .field("body", &self.body)
-            .field("raw", &redact::excerpt(&self.raw, None, 300))
+            .field("body", &format_args!("{body}"))
+            .field(
+                "raw",
+                &redact::BodyDebug {
+                    body: &self.raw,
+                    redactor: &self.redactor,
+                },
+            )
             .field("retry_after", &self.retry_after)
             .finish()
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for ApiError<E> {
+impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, self.status)?;
         if self.raw.is_empty() {
             write!(f, " with an empty body")
         } else {
-            write!(f, ": {}", redact::excerpt(&self.raw, None, 300))
+            write!(f, ": {}", self.redactor.excerpt(&self.raw, None, 300))
         }
     }
 }
 
 /// No answer from the server.
-#[derive(Debug)]
 pub struct TransportError {
     /// The operation.
     pub operation: &'static str,
@@ -157,9 +211,24 @@ pub struct TransportError {
     pub attempts: u32,
     /// The underlying error.
     pub source: reqwest::Error,
+    redactor: Redactor,
 }
 
 impl TransportError {
+    pub(crate) fn new(
+        operation: &'static str,
+        attempts: u32,
+        source: reqwest::Error,
+        redactor: Redactor,
+    ) -> Self {
+        Self {
+            operation,
+            attempts,
+            source,
+            redactor,
+        }
+    }
+
     /// The request timed out.
     pub fn is_timeout(&self) -> bool {
         self.source.is_timeout()
@@ -169,6 +238,22 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()
     }
+}
+
+/// `error` and its causes, `: `-separated (reqwest's own message is often only "error sending
+/// request"; the cause says what happened).
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl fmt::Display for TransportError {
@@ -183,8 +268,23 @@ impl fmt::Display for TransportError {
         write!(
             f,
             "{}: the request {what} after {} attempt(s): {}",
-            self.operation, self.attempts, self.source
+            self.operation,
+            self.attempts,
+            self.redactor.text(&chain(&self.source))
         )
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("operation", &self.operation)
+            .field("attempts", &self.attempts)
+            .field(
+                "source",
+                &format_args!("{}", self.redactor.text(&format!("{:?}", self.source))),
+            )
+            .finish()
     }
 }
 
@@ -197,7 +297,7 @@ pub struct DecodeError {
     pub status: u16,
     /// Where in the body decoding failed (`secrets[3].secretKey`; `.` for the whole body).
     pub path: String,
-    /// What serde said.
+    /// What serde said, secrets redacted (serde quotes the offending value).
     pub message: String,
     /// The part of the body at `path` (or its start), secrets redacted, cut to a few hundred bytes.
     pub excerpt: String,
@@ -224,29 +324,117 @@ pub struct RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The message can quote the URL, whose query may carry a credential.
         write!(
             f,
             "{}: the request cannot be built: {}",
-            self.operation, self.message
+            self.operation,
+            Redactor::default().text(&self.message)
         )
     }
 }
 
 /// The token provider failed.
-#[derive(Debug)]
 pub struct AuthError {
     /// The operation that needed the token.
     pub operation: &'static str,
     /// Why.
     pub source: Box<dyn std::error::Error + Send + Sync>,
+    redactor: Redactor,
+}
+
+impl AuthError {
+    pub(crate) fn new(
+        operation: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+        redactor: Redactor,
+    ) -> Self {
+        Self {
+            operation,
+            source,
+            redactor,
+        }
+    }
 }
 
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A custom token provider's error is printed through the redactor too.
         write!(
             f,
             "{}: could not get an access token: {}",
-            self.operation, self.source
+            self.operation,
+            self.redactor.text(&self.source.to_string())
+        )
+    }
+}
+
+impl fmt::Debug for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthError")
+            .field("operation", &self.operation)
+            .field(
+                "source",
+                &format_args!("{}", self.redactor.text(&format!("{:?}", self.source))),
+            )
+            .finish()
+    }
+}
+
+/// An answer whose body is larger than the client's limit (`ClientBuilder::max_response_body`).
+/// The body was not read beyond the limit, and the connection was dropped.
+#[derive(Debug)]
+pub struct TooLargeError {
+    /// The operation.
+    pub operation: &'static str,
+    /// The status code of the answer.
+    pub status: u16,
+    /// The limit in bytes.
+    pub limit: usize,
+    /// The `Content-Length` the server announced, when it did.
+    pub content_length: Option<u64>,
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the {} answer's body is larger than the limit of {} bytes",
+            self.operation, self.status, self.limit
+        )?;
+        if let Some(length) = self.content_length {
+            write!(f, " (Content-Length: {length})")?;
+        }
+        write!(
+            f,
+            "; it was not read (raise the limit with `max_response_body`)"
+        )
+    }
+}
+
+/// A redirect to another origin (scheme, host or port) than the request's. It is not followed:
+/// the request carried a token or a body (a login carries the client secret) meant for the
+/// configured server only.
+#[derive(Debug)]
+pub struct RedirectError {
+    /// The operation.
+    pub operation: &'static str,
+    /// The redirect's status (301, 302, 303, 307, 308).
+    pub status: u16,
+    /// The origin the request was sent to (`https://app.infisical.com`).
+    pub from: String,
+    /// Where the server redirected, redacted.
+    pub to: String,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} answered {} with a redirect to another origin, {}; it was not followed, so \
+             that credentials and request bodies only go to the configured server (use the \
+             final URL as the base URL)",
+            self.operation, self.from, self.status, self.to
         )
     }
 }

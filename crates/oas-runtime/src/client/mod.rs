@@ -3,10 +3,16 @@
 //!
 //! The generic part is kept thin (encoding the query and body, decoding the answer); sending,
 //! authentication and retries are one non-generic function, compiled once for all operations.
+//!
+//! What the client does not trust the server with: redirects to another origin are not followed
+//! (the request carries a token or, for a login, the client secret); bodies are read up to a
+//! limit; numbers of seconds become durations through [`server_seconds`]; and whatever is
+//! printed about an exchange goes through its [`Redactor`].
 
 mod error;
 pub mod redact;
 mod retry;
+mod time;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -15,15 +21,26 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use error::{ApiError, AuthError, DecodeError, Error, RequestError, TransportError};
-pub use redact::Secret;
+pub use error::{
+    ApiError, AuthError, DecodeError, Error, RedirectError, RequestError, TooLargeError,
+    TransportError,
+};
+pub use redact::{Redactor, Secret};
 pub use reqwest::{self, Method};
 pub use retry::{RetryPolicy, parse_retry_after};
+pub use time::{MAX_SERVER_DURATION, instant_after, server_seconds};
+
+/// The default limit of a response body (32 MiB): far above any answer of the API, far below
+/// what would hurt the process.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 32 * 1024 * 1024;
+
+/// Redirects followed within one origin (reqwest's default limit).
+const MAX_REDIRECTS: usize = 10;
 
 /// A boxed, sendable future (what [`TokenProvider`] returns).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -41,6 +58,11 @@ pub trait TokenProvider: Send + Sync + 'static {
     fn token<'a>(&'a self, http: &'a HttpClient) -> BoxFuture<'a, Result<Secret, BoxError>>;
     /// Forgets the cached token.
     fn invalidate(&self);
+    /// Credentials the provider sends itself (a client secret), so that errors and `Debug` of
+    /// every request redact them wherever a server echoes them.
+    fn secrets(&self) -> Vec<Secret> {
+        Vec::new()
+    }
 }
 
 /// How requests authenticate.
@@ -62,8 +84,18 @@ impl fmt::Debug for Credentials {
     }
 }
 
+impl Credentials {
+    /// The credentials configured on the client (not the provider's current token).
+    fn secrets(&self) -> Vec<Secret> {
+        match self {
+            Self::None => Vec::new(),
+            Self::Token(token) => vec![token.clone()],
+            Self::Provider(provider) => provider.secrets(),
+        }
+    }
+}
+
 /// Builds an [`HttpClient`].
-#[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Credentials,
@@ -73,6 +105,32 @@ pub struct ClientBuilder {
     user_agent: String,
     headers: Vec<(String, String)>,
     reqwest: Option<reqwest::Client>,
+    max_response_body: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redactor = Redactor::new(self.credentials.secrets(), None);
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redactor.text(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "headers",
+                &redact::ShownHeaders::new(
+                    self.headers
+                        .iter()
+                        .map(|(n, v)| (n.as_ref(), Some(v.as_str()), false)),
+                    &redactor,
+                ),
+            )
+            .field("reqwest", &self.reqwest.is_some())
+            .field("max_response_body", &self.max_response_body)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -87,6 +145,7 @@ impl ClientBuilder {
             user_agent: concat!("oas-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             headers: Vec::new(),
             reqwest: None,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 
@@ -139,9 +198,18 @@ impl ClientBuilder {
     }
 
     /// Uses this reqwest client (its own timeouts, proxies and TLS settings apply); the builder's
-    /// timeouts are then ignored.
+    /// timeouts are then ignored. Build it with `.redirect(`[`same_origin_redirects`]`())`: an
+    /// answer that arrives from another origin is refused as [`Error::Redirect`] anyway, but a
+    /// client that follows such redirects has already sent the request there.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest = Some(client);
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BODY`], 32 MiB);
+    /// a larger one is [`Error::TooLarge`] and is not read past the limit.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -173,7 +241,7 @@ impl ClientBuilder {
         let http = match self.reqwest {
             Some(client) => client,
             None => {
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
                 if let Some(timeout) = self.timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -192,9 +260,36 @@ impl ClientBuilder {
                 retry: self.retry,
                 headers,
                 http,
+                max_response_body: self.max_response_body,
             }),
         })
     }
+}
+
+/// The redirect policy of the client: redirects within the request's origin (scheme, host and
+/// port) are followed, up to 10; a redirect to another origin is not followed, and the client
+/// returns it as [`Error::Redirect`].
+///
+/// This applies to every request, not only to those with a token or a body: it is one rule that
+/// cannot miss a request that carries credentials (a login carries the client secret in its body,
+/// which a 307 or 308 would send again; reqwest drops `Authorization` on such redirects but not
+/// the body), and the Infisical API has no reason to send a client elsewhere. A base URL that
+/// redirects (`http://` to `https://`, or to another host) is an error that names the target, to
+/// be used as the base URL instead.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same {
+            attempt.stop()
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// The configured HTTP client; cheap to clone (one shared connection pool).
@@ -203,17 +298,33 @@ pub struct HttpClient {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     base: String,
     credentials: Credentials,
     retry: RetryPolicy,
     headers: HeaderMap,
     http: reqwest::Client,
+    max_response_body: usize,
 }
 
-/// One request of an operation, as the generated method describes it.
-#[derive(Debug)]
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redactor = Redactor::new(self.credentials.secrets(), None);
+        f.debug_struct("HttpClient")
+            .field("base", &redactor.text(&self.base))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field(
+                "headers",
+                &redact::ShownHeaders::of_map(&self.headers, &redactor),
+            )
+            .field("max_response_body", &self.max_response_body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request of an operation, as the generated method describes it. `Debug` shows the body's
+/// length and a redacted excerpt, never the body itself.
 pub struct Request {
     /// The method.
     pub method: Method,
@@ -272,8 +383,37 @@ impl Request {
     }
 }
 
-/// An answer: status, headers and the whole body.
-#[derive(Debug)]
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redactor = Redactor::new([], self.body.clone());
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("operation", &self.operation)
+            .field("path", &redactor.text(&self.path))
+            .field("query", &self.query.as_deref().map(|q| redactor.text(q)))
+            .field(
+                "body",
+                &self.body.as_ref().map(|body| redact::BodyDebug {
+                    body,
+                    redactor: &redactor,
+                }),
+            )
+            .field(
+                "headers",
+                &redact::ShownHeaders::new(
+                    self.headers
+                        .iter()
+                        .map(|(n, v)| (*n, Some(v.as_str()), false)),
+                    &redactor,
+                ),
+            )
+            .field("auth", &self.auth)
+            .finish()
+    }
+}
+
+/// An answer: status, headers and the whole body (at most the client's `max_response_body`).
+/// `Debug` shows the body's length and a redacted excerpt, never the body itself.
 pub struct Response {
     /// The status code.
     pub status: u16,
@@ -281,6 +421,45 @@ pub struct Response {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+    /// What the request sent, to keep it out of anything printed about this answer.
+    redactor: Redactor,
+}
+
+impl Response {
+    /// An answer (for tests and hand-made calls of [`decode`]); it redacts what any body shows
+    /// but knows no credentials.
+    pub fn new(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+            redactor: Redactor::default(),
+        }
+    }
+
+    /// The redactor of this exchange (knows the credentials and body the request sent).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field(
+                "headers",
+                &redact::ShownHeaders::of_map(&self.headers, &self.redactor),
+            )
+            .field(
+                "body",
+                &redact::BodyDebug {
+                    body: &self.body,
+                    redactor: &self.redactor,
+                },
+            )
+            .finish()
+    }
 }
 
 impl HttpClient {
@@ -378,24 +557,19 @@ impl HttpClient {
                     .body(body.clone());
             }
             let retries_left = attempt <= inner.retry.max_retries;
+            // Built only when the exchange ends: what the request sent, for redaction.
+            let redactor = || {
+                let mut secrets = inner.credentials.secrets();
+                secrets.extend(token.iter().cloned());
+                Redactor::new(secrets, request.body.clone())
+            };
             let outcome = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Ok(Response {
-                            status,
-                            headers,
-                            body,
-                        }),
-                        Err(source) => Err(source),
-                    }
-                }
-                Err(source) => Err(source),
+                Ok(response) => receive(&request, &url, response, inner.max_response_body).await,
+                Err(source) => Err(Failure::Transport(source)),
             };
             match outcome {
-                Ok(response) => {
-                    if response.status == 401
+                Ok((status, headers, body)) => {
+                    if status == 401
                         && !reauthenticated
                         && let Credentials::Provider(provider) = &inner.credentials
                         && request.auth
@@ -404,28 +578,38 @@ impl HttpClient {
                         reauthenticated = true;
                         continue;
                     }
-                    let wait = inner.retry.wait_before_retry(
-                        response.status,
-                        retry_after(&response.headers),
-                        attempt - 1,
-                    );
+                    let wait =
+                        inner
+                            .retry
+                            .wait_before_retry(status, retry_after(&headers), attempt - 1);
                     if let Some(wait) = wait.filter(|_| idempotent && retries_left) {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    return Ok(response);
+                    return Ok(Response {
+                        status,
+                        headers,
+                        body,
+                        redactor: redactor(),
+                    });
                 }
-                Err(source) => {
+                Err(Failure::Transport(source)) => {
                     let transient = source.is_connect() || source.is_timeout();
                     if idempotent && retries_left && transient {
                         tokio::time::sleep(inner.retry.backoff(attempt - 1)).await;
                         continue;
                     }
-                    return Err(Error::Transport(TransportError {
-                        operation: request.operation,
-                        attempts: attempt,
+                    return Err(Error::Transport(TransportError::new(
+                        request.operation,
+                        attempt,
                         source,
-                    }));
+                        redactor(),
+                    )));
+                }
+                Err(Failure::TooLarge(error)) => return Err(Error::TooLarge(error)),
+                Err(Failure::Redirect(mut error)) => {
+                    error.to = redactor().text(&error.to);
+                    return Err(Error::Redirect(error));
                 }
             }
         }
@@ -435,13 +619,90 @@ impl HttpClient {
         match &self.inner.credentials {
             Credentials::None => Ok(None),
             Credentials::Token(token) => Ok(Some(token.clone())),
-            Credentials::Provider(provider) => provider
-                .token(self)
-                .await
-                .map(Some)
-                .map_err(|source| Error::Auth(AuthError { operation, source })),
+            Credentials::Provider(provider) => {
+                provider.token(self).await.map(Some).map_err(|source| {
+                    let redactor = Redactor::new(provider.secrets(), None);
+                    Error::Auth(AuthError::new(operation, source, redactor))
+                })
+            }
         }
     }
+}
+
+/// Why an exchange gave no [`Response`].
+enum Failure {
+    Transport(reqwest::Error),
+    TooLarge(TooLargeError),
+    Redirect(RedirectError),
+}
+
+/// Status, headers and body of an answer, refusing one that comes from (or points to) another
+/// origin than `url`'s, and reading at most `limit` bytes of body.
+async fn receive(
+    request: &Request,
+    url: &reqwest::Url,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(u16, HeaderMap, Bytes), Failure> {
+    let status = response.status().as_u16();
+    let redirect = |to: String| {
+        Failure::Redirect(RedirectError {
+            operation: request.operation,
+            status,
+            from: url.origin().ascii_serialization(),
+            to,
+        })
+    };
+    // A reqwest client supplied by the caller may have followed a redirect elsewhere: its answer
+    // is not the configured server's.
+    if response.url().origin() != url.origin() {
+        return Err(redirect(response.url().to_string()));
+    }
+    // Our own policy stops at a redirect to another origin and hands it over as is.
+    if response.status().is_redirection()
+        && let Some(to) = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|location| response.url().join(location).ok())
+        && to.origin() != url.origin()
+    {
+        return Err(redirect(to.to_string()));
+    }
+    let too_large = |content_length| {
+        Failure::TooLarge(TooLargeError {
+            operation: request.operation,
+            status,
+            limit,
+            content_length,
+        })
+    };
+    let content_length = response.content_length();
+    if content_length.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(too_large(content_length));
+    }
+    let headers = std::mem::take(response.headers_mut());
+    // Chunk by chunk, so that a body over the limit is never held whole; a body that arrives in
+    // one chunk (the common case) is kept without copying.
+    let mut single: Option<Bytes> = None;
+    let mut joined = BytesMut::new();
+    let mut read = 0usize;
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        read = read.saturating_add(chunk.len());
+        if read > limit {
+            return Err(too_large(content_length));
+        }
+        if single.is_none() && joined.is_empty() {
+            single = Some(chunk);
+            continue;
+        }
+        if let Some(first) = single.take() {
+            joined.extend_from_slice(&first);
+        }
+        joined.extend_from_slice(&chunk);
+    }
+    let body = single.unwrap_or_else(|| joined.freeze());
+    Ok((status, headers, body))
 }
 
 /// An error body type for errors that carry none ([`HttpClient::send`] never returns `Api`).
@@ -457,17 +718,13 @@ impl<'de> serde::Deserialize<'de> for Never {
 impl Error<Never> {
     fn lift<E>(self) -> Error<E> {
         match self {
-            Self::Api(e) => Error::Api(Box::new(ApiError {
-                operation: e.operation,
-                status: e.status,
-                body: None,
-                raw: e.raw,
-                retry_after: e.retry_after,
-            })),
+            Self::Api(e) => Error::Api(Box::new(e.without_body())),
             Self::Transport(e) => Error::Transport(e),
             Self::Decode(e) => Error::Decode(e),
             Self::Request(e) => Error::Request(e),
             Self::Auth(e) => Error::Auth(e),
+            Self::TooLarge(e) => Error::TooLarge(e),
+            Self::Redirect(e) => Error::Redirect(e),
         }
     }
 }
@@ -486,8 +743,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn api_error<E: DeserializeOwned>(operation: &'static str, response: Response) -> Error<E> {
-    let mut error = ApiError::new(operation, response.status, response.body);
-    error.retry_after = retry_after(&response.headers).map(|d| d.as_secs());
+    let retry_after = retry_after(&response.headers).map(|d| d.as_secs());
+    let error = ApiError::new(operation, response.status, response.body)
+        .with_retry_after(retry_after)
+        .with_redactor(response.redactor);
     Error::Api(Box::new(error))
 }
 
@@ -512,12 +771,17 @@ pub fn decode<T: DeserializeOwned, E: DeserializeOwned>(
     let message = if response.body.is_empty() {
         "the body is empty".to_owned()
     } else {
-        error.inner().to_string()
+        // serde quotes the offending value.
+        response
+            .redactor
+            .message(&error.inner().to_string(), &response.body)
     };
     Err(Error::Decode(Box::new(DecodeError {
         operation,
         status: response.status,
-        excerpt: redact::excerpt(&response.body, Some(error.path()), 300),
+        excerpt: response
+            .redactor
+            .excerpt(&response.body, Some(error.path()), 300),
         path,
         message,
     })))
@@ -565,11 +829,7 @@ mod tests {
             items: Vec<Item>,
         }
         let body = br#"{"items":[{"n":1},{"n":"two","secretValue":"hunter2"}]}"#;
-        let response = Response {
-            status: 200,
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(body),
-        };
+        let response = Response::new(200, HeaderMap::new(), Bytes::from_static(body));
         let Err(Error::Decode(error)) = decode::<Body, Never>("x.get", response) else {
             panic!("expected a decode error");
         };
@@ -591,11 +851,7 @@ mod tests {
             b"<html>bad gateway</html>",
             br#"{"other":"shape"}"#,
         ] {
-            let response = Response {
-                status: 502,
-                headers: HeaderMap::new(),
-                body: Bytes::copy_from_slice(body),
-            };
+            let response = Response::new(502, HeaderMap::new(), Bytes::copy_from_slice(body));
             let Err(Error::Api(error)) = decode::<(), ErrorBody>("x.get", response) else {
                 panic!("expected an API error");
             };

@@ -3,6 +3,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
+use super::time::MAX_SERVER_DURATION;
+
 /// Retries of idempotent requests (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`) on `429`, `503` and
 /// connection errors, with exponential backoff and full jitter. A `Retry-After` header is honoured
 /// (seconds or an HTTP date) up to [`RetryPolicy::max_retry_after`]; a longer one is returned to
@@ -77,18 +79,25 @@ impl RetryPolicy {
     }
 }
 
-/// `Retry-After`: delay-seconds or an HTTP date, as a duration from now.
+/// `Retry-After`: delay-seconds or an HTTP date, as a duration from now, at most
+/// [`MAX_SERVER_DURATION`]. A number of seconds too large for `u64` is that maximum (the server
+/// asks for a very long wait, which the policy then declines), not "no `Retry-After`"; a date in
+/// the past is zero; anything else (`-1`, `1.5`, `NaN`) is no `Retry-After`.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds).min(MAX_SERVER_DURATION));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    let seconds = u64::try_from(date.timestamp()).ok()?;
+    let wait = SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .map_or(MAX_SERVER_DURATION, |at| {
+            at.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        });
+    Some(wait.min(MAX_SERVER_DURATION))
 }
 
 /// A small xorshift generator for jitter; quality is irrelevant, independence between clients is
@@ -161,5 +170,22 @@ mod tests {
         let waited = parse_retry_after(&later.to_rfc2822()).unwrap();
         assert!(waited > Duration::from_secs(100) && waited <= Duration::from_secs(120));
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn a_retry_after_out_of_range_is_clamped_not_panicking() {
+        for huge in ["99999999999999999999999", "18446744073709551615"] {
+            assert_eq!(parse_retry_after(huge), Some(MAX_SERVER_DURATION), "{huge}");
+        }
+        for invalid in ["-1", "1e300", "1e19", "NaN", "inf", "", "1.5"] {
+            assert_eq!(parse_retry_after(invalid), None, "{invalid}");
+        }
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(MAX_SERVER_DURATION)
+        );
+        let policy = RetryPolicy::default();
+        let huge = parse_retry_after("99999999999999999999999");
+        assert_eq!(policy.wait_before_retry(429, huge, 0), None);
     }
 }
