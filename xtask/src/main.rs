@@ -41,6 +41,7 @@ fn run(args: Vec<String>) -> Result<()> {
                     "--check" => options.check = true,
                     "--update-pin" => options.update_pin = true,
                     "--timings" => options.timings = true,
+                    "--quiet" => options.quiet = true,
                     "--out" => {
                         options.out =
                             Some(PathBuf::from(args.next().context("--out needs a path")?))
