@@ -70,7 +70,7 @@ pub(crate) fn read_names() -> Result<oas_ir::NamePins> {
 pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
     let mut timings: Vec<(&'static str, f64)> = Vec::new();
     let clock = Instant::now();
-    let doc = oas_ir::load::parse(&spec.text, spec.format).map_err(|errors| {
+    let loaded = oas_ir::load::load(&spec.text, spec.format).map_err(|errors| {
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
             "{} is not a valid OpenAPI document:\n{}",
@@ -84,7 +84,7 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
     };
     let mut ir_stages: Vec<(&'static str, f64)> = Vec::new();
     let mut ir_clock = Instant::now();
-    let out = oas_ir::build_timed(&doc, &config, &mut |stage| {
+    let out = oas_ir::build_timed(&loaded.doc, &config, &mut |stage| {
         ir_stages.push((stage, ir_clock.elapsed().as_secs_f64()));
         ir_clock = Instant::now();
     });
@@ -172,7 +172,12 @@ pub(crate) fn generate(spec: &spec::SpecFile) -> Result<Generated> {
     };
     Ok(Generated {
         files,
-        warnings: std::mem::take(&mut out.warnings),
+        // The loader's warnings (OpenAPI 3.1/3.2 rewrites) first: they happened first.
+        warnings: loaded
+            .warnings
+            .into_iter()
+            .chain(std::mem::take(&mut out.warnings))
+            .collect(),
         stats,
     })
 }

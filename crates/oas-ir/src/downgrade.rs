@@ -56,14 +56,14 @@ pub(crate) fn downgrade(value: &mut Value) -> Vec<Diagnostic> {
     // relative references, which the pipeline does not do.
     root.shift_remove("jsonSchemaDialect");
     root.shift_remove("$self");
-    if let Some(webhooks) = root.shift_remove("webhooks") {
-        if webhooks.as_object().is_some_and(|w| !w.is_empty()) {
-            diags.warning(
-                &JsonPointer::root().push("webhooks"),
-                "webhooks are not generated",
-                "the generated crates cover the `paths` only",
-            );
-        }
+    if let Some(webhooks) = root.shift_remove("webhooks")
+        && webhooks.as_object().is_some_and(|w| !w.is_empty())
+    {
+        diags.warning(
+            &JsonPointer::root().push("webhooks"),
+            "webhooks are not generated",
+            "the generated crates cover the `paths` only",
+        );
     }
     // 3.1 made `paths` optional.
     root.entry("paths")
@@ -338,12 +338,61 @@ impl Rewriter {
     /// Moves every `$defs` entry to `components/schemas` (under its own name when free) and
     /// records where it came from, so that references to it can be rewritten.
     fn hoist_defs(&mut self, doc: &mut Value) {
-        let mut found: Vec<(String, String, Value)> = Vec::new();
         let root_ptr = JsonPointer::root();
-        collect_defs(doc, Kind::Root, &Path::at(&root_ptr), &mut found);
-        if found.is_empty() {
+        // Where `$defs` are, by owner pointer and key, before anything moves.
+        let mut owners: Vec<(String, String)> = Vec::new();
+        walk_mut(
+            doc,
+            Kind::Root,
+            &Path::at(&root_ptr),
+            &mut |node, kind, path| {
+                if kind != Kind::Schema && kind != Kind::Root {
+                    return;
+                }
+                if let Some(defs) = node.get("$defs").and_then(Value::as_object) {
+                    let owner = path.pointer().as_str().to_owned();
+                    owners.extend(defs.keys().map(|key| (owner.clone(), key.clone())));
+                }
+            },
+        );
+        if owners.is_empty() {
             return;
         }
+        // `#/$defs/x` inside a schema means the nearest enclosing schema's `$defs` (the document
+        // root, strictly, but that is what authors of embedded schemas mean): made absolute here,
+        // while the pointers are still the source's.
+        walk_mut(
+            doc,
+            Kind::Root,
+            &Path::at(&root_ptr),
+            &mut |node, kind, path| {
+                if kind != Kind::Schema {
+                    return;
+                }
+                let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+                    return;
+                };
+                let Some(key) = reference.strip_prefix("#/$defs/") else {
+                    return;
+                };
+                let here = path.pointer();
+                let here = here.as_str();
+                let owner = owners
+                    .iter()
+                    .filter(|(owner, k)| {
+                        k == key
+                            && (here.starts_with(owner.as_str())
+                                && here[owner.len()..].starts_with('/'))
+                    })
+                    .max_by_key(|(owner, _)| owner.len());
+                if let Some((owner, _)) = owner {
+                    let absolute = format!("#{owner}/$defs/{key}");
+                    node["$ref"] = Value::String(absolute);
+                }
+            },
+        );
+        let mut found: Vec<(String, String, Value)> = Vec::new();
+        collect_defs(doc, Kind::Root, &Path::at(&root_ptr), &mut found);
         let Some(root) = doc.as_object_mut() else {
             return;
         };
@@ -378,41 +427,21 @@ impl Rewriter {
         }
     }
 
-    /// The new target of a reference into `$defs`, if it is one. `#/$defs/x` is resolved against
-    /// the nearest enclosing schema that has such an entry, then the root.
-    fn resolve_def(&self, reference: &str, here: &Path<'_>) -> Option<String> {
-        let target = |def: &Def| {
-            format!(
-                "#{}",
-                JsonPointer::root()
-                    .push("components")
-                    .push("schemas")
-                    .push(&def.name)
-                    .as_str()
-            )
-        };
+    /// The new target of a reference into `$defs` (made absolute by [`Self::hoist_defs`]).
+    fn resolve_def(&self, reference: &str) -> Option<String> {
         let (owner, key) = reference.strip_prefix('#')?.rsplit_once("/$defs/")?;
         let key = JsonPointer::from_ref(&format!("#/{key}"))?
             .tokens()
             .next()?;
-        if let Some(def) = self.defs.iter().find(|d| d.owner == owner && d.key == key) {
-            return Some(target(def));
-        }
-        if !owner.is_empty() {
-            return None;
-        }
-        let here = here.pointer();
-        let here = here.as_str();
-        self.defs
+        let def = self
+            .defs
             .iter()
-            .filter(|d| {
-                d.key == key
-                    && (here == d.owner
-                        || (here.starts_with(d.owner.as_str())
-                            && here[d.owner.len()..].starts_with('/')))
-            })
-            .max_by_key(|d| d.owner.len())
-            .map(target)
+            .find(|d| d.owner == owner && d.key == key)?;
+        let target = JsonPointer::root()
+            .push("components")
+            .push("schemas")
+            .push(&def.name);
+        Some(format!("#{}", target.as_str()))
     }
 
     fn visit(&mut self, node: &mut Value, kind: Kind, path: &Path<'_>) {
@@ -421,27 +450,27 @@ impl Rewriter {
             Kind::ParameterList => self.parameters(node, path),
             Kind::Response => {
                 // 3.2 made the description optional; 3.0 requires one.
-                if let Some(response) = node.as_object_mut() {
-                    if !response.contains_key("$ref") {
-                        response
-                            .entry("description")
-                            .or_insert_with(|| Value::String(String::new()));
-                    }
+                if let Some(response) = node.as_object_mut()
+                    && !response.contains_key("$ref")
+                {
+                    response
+                        .entry("description")
+                        .or_insert_with(|| Value::String(String::new()));
                 }
             }
             Kind::MediaType => {
-                if let Some(media) = node.as_object_mut() {
-                    if media.shift_remove("itemSchema").is_some() {
-                        self.diags.warning(
-                            &path.pointer().push("itemSchema"),
-                            "`itemSchema` (a sequence of items) is not generated",
-                            if media.contains_key("schema") {
-                                "the body is typed by `schema`"
-                            } else {
-                                "the body is typed as any JSON value"
-                            },
-                        );
-                    }
+                if let Some(media) = node.as_object_mut()
+                    && media.shift_remove("itemSchema").is_some()
+                {
+                    self.diags.warning(
+                        &path.pointer().push("itemSchema"),
+                        "`itemSchema` (a sequence of items) is not generated",
+                        if media.contains_key("schema") {
+                            "the body is typed by `schema`"
+                        } else {
+                            "the body is typed as any JSON value"
+                        },
+                    );
                 }
             }
             Kind::Schema => self.schema(node, path),
@@ -545,15 +574,14 @@ impl Rewriter {
             schema.insert("enum".to_owned(), Value::Array(vec![value]));
         }
         // Schema `examples` is a list (3.1); 3.0 has one `example`.
-        if let Some(examples) = schema.shift_remove("examples") {
-            if !schema.contains_key("example") {
-                if let Some(first) = match examples {
-                    Value::Array(items) => items.into_iter().next(),
-                    _ => None,
-                } {
-                    schema.insert("example".to_owned(), first);
-                }
+        if let Some(examples) = schema.shift_remove("examples")
+            && !schema.contains_key("example")
+            && let Some(first) = match examples {
+                Value::Array(items) => items.into_iter().next(),
+                _ => None,
             }
+        {
+            schema.insert("example".to_owned(), first);
         }
         for (exclusive, bound, stricter) in [
             ("exclusiveMinimum", "minimum", std::cmp::Ordering::Greater),
@@ -597,10 +625,9 @@ impl Rewriter {
         if !["allOf", "anyOf", "oneOf", "$ref", "additionalProperties"]
             .iter()
             .any(|k| schema.contains_key(*k))
+            && let Some(extra) = schema.shift_remove("unevaluatedProperties")
         {
-            if let Some(extra) = schema.shift_remove("unevaluatedProperties") {
-                schema.insert("additionalProperties".to_owned(), extra);
-            }
+            schema.insert("additionalProperties".to_owned(), extra);
         }
         for (keyword, note) in LOSSY {
             if schema.shift_remove(*keyword).is_some() {
@@ -615,7 +642,7 @@ impl Rewriter {
         schema.shift_remove("else");
         self.types(schema, path);
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            if let Some(target) = self.resolve_def(reference, path) {
+            if let Some(target) = self.resolve_def(reference) {
                 schema.insert("$ref".to_owned(), Value::String(target));
             }
             self.ref_siblings(schema, path);

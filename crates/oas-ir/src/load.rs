@@ -133,11 +133,9 @@ pub fn parse_value(text: &str, format: Format) -> Result<Value, Vec<Diagnostic>>
                     // A duplicate key: find where it is.
                     let mut de = serde_json::Deserializer::from_str(text);
                     let pointer = duplicate_pointer(&mut de);
-                    vec![duplicate_error(
-                        pointer,
-                        &e.to_string(),
-                        Some((e.line(), e.column())),
-                    )]
+                    let location = locate_occurrence(text, format, &pointer, 1)
+                        .or(Some((e.line(), e.column())));
+                    vec![duplicate_error(pointer, &e.to_string(), location)]
                 }
             })
         }
@@ -154,6 +152,7 @@ pub fn parse_value(text: &str, format: Format) -> Result<Value, Vec<Diagnostic>>
                         .next()
                         .map(duplicate_pointer)
                         .unwrap_or_default();
+                    let location = locate_occurrence(text, format, &pointer, 1).or(location);
                     vec![duplicate_error(pointer, &message, location)]
                 } else {
                     let (line, column) = location.unwrap_or((0, 0));
@@ -488,8 +487,22 @@ pub(crate) fn append_path(base: &JsonPointer, path: &serde_path_to_error::Path) 
 /// Finds the line and column of the value at `pointer`, by walking the text with a deserializer
 /// that stops there: the parser then reports where it was. Costs one parse; used for errors only.
 pub fn locate(text: &str, format: Format, pointer: &JsonPointer) -> Option<(usize, usize)> {
+    locate_occurrence(text, format, pointer, 0)
+}
+
+/// [`locate`], passing over the first `skip` members that repeat the last key of `pointer` (a
+/// duplicate key is located at its second occurrence).
+fn locate_occurrence(
+    text: &str,
+    format: Format,
+    pointer: &JsonPointer,
+    skip: usize,
+) -> Option<(usize, usize)> {
     let tokens: Vec<String> = pointer.tokens().collect();
-    let probe = Probe { path: &tokens };
+    let probe = Probe {
+        path: &tokens,
+        skip,
+    };
     match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -510,18 +523,24 @@ const FOUND: &str = "probe reached the pointer";
 
 struct Probe<'a> {
     path: &'a [String],
+    /// Members matching the last token to pass over.
+    skip: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Probe<'_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(ProbeVisitor { path: self.path })
+        deserializer.deserialize_any(ProbeVisitor {
+            path: self.path,
+            skip: self.skip,
+        })
     }
 }
 
 struct ProbeVisitor<'a> {
     path: &'a [String],
+    skip: usize,
 }
 
 impl ProbeVisitor<'_> {
@@ -541,12 +560,15 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
         f.write_str("any value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         self.found::<A::Error>()?;
         while let Some(key) = map.next_key::<String>()? {
-            if key == self.path[0] {
+            if key == self.path[0] && self.path.len() == 1 && self.skip > 0 {
+                self.skip -= 1;
+            } else if key == self.path[0] {
                 return map.next_value_seed(Probe {
                     path: &self.path[1..],
+                    skip: self.skip,
                 });
             }
             map.next_value::<IgnoredAny>()?;
@@ -562,6 +584,7 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
                 return seq
                     .next_element_seed(Probe {
                         path: &self.path[1..],
+                        skip: self.skip,
                     })
                     .map(|_| ());
             }

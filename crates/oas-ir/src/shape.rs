@@ -117,13 +117,13 @@ fn types_ok(kind: Kind, value: &Value) -> Option<bool> {
 /// The errors of one node that fails to type although its children type.
 fn node_errors(kind: Kind, value: &Value, ptr: &JsonPointer) -> Vec<Diagnostic> {
     use openapiv3 as oa;
-    if let Some(reference) = value.get("$ref") {
-        if !reference.is_string() {
-            return vec![error(
-                ptr.push("$ref"),
-                format!("invalid type: {}, expected a string", describe(reference)),
-            )];
-        }
+    if let Some(reference) = value.get("$ref")
+        && !reference.is_string()
+    {
+        return vec![error(
+            ptr.push("$ref"),
+            format!("invalid type: {}, expected a string", describe(reference)),
+        )];
     }
     if kind == Kind::Schema {
         let found = schema_keyword_errors(value, ptr);
@@ -239,6 +239,17 @@ fn schema_keyword_errors(value: &Value, ptr: &JsonPointer) -> Vec<Diagnostic> {
         let Some(expect) = Expect::of(keyword) else {
             continue;
         };
+        if keyword == "type"
+            && let Some((idx, item)) = value
+                .as_array()
+                .and_then(|items| items.iter().enumerate().find(|(_, t)| !t.is_string()))
+        {
+            out.push(error(
+                ptr.push(keyword).index(idx),
+                format!("invalid type: {}, expected a type name", describe(item)),
+            ));
+            continue;
+        }
         if !expect.accepts(value) {
             let message = if keyword == "type" && value.is_array() {
                 "a list of types is OpenAPI 3.1; this document says it is OpenAPI 3.0 \

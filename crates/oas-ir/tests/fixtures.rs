@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use oas_ir::load::{Format, parse};
+use oas_ir::load::{Format, load, parse};
 use oas_ir::{Config, Diagnostic, build, report};
 
 fn fixture_dir() -> PathBuf {
@@ -39,18 +39,21 @@ fn push_diagnostics(out: &mut String, heading: &str, diagnostics: &[Diagnostic])
 #[track_caller]
 fn render_fixture(text: &str) -> String {
     let mut out = String::new();
-    let doc = match parse(text, Format::Yaml) {
-        Ok(doc) => doc,
+    let loaded = match load(text, Format::Yaml) {
+        Ok(loaded) => loaded,
         Err(diagnostics) => {
             push_diagnostics(&mut out, "parse failed", &diagnostics);
             return out;
         }
     };
-    match build(&doc, &Config::default()) {
+    match build(&loaded.doc, &Config::default()) {
         Ok(output) => {
             let _ = writeln!(out, "# api");
             out.push_str(&report::dump(&output.api));
-            push_diagnostics(&mut out, "warnings", &output.warnings);
+            // The loader's warnings (OpenAPI 3.1/3.2 rewrites) come first: they happen first.
+            let mut warnings = loaded.warnings;
+            warnings.extend(output.warnings);
+            push_diagnostics(&mut out, "warnings", &warnings);
         }
         Err(diagnostics) => push_diagnostics(&mut out, "build failed", &diagnostics),
     }
