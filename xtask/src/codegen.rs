@@ -75,7 +75,7 @@ pub(crate) fn read_names() -> Result<oas_ir::NamePins> {
 pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<Generated> {
     let mut timings: Vec<(&'static str, f64)> = Vec::new();
     let clock = Instant::now();
-    let doc = oas_ir::load::parse(&spec.text, spec.format).map_err(|errors| {
+    let loaded = oas_ir::load::load(&spec.text, spec.format).map_err(|errors| {
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
             "{} is not a valid OpenAPI document:\n{}",
@@ -90,7 +90,7 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     };
     let mut ir_stages: Vec<(&'static str, f64)> = Vec::new();
     let mut ir_clock = Instant::now();
-    let out = oas_ir::build_timed(&doc, &config, &mut |stage| {
+    let out = oas_ir::build_timed(&loaded.doc, &config, &mut |stage| {
         ir_stages.push((stage, ir_clock.elapsed().as_secs_f64()));
         ir_clock = Instant::now();
     });
@@ -172,7 +172,12 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     };
     Ok(Generated {
         files,
-        warnings: std::mem::take(&mut out.warnings),
+        // The loader's warnings (OpenAPI 3.1/3.2 rewrites) first: they happened first.
+        warnings: loaded
+            .warnings
+            .into_iter()
+            .chain(std::mem::take(&mut out.warnings))
+            .collect(),
         stats,
     })
 }
@@ -273,10 +278,19 @@ pub(crate) fn run(options: &Options) -> Result<()> {
 /// Files under the generated crates that carry the generated preamble but are not in `files`.
 fn leftovers(root: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let mut pending: Vec<PathBuf> = [profile::TYPES_CRATE, profile::CLIENT_CRATE, profile::SERVER_CRATE]
-        .iter()
-        .flat_map(|krate| [PathBuf::from(krate).join("src"), PathBuf::from(krate).join("tests")])
-        .collect();
+    let mut pending: Vec<PathBuf> = [
+        profile::TYPES_CRATE,
+        profile::CLIENT_CRATE,
+        profile::SERVER_CRATE,
+    ]
+    .iter()
+    .flat_map(|krate| {
+        [
+            PathBuf::from(krate).join("src"),
+            PathBuf::from(krate).join("tests"),
+        ]
+    })
+    .collect();
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
             continue;

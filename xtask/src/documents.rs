@@ -130,7 +130,11 @@ pub(crate) fn run(options: &Options) -> Result<()> {
 fn check_document(document: &Document, path: &Path) -> Result<()> {
     let root = project_root();
     let scratch = root.join("target/documents").join(&document.name);
-    println!("==> document {}: generating into {}", document.name, scratch.display());
+    println!(
+        "==> document {}: generating into {}",
+        document.name,
+        scratch.display()
+    );
     copy_workspace(&root, &scratch)?;
     codegen::run(&codegen::Options {
         spec: Some(path.to_path_buf()),
@@ -172,7 +176,11 @@ fn check_document(document: &Document, path: &Path) -> Result<()> {
         ),
     ];
     for (name, args) in steps {
-        println!("==> document {}: {name}: cargo {}", document.name, args.join(" "));
+        println!(
+            "==> document {}: {name}: cargo {}",
+            document.name,
+            args.join(" ")
+        );
         let status = Command::new(&cargo)
             .args(args)
             .current_dir(&scratch)
@@ -194,12 +202,21 @@ fn copy_workspace(from: &Path, to: &Path) -> Result<()> {
         std::fs::remove_dir_all(to).with_context(|| format!("removing {}", to.display()))?;
     }
     let output = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(from)
         .output()
         .context("running git ls-files")?;
     if !output.status.success() {
-        bail!("git ls-files failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "git ls-files failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     for rel in output.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let rel = Path::new(std::str::from_utf8(rel).context("a file name is not UTF-8")?);

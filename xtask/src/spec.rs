@@ -157,7 +157,11 @@ pub(crate) fn pull(from: &str) -> Result<()> {
     let file_name = if actual == pin.sha256 {
         pin.local_name().to_owned()
     } else {
-        let ext = if format == Format::Json { "json" } else { "yml" };
+        let ext = if format == Format::Json {
+            "json"
+        } else {
+            "yml"
+        };
         format!("pulled-{}.{ext}", &actual[..12])
     };
     let dest = project_root().join("spec").join(&file_name);
@@ -166,7 +170,10 @@ pub(crate) fn pull(from: &str) -> Result<()> {
     if actual == pin.sha256 {
         println!("matches the pin in spec/pin.json");
     } else {
-        println!("note: spec/pin.json pins {}; this is a different document.", pin.sha256);
+        println!(
+            "note: spec/pin.json pins {}; this is a different document.",
+            pin.sha256
+        );
         println!(
             "Regenerate from it deliberately: `cargo xtask codegen --spec {} --update-pin`.",
             dest.display()

@@ -15,6 +15,8 @@ mod check;
 mod conform;
 mod dedup;
 pub mod diagnostics;
+mod downgrade;
+mod kinds;
 pub mod load;
 mod lower;
 pub mod model;
@@ -23,6 +25,7 @@ mod normalize;
 pub mod overlay;
 pub mod pointer;
 pub mod report;
+mod shape;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use names::{NamePins, pascal_ident, snake_ident};

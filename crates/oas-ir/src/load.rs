@@ -1,13 +1,25 @@
 //! Loading: document text (YAML or JSON) to `openapiv3::OpenAPI`, with errors that say where.
 //!
-//! A syntax error names its line and column. A shape error (a value of the wrong type, a missing
-//! required key) names the line, the column and the JSON pointer of the failing value; the document is
-//! then checked path item by path item so that one run reports every broken operation, not just the
-//! first. Pure: the caller reads the file.
+//! Four steps, each public so that a caller can insert its own (an overlay) between them:
+//!
+//! 1. [`parse_value`]: text to a JSON value; syntax errors, duplicate keys and multi-document YAML
+//!    are located errors;
+//! 2. [`downgrade`]: an OpenAPI 3.1 or 3.2 value rewritten into the 3.0 model, with a warning for
+//!    each change of meaning (see [`crate::downgrade`]);
+//! 3. (overlays, by the caller, on the 3.0 model);
+//! 4. [`typed`]: the value to `openapiv3::OpenAPI`; a shape error (a value of the wrong type, a
+//!    missing required key) names the JSON pointer of the offending node itself, not the enclosing
+//!    `$ref`-able object, and every broken node is reported at once.
+//!
+//! [`load`] runs them in order and [`attach_locations`] adds line and column. Pure: the caller
+//! reads the file.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::pointer::JsonPointer;
@@ -36,88 +48,409 @@ impl Format {
     }
 }
 
-/// Parses a document. On failure, returns every located error found.
+/// A document read into the OpenAPI 3.0 model, with the warnings of reading it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The typed document.
+    pub doc: openapiv3::OpenAPI,
+    /// What the 3.1/3.2 rewrite changed in meaning, in document order. Pointers only: call
+    /// [`attach_locations`] for line and column.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a document: [`parse_value`], then [`downgrade`], then [`typed`]. On failure, returns every
+/// located error found (and the warnings so far).
+///
+/// A step that edits the document as a value (an overlay) belongs between [`downgrade`] and
+/// [`typed`], so that it sees the 3.0 model whatever version the text is written in; call the
+/// three steps yourself to insert it.
+pub fn load(text: &str, format: Format) -> Result<Loaded, Vec<Diagnostic>> {
+    if let Some(doc) = load_30(text, format) {
+        return Ok(Loaded {
+            doc,
+            warnings: Vec::new(),
+        });
+    }
+    let mut value = parse_value(text, format)?;
+    let warnings = downgrade(&mut value);
+    match typed(&value) {
+        Ok(doc) => Ok(Loaded { doc, warnings }),
+        Err(mut errors) => {
+            attach_locations(text, format, &mut errors);
+            errors.extend(warnings);
+            errors.sort();
+            Err(errors)
+        }
+    }
+}
+
+/// The fast path for a valid OpenAPI 3.0 JSON document: one scan that refuses duplicate keys and
+/// reads the version, then typing straight from the text. Building the JSON value first (and
+/// freeing it) costs about half as much again on the 3.7 MB document. `None` sends the document
+/// down the value path, which reports every problem. YAML always takes the value path: parsing
+/// YAML twice costs more than the value does.
+fn load_30(text: &str, format: Format) -> Option<openapiv3::OpenAPI> {
+    if format == Format::Yaml {
+        return None;
+    }
+    let version = scan(text, format)?;
+    if !(version.starts_with("3.0.") || version == "3.0") {
+        return None;
+    }
+    let mut doc: openapiv3::OpenAPI = match format {
+        Format::Json => serde_json::from_str(text).ok()?,
+        Format::Yaml => serde_yaml::from_str(text).ok()?,
+    };
+    crate::downgrade::drop_derived_typed(&mut doc);
+    Some(doc)
+}
+
+/// [`load`] without the warnings, for callers that only need the typed document (tests, the spec
+/// command's validity check).
 pub fn parse(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
-    let first = match parse_typed(text, format) {
-        Ok(doc) => return Ok(doc),
-        Err(err) => err,
-    };
-    // Syntax errors stop everything; for shape errors, look for more, one path item at a time.
-    let value: serde_json::Value = match format {
-        Format::Json => serde_json::from_str(text)
-            .map_err(|e| vec![syntax_error(e.to_string(), e.line(), e.column())])?,
-        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            vec![syntax_error(strip_location(&e.to_string()), line, column)]
-        })?,
-    };
-    let mut errors = vec![first];
-    if let Some(paths) = value.get("paths").and_then(serde_json::Value::as_object) {
-        // `x-` keys are extensions, which take any value.
-        for (path, item) in paths.iter().filter(|(path, _)| !path.starts_with("x-")) {
-            let base = JsonPointer::root().push("paths").push(path);
-            if let Err(err) = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item) {
-                let pointer = append_path(&base, err.path());
-                if !errors.iter().any(|e| e.pointer == pointer) {
-                    errors.push(shape_error(pointer, err.inner().to_string(), None));
-                }
-            }
-        }
-    }
-    // The whole-document error cannot see past an untagged enum (`$ref` or item), so it may name
-    // only `#/paths` for a problem that a path item error locates precisely: keep that one alone.
-    let first_in_paths =
-        errors[0].pointer.as_str() == "/paths" || errors[0].pointer.as_str().starts_with("/paths/");
-    if first_in_paths
-        && errors[1..]
-            .iter()
-            .any(|e| is_within(&e.pointer, &errors[0].pointer))
-    {
-        errors.remove(0);
-    }
-    for error in &mut errors {
-        if error.location.is_none() {
-            error.location = locate(text, format, &error.pointer);
-        }
-    }
-    errors.sort();
-    Err(errors)
+    load(text, format).map(|loaded| loaded.doc)
 }
 
-/// True when `inner` is `outer` or points inside it.
-fn is_within(inner: &JsonPointer, outer: &JsonPointer) -> bool {
-    let (inner, outer) = (inner.as_str(), outer.as_str());
-    inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with('/'))
+/// Rewrites an OpenAPI 3.1 or 3.2 document value into the 3.0 model, in place; see
+/// [`crate::downgrade`]. Returns the warnings.
+pub fn downgrade(value: &mut Value) -> Vec<Diagnostic> {
+    crate::downgrade::downgrade(value)
 }
 
-fn parse_typed(text: &str, format: Format) -> Result<openapiv3::OpenAPI, Diagnostic> {
+/// Parses document text into a JSON value. Syntax errors, duplicate keys and a YAML stream of
+/// several documents are errors, located.
+pub fn parse_value(text: &str, format: Format) -> Result<Value, Vec<Diagnostic>> {
     match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(&mut de).map_err(|err| {
-                let pointer = append_path(&JsonPointer::root(), err.path());
-                let inner = err.into_inner();
-                if inner.is_syntax() || inner.is_eof() {
-                    syntax_error(inner.to_string(), inner.line(), inner.column())
+            let value = ValueSeed
+                .deserialize(&mut de)
+                .and_then(|v| de.end().map(|()| v));
+            value.map_err(|e| {
+                if e.is_syntax() || e.is_eof() {
+                    vec![syntax_error(e.to_string(), e.line(), e.column())]
                 } else {
-                    shape_error(
-                        pointer,
-                        strip_location(&inner.to_string()),
-                        Some((inner.line(), inner.column())),
-                    )
+                    // A duplicate key: find where it is.
+                    let mut de = serde_json::Deserializer::from_str(text);
+                    let pointer = duplicate_pointer(&mut de);
+                    let location = locate_occurrence(text, format, &pointer, 1)
+                        .or(Some((e.line(), e.column())));
+                    vec![duplicate_error(pointer, &e.to_string(), location)]
                 }
             })
         }
         Format::Yaml => {
-            let de = serde_yaml::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(de).map_err(|err| {
-                let pointer = append_path(&JsonPointer::root(), err.path());
-                let inner = err.into_inner();
-                let location = inner.location().map(|l| (l.line(), l.column()));
-                shape_error(pointer, strip_location(&inner.to_string()), location)
-            })
+            let mut documents = serde_yaml::Deserializer::from_str(text);
+            let Some(first) = documents.next() else {
+                return Ok(Value::Null);
+            };
+            let value = ValueSeed.deserialize(first).map_err(|e| {
+                let location = e.location().map(|l| (l.line(), l.column()));
+                let message = e.to_string();
+                if message.contains(DUPLICATE) {
+                    let pointer = serde_yaml::Deserializer::from_str(text)
+                        .next()
+                        .map(duplicate_pointer)
+                        .unwrap_or_default();
+                    let location = locate_occurrence(text, format, &pointer, 1).or(location);
+                    vec![duplicate_error(pointer, &message, location)]
+                } else {
+                    let (line, column) = location.unwrap_or((0, 0));
+                    vec![syntax_error(message, line, column)]
+                }
+            })?;
+            if documents.next().is_some() {
+                return Err(vec![Diagnostic {
+                    pointer: JsonPointer::root(),
+                    severity: Severity::Error,
+                    message: "the YAML stream holds more than one document".to_owned(),
+                    note: Some("an OpenAPI document is one YAML document".to_owned()),
+                    location: second_document(text),
+                }]);
+            }
+            Ok(value)
         }
     }
+}
+
+/// Types a document value (already in the 3.0 model: see [`downgrade`]). On failure, every shape
+/// error, each at the JSON pointer of the offending node; without line and column, which only the
+/// text gives: see [`attach_locations`].
+pub fn typed(value: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
+    // Deserializing from the value borrows its strings while `openapiv3` buffers its untagged
+    // enums, and skips path tracking: errors are located afterwards, on the failure path only.
+    match openapiv3::OpenAPI::deserialize(value) {
+        Ok(doc) => Ok(doc),
+        Err(_) => {
+            let mut errors = crate::shape::errors(value);
+            errors.sort();
+            errors.dedup();
+            Err(errors)
+        }
+    }
+}
+
+const DUPLICATE: &str = "duplicate key";
+
+/// Builds a `serde_json::Value`, refusing duplicate keys (serde_json's own impl keeps the last).
+struct ValueSeed;
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        ValueSeed.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(ValueSeed)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(ValueSeed)?;
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    return Err(de::Error::custom(format_args!(
+                        "{DUPLICATE} `{}`",
+                        slot.key()
+                    )));
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Reads the `openapi` version of a document whose maps repeat no key, without building it;
+/// `None` for anything else (the value path then says what is wrong).
+fn scan(text: &str, format: Format) -> Option<String> {
+    let mut version = None;
+    let seed = ScanSeed {
+        version: Some(&mut version),
+    };
+    match format {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            seed.deserialize(&mut de).ok()?;
+            de.end().ok()?;
+        }
+        Format::Yaml => {
+            let mut documents = serde_yaml::Deserializer::from_str(text);
+            seed.deserialize(documents.next()?).ok()?;
+            if documents.next().is_some() {
+                return None;
+            }
+        }
+    }
+    version
+}
+
+/// Walks a document checking that no map repeats a key; at the root, it also keeps `openapi`.
+struct ScanSeed<'v> {
+    version: Option<&'v mut Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ScanSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScanSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        ScanSeed { version: None }.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(ScanSeed { version: None })?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if self.version.is_some() && key == "openapi" {
+                let value: Value = map.next_value()?;
+                if let (Some(slot), Value::String(v)) = (self.version.as_deref_mut(), value) {
+                    *slot = Some(v);
+                }
+            } else {
+                map.next_value_seed(ScanSeed { version: None })?;
+            }
+            keys.push(key);
+        }
+        // Maps are small, except a few (paths, properties) where sorting wins.
+        let repeated = if keys.len() <= 16 {
+            keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k))
+        } else {
+            let mut sorted: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+            sorted.sort_unstable();
+            sorted.windows(2).any(|w| w[0] == w[1])
+        };
+        if repeated {
+            return Err(de::Error::custom(DUPLICATE));
+        }
+        Ok(())
+    }
+}
+
+/// A map key, borrowed from the text when the parser allows it.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Parses again, tracking the path, to find the pointer of the map member that repeats a key.
+fn duplicate_pointer<'de, D: de::Deserializer<'de>>(deserializer: D) -> JsonPointer
+where
+    D::Error: fmt::Display,
+{
+    let mut track = serde_path_to_error::Track::new();
+    let wrapped = serde_path_to_error::Deserializer::new(deserializer, &mut track);
+    match ValueSeed.deserialize(wrapped) {
+        Ok(_) => JsonPointer::root(),
+        Err(err) => {
+            let message = err.to_string();
+            let map = append_path(&JsonPointer::root(), &track.path());
+            match message.split('`').nth(1) {
+                Some(key) if message.contains(DUPLICATE) => map.push(key),
+                _ => map,
+            }
+        }
+    }
+}
+
+fn duplicate_error(
+    pointer: JsonPointer,
+    message: &str,
+    location: Option<(usize, usize)>,
+) -> Diagnostic {
+    let message = strip_location(message);
+    // serde_yaml puts the path first (`a.b: duplicate key ...`); the pointer says it better.
+    let message = message
+        .find(DUPLICATE)
+        .map_or(message.as_str(), |idx| &message[idx..]);
+    Diagnostic {
+        pointer,
+        severity: Severity::Error,
+        message: message.to_owned(),
+        note: Some("a key may appear once in a map".to_owned()),
+        location: location.filter(|(line, _)| *line > 0),
+    }
+}
+
+/// The line of the marker that starts the second document of a YAML stream.
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    let mut seen_content = false;
+    for (idx, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_marker && seen_content {
+            return Some((idx + 1, 1));
+        }
+        let trimmed = line.trim();
+        if !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('%')) {
+            seen_content = true;
+        }
+    }
+    None
 }
 
 fn syntax_error(message: String, line: usize, column: usize) -> Diagnostic {
@@ -130,29 +463,15 @@ fn syntax_error(message: String, line: usize, column: usize) -> Diagnostic {
     }
 }
 
-fn shape_error(
-    pointer: JsonPointer,
-    message: String,
-    location: Option<(usize, usize)>,
-) -> Diagnostic {
-    Diagnostic {
-        pointer,
-        severity: Severity::Error,
-        message: format!("not a valid OpenAPI 3.0 document here: {message}"),
-        note: None,
-        location,
-    }
-}
-
 /// Drops the " at line 3 column 5" that serde appends: the diagnostic carries the location itself.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
+    match message.find(" at line ") {
         Some(idx) => message[..idx].to_owned(),
         None => message.to_owned(),
     }
 }
 
-fn append_path(base: &JsonPointer, path: &serde_path_to_error::Path) -> JsonPointer {
+pub(crate) fn append_path(base: &JsonPointer, path: &serde_path_to_error::Path) -> JsonPointer {
     let mut out = base.clone();
     for segment in path.iter() {
         out = match segment {
@@ -168,8 +487,22 @@ fn append_path(base: &JsonPointer, path: &serde_path_to_error::Path) -> JsonPoin
 /// Finds the line and column of the value at `pointer`, by walking the text with a deserializer
 /// that stops there: the parser then reports where it was. Costs one parse; used for errors only.
 pub fn locate(text: &str, format: Format, pointer: &JsonPointer) -> Option<(usize, usize)> {
+    locate_occurrence(text, format, pointer, 0)
+}
+
+/// [`locate`], passing over the first `skip` members that repeat the last key of `pointer` (a
+/// duplicate key is located at its second occurrence).
+fn locate_occurrence(
+    text: &str,
+    format: Format,
+    pointer: &JsonPointer,
+    skip: usize,
+) -> Option<(usize, usize)> {
     let tokens: Vec<String> = pointer.tokens().collect();
-    let probe = Probe { path: &tokens };
+    let probe = Probe {
+        path: &tokens,
+        skip,
+    };
     match format {
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -190,18 +523,24 @@ const FOUND: &str = "probe reached the pointer";
 
 struct Probe<'a> {
     path: &'a [String],
+    /// Members matching the last token to pass over.
+    skip: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Probe<'_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(ProbeVisitor { path: self.path })
+        deserializer.deserialize_any(ProbeVisitor {
+            path: self.path,
+            skip: self.skip,
+        })
     }
 }
 
 struct ProbeVisitor<'a> {
     path: &'a [String],
+    skip: usize,
 }
 
 impl ProbeVisitor<'_> {
@@ -221,12 +560,15 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
         f.write_str("any value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         self.found::<A::Error>()?;
         while let Some(key) = map.next_key::<String>()? {
-            if key == self.path[0] {
+            if key == self.path[0] && self.path.len() == 1 && self.skip > 0 {
+                self.skip -= 1;
+            } else if key == self.path[0] {
                 return map.next_value_seed(Probe {
                     path: &self.path[1..],
+                    skip: self.skip,
                 });
             }
             map.next_value::<IgnoredAny>()?;
@@ -242,6 +584,7 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
                 return seq
                     .next_element_seed(Probe {
                         path: &self.path[1..],
+                        skip: self.skip,
                     })
                     .map(|_| ());
             }
@@ -276,12 +619,17 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
 }
 
 /// Attaches line and column to diagnostics that lack them. One parse per diagnostic, so callers
-/// pass only what they will show (the errors of a failed run).
+/// pass only what they will show (the errors of a failed run). A pointer the text lacks (a node
+/// the 3.1 rewrite made) gets the location of its nearest ancestor that the text has.
 pub fn attach_locations(text: &str, format: Format, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics
         .iter_mut()
         .filter(|d| d.location.is_none() && !d.pointer.as_str().is_empty())
     {
-        diagnostic.location = locate(text, format, &diagnostic.pointer);
+        let mut pointer = diagnostic.pointer.clone();
+        while diagnostic.location.is_none() && !pointer.as_str().is_empty() {
+            diagnostic.location = locate(text, format, &pointer);
+            pointer = pointer.parent_or_root();
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use oas_ir::load::{Format, parse};
+use oas_ir::load::{Format, load, parse};
 use oas_ir::{Config, Conventions, Diagnostic, build, report};
 
 fn fixture_dir() -> PathBuf {
@@ -36,7 +36,6 @@ fn push_diagnostics(out: &mut String, heading: &str, diagnostics: &[Diagnostic])
 
 /// What a fixture's snapshot holds: the IR dump and the warnings, or the diagnostics of the stage
 /// that failed. Never panics on a bad document.
-#[track_caller]
 /// The fixtures run with the conventions of the Infisical profile (error bodies merged and named,
 /// query flags): the passes are generic, the conventions opt in.
 fn fixture_config() -> Config {
@@ -72,20 +71,24 @@ fn conventions_are_opt_in() {
     assert!(bool_params(&fixture_config()) > bool_params(&Config::default()));
 }
 
+#[track_caller]
 fn render_fixture(text: &str) -> String {
     let mut out = String::new();
-    let doc = match parse(text, Format::Yaml) {
-        Ok(doc) => doc,
+    let loaded = match load(text, Format::Yaml) {
+        Ok(loaded) => loaded,
         Err(diagnostics) => {
             push_diagnostics(&mut out, "parse failed", &diagnostics);
             return out;
         }
     };
-    match build(&doc, &fixture_config()) {
+    match build(&loaded.doc, &fixture_config()) {
         Ok(output) => {
             let _ = writeln!(out, "# api");
             out.push_str(&report::dump(&output.api));
-            push_diagnostics(&mut out, "warnings", &output.warnings);
+            // The loader's warnings (OpenAPI 3.1/3.2 rewrites) come first: they happen first.
+            let mut warnings = loaded.warnings;
+            warnings.extend(output.warnings);
+            push_diagnostics(&mut out, "warnings", &warnings);
         }
         Err(diagnostics) => push_diagnostics(&mut out, "build failed", &diagnostics),
     }
