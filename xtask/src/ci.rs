@@ -2,7 +2,9 @@
 //!
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
-//! on its own (no warnings allowed), and a smoke run of the benchmarks.
+//! on its own (no warnings allowed), every document of `spec/documents.toml` generated, built and
+//! tested in a scratch workspace (`--require-documents`: a missing one fails; CI passes it), and a
+//! smoke run of the benchmarks.
 
 use std::process::Command;
 
@@ -10,7 +12,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::spec::project_root;
 
-pub(crate) fn run() -> Result<()> {
+pub(crate) fn run(require_documents: bool) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let steps: [(&str, &[&str]); 4] = [
         ("formatting", &["fmt", "--all", "--check"]),
@@ -46,6 +48,13 @@ pub(crate) fn run() -> Result<()> {
         step(&cargo, name, args)?;
     }
     features(&cargo)?;
+    // Every real document, not only the pinned one, generates crates that build and pass their
+    // generated tests.
+    println!("==> documents: every document of spec/documents.toml in a scratch workspace");
+    crate::documents::run(&crate::documents::Options {
+        require: require_documents,
+        only: Vec::new(),
+    })?;
     // The benchmarks' smoke run: proves every bench still builds and runs; its numbers are not
     // judged (no timed assertions), and its report goes to a temporary folder.
     step(

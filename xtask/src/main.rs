@@ -2,7 +2,10 @@
 //!
 //! - `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings]`: regenerates `generated/`
 //!   (or checks it is fresh).
-//! - `cargo xtask ci`: the whole test suite (fmt, freshness, clippy, tests), as CI runs it.
+//! - `cargo xtask ci [--require-documents]`: the whole test suite (fmt, freshness, clippy, tests,
+//!   features, every real document), as CI runs it.
+//! - `cargo xtask documents [--require] [NAME...]`: generates, builds and tests every document of
+//!   `spec/documents.toml` in a scratch workspace.
 //! - `cargo xtask spec pull --from PATH|URL`: fetches the Infisical document and checks its pin.
 //! - `cargo xtask bench [--quick|--full]`: measures the generator and the generated crates and
 //!   writes `docs/benchmarks.md`.
@@ -55,7 +58,11 @@ fn run(args: Vec<String>) -> Result<()> {
             }
             codegen::run(&options)
         }
-        Some("ci") => ci::run(),
+        Some("ci") => match args.next().as_deref() {
+            None => ci::run(false),
+            Some("--require-documents") => ci::run(true),
+            Some(other) => bail!("unknown ci argument `{other}`"),
+        },
         Some("documents") => {
             let mut options = documents::Options::default();
             for arg in args {
@@ -73,7 +80,7 @@ fn run(args: Vec<String>) -> Result<()> {
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),
         },
         _ => bail!(
-            "usage: cargo xtask codegen [--check] [--spec PATH] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
+            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
         ),
     }
 }

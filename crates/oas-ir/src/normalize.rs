@@ -18,10 +18,20 @@
 //!    on that property (`subject` in the permission unions, `type` in the KMS and dynamic secret
 //!    providers). The payloads are the objects without the tag property; variants are named from the
 //!    tag values. An unknown tag decodes into a catch-all variant that keeps the whole value.
+//!    **Nested tags.** When no one property has distinct values but several do together (app
+//!    connections: `app` = `aws` for both `access-key` and `assume-role` `method`s), the union is
+//!    tagged on the property with the most distinct values, and the alternatives that share a value
+//!    become a union tagged on the next property (up to three levels). Payloads drop every tag
+//!    above them; on the wire the tags and the payload are one object.
 //! 5. **Untagged.** Otherwise the alternatives are tried in order, most specific first (objects with
 //!    more required properties first, enums before strings, integers before numbers, any value last).
-//!    Alternatives that a JSON type tells apart (`boolean | string`) need nothing more; when two
-//!    alternatives can accept the same value and neither refines the other, a warning names them.
+//!    Alternatives that a JSON type tells apart (`boolean | string`) need nothing more, nor do
+//!    objects where the one tried first requires a property the other does not declare (or gives a
+//!    one-value property another value); when two alternatives can accept the same value and
+//!    neither refines the other, a warning names them.
+//!
+//! `allOf` over a union is distributed before this policy runs (see `lower`), so a tagged union
+//! intersected with common fields is decided like any other union.
 
 use std::cmp::Reverse;
 
