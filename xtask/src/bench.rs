@@ -266,21 +266,31 @@ impl Bench {
         if let Some(mismatch) = spec::check_pin(&spec::project_root(), &spec)? {
             eprintln!("warning: {mismatch}");
         }
+        // Both forms are measured: the pinned one as it is, the other made from it.
+        let convert = |flag: &str, to: &str| -> Result<PathBuf> {
+            let made = tmp.join(to);
+            run_checked(
+                Command::new(release.join("parse"))
+                    .arg(flag)
+                    .arg(&spec.path)
+                    .arg(&made),
+            )?;
+            Ok(made)
+        };
         let (yaml, json) = if spec.format == oas_ir::load::Format::Json {
-            bail!("give the YAML document: the JSON one is found beside it or made from it");
+            let beside = spec.path.with_extension("yml");
+            let yaml = if beside.is_file() {
+                beside
+            } else {
+                convert("--to-yaml", "infisical-openapi.yml")?
+            };
+            (yaml, spec.path.clone())
         } else {
             let beside = spec.path.with_extension("json");
             let json = if beside.is_file() {
                 beside
             } else {
-                let made = tmp.join("infisical-openapi.json");
-                run_checked(
-                    Command::new(release.join("parse"))
-                        .arg("--to-json")
-                        .arg(&spec.path)
-                        .arg(&made),
-                )?;
-                made
+                convert("--to-json", "infisical-openapi.json")?
             };
             (spec.path.clone(), json)
         };

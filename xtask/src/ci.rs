@@ -114,42 +114,46 @@ fn features(cargo: &str) -> Result<()> {
         })
         .unwrap_or_default();
     groups.insert(0, String::new());
-    for krate in FEATURE_CRATES {
-        let member = project_root()
-            .join("generated")
-            .join(krate)
-            .join("Cargo.toml");
-        let has_features =
-            std::fs::read_to_string(&member).is_ok_and(|t| t.contains("# BEGIN features"));
-        if !has_features {
-            continue;
-        }
-        println!(
-            "==> features: cargo check -p {krate} --no-default-features --features <group>, for {} groups",
-            groups.len() - 1
-        );
-        for group in &groups {
-            let output = Command::new(cargo)
-                .args([
-                    "check",
-                    "--quiet",
-                    "--locked",
-                    "-p",
-                    krate,
-                    "--no-default-features",
-                ])
-                .args(if group.is_empty() {
-                    Vec::new()
-                } else {
-                    vec!["--features", group.as_str()]
-                })
-                .current_dir(project_root())
-                .output()
-                .with_context(|| format!("checking {krate} with feature `{group}`"))?;
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if !output.status.success() || stderr.contains("warning") {
-                bail!("{krate} with only feature `{group}` does not build cleanly:\n{stderr}");
-            }
+    let crates: Vec<&str> = FEATURE_CRATES
+        .iter()
+        .copied()
+        .filter(|krate| {
+            let member = project_root()
+                .join("generated")
+                .join(krate)
+                .join("Cargo.toml");
+            std::fs::read_to_string(&member).is_ok_and(|t| t.contains("# BEGIN features"))
+        })
+        .collect();
+    if crates.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = crates.iter().flat_map(|krate| ["-p", krate]).collect();
+    println!(
+        "==> features: cargo check {} --no-default-features --features <group>, for {} groups",
+        packages.join(" "),
+        groups.len() - 1
+    );
+    // Both crates in one invocation per group: they have the same group features.
+    for group in &groups {
+        let output = Command::new(cargo)
+            .args(["check", "--quiet", "--locked"])
+            .args(&packages)
+            .arg("--no-default-features")
+            .args(if group.is_empty() {
+                Vec::new()
+            } else {
+                vec!["--features", group.as_str()]
+            })
+            .current_dir(project_root())
+            .output()
+            .with_context(|| format!("checking the crates with feature `{group}`"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() || stderr.contains("warning") {
+            bail!(
+                "{} with only feature `{group}` do not build cleanly:\n{stderr}",
+                crates.join(" and ")
+            );
         }
     }
     Ok(())

@@ -93,9 +93,19 @@ pub(crate) struct Options {
 
 pub(crate) fn run(options: &Options) -> Result<()> {
     let documents = list()?;
+    let fixtures: Vec<(String, PathBuf)> = fixtures()?
+        .into_iter()
+        .map(|path| {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (format!("fixture-{stem}"), path)
+        })
+        .collect();
     for name in &options.only {
-        if !documents.iter().any(|d| d.name == *name) {
-            bail!("spec/documents.toml lists no document `{name}`");
+        if !documents.iter().any(|d| d.name == *name) && !fixtures.iter().any(|(f, _)| f == name) {
+            bail!("spec/documents.toml lists no document `{name}`, and no fixture has that name");
         }
     }
     let mut skipped = Vec::new();
@@ -116,15 +126,12 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         };
         check_document(&document.name, &path, true)?;
     }
-    if options.only.is_empty() {
-        // Every fixture too, so constructs Infisical does not use today are compiled as well.
-        for path in fixtures()? {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            check_document(&format!("fixture-{stem}"), &path, false)?;
-        }
+    // Every fixture too, so constructs Infisical does not use today are compiled as well.
+    for (name, path) in fixtures
+        .iter()
+        .filter(|(name, _)| options.only.is_empty() || options.only.contains(name))
+    {
+        check_document(name, path, false)?;
     }
     if !skipped.is_empty() {
         println!(

@@ -983,7 +983,8 @@ fn unique_snake<'a>(wires: impl Iterator<Item = &'a str>) -> Vec<String> {
         let mut name = base.clone();
         let mut n = 2;
         while out.contains(&name) {
-            name = format!("{base}_{n}");
+            // `type_` (a keyword escaped) numbers as `type_2`, not `type__2`.
+            name = format!("{}_{n}", base.trim_end_matches('_'));
             n += 1;
         }
         out.push(name);

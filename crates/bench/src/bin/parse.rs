@@ -1,6 +1,7 @@
 //! `parse [--iters N] PARSER FILE`: parses an OpenAPI document N times with one parser and prints a
 //! result line `parse/PARSER` (per-parse time). Run under `peak-rss` for the peak memory.
-//! `parse --to-json FILE.yml OUT.json` writes the JSON form of a YAML document.
+//! `parse --to-json FILE.yml OUT.json` writes the JSON form of a YAML document;
+//! `parse --to-yaml FILE.json OUT.yml` the YAML form of a JSON one.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Vec<String>) -> Result<(), String> {
-    let usage = "usage: parse [--iters N] PARSER FILE | parse --to-json FILE.yml OUT.json";
+    let usage = "usage: parse [--iters N] PARSER FILE | parse --to-json FILE.yml OUT.json | parse --to-yaml FILE.json OUT.yml";
     let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
     match args
         .iter()
@@ -34,6 +35,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 serde_yaml::from_str(&read(input)?).map_err(|e| format!("{input}: {e}"))?;
             let json = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
             std::fs::write(output, json).map_err(|e| format!("{output}: {e}"))
+        }
+        ["--to-yaml", input, output] => {
+            let value: serde_json::Value =
+                serde_json::from_str(&read(input)?).map_err(|e| format!("{input}: {e}"))?;
+            let yaml = serde_yaml::to_string(&value).map_err(|e| e.to_string())?;
+            std::fs::write(output, yaml).map_err(|e| format!("{output}: {e}"))
         }
         ["--iters", iters, parser, file] => {
             let iters: usize = iters.parse().map_err(|_| usage.to_owned())?;
