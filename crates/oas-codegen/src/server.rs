@@ -429,10 +429,17 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
         });
         collected.push(quote!(#cfg self.#field,));
         let doc = format!(" Serves the `{group}` operations with `implementation`.");
+        // A deprecated operation is still served: routing it is not a use to warn about.
+        let allow = if ops.iter().any(|&i| api.operations[i].deprecated) {
+            quote!(#[allow(deprecated)])
+        } else {
+            quote!()
+        };
         setters.push(quote! {
             #[doc = #doc]
             #cfg
             #[must_use]
+            #allow
             pub fn #field<S: crate::#name>(mut self, implementation: ::std::sync::Arc<S>) -> Self {
                 self.handlers.#field = ::std::vec::Vec::from([#(#handlers)*]);
                 self

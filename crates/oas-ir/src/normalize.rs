@@ -162,8 +162,12 @@ const MAX_TAG_DEPTH: usize = 3;
 /// of the alternatives that carry it and, where there are several, how those are told apart.
 struct TagPlan {
     tag: String,
-    groups: Vec<(String, Vec<usize>, Option<TagPlan>)>,
+    groups: Vec<TagGroup>,
 }
+
+/// One value of a [`TagPlan`]'s property: the value, the alternatives that carry it, and how those
+/// are told apart when there are several.
+type TagGroup = (String, Vec<usize>, Option<TagPlan>);
 
 /// The value of `wire` when `s` requires it and it is a one-value string enum.
 fn single_value(arena: &Arena, s: &Struct, wire: &str) -> Option<String> {
@@ -238,7 +242,7 @@ fn plan_tagging(
         }
         let mut used_here = used.to_vec();
         used_here.push(tag.clone());
-        let planned: Option<Vec<(String, Vec<usize>, Option<TagPlan>)>> = groups
+        let planned: Option<Vec<TagGroup>> = groups
             .into_iter()
             .map(|(value, members)| {
                 if members.len() == 1 {
