@@ -4050,7 +4050,7 @@ pub struct Conditions {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub secret_path: ::std::option::Option<SecretPath>,
+    pub secret_path: ::std::option::Option<PermissionCondition>,
 }
 #[cfg(feature = "pki-certificate-authorities")]
 /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme/get/responses/200/content/application~1json/schema/items/properties/configuration` and 7 more places
@@ -7730,7 +7730,7 @@ pub struct CreateIdentityProjectAdditionalPrivilegeV2Body {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     /// The permission for the privilege.
-    pub permissions: ::std::vec::Vec<Permission>,
+    pub permissions: ::std::vec::Vec<ProjectPermission>,
     #[serde(rename = "type")]
     pub type_: CreateIdentityProjectAdditionalPrivilegeV2BodyType,
 }
@@ -7741,7 +7741,7 @@ impl CreateIdentityProjectAdditionalPrivilegeV2Body {
     pub fn new(
         identity_id: ::std::string::String,
         project_id: ::std::string::String,
-        permissions: ::std::vec::Vec<Permission>,
+        permissions: ::std::vec::Vec<ProjectPermission>,
         type_: CreateIdentityProjectAdditionalPrivilegeV2BodyType,
     ) -> Self {
         Self {
@@ -9671,7 +9671,7 @@ impl CreateProjectTemplateV1Body {
 pub struct CreateProjectTemplateV1BodyRole {
     pub name: ::std::string::String,
     pub slug: ::std::string::String,
-    pub permissions: ::std::vec::Vec<Permission>,
+    pub permissions: ::std::vec::Vec<ProjectPermission>,
 }
 #[cfg(feature = "secret-imports")]
 /// Source: `#/paths/~1api~1v1~1secret-imports/post/requestBody/content/application~1json/schema`
@@ -13788,7 +13788,7 @@ pub struct CreateWorkspaceRoleV2Body {
     #[serde(default, skip_serializing_if = "::oas_runtime::Patch::is_absent")]
     pub description: ::oas_runtime::Patch<::std::string::String>,
     /// The permissions assigned to the role.
-    pub permissions: ::std::vec::Vec<Permission>,
+    pub permissions: ::std::vec::Vec<ProjectPermission>,
 }
 #[cfg(feature = "project-roles")]
 impl CreateWorkspaceRoleV2Body {
@@ -13797,7 +13797,7 @@ impl CreateWorkspaceRoleV2Body {
     pub fn new(
         slug: ::std::string::String,
         name: ::std::string::String,
-        permissions: ::std::vec::Vec<Permission>,
+        permissions: ::std::vec::Vec<ProjectPermission>,
     ) -> Self {
         Self {
             slug,
@@ -36446,132 +36446,13 @@ impl PasswordRequirements {
         feature = "project-templates"
     )
 )]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items` and 5 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(tag = "subject")]
-#[non_exhaustive]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions/properties/environment` and 65 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum Permission {
-    /// `subject: secrets`
-    #[serde(rename = "secrets")]
-    Secrets(PermissionSecrets),
-    /// `subject: secret-folders`
-    #[serde(rename = "secret-folders")]
-    SecretFolders(PermissionSecretFolders),
-    /// `subject: secret-imports`
-    #[serde(rename = "secret-imports")]
-    SecretImports(PermissionSecretImports),
-    /// `subject: dynamic-secrets`
-    #[serde(rename = "dynamic-secrets")]
-    DynamicSecrets(PermissionDynamicSecrets),
-    /// `subject: identity`
-    #[serde(rename = "identity")]
-    Identity(PermissionIdentity),
-    /// `subject: ssh-hosts`
-    #[serde(rename = "ssh-hosts")]
-    SshHosts(PermissionSshHosts),
-    /// `subject: pki-subscribers`
-    #[serde(rename = "pki-subscribers")]
-    PkiSubscribers(PermissionPkiSubscribers),
-    /// `subject: certificate-templates`
-    #[serde(rename = "certificate-templates")]
-    CertificateTemplates(PermissionPkiSubscribers),
-    /// `subject: secret-rotation`
-    #[serde(rename = "secret-rotation")]
-    SecretRotation(PermissionSecretRotation),
-    /// `subject: secret-syncs`
-    #[serde(rename = "secret-syncs")]
-    SecretSyncs(PermissionSecretSyncs),
-    /// `subject: secret-approval`
-    #[serde(rename = "secret-approval")]
-    SecretApproval(PermissionRole),
-    /// `subject: secret-rollback`
-    #[serde(rename = "secret-rollback")]
-    SecretRollback(PermissionSecretRollback),
-    /// `subject: member`
-    #[serde(rename = "member")]
-    Member(PermissionMember),
-    /// `subject: groups`
-    #[serde(rename = "groups")]
-    Groups(PermissionGroups),
-    /// `subject: role`
-    #[serde(rename = "role")]
-    Role(PermissionRole),
-    /// `subject: integrations`
-    #[serde(rename = "integrations")]
-    Integrations(PermissionRole),
-    /// `subject: webhooks`
-    #[serde(rename = "webhooks")]
-    Webhooks(PermissionRole),
-    /// `subject: service-tokens`
-    #[serde(rename = "service-tokens")]
-    ServiceTokens(PermissionRole),
-    /// `subject: settings`
-    #[serde(rename = "settings")]
-    Settings(PermissionRole),
-    /// `subject: environments`
-    #[serde(rename = "environments")]
-    Environments(PermissionRole),
-    /// `subject: tags`
-    #[serde(rename = "tags")]
-    Tags(PermissionRole),
-    /// `subject: audit-logs`
-    #[serde(rename = "audit-logs")]
-    AuditLogs(PermissionRole),
-    /// `subject: ip-allowlist`
-    #[serde(rename = "ip-allowlist")]
-    IpAllowlist(PermissionRole),
-    /// `subject: certificate-authorities`
-    #[serde(rename = "certificate-authorities")]
-    CertificateAuthorities(PermissionRole),
-    /// `subject: certificates`
-    #[serde(rename = "certificates")]
-    Certificates(PermissionCertificates),
-    /// `subject: ssh-certificate-authorities`
-    #[serde(rename = "ssh-certificate-authorities")]
-    SshCertificateAuthorities(PermissionRole),
-    /// `subject: ssh-certificates`
-    #[serde(rename = "ssh-certificates")]
-    SshCertificates(PermissionRole),
-    /// `subject: ssh-certificate-templates`
-    #[serde(rename = "ssh-certificate-templates")]
-    SshCertificateTemplates(PermissionRole),
-    /// `subject: ssh-host-groups`
-    #[serde(rename = "ssh-host-groups")]
-    SshHostGroups(PermissionRole),
-    /// `subject: pki-alerts`
-    #[serde(rename = "pki-alerts")]
-    PkiAlerts(PermissionRole),
-    /// `subject: pki-collections`
-    #[serde(rename = "pki-collections")]
-    PkiCollections(PermissionRole),
-    /// `subject: workspace`
-    #[serde(rename = "workspace")]
-    Workspace(PermissionWorkspace),
-    /// `subject: kms`
-    #[serde(rename = "kms")]
-    Kms(PermissionKms),
-    /// `subject: cmek`
-    #[serde(rename = "cmek")]
-    Cmek(PermissionCmek),
-    /// `subject: kmip`
-    #[serde(rename = "kmip")]
-    Kmip(PermissionKmip),
-    /// `subject: commits`
-    #[serde(rename = "commits")]
-    Commits(PermissionCommits),
-    /// `subject: secret-scanning-data-sources`
-    #[serde(rename = "secret-scanning-data-sources")]
-    SecretScanningDataSources(PermissionSecretScanningDataSources),
-    /// `subject: secret-scanning-findings`
-    #[serde(rename = "secret-scanning-findings")]
-    SecretScanningFindings(PermissionSecretScanningFindings),
-    /// `subject: secret-scanning-configs`
-    #[serde(rename = "secret-scanning-configs")]
-    SecretScanningConfigs(PermissionSecretScanningConfigs),
-    /// A `subject` this version of the document does not know: the whole value, kept as received.
-    #[serde(untagged)]
-    Unknown(::serde_json::Value),
+pub enum PermissionCondition {
+    Object(PermissionConditionOperators),
+    String(::std::string::String),
 }
 #[cfg(
     any(
@@ -36580,3049 +36461,33 @@ pub enum Permission {
         feature = "project-templates"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for Permission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("subject")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        if matches!(
-            tag.as_deref(), ::std::option::Option::Some("secrets") |
-            ::std::option::Option::Some("secret-folders") |
-            ::std::option::Option::Some("secret-imports") |
-            ::std::option::Option::Some("dynamic-secrets") |
-            ::std::option::Option::Some("identity") |
-            ::std::option::Option::Some("ssh-hosts") |
-            ::std::option::Option::Some("pki-subscribers") |
-            ::std::option::Option::Some("certificate-templates") |
-            ::std::option::Option::Some("secret-rotation") |
-            ::std::option::Option::Some("secret-syncs") |
-            ::std::option::Option::Some("secret-approval") |
-            ::std::option::Option::Some("secret-rollback") |
-            ::std::option::Option::Some("member") | ::std::option::Option::Some("groups")
-            | ::std::option::Option::Some("role") |
-            ::std::option::Option::Some("integrations") |
-            ::std::option::Option::Some("webhooks") |
-            ::std::option::Option::Some("service-tokens") |
-            ::std::option::Option::Some("settings") |
-            ::std::option::Option::Some("environments") |
-            ::std::option::Option::Some("tags") |
-            ::std::option::Option::Some("audit-logs") |
-            ::std::option::Option::Some("ip-allowlist") |
-            ::std::option::Option::Some("certificate-authorities") |
-            ::std::option::Option::Some("certificates") |
-            ::std::option::Option::Some("ssh-certificate-authorities") |
-            ::std::option::Option::Some("ssh-certificates") |
-            ::std::option::Option::Some("ssh-certificate-templates") |
-            ::std::option::Option::Some("ssh-host-groups") |
-            ::std::option::Option::Some("pki-alerts") |
-            ::std::option::Option::Some("pki-collections") |
-            ::std::option::Option::Some("workspace") | ::std::option::Option::Some("kms")
-            | ::std::option::Option::Some("cmek") | ::std::option::Option::Some("kmip") |
-            ::std::option::Option::Some("commits") |
-            ::std::option::Option::Some("secret-scanning-data-sources") |
-            ::std::option::Option::Some("secret-scanning-findings") |
-            ::std::option::Option::Some("secret-scanning-configs")
-        ) && let ::std::option::Option::Some(object) = value.as_object_mut()
-        {
-            object.remove("subject");
-        }
-        match tag.as_deref() {
-            ::std::option::Option::Some("secrets") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Secrets)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-folders") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretFolders)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-imports") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretImports)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("dynamic-secrets") => {
-                ::serde_json::from_value(value)
-                    .map(Self::DynamicSecrets)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("identity") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Identity)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ssh-hosts") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SshHosts)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("pki-subscribers") => {
-                ::serde_json::from_value(value)
-                    .map(Self::PkiSubscribers)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("certificate-templates") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CertificateTemplates)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-rotation") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretRotation)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-syncs") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretSyncs)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-approval") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretApproval)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-rollback") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretRollback)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("member") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Member)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("groups") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Groups)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("role") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Role)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("integrations") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Integrations)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("webhooks") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Webhooks)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("service-tokens") => {
-                ::serde_json::from_value(value)
-                    .map(Self::ServiceTokens)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("settings") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Settings)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("environments") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Environments)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("tags") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Tags)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("audit-logs") => {
-                ::serde_json::from_value(value)
-                    .map(Self::AuditLogs)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ip-allowlist") => {
-                ::serde_json::from_value(value)
-                    .map(Self::IpAllowlist)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("certificate-authorities") => {
-                ::serde_json::from_value(value)
-                    .map(Self::CertificateAuthorities)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("certificates") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Certificates)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ssh-certificate-authorities") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SshCertificateAuthorities)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ssh-certificates") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SshCertificates)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ssh-certificate-templates") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SshCertificateTemplates)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("ssh-host-groups") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SshHostGroups)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("pki-alerts") => {
-                ::serde_json::from_value(value)
-                    .map(Self::PkiAlerts)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("pki-collections") => {
-                ::serde_json::from_value(value)
-                    .map(Self::PkiCollections)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("workspace") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Workspace)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("kms") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Kms)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("cmek") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Cmek)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("kmip") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Kmip)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("commits") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Commits)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-scanning-data-sources") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretScanningDataSources)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-scanning-findings") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretScanningFindings)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            ::std::option::Option::Some("secret-scanning-configs") => {
-                ::serde_json::from_value(value)
-                    .map(Self::SecretScanningConfigs)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4/properties/action/anyOf/0` and 23 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `grant-privileges`
-    GrantPrivileges,
-    /// `assume-privileges`
-    AssumePrivileges,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 6usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "grant-privileges",
-        "assume-privileges",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::GrantPrivileges => "grant-privileges",
-            Self::AssumePrivileges => "assume-privileges",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "grant-privileges" => Self::GrantPrivileges,
-            "assume-privileges" => Self::AssumePrivileges,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/24`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionCertificates {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionCertificatesAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/24/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionCertificatesAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `read-private-key`
-    ReadPrivateKey,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionCertificatesAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 5usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "read-private-key",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::ReadPrivateKey => "read-private-key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionCertificatesAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "read-private-key" => Self::ReadPrivateKey,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionCertificatesAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionCertificatesAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionCertificatesAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/33`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionCmek {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionCmekAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/33/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionCmekAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `encrypt`
-    Encrypt,
-    /// `decrypt`
-    Decrypt,
-    /// `sign`
-    Sign,
-    /// `verify`
-    Verify,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionCmekAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 8usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "encrypt",
-        "decrypt",
-        "sign",
-        "verify",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::Encrypt => "encrypt",
-            Self::Decrypt => "decrypt",
-            Self::Sign => "sign",
-            Self::Verify => "verify",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionCmekAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "encrypt" => Self::Encrypt,
-            "decrypt" => Self::Decrypt,
-            "sign" => Self::Sign,
-            "verify" => Self::Verify,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionCmekAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionCmekAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionCmekAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/35`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionCommits {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionCommitsAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/35/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionCommitsAction {
-    /// `read`
-    Read,
-    /// `perform-rollback`
-    PerformRollback,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionCommitsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["read", "perform-rollback"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::PerformRollback => "perform-rollback",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionCommitsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "perform-rollback" => Self::PerformRollback,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionCommitsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionCommitsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionCommitsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionDynamicSecrets {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionDynamicSecretsAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionDynamicSecretsConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionDynamicSecrets {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        action: ::oas_runtime::OneOrMany<PermissionDynamicSecretsAction>,
-    ) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionDynamicSecretsAction {
-    /// `read-root-credential`
-    ReadRootCredential,
-    /// `create-root-credential`
-    CreateRootCredential,
-    /// `edit-root-credential`
-    EditRootCredential,
-    /// `delete-root-credential`
-    DeleteRootCredential,
-    /// `lease`
-    Lease,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionDynamicSecretsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 5usize] = [
-        "read-root-credential",
-        "create-root-credential",
-        "edit-root-credential",
-        "delete-root-credential",
-        "lease",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadRootCredential => "read-root-credential",
-            Self::CreateRootCredential => "create-root-credential",
-            Self::EditRootCredential => "edit-root-credential",
-            Self::DeleteRootCredential => "delete-root-credential",
-            Self::Lease => "lease",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionDynamicSecretsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read-root-credential" => Self::ReadRootCredential,
-            "create-root-credential" => Self::CreateRootCredential,
-            "edit-root-credential" => Self::EditRootCredential,
-            "delete-root-credential" => Self::DeleteRootCredential,
-            "lease" => Self::Lease,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionDynamicSecretsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionDynamicSecretsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionDynamicSecretsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/conditions` and 5 more places
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions/properties/environment/anyOf/1` and 65 more places
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionDynamicSecretsConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<SecretPath>,
+pub struct PermissionConditionOperators {
     #[serde(
-        rename = "secretPath",
+        rename = "$eq",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub secret_path: ::std::option::Option<SecretPath>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<PermissionDynamicSecretsConditionsMetadata>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/conditions/properties/metadata` and 5 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionDynamicSecretsConditionsMetadata {
-    #[serde(rename = "$elemMatch")]
-    pub elem_match: ElemMatch,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/13`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionGroups {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionGroupsAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/13/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionGroupsAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `grant-privileges`
-    GrantPrivileges,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionGroupsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 5usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "grant-privileges",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::GrantPrivileges => "grant-privileges",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionGroupsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "grant-privileges" => Self::GrantPrivileges,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionGroupsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionGroupsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionGroupsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionIdentity {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionIdentityConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionIdentity {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionAction>) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4/properties/conditions` and 5 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionIdentityConditions {
+    pub eq: ::std::option::Option<::std::string::String>,
     #[serde(
-        rename = "identityId",
+        rename = "$ne",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub identity_id: ::std::option::Option<IdentityId>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/34`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionKmip {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionKmipAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/34/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionKmipAction {
-    /// `create-clients`
-    CreateClients,
-    /// `update-clients`
-    UpdateClients,
-    /// `delete-clients`
-    DeleteClients,
-    /// `read-clients`
-    ReadClients,
-    /// `generate-client-certificates`
-    GenerateClientCertificates,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionKmipAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 5usize] = [
-        "create-clients",
-        "update-clients",
-        "delete-clients",
-        "read-clients",
-        "generate-client-certificates",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateClients => "create-clients",
-            Self::UpdateClients => "update-clients",
-            Self::DeleteClients => "delete-clients",
-            Self::ReadClients => "read-clients",
-            Self::GenerateClientCertificates => "generate-client-certificates",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionKmipAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "create-clients" => Self::CreateClients,
-            "update-clients" => Self::UpdateClients,
-            "delete-clients" => Self::DeleteClients,
-            "read-clients" => Self::ReadClients,
-            "generate-client-certificates" => Self::GenerateClientCertificates,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionKmipAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionKmipAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionKmipAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/32`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionKms {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionKmsAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/32/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionKmsAction {
-    /// `edit`
-    Edit,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionKmsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 1usize] = ["edit"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Edit => "edit",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionKmsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "edit" => Self::Edit,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionKmsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionKmsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionKmsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/12`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionMember {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6` and 1 more place
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionPkiSubscribers {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionPkiSubscribersAction>,
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionPkiSubscribersConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionPkiSubscribers {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        action: ::oas_runtime::OneOrMany<PermissionPkiSubscribersAction>,
-    ) -> Self {
-        Self {
-            action,
-            inverted: ::std::option::Option::None,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6/properties/action/anyOf/0` and 23 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionPkiSubscribersAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `issue-cert`
-    IssueCert,
-    /// `list-certs`
-    ListCerts,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionPkiSubscribersAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 6usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "issue-cert",
-        "list-certs",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::IssueCert => "issue-cert",
-            Self::ListCerts => "list-certs",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionPkiSubscribersAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "issue-cert" => Self::IssueCert,
-            "list-certs" => Self::ListCerts,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionPkiSubscribersAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionPkiSubscribersAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionPkiSubscribersAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6/properties/conditions` and 11 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionPkiSubscribersConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Hostname>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/10` and 16 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionRole {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionRoleAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Describe what action an entity can take. Possible actions: create, edit, delete, and read
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/permissions/items/properties/action` and 233 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionRoleAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionRoleAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 4usize] = ["read", "create", "edit", "delete"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionRoleAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionRoleAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionRoleAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionRoleAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2/properties/conditions` and 11 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<SecretPath>,
+    pub ne: ::std::option::Option<::std::string::String>,
     #[serde(
-        rename = "secretPath",
+        rename = "$in",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub secret_path: ::std::option::Option<SecretPath>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretFolders {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionRoleAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<Conditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretFolders {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionRoleAction>) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretImports {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionRoleAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionSecretConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretImports {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionRoleAction>) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/11`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretRollback {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretRollbackAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/11/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretRollbackAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretRollbackAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["read", "create"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretRollbackAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretRollbackAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretRollbackAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretRollbackAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/8`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretRotation {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretRotationAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<Conditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretRotation {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        action: ::oas_runtime::OneOrMany<PermissionSecretRotationAction>,
-    ) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/8/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretRotationAction {
-    /// `read`
-    Read,
-    /// `read-generated-credentials`
-    ReadGeneratedCredentials,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `rotate-secrets`
-    RotateSecrets,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretRotationAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 6usize] = [
-        "read",
-        "read-generated-credentials",
-        "create",
-        "edit",
-        "delete",
-        "rotate-secrets",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::ReadGeneratedCredentials => "read-generated-credentials",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::RotateSecrets => "rotate-secrets",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretRotationAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "read-generated-credentials" => Self::ReadGeneratedCredentials,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "rotate-secrets" => Self::RotateSecrets,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretRotationAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretRotationAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretRotationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/38`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretScanningConfigs {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretScanningConfigsAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/38/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretScanningConfigsAction {
-    /// `read-configs`
-    ReadConfigs,
-    /// `update-configs`
-    UpdateConfigs,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretScanningConfigsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["read-configs", "update-configs"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadConfigs => "read-configs",
-            Self::UpdateConfigs => "update-configs",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretScanningConfigsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read-configs" => Self::ReadConfigs,
-            "update-configs" => Self::UpdateConfigs,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretScanningConfigsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretScanningConfigsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretScanningConfigsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/36`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretScanningDataSources {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretScanningDataSourcesAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/36/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretScanningDataSourcesAction {
-    /// `read-data-sources`
-    ReadDataSources,
-    /// `create-data-sources`
-    CreateDataSources,
-    /// `edit-data-sources`
-    EditDataSources,
-    /// `delete-data-sources`
-    DeleteDataSources,
-    /// `trigger-data-source-scans`
-    TriggerDataSourceScans,
-    /// `read-data-source-scans`
-    ReadDataSourceScans,
-    /// `read-data-source-resources`
-    ReadDataSourceResources,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretScanningDataSourcesAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 7usize] = [
-        "read-data-sources",
-        "create-data-sources",
-        "edit-data-sources",
-        "delete-data-sources",
-        "trigger-data-source-scans",
-        "read-data-source-scans",
-        "read-data-source-resources",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadDataSources => "read-data-sources",
-            Self::CreateDataSources => "create-data-sources",
-            Self::EditDataSources => "edit-data-sources",
-            Self::DeleteDataSources => "delete-data-sources",
-            Self::TriggerDataSourceScans => "trigger-data-source-scans",
-            Self::ReadDataSourceScans => "read-data-source-scans",
-            Self::ReadDataSourceResources => "read-data-source-resources",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretScanningDataSourcesAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read-data-sources" => Self::ReadDataSources,
-            "create-data-sources" => Self::CreateDataSources,
-            "edit-data-sources" => Self::EditDataSources,
-            "delete-data-sources" => Self::DeleteDataSources,
-            "trigger-data-source-scans" => Self::TriggerDataSourceScans,
-            "read-data-source-scans" => Self::ReadDataSourceScans,
-            "read-data-source-resources" => Self::ReadDataSourceResources,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretScanningDataSourcesAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretScanningDataSourcesAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretScanningDataSourcesAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/37`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretScanningFindings {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretScanningFindingsAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/37/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretScanningFindingsAction {
-    /// `read-findings`
-    ReadFindings,
-    /// `update-findings`
-    UpdateFindings,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretScanningFindingsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["read-findings", "update-findings"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadFindings => "read-findings",
-            Self::UpdateFindings => "update-findings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretScanningFindingsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read-findings" => Self::ReadFindings,
-            "update-findings" => Self::UpdateFindings,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretScanningFindingsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretScanningFindingsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretScanningFindingsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/9`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretSyncs {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretSyncsAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionSecretConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretSyncs {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionSecretSyncsAction>) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/9/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretSyncsAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `sync-secrets`
-    SyncSecrets,
-    /// `import-secrets`
-    ImportSecrets,
-    /// `remove-secrets`
-    RemoveSecrets,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretSyncsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 7usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "sync-secrets",
-        "import-secrets",
-        "remove-secrets",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::SyncSecrets => "sync-secrets",
-            Self::ImportSecrets => "import-secrets",
-            Self::RemoveSecrets => "remove-secrets",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretSyncsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "sync-secrets" => Self::SyncSecrets,
-            "import-secrets" => Self::ImportSecrets,
-            "remove-secrets" => Self::RemoveSecrets,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretSyncsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretSyncsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretSyncsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecrets {
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSecretsAction>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionSecretsConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecrets {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionSecretsAction>) -> Self {
-        Self {
-            inverted: ::std::option::Option::None,
-            action,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSecretsAction {
-    /// `read`
-    Read,
-    /// `describeSecret`
-    DescribeSecret,
-    /// `readValue`
-    ReadValue,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSecretsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 6usize] = [
-        "read",
-        "describeSecret",
-        "readValue",
-        "create",
-        "edit",
-        "delete",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::DescribeSecret => "describeSecret",
-            Self::ReadValue => "readValue",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSecretsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "describeSecret" => Self::DescribeSecret,
-            "readValue" => Self::ReadValue,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSecretsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSecretsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSecretsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions` and 5 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSecretsConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<SecretPath>,
+    pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(
-        rename = "secretPath",
+        rename = "$glob",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub secret_path: ::std::option::Option<SecretPath>,
-    #[serde(
-        rename = "secretName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_name: ::std::option::Option<SecretPath>,
-    #[serde(
-        rename = "secretTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_tags: ::std::option::Option<SecretTags>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSshHosts {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionSshHostsAction>,
-    /// Whether rule allows or forbids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inverted: ::std::option::Option<bool>,
-    /// When specified, only matching conditions will be allowed to access given resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<PermissionSshHostsConditions>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSshHosts {
-    /// The required fields; the others start absent or at their default.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PermissionSshHostsAction>) -> Self {
-        Self {
-            action,
-            inverted: ::std::option::Option::None,
-            conditions: ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionSshHostsAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// `issue-host-cert`
-    IssueHostCert,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionSshHostsAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 5usize] = [
-        "read",
-        "create",
-        "edit",
-        "delete",
-        "issue-host-cert",
-    ];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::IssueHostCert => "issue-host-cert",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionSshHostsAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "issue-host-cert" => Self::IssueHostCert,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionSshHostsAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionSshHostsAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionSshHostsAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5/properties/conditions` and 5 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionSshHostsConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hostname: ::std::option::Option<Hostname>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/31`
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionWorkspace {
-    /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PermissionWorkspaceAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/31/properties/action/anyOf/0` and 11 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionWorkspaceAction {
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PermissionWorkspaceAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 2usize] = ["edit", "delete"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionWorkspaceAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PermissionWorkspaceAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PermissionWorkspaceAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionWorkspaceAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
+    pub glob: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "dynamic-secrets")]
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/10/properties/inputs/properties/virtualHost/properties/permissions`
@@ -39779,7 +36644,7 @@ pub struct PrivilegeDetails {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PrivilegeDetailsPermission {
     /// Describe what action an entity can take. Possible actions: create, edit, delete, and read
-    pub action: PermissionRoleAction,
+    pub action: PrivilegePermissionAction,
     /// The entity this permission pertains to. Possible options: secrets, environments
     pub subject: PrivilegeDetailsPermissionSubject,
     /// When specified, only matching conditions will be allowed to access given resource.
@@ -39791,7 +36656,7 @@ impl PrivilegeDetailsPermission {
     /// The required fields; the others start absent or at their default.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        action: PermissionRoleAction,
+        action: PrivilegePermissionAction,
         subject: PrivilegeDetailsPermissionSubject,
     ) -> Self {
         Self {
@@ -40183,7 +37048,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivilegeDetailsTemporaryMode {
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/privilegePermission` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PrivilegePermission {
-    pub actions: ::std::vec::Vec<PermissionRoleAction>,
+    pub actions: ::std::vec::Vec<PrivilegePermissionAction>,
     /// The entity this permission pertains to. Possible options: secrets, environments
     pub subject: PrivilegePermissionSubject,
     /// When specified, only matching conditions will be allowed to access given resource.
@@ -40226,6 +37091,120 @@ impl PrivilegePermission2 {
             conditions: ::std::option::Option::None,
             inverted: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Describe what action an entity can take. Possible actions: create, edit, delete, and read
+///
+/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/permissions/items/properties/action` and 233 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PrivilegePermissionAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl PrivilegePermissionAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 4usize] = ["read", "create", "edit", "delete"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for PrivilegePermissionAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for PrivilegePermissionAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for PrivilegePermissionAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PrivilegePermissionAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
     }
 }
 #[cfg(feature = "identity-specific-privileges")]
@@ -40427,6 +37406,3088 @@ impl Project {
             environments,
             kms_secret_manager_key_id: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items` and 5 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[serde(tag = "subject")]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ProjectPermission {
+    /// `subject: secrets`
+    #[serde(rename = "secrets")]
+    Secrets(ProjectPermissionSecrets),
+    /// `subject: secret-folders`
+    #[serde(rename = "secret-folders")]
+    SecretFolders(ProjectPermissionSecretFolders),
+    /// `subject: secret-imports`
+    #[serde(rename = "secret-imports")]
+    SecretImports(ProjectPermissionSecretImports),
+    /// `subject: dynamic-secrets`
+    #[serde(rename = "dynamic-secrets")]
+    DynamicSecrets(ProjectPermissionDynamicSecrets),
+    /// `subject: identity`
+    #[serde(rename = "identity")]
+    Identity(ProjectPermissionIdentity),
+    /// `subject: ssh-hosts`
+    #[serde(rename = "ssh-hosts")]
+    SshHosts(ProjectPermissionSshHosts),
+    /// `subject: pki-subscribers`
+    #[serde(rename = "pki-subscribers")]
+    PkiSubscribers(ProjectPermissionPkiSubscribers),
+    /// `subject: certificate-templates`
+    #[serde(rename = "certificate-templates")]
+    CertificateTemplates(ProjectPermissionPkiSubscribers),
+    /// `subject: secret-rotation`
+    #[serde(rename = "secret-rotation")]
+    SecretRotation(ProjectPermissionSecretRotation),
+    /// `subject: secret-syncs`
+    #[serde(rename = "secret-syncs")]
+    SecretSyncs(ProjectPermissionSecretSyncs),
+    /// `subject: secret-approval`
+    #[serde(rename = "secret-approval")]
+    SecretApproval(ProjectPermissionRule),
+    /// `subject: secret-rollback`
+    #[serde(rename = "secret-rollback")]
+    SecretRollback(ProjectPermissionSecretRollback),
+    /// `subject: member`
+    #[serde(rename = "member")]
+    Member(ProjectPermissionMember),
+    /// `subject: groups`
+    #[serde(rename = "groups")]
+    Groups(ProjectPermissionGroups),
+    /// `subject: role`
+    #[serde(rename = "role")]
+    Role(ProjectPermissionRule),
+    /// `subject: integrations`
+    #[serde(rename = "integrations")]
+    Integrations(ProjectPermissionRule),
+    /// `subject: webhooks`
+    #[serde(rename = "webhooks")]
+    Webhooks(ProjectPermissionRule),
+    /// `subject: service-tokens`
+    #[serde(rename = "service-tokens")]
+    ServiceTokens(ProjectPermissionRule),
+    /// `subject: settings`
+    #[serde(rename = "settings")]
+    Settings(ProjectPermissionRule),
+    /// `subject: environments`
+    #[serde(rename = "environments")]
+    Environments(ProjectPermissionRule),
+    /// `subject: tags`
+    #[serde(rename = "tags")]
+    Tags(ProjectPermissionRule),
+    /// `subject: audit-logs`
+    #[serde(rename = "audit-logs")]
+    AuditLogs(ProjectPermissionRule),
+    /// `subject: ip-allowlist`
+    #[serde(rename = "ip-allowlist")]
+    IpAllowlist(ProjectPermissionRule),
+    /// `subject: certificate-authorities`
+    #[serde(rename = "certificate-authorities")]
+    CertificateAuthorities(ProjectPermissionRule),
+    /// `subject: certificates`
+    #[serde(rename = "certificates")]
+    Certificates(ProjectPermissionCertificates),
+    /// `subject: ssh-certificate-authorities`
+    #[serde(rename = "ssh-certificate-authorities")]
+    SshCertificateAuthorities(ProjectPermissionRule),
+    /// `subject: ssh-certificates`
+    #[serde(rename = "ssh-certificates")]
+    SshCertificates(ProjectPermissionRule),
+    /// `subject: ssh-certificate-templates`
+    #[serde(rename = "ssh-certificate-templates")]
+    SshCertificateTemplates(ProjectPermissionRule),
+    /// `subject: ssh-host-groups`
+    #[serde(rename = "ssh-host-groups")]
+    SshHostGroups(ProjectPermissionRule),
+    /// `subject: pki-alerts`
+    #[serde(rename = "pki-alerts")]
+    PkiAlerts(ProjectPermissionRule),
+    /// `subject: pki-collections`
+    #[serde(rename = "pki-collections")]
+    PkiCollections(ProjectPermissionRule),
+    /// `subject: workspace`
+    #[serde(rename = "workspace")]
+    Workspace(ProjectPermissionWorkspace),
+    /// `subject: kms`
+    #[serde(rename = "kms")]
+    Kms(ProjectPermissionKms),
+    /// `subject: cmek`
+    #[serde(rename = "cmek")]
+    Cmek(ProjectPermissionCmek),
+    /// `subject: kmip`
+    #[serde(rename = "kmip")]
+    Kmip(ProjectPermissionKmip),
+    /// `subject: commits`
+    #[serde(rename = "commits")]
+    Commits(ProjectPermissionCommits),
+    /// `subject: secret-scanning-data-sources`
+    #[serde(rename = "secret-scanning-data-sources")]
+    SecretScanningDataSources(ProjectPermissionSecretScanningDataSources),
+    /// `subject: secret-scanning-findings`
+    #[serde(rename = "secret-scanning-findings")]
+    SecretScanningFindings(ProjectPermissionSecretScanningFindings),
+    /// `subject: secret-scanning-configs`
+    #[serde(rename = "secret-scanning-configs")]
+    SecretScanningConfigs(ProjectPermissionSecretScanningConfigs),
+    /// A `subject` this version of the document does not know: the whole value, kept as received.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("subject")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        if matches!(
+            tag.as_deref(), ::std::option::Option::Some("secrets") |
+            ::std::option::Option::Some("secret-folders") |
+            ::std::option::Option::Some("secret-imports") |
+            ::std::option::Option::Some("dynamic-secrets") |
+            ::std::option::Option::Some("identity") |
+            ::std::option::Option::Some("ssh-hosts") |
+            ::std::option::Option::Some("pki-subscribers") |
+            ::std::option::Option::Some("certificate-templates") |
+            ::std::option::Option::Some("secret-rotation") |
+            ::std::option::Option::Some("secret-syncs") |
+            ::std::option::Option::Some("secret-approval") |
+            ::std::option::Option::Some("secret-rollback") |
+            ::std::option::Option::Some("member") | ::std::option::Option::Some("groups")
+            | ::std::option::Option::Some("role") |
+            ::std::option::Option::Some("integrations") |
+            ::std::option::Option::Some("webhooks") |
+            ::std::option::Option::Some("service-tokens") |
+            ::std::option::Option::Some("settings") |
+            ::std::option::Option::Some("environments") |
+            ::std::option::Option::Some("tags") |
+            ::std::option::Option::Some("audit-logs") |
+            ::std::option::Option::Some("ip-allowlist") |
+            ::std::option::Option::Some("certificate-authorities") |
+            ::std::option::Option::Some("certificates") |
+            ::std::option::Option::Some("ssh-certificate-authorities") |
+            ::std::option::Option::Some("ssh-certificates") |
+            ::std::option::Option::Some("ssh-certificate-templates") |
+            ::std::option::Option::Some("ssh-host-groups") |
+            ::std::option::Option::Some("pki-alerts") |
+            ::std::option::Option::Some("pki-collections") |
+            ::std::option::Option::Some("workspace") | ::std::option::Option::Some("kms")
+            | ::std::option::Option::Some("cmek") | ::std::option::Option::Some("kmip") |
+            ::std::option::Option::Some("commits") |
+            ::std::option::Option::Some("secret-scanning-data-sources") |
+            ::std::option::Option::Some("secret-scanning-findings") |
+            ::std::option::Option::Some("secret-scanning-configs")
+        ) && let ::std::option::Option::Some(object) = value.as_object_mut()
+        {
+            object.remove("subject");
+        }
+        match tag.as_deref() {
+            ::std::option::Option::Some("secrets") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Secrets)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-folders") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretFolders)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-imports") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretImports)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("dynamic-secrets") => {
+                ::serde_json::from_value(value)
+                    .map(Self::DynamicSecrets)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("identity") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Identity)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ssh-hosts") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SshHosts)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("pki-subscribers") => {
+                ::serde_json::from_value(value)
+                    .map(Self::PkiSubscribers)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("certificate-templates") => {
+                ::serde_json::from_value(value)
+                    .map(Self::CertificateTemplates)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-rotation") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretRotation)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-syncs") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretSyncs)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-approval") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretApproval)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-rollback") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretRollback)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("member") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Member)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("groups") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Groups)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("role") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Role)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("integrations") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Integrations)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("webhooks") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Webhooks)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("service-tokens") => {
+                ::serde_json::from_value(value)
+                    .map(Self::ServiceTokens)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("settings") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Settings)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("environments") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Environments)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("tags") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Tags)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("audit-logs") => {
+                ::serde_json::from_value(value)
+                    .map(Self::AuditLogs)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ip-allowlist") => {
+                ::serde_json::from_value(value)
+                    .map(Self::IpAllowlist)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("certificate-authorities") => {
+                ::serde_json::from_value(value)
+                    .map(Self::CertificateAuthorities)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("certificates") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Certificates)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ssh-certificate-authorities") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SshCertificateAuthorities)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ssh-certificates") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SshCertificates)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ssh-certificate-templates") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SshCertificateTemplates)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("ssh-host-groups") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SshHostGroups)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("pki-alerts") => {
+                ::serde_json::from_value(value)
+                    .map(Self::PkiAlerts)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("pki-collections") => {
+                ::serde_json::from_value(value)
+                    .map(Self::PkiCollections)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("workspace") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Workspace)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("kms") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Kms)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("cmek") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Cmek)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("kmip") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Kmip)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("commits") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Commits)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-scanning-data-sources") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretScanningDataSources)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-scanning-findings") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretScanningFindings)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("secret-scanning-configs") => {
+                ::serde_json::from_value(value)
+                    .map(Self::SecretScanningConfigs)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4/properties/action/anyOf/0` and 23 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `grant-privileges`
+    GrantPrivileges,
+    /// `assume-privileges`
+    AssumePrivileges,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 6usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "grant-privileges",
+        "assume-privileges",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::GrantPrivileges => "grant-privileges",
+            Self::AssumePrivileges => "assume-privileges",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "grant-privileges" => Self::GrantPrivileges,
+            "assume-privileges" => Self::AssumePrivileges,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/24`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionCertificates {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionCertificatesAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/24/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionCertificatesAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `read-private-key`
+    ReadPrivateKey,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionCertificatesAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 5usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "read-private-key",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::ReadPrivateKey => "read-private-key",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionCertificatesAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "read-private-key" => Self::ReadPrivateKey,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionCertificatesAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionCertificatesAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionCertificatesAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/33`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionCmek {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionCmekAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/33/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionCmekAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `encrypt`
+    Encrypt,
+    /// `decrypt`
+    Decrypt,
+    /// `sign`
+    Sign,
+    /// `verify`
+    Verify,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionCmekAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 8usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "encrypt",
+        "decrypt",
+        "sign",
+        "verify",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Encrypt => "encrypt",
+            Self::Decrypt => "decrypt",
+            Self::Sign => "sign",
+            Self::Verify => "verify",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionCmekAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "encrypt" => Self::Encrypt,
+            "decrypt" => Self::Decrypt,
+            "sign" => Self::Sign,
+            "verify" => Self::Verify,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionCmekAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionCmekAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionCmekAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/35`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionCommits {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionCommitsAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/35/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionCommitsAction {
+    /// `read`
+    Read,
+    /// `perform-rollback`
+    PerformRollback,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionCommitsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["read", "perform-rollback"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::PerformRollback => "perform-rollback",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionCommitsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "perform-rollback" => Self::PerformRollback,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionCommitsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionCommitsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionCommitsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionDynamicSecrets {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionDynamicSecretsAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionDynamicSecretsConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionDynamicSecrets {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionDynamicSecretsAction>,
+    ) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionDynamicSecretsAction {
+    /// `read-root-credential`
+    ReadRootCredential,
+    /// `create-root-credential`
+    CreateRootCredential,
+    /// `edit-root-credential`
+    EditRootCredential,
+    /// `delete-root-credential`
+    DeleteRootCredential,
+    /// `lease`
+    Lease,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionDynamicSecretsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 5usize] = [
+        "read-root-credential",
+        "create-root-credential",
+        "edit-root-credential",
+        "delete-root-credential",
+        "lease",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadRootCredential => "read-root-credential",
+            Self::CreateRootCredential => "create-root-credential",
+            Self::EditRootCredential => "edit-root-credential",
+            Self::DeleteRootCredential => "delete-root-credential",
+            Self::Lease => "lease",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionDynamicSecretsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read-root-credential" => Self::ReadRootCredential,
+            "create-root-credential" => Self::CreateRootCredential,
+            "edit-root-credential" => Self::EditRootCredential,
+            "delete-root-credential" => Self::DeleteRootCredential,
+            "lease" => Self::Lease,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionDynamicSecretsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionDynamicSecretsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionDynamicSecretsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/conditions` and 5 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionDynamicSecretsConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<PermissionCondition>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_path: ::std::option::Option<PermissionCondition>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ProjectPermissionDynamicSecretsConditionsMetadata,
+    >,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/3/properties/conditions/properties/metadata` and 5 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionDynamicSecretsConditionsMetadata {
+    #[serde(rename = "$elemMatch")]
+    pub elem_match: ElemMatch,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/13`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionGroups {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionGroupsAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/13/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionGroupsAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `grant-privileges`
+    GrantPrivileges,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionGroupsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 5usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "grant-privileges",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::GrantPrivileges => "grant-privileges",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionGroupsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "grant-privileges" => Self::GrantPrivileges,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionGroupsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionGroupsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionGroupsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionIdentity {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionIdentityConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionIdentity {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: ::oas_runtime::OneOrMany<ProjectPermissionAction>) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/4/properties/conditions` and 5 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionIdentityConditions {
+    #[serde(
+        rename = "identityId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub identity_id: ::std::option::Option<IdentityId>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/34`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionKmip {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionKmipAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/34/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionKmipAction {
+    /// `create-clients`
+    CreateClients,
+    /// `update-clients`
+    UpdateClients,
+    /// `delete-clients`
+    DeleteClients,
+    /// `read-clients`
+    ReadClients,
+    /// `generate-client-certificates`
+    GenerateClientCertificates,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionKmipAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 5usize] = [
+        "create-clients",
+        "update-clients",
+        "delete-clients",
+        "read-clients",
+        "generate-client-certificates",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateClients => "create-clients",
+            Self::UpdateClients => "update-clients",
+            Self::DeleteClients => "delete-clients",
+            Self::ReadClients => "read-clients",
+            Self::GenerateClientCertificates => "generate-client-certificates",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionKmipAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "create-clients" => Self::CreateClients,
+            "update-clients" => Self::UpdateClients,
+            "delete-clients" => Self::DeleteClients,
+            "read-clients" => Self::ReadClients,
+            "generate-client-certificates" => Self::GenerateClientCertificates,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionKmipAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionKmipAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionKmipAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/32`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionKms {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionKmsAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/32/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionKmsAction {
+    /// `edit`
+    Edit,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionKmsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 1usize] = ["edit"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Edit => "edit",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionKmsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "edit" => Self::Edit,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionKmsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionKmsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionKmsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/12`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionMember {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6` and 1 more place
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionPkiSubscribers {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionPkiSubscribersAction>,
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionPkiSubscribersConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionPkiSubscribers {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionPkiSubscribersAction>,
+    ) -> Self {
+        Self {
+            action,
+            inverted: ::std::option::Option::None,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6/properties/action/anyOf/0` and 23 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionPkiSubscribersAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `issue-cert`
+    IssueCert,
+    /// `list-certs`
+    ListCerts,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionPkiSubscribersAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 6usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "issue-cert",
+        "list-certs",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::IssueCert => "issue-cert",
+            Self::ListCerts => "list-certs",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionPkiSubscribersAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "issue-cert" => Self::IssueCert,
+            "list-certs" => Self::ListCerts,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionPkiSubscribersAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionPkiSubscribersAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionPkiSubscribersAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/6/properties/conditions` and 11 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionPkiSubscribersConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Hostname>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/10` and 16 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionRule {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2/properties/conditions` and 11 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<PermissionCondition>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_path: ::std::option::Option<PermissionCondition>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretFolders {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<Conditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretFolders {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretImports {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionSecretConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretImports {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/11`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretRollback {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretRollbackAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/11/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretRollbackAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretRollbackAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["read", "create"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretRollbackAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretRollbackAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretRollbackAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretRollbackAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/8`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretRotation {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretRotationAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<Conditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretRotation {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionSecretRotationAction>,
+    ) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/8/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretRotationAction {
+    /// `read`
+    Read,
+    /// `read-generated-credentials`
+    ReadGeneratedCredentials,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `rotate-secrets`
+    RotateSecrets,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretRotationAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 6usize] = [
+        "read",
+        "read-generated-credentials",
+        "create",
+        "edit",
+        "delete",
+        "rotate-secrets",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::ReadGeneratedCredentials => "read-generated-credentials",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::RotateSecrets => "rotate-secrets",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretRotationAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "read-generated-credentials" => Self::ReadGeneratedCredentials,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "rotate-secrets" => Self::RotateSecrets,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretRotationAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretRotationAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretRotationAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/38`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretScanningConfigs {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretScanningConfigsAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/38/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretScanningConfigsAction {
+    /// `read-configs`
+    ReadConfigs,
+    /// `update-configs`
+    UpdateConfigs,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretScanningConfigsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["read-configs", "update-configs"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadConfigs => "read-configs",
+            Self::UpdateConfigs => "update-configs",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretScanningConfigsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read-configs" => Self::ReadConfigs,
+            "update-configs" => Self::UpdateConfigs,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretScanningConfigsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretScanningConfigsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretScanningConfigsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/36`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretScanningDataSources {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<
+        ProjectPermissionSecretScanningDataSourcesAction,
+    >,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/36/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretScanningDataSourcesAction {
+    /// `read-data-sources`
+    ReadDataSources,
+    /// `create-data-sources`
+    CreateDataSources,
+    /// `edit-data-sources`
+    EditDataSources,
+    /// `delete-data-sources`
+    DeleteDataSources,
+    /// `trigger-data-source-scans`
+    TriggerDataSourceScans,
+    /// `read-data-source-scans`
+    ReadDataSourceScans,
+    /// `read-data-source-resources`
+    ReadDataSourceResources,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretScanningDataSourcesAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 7usize] = [
+        "read-data-sources",
+        "create-data-sources",
+        "edit-data-sources",
+        "delete-data-sources",
+        "trigger-data-source-scans",
+        "read-data-source-scans",
+        "read-data-source-resources",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadDataSources => "read-data-sources",
+            Self::CreateDataSources => "create-data-sources",
+            Self::EditDataSources => "edit-data-sources",
+            Self::DeleteDataSources => "delete-data-sources",
+            Self::TriggerDataSourceScans => "trigger-data-source-scans",
+            Self::ReadDataSourceScans => "read-data-source-scans",
+            Self::ReadDataSourceResources => "read-data-source-resources",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretScanningDataSourcesAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read-data-sources" => Self::ReadDataSources,
+            "create-data-sources" => Self::CreateDataSources,
+            "edit-data-sources" => Self::EditDataSources,
+            "delete-data-sources" => Self::DeleteDataSources,
+            "trigger-data-source-scans" => Self::TriggerDataSourceScans,
+            "read-data-source-scans" => Self::ReadDataSourceScans,
+            "read-data-source-resources" => Self::ReadDataSourceResources,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretScanningDataSourcesAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretScanningDataSourcesAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de>
+for ProjectPermissionSecretScanningDataSourcesAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/37`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretScanningFindings {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretScanningFindingsAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/37/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretScanningFindingsAction {
+    /// `read-findings`
+    ReadFindings,
+    /// `update-findings`
+    UpdateFindings,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretScanningFindingsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["read-findings", "update-findings"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadFindings => "read-findings",
+            Self::UpdateFindings => "update-findings",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretScanningFindingsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read-findings" => Self::ReadFindings,
+            "update-findings" => Self::UpdateFindings,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretScanningFindingsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretScanningFindingsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretScanningFindingsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/9`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretSyncs {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretSyncsAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionSecretConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretSyncs {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionSecretSyncsAction>,
+    ) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/9/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretSyncsAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `sync-secrets`
+    SyncSecrets,
+    /// `import-secrets`
+    ImportSecrets,
+    /// `remove-secrets`
+    RemoveSecrets,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretSyncsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 7usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "sync-secrets",
+        "import-secrets",
+        "remove-secrets",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::SyncSecrets => "sync-secrets",
+            Self::ImportSecrets => "import-secrets",
+            Self::RemoveSecrets => "remove-secrets",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretSyncsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "sync-secrets" => Self::SyncSecrets,
+            "import-secrets" => Self::ImportSecrets,
+            "remove-secrets" => Self::RemoveSecrets,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretSyncsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretSyncsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretSyncsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecrets {
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretsAction>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionSecretsConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecrets {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionSecretsAction>,
+    ) -> Self {
+        Self {
+            inverted: ::std::option::Option::None,
+            action,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSecretsAction {
+    /// `read`
+    Read,
+    /// `describeSecret`
+    DescribeSecret,
+    /// `readValue`
+    ReadValue,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSecretsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 6usize] = [
+        "read",
+        "describeSecret",
+        "readValue",
+        "create",
+        "edit",
+        "delete",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::DescribeSecret => "describeSecret",
+            Self::ReadValue => "readValue",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSecretsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "describeSecret" => Self::DescribeSecret,
+            "readValue" => Self::ReadValue,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSecretsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSecretsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSecretsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions` and 5 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSecretsConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<PermissionCondition>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_path: ::std::option::Option<PermissionCondition>,
+    #[serde(
+        rename = "secretName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_name: ::std::option::Option<PermissionCondition>,
+    #[serde(
+        rename = "secretTags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_tags: ::std::option::Option<SecretTags>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSshHosts {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionSshHostsAction>,
+    /// Whether rule allows or forbids.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inverted: ::std::option::Option<bool>,
+    /// When specified, only matching conditions will be allowed to access given resource.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<ProjectPermissionSshHostsConditions>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSshHosts {
+    /// The required fields; the others start absent or at their default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: ::oas_runtime::OneOrMany<ProjectPermissionSshHostsAction>,
+    ) -> Self {
+        Self {
+            action,
+            inverted: ::std::option::Option::None,
+            conditions: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionSshHostsAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// `issue-host-cert`
+    IssueHostCert,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionSshHostsAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 5usize] = [
+        "read",
+        "create",
+        "edit",
+        "delete",
+        "issue-host-cert",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::IssueHostCert => "issue-host-cert",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionSshHostsAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            "issue-host-cert" => Self::IssueHostCert,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionSshHostsAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionSshHostsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionSshHostsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/5/properties/conditions` and 5 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionSshHostsConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hostname: ::std::option::Option<Hostname>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/31`
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectPermissionWorkspace {
+    /// Describe what action an entity can take.
+    pub action: ::oas_runtime::OneOrMany<ProjectPermissionWorkspaceAction>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/31/properties/action/anyOf/0` and 11 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectPermissionWorkspaceAction {
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ProjectPermissionWorkspaceAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 2usize] = ["edit", "delete"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for ProjectPermissionWorkspaceAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for ProjectPermissionWorkspaceAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for ProjectPermissionWorkspaceAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissionWorkspaceAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
     }
 }
 #[cfg(feature = "project-templates")]
@@ -43392,56 +43453,6 @@ impl SecretMetadata {
             value: defaults::secret_metadata_value(),
         }
     }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions/properties/environment` and 65 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum SecretPath {
-    Object(SecretPathObject),
-    String(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/0/properties/conditions/properties/environment/anyOf/1` and 65 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretPathObject {
-    #[serde(
-        rename = "$eq",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub eq: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "$ne",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ne: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "$in",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "$glob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub glob: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "secret-rotations")]
 /// Source: `#/paths/~1api~1v2~1secret-rotations/get/responses/200/content/application~1json/schema/properties/secretRotations/items/anyOf/0` and 7 more places
@@ -48033,7 +48044,7 @@ pub struct UpdateIdentityProjectAdditionalPrivilegeV2Body {
     /// The slug of the privilege to update.
     pub slug: ::std::string::String,
     /// The permission for the privilege.
-    pub permissions: ::std::vec::Vec<Permission>,
+    pub permissions: ::std::vec::Vec<ProjectPermission>,
     #[serde(rename = "type")]
     pub type_: CreateIdentityProjectAdditionalPrivilegeV2BodyType,
 }
@@ -51105,7 +51116,7 @@ pub struct UpdateWorkspaceRoleV2Body {
     pub description: ::oas_runtime::Patch<::std::string::String>,
     /// The permissions assigned to the role.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+    pub permissions: ::std::option::Option<::std::vec::Vec<ProjectPermission>>,
 }
 #[cfg(feature = "projects")]
 /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/patch/requestBody/content/application~1json/schema`
