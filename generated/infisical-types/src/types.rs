@@ -4040,11 +4040,11 @@ impl<'de> ::serde::Deserialize<'de> for CollectionItemType {
 )]
 /// When specified, only matching conditions will be allowed to access given resource.
 ///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions` and 11 more places
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2/properties/conditions` and 11 more places
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Conditions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<IdentityId>,
+    pub environment: ::std::option::Option<PermissionCondition>,
     #[serde(
         rename = "secretPath",
         default,
@@ -15323,38 +15323,9 @@ impl DynamicSecret {
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ElemMatch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<ElemMatchKey>,
+    pub key: ::std::option::Option<PermissionEqualityOperators>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<ElemMatchKey>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions/properties/environment/anyOf/1` and 29 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ElemMatchKey {
-    #[serde(
-        rename = "$eq",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub eq: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "$ne",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub ne: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "$in",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub value: ::std::option::Option<PermissionEqualityOperators>,
 }
 #[cfg(feature = "kms-encryption")]
 /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post/requestBody/content/application~1json/schema` and 1 more place
@@ -25644,21 +25615,6 @@ impl IdentityGcpAuth {
             access_token_period: defaults::identity_gcp_auth_access_token_period(),
         }
     }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions/properties/environment` and 17 more places
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum IdentityId {
-    Object(ElemMatchKey),
-    String(::std::string::String),
 }
 #[cfg(feature = "jwt-auth")]
 /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1identities~1{identityId}/get/responses/200/content/application~1json/schema/properties/identityJwtAuth` and 2 more places
@@ -36441,6 +36397,120 @@ impl PasswordRequirements {
 }
 #[cfg(
     any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Describe what action an entity can take. Possible actions: create, edit, delete, and read
+///
+/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/permissions/items/properties/action` and 233 more places
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PermissionAction {
+    /// `read`
+    Read,
+    /// `create`
+    Create,
+    /// `edit`
+    Edit,
+    /// `delete`
+    Delete,
+    /// A value this version of the document does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl PermissionAction {
+    /// Every value the document lists, in its order.
+    pub const KNOWN: [&'static str; 4usize] = ["read", "create", "edit", "delete"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::convert::From<&str> for PermissionAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "read" => Self::Read,
+            "create" => Self::Create,
+            "edit" => Self::Edit,
+            "delete" => Self::Delete,
+            other => Self::Unknown(::std::string::String::from(other)),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::std::fmt::Display for PermissionAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl ::serde::Serialize for PermissionAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges",
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PermissionAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(&*value))
+    }
+}
+#[cfg(
+    any(
         feature = "identity-specific-privileges-v2",
         feature = "project-roles",
         feature = "project-templates"
@@ -36488,6 +36558,71 @@ pub struct PermissionConditionOperators {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub glob: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// When specified, only matching conditions will be allowed to access given resource.
+///
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions` and 11 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PermissionConditions {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<PermissionEqualityCondition>,
+    #[serde(
+        rename = "secretPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret_path: ::std::option::Option<PermissionCondition>,
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions/properties/environment` and 17 more places
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum PermissionEqualityCondition {
+    Object(PermissionEqualityOperators),
+    String(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "identity-specific-privileges-v2",
+        feature = "project-roles",
+        feature = "project-templates"
+    )
+)]
+/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/1/properties/conditions/properties/environment/anyOf/1` and 29 more places
+#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PermissionEqualityOperators {
+    #[serde(
+        rename = "$eq",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub eq: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "$ne",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ne: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "$in",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "dynamic-secrets")]
 /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post/requestBody/content/application~1json/schema/properties/provider/anyOf/10/properties/inputs/properties/virtualHost/properties/permissions`
@@ -36644,7 +36779,7 @@ pub struct PrivilegeDetails {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PrivilegeDetailsPermission {
     /// Describe what action an entity can take. Possible actions: create, edit, delete, and read
-    pub action: PrivilegePermissionAction,
+    pub action: PermissionAction,
     /// The entity this permission pertains to. Possible options: secrets, environments
     pub subject: PrivilegeDetailsPermissionSubject,
     /// When specified, only matching conditions will be allowed to access given resource.
@@ -36656,7 +36791,7 @@ impl PrivilegeDetailsPermission {
     /// The required fields; the others start absent or at their default.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        action: PrivilegePermissionAction,
+        action: PermissionAction,
         subject: PrivilegeDetailsPermissionSubject,
     ) -> Self {
         Self {
@@ -37048,7 +37183,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivilegeDetailsTemporaryMode {
 /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/privilegePermission` and 2 more places
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PrivilegePermission {
-    pub actions: ::std::vec::Vec<PrivilegePermissionAction>,
+    pub actions: ::std::vec::Vec<PermissionAction>,
     /// The entity this permission pertains to. Possible options: secrets, environments
     pub subject: PrivilegePermissionSubject,
     /// When specified, only matching conditions will be allowed to access given resource.
@@ -37091,120 +37226,6 @@ impl PrivilegePermission2 {
             conditions: ::std::option::Option::None,
             inverted: ::std::option::Option::None,
         }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// Describe what action an entity can take. Possible actions: create, edit, delete, and read
-///
-/// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post/requestBody/content/application~1json/schema/properties/permissions/items/properties/action` and 233 more places
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PrivilegePermissionAction {
-    /// `read`
-    Read,
-    /// `create`
-    Create,
-    /// `edit`
-    Edit,
-    /// `delete`
-    Delete,
-    /// A value this version of the document does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl PrivilegePermissionAction {
-    /// Every value the document lists, in its order.
-    pub const KNOWN: [&'static str; 4usize] = ["read", "create", "edit", "delete"];
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "read",
-            Self::Create => "create",
-            Self::Edit => "edit",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::convert::From<&str> for PrivilegePermissionAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "read" => Self::Read,
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            other => Self::Unknown(::std::string::String::from(other)),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::std::fmt::Display for PrivilegePermissionAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl ::serde::Serialize for PrivilegePermissionAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges",
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PrivilegePermissionAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
     }
 }
 #[cfg(feature = "identity-specific-privileges")]
@@ -38682,7 +38703,7 @@ pub struct ProjectPermissionIdentityConditions {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub identity_id: ::std::option::Option<IdentityId>,
+    pub identity_id: ::std::option::Option<PermissionEqualityCondition>,
 }
 #[cfg(
     any(
@@ -39119,28 +39140,7 @@ pub struct ProjectPermissionPkiSubscribersConditions {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProjectPermissionRule {
     /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
-}
-#[cfg(
-    any(
-        feature = "identity-specific-privileges-v2",
-        feature = "project-roles",
-        feature = "project-templates"
-    )
-)]
-/// When specified, only matching conditions will be allowed to access given resource.
-///
-/// Source: `#/paths/~1api~1v1~1project-templates/post/requestBody/content/application~1json/schema/properties/roles/items/properties/permissions/items/anyOf/2/properties/conditions` and 11 more places
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ProjectPermissionSecretConditions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<PermissionCondition>,
-    #[serde(
-        rename = "secretPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub secret_path: ::std::option::Option<PermissionCondition>,
+    pub action: ::oas_runtime::OneOrMany<PermissionAction>,
 }
 #[cfg(
     any(
@@ -39156,10 +39156,10 @@ pub struct ProjectPermissionSecretFolders {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inverted: ::std::option::Option<bool>,
     /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
+    pub action: ::oas_runtime::OneOrMany<PermissionAction>,
     /// When specified, only matching conditions will be allowed to access given resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<Conditions>,
+    pub conditions: ::std::option::Option<PermissionConditions>,
 }
 #[cfg(
     any(
@@ -39171,7 +39171,7 @@ pub struct ProjectPermissionSecretFolders {
 impl ProjectPermissionSecretFolders {
     /// The required fields; the others start absent or at their default.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>) -> Self {
+    pub fn new(action: ::oas_runtime::OneOrMany<PermissionAction>) -> Self {
         Self {
             inverted: ::std::option::Option::None,
             action,
@@ -39193,10 +39193,10 @@ pub struct ProjectPermissionSecretImports {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inverted: ::std::option::Option<bool>,
     /// Describe what action an entity can take.
-    pub action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>,
+    pub action: ::oas_runtime::OneOrMany<PermissionAction>,
     /// When specified, only matching conditions will be allowed to access given resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<ProjectPermissionSecretConditions>,
+    pub conditions: ::std::option::Option<Conditions>,
 }
 #[cfg(
     any(
@@ -39208,7 +39208,7 @@ pub struct ProjectPermissionSecretImports {
 impl ProjectPermissionSecretImports {
     /// The required fields; the others start absent or at their default.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(action: ::oas_runtime::OneOrMany<PrivilegePermissionAction>) -> Self {
+    pub fn new(action: ::oas_runtime::OneOrMany<PermissionAction>) -> Self {
         Self {
             inverted: ::std::option::Option::None,
             action,
@@ -39344,7 +39344,7 @@ pub struct ProjectPermissionSecretRotation {
     pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretRotationAction>,
     /// When specified, only matching conditions will be allowed to access given resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<Conditions>,
+    pub conditions: ::std::option::Option<PermissionConditions>,
 }
 #[cfg(
     any(
@@ -39868,7 +39868,7 @@ pub struct ProjectPermissionSecretSyncs {
     pub action: ::oas_runtime::OneOrMany<ProjectPermissionSecretSyncsAction>,
     /// When specified, only matching conditions will be allowed to access given resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<ProjectPermissionSecretConditions>,
+    pub conditions: ::std::option::Option<Conditions>,
 }
 #[cfg(
     any(
