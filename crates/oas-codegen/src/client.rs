@@ -92,8 +92,14 @@ fn emit_extensions(api: &Api, gated: bool, config: &Config) -> Vec<TokenStream> 
             .collect();
         let Some(groups) = groups else { continue };
         let cfg = if gated {
-            let features = groups.into_iter().map(crate::features::feature_name);
-            quote!(#[cfg(all(#(feature = #features),*))])
+            let features: Vec<String> = groups
+                .into_iter()
+                .map(crate::features::feature_name)
+                .collect();
+            match features.as_slice() {
+                [one] => quote!(#[cfg(feature = #one)]),
+                _ => quote!(#[cfg(all(#(feature = #features),*))]),
+            }
         } else {
             quote!()
         };

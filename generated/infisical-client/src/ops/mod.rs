@@ -194,8 +194,8 @@ pub use token_auth::TokenAuthApi;
 mod universal_auth;
 #[cfg(feature = "universal-auth")]
 pub use universal_auth::UniversalAuthApi;
-#[cfg(all(feature = "universal-auth"))]
+#[cfg(feature = "universal-auth")]
 #[path = "../universal_auth.rs"]
 mod universal_auth_extension;
-#[cfg(all(feature = "universal-auth"))]
+#[cfg(feature = "universal-auth")]
 pub use universal_auth_extension::*;
