@@ -2,7 +2,7 @@
 //! redirected to another origin, lifetimes out of range, answers that echo the client secret,
 //! bodies over the limit. Each test is named after the defect it guards against.
 
-#![cfg(all(feature = "auth", feature = "secrets"))]
+#![cfg(all(feature = "universal-auth", feature = "secrets"))]
 
 mod support;
 
@@ -72,7 +72,7 @@ async fn a_login_redirected_to_another_origin_does_not_send_the_client_secret() 
         let Error::Redirect(redirect) = login_error(&error) else {
             panic!("expected a redirect error: {error}");
         };
-        assert_eq!(redirect.operation, "auth.login_universal_auth_v1");
+        assert_eq!(redirect.operation, "universal_auth.login");
         assert_eq!(redirect.status, status);
         let shown = format!("{error} {error:?}");
         assert!(shown.contains("another origin"), "{shown}");
