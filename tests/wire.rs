@@ -2,10 +2,9 @@
 //! unchanged.
 
 use infisical_types::{
-    Conditions, ConditionsEnvironment, ConditionsSecretPath,
-    CreateAdditionalPrivilegeUsersPermanentV1Body, CreateSecretsRawV3Body, ErrorBody,
-    ListSecretsRawV3Response, OneOrMany, Patch, PermissionAction, ProjectPermission,
-    ProjectPermissionCmekAction,
+    CreateSecretsRawV3Body, ErrorBody, ListSecretsRawV3Response, OneOrMany, Patch,
+    PermissionAction, PermissionCondition, ProjectPermission, ProjectPermissionCmekAction,
+    ProjectPermissionSecretsAction, ProjectPermissionSecretsConditions, Tree,
 };
 use serde_json::{Value, json};
 
@@ -26,19 +25,24 @@ fn permission_with_conditions_decodes_into_the_tagged_variant() {
     let ProjectPermission::Secrets(secrets) = &permission else {
         panic!("expected Secrets, got {permission:?}")
     };
-    assert_eq!(secrets.action, OneOrMany::One(PermissionAction::Read));
-    let Some(Conditions {
+    assert_eq!(
+        secrets.action,
+        OneOrMany::One(ProjectPermissionSecretsAction::Read)
+    );
+    assert_eq!(secrets.inverted, None);
+    let Some(ProjectPermissionSecretsConditions {
         environment,
         secret_path,
+        ..
     }) = &secrets.conditions
     else {
         panic!("conditions missing")
     };
     assert_eq!(
         environment,
-        &Some(ConditionsEnvironment::String("dev".to_owned()))
+        &Some(PermissionCondition::String("dev".to_owned()))
     );
-    let Some(ConditionsSecretPath::Object(path)) = secret_path else {
+    let Some(PermissionCondition::Object(path)) = secret_path else {
         panic!("expected operators, got {secret_path:?}")
     };
     assert_eq!(path.glob.as_deref(), Some("/"));
@@ -55,10 +59,16 @@ fn action_is_one_or_many() {
     let (ProjectPermission::Secrets(one), ProjectPermission::Secrets(many)) = (one, many) else {
         panic!("not secrets")
     };
-    assert_eq!(one.action.as_slice(), [PermissionAction::Edit]);
+    assert_eq!(
+        one.action.as_slice(),
+        [ProjectPermissionSecretsAction::Edit]
+    );
     assert_eq!(
         many.action.as_slice(),
-        [PermissionAction::Read, PermissionAction::Delete]
+        [
+            ProjectPermissionSecretsAction::Read,
+            ProjectPermissionSecretsAction::Delete
+        ]
     );
 }
 
@@ -80,13 +90,30 @@ fn each_subject_has_its_own_action_set() {
     };
     assert_eq!(
         secrets.action,
-        OneOrMany::One(PermissionAction::Unknown("encrypt".to_owned()))
+        OneOrMany::One(ProjectPermissionSecretsAction::Unknown(
+            "encrypt".to_owned()
+        ))
     );
+    // The finer secrets actions of 2025 are known.
+    let finer: ProjectPermission = round_trip(
+        &json!({"subject": "secrets", "action": ["describeSecret", "readValue"], "inverted": true}),
+    );
+    let ProjectPermission::Secrets(finer) = finer else {
+        panic!("expected Secrets")
+    };
+    assert_eq!(
+        finer.action.as_slice(),
+        [
+            ProjectPermissionSecretsAction::DescribeSecret,
+            ProjectPermissionSecretsAction::ReadValue
+        ]
+    );
+    assert_eq!(finer.inverted, Some(true));
 }
 
 #[test]
 fn unknown_subject_and_action_values_are_kept() {
-    let json = json!({"subject": "secret-syncs", "action": ["sync"], "conditions": {"x": 1}});
+    let json = json!({"subject": "secret-sharing", "action": ["sync"], "conditions": {"x": 1}});
     let permission: ProjectPermission = round_trip(&json);
     assert_eq!(permission, ProjectPermission::Unknown(json));
     let action: PermissionAction = round_trip(&json!("read-value"));
@@ -117,10 +144,14 @@ fn full_secret_list_as_the_server_returns_it() {
             "secretReminderNote": null,
             "secretReminderRepeatDays": null,
             "skipMultilineEncoding": false,
-            "metadata": null,
-            "createdAt": "2024-10-01T12:00:00.000Z",
-            "updatedAt": "2024-10-02T08:30:15.123Z",
+            "createdAt": "2025-06-01T12:00:00.000Z",
+            "updatedAt": "2025-06-02T08:30:15.123Z",
+            "actor": {"actorId": "u-1", "actorType": "identity", "name": "ci", "membershipId": null},
+            "isRotatedSecret": false,
+            "rotationId": null,
             "secretPath": "/",
+            "secretValueHidden": false,
+            "secretMetadata": [{"key": "owner", "value": "platform"}],
             "tags": [{"id": "0b7d0f6c-1b2a-4c3d-8e9f-a0b1c2d3e4f5", "slug": "prod", "color": null, "name": "prod"}],
             "aNewFieldFromANewerServer": {"ignored": true}
         }],
@@ -133,8 +164,16 @@ fn full_secret_list_as_the_server_returns_it() {
     assert_eq!(secret.underscore_id, secret.id);
     assert_eq!(secret.secret_key, "DATABASE_URL");
     assert_eq!(secret.version, 3.0);
-    assert_eq!(secret.created_at.to_rfc3339(), "2024-10-01T12:00:00+00:00");
+    assert_eq!(secret.created_at.to_rfc3339(), "2025-06-01T12:00:00+00:00");
     assert_eq!(secret.skip_multiline_encoding, Some(false));
+    assert!(!secret.secret_value_hidden);
+    let metadata = secret.secret_metadata.as_ref().expect("metadata");
+    assert_eq!(
+        (metadata[0].key.as_str(), metadata[0].value.as_str()),
+        ("owner", "platform")
+    );
+    let actor = secret.actor.as_ref().expect("actor");
+    assert_eq!(actor.actor_type.as_deref(), Some("identity"));
     let tags = secret.tags.as_ref().expect("tags");
     assert_eq!(tags[0].slug, "prod");
     assert_eq!(
@@ -146,25 +185,38 @@ fn full_secret_list_as_the_server_returns_it() {
 
 #[test]
 fn error_bodies_of_every_status_share_one_type() {
-    let bad_request: ErrorBody =
-        round_trip(&json!({"statusCode": 400, "message": "Invalid", "error": "BadRequest"}));
+    let bad_request: ErrorBody = round_trip(
+        &json!({"reqId": "req-6xF2", "statusCode": 400, "message": "Invalid", "error": "BadRequest"}),
+    );
     assert_eq!(bad_request.status_code, 400);
+    assert_eq!(bad_request.req_id, "req-6xF2");
     // 401 bodies carry any value as `message`.
     let unauthorized: ErrorBody = round_trip(
-        &json!({"statusCode": 401, "message": {"reason": "expired"}, "error": "UnauthorizedError"}),
+        &json!({"reqId": "req-6xF3", "statusCode": 401, "message": {"reason": "expired"}, "error": "UnauthorizedError"}),
     );
     assert_eq!(unauthorized.message, Some(json!({"reason": "expired"})));
+    // 403 bodies may add `details` (the failed permission, as the server explains it).
+    let forbidden: ErrorBody = round_trip(&json!({
+        "reqId": "req-6xF4", "statusCode": 403, "message": "You are not allowed to read on secrets",
+        "error": "PermissionDenied", "details": [{"action": "read", "subject": "secrets"}]
+    }));
+    assert_eq!(
+        forbidden.details,
+        Some(json!([{"action": "read", "subject": "secrets"}]))
+    );
 }
 
 #[test]
 fn array_without_items_accepts_any_elements() {
-    let body: CreateAdditionalPrivilegeUsersPermanentV1Body = serde_json::from_value(json!({
-        "projectMembershipId": "m-1",
-        "permissions": [{"action": "read", "subject": "secrets"}, "anything", 3]
-    }))
-    .unwrap();
-    assert_eq!(body.permissions.len(), 3);
-    assert_eq!(body.permissions[2], json!(3));
+    // A secret reference tree's children are declared as an array of anything.
+    let tree: Tree = round_trip(&json!({
+        "key": "DB_URL",
+        "environment": "dev",
+        "secretPath": "/",
+        "children": [{"key": "DB_HOST", "environment": "dev", "secretPath": "/", "children": []}, "anything", 3]
+    }));
+    assert_eq!(tree.children.len(), 3);
+    assert_eq!(tree.children[2], json!(3));
 }
 
 #[test]

@@ -53,10 +53,14 @@ fn answer(
             secret_reminder_note: None,
             secret_reminder_repeat_days: None,
             skip_multiline_encoding: Some(false),
-            metadata: None,
             created_at: created,
             updated_at: created,
+            actor: None,
+            is_rotated_secret: Some(false),
+            rotation_id: None,
+            secret_value_hidden: false,
             tags: Some(Vec::new()),
+            secret_metadata: None,
         },
     })
 }

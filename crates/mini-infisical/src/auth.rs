@@ -1,4 +1,4 @@
-//! The `auth` group: universal-auth login and token renewal.
+//! The `universal_auth` group: universal-auth login and token renewal.
 
 use std::time::{Duration, SystemTime};
 
@@ -6,13 +6,13 @@ use infisical_server::types::{
     AccessTokenResponse, AccessTokenResponseTokenType, LoginAuthUniversalAuthV1Body,
     RenewAuthTokenV1Body,
 };
-use infisical_server::{ApiError, Auth, BearerToken};
+use infisical_server::{ApiError, BearerToken, UniversalAuth};
 
 use crate::MiniInfisical;
 use crate::store::{self, Token};
 
-impl Auth for MiniInfisical {
-    async fn login_universal_auth_v1(
+impl UniversalAuth for MiniInfisical {
+    async fn login_auth_universal_auth_v1(
         &self,
         _token: Option<BearerToken>,
         body: LoginAuthUniversalAuthV1Body,
@@ -37,7 +37,7 @@ impl Auth for MiniInfisical {
         Ok(self.answer(access_token, self.ttl))
     }
 
-    async fn renew_token_v1(
+    async fn renew_auth_token_v1(
         &self,
         _token: Option<BearerToken>,
         body: RenewAuthTokenV1Body,

@@ -9,6 +9,7 @@
 //! What it serves, in memory:
 //! - universal-auth login and token renewal ([`auth`](crate::auth));
 //! - projects, their environments and roles ([`workspace`](crate::workspace));
+//! - folders, create and list ([`folders`](crate::folders)): secrets live under a folder path;
 //! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets));
 //! - project roles whose permission rules are enforced ([`permissions`](crate::permissions)): a
 //!   role that may only read secrets gets 403 on a write.
@@ -16,6 +17,7 @@
 //! Every other operation answers 501 after its request has been validated.
 
 mod auth;
+mod folders;
 mod permissions;
 mod secrets;
 mod seed;
@@ -107,15 +109,9 @@ impl MiniInfisical {
             };
             let mut p = new_project(&mut store, id.clone(), project.name.clone(), slug);
             for (position, env) in project.environments.iter().enumerate() {
-                let env_id = store.new_id();
-                p.environments.push(Environment {
-                    id: env_id,
-                    name: env.clone(),
-                    slug: env.clone(),
-                    position: f64::from(u32::try_from(position + 1).unwrap_or(u32::MAX)),
-                    created: now,
-                    updated: now,
-                });
+                let position = f64::from(u32::try_from(position + 1).unwrap_or(u32::MAX));
+                let environment = Environment::new(&mut store, env.clone(), env.clone(), position);
+                p.environments.push(environment);
             }
             for role in &seed.roles {
                 if p.roles.contains_key(&role.slug) {
@@ -160,9 +156,13 @@ impl MiniInfisical {
     /// The router: the implemented groups on top of [`Server`], every other operation 501.
     pub fn router(self: &Arc<Self>) -> axum::Router {
         Server::new()
-            .auth(Arc::clone(self))
+            .universal_auth(Arc::clone(self))
+            .projects(Arc::clone(self))
+            .organizations(Arc::clone(self))
+            .environments(Arc::clone(self))
+            .project_roles(Arc::clone(self))
+            .folders(Arc::clone(self))
             .secrets(Arc::clone(self))
-            .workspace(Arc::clone(self))
             .into_router()
     }
 
@@ -203,6 +203,7 @@ fn new_project(store: &mut Store, id: String, name: String, slug: String) -> Pro
     Project {
         id,
         name,
+        description: None,
         slug,
         created: now,
         updated: now,

@@ -1,10 +1,13 @@
 //! Project permissions, enforced: a role is a list of [`ProjectPermission`] rules (the tagged union
-//! of the API, `subject` / `action` / `conditions`), and a request is allowed when one rule grants
-//! its subject and action and, for secrets, its conditions match the environment and secret path.
+//! of the API, `subject` / `action` / `inverted` / `conditions`), and a request is allowed when one
+//! rule grants its subject and action and, for secrets and folders, its conditions match the
+//! environment and secret path, and no inverted (forbidding) rule that matches takes it back.
 
 use infisical_types::{
-    Conditions, ConditionsEnvironment, ConditionsSecretPath, OneOrMany, PermissionAction,
-    ProjectPermission, ProjectPermissionRule, ProjectPermissionSecrets, ProjectPermissionWorkspace,
+    OneOrMany, PermissionAction, PermissionCondition, PermissionConditions,
+    PermissionEqualityCondition, ProjectPermission, ProjectPermissionRule,
+    ProjectPermissionSecretFolders, ProjectPermissionSecrets, ProjectPermissionSecretsAction,
+    ProjectPermissionSecretsConditions, ProjectPermissionWorkspace,
     ProjectPermissionWorkspaceAction,
 };
 
@@ -13,6 +16,8 @@ use infisical_types::{
 pub(crate) enum Subject {
     /// Secrets, scoped by environment and secret path.
     Secrets,
+    /// Folders, scoped by environment and the path of their parent.
+    SecretFolders,
     /// The project's environments.
     Environments,
     /// The project's roles.
@@ -25,6 +30,7 @@ impl Subject {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Secrets => "secrets",
+            Self::SecretFolders => "secret-folders",
             Self::Environments => "environments",
             Self::Role => "role",
             Self::Workspace => "workspace",
@@ -32,72 +38,138 @@ impl Subject {
     }
 }
 
-/// Where a secrets request applies.
+/// Where a secrets or folders request applies.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scope<'a> {
     pub(crate) environment: &'a str,
     pub(crate) secret_path: &'a str,
 }
 
-/// True when one of `rules` grants `action` on `subject` (in `scope`, for secrets).
+/// How one rule bears on a request.
+enum Verdict {
+    /// The rule is about something else.
+    Silent,
+    /// The rule grants the request.
+    Grants,
+    /// The rule (inverted) forbids the request.
+    Forbids,
+}
+
+/// True when one of `rules` grants `action` on `subject` (in `scope`, for secrets and folders) and
+/// no inverted rule forbids it.
 pub(crate) fn allows(
     rules: &[ProjectPermission],
     subject: Subject,
     action: &str,
     scope: Option<Scope<'_>>,
 ) -> bool {
-    rules.iter().any(|rule| {
-        let (granted, conditions) = match (subject, rule) {
-            (Subject::Secrets, ProjectPermission::Secrets(r)) => (
-                r.action.iter().any(|a| a.as_str() == action),
-                r.conditions.as_ref(),
-            ),
-            (Subject::Environments, ProjectPermission::Environments(r))
-            | (Subject::Role, ProjectPermission::Role(r)) => {
-                (r.action.iter().any(|a| a.as_str() == action), None)
-            }
-            (Subject::Workspace, ProjectPermission::Workspace(r)) => {
-                (r.action.iter().any(|a| a.as_str() == action), None)
-            }
-            _ => (false, None),
-        };
-        granted
-            && match (conditions, scope) {
-                (None, _) => true,
-                (Some(conditions), Some(scope)) => matches(conditions, scope),
-                // A conditional rule never grants an unscoped request.
-                (Some(_), None) => false,
-            }
-    })
+    let mut granted = false;
+    for rule in rules {
+        match verdict(rule, subject, action, scope) {
+            Verdict::Silent => {}
+            Verdict::Grants => granted = true,
+            Verdict::Forbids => return false,
+        }
+    }
+    granted
 }
 
-fn matches(conditions: &Conditions, scope: Scope<'_>) -> bool {
-    let environment = match &conditions.environment {
-        None => true,
-        Some(ConditionsEnvironment::String(env)) => env == scope.environment,
-        Some(ConditionsEnvironment::Object(ops)) => operators(
-            scope.environment,
+fn verdict(
+    rule: &ProjectPermission,
+    subject: Subject,
+    action: &str,
+    scope: Option<Scope<'_>>,
+) -> Verdict {
+    let (names, inverted, conditions) = match (subject, rule) {
+        (Subject::Secrets, ProjectPermission::Secrets(r)) => (
+            r.action.iter().any(|a| a.as_str() == action),
+            r.inverted.unwrap_or(false),
+            r.conditions.as_ref().map(Conditions::Secrets),
+        ),
+        (Subject::SecretFolders, ProjectPermission::SecretFolders(r)) => (
+            r.action.iter().any(|a| a.as_str() == action),
+            r.inverted.unwrap_or(false),
+            r.conditions.as_ref().map(Conditions::Folders),
+        ),
+        (Subject::Environments, ProjectPermission::Environments(r))
+        | (Subject::Role, ProjectPermission::Role(r)) => {
+            (r.action.iter().any(|a| a.as_str() == action), false, None)
+        }
+        (Subject::Workspace, ProjectPermission::Workspace(r)) => {
+            (r.action.iter().any(|a| a.as_str() == action), false, None)
+        }
+        _ => return Verdict::Silent,
+    };
+    if !names {
+        return Verdict::Silent;
+    }
+    let applies = match (conditions, scope) {
+        (None, _) => true,
+        (Some(conditions), Some(scope)) => conditions.matches(scope),
+        // A conditional rule neither grants nor forbids an unscoped request.
+        (Some(_), None) => false,
+    };
+    match (applies, inverted) {
+        (false, _) => Verdict::Silent,
+        (true, false) => Verdict::Grants,
+        (true, true) => Verdict::Forbids,
+    }
+}
+
+/// The conditions of a secrets rule or of a folders rule.
+enum Conditions<'a> {
+    Secrets(&'a ProjectPermissionSecretsConditions),
+    Folders(&'a PermissionConditions),
+}
+
+impl Conditions<'_> {
+    fn matches(&self, scope: Scope<'_>) -> bool {
+        let (environment, path) = match self {
+            Self::Secrets(c) => (
+                c.environment
+                    .as_ref()
+                    .is_none_or(|c| condition(c, scope.environment)),
+                c.secret_path
+                    .as_ref()
+                    .is_none_or(|c| condition(c, scope.secret_path)),
+            ),
+            Self::Folders(c) => (
+                c.environment
+                    .as_ref()
+                    .is_none_or(|c| equality(c, scope.environment)),
+                c.secret_path
+                    .as_ref()
+                    .is_none_or(|c| condition(c, scope.secret_path)),
+            ),
+        };
+        environment && path
+    }
+}
+
+fn condition(condition: &PermissionCondition, value: &str) -> bool {
+    match condition {
+        PermissionCondition::String(expected) => expected == value,
+        PermissionCondition::Object(ops) => {
+            operators(
+                value,
+                ops.eq.as_deref(),
+                ops.ne.as_deref(),
+                ops.in_.as_deref(),
+            ) && ops.glob.as_deref().is_none_or(|g| glob(g, value))
+        }
+    }
+}
+
+fn equality(condition: &PermissionEqualityCondition, value: &str) -> bool {
+    match condition {
+        PermissionEqualityCondition::String(expected) => expected == value,
+        PermissionEqualityCondition::Object(ops) => operators(
+            value,
             ops.eq.as_deref(),
             ops.ne.as_deref(),
             ops.in_.as_deref(),
         ),
-    };
-    let path = match &conditions.secret_path {
-        None => true,
-        Some(ConditionsSecretPath::String(path)) => path == scope.secret_path,
-        Some(ConditionsSecretPath::Object(ops)) => {
-            operators(
-                scope.secret_path,
-                ops.eq.as_deref(),
-                ops.ne.as_deref(),
-                ops.in_.as_deref(),
-            ) && ops
-                .glob
-                .as_deref()
-                .is_none_or(|g| glob(g, scope.secret_path))
-        }
-    };
-    environment && path
+    }
 }
 
 fn operators(value: &str, eq: Option<&str>, ne: Option<&str>, one_of: Option<&[String]>) -> bool {
@@ -167,16 +239,30 @@ pub(crate) fn built_in(slug: &str) -> Option<Vec<ProjectPermission>> {
     let rule = |actions: &[PermissionAction]| ProjectPermissionRule {
         action: OneOrMany::Many(actions.to_vec()),
     };
-    let secrets = |actions: &[PermissionAction]| {
+    let secrets = |actions: &[ProjectPermissionSecretsAction]| {
         ProjectPermission::Secrets(ProjectPermissionSecrets {
+            inverted: None,
             action: OneOrMany::Many(actions.to_vec()),
             conditions: None,
         })
     };
+    let folders = |actions: &[PermissionAction]| {
+        ProjectPermission::SecretFolders(ProjectPermissionSecretFolders {
+            inverted: None,
+            action: OneOrMany::Many(actions.to_vec()),
+            conditions: None,
+        })
+    };
+    let all_secrets = {
+        use ProjectPermissionSecretsAction as S;
+        [S::Read, S::Create, S::Edit, S::Delete]
+    };
+    let read_secrets = [ProjectPermissionSecretsAction::Read];
     let all = [Read, Create, Edit, Delete];
     Some(match slug {
         "admin" => vec![
-            secrets(&all),
+            secrets(&all_secrets),
+            folders(&all),
             ProjectPermission::Environments(rule(&all)),
             ProjectPermission::Role(rule(&all)),
             ProjectPermission::Workspace(ProjectPermissionWorkspace {
@@ -187,12 +273,14 @@ pub(crate) fn built_in(slug: &str) -> Option<Vec<ProjectPermission>> {
             }),
         ],
         "member" => vec![
-            secrets(&all),
+            secrets(&all_secrets),
+            folders(&all),
             ProjectPermission::Environments(rule(&[Read])),
             ProjectPermission::Role(rule(&[Read])),
         ],
         "viewer" => vec![
-            secrets(&[Read]),
+            secrets(&read_secrets),
+            folders(&[Read]),
             ProjectPermission::Environments(rule(&[Read])),
             ProjectPermission::Role(rule(&[Read])),
         ],
@@ -242,6 +330,35 @@ mod tests {
         assert!(!allows(&r, Subject::Secrets, "edit", Some(dev_app)));
         assert!(!allows(&r, Subject::Secrets, "read", Some(prod_app)));
         assert!(!allows(&r, Subject::Environments, "read", None));
+    }
+
+    #[test]
+    fn inverted_rules_forbid() {
+        let r = rules(serde_json::json!([
+            {"subject": "secrets", "action": ["read", "edit"]},
+            {"subject": "secrets", "action": "edit", "inverted": true,
+             "conditions": {"environment": {"$in": ["prod"]}}},
+            {"subject": "secret-folders", "action": "create",
+             "conditions": {"secretPath": {"$glob": "/app/**"}}}
+        ]));
+        let dev = Scope {
+            environment: "dev",
+            secret_path: "/",
+        };
+        let prod = Scope {
+            environment: "prod",
+            secret_path: "/",
+        };
+        assert!(allows(&r, Subject::Secrets, "edit", Some(dev)));
+        assert!(!allows(&r, Subject::Secrets, "edit", Some(prod)));
+        assert!(allows(&r, Subject::Secrets, "read", Some(prod)));
+        let app = Scope {
+            environment: "dev",
+            secret_path: "/app",
+        };
+        assert!(allows(&r, Subject::SecretFolders, "create", Some(app)));
+        assert!(!allows(&r, Subject::SecretFolders, "create", Some(dev)));
+        assert!(!allows(&r, Subject::SecretFolders, "read", Some(app)));
     }
 
     #[test]

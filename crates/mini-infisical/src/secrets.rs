@@ -1,14 +1,17 @@
 //! The `secrets` group: create, read, list, update and delete on the v3 raw routes, each checked
-//! against the caller's project role for the secret's environment and path.
+//! against the caller's project role for the secret's environment and path. A secret lives in a
+//! folder ([`folders`](crate::folders)): writing one where no folder is answers 404.
 
 use infisical_server::types::{
     CreateSecretsRawV3Body, CreateSecretsRawV3Response, CreateSecretsRawV3ResponseSecret,
-    DeleteSecretsRawV3Body, GetSecretV3ParamsType, GetSecretsRawV3Query, GetSecretsRawV3Response,
+    DeleteSecretsRawV3Body, DeleteSecretsRawV3Response, DeleteSecretsRawV3ResponseSecret,
+    DeleteSecretsSecret, GetSecretsRawV3ParamsType, GetSecretsRawV3Query, GetSecretsRawV3Response,
     GetSecretsRawV3ResponseSecret, ListSecretsRawV3Query, ListSecretsRawV3Response, RawSecret,
     Secret as WireSecret, UpdateSecretsRawV3Body,
 };
 use infisical_server::{ApiError, BearerToken, Secrets};
 
+use crate::folders::folder;
 use crate::permissions::{Scope, Subject};
 use crate::store::{self, Project, Secret, Store, canonical_path, is_within};
 use crate::{MiniInfisical, authenticate, authorize, project, project_by_slug};
@@ -26,6 +29,7 @@ impl Secrets for MiniInfisical {
         let path = canonical_path(&body.secret_path);
         let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
         target.authorize(&store, caller, "create")?;
+        target.folder()?;
         let id = store.new_id();
         let now = store::now();
         let key = (body.environment.clone(), path.clone(), secret_name.clone());
@@ -47,9 +51,13 @@ impl Secrets for MiniInfisical {
             created: now,
             updated: now,
         };
-        let answer = wire_secret(project, &body.environment, &secret);
+        let answer = raw_secret(project, &body.environment, &path, &secret, true);
         project.secrets.insert(key, secret);
-        Ok(wrap(answer))
+        Ok(CreateSecretsRawV3Response::Secret(
+            CreateSecretsRawV3ResponseSecret {
+                secret: created(answer),
+            },
+        ))
     }
 
     async fn get_raw_v3(
@@ -74,9 +82,10 @@ impl Secrets for MiniInfisical {
         target.authorize(&store, caller, "read")?;
         let secret = project
             .secrets
-            .get(&(environment.to_owned(), path, secret_name.clone()))
+            .get(&(environment.to_owned(), path.clone(), secret_name.clone()))
             .ok_or_else(|| not_found(&secret_name))?;
-        let s = wire_secret(project, environment, secret);
+        let view = query.view_secret_value.unwrap_or(true);
+        let s = raw_secret(project, environment, &path, secret, view);
         Ok(GetSecretsRawV3Response {
             secret: GetSecretsRawV3ResponseSecret {
                 id: s.id,
@@ -91,10 +100,14 @@ impl Secrets for MiniInfisical {
                 secret_reminder_note: s.secret_reminder_note,
                 secret_reminder_repeat_days: s.secret_reminder_repeat_days,
                 skip_multiline_encoding: s.skip_multiline_encoding,
-                metadata: None,
                 created_at: s.created_at,
                 updated_at: s.updated_at,
-                tags: Some(Vec::new()),
+                actor: None,
+                is_rotated_secret: Some(false),
+                rotation_id: None,
+                secret_value_hidden: s.secret_value_hidden,
+                tags: s.tags,
+                secret_metadata: s.secret_metadata,
             },
         })
     }
@@ -115,6 +128,8 @@ impl Secrets for MiniInfisical {
         let folder = canonical_path(query.secret_path.as_deref().unwrap_or("/"));
         let target = Target::new(&store, &project.id, environment, &folder)?;
         target.authorize(&store, caller, "read")?;
+        target.folder()?;
+        let view = query.view_secret_value.unwrap_or(true);
         let recursive = query.recursive.unwrap_or(false);
         let secrets = project
             .secrets
@@ -143,28 +158,7 @@ impl Secrets for MiniInfisical {
                     )
                     .is_ok()
             })
-            .map(|((_, path, _), secret)| {
-                let s = wire_secret(project, environment, secret);
-                RawSecret {
-                    id: s.id,
-                    underscore_id: s.underscore_id,
-                    workspace: s.workspace,
-                    environment: s.environment,
-                    version: s.version,
-                    type_: s.type_,
-                    secret_key: s.secret_key,
-                    secret_value: s.secret_value,
-                    secret_comment: s.secret_comment,
-                    secret_reminder_note: s.secret_reminder_note,
-                    secret_reminder_repeat_days: s.secret_reminder_repeat_days,
-                    skip_multiline_encoding: s.skip_multiline_encoding,
-                    metadata: None,
-                    created_at: s.created_at,
-                    updated_at: s.updated_at,
-                    secret_path: Some(path.clone()),
-                    tags: Some(Vec::new()),
-                }
-            })
+            .map(|((_, path, _), secret)| raw_secret(project, environment, path, secret, view))
             .collect();
         Ok(ListSecretsRawV3Response {
             secrets,
@@ -177,13 +171,14 @@ impl Secrets for MiniInfisical {
         token: BearerToken,
         secret_name: String,
         body: UpdateSecretsRawV3Body,
-    ) -> Result<CreateSecretsRawV3Response, ApiError> {
+    ) -> Result<DeleteSecretsRawV3Response, ApiError> {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let path = canonical_path(&body.secret_path);
         let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
         target.authorize(&store, caller, "edit")?;
+        target.folder()?;
         let now = store::now();
         let project = project_mut(&mut store, &body.workspace_id)?;
         let key = (body.environment.clone(), path.clone(), secret_name.clone());
@@ -192,7 +187,7 @@ impl Secrets for MiniInfisical {
             .remove(&key)
             .ok_or_else(|| not_found(&secret_name))?;
         if let Some(new_name) = body.new_secret_name.filter(|n| *n != secret_name) {
-            let new_key = (body.environment.clone(), path, new_name.clone());
+            let new_key = (body.environment.clone(), path.clone(), new_name.clone());
             if project.secrets.contains_key(&new_key) {
                 project.secrets.insert(key, secret);
                 return Err(ApiError::bad_request(format!(
@@ -201,7 +196,9 @@ impl Secrets for MiniInfisical {
             }
             secret.key = new_name;
         }
-        secret.value = body.secret_value;
+        if let Some(value) = body.secret_value {
+            secret.value = value;
+        }
         if let Some(comment) = body.secret_comment {
             secret.comment = comment;
         }
@@ -218,14 +215,10 @@ impl Secrets for MiniInfisical {
         }
         secret.version += 1;
         secret.updated = now;
-        let answer = wire_secret(project, &body.environment, &secret);
-        let key = (
-            body.environment,
-            canonical_path(&body.secret_path),
-            secret.key.clone(),
-        );
+        let answer = raw_secret(project, &body.environment, &path, &secret, true);
+        let key = (body.environment, path, secret.key.clone());
         project.secrets.insert(key, secret);
-        Ok(wrap(answer))
+        Ok(changed(answer))
     }
 
     async fn delete_raw_v3(
@@ -233,19 +226,26 @@ impl Secrets for MiniInfisical {
         token: BearerToken,
         secret_name: String,
         body: DeleteSecretsRawV3Body,
-    ) -> Result<CreateSecretsRawV3Response, ApiError> {
+    ) -> Result<DeleteSecretsRawV3Response, ApiError> {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let path = canonical_path(&body.secret_path);
         let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
         target.authorize(&store, caller, "delete")?;
+        target.folder()?;
         let project = project_mut(&mut store, &body.workspace_id)?;
         let secret = project
             .secrets
-            .remove(&(body.environment.clone(), path, secret_name.clone()))
+            .remove(&(body.environment.clone(), path.clone(), secret_name.clone()))
             .ok_or_else(|| not_found(&secret_name))?;
-        Ok(wrap(wire_secret(project, &body.environment, &secret)))
+        Ok(changed(raw_secret(
+            project,
+            &body.environment,
+            &path,
+            &secret,
+            true,
+        )))
     }
 }
 
@@ -254,6 +254,14 @@ struct Target<'a> {
     project: &'a Project,
     environment: &'a str,
     path: &'a str,
+}
+
+impl Target<'_> {
+    /// 404 unless the folder of the request exists.
+    fn folder(&self) -> Result<(), ApiError> {
+        let environment = crate::folders::environment(self.project, self.environment)?;
+        folder(environment, self.path).map(|_| ())
+    }
 }
 
 impl<'a> Target<'a> {
@@ -318,9 +326,9 @@ fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError>
     value.ok_or_else(|| ApiError::bad_request(format!("{name} is required")))
 }
 
-fn shared_only(kind: &GetSecretV3ParamsType) -> Result<(), ApiError> {
+fn shared_only(kind: &GetSecretsRawV3ParamsType) -> Result<(), ApiError> {
     match kind {
-        GetSecretV3ParamsType::Shared => Ok(()),
+        GetSecretsRawV3ParamsType::Shared => Ok(()),
         _ => Err(ApiError::bad_request(
             "mini-infisical supports only shared secrets",
         )),
@@ -331,12 +339,18 @@ fn not_found(name: &str) -> ApiError {
     ApiError::not_found(format!("Secret with name '{name}' not found"))
 }
 
-fn wrap(secret: WireSecret) -> CreateSecretsRawV3Response {
-    CreateSecretsRawV3Response::Secret(CreateSecretsRawV3ResponseSecret { secret })
-}
+/// What Infisical answers in place of a value the caller asked not to see.
+const HIDDEN: &str = "<hidden-by-infisical>";
 
-fn wire_secret(project: &Project, environment: &str, secret: &Secret) -> WireSecret {
-    WireSecret {
+/// A secret as the raw routes spell it; with `view` false, its value is hidden.
+fn raw_secret(
+    project: &Project,
+    environment: &str,
+    path: &str,
+    secret: &Secret,
+    view: bool,
+) -> RawSecret {
+    RawSecret {
         id: secret.id.to_string(),
         underscore_id: secret.id.to_string(),
         workspace: project.id.clone(),
@@ -344,13 +358,72 @@ fn wire_secret(project: &Project, environment: &str, secret: &Secret) -> WireSec
         version: f64::from(secret.version),
         type_: "shared".to_owned(),
         secret_key: secret.key.clone(),
-        secret_value: secret.value.clone(),
+        secret_value: if view {
+            secret.value.clone()
+        } else {
+            HIDDEN.to_owned()
+        },
         secret_comment: secret.comment.clone(),
         secret_reminder_note: secret.reminder_note.clone(),
         secret_reminder_repeat_days: secret.reminder_repeat_days,
         skip_multiline_encoding: secret.skip_multiline_encoding,
-        metadata: None,
         created_at: secret.created,
         updated_at: secret.updated,
+        actor: None,
+        is_rotated_secret: Some(false),
+        rotation_id: None,
+        secret_path: Some(path.to_owned()),
+        secret_value_hidden: !view,
+        secret_metadata: Some(Vec::new()),
+        tags: Some(Vec::new()),
     }
+}
+
+/// The answer of a create.
+fn created(s: RawSecret) -> WireSecret {
+    WireSecret {
+        id: s.id,
+        underscore_id: s.underscore_id,
+        workspace: s.workspace,
+        environment: s.environment,
+        version: s.version,
+        type_: s.type_,
+        secret_key: s.secret_key,
+        secret_value: s.secret_value,
+        secret_comment: s.secret_comment,
+        secret_reminder_note: s.secret_reminder_note,
+        secret_reminder_repeat_days: s.secret_reminder_repeat_days,
+        skip_multiline_encoding: s.skip_multiline_encoding,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        actor: s.actor,
+        is_rotated_secret: s.is_rotated_secret,
+        rotation_id: s.rotation_id,
+    }
+}
+
+/// The answer of an update or a delete.
+fn changed(s: RawSecret) -> DeleteSecretsRawV3Response {
+    DeleteSecretsRawV3Response::Secret(DeleteSecretsRawV3ResponseSecret {
+        secret: DeleteSecretsSecret {
+            id: s.id,
+            underscore_id: s.underscore_id,
+            workspace: s.workspace,
+            environment: s.environment,
+            version: s.version,
+            type_: s.type_,
+            secret_key: s.secret_key,
+            secret_value: s.secret_value,
+            secret_comment: s.secret_comment,
+            secret_reminder_note: s.secret_reminder_note,
+            secret_reminder_repeat_days: s.secret_reminder_repeat_days,
+            skip_multiline_encoding: s.skip_multiline_encoding,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+            actor: s.actor,
+            is_rotated_secret: s.is_rotated_secret,
+            rotation_id: s.rotation_id,
+            secret_value_hidden: s.secret_value_hidden,
+        },
+    })
 }

@@ -1,5 +1,5 @@
-//! The in-memory state: identities, access tokens, projects with their environments, roles and
-//! secrets. Plain data behind one mutex; handlers never hold the lock across an `.await`.
+//! The in-memory state: identities, access tokens, projects with their environments, folders,
+//! roles and secrets. Plain data behind one mutex; handlers never hold the lock across an `.await`.
 
 use std::collections::BTreeMap;
 use std::collections::hash_map::RandomState;
@@ -32,6 +32,7 @@ pub(crate) struct Token {
 pub(crate) struct Project {
     pub(crate) id: String,
     pub(crate) name: String,
+    pub(crate) description: Option<String>,
     pub(crate) slug: String,
     pub(crate) created: DateTime<Utc>,
     pub(crate) updated: DateTime<Utc>,
@@ -51,6 +52,45 @@ pub(crate) struct Environment {
     pub(crate) name: String,
     pub(crate) slug: String,
     pub(crate) position: f64,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) updated: DateTime<Utc>,
+    /// Folders by canonical path; the root `/` is always there.
+    pub(crate) folders: BTreeMap<String, Folder>,
+}
+
+impl Environment {
+    /// An environment holding only its root folder.
+    pub(crate) fn new(store: &mut Store, name: String, slug: String, position: f64) -> Self {
+        let now = now();
+        let id = store.new_id();
+        let root = Folder {
+            id: store.new_id(),
+            name: "root".to_owned(),
+            parent: None,
+            description: None,
+            created: now,
+            updated: now,
+        };
+        Self {
+            id,
+            name,
+            slug,
+            position,
+            created: now,
+            updated: now,
+            folders: BTreeMap::from([("/".to_owned(), root)]),
+        }
+    }
+}
+
+/// A folder of an environment; secrets live under a folder path.
+#[derive(Clone, Debug)]
+pub(crate) struct Folder {
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    /// The id of the folder it is in (`None` for the root).
+    pub(crate) parent: Option<Uuid>,
+    pub(crate) description: Option<String>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) updated: DateTime<Utc>,
 }
@@ -101,10 +141,6 @@ impl Store {
 
     pub(crate) fn project_by_slug(&self, slug: &str) -> Option<&Project> {
         self.projects.values().find(|p| p.slug == slug)
-    }
-
-    pub(crate) fn project_by_slug_mut(&mut self, slug: &str) -> Option<&mut Project> {
-        self.projects.values_mut().find(|p| p.slug == slug)
     }
 }
 

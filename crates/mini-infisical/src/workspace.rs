@@ -1,24 +1,32 @@
-//! The `workspace` group: projects, their environments and their roles.
+//! Projects (the `projects` group, and listing through `organizations`), their environments (the
+//! `environments` group) and their roles (the `project_roles` group).
 
 use infisical_server::types::{
     CreateWorkspaceEnvironmentV1Body, CreateWorkspaceEnvironmentV1Response,
-    CreateWorkspaceEnvironmentV1ResponseEnvironment, CreateWorkspaceRoleV1Body,
-    CreateWorkspaceRoleV1Response, CreateWorkspaceRoleV1ResponseRole,
-    CreateWorkspaceRoleV1ResponseRolePermission, CreateWorkspaceV2Body, CreateWorkspaceV2Response,
-    DeleteWorkspaceV1Response, GetWorkspaceEnvironmentByEnvIdV1Response, GetWorkspaceV1Response,
-    GetWorkspaceV2Response, ImportEnv, ListWorkspaceRolesV1Response,
-    ListWorkspaceRolesV1ResponseRole, ListWorkspaceV1Query, ListWorkspaceV1Response,
-    ListWorkspaceV1ResponseWorkspace, UpdateWorkspaceEnvironmentV1Body, UpdateWorkspaceRoleV1Body,
-    Workspace as WireWorkspace,
+    CreateWorkspaceEnvironmentV1ResponseEnvironment, CreateWorkspaceRoleV2Body,
+    CreateWorkspaceRoleV2Response, CreateWorkspaceRoleV2ResponseRole, CreateWorkspaceV2Body,
+    CreateWorkspaceV2BodyType, CreateWorkspaceV2Response, DeleteWorkspaceV1Response,
+    GetWorkspaceEnvironmentByEnvIdV1Response, GetWorkspaceRoleBySlugV2Response,
+    GetWorkspaceRoleBySlugV2ResponseRole, GetWorkspaceV1Response, GetWorkspaceV1ResponseWorkspace,
+    ImportEnv, ListOrganizationsWorkspacesV2Query, ListOrganizationsWorkspacesV2Response,
+    ListOrganizationsWorkspacesV2ResponseWorkspace,
+    ListOrganizationsWorkspacesV2ResponseWorkspaceEnvironment, ListWorkspaceRolesV2Response,
+    ListWorkspaceRolesV2ResponseRole, PrivilegePermission2, Project as WireProject,
+    UpdateWorkspaceEnvironmentV1Body, UpdateWorkspaceRoleV2Body, Workspace as WireWorkspace,
 };
-use infisical_server::{ApiError, BearerToken, Workspace};
+use infisical_server::{
+    ApiError, BearerToken, Environments, Organizations, ProjectRoles, Projects,
+};
 
 use crate::permissions::{self, Subject};
 use crate::store::{self, Environment, Project, Role, slugify};
-use crate::{MiniInfisical, authenticate, authorize, new_project, project, project_by_slug};
+use crate::{MiniInfisical, authenticate, authorize, new_project, project};
 
-impl Workspace for MiniInfisical {
-    async fn create_v2(
+/// The only project type mini-infisical keeps.
+const SECRET_MANAGER: &str = "secret-manager";
+
+impl Projects for MiniInfisical {
+    async fn create_workspace_v2(
         &self,
         token: BearerToken,
         body: CreateWorkspaceV2Body,
@@ -34,19 +42,30 @@ impl Workspace for MiniInfisical {
                 "A project with slug '{slug}' already exists"
             )));
         }
+        if body.type_ != CreateWorkspaceV2BodyType::SecretManager {
+            return Err(ApiError::bad_request(format!(
+                "mini-infisical keeps only {SECRET_MANAGER} projects, not {}",
+                body.type_.as_str()
+            )));
+        }
         let id = store.new_id().to_string();
         let mut project = new_project(&mut store, id.clone(), body.project_name, slug);
-        let now = store::now();
-        for (position, env) in ["dev", "staging", "prod"].into_iter().enumerate() {
-            let env_id = store.new_id();
-            project.environments.push(Environment {
-                id: env_id,
-                name: env.to_owned(),
-                slug: env.to_owned(),
-                position: f64::from(u8::try_from(position + 1).unwrap_or(u8::MAX)),
-                created: now,
-                updated: now,
-            });
+        project.description = body.project_description;
+        if body.should_create_default_envs {
+            let defaults = [
+                ("Development", "dev"),
+                ("Staging", "staging"),
+                ("Production", "prod"),
+            ];
+            for (position, (name, slug)) in (1_u8..).zip(defaults) {
+                let environment = Environment::new(
+                    &mut store,
+                    name.to_owned(),
+                    slug.to_owned(),
+                    f64::from(position),
+                );
+                project.environments.push(environment);
+            }
         }
         // The creator administers what it created.
         project.members.insert(caller, "admin".to_owned());
@@ -55,7 +74,7 @@ impl Workspace for MiniInfisical {
         Ok(CreateWorkspaceV2Response { project: answer })
     }
 
-    async fn get_v1(
+    async fn get_workspace_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -63,47 +82,33 @@ impl Workspace for MiniInfisical {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = member_of(&store, &workspace_id, caller)?;
+        let w = self.wire_project(project);
         Ok(GetWorkspaceV1Response {
-            workspace: Some(self.wire_project(project)),
+            workspace: Some(GetWorkspaceV1ResponseWorkspace {
+                id: w.id,
+                name: w.name,
+                description: w.description,
+                type_: w.type_,
+                slug: w.slug,
+                auto_capitalization: w.auto_capitalization,
+                org_id: w.org_id,
+                created_at: w.created_at,
+                updated_at: w.updated_at,
+                version: w.version,
+                upgrade_status: None,
+                pit_version_limit: w.pit_version_limit,
+                kms_certificate_key_id: None,
+                audit_logs_retention_days: None,
+                has_delete_protection: w.has_delete_protection,
+                secret_sharing: w.secret_sharing,
+                show_snapshots_legacy: w.show_snapshots_legacy,
+                underscore_id: w.underscore_id,
+                environments: w.environments,
+            }),
         })
     }
 
-    async fn list_v1(
-        &self,
-        token: Option<BearerToken>,
-        _query: ListWorkspaceV1Query,
-    ) -> Result<ListWorkspaceV1Response, ApiError> {
-        let store = self.store();
-        let caller = authenticate(&store, token.as_ref())?;
-        let workspaces = store
-            .projects
-            .values()
-            .filter(|p| p.members.contains_key(&caller))
-            .map(|p| {
-                let w = self.wire_project(p);
-                ListWorkspaceV1ResponseWorkspace {
-                    id: w.id,
-                    name: w.name,
-                    slug: w.slug,
-                    auto_capitalization: w.auto_capitalization,
-                    org_id: w.org_id,
-                    created_at: w.created_at,
-                    updated_at: w.updated_at,
-                    version: w.version,
-                    upgrade_status: None,
-                    pit_version_limit: w.pit_version_limit,
-                    kms_certificate_key_id: None,
-                    audit_logs_retention_days: None,
-                    underscore_id: w.underscore_id,
-                    environments: w.environments,
-                    roles: None,
-                }
-            })
-            .collect();
-        Ok(ListWorkspaceV1Response { workspaces })
-    }
-
-    async fn delete_v1(
+    async fn delete_workspace_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -118,6 +123,8 @@ impl Workspace for MiniInfisical {
             workspace: Some(WireWorkspace {
                 id: w.id,
                 name: w.name,
+                description: w.description,
+                type_: w.type_,
                 slug: w.slug,
                 auto_capitalization: w.auto_capitalization,
                 org_id: w.org_id,
@@ -128,11 +135,58 @@ impl Workspace for MiniInfisical {
                 pit_version_limit: w.pit_version_limit,
                 kms_certificate_key_id: None,
                 audit_logs_retention_days: None,
+                has_delete_protection: w.has_delete_protection,
+                secret_sharing: w.secret_sharing,
+                show_snapshots_legacy: w.show_snapshots_legacy,
             }),
         })
     }
+}
 
-    async fn create_environment_v1(
+impl Organizations for MiniInfisical {
+    async fn list_workspaces_v2(
+        &self,
+        token: BearerToken,
+        organization_id: String,
+        query: ListOrganizationsWorkspacesV2Query,
+    ) -> Result<ListOrganizationsWorkspacesV2Response, ApiError> {
+        let store = self.store();
+        let caller = authenticate(&store, Some(&token))?;
+        if organization_id != self.org_id.to_string() {
+            return Err(ApiError::forbidden(format!(
+                "Identity is not a member of organization '{organization_id}'"
+            )));
+        }
+        let wanted = query
+            .type_
+            .is_none_or(|t| t == CreateWorkspaceV2BodyType::SecretManager);
+        let workspaces = store
+            .projects
+            .values()
+            .filter(|p| wanted && p.members.contains_key(&caller))
+            .map(|p| ListOrganizationsWorkspacesV2ResponseWorkspace {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                slug: p.slug.clone(),
+                organization: self.org_id.to_string(),
+                environments: p
+                    .environments
+                    .iter()
+                    .map(
+                        |e| ListOrganizationsWorkspacesV2ResponseWorkspaceEnvironment {
+                            name: e.name.clone(),
+                            slug: e.slug.clone(),
+                        },
+                    )
+                    .collect(),
+            })
+            .collect();
+        Ok(ListOrganizationsWorkspacesV2Response { workspaces })
+    }
+}
+
+impl Environments for MiniInfisical {
+    async fn create_workspace_environment_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -163,16 +217,7 @@ impl Workspace for MiniInfisical {
                 .fold(0.0, f64::max)
                 + 1.0
         });
-        let id = store.new_id();
-        let now = store::now();
-        let environment = Environment {
-            id,
-            name: body.name,
-            slug: body.slug,
-            position,
-            created: now,
-            updated: now,
-        };
+        let environment = Environment::new(&mut store, body.name, body.slug, position);
         let answer = wire_environment(&workspace_id, &environment);
         if let Some(project) = store.projects.get_mut(&workspace_id) {
             project.environments.push(environment);
@@ -184,7 +229,7 @@ impl Workspace for MiniInfisical {
         })
     }
 
-    async fn get_environment_by_workspace_id_env_id_v1(
+    async fn get_workspace_environment_by_workspace_id_env_id_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -200,7 +245,7 @@ impl Workspace for MiniInfisical {
         })
     }
 
-    async fn update_environment_v1(
+    async fn update_workspace_environment_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -270,7 +315,7 @@ impl Workspace for MiniInfisical {
         })
     }
 
-    async fn delete_environment_v1(
+    async fn delete_workspace_environment_v1(
         &self,
         token: BearerToken,
         workspace_id: String,
@@ -310,16 +355,18 @@ impl Workspace for MiniInfisical {
             environment: wire_environment(&workspace_id, &removed),
         })
     }
+}
 
-    async fn create_role_v1(
+impl ProjectRoles for MiniInfisical {
+    async fn create_workspace_role_v2(
         &self,
         token: BearerToken,
-        project_slug: String,
-        body: CreateWorkspaceRoleV1Body,
-    ) -> Result<CreateWorkspaceRoleV1Response, ApiError> {
+        project_id: String,
+        body: CreateWorkspaceRoleV2Body,
+    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let project = project_by_slug(&store, &project_slug)?;
+        let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "create", None)?;
         if project.roles.contains_key(&body.slug) {
             return Err(ApiError::bad_request(format!(
@@ -327,38 +374,44 @@ impl Workspace for MiniInfisical {
                 body.slug
             )));
         }
-        let project_id = project.id.clone();
+        if body
+            .permissions
+            .iter()
+            .any(|p| matches!(p, infisical_types::ProjectPermission::Unknown(_)))
+        {
+            return Err(ApiError::bad_request("A permission has an unknown subject"));
+        }
         let id = store.new_id();
         let now = store::now();
         let role = Role {
             id,
             name: body.name,
             slug: body.slug,
-            description: body.description,
+            description: body.description.as_value().cloned(),
             permissions: body.permissions,
             created: now,
             updated: now,
         };
         let answer = wire_role(&project_id, &role);
-        if let Some(project) = store.project_by_slug_mut(&project_slug) {
+        if let Some(project) = store.projects.get_mut(&project_id) {
             project.roles.insert(role.slug.clone(), role);
         }
-        Ok(CreateWorkspaceRoleV1Response { role: answer })
+        Ok(CreateWorkspaceRoleV2Response { role: answer })
     }
 
-    async fn list_roles_v1(
+    async fn list_workspace_roles_v2(
         &self,
         token: BearerToken,
-        project_slug: String,
-    ) -> Result<ListWorkspaceRolesV1Response, ApiError> {
+        project_id: String,
+    ) -> Result<ListWorkspaceRolesV2Response, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let project = project_by_slug(&store, &project_slug)?;
+        let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "read", None)?;
         let roles = project
             .roles
             .values()
-            .map(|r| ListWorkspaceRolesV1ResponseRole {
+            .map(|r| ListWorkspaceRolesV2ResponseRole {
                 id: r.id,
                 name: r.name.clone(),
                 description: r.description.clone(),
@@ -368,38 +421,48 @@ impl Workspace for MiniInfisical {
                 project_id: project.id.clone(),
             })
             .collect();
-        Ok(ListWorkspaceRolesV1Response { roles })
+        Ok(ListWorkspaceRolesV2Response { roles })
     }
 
-    async fn get_role_by_slug_v1(
+    async fn get_workspace_role_by_slug_v2(
         &self,
         token: Option<BearerToken>,
-        project_slug: String,
+        project_id: String,
         slug: String,
-    ) -> Result<CreateWorkspaceRoleV1Response, ApiError> {
+    ) -> Result<GetWorkspaceRoleBySlugV2Response, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, token.as_ref())?;
-        let project = project_by_slug(&store, &project_slug)?;
+        let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "read", None)?;
         let role = project
             .roles
             .get(&slug)
             .ok_or_else(|| ApiError::not_found(format!("Role with slug '{slug}' not found")))?;
-        Ok(CreateWorkspaceRoleV1Response {
-            role: wire_role(&project.id, role),
+        let r = wire_role(&project.id, role);
+        Ok(GetWorkspaceRoleBySlugV2Response {
+            role: GetWorkspaceRoleBySlugV2ResponseRole {
+                id: r.id,
+                name: r.name,
+                description: r.description,
+                slug: r.slug,
+                permissions: r.permissions,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                project_id: r.project_id,
+            },
         })
     }
 
-    async fn update_role_v1(
+    async fn update_workspace_role_v2(
         &self,
         token: BearerToken,
-        project_slug: String,
+        project_id: String,
         role_id: String,
-        body: Option<UpdateWorkspaceRoleV1Body>,
-    ) -> Result<CreateWorkspaceRoleV1Response, ApiError> {
+        body: Option<UpdateWorkspaceRoleV2Body>,
+    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let project = project_by_slug(&store, &project_slug)?;
+        let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "edit", None)?;
         let old_slug = custom_role(project, &role_id)?.slug.clone();
         let body = body.unwrap_or_default();
@@ -411,10 +474,16 @@ impl Workspace for MiniInfisical {
                 "A role with slug '{slug}' already exists"
             )));
         }
-        let project_id = project.id.clone();
-        let Some(project) = store.project_by_slug_mut(&project_slug) else {
+        if let Some(permissions) = &body.permissions
+            && permissions
+                .iter()
+                .any(|p| matches!(p, infisical_types::ProjectPermission::Unknown(_)))
+        {
+            return Err(ApiError::bad_request("A permission has an unknown subject"));
+        }
+        let Some(project) = store.projects.get_mut(&project_id) else {
             return Err(ApiError::not_found(format!(
-                "Project with slug '{project_slug}' not found"
+                "Project with ID '{project_id}' not found"
             )));
         };
         let Some(mut role) = project.roles.remove(&old_slug) else {
@@ -425,8 +494,9 @@ impl Workspace for MiniInfisical {
         if let Some(name) = body.name {
             role.name = name;
         }
-        if body.description.is_some() {
-            role.description = body.description;
+        match body.description {
+            oas_runtime::Patch::Absent => {}
+            description => role.description = description.as_value().cloned(),
         }
         if let Some(permissions) = body.permissions {
             role.permissions = permissions;
@@ -442,18 +512,18 @@ impl Workspace for MiniInfisical {
         role.updated = store::now();
         let answer = wire_role(&project_id, &role);
         project.roles.insert(role.slug.clone(), role);
-        Ok(CreateWorkspaceRoleV1Response { role: answer })
+        Ok(CreateWorkspaceRoleV2Response { role: answer })
     }
 
-    async fn delete_role_v1(
+    async fn delete_workspace_role_v2(
         &self,
         token: BearerToken,
-        project_slug: String,
+        project_id: String,
         role_id: String,
-    ) -> Result<CreateWorkspaceRoleV1Response, ApiError> {
+    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let project = project_by_slug(&store, &project_slug)?;
+        let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "delete", None)?;
         let slug = custom_role(project, &role_id)?.slug.clone();
         if project.members.values().any(|r| *r == slug) {
@@ -461,22 +531,24 @@ impl Workspace for MiniInfisical {
                 "Role '{slug}' is assigned to members; reassign them first"
             )));
         }
-        let project_id = project.id.clone();
         let removed = store
-            .project_by_slug_mut(&project_slug)
+            .projects
+            .get_mut(&project_id)
             .and_then(|p| p.roles.remove(&slug))
             .ok_or_else(|| ApiError::not_found(format!("Role with ID '{role_id}' not found")))?;
-        Ok(CreateWorkspaceRoleV1Response {
+        Ok(CreateWorkspaceRoleV2Response {
             role: wire_role(&project_id, &removed),
         })
     }
 }
 
 impl MiniInfisical {
-    fn wire_project(&self, project: &Project) -> GetWorkspaceV2Response {
-        GetWorkspaceV2Response {
+    fn wire_project(&self, project: &Project) -> WireProject {
+        WireProject {
             id: project.id.clone(),
             name: project.name.clone(),
+            description: project.description.clone(),
+            type_: SECRET_MANAGER.to_owned(),
             slug: project.slug.clone(),
             auto_capitalization: Some(false),
             org_id: self.org_id,
@@ -487,6 +559,9 @@ impl MiniInfisical {
             pit_version_limit: 10.0,
             kms_certificate_key_id: None,
             audit_logs_retention_days: None,
+            has_delete_protection: Some(false),
+            secret_sharing: true,
+            show_snapshots_legacy: false,
             underscore_id: project.id.clone(),
             environments: project
                 .environments
@@ -497,6 +572,7 @@ impl MiniInfisical {
                     id: e.id.to_string(),
                 })
                 .collect(),
+            kms_secret_manager_key_id: None,
         }
     }
 }
@@ -552,8 +628,8 @@ fn wire_environment(
     }
 }
 
-fn wire_role(project_id: &str, role: &Role) -> CreateWorkspaceRoleV1ResponseRole {
-    CreateWorkspaceRoleV1ResponseRole {
+fn wire_role(project_id: &str, role: &Role) -> CreateWorkspaceRoleV2ResponseRole {
+    CreateWorkspaceRoleV2ResponseRole {
         id: role.id,
         name: role.name.clone(),
         description: role.description.clone(),
@@ -564,12 +640,11 @@ fn wire_role(project_id: &str, role: &Role) -> CreateWorkspaceRoleV1ResponseRole
             .permissions
             .iter()
             .filter_map(|p| serde_json::to_value(p).ok())
-            .filter_map(|v| {
-                serde_json::from_value::<CreateWorkspaceRoleV1ResponseRolePermission>(v).ok()
-            })
+            .filter_map(|v| serde_json::from_value::<PrivilegePermission2>(v).ok())
             .collect(),
         created_at: role.created,
         updated_at: role.updated,
         project_id: project_id.to_owned(),
+        version: 1.0,
     }
 }

@@ -5,8 +5,9 @@
 mod common;
 
 use infisical_client::types::{
-    CreateSecretsRawV3Body, CreateSecretsRawV3Response, CreateWorkspaceRoleV1Body,
-    DeleteSecretsRawV3Body, GetSecretV3ParamsType, GetSecretsRawV3Query, ListSecretsRawV3Query,
+    CreateFolderV1Body, CreateSecretsRawV3Body, CreateSecretsRawV3Response,
+    CreateWorkspaceRoleV2Body, DeleteSecretsRawV3Body, DeleteSecretsRawV3Response,
+    GetSecretsRawV3ParamsType, GetSecretsRawV3Query, ListFoldersV1Query, ListSecretsRawV3Query,
     ProjectPermission, UpdateSecretsRawV3Body,
 };
 use infisical_client::{Client, Error};
@@ -78,16 +79,18 @@ async fn secret_lifecycle_through_the_client() {
         .expect("get");
     assert_eq!(got.secret.secret_value, "s3cret");
 
-    let mut update = UpdateSecretsRawV3Body::new(
-        common::PROJECT.to_owned(),
-        "dev".to_owned(),
-        "n3w".to_owned(),
-    );
+    let mut update = UpdateSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned());
+    update.secret_value = Some("n3w".to_owned());
     update.new_secret_name = Some("DB_PASS".to_owned());
-    secrets
+    let updated = secrets
         .update_raw_v3("DB_PASSWORD", &update)
         .await
         .expect("update");
+    let DeleteSecretsRawV3Response::Secret(updated) = updated else {
+        panic!("expected the updated secret, got {updated:?}");
+    };
+    assert_eq!(updated.secret.version, 2.0);
+    assert!(!updated.secret.secret_value_hidden);
 
     let listed = secrets.list_raw_v3(&list_query("dev")).await.expect("list");
     let pairs: Vec<(&str, &str)> = listed
@@ -135,8 +138,8 @@ async fn permissions_are_denied_through_the_client() {
     let (status, error, message) = api_error(denied);
     assert_eq!((status, error.as_str()), (403, "PermissionDenied"));
     assert!(message.contains("may not create secrets"), "{message}");
-    let update =
-        UpdateSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned(), "x".to_owned());
+    let mut update = UpdateSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned());
+    update.secret_value = Some("x".to_owned());
     let (status, _, _) = api_error(reader.secrets().update_raw_v3("SHARED", &update).await);
     assert_eq!(status, 403);
     let delete = DeleteSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned());
@@ -158,7 +161,7 @@ async fn bad_credentials_and_rejected_requests_through_the_client() {
     // compatibility), the server's validation does not.
     let mut body =
         CreateSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned(), "v".to_owned());
-    body.type_ = GetSecretV3ParamsType::Unknown("secret-ish".to_owned());
+    body.type_ = GetSecretsRawV3ParamsType::Unknown("secret-ish".to_owned());
     let (status, error, message) = api_error(admin.secrets().create_raw_v3("X", &body).await);
     assert_eq!((status, error.as_str()), (400, "ValidationFailure"));
     assert!(message.starts_with("body.type: unknown value"), "{message}");
@@ -167,12 +170,17 @@ async fn bad_credentials_and_rejected_requests_through_the_client() {
     let unknown: ProjectPermission =
         serde_json::from_str(r#"{"subject":"cats","action":["read"]}"#)
             .expect("decodes as Unknown");
-    let role = CreateWorkspaceRoleV1Body::new(
+    let role = CreateWorkspaceRoleV2Body::new(
         "cat-reader".to_owned(),
         "Cat reader".to_owned(),
         vec![unknown],
     );
-    let (status, _, message) = api_error(admin.workspace().create_role_v1("demo", &role).await);
+    let (status, _, message) = api_error(
+        admin
+            .project_roles()
+            .create_workspace_role_v2(common::PROJECT, &role)
+            .await,
+    );
     assert_eq!(status, 400);
     assert!(
         message.starts_with("body.permissions[0].subject: unknown value \"cats\""),
@@ -194,4 +202,50 @@ async fn bad_credentials_and_rejected_requests_through_the_client() {
         .await
         .expect("still answering");
     assert!(listed.secrets.is_empty());
+}
+
+#[tokio::test]
+async fn folders_through_the_client() {
+    let server = common::start(&common::seed()).await;
+    let admin = client(&server, "admin-id", "admin-secret").await;
+    let folder = admin
+        .folders()
+        .create_v1(&CreateFolderV1Body::new(
+            common::PROJECT.to_owned(),
+            "dev".to_owned(),
+            "app".to_owned(),
+        ))
+        .await
+        .expect("create a folder");
+    assert_eq!(folder.folder.name, "app");
+    let mut body =
+        CreateSecretsRawV3Body::new(common::PROJECT.to_owned(), "dev".to_owned(), "v".to_owned());
+    body.secret_path = "/app".to_owned();
+    admin
+        .secrets()
+        .create_raw_v3("IN_APP", &body)
+        .await
+        .expect("a secret in the folder");
+    let listed = admin
+        .folders()
+        .list_v1(&ListFoldersV1Query {
+            workspace_id: common::PROJECT.to_owned(),
+            environment: "dev".to_owned(),
+            last_secret_modified: None,
+            path: None,
+            directory: None,
+            recursive: None,
+        })
+        .await
+        .expect("list folders");
+    let names: Vec<&str> = listed.folders.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["app"]);
+    assert_eq!(listed.folders[0].id, folder.folder.id);
+    let mut query = list_query("dev");
+    query.secret_path = Some("/app".to_owned());
+    query.view_secret_value = Some(false);
+    let secrets = admin.secrets().list_raw_v3(&query).await.expect("list");
+    assert_eq!(secrets.secrets.len(), 1);
+    assert!(secrets.secrets[0].secret_value_hidden);
+    assert_ne!(secrets.secrets[0].secret_value, "v");
 }

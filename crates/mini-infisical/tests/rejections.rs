@@ -86,7 +86,7 @@ async fn bad_bodies_are_400_naming_the_field() {
 async fn lengths_items_tags_and_formats_are_checked() {
     let server = common::start(&common::seed()).await;
     let token = server.login("admin-id", "admin-secret").await;
-    let roles = "/api/v1/workspace/demo/roles";
+    let roles = &format!("/api/v2/workspace/{}/roles", common::PROJECT);
     let cases = [
         // minLength on the role slug.
         (
@@ -305,14 +305,14 @@ async fn tokens_sizes_media_types_routes_and_methods() {
     );
     // An operation mini-infisical does not implement.
     let (status, answer) = server
-        .call("GET", "/api/v1/admin/config", Some(&token), None)
+        .call("GET", "/api/v2/service-token", Some(&token), None)
         .await;
     assert_error(
         status,
         &answer,
         501,
         "NotImplemented",
-        "GET /api/v1/admin/config",
+        "GET /api/v2/service-token",
     );
     server.assert_alive().await;
 }
@@ -341,7 +341,8 @@ async fn garbage_never_panics_or_500s() {
         ("POST", "/api/v3/secrets/raw/A"),
         ("PATCH", "/api/v3/secrets/raw/A"),
         ("DELETE", "/api/v3/secrets/raw/A"),
-        ("POST", "/api/v1/workspace/demo/roles"),
+        ("POST", "/api/v2/workspace/demo/roles"),
+        ("POST", "/api/v1/folders"),
         ("POST", "/api/v2/workspace"),
         ("POST", "/api/v1/auth/universal-auth/login"),
         ("POST", "/api/v1/auth/token/renew"),

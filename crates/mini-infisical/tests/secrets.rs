@@ -1,5 +1,5 @@
-//! The reference server's behaviour over HTTP: login and renewal, projects and environments, the
-//! secret lifecycle, and roles whose permissions are enforced.
+//! The reference server's behaviour over HTTP: login and renewal, projects and environments,
+//! folders, the secret lifecycle, and roles whose permissions are enforced.
 
 mod common;
 
@@ -202,7 +202,11 @@ async fn roles_are_enforced() {
         )
         .await;
     assert_eq!(status, 403);
-    // The dev writer writes under /app in dev only.
+    // The dev writer writes under /app in dev only (once the admin made the folders).
+    server.folder(&admin, "dev", "/", "app").await;
+    server.folder(&admin, "dev", "/app", "api").await;
+    server.folder(&admin, "prod", "/", "app").await;
+    server.folder(&admin, "prod", "/app", "api").await;
     let (status, answer) = server
         .call(
             "POST",
@@ -233,7 +237,12 @@ async fn roles_are_enforced() {
     // A role created through the API, then tightened: the admin gives it to nobody, but the
     // reader's role can be edited so that it loses read access.
     let (status, roles) = server
-        .call("GET", "/api/v1/workspace/demo/roles", Some(&admin), None)
+        .call(
+            "GET",
+            &format!("/api/v2/workspace/{p}/roles"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{roles}");
     let reader_role = roles["roles"]
@@ -248,7 +257,7 @@ async fn roles_are_enforced() {
     let (status, updated) = server
         .call(
             "PATCH",
-            &format!("/api/v1/workspace/demo/roles/{reader_role}"),
+            &format!("/api/v2/workspace/{p}/roles/{reader_role}"),
             Some(&admin),
             Some(&tighten.to_string()),
         )
@@ -267,7 +276,7 @@ async fn roles_are_enforced() {
     let (status, _) = server
         .call(
             "POST",
-            "/api/v1/workspace/demo/roles",
+            &format!("/api/v2/workspace/{p}/roles"),
             Some(&reader),
             Some(r#"{"slug":"x","name":"x","permissions":[]}"#),
         )
@@ -293,13 +302,45 @@ async fn projects_and_environments() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let (status, list) = server
-        .call("GET", "/api/v1/workspace", Some(&token), None)
-        .await;
+    assert_eq!(created["project"]["type"], "secret-manager");
+    let environments: Vec<&str> = created["project"]["environments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["slug"].as_str())
+        .collect();
+    assert_eq!(environments, ["dev", "staging", "prod"]);
+    let org = created["project"]["orgId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let projects = format!("/api/v2/organizations/{org}/workspaces");
+    let (status, list) = server.call("GET", &projects, Some(&token), None).await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["workspaces"].as_array().map(Vec::len), Some(2));
-    let (status, _) = server.call("GET", "/api/v1/workspace", None, None).await;
+    assert_eq!(list["workspaces"][0]["organization"], org.as_str());
+    let (status, _) = server.call("GET", &projects, None, None).await;
     assert_eq!(status, 401);
+    let (status, _) = server
+        .call(
+            "GET",
+            "/api/v2/organizations/another-org/workspaces",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Without the default environments.
+    let (status, bare) = server
+        .call(
+            "POST",
+            "/api/v2/workspace",
+            Some(&token),
+            Some(r#"{"projectName":"Bare","shouldCreateDefaultEnvs":false}"#),
+        )
+        .await;
+    assert_eq!(status, 200, "{bare}");
+    assert_eq!(bare["project"]["environments"], serde_json::json!([]));
 
     let (status, env) = server
         .call(
@@ -368,6 +409,217 @@ async fn projects_and_environments() {
             "DELETE",
             &format!("/api/v1/workspace/{}", common::PROJECT),
             Some(&reader),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn folders_hold_secrets() {
+    let server = common::start(&common::seed()).await;
+    let admin = server.login("admin-id", "admin-secret").await;
+    let dev = server.login("dev-id", "dev-secret").await;
+    let p = common::PROJECT;
+    let created = server.folder(&admin, "dev", "/", "app").await;
+    assert_eq!(created["folder"]["name"], "app");
+    let app_id = created["folder"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let api = server.folder(&admin, "dev", "/app", "api").await;
+    assert_eq!(api["folder"]["parentId"], app_id.as_str());
+    // The same name twice, a name with a slash, a parent that does not exist, an unknown
+    // environment.
+    let create = |env: &str, path: &str, name: &str| {
+        json!({"workspaceId": p, "environment": env, "path": path, "name": name}).to_string()
+    };
+    for (body, expected) in [
+        (create("dev", "/", "app"), 400),
+        (create("dev", "/", "a/b"), 400),
+        (create("dev", "/missing", "x"), 404),
+        (create("nope", "/", "x"), 404),
+    ] {
+        let (status, answer) = server
+            .call("POST", "/api/v1/folders", Some(&admin), Some(&body))
+            .await;
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
+    // The deprecated `directory` still names the parent.
+    let (status, answer) = server
+        .call(
+            "POST",
+            "/api/v1/folders",
+            Some(&admin),
+            Some(&json!({"workspaceId": p, "environment": "dev", "directory": "/app", "name": "web"}).to_string()),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+
+    let names = |answer: &serde_json::Value| -> Vec<String> {
+        answer["folders"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (status, top) = server
+        .call(
+            "GET",
+            &format!("/api/v1/folders?workspaceId={p}&environment=dev"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{top}");
+    assert_eq!(names(&top), ["app"]);
+    let (status, below) = server
+        .call(
+            "GET",
+            &format!("/api/v1/folders?workspaceId={p}&environment=dev&path=/app"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{below}");
+    assert_eq!(names(&below), ["api", "web"]);
+    let (status, all) = server
+        .call(
+            "GET",
+            &format!("/api/v1/folders?workspaceId={p}&environment=dev&recursive=true"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(names(&all), ["app", "api", "web"]);
+    // Other environments have their own folders.
+    let (status, prod) = server
+        .call(
+            "GET",
+            &format!("/api/v1/folders?workspaceId={p}&environment=prod"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{prod}");
+    assert!(names(&prod).is_empty());
+
+    // Secrets live in folders: none where no folder is.
+    let secret = |path: &str| {
+        json!({"workspaceId": p, "environment": "dev", "secretPath": path, "secretValue": "v"})
+            .to_string()
+    };
+    let (status, missing) = server
+        .call(
+            "POST",
+            "/api/v3/secrets/raw/K",
+            Some(&admin),
+            Some(&secret("/nowhere")),
+        )
+        .await;
+    assert_eq!(status, 404, "{missing}");
+    let (status, answer) = server
+        .call(
+            "POST",
+            "/api/v3/secrets/raw/K",
+            Some(&admin),
+            Some(&secret("/app/api/")),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, list) = server
+        .call(
+            "GET",
+            &format!(
+                "/api/v3/secrets/raw?workspaceId={p}&environment=dev&secretPath=/app&recursive=true"
+            ),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["secrets"][0]["secretKey"], "K");
+    assert_eq!(list["secrets"][0]["secretPath"], "/app/api");
+    let (status, _) = server
+        .call(
+            "GET",
+            &format!("/api/v3/secrets/raw?workspaceId={p}&environment=dev&secretPath=/nowhere"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Folder rules are enforced with their own conditions: the dev writer may not create folders
+    // until its role says so, and then only under /app.
+    let (status, denied) = server
+        .call(
+            "POST",
+            "/api/v1/folders",
+            Some(&dev),
+            Some(&create("dev", "/app", "mine")),
+        )
+        .await;
+    assert_eq!(status, 403, "{denied}");
+    let (status, roles) = server
+        .call(
+            "GET",
+            &format!("/api/v2/workspace/{p}/roles"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{roles}");
+    let role = roles["roles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["slug"] == "dev-writer")
+        .and_then(|r| r["id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let widen = json!({"permissions": [
+        {"subject": "secret-folders", "action": ["create", "read"],
+         "conditions": {"environment": {"$eq": "dev"}, "secretPath": {"$glob": "/app/**"}}}
+    ]});
+    let (status, updated) = server
+        .call(
+            "PATCH",
+            &format!("/api/v2/workspace/{p}/roles/{role}"),
+            Some(&admin),
+            Some(&widen.to_string()),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(
+        updated["role"]["permissions"][0]["subject"],
+        "secret-folders"
+    );
+    let (status, answer) = server
+        .call(
+            "POST",
+            "/api/v1/folders",
+            Some(&dev),
+            Some(&create("dev", "/app", "mine")),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = server
+        .call(
+            "POST",
+            "/api/v1/folders",
+            Some(&dev),
+            Some(&create("dev", "/", "top")),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server
+        .call(
+            "GET",
+            &format!("/api/v1/folders?workspaceId={p}&environment=dev"),
+            Some(&dev),
             None,
         )
         .await;

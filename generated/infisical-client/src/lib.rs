@@ -2,7 +2,7 @@
 //!
 //! Every operation of the API is a method of a group, grouped by resource and named like an SDK,
 //! with the API version visible: `client.secrets().list_raw_v3(&query)`,
-//! `client.auth().login_universal_auth_v1(&body)`. `docs/operations.md` lists all of them with
+//! `client.universal_auth().login_auth_universal_auth_v1(&body)`. `docs/operations.md` lists all of them with
 //! their HTTP method and path.
 //!
 //! ```no_run

@@ -2,7 +2,7 @@
 //! redirected to another origin, lifetimes out of range, answers that echo the client secret,
 //! bodies over the limit. Each test is named after the defect it guards against.
 
-#![cfg(all(feature = "auth", feature = "secrets"))]
+#![cfg(all(feature = "universal-auth", feature = "secrets"))]
 
 mod support;
 

@@ -1,7 +1,7 @@
 //! Runtime behaviour against a real HTTP server on 127.0.0.1: retries and `Retry-After`,
 //! universal-auth login, renewal and re-login, error decoding, forward compatibility, redaction.
 
-#![cfg(all(feature = "auth", feature = "secrets"))]
+#![cfg(all(feature = "universal-auth", feature = "secrets"))]
 
 mod support;
 
@@ -323,7 +323,7 @@ async fn answers_that_break_the_document_still_give_the_status_and_raw_body() {
 async fn new_fields_and_enum_values_from_a_newer_server_decode() {
     let harness = Harness::start().await;
     let client = client(&harness, RetryPolicy::none());
-    let secret = r#"{"id":"i","_id":"i","workspace":"w","environment":"dev","version":1,"type":"brand-new-type","secretKey":"K","secretValue":"V","secretComment":"","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z","fieldFromTheFuture":{"x":1}}"#;
+    let secret = r#"{"id":"i","_id":"i","workspace":"w","environment":"dev","version":1,"type":"brand-new-type","secretKey":"K","secretValue":"V","secretComment":"","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z","secretValueHidden":false,"fieldFromTheFuture":{"x":1}}"#;
     harness.script(Scripted::json(
         200,
         &format!(r#"{{"secrets":[{secret}],"alsoNew":true}}"#),
@@ -345,7 +345,7 @@ async fn tokens_and_secrets_stay_out_of_debug() {
     assert!(!format!("{builder:?}").contains("s3cr3t"));
     harness.script(Scripted::json(
         200,
-        r#"{"secrets":[{"id":"i","_id":"i","workspace":"w","environment":"dev","version":1,"type":"shared","secretKey":"K","secretValue":"hunter2","secretComment":"","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z"}]}"#,
+        r#"{"secrets":[{"id":"i","_id":"i","workspace":"w","environment":"dev","version":1,"type":"shared","secretKey":"K","secretValue":"hunter2","secretComment":"","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z","secretValueHidden":false}]}"#,
     ));
     let client = self::client(&harness, RetryPolicy::none());
     let listed = list(&client).await.unwrap();

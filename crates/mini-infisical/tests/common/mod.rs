@@ -47,7 +47,12 @@ pub async fn start(seed: &Seed) -> Running {
         .expect("bind");
     let address: SocketAddr = listener.local_addr().expect("address");
     let router = server.router();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    // The runtime's transport, as `mini-infisical` itself serves: timeouts and limits included.
+    tokio::spawn(infisical_server::serve(
+        listener,
+        router,
+        infisical_server::Limits::default(),
+    ));
     Running {
         base: format!("http://{address}"),
         http: reqwest::Client::new(),
@@ -92,6 +97,22 @@ impl Running {
             .await;
         assert_eq!(status, 200, "{answer}");
         answer["accessToken"].as_str().expect("a token").to_owned()
+    }
+
+    /// Creates the folder `name` under `path` in `environment` of the seeded project, as `token`.
+    pub async fn folder(&self, token: &str, environment: &str, path: &str, name: &str) -> Value {
+        let body =
+            json!({"workspaceId": PROJECT, "environment": environment, "path": path, "name": name});
+        let (status, answer) = self
+            .call(
+                "POST",
+                "/api/v1/folders",
+                Some(token),
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        answer
     }
 
     /// The server still answers a valid request.

@@ -14,36 +14,34 @@ pub struct DynamicSecretsApi<'a> {
     client: &'a crate::Client,
 }
 impl DynamicSecretsApi<'_> {
-    /// `POST /api/v1/dynamic-secrets/entra-id/users`
-    pub async fn create_entra_id_user_v1(
+    /// `POST /api/v1/dynamic-secrets/leases`
+    pub async fn create_lease_v1(
         &self,
-        body: &::infisical_types::CreateDynamicSecretsEntraIdUserV1Body,
-    ) -> crate::Result<
-        ::std::vec::Vec<::infisical_types::CreateDynamicSecretsEntraIdUserV1ResponseItem>,
-    > {
+        body: &::infisical_types::CreateDynamicSecretsLeaseV1Body,
+    ) -> crate::Result<::infisical_types::CreateDynamicSecretsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.create_entra_id_user_v1",
-                    ::std::string::String::from(
-                        "/api/v1/dynamic-secrets/entra-id/users",
-                    ),
+                    "dynamic_secrets.create_lease_v1",
+                    ::std::string::String::from("/api/v1/dynamic-secrets/leases"),
                     false,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/dynamic-secrets/leases`
-    pub async fn create_lease_v1(
+    /// `POST /api/v1/dynamic-secrets/leases/kubernetes`
+    pub async fn create_leases_kubernete_v1(
         &self,
-        body: &::infisical_types::CreateDynamicSecretsLeaseV1Body,
-    ) -> crate::Result<::infisical_types::CreateDynamicSecretsLeaseV1Response> {
+        body: &::infisical_types::CreateDynamicSecretsLeasesKuberneteV1Body,
+    ) -> crate::Result<::infisical_types::CreateDynamicSecretsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.create_lease_v1",
-                    ::std::string::String::from("/api/v1/dynamic-secrets/leases"),
+                    "dynamic_secrets.create_leases_kubernete_v1",
+                    ::std::string::String::from(
+                        "/api/v1/dynamic-secrets/leases/kubernetes",
+                    ),
                     false,
                 ),
             )

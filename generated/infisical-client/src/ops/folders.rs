@@ -32,6 +32,26 @@ impl FoldersApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
+    /// `POST /api/v1/workspace/{projectId}/tags`
+    pub async fn create_workspace_tag_v1(
+        &self,
+        project_id: &str,
+        body: &::infisical_types::CreateWorkspaceTagV1Body,
+    ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "folders.create_workspace_tag_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
     /// Delete a folder
     ///
     /// `DELETE /api/v1/folders/{folderIdOrName}` (bearer token)
@@ -54,6 +74,26 @@ impl FoldersApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
+    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}`
+    pub async fn delete_workspace_tag_v1(
+        &self,
+        project_id: &str,
+        tag_id: &str,
+    ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::DELETE,
+                "folders.delete_workspace_tag_v1",
+                ::std::format!(
+                    "/api/v1/workspace/{}/tags/{}",
+                    ::oas_runtime::client::encode_segment(project_id),
+                    ::oas_runtime::client::encode_segment(tag_id)
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
     /// Get folder by id
     ///
     /// `GET /api/v1/folders/{id}` (bearer token)
@@ -69,6 +109,46 @@ impl FoldersApi<'_> {
                     "/api/v1/folders/{}", ::oas_runtime::client::encode_segment(id)
                 ),
                 true,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}`
+    pub async fn get_workspace_tag_by_slug_v1(
+        &self,
+        project_id: &str,
+        tag_slug: &str,
+    ) -> crate::Result<::infisical_types::GetWorkspaceTagV1Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "folders.get_workspace_tag_by_slug_v1",
+                ::std::format!(
+                    "/api/v1/workspace/{}/tags/slug/{}",
+                    ::oas_runtime::client::encode_segment(project_id),
+                    ::oas_runtime::client::encode_segment(tag_slug)
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}`
+    pub async fn get_workspace_tag_v1(
+        &self,
+        project_id: &str,
+        tag_id: &str,
+    ) -> crate::Result<::infisical_types::GetWorkspaceTagV1Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "folders.get_workspace_tag_v1",
+                ::std::format!(
+                    "/api/v1/workspace/{}/tags/{}",
+                    ::oas_runtime::client::encode_segment(project_id),
+                    ::oas_runtime::client::encode_segment(tag_id)
+                ),
+                false,
             ),
         );
         self.client.http.call(request).await
@@ -91,13 +171,31 @@ impl FoldersApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
+    /// `GET /api/v1/workspace/{projectId}/tags`
+    pub async fn list_workspace_tags_v1(
+        &self,
+        project_id: &str,
+    ) -> crate::Result<::infisical_types::ListWorkspaceTagsV1Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "folders.list_workspace_tags_v1",
+                ::std::format!(
+                    "/api/v1/workspace/{}/tags",
+                    ::oas_runtime::client::encode_segment(project_id)
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
     /// Update folders by batch
     ///
     /// `PATCH /api/v1/folders/batch` (bearer token)
     pub async fn update_batch_v1(
         &self,
         body: &::infisical_types::UpdateFoldersBatchV1Body,
-    ) -> crate::Result<::infisical_types::ListFoldersV1Response> {
+    ) -> crate::Result<::infisical_types::UpdateFoldersBatchV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,
@@ -126,6 +224,28 @@ impl FoldersApi<'_> {
                         ::oas_runtime::client::encode_segment(folder_id)
                     ),
                     true,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}`
+    pub async fn update_workspace_tag_v1(
+        &self,
+        project_id: &str,
+        tag_id: &str,
+        body: &::infisical_types::CreateWorkspaceTagV1Body,
+    ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "folders.update_workspace_tag_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(tag_id)
+                    ),
+                    false,
                 ),
             )
             .and_then(|r| r.json(body));

@@ -38,7 +38,7 @@ impl GroupsApi<'_> {
     pub async fn create_v1(
         &self,
         body: &::infisical_types::CreateGroupV1Body,
-    ) -> crate::Result<::infisical_types::GetGroupV1Response> {
+    ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -74,7 +74,7 @@ impl GroupsApi<'_> {
     pub async fn delete_v1(
         &self,
         id: &str,
-    ) -> crate::Result<::infisical_types::GetGroupV1Response> {
+    ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -109,7 +109,7 @@ impl GroupsApi<'_> {
         &self,
         id: &str,
         query: &::infisical_types::ListGroupsUsersV1Query,
-    ) -> crate::Result<::infisical_types::ListGroupsUsersV1Response> {
+    ) -> crate::Result<::infisical_types::ListResponse2> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -127,7 +127,7 @@ impl GroupsApi<'_> {
     /// `GET /api/v1/groups`
     pub async fn list_v1(
         &self,
-    ) -> crate::Result<::std::vec::Vec<::infisical_types::GetGroupV1Response>> {
+    ) -> crate::Result<::std::vec::Vec<::infisical_types::CreateGroupV1Response>> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -143,7 +143,7 @@ impl GroupsApi<'_> {
         &self,
         id: &str,
         body: ::std::option::Option<&::infisical_types::UpdateGroupV1Body>,
-    ) -> crate::Result<::infisical_types::GetGroupV1Response> {
+    ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

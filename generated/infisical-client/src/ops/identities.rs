@@ -38,7 +38,7 @@ impl IdentitiesApi<'_> {
     pub async fn delete_v1(
         &self,
         identity_id: &str,
-    ) -> crate::Result<::infisical_types::CreateIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::DeleteIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -72,26 +72,6 @@ impl IdentitiesApi<'_> {
         );
         self.client.http.call(request).await
     }
-    /// List project memberships that identity with id is part of
-    ///
-    /// `GET /api/v1/identities/{identityId}/identity-memberships` (bearer token)
-    pub async fn list_identity_memberships_v1(
-        &self,
-        identity_id: &str,
-    ) -> crate::Result<::infisical_types::ListIdentitiesIdentityMembershipsV1Response> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "identities.list_identity_memberships_v1",
-                ::std::format!(
-                    "/api/v1/identities/{}/identity-memberships",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
-        );
-        self.client.http.call(request).await
-    }
     /// List identities
     ///
     /// `GET /api/v1/identities` (bearer token)
@@ -110,6 +90,27 @@ impl IdentitiesApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
+    /// Search identities
+    ///
+    /// `POST /api/v1/identities/search` (bearer token)
+    pub async fn search_v1(
+        &self,
+        body: ::std::option::Option<&::infisical_types::SearchIdentitiesV1Body>,
+    ) -> crate::Result<::infisical_types::ListIdentitiesV1Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "identities.search_v1",
+                    ::std::string::String::from("/api/v1/identities/search"),
+                    true,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
     /// Update identity
     ///
     /// `PATCH /api/v1/identities/{identityId}` (bearer token)
@@ -117,7 +118,7 @@ impl IdentitiesApi<'_> {
         &self,
         identity_id: &str,
         body: ::std::option::Option<&::infisical_types::UpdateIdentityV1Body>,
-    ) -> crate::Result<::infisical_types::CreateIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::UpdateIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

@@ -14,140 +14,6 @@ pub struct OrganizationsApi<'a> {
     client: &'a crate::Client,
 }
 impl OrganizationsApi<'_> {
-    /// `POST /api/v1/organizations/{organizationId}/billing-details/payment-methods`
-    pub async fn create_billing_details_payment_method_v1(
-        &self,
-        organization_id: &str,
-        body: &::infisical_types::CreateOrganizationsBillingDetailsPaymentMethodV1Body,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "organizations.create_billing_details_payment_method_v1",
-                    ::std::format!(
-                        "/api/v1/organizations/{}/billing-details/payment-methods",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `POST /api/v1/organizations/{organizationId}/billing-details/tax-ids`
-    pub async fn create_billing_details_tax_id_v1(
-        &self,
-        organization_id: &str,
-        body: &::infisical_types::CreateOrganizationsBillingDetailsTaxIdV1Body,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "organizations.create_billing_details_tax_id_v1",
-                    ::std::format!(
-                        "/api/v1/organizations/{}/billing-details/tax-ids",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `POST /api/v1/organizations/{organizationId}/customer-portal-session`
-    pub async fn create_customer_portal_session_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "organizations.create_customer_portal_session_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/customer-portal-session",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `POST /api/v1/organizations/{organizationId}/session/trial`
-    pub async fn create_session_trial_v1(
-        &self,
-        organization_id: &str,
-        body: &::infisical_types::CreateOrganizationsSessionTrialV1Body,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "organizations.create_session_trial_v1",
-                    ::std::format!(
-                        "/api/v1/organizations/{}/session/trial",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `POST /api/v2/organizations`
-    pub async fn create_v2(
-        &self,
-        body: &::infisical_types::CreateBody,
-    ) -> crate::Result<::infisical_types::GetOrganizationV1Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "organizations.create_v2",
-                    ::std::string::String::from("/api/v2/organizations"),
-                    false,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `DELETE /api/v1/organizations/{organizationId}/billing-details/payment-methods/{pmtMethodId}`
-    pub async fn delete_billing_details_payment_method_v1(
-        &self,
-        organization_id: &str,
-        pmt_method_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "organizations.delete_billing_details_payment_method_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/billing-details/payment-methods/{}",
-                    ::oas_runtime::client::encode_segment(organization_id),
-                    ::oas_runtime::client::encode_segment(pmt_method_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `DELETE /api/v1/organizations/{organizationId}/billing-details/tax-ids/{taxId}`
-    pub async fn delete_billing_details_tax_id_v1(
-        &self,
-        organization_id: &str,
-        tax_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "organizations.delete_billing_details_tax_id_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/billing-details/tax-ids/{}",
-                    ::oas_runtime::client::encode_segment(organization_id),
-                    ::oas_runtime::client::encode_segment(tax_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
     /// Delete organization user memberships
     ///
     /// `DELETE /api/v2/organizations/{organizationId}/memberships/{membershipId}` (bearer token)
@@ -166,174 +32,6 @@ impl OrganizationsApi<'_> {
                     ::oas_runtime::client::encode_segment(membership_id)
                 ),
                 true,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `DELETE /api/v2/organizations/{organizationId}`
-    pub async fn delete_v2(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::infisical_types::GetOrganizationV1Response> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "organizations.delete_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// Get organization user membership
-    ///
-    /// `GET /api/v2/organizations/{organizationId}/memberships/{membershipId}` (bearer token)
-    pub async fn get_membership_v2(
-        &self,
-        organization_id: &str,
-        membership_id: &str,
-    ) -> crate::Result<::infisical_types::GetOrganizationsMembershipV2Response> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.get_membership_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}/memberships/{}",
-                    ::oas_runtime::client::encode_segment(organization_id),
-                    ::oas_runtime::client::encode_segment(membership_id)
-                ),
-                true,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/plan/billing`
-    pub async fn get_plan_billing_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.get_plan_billing_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/plan/billing",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/plan/table`
-    pub async fn get_plan_table_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.get_plan_table_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/plan/table",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/plan`
-    pub async fn get_plan_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::infisical_types::GetOrganizationsPlanV1Response> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.get_plan_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/plan",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/plans/table`
-    pub async fn get_plans_table_v1(
-        &self,
-        organization_id: &str,
-        query: &::infisical_types::GetOrganizationsPlansTableV1Query,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "organizations.get_plans_table_v1",
-                    ::std::format!(
-                        "/api/v1/organizations/{}/plans/table",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.query(query));
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/billing-details/payment-methods`
-    pub async fn list_billing_details_payment_methods_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_billing_details_payment_methods_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/billing-details/payment-methods",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/billing-details/tax-ids`
-    pub async fn list_billing_details_tax_ids_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_billing_details_tax_ids_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/billing-details/tax-ids",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/billing-details`
-    pub async fn list_billing_details_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_billing_details_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/billing-details",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
             ),
         );
         self.client.http.call(request).await
@@ -362,66 +60,6 @@ impl OrganizationsApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/organizations/{organizationId}/invoices`
-    pub async fn list_invoices_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_invoices_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/invoices",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/organizations/{organizationId}/licenses`
-    pub async fn list_licenses_v1(
-        &self,
-        organization_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_licenses_v1",
-                ::std::format!(
-                    "/api/v1/organizations/{}/licenses",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// Get project memberships given organization membership
-    ///
-    /// `GET /api/v2/organizations/{organizationId}/memberships/{membershipId}/project-memberships` (bearer token)
-    pub async fn list_memberships_project_memberships_v2(
-        &self,
-        organization_id: &str,
-        membership_id: &str,
-    ) -> crate::Result<
-        ::infisical_types::ListOrganizationsMembershipsProjectMembershipsV2Response,
-    > {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_memberships_project_memberships_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}/memberships/{}/project-memberships",
-                    ::oas_runtime::client::encode_segment(organization_id),
-                    ::oas_runtime::client::encode_segment(membership_id)
-                ),
-                true,
-            ),
-        );
-        self.client.http.call(request).await
-    }
     /// Return organization user memberships
     ///
     /// `GET /api/v2/organizations/{organizationId}/memberships` (bearer token)
@@ -442,69 +80,26 @@ impl OrganizationsApi<'_> {
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/organizations/{organizationId}/plans`
-    pub async fn list_plans_v1(
-        &self,
-        organization_id: &str,
-        query: &::infisical_types::ListOrganizationsPlansV1Query,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "organizations.list_plans_v1",
-                    ::std::format!(
-                        "/api/v1/organizations/{}/plans",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.query(query));
-        self.client.http.call(request).await
-    }
     /// Return projects in organization that user is apart of
     ///
     /// `GET /api/v2/organizations/{organizationId}/workspaces` (bearer token)
     pub async fn list_workspaces_v2(
         &self,
         organization_id: &str,
+        query: &::infisical_types::ListOrganizationsWorkspacesV2Query,
     ) -> crate::Result<::infisical_types::ListOrganizationsWorkspacesV2Response> {
         let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_workspaces_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}/workspaces",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                true,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `PATCH /api/v1/organizations/{organizationId}/billing-details`
-    pub async fn update_billing_detail_v1(
-        &self,
-        organization_id: &str,
-        body: ::std::option::Option<
-            &::infisical_types::UpdateOrganizationsBillingDetailV1Body,
-        >,
-    ) -> crate::Result<::serde_json::Value> {
-        let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "organizations.update_billing_detail_v1",
+                    ::oas_runtime::client::Method::GET,
+                    "organizations.list_workspaces_v2",
                     ::std::format!(
-                        "/api/v1/organizations/{}/billing-details",
+                        "/api/v2/organizations/{}/workspaces",
                         ::oas_runtime::client::encode_segment(organization_id)
                     ),
-                    false,
+                    true,
                 ),
             )
-            .and_then(|r| match body {
-                ::std::option::Option::Some(b) => r.json(b),
-                ::std::option::Option::None => ::std::result::Result::Ok(r),
-            });
+            .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
     /// Update organization user memberships

@@ -14,28 +14,6 @@ pub struct SecretImportsApi<'a> {
     client: &'a crate::Client,
 }
 impl SecretImportsApi<'_> {
-    /// Resync secret replication of secret imports
-    ///
-    /// `POST /api/v1/secret-imports/{secretImportId}/replication-resync` (bearer token)
-    pub async fn create_replication_resync_v1(
-        &self,
-        secret_import_id: &str,
-        body: &::infisical_types::DeleteSecretImportV1Body,
-    ) -> crate::Result<::infisical_types::LogoutAuthV1Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_imports.create_replication_resync_v1",
-                    ::std::format!(
-                        "/api/v1/secret-imports/{}/replication-resync",
-                        ::oas_runtime::client::encode_segment(secret_import_id)
-                    ),
-                    true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
     /// Create secret imports
     ///
     /// `POST /api/v1/secret-imports` (bearer token)
@@ -110,22 +88,6 @@ impl SecretImportsApi<'_> {
                 true,
             ),
         );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/secret-imports/secrets`
-    pub async fn list_secrets_v1(
-        &self,
-        query: &::infisical_types::ListSecretImportsSecretsV1Query,
-    ) -> crate::Result<::infisical_types::ListSecretImportsSecretsV1Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_imports.list_secrets_v1",
-                    ::std::string::String::from("/api/v1/secret-imports/secrets"),
-                    false,
-                ),
-            )
-            .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
     /// Get secret imports

@@ -14,70 +14,1484 @@ pub struct SecretRotationsApi<'a> {
     client: &'a crate::Client,
 }
 impl SecretRotationsApi<'_> {
-    /// `POST /api/v1/secret-rotations`
-    pub async fn create_v1(
+    /// Create an Auth0 Client Secret Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/auth0-client-secret`
+    pub async fn create_auth0_client_secret_v2(
         &self,
-        body: &::infisical_types::CreateSecretRotationV1Body,
-    ) -> crate::Result<::infisical_types::CreateSecretRotationV1Response> {
+        body: &::infisical_types::CreateSecretRotationsAuth0ClientSecretV2Body,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_v1",
-                    ::std::string::String::from("/api/v1/secret-rotations"),
+                    "secret_rotations.create_auth0_client_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/auth0-client-secret",
+                    ),
                     false,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/secret-rotations/{id}`
-    pub async fn delete_v1(
+    /// Create an AWS IAM User Secret Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret`
+    pub async fn create_aws_iam_user_secret_v2(
         &self,
-        id: &str,
-    ) -> crate::Result<::infisical_types::DeleteSecretRotationV1Response> {
-        let request = ::std::result::Result::Ok(
-            ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "secret_rotations.delete_v1",
-                ::std::format!(
-                    "/api/v1/secret-rotations/{}",
-                    ::oas_runtime::client::encode_segment(id)
-                ),
-                false,
-            ),
-        );
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v1/secret-rotations`
-    pub async fn list_v1(
-        &self,
-        query: &::infisical_types::ListSecretRotationsV1Query,
-    ) -> crate::Result<::infisical_types::ListSecretRotationsV1Response> {
+        body: &::infisical_types::CreateSecretRotationsAwsIamUserSecretV2Body,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_v1",
-                    ::std::string::String::from("/api/v1/secret-rotations"),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_aws_iam_user_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/aws-iam-user-secret",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create an Azure Client Secret Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/azure-client-secret`
+    pub async fn create_azure_client_secret_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsAzureClientSecretV2Body,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_azure_client_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/azure-client-secret",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create a LDAP Password Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/ldap-password`
+    pub async fn create_ldap_password_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsLdapPasswordV2Body,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_ldap_password_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/ldap-password",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create a Microsoft SQL Server Credentials Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/mssql-credentials`
+    pub async fn create_mssql_credential_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_mssql_credential_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/mssql-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create a MySQL Credentials Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/mysql-credentials`
+    pub async fn create_mysql_credential_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_mysql_credential_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/mysql-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create an OracleDB Credentials Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/oracledb-credentials`
+    pub async fn create_oracledb_credential_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_oracledb_credential_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/oracledb-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Create a PostgreSQL Credentials Rotation for the specified project.
+    ///
+    /// `POST /api/v2/secret-rotations/postgres-credentials`
+    pub async fn create_postgres_credential_v2(
+        &self,
+        body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.create_postgres_credential_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/postgres-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified Auth0 Client Secret Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    pub async fn delete_auth0_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsAuth0ClientSecretV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_auth0_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
                     false,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/secret-rotations/restart`
-    pub async fn restart_v1(
+    /// Delete the specified AWS IAM User Secret Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    pub async fn delete_aws_iam_user_secret_v2(
         &self,
-        body: &::infisical_types::ApproverGroup,
-    ) -> crate::Result<::infisical_types::DeleteSecretRotationV1Response> {
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsAwsIamUserSecretV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.restart_v1",
-                    ::std::string::String::from("/api/v1/secret-rotations/restart"),
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_aws_iam_user_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
                     false,
                 ),
             )
-            .and_then(|r| r.json(body));
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified Azure Client Secret Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    pub async fn delete_azure_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsAzureClientSecretV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_azure_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified LDAP Password Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}`
+    pub async fn delete_ldap_password_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsLdapPasswordV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_ldap_password_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified Microsoft SQL Server Credentials Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    pub async fn delete_mssql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsMssqlCredentialV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_mssql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified MySQL Credentials Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    pub async fn delete_mysql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsMysqlCredentialV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_mysql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified OracleDB Credentials Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    pub async fn delete_oracledb_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsOracledbCredentialV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_oracledb_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Delete the specified PostgreSQL Credentials Rotation.
+    ///
+    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    pub async fn delete_postgres_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        query: &::infisical_types::DeleteSecretRotationsPostgresCredentialV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_rotations.delete_postgres_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified Auth0 Client Secret Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}`
+    pub async fn get_auth0_client_secret_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsAuth0ClientSecretByRotationNameV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_auth0_client_secret_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified Auth0 Client Secret Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    pub async fn get_auth0_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_auth0_client_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/auth0-client-secret/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified AWS IAM User Secret Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}`
+    pub async fn get_aws_iam_user_secret_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsAwsIamUserSecretByRotationNameV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_aws_iam_user_secret_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified AWS IAM User Secret Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    pub async fn get_aws_iam_user_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_aws_iam_user_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified Azure Client Secret Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}`
+    pub async fn get_azure_client_secret_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsAzureClientSecretByRotationNameV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_azure_client_secret_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified Azure Client Secret Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    pub async fn get_azure_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_azure_client_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/azure-client-secret/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified LDAP Password Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}`
+    pub async fn get_ldap_password_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsLdapPasswordByRotationNameV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_ldap_password_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified LDAP Password Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}`
+    pub async fn get_ldap_password_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_ldap_password_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/ldap-password/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified Microsoft SQL Server Credentials Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}`
+    pub async fn get_mssql_credential_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsMssqlCredentialByRotationNameV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_mssql_credential_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified Microsoft SQL Server Credentials Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    pub async fn get_mssql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_mssql_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mssql-credentials/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified MySQL Credentials Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}`
+    pub async fn get_mysql_credential_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsMysqlCredentialByRotationNameV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_mysql_credential_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified MySQL Credentials Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    pub async fn get_mysql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_mysql_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mysql-credentials/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified OracleDB Credentials Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}`
+    pub async fn get_oracledb_credential_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsOracledbCredentialByRotationNameV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_oracledb_credential_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified OracleDB Credentials Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    pub async fn get_oracledb_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_oracledb_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/oracledb-credentials/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified PostgreSQL Credentials Rotation by name, secret path, environment and project ID.
+    ///
+    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}`
+    pub async fn get_postgres_credential_by_rotation_name_v2(
+        &self,
+        rotation_name: &str,
+        query: &::infisical_types::GetSecretRotationsPostgresCredentialByRotationNameV2Query,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_postgres_credential_by_rotation_name_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/rotation-name/{}",
+                        ::oas_runtime::client::encode_segment(rotation_name)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the specified PostgreSQL Credentials Rotation by ID.
+    ///
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    pub async fn get_postgres_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.get_postgres_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/postgres-credentials/{}",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified Auth0 Client Secret Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials`
+    pub async fn list_auth0_client_secret_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAuth0ClientSecretGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_auth0_client_secret_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/auth0-client-secret/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the Auth0 Client Secret Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/auth0-client-secret`
+    pub async fn list_auth0_client_secret_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsAuth0ClientSecretV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_auth0_client_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/auth0-client-secret",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified AWS IAM User Secret Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials`
+    pub async fn list_aws_iam_user_secret_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAwsIamUserSecretGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_aws_iam_user_secret_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the AWS IAM User Secret Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret`
+    pub async fn list_aws_iam_user_secret_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsAwsIamUserSecretV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_aws_iam_user_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/aws-iam-user-secret",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified Azure Client Secret Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials`
+    pub async fn list_azure_client_secret_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAzureClientSecretGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_azure_client_secret_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/azure-client-secret/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the Azure Client Secret Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/azure-client-secret`
+    pub async fn list_azure_client_secret_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsAzureClientSecretV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_azure_client_secret_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/azure-client-secret",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified LDAP Password Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials`
+    pub async fn list_ldap_password_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsLdapPasswordGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_ldap_password_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/ldap-password/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the LDAP Password Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/ldap-password`
+    pub async fn list_ldap_password_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsLdapPasswordV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_ldap_password_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/ldap-password",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials`
+    pub async fn list_mssql_credentials_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsMssqlCredentialsGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_mssql_credentials_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mssql-credentials/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the Microsoft SQL Server Credentials Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/mssql-credentials`
+    pub async fn list_mssql_credentials_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsMssqlCredentialsV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsMssqlCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_mssql_credentials_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/mssql-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified MySQL Credentials Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials`
+    pub async fn list_mysql_credentials_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsMysqlCredentialsGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_mysql_credentials_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mysql-credentials/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the MySQL Credentials Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/mysql-credentials`
+    pub async fn list_mysql_credentials_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsMysqlCredentialsV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsMysqlCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_mysql_credentials_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/mysql-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// List the available Secret Rotation Options.
+    ///
+    /// `GET /api/v2/secret-rotations/options`
+    pub async fn list_options_v2(
+        &self,
+    ) -> crate::Result<::infisical_types::ListSecretRotationsOptionsV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_options_v2",
+                ::std::string::String::from("/api/v2/secret-rotations/options"),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified OracleDB Credentials Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials`
+    pub async fn list_oracledb_credentials_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsOracledbCredentialsGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_oracledb_credentials_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/oracledb-credentials/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the OracleDB Credentials Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/oracledb-credentials`
+    pub async fn list_oracledb_credentials_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsOracledbCredentialsV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsOracledbCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_oracledb_credentials_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/oracledb-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Get the generated credentials for the specified PostgreSQL Credentials Rotation.
+    ///
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials`
+    pub async fn list_postgres_credentials_generated_credentials_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsPostgresCredentialsGeneratedCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_rotations.list_postgres_credentials_generated_credentials_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/postgres-credentials/{}/generated-credentials",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the PostgreSQL Credentials Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations/postgres-credentials`
+    pub async fn list_postgres_credentials_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsPostgresCredentialsV2Query,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretRotationsPostgresCredentialsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_postgres_credentials_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-rotations/postgres-credentials",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// List all the Secret Rotations for the specified project.
+    ///
+    /// `GET /api/v2/secret-rotations`
+    pub async fn list_v2(
+        &self,
+        query: &::infisical_types::ListSecretRotationsV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretRotationsV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_v2",
+                    ::std::string::String::from("/api/v2/secret-rotations"),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified Auth0 Client Secret Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_auth0_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_auth0_client_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/auth0-client-secret/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified AWS IAM User Secret Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_aws_iam_user_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_aws_iam_user_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified Azure Client Secret Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_azure_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_azure_client_secret_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/azure-client-secret/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified LDAP Password Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_ldap_password_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_ldap_password_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/ldap-password/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_mssql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_mssql_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mssql-credentials/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified MySQL Credentials Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_mysql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_mysql_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/mysql-credentials/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified OracleDB Credentials Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_oracledb_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_oracledb_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/oracledb-credentials/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Rotate the generated credentials for the specified PostgreSQL Credentials Rotation.
+    ///
+    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets`
+    pub async fn rotate_secrets_postgres_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_rotations.rotate_secrets_postgres_credential_v2",
+                ::std::format!(
+                    "/api/v2/secret-rotations/postgres-credentials/{}/rotate-secrets",
+                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Update the specified Auth0 Client Secret Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    pub async fn update_auth0_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsAuth0ClientSecretV2Body,
+        >,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_auth0_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified AWS IAM User Secret Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    pub async fn update_aws_iam_user_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsAwsIamUserSecretV2Body,
+        >,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_aws_iam_user_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified Azure Client Secret Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    pub async fn update_azure_client_secret_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsAzureClientSecretV2Body,
+        >,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_azure_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified LDAP Password Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}`
+    pub async fn update_ldap_password_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsLdapPasswordV2Body,
+        >,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_ldap_password_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified Microsoft SQL Server Credentials Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    pub async fn update_mssql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsCredentialV2Body,
+        >,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_mssql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified MySQL Credentials Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    pub async fn update_mysql_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsCredentialV2Body,
+        >,
+    ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_mysql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified OracleDB Credentials Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    pub async fn update_oracledb_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsCredentialV2Body,
+        >,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_oracledb_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified PostgreSQL Credentials Rotation.
+    ///
+    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    pub async fn update_postgres_credential_v2(
+        &self,
+        rotation_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretRotationsCredentialV2Body,
+        >,
+    ) -> crate::Result<
+        ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_rotations.update_postgres_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
         self.client.http.call(request).await
     }
 }

@@ -14,19 +14,61 @@ pub struct SecretScanningApi<'a> {
     client: &'a crate::Client,
 }
 impl SecretScanningApi<'_> {
-    /// `POST /api/v1/secret-scanning/create-installation-session/organization`
-    pub async fn create_create_installation_session_organization_v1(
+    /// Trigger a scan for the specified GitHub Data Source resource.
+    ///
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan`
+    pub async fn create_data_sources_github_resources_scan_v2(
         &self,
-        body: &::infisical_types::CreateSecretScanningCreateInstallationSessionOrganizationV1Body,
-    ) -> crate::Result<
-        ::infisical_types::CreateSecretScanningCreateInstallationSessionOrganizationV1Response,
-    > {
+        data_source_id: ::uuid::Uuid,
+        resource_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_scanning.create_data_sources_github_resources_scan_v2",
+                ::std::format!(
+                    "/api/v2/secret-scanning/data-sources/github/{}/resources/{}/scan",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string()),
+                    ::oas_runtime::client::encode_segment(& resource_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Trigger a scan for the specified GitHub Data Source.
+    ///
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan`
+    pub async fn create_data_sources_github_scan_v2(
+        &self,
+        data_source_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::POST,
+                "secret_scanning.create_data_sources_github_scan_v2",
+                ::std::format!(
+                    "/api/v2/secret-scanning/data-sources/github/{}/scan",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Create a GitHub Data Source for the specified project.
+    ///
+    /// `POST /api/v2/secret-scanning/data-sources/github`
+    pub async fn create_data_sources_github_v2(
+        &self,
+        body: &::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
-                    "secret_scanning.create_create_installation_session_organization_v1",
+                    "secret_scanning.create_data_sources_github_v2",
                     ::std::string::String::from(
-                        "/api/v1/secret-scanning/create-installation-session/organization",
+                        "/api/v2/secret-scanning/data-sources/github",
                     ),
                     false,
                 ),
@@ -34,84 +76,304 @@ impl SecretScanningApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/secret-scanning/organization/{organizationId}/risks/{riskId}/status`
-    pub async fn create_organization_risks_status_v1(
+    /// Delete the specified GitHub Data Source.
+    ///
+    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    pub async fn delete_data_sources_github_v2(
         &self,
-        organization_id: &str,
-        risk_id: &str,
-        body: &::infisical_types::CreateSecretScanningOrganizationRisksStatusV1Body,
-    ) -> crate::Result<::infisical_types::Risk> {
+        data_source_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::DELETE,
+                "secret_scanning.delete_data_sources_github_v2",
+                ::std::format!(
+                    "/api/v2/secret-scanning/data-sources/github/{}",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get the specified GitHub Data Source by name and project ID.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}`
+    pub async fn get_data_sources_github_by_data_source_name_v2(
+        &self,
+        data_source_name: &str,
+        query: &::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_scanning.create_organization_risks_status_v1",
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.get_data_sources_github_by_data_source_name_v2",
                     ::std::format!(
-                        "/api/v1/secret-scanning/organization/{}/risks/{}/status",
-                        ::oas_runtime::client::encode_segment(organization_id),
-                        ::oas_runtime::client::encode_segment(risk_id)
+                        "/api/v2/secret-scanning/data-sources/github/data-source-name/{}",
+                        ::oas_runtime::client::encode_segment(data_source_name)
                     ),
                     false,
                 ),
             )
-            .and_then(|r| r.json(body));
+            .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/secret-scanning/installation-status/organization/{organizationId}`
-    pub async fn get_installation_status_organization_v1(
+    /// Get the specified GitHub Data Source by ID.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    pub async fn get_data_sources_github_v2(
         &self,
-        organization_id: &str,
-    ) -> crate::Result<
-        ::infisical_types::GetSecretScanningInstallationStatusOrganizationV1Response,
-    > {
+        data_source_id: ::uuid::Uuid,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
-                "secret_scanning.get_installation_status_organization_v1",
+                "secret_scanning.get_data_sources_github_v2",
                 ::std::format!(
-                    "/api/v1/secret-scanning/installation-status/organization/{}",
-                    ::oas_runtime::client::encode_segment(organization_id)
+                    "/api/v2/secret-scanning/data-sources/github/{}",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
                 false,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/secret-scanning/link-installation`
-    pub async fn link_installation_v1(
+    /// Get the Secret Scanning Config for the specified project.
+    ///
+    /// `GET /api/v2/secret-scanning/configs`
+    pub async fn list_configs_v2(
         &self,
-        body: &::infisical_types::LinkInstallationSecretScanningV1Body,
-    ) -> crate::Result<::infisical_types::LinkInstallationSecretScanningV1Response> {
+        query: &::infisical_types::ListSecretScanningConfigsV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretScanningConfigsV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_scanning.link_installation_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-scanning/link-installation",
-                    ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_configs_v2",
+                    ::std::string::String::from("/api/v2/secret-scanning/configs"),
                     false,
                 ),
             )
-            .and_then(|r| r.json(body));
+            .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/secret-scanning/organization/{organizationId}/risks`
-    pub async fn list_organization_risks_v1(
+    /// Get the resources associated with the specified GitHub Data Source by ID.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources`
+    pub async fn list_data_sources_github_resources_v2(
         &self,
-        organization_id: &str,
+        data_source_id: ::uuid::Uuid,
     ) -> crate::Result<
-        ::infisical_types::ListSecretScanningOrganizationRisksV1Response,
+        ::infisical_types::ListSecretScanningDataSourcesGithubResourcesV2Response,
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
-                "secret_scanning.list_organization_risks_v1",
+                "secret_scanning.list_data_sources_github_resources_v2",
                 ::std::format!(
-                    "/api/v1/secret-scanning/organization/{}/risks",
-                    ::oas_runtime::client::encode_segment(organization_id)
+                    "/api/v2/secret-scanning/data-sources/github/{}/resources",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
                 false,
             ),
         );
+        self.client.http.call(request).await
+    }
+    /// Get the scans associated with the specified GitHub Data Source by ID.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans`
+    pub async fn list_data_sources_github_scans_v2(
+        &self,
+        data_source_id: ::uuid::Uuid,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretScanningDataSourcesGithubScansV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_scanning.list_data_sources_github_scans_v2",
+                ::std::format!(
+                    "/api/v2/secret-scanning/data-sources/github/{}/scans",
+                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List the GitHub Data Sources for the specified project.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/github`
+    pub async fn list_data_sources_github_v2(
+        &self,
+        query: &::infisical_types::ListSecretScanningDataSourcesGithubV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretScanningDataSourcesV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_data_sources_github_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-scanning/data-sources/github",
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// List the available Secret Scanning Data Source Options.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources/options`
+    pub async fn list_data_sources_options_v2(
+        &self,
+    ) -> crate::Result<
+        ::infisical_types::ListSecretScanningDataSourcesOptionsV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secret_scanning.list_data_sources_options_v2",
+                ::std::string::String::from(
+                    "/api/v2/secret-scanning/data-sources/options",
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// List all the Secret Scanning Data Sources for the specified project.
+    ///
+    /// `GET /api/v2/secret-scanning/data-sources`
+    pub async fn list_data_sources_v2(
+        &self,
+        query: &::infisical_types::ListSecretScanningDataSourcesV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretScanningDataSourcesV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_data_sources_v2",
+                    ::std::string::String::from("/api/v2/secret-scanning/data-sources"),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// List all the Secret Scanning Findings for the specified project.
+    ///
+    /// `GET /api/v2/secret-scanning/findings`
+    pub async fn list_findings_v2(
+        &self,
+        query: &::infisical_types::ListSecretScanningFindingsV2Query,
+    ) -> crate::Result<::infisical_types::ListSecretScanningFindingsV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_findings_v2",
+                    ::std::string::String::from("/api/v2/secret-scanning/findings"),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query));
+        self.client.http.call(request).await
+    }
+    /// Update the specified Secret Scanning Configuration.
+    ///
+    /// `PATCH /api/v2/secret-scanning/configs`
+    pub async fn update_config_v2(
+        &self,
+        query: &::infisical_types::UpdateSecretScanningConfigV2Query,
+        body: &::infisical_types::UpdateSecretScanningConfigV2Body,
+    ) -> crate::Result<::infisical_types::UpdateSecretScanningConfigV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_scanning.update_config_v2",
+                    ::std::string::String::from("/api/v2/secret-scanning/configs"),
+                    false,
+                ),
+            )
+            .and_then(|r| r.query(query))
+            .and_then(|r| r.json(body));
+        self.client.http.call(request).await
+    }
+    /// Update the specified GitHub Data Source.
+    ///
+    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    pub async fn update_data_sources_github_v2(
+        &self,
+        data_source_id: ::uuid::Uuid,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretScanningDataSourcesGithubV2Body,
+        >,
+    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_scanning.update_data_sources_github_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update the specified Secret Scanning Finding.
+    ///
+    /// `PATCH /api/v2/secret-scanning/findings/{findingId}`
+    pub async fn update_finding_by_finding_id_v2(
+        &self,
+        finding_id: &str,
+        body: ::std::option::Option<
+            &::infisical_types::UpdateSecretScanningFindingByFindingIdV2Body,
+        >,
+    ) -> crate::Result<
+        ::infisical_types::UpdateSecretScanningFindingByFindingIdV2Response,
+    > {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_scanning.update_finding_by_finding_id_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/findings/{}",
+                        ::oas_runtime::client::encode_segment(finding_id)
+                    ),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
+        self.client.http.call(request).await
+    }
+    /// Update one or more Secret Scanning Findings in a batch.
+    ///
+    /// `PATCH /api/v2/secret-scanning/findings`
+    pub async fn update_finding_v2(
+        &self,
+        body: ::std::option::Option<
+            &::std::vec::Vec<::infisical_types::UpdateSecretScanningFindingV2BodyItem>,
+        >,
+    ) -> crate::Result<::infisical_types::ListSecretScanningFindingsV2Response> {
+        let request = ::std::result::Result::Ok(
+                ::oas_runtime::client::Request::new(
+                    ::oas_runtime::client::Method::PATCH,
+                    "secret_scanning.update_finding_v2",
+                    ::std::string::String::from("/api/v2/secret-scanning/findings"),
+                    false,
+                ),
+            )
+            .and_then(|r| match body {
+                ::std::option::Option::Some(b) => r.json(b),
+                ::std::option::Option::None => ::std::result::Result::Ok(r),
+            });
         self.client.http.call(request).await
     }
 }

@@ -14,26 +14,6 @@ pub struct SecretsApi<'a> {
     client: &'a crate::Client,
 }
 impl SecretsApi<'_> {
-    /// Backfill secret references
-    ///
-    /// `POST /api/v3/secrets/backfill-secret-references` (bearer token)
-    pub async fn backfill_secret_references_v3(
-        &self,
-        body: &::infisical_types::BackfillSecretReferencesSecretsV3Body,
-    ) -> crate::Result<::infisical_types::LogoutAuthV1Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.backfill_secret_references_v3",
-                    ::std::string::String::from(
-                        "/api/v3/secrets/backfill-secret-references",
-                    ),
-                    true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
     /// Create many secrets
     ///
     /// `POST /api/v3/secrets/batch/raw` (bearer token)
@@ -47,22 +27,6 @@ impl SecretsApi<'_> {
                     "secrets.create_batch_raw_v3",
                     ::std::string::String::from("/api/v3/secrets/batch/raw"),
                     true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `POST /api/v3/secrets/batch`
-    pub async fn create_batch_v3(
-        &self,
-        body: &::infisical_types::CreateSecretsBatchV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsBatchV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.create_batch_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch"),
-                    false,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -112,55 +76,19 @@ impl SecretsApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v3/secrets/{secretName}`
-    pub async fn create_v3(
-        &self,
-        secret_name: &str,
-        body: &::infisical_types::CreateSecretV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.create_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
     /// Delete many secrets
     ///
     /// `DELETE /api/v3/secrets/batch/raw` (bearer token)
     pub async fn delete_batch_raw_v3(
         &self,
         body: &::infisical_types::DeleteSecretsBatchRawV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsBatchRawV3Response> {
+    ) -> crate::Result<::infisical_types::DeleteSecretsBatchRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::DELETE,
                     "secrets.delete_batch_raw_v3",
                     ::std::string::String::from("/api/v3/secrets/batch/raw"),
                     true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `DELETE /api/v3/secrets/batch`
-    pub async fn delete_batch_v3(
-        &self,
-        body: &::infisical_types::DeleteSecretsBatchV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsBatchV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secrets.delete_batch_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch"),
-                    false,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -173,7 +101,7 @@ impl SecretsApi<'_> {
         &self,
         secret_name: &str,
         body: &::infisical_types::DeleteSecretsRawV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsRawV3Response> {
+    ) -> crate::Result<::infisical_types::DeleteSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::DELETE,
@@ -210,24 +138,44 @@ impl SecretsApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v3/secrets/{secretName}`
-    pub async fn delete_v3(
+    /// `GET /api/v3/secrets/raw/id/{secretId}`
+    pub async fn get_raw_by_id_v3(
+        &self,
+        secret_id: &str,
+    ) -> crate::Result<::infisical_types::GetSecretsRawByIdV3Response> {
+        let request = ::std::result::Result::Ok(
+            ::oas_runtime::client::Request::new(
+                ::oas_runtime::client::Method::GET,
+                "secrets.get_raw_by_id_v3",
+                ::std::format!(
+                    "/api/v3/secrets/raw/id/{}",
+                    ::oas_runtime::client::encode_segment(secret_id)
+                ),
+                false,
+            ),
+        );
+        self.client.http.call(request).await
+    }
+    /// Get secret reference tree
+    ///
+    /// `GET /api/v3/secrets/raw/{secretName}/secret-reference-tree` (bearer token)
+    pub async fn get_raw_secret_reference_tree_v3(
         &self,
         secret_name: &str,
-        body: &::infisical_types::DeleteSecretV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretV3Response> {
+        query: &::infisical_types::GetSecretsRawSecretReferenceTreeV3Query,
+    ) -> crate::Result<::infisical_types::GetSecretsRawSecretReferenceTreeV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secrets.delete_v3",
+                    ::oas_runtime::client::Method::GET,
+                    "secrets.get_raw_secret_reference_tree_v3",
                     ::std::format!(
-                        "/api/v3/secrets/{}",
+                        "/api/v3/secrets/raw/{}/secret-reference-tree",
                         ::oas_runtime::client::encode_segment(secret_name)
                     ),
-                    false,
+                    true,
                 ),
             )
-            .and_then(|r| r.json(body));
+            .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
     /// Get a secret by name
@@ -252,26 +200,6 @@ impl SecretsApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v3/secrets/{secretName}`
-    pub async fn get_v3(
-        &self,
-        secret_name: &str,
-        query: &::infisical_types::GetSecretV3Query,
-    ) -> crate::Result<::infisical_types::GetSecretV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secrets.get_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    false,
-                ),
-            )
-            .and_then(|r| r.query(query));
-        self.client.http.call(request).await
-    }
     /// List secrets
     ///
     /// `GET /api/v3/secrets/raw` (bearer token)
@@ -285,22 +213,6 @@ impl SecretsApi<'_> {
                     "secrets.list_raw_v3",
                     ::std::string::String::from("/api/v3/secrets/raw"),
                     true,
-                ),
-            )
-            .and_then(|r| r.query(query));
-        self.client.http.call(request).await
-    }
-    /// `GET /api/v3/secrets`
-    pub async fn list_v3(
-        &self,
-        query: &::infisical_types::ListSecretsV3Query,
-    ) -> crate::Result<::infisical_types::ListSecretsV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secrets.list_v3",
-                    ::std::string::String::from("/api/v3/secrets"),
-                    false,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -328,29 +240,13 @@ impl SecretsApi<'_> {
     pub async fn update_batch_raw_v3(
         &self,
         body: &::infisical_types::UpdateSecretsBatchRawV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsBatchRawV3Response> {
+    ) -> crate::Result<::infisical_types::DeleteSecretsBatchRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,
                     "secrets.update_batch_raw_v3",
                     ::std::string::String::from("/api/v3/secrets/batch/raw"),
                     true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `PATCH /api/v3/secrets/batch`
-    pub async fn update_batch_v3(
-        &self,
-        body: &::infisical_types::UpdateSecretsBatchV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsBatchV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secrets.update_batch_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch"),
-                    false,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -363,7 +259,7 @@ impl SecretsApi<'_> {
         &self,
         secret_name: &str,
         body: &::infisical_types::UpdateSecretsRawV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretsRawV3Response> {
+    ) -> crate::Result<::infisical_types::DeleteSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,
@@ -373,26 +269,6 @@ impl SecretsApi<'_> {
                         ::oas_runtime::client::encode_segment(secret_name)
                     ),
                     true,
-                ),
-            )
-            .and_then(|r| r.json(body));
-        self.client.http.call(request).await
-    }
-    /// `PATCH /api/v3/secrets/{secretName}`
-    pub async fn update_v3(
-        &self,
-        secret_name: &str,
-        body: &::infisical_types::UpdateSecretV3Body,
-    ) -> crate::Result<::infisical_types::CreateSecretV3Response> {
-        let request = ::std::result::Result::Ok(
-                ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secrets.update_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    false,
                 ),
             )
             .and_then(|r| r.json(body));

@@ -6,461 +6,11 @@ use infisical_server::{OPERATIONS, Server};
 /// Per routed operation of the enabled groups: its name in `OPERATIONS`, a path and query
 /// with sample values, and a sample body.
 static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
-    #[cfg(feature = "status")]
-    ("status.get", "/api/status", ::std::option::Option::None),
-    #[cfg(feature = "well-known")]
+    #[cfg(feature = "projects")]
     (
-        "well_known.simpleenroll_est",
-        "/.well-known/est/sample%20%2FcertificateTemplateId/simpleenroll",
-        ::std::option::Option::Some("\"sample\""),
-    ),
-    #[cfg(feature = "well-known")]
-    (
-        "well_known.simplereenroll_est",
-        "/.well-known/est/sample%20%2FcertificateTemplateId/simplereenroll",
-        ::std::option::Option::Some("\"sample\""),
-    ),
-    #[cfg(feature = "well-known")]
-    (
-        "well_known.list_est_cacerts",
-        "/.well-known/est/sample%20%2FcertificateTemplateId/cacerts",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_roles_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/roles",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.create_role_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/roles",
-        ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[\"any\"]}",
-        ),
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.get_role_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/roles/sample%20%2FroleId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.delete_role_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/roles/sample%20%2FroleId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.update_role_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/roles/sample%20%2FroleId",
-        ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[\"any\"]}",
-        ),
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_permissions_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/permissions",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.get_plans_table_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/plans/table?billingCycle=monthly",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.get_plan_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/plan",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_plans_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/plans?workspaceId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.create_session_trial_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/session/trial",
-        ::std::option::Option::Some("{\"success_url\":\"sample\"}"),
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.create_customer_portal_session_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/customer-portal-session",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.get_plan_billing_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/plan/billing",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.get_plan_table_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/plan/table",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_billing_details_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.update_billing_detail_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details",
-        ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"name\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_billing_details_payment_methods_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/payment-methods",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.create_billing_details_payment_method_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/payment-methods",
-        ::std::option::Option::Some(
-            "{\"success_url\":\"sample\",\"cancel_url\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.delete_billing_details_payment_method_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/payment-methods/sample%20%2FpmtMethodId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_billing_details_tax_ids_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/tax-ids",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.create_billing_details_tax_id_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/tax-ids",
-        ::std::option::Option::Some("{\"type\":\"sample\",\"value\":\"sample\"}"),
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.delete_billing_details_tax_id_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/billing-details/tax-ids/sample%20%2FtaxId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_invoices_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/invoices",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.list_licenses_v1",
-        "/api/v1/organizations/sample%20%2ForganizationId/licenses",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_roles_v1",
-        "/api/v1/workspace/sample%20%2FprojectSlug/roles",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.create_role_v1",
-        "/api/v1/workspace/sample%20%2FprojectSlug/roles",
-        ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[{\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"]},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"}},\"subject\":\"secrets\"}]}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.delete_role_v1",
-        "/api/v1/workspace/sample%20%2FprojectSlug/roles/sample%20%2FroleId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.update_role_v1",
-        "/api/v1/workspace/sample%20%2FprojectSlug/roles/sample%20%2FroleId",
-        ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[{\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"]},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"}},\"subject\":\"secrets\"}]}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_role_by_slug_v1",
-        "/api/v1/workspace/sample%20%2FprojectSlug/roles/slug/sample%20%2Fslug",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_permissions_v1",
-        "/api/v1/workspace/sample%20%2FprojectId/permissions",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_secret_snapshots_v1",
+        "projects.list_workspace_secret_snapshots_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/secret-snapshots?environment=sample&path=sample&offset=1.5&limit=1.5",
         ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_secret_snapshots_count_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/secret-snapshots/count?environment=sample&path=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_audit_logs_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/audit-logs?eventType=get-secrets&userAgentType=web&startDate=2024-01-02T03%3A04%3A05Z&endDate=2024-01-02T03%3A04%3A05Z&offset=1.5&limit=1.5&actor=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_audit_logs_filters_actors_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/audit-logs/filters/actors",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_kms_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/kms",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.update_kms_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/kms",
-        ::std::option::Option::Some("{\"kms\":{\"type\":\"internal\"}}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_kms_backup_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/kms/backup",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.backup_kms_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/kms/backup",
-        ::std::option::Option::Some("{\"backup\":\"sample\"}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.migrate_v3_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/migrate-v3",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_trusted_ips_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/trusted-ips",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.create_trusted_ip_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/trusted-ips",
-        ::std::option::Option::Some(
-            "{\"ipAddress\":\"sample\",\"comment\":\"sample\",\"isActive\":true}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.delete_trusted_ip_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/trusted-ips/sample%20%2FtrustedIpId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.update_trusted_ip_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/trusted-ips/sample%20%2FtrustedIpId",
-        ::std::option::Option::Some("{\"ipAddress\":\"sample\",\"comment\":\"sample\"}"),
-    ),
-    #[cfg(feature = "secret-snapshot")]
-    (
-        "secret_snapshot.get_v1",
-        "/api/v1/secret-snapshot/sample%20%2FsecretSnapshotId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-snapshot")]
-    (
-        "secret_snapshot.rollback_v1",
-        "/api/v1/secret-snapshot/sample%20%2FsecretSnapshotId/rollback",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.list_v1",
-        "/api/v1/secret-approvals?workspaceId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.create_v1",
-        "/api/v1/secret-approvals",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"name\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"approvers\":[{\"id\":\"sample\",\"type\":\"group\"}],\"approvals\":1.5,\"enforcementLevel\":\"hard\"}",
-        ),
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.get_v1",
-        "/api/v1/secret-approvals/sample%20%2FsapId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.delete_v1",
-        "/api/v1/secret-approvals/sample%20%2FsapId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.update_v1",
-        "/api/v1/secret-approvals/sample%20%2FsapId",
-        ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"approvers\":[{\"id\":\"sample\",\"type\":\"group\"}],\"approvals\":1.5,\"secretPath\":\"sample\",\"enforcementLevel\":\"hard\"}",
-        ),
-    ),
-    #[cfg(feature = "secret-approvals")]
-    (
-        "secret_approvals.get_board_v1",
-        "/api/v1/secret-approvals/board?workspaceId=sample&environment=sample&secretPath=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.list_v1",
-        "/api/v1/secret-approval-requests?workspaceId=sample&environment=sample&committer=sample&status=open&limit=1.5&offset=1.5",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.get_count_v1",
-        "/api/v1/secret-approval-requests/count?workspaceId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.merge_v1",
-        "/api/v1/secret-approval-requests/sample%20%2Fid/merge",
-        ::std::option::Option::Some("{\"bypassReason\":\"sample\"}"),
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.review_v1",
-        "/api/v1/secret-approval-requests/sample%20%2Fid/review",
-        ::std::option::Option::Some("{\"status\":\"approved\"}"),
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.create_status_v1",
-        "/api/v1/secret-approval-requests/sample%20%2Fid/status",
-        ::std::option::Option::Some("{\"status\":\"open\"}"),
-    ),
-    #[cfg(feature = "secret-approval-requests")]
-    (
-        "secret_approval_requests.get_v1",
-        "/api/v1/secret-approval-requests/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-rotation-providers")]
-    (
-        "secret_rotation_providers.get_v1",
-        "/api/v1/secret-rotation-providers/sample%20%2FworkspaceId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.list_policies_v1",
-        "/api/v1/access-approvals/policies?projectSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.create_policy_v1",
-        "/api/v1/access-approvals/policies",
-        ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"name\":\"sample\",\"secretPath\":\"sample\",\"environment\":\"sample\",\"approvers\":[{\"id\":\"sample\",\"type\":\"group\"}],\"approvals\":1.5,\"enforcementLevel\":\"hard\"}",
-        ),
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.get_policies_count_v1",
-        "/api/v1/access-approvals/policies/count?projectSlug=sample&envSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.get_policy_v1",
-        "/api/v1/access-approvals/policies/sample%20%2FpolicyId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.delete_policy_v1",
-        "/api/v1/access-approvals/policies/sample%20%2FpolicyId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.update_policy_v1",
-        "/api/v1/access-approvals/policies/sample%20%2FpolicyId",
-        ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"secretPath\":\"sample\",\"approvers\":[{\"id\":\"sample\",\"type\":\"group\"}],\"approvals\":1.5,\"enforcementLevel\":\"hard\"}",
-        ),
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.list_requests_v1",
-        "/api/v1/access-approvals/requests?projectSlug=sample&authorProjectMembershipId=sample&envSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.create_request_v1",
-        "/api/v1/access-approvals/requests?projectSlug=sample",
-        ::std::option::Option::Some(
-            "{\"permissions\":[\"any\"],\"isTemporary\":true,\"temporaryRange\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.get_requests_count_v1",
-        "/api/v1/access-approvals/requests/count?projectSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "access-approvals")]
-    (
-        "access_approvals.review_request_v1",
-        "/api/v1/access-approvals/requests/sample%20%2FrequestId/review",
-        ::std::option::Option::Some("{\"status\":\"approved\"}"),
-    ),
-    #[cfg(feature = "rate-limit")]
-    ("rate_limit.get_v1", "/api/v1/rate-limit", ::std::option::Option::None),
-    #[cfg(feature = "rate-limit")]
-    (
-        "rate_limit.set_v1",
-        "/api/v1/rate-limit",
-        ::std::option::Option::Some(
-            "{\"readRateLimit\":1.5,\"writeRateLimit\":1.5,\"secretsRateLimit\":1.5,\"authRateLimit\":1.5,\"inviteUserRateLimit\":1.5,\"mfaRateLimit\":1.5,\"publicEndpointLimit\":1.5}",
-        ),
     ),
     #[cfg(feature = "dynamic-secrets")]
     (
@@ -473,15 +23,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "dynamic_secrets.create_v1",
         "/api/v1/dynamic-secrets",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"provider\":{\"inputs\":{\"client\":\"postgres\",\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"creationStatement\":\"sample\",\"revocationStatement\":\"sample\",\"renewStatement\":\"sample\",\"ca\":\"sample\"},\"type\":\"sql-database\"},\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"name\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "dynamic-secrets")]
-    (
-        "dynamic_secrets.create_entra_id_user_v1",
-        "/api/v1/dynamic-secrets/entra-id/users",
-        ::std::option::Option::Some(
-            "{\"tenantId\":\"sample\",\"applicationId\":\"sample\",\"clientSecret\":\"sample\"}",
+            "{\"projectSlug\":\"sample\",\"provider\":{\"inputs\":{\"client\":\"postgres\",\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"lowercase\":1.5,\"uppercase\":1.5,\"digits\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"creationStatement\":\"sample\",\"revocationStatement\":\"sample\",\"renewStatement\":\"sample\",\"ca\":\"sample\",\"gatewayId\":\"sample\"},\"type\":\"sql-database\"},\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"name\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "dynamic-secrets")]
@@ -503,7 +45,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "dynamic_secrets.update_v1",
         "/api/v1/dynamic-secrets/sample%20%2Fname",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"data\":{\"inputs\":\"any\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"newName\":\"sample\"}}",
+            "{\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"data\":{\"inputs\":\"any\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"newName\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "dynamic-secrets")]
@@ -517,7 +59,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "dynamic_secrets.create_lease_v1",
         "/api/v1/dynamic-secrets/leases",
         ::std::option::Option::Some(
-            "{\"dynamicSecretName\":\"sample\",\"projectSlug\":\"sample\",\"ttl\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\"}",
+            "{\"dynamicSecretName\":\"sample\",\"projectSlug\":\"sample\",\"ttl\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"config\":\"any\"}",
         ),
     ),
     #[cfg(feature = "dynamic-secrets")]
@@ -542,314 +84,196 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
             "{\"ttl\":\"sample\",\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "pki")]
-    ("pki.get_crl_v1", "/api/v1/pki/crl/sample%20%2FcrlId", ::std::option::Option::None),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "dynamic-secrets")]
     (
-        "pki.get_crl_der_v1",
-        "/api/v1/pki/crl/sample%20%2FcrlId/der",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_redirect_saml2_organization_v1",
-        "/api/v1/sso/redirect/saml2/organizations/sample%20%2ForgSlug?callback_port=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_redirect_saml2_v1",
-        "/api/v1/sso/redirect/saml2/sample%20%2FsamlConfigId?callback_port=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.create_saml2_v1",
-        "/api/v1/sso/saml2/sample%20%2FsamlConfigId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_config_v1",
-        "/api/v1/sso/config?organizationId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.create_config_v1",
-        "/api/v1/sso/config",
+        "dynamic_secrets.create_leases_kubernete_v1",
+        "/api/v1/dynamic-secrets/leases/kubernetes",
         ::std::option::Option::Some(
-            "{\"organizationId\":\"sample\",\"authProvider\":\"okta-saml\",\"isActive\":true,\"entryPoint\":\"sample\",\"issuer\":\"sample\",\"cert\":\"sample\"}",
+            "{\"dynamicSecretName\":\"sample\",\"projectSlug\":\"sample\",\"ttl\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"config\":{\"namespace\":\"sample\"}}",
         ),
     ),
-    #[cfg(feature = "sso")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "sso.update_config_v1",
-        "/api/v1/sso/config",
+        "ssh_certificate_authorities.create_ssh_ca_v1",
+        "/api/v1/ssh/ca",
         ::std::option::Option::Some(
-            "{\"authProvider\":\"okta-saml\",\"isActive\":true,\"entryPoint\":\"sample\",\"issuer\":\"sample\",\"cert\":\"sample\",\"organizationId\":\"sample\"}",
+            "{\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"keyAlgorithm\":\"RSA_2048\",\"publicKey\":\"sample\",\"privateKey\":\"sample\",\"keySource\":\"internal\"}",
         ),
     ),
-    #[cfg(feature = "sso")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "sso.get_oidc_login_v1",
-        "/api/v1/sso/oidc/login?orgSlug=sample&callbackPort=sample",
+        "ssh_certificate_authorities.get_ssh_ca_v1",
+        "/api/v1/ssh/ca/sample%20%2FsshCaId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "sso")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "sso.get_oidc_callback_v1",
-        "/api/v1/sso/oidc/callback",
+        "ssh_certificate_authorities.delete_ssh_ca_v1",
+        "/api/v1/ssh/ca/sample%20%2FsshCaId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "sso")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "sso.get_oidc_login_error_v1",
-        "/api/v1/sso/oidc/login/error",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_oidc_config_v1",
-        "/api/v1/sso/oidc/config?orgSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.create_oidc_config_v1",
-        "/api/v1/sso/oidc/config",
+        "ssh_certificate_authorities.update_ssh_ca_v1",
+        "/api/v1/ssh/ca/sample%20%2FsshCaId",
         ::std::option::Option::Some(
-            "{\"allowedEmailDomains\":\"sample\",\"configurationType\":\"custom\",\"issuer\":\"sample\",\"discoveryURL\":\"sample\",\"authorizationEndpoint\":\"sample\",\"jwksUri\":\"sample\",\"tokenEndpoint\":\"sample\",\"userinfoEndpoint\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"isActive\":true,\"orgSlug\":\"sample\"}",
+            "{\"friendlyName\":\"sample\",\"status\":\"active\"}",
         ),
     ),
-    #[cfg(feature = "sso")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "sso.update_oidc_config_v1",
-        "/api/v1/sso/oidc/config",
+        "ssh_certificate_authorities.get_ssh_ca_public_key_v1",
+        "/api/v1/ssh/ca/sample%20%2FsshCaId/public-key",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-certificate-authorities")]
+    (
+        "ssh_certificate_authorities.list_ssh_ca_certificate_templates_v1",
+        "/api/v1/ssh/ca/sample%20%2FsshCaId/certificate-templates",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-certificates")]
+    (
+        "ssh_certificates.sign_ssh_certificates_v1",
+        "/api/v1/ssh/certificates/sign",
         ::std::option::Option::Some(
-            "{\"allowedEmailDomains\":\"sample\",\"discoveryURL\":\"sample\",\"configurationType\":\"custom\",\"issuer\":\"sample\",\"authorizationEndpoint\":\"sample\",\"jwksUri\":\"sample\",\"tokenEndpoint\":\"sample\",\"userinfoEndpoint\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"isActive\":true,\"orgSlug\":\"sample\"}",
+            "{\"certificateTemplateId\":\"sample\",\"publicKey\":\"sample\",\"certType\":\"user\",\"principals\":[\"sample\"],\"ttl\":\"sample\",\"keyId\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-certificates")]
     (
-        "scim.list_scim_tokens_v1",
-        "/api/v1/scim/scim-tokens?organizationId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "scim")]
-    (
-        "scim.create_scim_token_v1",
-        "/api/v1/scim/scim-tokens",
+        "ssh_certificates.issue_ssh_certificates_v1",
+        "/api/v1/ssh/certificates/issue",
         ::std::option::Option::Some(
-            "{\"organizationId\":\"sample\",\"description\":\"sample\",\"ttlDays\":1.5}",
+            "{\"certificateTemplateId\":\"sample\",\"keyAlgorithm\":\"RSA_2048\",\"certType\":\"user\",\"principals\":[\"sample\"],\"ttl\":\"sample\",\"keyId\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-certificate-templates")]
     (
-        "scim.delete_scim_token_v1",
-        "/api/v1/scim/scim-tokens/sample%20%2FscimTokenId",
+        "ssh_certificate_templates.get_ssh_certificate_template_v1",
+        "/api/v1/ssh/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-certificate-templates")]
     (
-        "scim.list_users_v1",
-        "/api/v1/scim/Users?startIndex=1.5&count=1.5&filter=sample",
+        "ssh_certificate_templates.delete_ssh_certificate_template_v1",
+        "/api/v1/ssh/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-certificate-templates")]
     (
-        "scim.create_user_v1",
-        "/api/v1/scim/Users",
+        "ssh_certificate_templates.update_ssh_certificate_template_v1",
+        "/api/v1/ssh/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"userName\":\"sample\",\"name\":{\"familyName\":\"sample\",\"givenName\":\"sample\"},\"emails\":[{\"primary\":true,\"value\":\"user@example.com\"}],\"active\":true}",
+            "{\"status\":\"active\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowUserCertificates\":true,\"allowHostCertificates\":true,\"allowCustomKeyIds\":true}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-certificate-templates")]
     (
-        "scim.get_user_v1",
-        "/api/v1/scim/Users/sample%20%2ForgMembershipId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "scim")]
-    (
-        "scim.set_user_v1",
-        "/api/v1/scim/Users/sample%20%2ForgMembershipId",
+        "ssh_certificate_templates.create_ssh_certificate_template_v1",
+        "/api/v1/ssh/certificate-templates",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"id\":\"sample\",\"userName\":\"sample\",\"name\":{\"familyName\":\"sample\",\"givenName\":\"sample\"},\"displayName\":\"sample\",\"emails\":[{\"primary\":true,\"value\":\"user@example.com\"}],\"active\":true}",
+            "{\"sshCaId\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowUserCertificates\":true,\"allowHostCertificates\":true,\"allowCustomKeyIds\":true}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-hosts")]
+    ("ssh_hosts.list_ssh_hosts_v1", "/api/v1/ssh/hosts", ::std::option::Option::None),
+    #[cfg(feature = "ssh-hosts")]
     (
-        "scim.delete_user_v1",
-        "/api/v1/scim/Users/sample%20%2ForgMembershipId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "scim")]
-    (
-        "scim.update_user_v1",
-        "/api/v1/scim/Users/sample%20%2ForgMembershipId",
+        "ssh_hosts.create_ssh_host_v1",
+        "/api/v1/ssh/hosts",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"sample\",\"value\":[{\"value\":\"sample\"}]}]}",
+            "{\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}],\"userSshCaId\":\"sample\",\"hostSshCaId\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-hosts")]
     (
-        "scim.list_groups_v1",
-        "/api/v1/scim/Groups?startIndex=1.5&count=1.5&filter=sample&excludedAttributes=sample",
+        "ssh_hosts.get_ssh_host_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-hosts")]
     (
-        "scim.create_group_v1",
-        "/api/v1/scim/Groups",
+        "ssh_hosts.delete_ssh_host_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-hosts")]
+    (
+        "ssh_hosts.update_ssh_host_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"displayName\":\"sample\",\"members\":[{\"value\":\"sample\",\"display\":\"sample\"}]}",
+            "{\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-hosts")]
     (
-        "scim.get_group_v1",
-        "/api/v1/scim/Groups/sample%20%2FgroupId",
+        "ssh_hosts.issue_user_cert_ssh_host_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId/issue-user-cert",
+        ::std::option::Option::Some("{\"loginUser\":\"sample\"}"),
+    ),
+    #[cfg(feature = "ssh-hosts")]
+    (
+        "ssh_hosts.issue_host_cert_ssh_host_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId/issue-host-cert",
+        ::std::option::Option::Some("{\"publicKey\":\"sample\"}"),
+    ),
+    #[cfg(feature = "ssh-hosts")]
+    (
+        "ssh_hosts.get_ssh_hosts_user_ca_public_key_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId/user-ca-public-key",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-hosts")]
     (
-        "scim.set_group_v1",
-        "/api/v1/scim/Groups/sample%20%2FgroupId",
+        "ssh_hosts.get_ssh_hosts_host_ca_public_key_v1",
+        "/api/v1/ssh/hosts/sample%20%2FsshHostId/host-ca-public-key",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-host-groups")]
+    (
+        "ssh_host_groups.get_ssh_host_group_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-host-groups")]
+    (
+        "ssh_host_groups.delete_ssh_host_group_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-host-groups")]
+    (
+        "ssh_host_groups.update_ssh_host_group_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"id\":\"sample\",\"displayName\":\"sample\",\"members\":[{\"value\":\"sample\",\"display\":\"sample\"}]}",
+            "{\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
         ),
     ),
-    #[cfg(feature = "scim")]
+    #[cfg(feature = "ssh-host-groups")]
     (
-        "scim.delete_group_v1",
-        "/api/v1/scim/Groups/sample%20%2FgroupId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "scim")]
-    (
-        "scim.update_group_v1",
-        "/api/v1/scim/Groups/sample%20%2FgroupId",
+        "ssh_host_groups.create_ssh_host_group_v1",
+        "/api/v1/ssh/host-groups",
         ::std::option::Option::Some(
-            "{\"schemas\":[\"sample\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"sample\",\"value\":[{\"value\":\"sample\"}]}]}",
+            "{\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
         ),
     ),
-    #[cfg(feature = "ldap")]
+    #[cfg(feature = "ssh-host-groups")]
     (
-        "ldap.login_v1",
-        "/api/v1/ldap/login",
-        ::std::option::Option::Some("{\"organizationSlug\":\"sample\"}"),
-    ),
-    #[cfg(feature = "ldap")]
-    (
-        "ldap.get_config_v1",
-        "/api/v1/ldap/config?organizationId=sample",
+        "ssh_host_groups.list_ssh_host_groups_hosts_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts?filter=group-members",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "ldap")]
+    #[cfg(feature = "ssh-host-groups")]
     (
-        "ldap.create_config_v1",
-        "/api/v1/ldap/config",
-        ::std::option::Option::Some(
-            "{\"organizationId\":\"sample\",\"isActive\":true,\"url\":\"sample\",\"bindDN\":\"sample\",\"bindPass\":\"sample\",\"uniqueUserAttribute\":\"sample\",\"searchBase\":\"sample\",\"searchFilter\":\"sample\",\"groupSearchBase\":\"sample\",\"groupSearchFilter\":\"sample\",\"caCert\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "ldap")]
-    (
-        "ldap.update_config_v1",
-        "/api/v1/ldap/config",
-        ::std::option::Option::Some(
-            "{\"isActive\":true,\"url\":\"sample\",\"bindDN\":\"sample\",\"bindPass\":\"sample\",\"uniqueUserAttribute\":\"sample\",\"searchBase\":\"sample\",\"searchFilter\":\"sample\",\"groupSearchBase\":\"sample\",\"groupSearchFilter\":\"sample\",\"caCert\":\"sample\",\"organizationId\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "ldap")]
-    (
-        "ldap.list_config_group_maps_v1",
-        "/api/v1/ldap/config/sample%20%2FconfigId/group-maps",
+        "ssh_host_groups.create_ssh_host_groups_host_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts/sample%20%2FhostId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "ldap")]
+    #[cfg(feature = "ssh-host-groups")]
     (
-        "ldap.create_config_group_map_v1",
-        "/api/v1/ldap/config/sample%20%2FconfigId/group-maps",
-        ::std::option::Option::Some(
-            "{\"ldapGroupCN\":\"sample\",\"groupSlug\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "ldap")]
-    (
-        "ldap.delete_config_group_map_v1",
-        "/api/v1/ldap/config/sample%20%2FconfigId/group-maps/sample%20%2FgroupMapId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "ldap")]
-    (
-        "ldap.test_connection_config_v1",
-        "/api/v1/ldap/config/sample%20%2FconfigId/test-connection",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-scanning")]
-    (
-        "secret_scanning.create_create_installation_session_organization_v1",
-        "/api/v1/secret-scanning/create-installation-session/organization",
-        ::std::option::Option::Some("{\"organizationId\":\"sample\"}"),
-    ),
-    #[cfg(feature = "secret-scanning")]
-    (
-        "secret_scanning.link_installation_v1",
-        "/api/v1/secret-scanning/link-installation",
-        ::std::option::Option::Some(
-            "{\"installationId\":\"sample\",\"sessionId\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "secret-scanning")]
-    (
-        "secret_scanning.get_installation_status_organization_v1",
-        "/api/v1/secret-scanning/installation-status/organization/sample%20%2ForganizationId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-scanning")]
-    (
-        "secret_scanning.list_organization_risks_v1",
-        "/api/v1/secret-scanning/organization/sample%20%2ForganizationId/risks",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-scanning")]
-    (
-        "secret_scanning.create_organization_risks_status_v1",
-        "/api/v1/secret-scanning/organization/sample%20%2ForganizationId/risks/sample%20%2FriskId/status",
-        ::std::option::Option::Some("{\"status\":\"RESOLVED_FALSE_POSITIVE\"}"),
-    ),
-    #[cfg(feature = "secret-rotations")]
-    (
-        "secret_rotations.list_v1",
-        "/api/v1/secret-rotations?workspaceId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-rotations")]
-    (
-        "secret_rotations.create_v1",
-        "/api/v1/secret-rotations",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"secretPath\":\"sample\",\"environment\":\"sample\",\"interval\":1.5,\"provider\":\"sample\",\"customProvider\":\"sample\",\"inputs\":{\"key\":\"any\"},\"outputs\":{\"key\":\"sample\"}}",
-        ),
-    ),
-    #[cfg(feature = "secret-rotations")]
-    (
-        "secret_rotations.restart_v1",
-        "/api/v1/secret-rotations/restart",
-        ::std::option::Option::Some("{\"id\":\"sample\"}"),
-    ),
-    #[cfg(feature = "secret-rotations")]
-    (
-        "secret_rotations.delete_v1",
-        "/api/v1/secret-rotations/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret")]
-    (
-        "secret.list_secret_versions_v1",
-        "/api/v1/secret/sample%20%2FsecretId/secret-versions?offset=1.5&limit=1.5",
+        "ssh_host_groups.delete_ssh_host_groups_host_v1",
+        "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts/sample%20%2FhostId",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "groups")]
@@ -877,7 +301,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "groups")]
     (
         "groups.list_users_v1",
-        "/api/v1/groups/sample%20%2Fid/users?offset=1.5&limit=1.5&username=sample&search=sample",
+        "/api/v1/groups/sample%20%2Fid/users?offset=1.5&limit=1.5&username=sample&search=sample&filter=existingMembers",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "groups")]
@@ -892,711 +316,529 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "/api/v1/groups/sample%20%2Fid/users/sample%20%2Fusername",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "audit-log-streams")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "audit_log_streams.list_v1",
-        "/api/v1/audit-log-streams",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "audit-log-streams")]
-    (
-        "audit_log_streams.create_v1",
-        "/api/v1/audit-log-streams",
-        ::std::option::Option::Some(
-            "{\"url\":\"sample\",\"headers\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
-        ),
-    ),
-    #[cfg(feature = "audit-log-streams")]
-    (
-        "audit_log_streams.get_v1",
-        "/api/v1/audit-log-streams/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "audit-log-streams")]
-    (
-        "audit_log_streams.delete_v1",
-        "/api/v1/audit-log-streams/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "audit-log-streams")]
-    (
-        "audit_log_streams.update_v1",
-        "/api/v1/audit-log-streams/sample%20%2Fid",
-        ::std::option::Option::Some(
-            "{\"url\":\"sample\",\"headers\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
-        ),
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.create_users_permanent_v1",
-        "/api/v1/additional-privilege/users/permanent",
-        ::std::option::Option::Some(
-            "{\"projectMembershipId\":\"sample\",\"slug\":\"sample\",\"permissions\":[\"any\"]}",
-        ),
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.create_users_temporary_v1",
-        "/api/v1/additional-privilege/users/temporary",
-        ::std::option::Option::Some(
-            "{\"projectMembershipId\":\"sample\",\"slug\":\"sample\",\"permissions\":[\"any\"],\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}",
-        ),
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.get_user_v1",
-        "/api/v1/additional-privilege/users/sample%20%2FprivilegeId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.delete_user_v1",
-        "/api/v1/additional-privilege/users/sample%20%2FprivilegeId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.update_user_v1",
-        "/api/v1/additional-privilege/users/sample%20%2FprivilegeId",
-        ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"permissions\":[\"any\"],\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}",
-        ),
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.list_users_v1",
-        "/api/v1/additional-privilege/users?projectMembershipId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "additional-privilege")]
-    (
-        "additional_privilege.create_identity_permanent_v1",
+        "identity_specific_privileges.create_additional_privilege_identity_permanent_v1",
         "/api/v1/additional-privilege/identity/permanent",
         ::std::option::Option::Some(
             "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}}",
         ),
     ),
-    #[cfg(feature = "additional-privilege")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "additional_privilege.create_identity_temporary_v1",
+        "identity_specific_privileges.create_additional_privilege_identity_temporary_v1",
         "/api/v1/additional-privilege/identity/temporary",
         ::std::option::Option::Some(
             "{\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}},\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}",
         ),
     ),
-    #[cfg(feature = "additional-privilege")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "additional_privilege.list_identity_v1",
+        "identity_specific_privileges.list_additional_privilege_identity_v1",
         "/api/v1/additional-privilege/identity?identityId=sample&projectSlug=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "additional-privilege")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "additional_privilege.delete_identity_v1",
+        "identity_specific_privileges.delete_additional_privilege_identity_v1",
         "/api/v1/additional-privilege/identity",
         ::std::option::Option::Some(
             "{\"privilegeSlug\":\"sample\",\"identityId\":\"sample\",\"projectSlug\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "additional-privilege")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "additional_privilege.update_identity_v1",
+        "identity_specific_privileges.update_additional_privilege_identity_v1",
         "/api/v1/additional-privilege/identity",
         ::std::option::Option::Some(
             "{\"privilegeSlug\":\"sample\",\"identityId\":\"sample\",\"projectSlug\":\"sample\",\"privilegeDetails\":{\"slug\":\"sample\",\"permissions\":[{\"action\":\"read\",\"subject\":\"role\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}}],\"privilegePermission\":{\"actions\":[\"read\"],\"subject\":\"secrets\",\"conditions\":{\"environment\":\"sample\",\"secretPath\":{\"$glob\":\"sample\"}}},\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}}",
         ),
     ),
-    #[cfg(feature = "additional-privilege")]
+    #[cfg(feature = "identity-specific-privileges")]
     (
-        "additional_privilege.get_identity_v1",
+        "identity_specific_privileges.get_additional_privilege_identity_v1",
         "/api/v1/additional-privilege/identity/sample%20%2FprivilegeSlug?identityId=sample&projectSlug=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "external-kms")]
-    ("external_kms.list_v1", "/api/v1/external-kms", ::std::option::Option::None),
-    #[cfg(feature = "external-kms")]
+    #[cfg(feature = "project-templates")]
     (
-        "external_kms.create_v1",
-        "/api/v1/external-kms",
+        "project_templates.list_v1",
+        "/api/v1/project-templates?type=secret-manager",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-templates")]
+    (
+        "project_templates.create_v1",
+        "/api/v1/project-templates",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"provider\":{\"type\":\"aws\",\"inputs\":{\"credential\":{\"data\":{\"accessKey\":\"sample\",\"secretKey\":\"sample\"},\"type\":\"access-key\"},\"awsRegion\":\"sample\",\"kmsKeyId\":\"sample\"}}}",
+            "{\"type\":\"secret-manager\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
         ),
     ),
-    #[cfg(feature = "external-kms")]
+    #[cfg(feature = "project-templates")]
     (
-        "external_kms.get_v1",
-        "/api/v1/external-kms/sample%20%2Fid",
+        "project_templates.get_v1",
+        "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "external-kms")]
+    #[cfg(feature = "project-templates")]
     (
-        "external_kms.delete_v1",
-        "/api/v1/external-kms/sample%20%2Fid",
+        "project_templates.delete_v1",
+        "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "external-kms")]
+    #[cfg(feature = "project-templates")]
     (
-        "external_kms.update_v1",
-        "/api/v1/external-kms/sample%20%2Fid",
+        "project_templates.update_v1",
+        "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"provider\":{\"type\":\"aws\",\"inputs\":{\"credential\":{\"data\":{\"accessKey\":\"sample\",\"secretKey\":\"sample\"},\"type\":\"access-key\"},\"awsRegion\":\"sample\",\"kmsKeyId\":\"sample\"}}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
         ),
     ),
-    #[cfg(feature = "external-kms")]
+    #[cfg(feature = "token-auth")]
     (
-        "external_kms.get_by_name_v1",
-        "/api/v1/external-kms/name/sample%20%2Fname",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_redirect_google_v1",
-        "/api/v1/sso/redirect/google?callback_port=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    ("sso.get_google_v1", "/api/v1/sso/google", ::std::option::Option::None),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_redirect_github_v1",
-        "/api/v1/sso/redirect/github?callback_port=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    ("sso.get_github_v1", "/api/v1/sso/github", ::std::option::Option::None),
-    #[cfg(feature = "sso")]
-    (
-        "sso.get_redirect_gitlab_v1",
-        "/api/v1/sso/redirect/gitlab?callback_port=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "sso")]
-    ("sso.get_gitlab_v1", "/api/v1/sso/gitlab", ::std::option::Option::None),
-    #[cfg(feature = "sso")]
-    (
-        "sso.create_token_exchange_v1",
-        "/api/v1/sso/token-exchange",
-        ::std::option::Option::Some(
-            "{\"providerAuthToken\":\"sample\",\"email\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "auth")]
-    ("auth.logout_v1", "/api/v1/auth/logout", ::std::option::Option::None),
-    #[cfg(feature = "auth")]
-    ("auth.check_auth_v1", "/api/v1/auth/checkAuth", ::std::option::Option::None),
-    #[cfg(feature = "auth")]
-    ("auth.create_token_v1", "/api/v1/auth/token", ::std::option::Option::None),
-    #[cfg(feature = "auth")]
-    (
-        "auth.get_token_auth_identity_v1",
+        "token_auth.get_auth_token_auth_identity_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.create_token_auth_identity_v1",
+        "token_auth.create_auth_token_auth_identity_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.delete_token_auth_identity_v1",
+        "token_auth.delete_auth_token_auth_identity_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.update_token_auth_identity_v1",
+        "token_auth.update_auth_token_auth_identity_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.list_token_auth_identities_tokens_v1",
+        "token_auth.list_auth_token_auth_identities_tokens_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId/tokens?offset=1.5&limit=1.5",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.create_token_auth_identities_token_v1",
+        "token_auth.create_auth_token_auth_identities_token_v1",
         "/api/v1/auth/token-auth/identities/sample%20%2FidentityId/tokens",
         ::std::option::Option::Some("{\"name\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.update_token_auth_token_v1",
+        "token_auth.update_auth_token_auth_token_v1",
         "/api/v1/auth/token-auth/tokens/sample%20%2FtokenId",
         ::std::option::Option::Some("{\"name\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "token-auth")]
     (
-        "auth.revoke_token_auth_token_v1",
+        "token_auth.revoke_auth_token_auth_token_v1",
         "/api/v1/auth/token-auth/tokens/sample%20%2FtokenId/revoke",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.login_universal_auth_v1",
+        "universal_auth.login_auth_universal_auth_v1",
         "/api/v1/auth/universal-auth/login",
         ::std::option::Option::Some(
             "{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.get_universal_auth_identity_v1",
+        "universal_auth.get_auth_universal_auth_identity_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.create_universal_auth_identity_v1",
+        "universal_auth.create_auth_universal_auth_identity_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"clientSecretTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+            "{\"clientSecretTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenPeriod\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.delete_universal_auth_identity_v1",
+        "universal_auth.delete_auth_universal_auth_identity_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.update_universal_auth_identity_v1",
+        "universal_auth.update_auth_universal_auth_identity_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"clientSecretTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
+            "{\"clientSecretTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1,\"accessTokenPeriod\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.list_universal_auth_identities_client_secrets_v1",
+        "universal_auth.list_auth_universal_auth_identities_client_secrets_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId/client-secrets",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.create_universal_auth_identities_client_secret_v1",
+        "universal_auth.create_auth_universal_auth_identities_client_secret_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId/client-secrets",
         ::std::option::Option::Some(
             "{\"description\":\"sample\",\"numUsesLimit\":1.5,\"ttl\":1.5}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.get_universal_auth_identities_client_secret_v1",
+        "universal_auth.get_auth_universal_auth_identities_client_secret_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId/client-secrets/sample%20%2FclientSecretId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.revoke_universal_auth_identities_client_secret_v1",
+        "universal_auth.revoke_auth_universal_auth_identities_client_secret_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId/client-secrets/sample%20%2FclientSecretId/revoke",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "kubernetes-auth")]
     (
-        "auth.login_kubernetes_auth_v1",
+        "kubernetes_auth.login_auth_kubernetes_auth_v1",
         "/api/v1/auth/kubernetes-auth/login",
         ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "kubernetes-auth")]
     (
-        "auth.get_kubernetes_auth_identity_v1",
+        "kubernetes_auth.get_auth_kubernetes_auth_identity_v1",
         "/api/v1/auth/kubernetes-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "kubernetes-auth")]
     (
-        "auth.create_kubernetes_auth_identity_v1",
+        "kubernetes_auth.create_auth_kubernetes_auth_identity_v1",
         "/api/v1/auth/kubernetes-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"kubernetesHost\":\"sample\",\"caCert\":\"sample\",\"tokenReviewerJwt\":\"sample\",\"allowedNamespaces\":\"sample\",\"allowedNames\":\"sample\",\"allowedAudience\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+            "{\"kubernetesHost\":\"sample\",\"caCert\":\"sample\",\"tokenReviewerJwt\":\"sample\",\"tokenReviewMode\":\"api\",\"allowedNamespaces\":\"sample\",\"allowedNames\":\"sample\",\"allowedAudience\":\"sample\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "kubernetes-auth")]
     (
-        "auth.delete_kubernetes_auth_identity_v1",
+        "kubernetes_auth.delete_auth_kubernetes_auth_identity_v1",
         "/api/v1/auth/kubernetes-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "kubernetes-auth")]
     (
-        "auth.update_kubernetes_auth_identity_v1",
+        "kubernetes_auth.update_auth_kubernetes_auth_identity_v1",
         "/api/v1/auth/kubernetes-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"kubernetesHost\":\"sample\",\"caCert\":\"sample\",\"tokenReviewerJwt\":\"sample\",\"allowedNamespaces\":\"sample\",\"allowedNames\":\"sample\",\"allowedAudience\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
+            "{\"kubernetesHost\":\"sample\",\"caCert\":\"sample\",\"tokenReviewerJwt\":\"sample\",\"tokenReviewMode\":\"api\",\"allowedNamespaces\":\"sample\",\"allowedNames\":\"sample\",\"allowedAudience\":\"sample\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "gcp-auth")]
     (
-        "auth.login_gcp_auth_v1",
+        "gcp_auth.login_auth_gcp_auth_v1",
         "/api/v1/auth/gcp-auth/login",
         ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "gcp-auth")]
     (
-        "auth.get_gcp_auth_identity_v1",
+        "gcp_auth.get_auth_gcp_auth_identity_v1",
         "/api/v1/auth/gcp-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "gcp-auth")]
     (
-        "auth.create_gcp_auth_identity_v1",
+        "gcp_auth.create_auth_gcp_auth_identity_v1",
         "/api/v1/auth/gcp-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"type\":\"iam\",\"allowedServiceAccounts\":\"sample\",\"allowedProjects\":\"sample\",\"allowedZones\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "gcp-auth")]
     (
-        "auth.delete_gcp_auth_identity_v1",
+        "gcp_auth.delete_auth_gcp_auth_identity_v1",
         "/api/v1/auth/gcp-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "gcp-auth")]
     (
-        "auth.update_gcp_auth_identity_v1",
+        "gcp_auth.update_auth_gcp_auth_identity_v1",
         "/api/v1/auth/gcp-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"type\":\"iam\",\"allowedServiceAccounts\":\"sample\",\"allowedProjects\":\"sample\",\"allowedZones\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.renew_token_v1",
+        "universal_auth.renew_auth_token_v1",
         "/api/v1/auth/token/renew",
         ::std::option::Option::Some("{\"accessToken\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "universal-auth")]
     (
-        "auth.revoke_token_v1",
+        "universal_auth.revoke_auth_token_v1",
         "/api/v1/auth/token/revoke",
         ::std::option::Option::Some("{\"accessToken\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "alibaba-cloud-auth")]
     (
-        "auth.login_aws_auth_v1",
+        "alibaba_cloud_auth.login_auth_alicloud_auth_v1",
+        "/api/v1/auth/alicloud-auth/login",
+        ::std::option::Option::Some(
+            "{\"identityId\":\"sample\",\"Action\":\"GetCallerIdentity\",\"Format\":\"JSON\",\"Version\":\"sample\",\"AccessKeyId\":\"sample\",\"SignatureMethod\":\"HMAC-SHA1\",\"Timestamp\":\"2024-01-02T03:04:05Z\",\"SignatureVersion\":\"1.0\",\"SignatureNonce\":\"sample\",\"Signature\":\"sample\"}",
+        ),
+    ),
+    #[cfg(feature = "alibaba-cloud-auth")]
+    (
+        "alibaba_cloud_auth.get_auth_alicloud_auth_identity_v1",
+        "/api/v1/auth/alicloud-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "alibaba-cloud-auth")]
+    (
+        "alibaba_cloud_auth.create_auth_alicloud_auth_identity_v1",
+        "/api/v1/auth/alicloud-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::Some(
+            "{\"allowedArns\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+        ),
+    ),
+    #[cfg(feature = "alibaba-cloud-auth")]
+    (
+        "alibaba_cloud_auth.delete_auth_alicloud_auth_identity_v1",
+        "/api/v1/auth/alicloud-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "alibaba-cloud-auth")]
+    (
+        "alibaba_cloud_auth.update_auth_alicloud_auth_identity_v1",
+        "/api/v1/auth/alicloud-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::Some(
+            "{\"allowedArns\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
+        ),
+    ),
+    #[cfg(feature = "aws-auth")]
+    (
+        "aws_auth.login_auth_aws_auth_v1",
         "/api/v1/auth/aws-auth/login",
         ::std::option::Option::Some(
             "{\"identityId\":\"sample\",\"iamHttpRequestMethod\":\"sample\",\"iamRequestBody\":\"sample\",\"iamRequestHeaders\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "aws-auth")]
     (
-        "auth.get_aws_auth_identity_v1",
+        "aws_auth.get_auth_aws_auth_identity_v1",
         "/api/v1/auth/aws-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "aws-auth")]
     (
-        "auth.create_aws_auth_identity_v1",
+        "aws_auth.create_auth_aws_auth_identity_v1",
         "/api/v1/auth/aws-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"stsEndpoint\":\"sample\",\"allowedPrincipalArns\":\"sample\",\"allowedAccountIds\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "aws-auth")]
     (
-        "auth.delete_aws_auth_identity_v1",
+        "aws_auth.delete_auth_aws_auth_identity_v1",
         "/api/v1/auth/aws-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "aws-auth")]
     (
-        "auth.update_aws_auth_identity_v1",
+        "aws_auth.update_auth_aws_auth_identity_v1",
         "/api/v1/auth/aws-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"stsEndpoint\":\"sample\",\"allowedPrincipalArns\":\"sample\",\"allowedAccountIds\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "azure-auth")]
     (
-        "auth.login_azure_auth_v1",
+        "azure_auth.login_auth_azure_auth_v1",
         "/api/v1/auth/azure-auth/login",
         ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "azure-auth")]
     (
-        "auth.get_azure_auth_identity_v1",
+        "azure_auth.get_auth_azure_auth_identity_v1",
         "/api/v1/auth/azure-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "azure-auth")]
     (
-        "auth.create_azure_auth_identity_v1",
+        "azure_auth.create_auth_azure_auth_identity_v1",
         "/api/v1/auth/azure-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"tenantId\":\"sample\",\"resource\":\"sample\",\"allowedServicePrincipalIds\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "azure-auth")]
     (
-        "auth.delete_azure_auth_identity_v1",
+        "azure_auth.delete_auth_azure_auth_identity_v1",
         "/api/v1/auth/azure-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "azure-auth")]
     (
-        "auth.update_azure_auth_identity_v1",
+        "azure_auth.update_auth_azure_auth_identity_v1",
         "/api/v1/auth/azure-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"tenantId\":\"sample\",\"resource\":\"sample\",\"allowedServicePrincipalIds\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "oci-auth")]
     (
-        "auth.login_oidc_auth_v1",
+        "oci_auth.login_auth_oci_auth_v1",
+        "/api/v1/auth/oci-auth/login",
+        ::std::option::Option::Some(
+            "{\"identityId\":\"sample\",\"userOcid\":\"sample\",\"headers\":{\"authorization\":\"sample\",\"host\":\"sample\",\"x-date\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "oci-auth")]
+    (
+        "oci_auth.get_auth_oci_auth_identity_v1",
+        "/api/v1/auth/oci-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "oci-auth")]
+    (
+        "oci_auth.create_auth_oci_auth_identity_v1",
+        "/api/v1/auth/oci-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::Some(
+            "{\"tenancyOcid\":\"sample\",\"allowedUsernames\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+        ),
+    ),
+    #[cfg(feature = "oci-auth")]
+    (
+        "oci_auth.delete_auth_oci_auth_identity_v1",
+        "/api/v1/auth/oci-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "oci-auth")]
+    (
+        "oci_auth.update_auth_oci_auth_identity_v1",
+        "/api/v1/auth/oci-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::Some(
+            "{\"tenancyOcid\":\"sample\",\"allowedUsernames\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
+        ),
+    ),
+    #[cfg(feature = "oidc-auth")]
+    (
+        "oidc_auth.login_auth_oidc_auth_v1",
         "/api/v1/auth/oidc-auth/login",
         ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "oidc-auth")]
     (
-        "auth.get_oidc_auth_identity_v1",
+        "oidc_auth.get_auth_oidc_auth_identity_v1",
         "/api/v1/auth/oidc-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "oidc-auth")]
     (
-        "auth.create_oidc_auth_identity_v1",
+        "oidc_auth.create_auth_oidc_auth_identity_v1",
         "/api/v1/auth/oidc-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"oidcDiscoveryUrl\":\"https://example.com/x\",\"caCert\":\"sample\",\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+            "{\"oidcDiscoveryUrl\":\"https://example.com/x\",\"caCert\":\"sample\",\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"claimMetadataMapping\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "oidc-auth")]
     (
-        "auth.delete_oidc_auth_identity_v1",
+        "oidc_auth.delete_auth_oidc_auth_identity_v1",
         "/api/v1/auth/oidc-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "oidc-auth")]
     (
-        "auth.update_oidc_auth_identity_v1",
+        "oidc_auth.update_auth_oidc_auth_identity_v1",
         "/api/v1/auth/oidc-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"oidcDiscoveryUrl\":\"https://example.com/x\",\"caCert\":\"sample\",\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
+            "{\"oidcDiscoveryUrl\":\"https://example.com/x\",\"caCert\":\"sample\",\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"claimMetadataMapping\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "jwt-auth")]
     (
-        "password.create_srp1_v1",
-        "/api/v1/password/srp1",
-        ::std::option::Option::Some("{\"clientPublicKey\":\"sample\"}"),
+        "jwt_auth.login_auth_jwt_auth_v1",
+        "/api/v1/auth/jwt-auth/login",
+        ::std::option::Option::Some("{\"identityId\":\"sample\",\"jwt\":\"sample\"}"),
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "jwt-auth")]
     (
-        "password.change_password_v1",
-        "/api/v1/password/change-password",
+        "jwt_auth.get_auth_jwt_auth_identity_v1",
+        "/api/v1/auth/jwt-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "jwt-auth")]
+    (
+        "jwt_auth.create_auth_jwt_auth_identity_v1",
+        "/api/v1/auth/jwt-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"clientProof\":\"sample\",\"protectedKey\":\"sample\",\"protectedKeyIV\":\"sample\",\"protectedKeyTag\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"encryptedPrivateKeyIV\":\"sample\",\"encryptedPrivateKeyTag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\",\"password\":\"sample\"}",
+            "{\"jwksUrl\":\"https://example.com/x\",\"jwksCaCert\":\"sample\",\"publicKeys\":[\"sample\"],\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1,\"configurationType\":\"jwks\"}",
         ),
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "jwt-auth")]
     (
-        "password.create_email_password_reset_v1",
-        "/api/v1/password/email/password-reset",
-        ::std::option::Option::Some("{\"email\":\"user@example.com\"}"),
+        "jwt_auth.delete_auth_jwt_auth_identity_v1",
+        "/api/v1/auth/jwt-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "jwt-auth")]
     (
-        "password.create_email_password_reset_verify_v1",
-        "/api/v1/password/email/password-reset-verify",
+        "jwt_auth.update_auth_jwt_auth_identity_v1",
+        "/api/v1/auth/jwt-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"code\":\"sample\"}",
+            "{\"jwksUrl\":\"https://example.com/x\",\"jwksCaCert\":\"sample\",\"publicKeys\":[\"sample\"],\"boundIssuer\":\"sample\",\"boundAudiences\":\"sample\",\"boundClaims\":{\"key\":\"sample\"},\"boundSubject\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1,\"configurationType\":\"jwks\"}",
         ),
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "ldap-auth")]
     (
-        "password.get_backup_private_key_v1",
-        "/api/v1/password/backup-private-key",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "password")]
-    (
-        "password.backup_private_key_v1",
-        "/api/v1/password/backup-private-key",
+        "ldap_auth.login_auth_ldap_auth_v1",
+        "/api/v1/auth/ldap-auth/login",
         ::std::option::Option::Some(
-            "{\"clientProof\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"iv\":\"sample\",\"tag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\"}",
+            "{\"identityId\":\"sample\",\"username\":\"sample\",\"password\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "password")]
+    #[cfg(feature = "ldap-auth")]
     (
-        "password.create_password_reset_v1",
-        "/api/v1/password/password-reset",
+        "ldap_auth.get_auth_ldap_auth_identity_v1",
+        "/api/v1/auth/ldap-auth/identities/sample%20%2FidentityId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ldap-auth")]
+    (
+        "ldap_auth.create_auth_ldap_auth_identity_v1",
+        "/api/v1/auth/ldap-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"protectedKey\":\"sample\",\"protectedKeyIV\":\"sample\",\"protectedKeyTag\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"encryptedPrivateKeyIV\":\"sample\",\"encryptedPrivateKeyTag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\"}",
+            "{\"url\":\"sample\",\"bindDN\":\"sample\",\"bindPass\":\"sample\",\"searchBase\":\"sample\",\"searchFilter\":\"sample\",\"allowedFields\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"ldapCaCertificate\":\"sample\",\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenMaxTTL\":1,\"accessTokenNumUsesLimit\":1}",
         ),
     ),
-    #[cfg(feature = "organization")]
-    ("organization.list_v1", "/api/v1/organization", ::std::option::Option::None),
-    #[cfg(feature = "organization")]
+    #[cfg(feature = "ldap-auth")]
     (
-        "organization.get_v1",
-        "/api/v1/organization/sample%20%2ForganizationId",
+        "ldap_auth.delete_auth_ldap_auth_identity_v1",
+        "/api/v1/auth/ldap-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "organization")]
+    #[cfg(feature = "ldap-auth")]
     (
-        "organization.update_v1",
-        "/api/v1/organization/sample%20%2ForganizationId",
+        "ldap_auth.update_auth_ldap_auth_identity_v1",
+        "/api/v1/auth/ldap-auth/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"slug\":\"sample\",\"authEnforced\":true,\"scimEnabled\":true,\"defaultMembershipRoleSlug\":\"sample\",\"enforceMfa\":true}",
+            "{\"url\":\"sample\",\"bindDN\":\"sample\",\"bindPass\":\"sample\",\"searchBase\":\"sample\",\"searchFilter\":\"sample\",\"allowedFields\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"accessTokenTrustedIps\":[{\"ipAddress\":\"sample\"}],\"accessTokenTTL\":1,\"accessTokenNumUsesLimit\":1,\"accessTokenMaxTTL\":1}",
         ),
     ),
-    #[cfg(feature = "organization")]
+    #[cfg(feature = "audit-logs")]
     (
-        "organization.list_integration_authorizations_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/integration-authorizations",
+        "audit_logs.list_organization_audit_logs_v1",
+        "/api/v1/organization/audit-logs?projectId=sample&environment=sample&actorType=platform&secretPath=sample&secretKey=sample&eventType=sample&userAgentType=web&eventMetadata=sample&startDate=2024-01-02T03%3A04%3A05Z&endDate=2024-01-02T03%3A04%3A05Z&offset=1.5&limit=1.5&actor=sample",
         ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_audit_logs_v1",
-        "/api/v1/organization/audit-logs?projectId=sample&actorType=platform&eventType=sample&userAgentType=web&eventMetadata=sample&startDate=2024-01-02T03%3A04%3A05Z&endDate=2024-01-02T03%3A04%3A05Z&offset=1.5&limit=1.5&actor=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_users_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/users",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_incident_contact_org_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/incidentContactOrg",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.create_incident_contact_org_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/incidentContactOrg",
-        ::std::option::Option::Some("{\"email\":\"user@example.com\"}"),
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.delete_incident_contact_org_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/incidentContactOrg/sample%20%2FincidentContactId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization")]
-    (
-        "organization.list_groups_v1",
-        "/api/v1/organization/sample%20%2ForganizationId/groups",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "admin")]
-    ("admin.get_config_v1", "/api/v1/admin/config", ::std::option::Option::None),
-    #[cfg(feature = "admin")]
-    (
-        "admin.update_config_v1",
-        "/api/v1/admin/config",
-        ::std::option::Option::Some(
-            "{\"allowSignUp\":true,\"allowedSignUpDomain\":\"sample\",\"trustSamlEmails\":true,\"trustLdapEmails\":true,\"trustOidcEmails\":true,\"defaultAuthOrgId\":\"sample\",\"enabledLoginMethods\":[\"email\"],\"slackClientId\":\"sample\",\"slackClientSecret\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "admin")]
-    (
-        "admin.list_user_management_users_v1",
-        "/api/v1/admin/user-management/users?searchTerm=sample&offset=1.5&limit=1.5",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "admin")]
-    (
-        "admin.get_integrations_slack_config_v1",
-        "/api/v1/admin/integrations/slack/config",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "admin")]
-    (
-        "admin.delete_user_management_user_v1",
-        "/api/v1/admin/user-management/users/sample%20%2FuserId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "admin")]
-    (
-        "admin.signup_v1",
-        "/api/v1/admin/signup",
-        ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"password\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"protectedKey\":\"sample\",\"protectedKeyIV\":\"sample\",\"protectedKeyTag\":\"sample\",\"publicKey\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"encryptedPrivateKeyIV\":\"sample\",\"encryptedPrivateKeyTag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "organization-admin")]
-    (
-        "organization_admin.list_projects_v1",
-        "/api/v1/organization-admin/projects?search=sample&offset=1.5&limit=1.5",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organization-admin")]
-    (
-        "organization_admin.grant_admin_access_project_v1",
-        "/api/v1/organization-admin/projects/sample%20%2FprojectId/grant-admin-access",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "user")]
-    ("user.get_v1", "/api/v1/user", ::std::option::Option::None),
-    #[cfg(feature = "user")]
-    ("user.get_private_key_v1", "/api/v1/user/private-key", ::std::option::Option::None),
-    #[cfg(feature = "user")]
-    (
-        "user.get_unlock_v1",
-        "/api/v1/user/sample%20%2FuserId/unlock?token=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "user")]
-    (
-        "user.list_me_project_favorites_v1",
-        "/api/v1/user/me/project-favorites?orgId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "user")]
-    (
-        "user.set_me_project_favorite_v1",
-        "/api/v1/user/me/project-favorites",
-        ::std::option::Option::Some(
-            "{\"orgId\":\"sample\",\"projectFavorites\":[\"sample\"]}",
-        ),
-    ),
-    #[cfg(feature = "user")]
-    (
-        "user.list_me_groups_v1",
-        "/api/v1/user/me/sample%20%2Fusername/groups",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "invite-org")]
-    (
-        "invite_org.signup_v1",
-        "/api/v1/invite-org/signup",
-        ::std::option::Option::Some(
-            "{\"inviteeEmails\":[\"user@example.com\"],\"organizationId\":\"sample\",\"projects\":[{\"id\":\"sample\",\"projectRoleSlug\":[\"sample\"]}],\"organizationRoleSlug\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "invite-org")]
-    (
-        "invite_org.verify_v1",
-        "/api/v1/invite-org/verify",
-        ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"organizationId\":\"sample\",\"code\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "user-action")]
-    (
-        "user_action.get_v1",
-        "/api/v1/user-action?action=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "user-action")]
-    (
-        "user_action.create_v1",
-        "/api/v1/user-action",
-        ::std::option::Option::Some("{\"action\":\"sample\"}"),
     ),
     #[cfg(feature = "secret-imports")]
     (
@@ -1636,20 +878,6 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     ),
     #[cfg(feature = "secret-imports")]
     (
-        "secret_imports.create_replication_resync_v1",
-        "/api/v1/secret-imports/sample%20%2FsecretImportId/replication-resync",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"path\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "secret-imports")]
-    (
-        "secret_imports.list_secrets_v1",
-        "/api/v1/secret-imports/secrets?workspaceId=sample&environment=sample&path=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-imports")]
-    (
         "secret_imports.get_secrets_raw_v1",
         "/api/v1/secret-imports/secrets/raw?workspaceId=sample&environment=sample&path=sample",
         ::std::option::Option::None,
@@ -1657,7 +885,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "folders")]
     (
         "folders.list_v1",
-        "/api/v1/folders?workspaceId=sample&environment=sample&path=sample&directory=sample",
+        "/api/v1/folders?workspaceId=sample&environment=sample&lastSecretModified=2024-01-02T03%3A04%3A05Z&path=sample&directory=sample&recursive=true",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "folders")]
@@ -1665,7 +893,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "folders.create_v1",
         "/api/v1/folders",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\",\"directory\":\"sample\"}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\",\"directory\":\"sample\",\"description\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "folders")]
@@ -1673,7 +901,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "folders.update_v1",
         "/api/v1/folders/sample%20%2FfolderId",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\",\"directory\":\"sample\"}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\",\"directory\":\"sample\",\"description\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "folders")]
@@ -1681,7 +909,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "folders.update_batch_v1",
         "/api/v1/folders/batch",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"folders\":[{\"id\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\"}]}",
+            "{\"projectSlug\":\"sample\",\"folders\":[{\"id\":\"sample\",\"environment\":\"sample\",\"name\":\"sample\",\"path\":\"sample\",\"description\":\"sample\"}]}",
         ),
     ),
     #[cfg(feature = "folders")]
@@ -1694,761 +922,615 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     ),
     #[cfg(feature = "folders")]
     ("folders.get_v1", "/api/v1/folders/sample%20%2Fid", ::std::option::Option::None),
-    #[cfg(feature = "workflow-integrations")]
+    #[cfg(feature = "projects")]
     (
-        "workflow_integrations.list_v1",
-        "/api/v1/workflow-integrations",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.get_slack_install_v1",
-        "/api/v1/workflow-integrations/slack/install?slug=sample&description=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.get_slack_reinstall_v1",
-        "/api/v1/workflow-integrations/slack/reinstall?id=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.list_slack_v1",
-        "/api/v1/workflow-integrations/slack",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.get_slack_v1",
-        "/api/v1/workflow-integrations/slack/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.delete_slack_v1",
-        "/api/v1/workflow-integrations/slack/sample%20%2Fid",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.update_slack_v1",
-        "/api/v1/workflow-integrations/slack/sample%20%2Fid",
-        ::std::option::Option::Some("{\"slug\":\"sample\",\"description\":\"sample\"}"),
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.list_slack_channels_v1",
-        "/api/v1/workflow-integrations/slack/sample%20%2Fid/channels",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workflow-integrations")]
-    (
-        "workflow_integrations.get_slack_oauth_redirect_v1",
-        "/api/v1/workflow-integrations/slack/oauth_redirect",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_keys_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/keys",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_users_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/users?includeGroupMembers=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_v1",
-        "/api/v1/workspace?includeRoles=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_v1",
+        "projects.get_workspace_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "projects")]
     (
-        "workspace.delete_v1",
+        "projects.delete_workspace_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "projects")]
     (
-        "workspace.update_v1",
+        "projects.update_workspace_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId",
-        ::std::option::Option::Some("{\"name\":\"sample\",\"autoCapitalization\":true}"),
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"autoCapitalization\":true,\"hasDeleteProtection\":true,\"slug\":\"sample\",\"secretSharing\":true,\"showSnapshotsLegacy\":true}",
+        ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "integrations")]
     (
-        "workspace.create_name_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/name",
-        ::std::option::Option::Some("{\"name\":\"sample\"}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.create_auto_capitalization_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/auto-capitalization",
-        ::std::option::Option::Some("{\"autoCapitalization\":true}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.set_version_limit_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceSlug/version-limit",
-        ::std::option::Option::Some("{\"pitVersionLimit\":1.5}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.set_audit_logs_retention_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceSlug/audit-logs-retention",
-        ::std::option::Option::Some("{\"auditLogsRetentionDays\":1.5}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_integrations_v1",
+        "integrations.list_workspace_integrations_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/integrations",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "integrations")]
     (
-        "workspace.list_authorizations_v1",
+        "integrations.list_workspace_authorizations_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/authorizations",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "environments")]
     (
-        "workspace.get_service_token_data_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/service-token-data",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_slack_config_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/slack-config",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.set_slack_config_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/slack-config",
-        ::std::option::Option::Some(
-            "{\"slackIntegrationId\":\"sample\",\"isAccessRequestNotificationEnabled\":true,\"accessRequestChannels\":\"sample\",\"isSecretRequestNotificationEnabled\":true,\"secretRequestChannels\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_environment_by_workspace_id_env_id_v1",
+        "environments.get_workspace_environment_by_workspace_id_env_id_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments/sample%20%2FenvId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "environments")]
     (
-        "workspace.get_environment_by_env_id_v1",
+        "environments.get_workspace_environment_by_env_id_v1",
         "/api/v1/workspace/environments/sample%20%2FenvId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "environments")]
     (
-        "workspace.create_environment_v1",
+        "environments.create_workspace_environment_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments",
         ::std::option::Option::Some(
             "{\"name\":\"sample\",\"position\":1.5,\"slug\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "environments")]
     (
-        "workspace.delete_environment_v1",
+        "environments.delete_workspace_environment_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments/sample%20%2Fid",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "environments")]
     (
-        "workspace.update_environment_v1",
+        "environments.update_workspace_environment_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments/sample%20%2Fid",
         ::std::option::Option::Some(
             "{\"slug\":\"sample\",\"name\":\"sample\",\"position\":1.5}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-users")]
     (
-        "workspace.create_key_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/key",
-        ::std::option::Option::Some(
-            "{\"key\":{\"encryptedKey\":\"sample\",\"nonce\":\"sample\",\"userId\":\"sample\"}}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_memberships_v1",
+        "project_users.list_workspace_memberships_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/memberships",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-users")]
     (
-        "workspace.create_membership_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/memberships",
-        ::std::option::Option::Some(
-            "{\"members\":[{\"orgMembershipId\":\"sample\",\"workspaceEncryptedKey\":\"sample\",\"workspaceEncryptedNonce\":\"sample\"}]}",
-        ),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.create_memberships_detail_v1",
+        "project_users.create_workspace_memberships_detail_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/memberships/details",
         ::std::option::Option::Some("{\"username\":\"sample\"}"),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-users")]
     (
-        "workspace.delete_membership_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/memberships/sample%20%2FmembershipId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.update_membership_v1",
+        "project_users.update_workspace_membership_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/memberships/sample%20%2FmembershipId",
         ::std::option::Option::Some(
             "{\"roles\":[{\"role\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.delete_leave_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/leave",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_tags_v1",
+        "folders.list_workspace_tags_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.create_tag_v1",
+        "folders.create_workspace_tag_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags",
         ::std::option::Option::Some("{\"slug\":\"sample\",\"color\":\"sample\"}"),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.get_tag_v1",
+        "folders.get_workspace_tag_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.delete_tag_v1",
+        "folders.delete_workspace_tag_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.update_tag_v1",
+        "folders.update_workspace_tag_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
         ::std::option::Option::Some("{\"slug\":\"sample\",\"color\":\"sample\"}"),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "folders")]
     (
-        "workspace.get_tag_by_slug_v1",
+        "folders.get_workspace_tag_by_slug_v1",
         "/api/v1/workspace/sample%20%2FprojectId/tags/slug/sample%20%2FtagSlug",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.create_ca_v1",
+        "pki_certificate_authorities.create_pki_ca_v1",
         "/api/v1/pki/ca",
         ::std::option::Option::Some(
             "{\"projectSlug\":\"sample\",\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"requireTemplateForIssuance\":true}",
         ),
     ),
-    #[cfg(feature = "pki")]
-    ("pki.get_ca_v1", "/api/v1/pki/ca/sample%20%2FcaId", ::std::option::Option::None),
-    #[cfg(feature = "pki")]
-    ("pki.delete_ca_v1", "/api/v1/pki/ca/sample%20%2FcaId", ::std::option::Option::None),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.update_ca_v1",
+        "pki_certificate_authorities.get_pki_ca_v1",
+        "/api/v1/pki/ca/sample%20%2FcaId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.delete_pki_ca_v1",
+        "/api/v1/pki/ca/sample%20%2FcaId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.update_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId",
         ::std::option::Option::Some(
             "{\"status\":\"active\",\"requireTemplateForIssuance\":true}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.get_ca_certificates_der_v1",
+        "pki_certificate_authorities.get_pki_ca_certificates_der_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/certificates/sample%20%2FcaCertId/der",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.get_ca_csr_v1",
+        "pki_certificate_authorities.get_pki_ca_csr_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/csr",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.renew_ca_v1",
+        "pki_certificate_authorities.renew_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/renew",
         ::std::option::Option::Some("{\"type\":\"existing\",\"notAfter\":\"sample\"}"),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.list_ca_ca_certificates_v1",
+        "pki_certificate_authorities.list_pki_ca_ca_certificates_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/ca-certificates",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.get_ca_certificate_v1",
+        "pki_certificate_authorities.get_pki_ca_certificate_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/certificate",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.sign_intermediate_ca_v1",
+        "pki_certificate_authorities.sign_intermediate_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/sign-intermediate",
         ::std::option::Option::Some(
             "{\"csr\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.import_certificate_ca_v1",
+        "pki_certificate_authorities.import_certificate_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/import-certificate",
         ::std::option::Option::Some(
             "{\"certificate\":\"sample\",\"certificateChain\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.issue_certificate_ca_v1",
+        "pki_certificate_authorities.issue_certificate_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/issue-certificate",
         ::std::option::Option::Some(
             "{\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.sign_certificate_ca_v1",
+        "pki_certificate_authorities.sign_certificate_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/sign-certificate",
         ::std::option::Option::Some(
             "{\"csr\":\"sample\",\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.list_ca_certificate_templates_v1",
+        "pki_certificate_authorities.list_pki_ca_certificate_templates_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/certificate-templates",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.list_ca_crls_v1",
+        "pki_certificate_authorities.list_pki_ca_crls_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/crls",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "pki.get_certificate_v1",
+        "pki_certificate_authorities.list_pki_ca_internal_v1",
+        "/api/v1/pki/ca/internal?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.create_pki_ca_internal_v1",
+        "/api/v1/pki/ca/internal",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.get_pki_ca_internal_v1",
+        "/api/v1/pki/ca/internal/sample%20%2FcaName?projectId=00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.delete_pki_ca_internal_v1",
+        "/api/v1/pki/ca/internal/sample%20%2FcaName",
+        ::std::option::Option::Some(
+            "{\"projectId\":\"00000000-0000-4000-8000-000000000001\"}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.update_pki_ca_internal_v1",
+        "/api/v1/pki/ca/internal/sample%20%2FcaName",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\"}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.list_pki_ca_acme_v1",
+        "/api/v1/pki/ca/acme?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.create_pki_ca_acme_v1",
+        "/api/v1/pki/ca/acme",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.get_pki_ca_acme_v1",
+        "/api/v1/pki/ca/acme/sample%20%2FcaName?projectId=00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.delete_pki_ca_acme_v1",
+        "/api/v1/pki/ca/acme/sample%20%2FcaName",
+        ::std::option::Option::Some(
+            "{\"projectId\":\"00000000-0000-4000-8000-000000000001\"}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.update_pki_ca_acme_v1",
+        "/api/v1/pki/ca/acme/sample%20%2FcaName",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificates")]
+    (
+        "pki_certificates.get_pki_certificate_v1",
         "/api/v1/pki/certificates/sample%20%2FserialNumber",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "pki.delete_certificate_v1",
+        "pki_certificates.delete_pki_certificate_v1",
         "/api/v1/pki/certificates/sample%20%2FserialNumber",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "pki.issue_certificate_certificates_v1",
+        "pki_certificates.get_pki_certificates_private_key_v1",
+        "/api/v1/pki/certificates/sample%20%2FserialNumber/private-key",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificates")]
+    (
+        "pki_certificates.get_pki_certificates_bundle_v1",
+        "/api/v1/pki/certificates/sample%20%2FserialNumber/bundle",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificates")]
+    (
+        "pki_certificates.issue_certificate_pki_certificates_v1",
         "/api/v1/pki/certificates/issue-certificate",
         ::std::option::Option::Some(
             "{\"caId\":\"sample\",\"certificateTemplateId\":\"sample\",\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "pki.sign_certificate_certificates_v1",
+        "pki_certificates.import_certificate_pki_certificates_v1",
+        "/api/v1/pki/certificates/import-certificate",
+        ::std::option::Option::Some(
+            "{\"projectSlug\":\"sample\",\"certificatePem\":\"sample\",\"privateKeyPem\":\"sample\",\"chainPem\":\"sample\",\"friendlyName\":\"sample\",\"pkiCollectionId\":\"sample\"}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificates")]
+    (
+        "pki_certificates.sign_certificate_pki_certificates_v1",
         "/api/v1/pki/certificates/sign-certificate",
         ::std::option::Option::Some(
             "{\"caId\":\"sample\",\"certificateTemplateId\":\"sample\",\"pkiCollectionId\":\"sample\",\"csr\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "pki.revoke_certificate_v1",
+        "pki_certificates.revoke_pki_certificate_v1",
         "/api/v1/pki/certificates/sample%20%2FserialNumber/revoke",
         ::std::option::Option::Some("{\"revocationReason\":\"UNSPECIFIED\"}"),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "pki.get_certificates_certificate_v1",
+        "pki_certificates.get_pki_certificates_certificate_v1",
         "/api/v1/pki/certificates/sample%20%2FserialNumber/certificate",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.get_certificate_template_v1",
+        "pki_certificate_templates.get_pki_certificate_template_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.delete_certificate_template_v1",
+        "pki_certificate_templates.delete_pki_certificate_template_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.update_certificate_template_v1",
+        "pki_certificate_templates.update_pki_certificate_template_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId",
         ::std::option::Option::Some(
             "{\"caId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.create_certificate_template_v1",
+        "pki_certificate_templates.create_pki_certificate_template_v1",
         "/api/v1/pki/certificate-templates",
         ::std::option::Option::Some(
             "{\"caId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.get_certificate_templates_est_config_v1",
+        "pki_certificate_templates.get_pki_certificate_templates_est_config_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId/est-config",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.create_certificate_templates_est_config_v1",
+        "pki_certificate_templates.create_pki_certificate_templates_est_config_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId/est-config",
         ::std::option::Option::Some(
-            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}",
+            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true,\"disableBootstrapCertValidation\":true}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "pki.update_certificate_templates_est_config_v1",
+        "pki_certificate_templates.update_pki_certificate_templates_est_config_v1",
         "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId/est-config",
         ::std::option::Option::Some(
-            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true}",
+            "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"disableBootstrapCertValidation\":true,\"isEnabled\":true}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-alerting")]
     (
-        "pki.create_alert_v1",
+        "pki_alerting.create_pki_alert_v1",
         "/api/v1/pki/alerts",
         ::std::option::Option::Some(
             "{\"projectId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"emails\":[\"user@example.com\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-alerting")]
     (
-        "pki.get_alert_v1",
+        "pki_alerting.get_pki_alert_v1",
         "/api/v1/pki/alerts/sample%20%2FalertId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-alerting")]
     (
-        "pki.delete_alert_v1",
+        "pki_alerting.delete_pki_alert_v1",
         "/api/v1/pki/alerts/sample%20%2FalertId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-alerting")]
     (
-        "pki.update_alert_v1",
+        "pki_alerting.update_pki_alert_v1",
         "/api/v1/pki/alerts/sample%20%2FalertId",
         ::std::option::Option::Some(
             "{\"name\":\"sample\",\"alertBeforeDays\":1.5,\"pkiCollectionId\":\"sample\",\"emails\":[\"user@example.com\"]}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.create_collection_v1",
+        "pki_certificate_collections.create_pki_collection_v1",
         "/api/v1/pki/collections",
         ::std::option::Option::Some(
             "{\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.get_collection_v1",
+        "pki_certificate_collections.get_pki_collection_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.delete_collection_v1",
+        "pki_certificate_collections.delete_pki_collection_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.update_collection_v1",
+        "pki_certificate_collections.update_pki_collection_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId",
         ::std::option::Option::Some("{\"name\":\"sample\",\"description\":\"sample\"}"),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.list_collections_items_v1",
+        "pki_certificate_collections.list_pki_collections_items_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId/items?type=certificate&offset=1.5&limit=1.5",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.create_collections_item_v1",
+        "pki_certificate_collections.create_pki_collections_item_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId/items",
         ::std::option::Option::Some("{\"type\":\"certificate\",\"itemId\":\"sample\"}"),
     ),
-    #[cfg(feature = "pki")]
+    #[cfg(feature = "pki-certificate-collections")]
     (
-        "pki.delete_collections_item_v1",
+        "pki_certificate_collections.delete_pki_collections_item_v1",
         "/api/v1/pki/collections/sample%20%2FcollectionId/items/sample%20%2FcollectionItemId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "bot")]
-    ("bot.get_v1", "/api/v1/bot/sample%20%2FprojectId", ::std::option::Option::None),
-    #[cfg(feature = "bot")]
+    #[cfg(feature = "pki-subscribers")]
     (
-        "bot.update_active_v1",
-        "/api/v1/bot/sample%20%2FbotId/active",
+        "pki_subscribers.get_pki_subscriber_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.delete_pki_subscriber_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName",
+        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.update_pki_subscriber_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName",
         ::std::option::Option::Some(
-            "{\"isActive\":true,\"botKey\":{\"nonce\":\"sample\",\"encryptedKey\":\"sample\"}}",
+            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
         ),
     ),
-    #[cfg(feature = "integration")]
+    #[cfg(feature = "pki-subscribers")]
     (
-        "integration.create_v1",
+        "pki_subscribers.create_pki_subscriber_v1",
+        "/api/v1/pki/subscribers",
+        ::std::option::Option::Some(
+            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"ttl\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
+        ),
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.create_pki_subscribers_order_certificate_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/order-certificate",
+        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.issue_certificate_pki_subscriber_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/issue-certificate",
+        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.sign_certificate_pki_subscriber_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/sign-certificate",
+        ::std::option::Option::Some("{\"projectId\":\"sample\",\"csr\":\"sample\"}"),
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.get_pki_subscribers_latest_certificate_bundle_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/latest-certificate-bundle?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-subscribers")]
+    (
+        "pki_subscribers.list_pki_subscribers_certificates_v1",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/certificates?projectId=sample&offset=1.5&limit=1.5",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "integrations")]
+    (
+        "integrations.create_integration_v1",
         "/api/v1/integration",
         ::std::option::Option::Some(
-            "{\"integrationAuthId\":\"sample\",\"app\":\"sample\",\"isActive\":true,\"appId\":\"sample\",\"secretPath\":\"sample\",\"sourceEnvironment\":\"sample\",\"targetEnvironment\":\"sample\",\"targetEnvironmentId\":\"sample\",\"targetService\":\"sample\",\"targetServiceId\":\"sample\",\"owner\":\"sample\",\"url\":\"sample\",\"path\":\"sample\",\"region\":\"sample\",\"scope\":\"sample\",\"metadata\":{\"initialSyncBehavior\":\"sample\",\"secretPrefix\":\"sample\",\"secretSuffix\":\"sample\",\"mappingBehavior\":\"one-to-one\",\"shouldAutoRedeploy\":true,\"secretGCPLabel\":{\"labelName\":\"sample\",\"labelValue\":\"sample\"},\"secretAWSTag\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"githubVisibility\":\"selected\",\"githubVisibilityRepoIds\":[\"sample\"],\"kmsKeyId\":\"sample\",\"shouldDisableDelete\":true,\"shouldEnableDelete\":true,\"shouldMaskSecrets\":true,\"shouldProtectSecrets\":true}}",
+            "{\"integrationAuthId\":\"sample\",\"app\":\"sample\",\"isActive\":true,\"appId\":\"sample\",\"secretPath\":\"sample\",\"sourceEnvironment\":\"sample\",\"targetEnvironment\":\"sample\",\"targetEnvironmentId\":\"sample\",\"targetService\":\"sample\",\"targetServiceId\":\"sample\",\"owner\":\"sample\",\"url\":\"sample\",\"path\":\"sample\",\"region\":\"sample\",\"scope\":\"sample\",\"metadata\":{\"initialSyncBehavior\":\"sample\",\"secretPrefix\":\"sample\",\"secretSuffix\":\"sample\",\"mappingBehavior\":\"one-to-one\",\"shouldAutoRedeploy\":true,\"secretGCPLabel\":{\"labelName\":\"sample\",\"labelValue\":\"sample\"},\"secretAWSTag\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"azureLabel\":\"sample\",\"githubVisibility\":\"selected\",\"githubVisibilityRepoIds\":[\"sample\"],\"kmsKeyId\":\"sample\",\"shouldDisableDelete\":true,\"shouldEnableDelete\":true,\"shouldMaskSecrets\":true,\"shouldProtectSecrets\":true,\"metadataSyncMode\":\"custom\",\"octopusDeployScopeValues\":{\"Environment\":[\"sample\"],\"Action\":[\"sample\"],\"Channel\":[\"sample\"],\"Machine\":[\"sample\"],\"ProcessOwner\":[\"sample\"],\"Role\":[\"sample\"]}}}",
         ),
     ),
-    #[cfg(feature = "integration")]
+    #[cfg(feature = "integrations")]
     (
-        "integration.get_v1",
+        "integrations.get_integration_v1",
         "/api/v1/integration/sample%20%2FintegrationId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration")]
+    #[cfg(feature = "integrations")]
     (
-        "integration.delete_v1",
+        "integrations.delete_integration_v1",
         "/api/v1/integration/sample%20%2FintegrationId?shouldDeleteIntegrationSecrets=true",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration")]
+    #[cfg(feature = "integrations")]
     (
-        "integration.update_v1",
+        "integrations.update_integration_v1",
         "/api/v1/integration/sample%20%2FintegrationId",
         ::std::option::Option::Some(
-            "{\"app\":\"sample\",\"appId\":\"sample\",\"isActive\":true,\"secretPath\":\"sample\",\"targetEnvironment\":\"sample\",\"owner\":\"sample\",\"environment\":\"sample\",\"metadata\":{\"initialSyncBehavior\":\"sample\",\"secretPrefix\":\"sample\",\"secretSuffix\":\"sample\",\"mappingBehavior\":\"one-to-one\",\"shouldAutoRedeploy\":true,\"secretGCPLabel\":{\"labelName\":\"sample\",\"labelValue\":\"sample\"},\"secretAWSTag\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"githubVisibility\":\"selected\",\"githubVisibilityRepoIds\":[\"sample\"],\"kmsKeyId\":\"sample\",\"shouldDisableDelete\":true,\"shouldEnableDelete\":true,\"shouldMaskSecrets\":true,\"shouldProtectSecrets\":true}}",
+            "{\"app\":\"sample\",\"appId\":\"sample\",\"isActive\":true,\"secretPath\":\"sample\",\"targetEnvironment\":\"sample\",\"owner\":\"sample\",\"environment\":\"sample\",\"path\":\"sample\",\"metadata\":{\"initialSyncBehavior\":\"sample\",\"secretPrefix\":\"sample\",\"secretSuffix\":\"sample\",\"mappingBehavior\":\"one-to-one\",\"shouldAutoRedeploy\":true,\"secretGCPLabel\":{\"labelName\":\"sample\",\"labelValue\":\"sample\"},\"secretAWSTag\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"azureLabel\":\"sample\",\"githubVisibility\":\"selected\",\"githubVisibilityRepoIds\":[\"sample\"],\"kmsKeyId\":\"sample\",\"shouldDisableDelete\":true,\"shouldEnableDelete\":true,\"shouldMaskSecrets\":true,\"shouldProtectSecrets\":true,\"metadataSyncMode\":\"custom\",\"octopusDeployScopeValues\":{\"Environment\":[\"sample\"],\"Action\":[\"sample\"],\"Channel\":[\"sample\"],\"Machine\":[\"sample\"],\"ProcessOwner\":[\"sample\"],\"Role\":[\"sample\"]}},\"region\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "integration")]
+    #[cfg(feature = "integrations")]
     (
-        "integration.sync_v1",
+        "integrations.sync_integration_v1",
         "/api/v1/integration/sample%20%2FintegrationId/sync",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration-auth")]
+    #[cfg(feature = "integrations")]
     (
-        "integration_auth.list_integration_options_v1",
+        "integrations.list_integration_auth_integration_options_v1",
         "/api/v1/integration-auth/integration-options",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration-auth")]
+    #[cfg(feature = "integrations")]
     (
-        "integration_auth.get_v1",
+        "integrations.get_integration_auth_v1",
         "/api/v1/integration-auth/sample%20%2FintegrationAuthId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration-auth")]
+    #[cfg(feature = "integrations")]
     (
-        "integration_auth.delete_by_integration_auth_id_v1",
+        "integrations.delete_integration_auth_by_integration_auth_id_v1",
         "/api/v1/integration-auth/sample%20%2FintegrationAuthId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration-auth")]
+    #[cfg(feature = "integrations")]
     (
-        "integration_auth.delete_v1",
+        "integrations.update_integration_auth_v1",
+        "/api/v1/integration-auth/sample%20%2FintegrationAuthId",
+        ::std::option::Option::Some(
+            "{\"integration\":\"azure-key-vault\",\"accessId\":\"sample\",\"accessToken\":\"sample\",\"awsAssumeIamRoleArn\":\"https://example.com/x\",\"url\":\"https://example.com/x\",\"namespace\":\"sample\",\"refreshToken\":\"sample\"}",
+        ),
+    ),
+    #[cfg(feature = "integrations")]
+    (
+        "integrations.delete_integration_auth_v1",
         "/api/v1/integration-auth?integration=sample&projectId=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "integration-auth")]
+    #[cfg(feature = "integrations")]
     (
-        "integration_auth.create_oauth_token_v1",
-        "/api/v1/integration-auth/oauth-token",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"code\":\"sample\",\"integration\":\"sample\",\"installationId\":\"sample\",\"url\":\"https://example.com/x\"}",
-        ),
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.create_access_token_v1",
+        "integrations.create_integration_auth_access_token_v1",
         "/api/v1/integration-auth/access-token",
         ::std::option::Option::Some(
             "{\"workspaceId\":\"sample\",\"integration\":\"sample\",\"accessId\":\"sample\",\"accessToken\":\"sample\",\"awsAssumeIamRoleArn\":\"https://example.com/x\",\"url\":\"https://example.com/x\",\"namespace\":\"sample\",\"refreshToken\":\"sample\"}",
         ),
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_apps_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/apps?teamId=sample&azureDevOpsOrgName=sample&workspaceSlug=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_teams_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/teams",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_vercel_branches_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/vercel/branches?appId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_checkly_groups_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/checkly/groups?accountId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_github_orgs_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/github/orgs",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.duplicate_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/duplicate",
-        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_github_envs_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/github/envs?repoOwner=sample&repoName=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_orgs_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/orgs",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_aws_secrets_manager_kms_keys_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/aws-secrets-manager/kms-keys?region=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_projects_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/projects?orgId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_environments_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/environments?projectId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_apps_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/apps?environmentId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_containers_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/containers?environmentId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_qovery_jobs_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/qovery/jobs?environmentId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_heroku_pipelines_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/heroku/pipelines",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_railway_environments_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/railway/environments?appId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_railway_services_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/railway/services?appId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_bitbucket_workspaces_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/bitbucket/workspaces",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_northflank_secret_groups_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/northflank/secret-groups?appId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "integration-auth")]
-    (
-        "integration_auth.list_teamcity_build_configs_v1",
-        "/api/v1/integration-auth/sample%20%2FintegrationAuthId/teamcity/build-configs?appId=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "webhooks")]
-    (
-        "webhooks.list_v1",
-        "/api/v1/webhooks?workspaceId=sample&environment=sample&secretPath=sample",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "webhooks")]
-    (
-        "webhooks.create_v1",
-        "/api/v1/webhooks",
-        ::std::option::Option::Some(
-            "{\"type\":\"general\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"webhookUrl\":\"https://example.com/x\",\"webhookSecretKey\":\"sample\",\"secretPath\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "webhooks")]
-    (
-        "webhooks.delete_v1",
-        "/api/v1/webhooks/sample%20%2FwebhookId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "webhooks")]
-    (
-        "webhooks.update_v1",
-        "/api/v1/webhooks/sample%20%2FwebhookId",
-        ::std::option::Option::Some("{\"isDisabled\":true}"),
-    ),
-    #[cfg(feature = "webhooks")]
-    (
-        "webhooks.test_v1",
-        "/api/v1/webhooks/sample%20%2FwebhookId/test",
-        ::std::option::Option::None,
     ),
     #[cfg(feature = "identities")]
     (
@@ -2461,7 +1543,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "identities.create_v1",
         "/api/v1/identities",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"organizationId\":\"sample\",\"role\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
+            "{\"name\":\"sample\",\"organizationId\":\"sample\",\"role\":\"sample\",\"hasDeleteProtection\":true,\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
         ),
     ),
     #[cfg(feature = "identities")]
@@ -2481,214 +1563,3190 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "identities.update_v1",
         "/api/v1/identities/sample%20%2FidentityId",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"role\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
+            "{\"name\":\"sample\",\"role\":\"sample\",\"hasDeleteProtection\":true,\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}",
         ),
     ),
     #[cfg(feature = "identities")]
     (
-        "identities.list_identity_memberships_v1",
-        "/api/v1/identities/sample%20%2FidentityId/identity-memberships",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-sharing")]
-    (
-        "secret_sharing.list_v1",
-        "/api/v1/secret-sharing?offset=1.5&limit=1.5",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secret-sharing")]
-    (
-        "secret_sharing.create_v1",
-        "/api/v1/secret-sharing",
+        "identities.search_v1",
+        "/api/v1/identities/search",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"password\":\"sample\",\"secretValue\":\"sample\",\"expiresAt\":\"sample\",\"expiresAfterViews\":1.5,\"accessType\":\"anyone\"}",
+            "{\"orderBy\":\"name\",\"orderDirection\":\"asc\",\"limit\":1.5,\"offset\":1.5,\"search\":{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]},\"$or\":[{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]}}]}}",
         ),
     ),
-    #[cfg(feature = "secret-sharing")]
+    #[cfg(feature = "kms-keys")]
     (
-        "secret_sharing.create_public_by_id_v1",
-        "/api/v1/secret-sharing/public/sample%20%2Fid",
-        ::std::option::Option::Some("{\"hashedHex\":\"sample\",\"password\":\"sample\"}"),
-    ),
-    #[cfg(feature = "secret-sharing")]
-    (
-        "secret_sharing.create_public_v1",
-        "/api/v1/secret-sharing/public",
-        ::std::option::Option::Some(
-            "{\"secretValue\":\"sample\",\"password\":\"sample\",\"expiresAt\":\"sample\",\"expiresAfterViews\":1.5}",
-        ),
-    ),
-    #[cfg(feature = "secret-sharing")]
-    (
-        "secret_sharing.delete_v1",
-        "/api/v1/secret-sharing/sample%20%2FsharedSecretId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "user-engagement")]
-    (
-        "user_engagement.create_me_wish_v1",
-        "/api/v1/user-engagement/me/wish",
-        ::std::option::Option::Some("{\"text\":\"sample\"}"),
-    ),
-    #[cfg(feature = "dashboard")]
-    (
-        "dashboard.get_secrets_overview_v1",
-        "/api/v1/dashboard/secrets-overview?projectId=sample&environments=sample&secretPath=sample&offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample&includeSecrets=true&includeFolders=true&includeDynamicSecrets=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "dashboard")]
-    (
-        "dashboard.list_secrets_details_v1",
-        "/api/v1/dashboard/secrets-details?projectId=sample&environment=sample&secretPath=sample&offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample&tags=sample&includeSecrets=true&includeFolders=true&includeDynamicSecrets=true&includeImports=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "kms")]
-    (
-        "kms.list_keys_v1",
+        "kms_keys.list_kms_keys_v1",
         "/api/v1/kms/keys?projectId=sample&offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "kms")]
+    #[cfg(feature = "kms-keys")]
     (
-        "kms.create_key_v1",
+        "kms_keys.create_kms_key_v1",
         "/api/v1/kms/keys",
         ::std::option::Option::Some(
-            "{\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"encryptionAlgorithm\":\"aes-256-gcm\"}",
+            "{\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"keyUsage\":\"encrypt-decrypt\",\"encryptionAlgorithm\":\"aes-256-gcm\"}",
         ),
     ),
-    #[cfg(feature = "kms")]
+    #[cfg(feature = "kms-keys")]
     (
-        "kms.delete_key_v1",
+        "kms_keys.get_kms_key_v1",
         "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "kms")]
+    #[cfg(feature = "kms-keys")]
     (
-        "kms.update_key_v1",
+        "kms_keys.delete_kms_key_v1",
+        "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "kms-keys")]
+    (
+        "kms_keys.update_kms_key_v1",
         "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
             "{\"name\":\"sample\",\"isDisabled\":true,\"description\":\"sample\"}",
         ),
     ),
-    #[cfg(feature = "kms")]
+    #[cfg(feature = "kms-keys")]
     (
-        "kms.encrypt_key_v1",
+        "kms_keys.get_kms_key_by_key_name_v1",
+        "/api/v1/kms/keys/key-name/sample%20%2FkeyName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "kms-encryption")]
+    (
+        "kms_encryption.encrypt_kms_key_v1",
         "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/encrypt",
         ::std::option::Option::Some("{\"plaintext\":\"sample\"}"),
     ),
-    #[cfg(feature = "kms")]
+    #[cfg(feature = "kms-signing")]
     (
-        "kms.decrypt_key_v1",
+        "kms_signing.get_kms_keys_public_key_v1",
+        "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/public-key",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "kms-signing")]
+    (
+        "kms_signing.list_kms_keys_signing_algorithms_v1",
+        "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/signing-algorithms",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "kms-signing")]
+    (
+        "kms_signing.sign_kms_key_v1",
+        "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/sign",
+        ::std::option::Option::Some(
+            "{\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\",\"isDigest\":true,\"data\":\"sample\"}",
+        ),
+    ),
+    #[cfg(feature = "kms-signing")]
+    (
+        "kms_signing.verify_kms_key_v1",
+        "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/verify",
+        ::std::option::Option::Some(
+            "{\"isDigest\":true,\"data\":\"sample\",\"signature\":\"sample\",\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\"}",
+        ),
+    ),
+    #[cfg(feature = "kms-encryption")]
+    (
+        "kms_encryption.decrypt_kms_key_v1",
         "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/decrypt",
         ::std::option::Option::Some("{\"ciphertext\":\"sample\"}"),
     ),
-    #[cfg(feature = "external-group-mappings")]
+    #[cfg(feature = "app-connections")]
     (
-        "external_group_mappings.list_v1",
-        "/api/v1/external-group-mappings",
+        "app_connections.list_options_v1",
+        "/api/v1/app-connections/options",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "external-group-mappings")]
+    #[cfg(feature = "app-connections")]
+    ("app_connections.list_v1", "/api/v1/app-connections", ::std::option::Option::None),
+    #[cfg(feature = "app-connections")]
     (
-        "external_group_mappings.set_v1",
-        "/api/v1/external-group-mappings",
+        "app_connections.list_aws_v1",
+        "/api/v1/app-connections/aws",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_aws_v1",
+        "/api/v1/app-connections/aws",
         ::std::option::Option::Some(
-            "{\"mappings\":[{\"groupName\":\"sample\",\"roleSlug\":\"sample\"}]}",
+            "{\"credentials\":{\"roleArn\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"assume-role\"}",
         ),
     ),
-    #[cfg(feature = "auth")]
-    ("auth.send_mfa_v2", "/api/v2/auth/mfa/send", ::std::option::Option::None),
-    #[cfg(feature = "auth")]
+    #[cfg(feature = "app-connections")]
     (
-        "auth.verify_mfa_v2",
-        "/api/v2/auth/mfa/verify",
-        ::std::option::Option::Some("{\"mfaToken\":\"sample\"}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.create_me_emails_code_v2",
-        "/api/v2/users/me/emails/code",
-        ::std::option::Option::Some("{\"username\":\"sample\"}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.verify_me_emails_v2",
-        "/api/v2/users/me/emails/verify",
-        ::std::option::Option::Some("{\"username\":\"sample\",\"code\":\"sample\"}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.update_me_mfa_v2",
-        "/api/v2/users/me/mfa",
-        ::std::option::Option::Some("{\"isMfaEnabled\":true}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.update_me_name_v2",
-        "/api/v2/users/me/name",
-        ::std::option::Option::Some("{\"firstName\":\"sample\",\"lastName\":\"sample\"}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.set_me_auth_method_v2",
-        "/api/v2/users/me/auth-methods",
-        ::std::option::Option::Some("{\"authMethods\":[\"email\"]}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.list_me_organizations_v2",
-        "/api/v2/users/me/organizations",
+        "app_connections.get_aws_available_v1",
+        "/api/v1/app-connections/aws/available",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "users")]
+    #[cfg(feature = "app-connections")]
     (
-        "users.list_me_api_keys_v2",
-        "/api/v2/users/me/api-keys",
+        "app_connections.get_aws_v1",
+        "/api/v1/app-connections/aws/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "users")]
+    #[cfg(feature = "app-connections")]
     (
-        "users.create_me_api_key_v2",
-        "/api/v2/users/me/api-keys",
-        ::std::option::Option::Some("{\"name\":\"sample\",\"expiresIn\":1.5}"),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.delete_me_api_key_v2",
-        "/api/v2/users/me/api-keys/sample%20%2FapiKeyDataId",
+        "app_connections.delete_aws_v1",
+        "/api/v1/app-connections/aws/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "users")]
+    #[cfg(feature = "app-connections")]
     (
-        "users.list_me_sessions_v2",
-        "/api/v2/users/me/sessions",
+        "app_connections.update_aws_v1",
+        "/api/v1/app-connections/aws/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_aws_by_connection_name_v1",
+        "/api/v1/app-connections/aws/connection-name/sample%20%2FconnectionName",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "users")]
+    #[cfg(feature = "app-connections")]
     (
-        "users.delete_me_session_v2",
-        "/api/v2/users/me/sessions",
+        "app_connections.list_github_v1",
+        "/api/v1/app-connections/github",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "users")]
-    ("users.get_me_v2", "/api/v2/users/me", ::std::option::Option::None),
-    #[cfg(feature = "users")]
-    ("users.delete_me_v2", "/api/v2/users/me", ::std::option::Option::None),
-    #[cfg(feature = "service-token")]
-    ("service_token.list_v2", "/api/v2/service-token", ::std::option::Option::None),
-    #[cfg(feature = "service-token")]
+    #[cfg(feature = "app-connections")]
     (
-        "service_token.create_v2",
+        "app_connections.create_github_v1",
+        "/api/v1/app-connections/github",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"github-app\"}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_available_v1",
+        "/api/v1/app-connections/github/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_v1",
+        "/api/v1/app-connections/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_github_v1",
+        "/api/v1/app-connections/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_github_v1",
+        "/api/v1/app-connections/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_by_connection_name_v1",
+        "/api/v1/app-connections/github/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_github_radar_v1",
+        "/api/v1/app-connections/github-radar",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_github_radar_v1",
+        "/api/v1/app-connections/github-radar",
+        ::std::option::Option::Some(
+            "{\"method\":\"github-app\",\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_radar_available_v1",
+        "/api/v1/app-connections/github-radar/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_radar_v1",
+        "/api/v1/app-connections/github-radar/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_github_radar_v1",
+        "/api/v1/app-connections/github-radar/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_github_radar_v1",
+        "/api/v1/app-connections/github-radar/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_github_radar_by_connection_name_v1",
+        "/api/v1/app-connections/github-radar/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_gcp_v1",
+        "/api/v1/app-connections/gcp",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_gcp_v1",
+        "/api/v1/app-connections/gcp",
+        ::std::option::Option::Some(
+            "{\"method\":\"service-account-impersonation\",\"credentials\":{\"serviceAccountEmail\":\"user@example.com\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_gcp_available_v1",
+        "/api/v1/app-connections/gcp/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_gcp_v1",
+        "/api/v1/app-connections/gcp/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_gcp_v1",
+        "/api/v1/app-connections/gcp/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_gcp_v1",
+        "/api/v1/app-connections/gcp/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"serviceAccountEmail\":\"user@example.com\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_gcp_by_connection_name_v1",
+        "/api/v1/app-connections/gcp/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_azure_key_vault_v1",
+        "/api/v1/app-connections/azure-key-vault",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_azure_key_vault_v1",
+        "/api/v1/app-connections/azure-key-vault",
+        ::std::option::Option::Some(
+            "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_key_vault_available_v1",
+        "/api/v1/app-connections/azure-key-vault/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_key_vault_v1",
+        "/api/v1/app-connections/azure-key-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_azure_key_vault_v1",
+        "/api/v1/app-connections/azure-key-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_azure_key_vault_v1",
+        "/api/v1/app-connections/azure-key-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_key_vault_by_connection_name_v1",
+        "/api/v1/app-connections/azure-key-vault/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_azure_app_configuration_v1",
+        "/api/v1/app-connections/azure-app-configuration",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_azure_app_configuration_v1",
+        "/api/v1/app-connections/azure-app-configuration",
+        ::std::option::Option::Some(
+            "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_app_configuration_available_v1",
+        "/api/v1/app-connections/azure-app-configuration/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_app_configuration_v1",
+        "/api/v1/app-connections/azure-app-configuration/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_azure_app_configuration_v1",
+        "/api/v1/app-connections/azure-app-configuration/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_azure_app_configuration_v1",
+        "/api/v1/app-connections/azure-app-configuration/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_app_configuration_by_connection_name_v1",
+        "/api/v1/app-connections/azure-app-configuration/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_azure_client_secrets_v1",
+        "/api/v1/app-connections/azure-client-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_azure_client_secret_v1",
+        "/api/v1/app-connections/azure-client-secrets",
+        ::std::option::Option::Some(
+            "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_client_secrets_available_v1",
+        "/api/v1/app-connections/azure-client-secrets/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_client_secret_v1",
+        "/api/v1/app-connections/azure-client-secrets/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_azure_client_secret_v1",
+        "/api/v1/app-connections/azure-client-secrets/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_azure_client_secret_v1",
+        "/api/v1/app-connections/azure-client-secrets/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_client_secret_by_connection_name_v1",
+        "/api/v1/app-connections/azure-client-secrets/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_azure_devops_v1",
+        "/api/v1/app-connections/azure-devops",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_azure_devop_v1",
+        "/api/v1/app-connections/azure-devops",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"oauth\"}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_devops_available_v1",
+        "/api/v1/app-connections/azure-devops/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_devop_v1",
+        "/api/v1/app-connections/azure-devops/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_azure_devop_v1",
+        "/api/v1/app-connections/azure-devops/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_azure_devop_v1",
+        "/api/v1/app-connections/azure-devops/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_azure_devop_by_connection_name_v1",
+        "/api/v1/app-connections/azure-devops/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_databricks_v1",
+        "/api/v1/app-connections/databricks",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_databrick_v1",
+        "/api/v1/app-connections/databricks",
+        ::std::option::Option::Some(
+            "{\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_databricks_available_v1",
+        "/api/v1/app-connections/databricks/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_databrick_v1",
+        "/api/v1/app-connections/databricks/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_databrick_v1",
+        "/api/v1/app-connections/databricks/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_databrick_v1",
+        "/api/v1/app-connections/databricks/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_databrick_by_connection_name_v1",
+        "/api/v1/app-connections/databricks/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_humanitec_v1",
+        "/api/v1/app-connections/humanitec",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_humanitec_v1",
+        "/api/v1/app-connections/humanitec",
+        ::std::option::Option::Some(
+            "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_humanitec_available_v1",
+        "/api/v1/app-connections/humanitec/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_humanitec_v1",
+        "/api/v1/app-connections/humanitec/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_humanitec_v1",
+        "/api/v1/app-connections/humanitec/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_humanitec_v1",
+        "/api/v1/app-connections/humanitec/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_humanitec_by_connection_name_v1",
+        "/api/v1/app-connections/humanitec/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_terraform_cloud_v1",
+        "/api/v1/app-connections/terraform-cloud",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_terraform_cloud_v1",
+        "/api/v1/app-connections/terraform-cloud",
+        ::std::option::Option::Some(
+            "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_terraform_cloud_available_v1",
+        "/api/v1/app-connections/terraform-cloud/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_terraform_cloud_v1",
+        "/api/v1/app-connections/terraform-cloud/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_terraform_cloud_v1",
+        "/api/v1/app-connections/terraform-cloud/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_terraform_cloud_v1",
+        "/api/v1/app-connections/terraform-cloud/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_terraform_cloud_by_connection_name_v1",
+        "/api/v1/app-connections/terraform-cloud/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_vercel_v1",
+        "/api/v1/app-connections/vercel",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_vercel_v1",
+        "/api/v1/app-connections/vercel",
+        ::std::option::Option::Some(
+            "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_vercel_available_v1",
+        "/api/v1/app-connections/vercel/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_vercel_v1",
+        "/api/v1/app-connections/vercel/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_vercel_v1",
+        "/api/v1/app-connections/vercel/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_vercel_v1",
+        "/api/v1/app-connections/vercel/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_vercel_by_connection_name_v1",
+        "/api/v1/app-connections/vercel/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_postgres_v1",
+        "/api/v1/app-connections/postgres",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_postgre_v1",
+        "/api/v1/app-connections/postgres",
+        ::std::option::Option::Some(
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_postgres_available_v1",
+        "/api/v1/app-connections/postgres/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_postgre_v1",
+        "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_postgre_v1",
+        "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_postgre_v1",
+        "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_postgre_by_connection_name_v1",
+        "/api/v1/app-connections/postgres/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_mssql_v1",
+        "/api/v1/app-connections/mssql",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_mssql_v1",
+        "/api/v1/app-connections/mssql",
+        ::std::option::Option::Some(
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mssql_available_v1",
+        "/api/v1/app-connections/mssql/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mssql_v1",
+        "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_mssql_v1",
+        "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_mssql_v1",
+        "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mssql_by_connection_name_v1",
+        "/api/v1/app-connections/mssql/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_mysql_v1",
+        "/api/v1/app-connections/mysql",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_mysql_v1",
+        "/api/v1/app-connections/mysql",
+        ::std::option::Option::Some(
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mysql_available_v1",
+        "/api/v1/app-connections/mysql/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mysql_v1",
+        "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_mysql_v1",
+        "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_mysql_v1",
+        "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_mysql_by_connection_name_v1",
+        "/api/v1/app-connections/mysql/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_camunda_v1",
+        "/api/v1/app-connections/camunda",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_camunda_v1",
+        "/api/v1/app-connections/camunda",
+        ::std::option::Option::Some(
+            "{\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_camunda_available_v1",
+        "/api/v1/app-connections/camunda/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_camunda_v1",
+        "/api/v1/app-connections/camunda/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_camunda_v1",
+        "/api/v1/app-connections/camunda/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_camunda_v1",
+        "/api/v1/app-connections/camunda/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_camunda_by_connection_name_v1",
+        "/api/v1/app-connections/camunda/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_windmill_v1",
+        "/api/v1/app-connections/windmill",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_windmill_v1",
+        "/api/v1/app-connections/windmill",
+        ::std::option::Option::Some(
+            "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_windmill_available_v1",
+        "/api/v1/app-connections/windmill/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_windmill_v1",
+        "/api/v1/app-connections/windmill/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_windmill_v1",
+        "/api/v1/app-connections/windmill/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_windmill_v1",
+        "/api/v1/app-connections/windmill/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_windmill_by_connection_name_v1",
+        "/api/v1/app-connections/windmill/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_auth0_v1",
+        "/api/v1/app-connections/auth0",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_auth0_v1",
+        "/api/v1/app-connections/auth0",
+        ::std::option::Option::Some(
+            "{\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"audience\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_auth0_available_v1",
+        "/api/v1/app-connections/auth0/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_auth0_v1",
+        "/api/v1/app-connections/auth0/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_auth0_v1",
+        "/api/v1/app-connections/auth0/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_auth0_v1",
+        "/api/v1/app-connections/auth0/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"audience\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_auth0_by_connection_name_v1",
+        "/api/v1/app-connections/auth0/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_hashicorp_vault_v1",
+        "/api/v1/app-connections/hashicorp-vault",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_hashicorp_vault_v1",
+        "/api/v1/app-connections/hashicorp-vault",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"instanceUrl\":\"https://example.com/x\",\"namespace\":\"sample\",\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"access-token\"}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_hashicorp_vault_available_v1",
+        "/api/v1/app-connections/hashicorp-vault/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_hashicorp_vault_v1",
+        "/api/v1/app-connections/hashicorp-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_hashicorp_vault_v1",
+        "/api/v1/app-connections/hashicorp-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_hashicorp_vault_v1",
+        "/api/v1/app-connections/hashicorp-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"instanceUrl\":\"https://example.com/x\",\"namespace\":\"sample\",\"roleId\":\"sample\",\"secretId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_hashicorp_vault_by_connection_name_v1",
+        "/api/v1/app-connections/hashicorp-vault/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_ldap_v1",
+        "/api/v1/app-connections/ldap",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_ldap_v1",
+        "/api/v1/app-connections/ldap",
+        ::std::option::Option::Some(
+            "{\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"password\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_ldap_available_v1",
+        "/api/v1/app-connections/ldap/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_ldap_v1",
+        "/api/v1/app-connections/ldap/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_ldap_v1",
+        "/api/v1/app-connections/ldap/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_ldap_v1",
+        "/api/v1/app-connections/ldap/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"password\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_ldap_by_connection_name_v1",
+        "/api/v1/app-connections/ldap/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_teamcity_v1",
+        "/api/v1/app-connections/teamcity",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_teamcity_v1",
+        "/api/v1/app-connections/teamcity",
+        ::std::option::Option::Some(
+            "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_teamcity_available_v1",
+        "/api/v1/app-connections/teamcity/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_teamcity_v1",
+        "/api/v1/app-connections/teamcity/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_teamcity_v1",
+        "/api/v1/app-connections/teamcity/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_teamcity_v1",
+        "/api/v1/app-connections/teamcity/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_teamcity_by_connection_name_v1",
+        "/api/v1/app-connections/teamcity/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_oci_v1",
+        "/api/v1/app-connections/oci",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_oci_v1",
+        "/api/v1/app-connections/oci",
+        ::std::option::Option::Some(
+            "{\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\",\"privateKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oci_available_v1",
+        "/api/v1/app-connections/oci/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oci_v1",
+        "/api/v1/app-connections/oci/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_oci_v1",
+        "/api/v1/app-connections/oci/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_oci_v1",
+        "/api/v1/app-connections/oci/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\",\"privateKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oci_by_connection_name_v1",
+        "/api/v1/app-connections/oci/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_oracledb_v1",
+        "/api/v1/app-connections/oracledb",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_oracledb_v1",
+        "/api/v1/app-connections/oracledb",
+        ::std::option::Option::Some(
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oracledb_available_v1",
+        "/api/v1/app-connections/oracledb/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oracledb_v1",
+        "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_oracledb_v1",
+        "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_oracledb_v1",
+        "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_oracledb_by_connection_name_v1",
+        "/api/v1/app-connections/oracledb/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_1password_v1",
+        "/api/v1/app-connections/1password",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_1password_v1",
+        "/api/v1/app-connections/1password",
+        ::std::option::Option::Some(
+            "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_1password_available_v1",
+        "/api/v1/app-connections/1password/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_1password_v1",
+        "/api/v1/app-connections/1password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_1password_v1",
+        "/api/v1/app-connections/1password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_1password_v1",
+        "/api/v1/app-connections/1password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"apiToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_1password_by_connection_name_v1",
+        "/api/v1/app-connections/1password/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_heroku_v1",
+        "/api/v1/app-connections/heroku",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_heroku_v1",
+        "/api/v1/app-connections/heroku",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"authToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"auth-token\"}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_heroku_available_v1",
+        "/api/v1/app-connections/heroku/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_heroku_v1",
+        "/api/v1/app-connections/heroku/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_heroku_v1",
+        "/api/v1/app-connections/heroku/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_heroku_v1",
+        "/api/v1/app-connections/heroku/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"authToken\":\"sample\",\"refreshToken\":\"sample\",\"expiresAt\":\"2024-01-02T03:04:05Z\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_heroku_by_connection_name_v1",
+        "/api/v1/app-connections/heroku/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_render_v1",
+        "/api/v1/app-connections/render",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_render_v1",
+        "/api/v1/app-connections/render",
+        ::std::option::Option::Some(
+            "{\"method\":\"api-key\",\"credentials\":{\"apiKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_render_available_v1",
+        "/api/v1/app-connections/render/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_render_v1",
+        "/api/v1/app-connections/render/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_render_v1",
+        "/api/v1/app-connections/render/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_render_v1",
+        "/api/v1/app-connections/render/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"apiKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_render_by_connection_name_v1",
+        "/api/v1/app-connections/render/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.list_flyio_v1",
+        "/api/v1/app-connections/flyio",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.create_flyio_v1",
+        "/api/v1/app-connections/flyio",
+        ::std::option::Option::Some(
+            "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_flyio_available_v1",
+        "/api/v1/app-connections/flyio/available",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_flyio_v1",
+        "/api/v1/app-connections/flyio/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.delete_flyio_v1",
+        "/api/v1/app-connections/flyio/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.update_flyio_v1",
+        "/api/v1/app-connections/flyio/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"credentials\":{\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+        ),
+    ),
+    #[cfg(feature = "app-connections")]
+    (
+        "app_connections.get_flyio_by_connection_name_v1",
+        "/api/v1/app-connections/flyio/connection-name/sample%20%2FconnectionName",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_options_v1",
+        "/api/v1/secret-syncs/options",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_v1",
+        "/api/v1/secret-syncs?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_aws_parameter_store_by_sync_name_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_aws_parameter_store_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_aws_parameter_store_remove_secret_v1",
+        "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_aws_secrets_manager_by_sync_name_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_aws_secrets_manager_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_aws_secrets_manager_remove_secret_v1",
+        "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_github_v1",
+        "/api/v1/secret-syncs/github?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_github_v1",
+        "/api/v1/secret-syncs/github",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_github_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_github_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_github_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_github_by_sync_name_v1",
+        "/api/v1/secret-syncs/github/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_github_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_github_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_github_remove_secret_v1",
+        "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_gcp_secret_manager_by_sync_name_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_gcp_secret_manager_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_gcp_secret_manager_remove_secret_v1",
+        "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_key_vault_by_sync_name_v1",
+        "/api/v1/secret-syncs/azure-key-vault/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_azure_key_vault_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_key_vault_remove_secret_v1",
+        "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_app_configuration_by_sync_name_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_azure_app_configuration_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_app_configuration_remove_secret_v1",
+        "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_azure_devops_v1",
+        "/api/v1/secret-syncs/azure-devops?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_azure_devop_by_sync_name_v1",
+        "/api/v1/secret-syncs/azure-devops/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_azure_devop_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_azure_devops_remove_secret_v1",
+        "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_databricks_v1",
+        "/api/v1/secret-syncs/databricks?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_databrick_v1",
+        "/api/v1/secret-syncs/databricks",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_databrick_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_databrick_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_databrick_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_databrick_by_sync_name_v1",
+        "/api/v1/secret-syncs/databricks/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_databrick_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_databrick_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_databricks_remove_secret_v1",
+        "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_humanitec_by_sync_name_v1",
+        "/api/v1/secret-syncs/humanitec/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_humanitec_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_humanitec_remove_secret_v1",
+        "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_terraform_cloud_by_sync_name_v1",
+        "/api/v1/secret-syncs/terraform-cloud/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_terraform_cloud_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_terraform_cloud_remove_secret_v1",
+        "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_camunda_v1",
+        "/api/v1/secret-syncs/camunda?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_camunda_v1",
+        "/api/v1/secret-syncs/camunda",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_camunda_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_camunda_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_camunda_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_camunda_by_sync_name_v1",
+        "/api/v1/secret-syncs/camunda/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_camunda_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_camunda_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_camunda_remove_secret_v1",
+        "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_vercel_v1",
+        "/api/v1/secret-syncs/vercel?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_vercel_v1",
+        "/api/v1/secret-syncs/vercel",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_vercel_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_vercel_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_vercel_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_vercel_by_sync_name_v1",
+        "/api/v1/secret-syncs/vercel/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_vercel_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_vercel_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_vercel_remove_secret_v1",
+        "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_windmill_v1",
+        "/api/v1/secret-syncs/windmill?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_windmill_v1",
+        "/api/v1/secret-syncs/windmill",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_windmill_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_windmill_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_windmill_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_windmill_by_sync_name_v1",
+        "/api/v1/secret-syncs/windmill/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_windmill_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_windmill_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_windmill_remove_secret_v1",
+        "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_hashicorp_vault_by_sync_name_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_hashicorp_vault_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_hashicorp_vault_remove_secret_v1",
+        "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_teamcity_by_sync_name_v1",
+        "/api/v1/secret-syncs/teamcity/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_teamcity_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_teamcity_remove_secret_v1",
+        "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_oci_vault_by_sync_name_v1",
+        "/api/v1/secret-syncs/oci-vault/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_oci_vault_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_oci_vault_remove_secret_v1",
+        "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_1password_v1",
+        "/api/v1/secret-syncs/1password?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_1password_v1",
+        "/api/v1/secret-syncs/1password",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_1password_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_1password_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_1password_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_1password_by_sync_name_v1",
+        "/api/v1/secret-syncs/1password/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_1password_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_1password_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_1password_remove_secret_v1",
+        "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_heroku_v1",
+        "/api/v1/secret-syncs/heroku?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_heroku_v1",
+        "/api/v1/secret-syncs/heroku",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_heroku_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_heroku_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_heroku_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_heroku_by_sync_name_v1",
+        "/api/v1/secret-syncs/heroku/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_heroku_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_heroku_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_heroku_remove_secret_v1",
+        "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_render_v1",
+        "/api/v1/secret-syncs/render?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_render_v1",
+        "/api/v1/secret-syncs/render",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_render_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_render_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_render_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_render_by_sync_name_v1",
+        "/api/v1/secret-syncs/render/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_render_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_render_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_render_remove_secret_v1",
+        "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.list_flyio_v1",
+        "/api/v1/secret-syncs/flyio?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_flyio_v1",
+        "/api/v1/secret-syncs/flyio",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"appId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_flyio_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.delete_flyio_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001?removeSecrets=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.update_flyio_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"appId\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.get_flyio_by_sync_name_v1",
+        "/api/v1/secret-syncs/flyio/sync-name/sample%20%2FsyncName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.sync_secrets_flyio_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/sync-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.import_secrets_flyio_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/import-secrets?importBehavior=prioritize-source",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-syncs")]
+    (
+        "secret_syncs.create_flyio_remove_secret_v1",
+        "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/remove-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-roles")]
+    (
+        "project_roles.list_workspace_roles_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/roles",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-roles")]
+    (
+        "project_roles.create_workspace_role_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/roles",
+        ::std::option::Option::Some(
+            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}",
+        ),
+    ),
+    #[cfg(feature = "project-roles")]
+    (
+        "project_roles.delete_workspace_role_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/roles/sample%20%2FroleId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-roles")]
+    (
+        "project_roles.update_workspace_role_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/roles/sample%20%2FroleId",
+        ::std::option::Option::Some(
+            "{\"slug\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}",
+        ),
+    ),
+    #[cfg(feature = "project-roles")]
+    (
+        "project_roles.get_workspace_role_by_slug_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/roles/slug/sample%20%2FroleSlug",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.list_identity_project_additional_privilege_v2",
+        "/api/v2/identity-project-additional-privilege?identityId=sample&projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.create_identity_project_additional_privilege_v2",
+        "/api/v2/identity-project-additional-privilege",
+        ::std::option::Option::Some(
+            "{\"identityId\":\"sample\",\"projectId\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}],\"type\":{\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}}",
+        ),
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.get_identity_project_additional_privilege_v2",
+        "/api/v2/identity-project-additional-privilege/sample%20%2Fid",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.delete_identity_project_additional_privilege_v2",
+        "/api/v2/identity-project-additional-privilege/sample%20%2Fid",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.update_identity_project_additional_privilege_v2",
+        "/api/v2/identity-project-additional-privilege/sample%20%2Fid",
+        ::std::option::Option::Some(
+            "{\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}],\"type\":{\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}}",
+        ),
+    ),
+    #[cfg(feature = "identity-specific-privileges-v2")]
+    (
+        "identity_specific_privileges_v2.get_identity_project_additional_privilege_by_slug_v2",
+        "/api/v2/identity-project-additional-privilege/slug/sample%20%2FprivilegeSlug?identityId=sample&projectSlug=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_options_v2",
+        "/api/v2/secret-rotations/options",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_v2",
+        "/api/v2/secret-rotations?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_postgres_credentials_v2",
+        "/api/v2/secret-rotations/postgres-credentials?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_postgres_credential_v2",
+        "/api/v2/secret-rotations/postgres-credentials",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_postgres_credential_v2",
+        "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_postgres_credential_v2",
+        "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_postgres_credential_v2",
+        "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_postgres_credential_by_rotation_name_v2",
+        "/api/v2/secret-rotations/postgres-credentials/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_postgres_credentials_generated_credentials_v2",
+        "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_postgres_credential_v2",
+        "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_mssql_credentials_v2",
+        "/api/v2/secret-rotations/mssql-credentials?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_mssql_credential_v2",
+        "/api/v2/secret-rotations/mssql-credentials",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_mssql_credential_v2",
+        "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_mssql_credential_v2",
+        "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_mssql_credential_v2",
+        "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_mssql_credential_by_rotation_name_v2",
+        "/api/v2/secret-rotations/mssql-credentials/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_mssql_credentials_generated_credentials_v2",
+        "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_mssql_credential_v2",
+        "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_mysql_credentials_v2",
+        "/api/v2/secret-rotations/mysql-credentials?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_mysql_credential_v2",
+        "/api/v2/secret-rotations/mysql-credentials",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_mysql_credential_v2",
+        "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_mysql_credential_v2",
+        "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_mysql_credential_v2",
+        "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_mysql_credential_by_rotation_name_v2",
+        "/api/v2/secret-rotations/mysql-credentials/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_mysql_credentials_generated_credentials_v2",
+        "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_mysql_credential_v2",
+        "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_oracledb_credentials_v2",
+        "/api/v2/secret-rotations/oracledb-credentials?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_oracledb_credential_v2",
+        "/api/v2/secret-rotations/oracledb-credentials",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_oracledb_credential_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_oracledb_credential_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_oracledb_credential_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_oracledb_credential_by_rotation_name_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_oracledb_credentials_generated_credentials_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_oracledb_credential_v2",
+        "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_auth0_client_secret_by_rotation_name_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_auth0_client_secret_generated_credentials_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_auth0_client_secret_v2",
+        "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_azure_client_secret_by_rotation_name_v2",
+        "/api/v2/secret-rotations/azure-client-secret/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_azure_client_secret_generated_credentials_v2",
+        "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_azure_client_secret_v2",
+        "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_aws_iam_user_secret_by_rotation_name_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_aws_iam_user_secret_generated_credentials_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_aws_iam_user_secret_v2",
+        "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.create_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"},\"temporaryParameters\":{\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.delete_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001?deleteSecrets=true&revokeGeneratedCredentials=true",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.update_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}",
+        ),
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.get_ldap_password_by_rotation_name_v2",
+        "/api/v2/secret-rotations/ldap-password/rotation-name/sample%20%2FrotationName?projectId=sample&secretPath=sample&environment=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.list_ldap_password_generated_credentials_v2",
+        "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001/generated-credentials",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-rotations")]
+    (
+        "secret_rotations.rotate_secrets_ldap_password_v2",
+        "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001/rotate-secrets",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_data_sources_options_v2",
+        "/api/v2/secret-scanning/data-sources/options",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_data_sources_v2",
+        "/api/v2/secret-scanning/data-sources?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_findings_v2",
+        "/api/v2/secret-scanning/findings?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.update_finding_v2",
+        "/api/v2/secret-scanning/findings",
+        ::std::option::Option::Some(
+            "[{\"findingId\":\"sample\",\"status\":\"resolved\",\"remarks\":\"sample\"}]",
+        ),
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.update_finding_by_finding_id_v2",
+        "/api/v2/secret-scanning/findings/sample%20%2FfindingId",
+        ::std::option::Option::Some("{\"status\":\"resolved\",\"remarks\":\"sample\"}"),
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_configs_v2",
+        "/api/v2/secret-scanning/configs?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.update_config_v2",
+        "/api/v2/secret-scanning/configs?projectId=sample",
+        ::std::option::Option::Some("{\"content\":\"sample\"}"),
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_data_sources_github_v2",
+        "/api/v2/secret-scanning/data-sources/github?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.create_data_sources_github_v2",
+        "/api/v2/secret-scanning/data-sources/github",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"isAutoScanEnabled\":true,\"config\":{\"includeRepos\":[\"sample\"]}}",
+        ),
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.get_data_sources_github_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.delete_data_sources_github_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.update_data_sources_github_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"config\":{\"includeRepos\":[\"sample\"]}}",
+        ),
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.get_data_sources_github_by_data_source_name_v2",
+        "/api/v2/secret-scanning/data-sources/github/data-source-name/sample%20%2FdataSourceName?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.create_data_sources_github_scan_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/scan",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.create_data_sources_github_resources_scan_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/resources/00000000-0000-4000-8000-000000000001/scan",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_data_sources_github_resources_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/resources",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secret-scanning")]
+    (
+        "secret_scanning.list_data_sources_github_scans_v2",
+        "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/scans",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "service-tokens")]
+    (
+        "service_tokens.get_service_token_v2",
         "/api/v2/service-token",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-authorities")]
+    (
+        "pki_certificate_authorities.get_pki_ca_v2",
+        "/api/v2/pki/ca?projectId=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.list_pki_certificate_templates_v2",
+        "/api/v2/pki/certificate-templates?projectId=sample&limit=1.5&offset=1.5",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.create_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"workspaceId\":\"sample\",\"scopes\":[{\"environment\":\"sample\",\"secretPath\":\"sample\"}],\"encryptedKey\":\"sample\",\"iv\":\"sample\",\"tag\":\"sample\",\"expiresIn\":1.5,\"permissions\":[\"read\"]}",
+            "{\"name\":\"sample\",\"caName\":\"sample\",\"projectId\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
         ),
     ),
-    #[cfg(feature = "service-token")]
+    #[cfg(feature = "pki-certificate-templates")]
     (
-        "service_token.delete_v2",
-        "/api/v2/service-token/sample%20%2FserviceTokenId",
+        "pki_certificate_templates.get_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates/sample%20%2FtemplateName?projectId=sample",
         ::std::option::Option::None,
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.delete_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates/sample%20%2FtemplateName",
+        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.update_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates/sample%20%2FtemplateName",
+        ::std::option::Option::Some(
+            "{\"name\":\"sample\",\"caName\":\"sample\",\"projectId\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.issue_certificate_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates/sample%20%2FtemplateName/issue-certificate",
+        ::std::option::Option::Some(
+            "{\"projectId\":\"sample\",\"commonName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"altNames\":\"sample\"}",
+        ),
+    ),
+    #[cfg(feature = "pki-certificate-templates")]
+    (
+        "pki_certificate_templates.sign_certificate_pki_certificate_template_v2",
+        "/api/v2/pki/certificate-templates/sample%20%2FtemplateName/sign-certificate",
+        ::std::option::Option::Some(
+            "{\"projectId\":\"sample\",\"ttl\":\"sample\",\"csr\":\"sample\"}",
+        ),
     ),
     #[cfg(feature = "organizations")]
     (
@@ -2699,13 +4757,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "organizations")]
     (
         "organizations.list_workspaces_v2",
-        "/api/v2/organizations/sample%20%2ForganizationId/workspaces",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.get_membership_v2",
-        "/api/v2/organizations/sample%20%2ForganizationId/memberships/sample%20%2FmembershipId",
+        "/api/v2/organizations/sample%20%2ForganizationId/workspaces?type=secret-manager",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "organizations")]
@@ -2724,245 +4776,161 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     ),
     #[cfg(feature = "organizations")]
     (
-        "organizations.list_memberships_project_memberships_v2",
-        "/api/v2/organizations/sample%20%2ForganizationId/memberships/sample%20%2FmembershipId/project-memberships",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.create_v2",
-        "/api/v2/organizations",
-        ::std::option::Option::Some("{\"name\":\"sample\"}"),
-    ),
-    #[cfg(feature = "organizations")]
-    (
-        "organizations.delete_v2",
-        "/api/v2/organizations/sample%20%2ForganizationId",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "organizations")]
-    (
         "organizations.list_identity_memberships_v2",
         "/api/v2/organizations/sample%20%2ForgId/identity-memberships?offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "projects")]
     (
-        "workspace.get_encrypted_key_v2",
-        "/api/v2/workspace/sample%20%2FworkspaceId/encrypted-key",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.upgrade_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/upgrade",
-        ::std::option::Option::Some("{\"userPrivateKey\":\"sample\"}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.get_upgrade_status_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/upgrade/status",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.create_v2",
+        "projects.create_workspace_v2",
         "/api/v2/workspace",
         ::std::option::Option::Some(
-            "{\"projectName\":\"sample\",\"slug\":\"sample\",\"kmsKeyId\":\"sample\"}",
+            "{\"projectName\":\"sample\",\"projectDescription\":\"sample\",\"slug\":\"sample\",\"kmsKeyId\":\"sample\",\"template\":\"sample\",\"type\":\"secret-manager\",\"shouldCreateDefaultEnvs\":true}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "projects")]
     (
-        "workspace.get_v2",
+        "projects.delete_workspace_v2",
         "/api/v2/workspace/sample%20%2Fslug",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "pki-certificate-authorities")]
     (
-        "workspace.delete_v2",
-        "/api/v2/workspace/sample%20%2Fslug",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.update_v2",
-        "/api/v2/workspace/sample%20%2Fslug",
-        ::std::option::Option::Some("{\"name\":\"sample\",\"autoCapitalization\":true}"),
-    ),
-    #[cfg(feature = "workspace")]
-    (
-        "workspace.list_cas_v2",
+        "pki_certificate_authorities.list_workspace_cas_v2",
         "/api/v2/workspace/sample%20%2Fslug/cas?status=active&friendlyName=sample&commonName=sample&offset=1.5&limit=1.5",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "pki-certificates")]
     (
-        "workspace.list_certificates_v2",
+        "pki_certificates.list_workspace_certificates_v2",
         "/api/v2/workspace/sample%20%2Fslug/certificates?friendlyName=sample&commonName=sample&offset=1.5&limit=1.5",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "pki-subscribers")]
     (
-        "workspace.list_pki_alerts_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/pki-alerts",
+        "pki_subscribers.list_workspace_pki_subscribers_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/pki-subscribers",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "ssh-certificate-templates")]
     (
-        "workspace.list_pki_collections_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/pki-collections",
+        "ssh_certificate_templates.list_workspace_ssh_certificate_templates_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/ssh-certificate-templates",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "ssh-certificate-authorities")]
     (
-        "workspace.list_certificate_templates_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/certificate-templates",
+        "ssh_certificate_authorities.list_workspace_ssh_cas_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/ssh-cas",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "ssh-hosts")]
     (
-        "workspace.get_identity_membership_v2",
+        "ssh_hosts.list_workspace_ssh_hosts_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/ssh-hosts",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "ssh-host-groups")]
+    (
+        "ssh_host_groups.list_workspace_ssh_host_groups_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/ssh-host-groups",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-identities")]
+    (
+        "project_identities.get_workspace_identity_membership_by_identity_id_v2",
         "/api/v2/workspace/sample%20%2FprojectId/identity-memberships/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-identities")]
     (
-        "workspace.create_identity_membership_v2",
+        "project_identities.create_workspace_identity_membership_v2",
         "/api/v2/workspace/sample%20%2FprojectId/identity-memberships/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"role\":\"sample\",\"roles\":[{\"role\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-identities")]
     (
-        "workspace.delete_identity_membership_v2",
+        "project_identities.delete_workspace_identity_membership_v2",
         "/api/v2/workspace/sample%20%2FprojectId/identity-memberships/sample%20%2FidentityId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-identities")]
     (
-        "workspace.update_identity_membership_v2",
+        "project_identities.update_workspace_identity_membership_v2",
         "/api/v2/workspace/sample%20%2FprojectId/identity-memberships/sample%20%2FidentityId",
         ::std::option::Option::Some(
             "{\"roles\":[{\"role\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-identities")]
     (
-        "workspace.list_identity_memberships_v2",
+        "project_identities.list_workspace_identity_memberships_v2",
         "/api/v2/workspace/sample%20%2FprojectId/identity-memberships?offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-identities")]
     (
-        "workspace.get_group_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId",
+        "project_identities.get_workspace_identity_membership_by_identity_membership_id_v2",
+        "/api/v2/workspace/identity-memberships/sample%20%2FidentityMembershipId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-groups")]
     (
-        "workspace.create_group_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId",
+        "project_groups.create_workspace_group_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupIdOrName",
         ::std::option::Option::Some(
             "{\"role\":\"sample\",\"roles\":[{\"role\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-groups")]
     (
-        "workspace.delete_group_v2",
+        "project_groups.get_workspace_group_v2",
         "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-groups")]
     (
-        "workspace.update_group_v2",
+        "project_groups.delete_workspace_group_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-groups")]
+    (
+        "project_groups.update_workspace_group_v2",
         "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId",
         ::std::option::Option::Some(
             "{\"roles\":[{\"role\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"relative\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\"}]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-groups")]
     (
-        "workspace.list_groups_v2",
+        "project_groups.list_workspace_groups_v2",
         "/api/v2/workspace/sample%20%2FprojectId/groups",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-groups")]
     (
-        "workspace.create_membership_v2",
+        "project_groups.list_workspace_groups_users_v2",
+        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId/users?offset=1.5&limit=1.5&username=sample&search=sample&filter=existingMembers",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "project-users")]
+    (
+        "project_users.create_workspace_membership_v2",
         "/api/v2/workspace/sample%20%2FprojectId/memberships",
         ::std::option::Option::Some(
             "{\"emails\":[\"user@example.com\"],\"usernames\":[\"sample\"],\"roleSlugs\":[\"sample\"]}",
         ),
     ),
-    #[cfg(feature = "workspace")]
+    #[cfg(feature = "project-users")]
     (
-        "workspace.delete_membership_v2",
+        "project_users.delete_workspace_membership_v2",
         "/api/v2/workspace/sample%20%2FprojectId/memberships",
         ::std::option::Option::Some(
             "{\"emails\":[\"user@example.com\"],\"usernames\":[\"sample\"]}",
         ),
-    ),
-    #[cfg(feature = "signup")]
-    (
-        "signup.signup_email_v3",
-        "/api/v3/signup/email/signup",
-        ::std::option::Option::Some("{\"email\":\"user@example.com\"}"),
-    ),
-    #[cfg(feature = "signup")]
-    (
-        "signup.verify_email_v3",
-        "/api/v3/signup/email/verify",
-        ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"code\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "signup")]
-    (
-        "signup.signup_complete_account_v3",
-        "/api/v3/signup/complete-account/signup",
-        ::std::option::Option::Some(
-            "{\"email\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"protectedKey\":\"sample\",\"protectedKeyIV\":\"sample\",\"protectedKeyTag\":\"sample\",\"publicKey\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"encryptedPrivateKeyIV\":\"sample\",\"encryptedPrivateKeyTag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\",\"organizationName\":\"sample\",\"providerAuthToken\":\"sample\",\"attributionSource\":\"sample\",\"password\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "signup")]
-    (
-        "signup.invite_complete_account_v3",
-        "/api/v3/signup/complete-account/invite",
-        ::std::option::Option::Some(
-            "{\"email\":\"user@example.com\",\"password\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"protectedKey\":\"sample\",\"protectedKeyIV\":\"sample\",\"protectedKeyTag\":\"sample\",\"publicKey\":\"sample\",\"encryptedPrivateKey\":\"sample\",\"encryptedPrivateKeyIV\":\"sample\",\"encryptedPrivateKeyTag\":\"sample\",\"salt\":\"sample\",\"verifier\":\"sample\",\"tokenMetadata\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "auth")]
-    (
-        "auth.login1_v3",
-        "/api/v3/auth/login1",
-        ::std::option::Option::Some(
-            "{\"email\":\"sample\",\"providerAuthToken\":\"sample\",\"clientPublicKey\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "auth")]
-    (
-        "auth.select_organization_v3",
-        "/api/v3/auth/select-organization",
-        ::std::option::Option::Some(
-            "{\"organizationId\":\"sample\",\"userAgent\":\"cli\"}",
-        ),
-    ),
-    #[cfg(feature = "auth")]
-    (
-        "auth.login2_v3",
-        "/api/v3/auth/login2",
-        ::std::option::Option::Some(
-            "{\"email\":\"sample\",\"providerAuthToken\":\"sample\",\"clientProof\":\"sample\",\"captchaToken\":\"sample\",\"password\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "users")]
-    (
-        "users.list_me_api_keys_v3",
-        "/api/v3/users/me/api-keys",
-        ::std::option::Option::None,
     ),
     #[cfg(feature = "secrets")]
     (
@@ -2983,13 +4951,19 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "secrets")]
     (
         "secrets.list_raw_v3",
-        "/api/v3/secrets/raw?workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&expandSecretReferences=true&recursive=true&include_imports=true&tagSlugs=sample",
+        "/api/v3/secrets/raw?metadataFilter=sample&workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&viewSecretValue=true&expandSecretReferences=true&recursive=true&include_imports=true&tagSlugs=sample",
+        ::std::option::Option::None,
+    ),
+    #[cfg(feature = "secrets")]
+    (
+        "secrets.get_raw_by_id_v3",
+        "/api/v3/secrets/raw/id/sample%20%2FsecretId",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "secrets")]
     (
         "secrets.get_raw_v3",
-        "/api/v3/secrets/raw/sample%20%2FsecretName?workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&version=1.5&type=shared&expandSecretReferences=true&include_imports=true",
+        "/api/v3/secrets/raw/sample%20%2FsecretName?workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&version=1.5&type=shared&viewSecretValue=true&expandSecretReferences=true&include_imports=true",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "secrets")]
@@ -2997,7 +4971,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.create_raw_v3",
         "/api/v3/secrets/raw/sample%20%2FsecretName",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"tagIds\":[\"sample\"],\"skipMultilineEncoding\":true,\"type\":\"shared\",\"secretReminderRepeatDays\":1.5,\"secretReminderNote\":\"sample\"}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"tagIds\":[\"sample\"],\"skipMultilineEncoding\":true,\"type\":\"shared\",\"secretReminderRepeatDays\":1.5,\"secretReminderNote\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "secrets")]
@@ -3013,43 +4987,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.update_raw_v3",
         "/api/v3/secrets/raw/sample%20%2FsecretName",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"skipMultilineEncoding\":true,\"type\":\"shared\",\"tagIds\":[\"sample\"],\"metadata\":{\"key\":\"sample\"},\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5,\"newSecretName\":\"sample\",\"secretComment\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.list_v3",
-        "/api/v3/secrets?workspaceId=sample&environment=sample&secretPath=sample&recursive=true&include_imports=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.get_v3",
-        "/api/v3/secrets/sample%20%2FsecretName?workspaceId=sample&environment=sample&secretPath=sample&type=shared&version=1.5&include_imports=true",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.create_v3",
-        "/api/v3/secrets/sample%20%2FsecretName",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"type\":\"shared\",\"secretPath\":\"sample\",\"secretKeyCiphertext\":\"sample\",\"secretKeyIV\":\"sample\",\"secretKeyTag\":\"sample\",\"secretValueCiphertext\":\"sample\",\"secretValueIV\":\"sample\",\"secretValueTag\":\"sample\",\"secretCommentCiphertext\":\"sample\",\"secretCommentIV\":\"sample\",\"secretCommentTag\":\"sample\",\"metadata\":{\"key\":\"sample\"},\"skipMultilineEncoding\":true}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.delete_v3",
-        "/api/v3/secrets/sample%20%2FsecretName",
-        ::std::option::Option::Some(
-            "{\"type\":\"shared\",\"secretPath\":\"sample\",\"secretId\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\"}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.update_v3",
-        "/api/v3/secrets/sample%20%2FsecretName",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretId\":\"sample\",\"type\":\"shared\",\"secretPath\":\"sample\",\"secretValueCiphertext\":\"sample\",\"secretValueIV\":\"sample\",\"secretValueTag\":\"sample\",\"secretCommentCiphertext\":\"sample\",\"secretCommentIV\":\"sample\",\"secretCommentTag\":\"sample\",\"secretReminderRepeatDays\":1.5,\"secretReminderNote\":\"sample\",\"tags\":[\"sample\"],\"skipMultilineEncoding\":true,\"secretName\":\"sample\",\"secretKeyIV\":\"sample\",\"secretKeyTag\":\"sample\",\"secretKeyCiphertext\":\"sample\",\"metadata\":{\"key\":\"sample\"}}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"skipMultilineEncoding\":true,\"type\":\"shared\",\"tagIds\":[\"sample\"],\"metadata\":{\"key\":\"sample\"},\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5,\"secretReminderRecipients\":[\"sample\"],\"newSecretName\":\"sample\",\"secretComment\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "secrets")]
@@ -3062,34 +5000,10 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     ),
     #[cfg(feature = "secrets")]
     (
-        "secrets.create_batch_v3",
-        "/api/v3/secrets/batch",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretName\":\"sample\",\"secretKeyCiphertext\":\"sample\",\"secretKeyIV\":\"sample\",\"secretKeyTag\":\"sample\",\"secretValueCiphertext\":\"sample\",\"secretValueIV\":\"sample\",\"secretValueTag\":\"sample\",\"secretCommentCiphertext\":\"sample\",\"secretCommentIV\":\"sample\",\"secretCommentTag\":\"sample\",\"metadata\":{\"key\":\"sample\"},\"skipMultilineEncoding\":true}]}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.delete_batch_v3",
-        "/api/v3/secrets/batch",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretName\":\"sample\",\"type\":\"shared\"}]}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
-        "secrets.update_batch_v3",
-        "/api/v3/secrets/batch",
-        ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretName\":\"sample\",\"type\":\"shared\",\"secretValueCiphertext\":\"sample\",\"secretValueIV\":\"sample\",\"secretValueTag\":\"sample\",\"secretKeyCiphertext\":\"sample\",\"secretKeyIV\":\"sample\",\"secretKeyTag\":\"sample\",\"secretCommentCiphertext\":\"sample\",\"secretCommentIV\":\"sample\",\"secretCommentTag\":\"sample\",\"skipMultilineEncoding\":true,\"tags\":[\"sample\"]}]}",
-        ),
-    ),
-    #[cfg(feature = "secrets")]
-    (
         "secrets.create_batch_raw_v3",
         "/api/v3/secrets/batch/raw",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"metadata\":{\"key\":\"sample\"},\"tagIds\":[\"sample\"]}]}",
+            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"metadata\":{\"key\":\"sample\"},\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"tagIds\":[\"sample\"]}]}",
         ),
     ),
     #[cfg(feature = "secrets")]
@@ -3105,37 +5019,15 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.update_batch_raw_v3",
         "/api/v3/secrets/batch/raw",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"newSecretName\":\"sample\",\"tagIds\":[\"sample\"],\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5}]}",
+            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"mode\":\"ignore\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"newSecretName\":\"sample\",\"tagIds\":[\"sample\"],\"secretReminderNote\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderRepeatDays\":1.5}]}",
         ),
     ),
     #[cfg(feature = "secrets")]
     (
-        "secrets.backfill_secret_references_v3",
-        "/api/v3/secrets/backfill-secret-references",
-        ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-    ),
-    #[cfg(feature = "workspaces")]
-    (
-        "workspaces.get_secrets_blind_index_status_v3",
-        "/api/v3/workspaces/sample%20%2FprojectId/secrets/blind-index-status",
+        "secrets.get_raw_secret_reference_tree_v3",
+        "/api/v3/secrets/raw/sample%20%2FsecretName/secret-reference-tree?workspaceId=sample&environment=sample&secretPath=sample",
         ::std::option::Option::None,
     ),
-    #[cfg(feature = "workspaces")]
-    (
-        "workspaces.list_secrets_v3",
-        "/api/v3/workspaces/sample%20%2FprojectId/secrets",
-        ::std::option::Option::None,
-    ),
-    #[cfg(feature = "workspaces")]
-    (
-        "workspaces.create_secrets_name_v3",
-        "/api/v3/workspaces/sample%20%2FprojectId/secrets/names",
-        ::std::option::Option::Some(
-            "{\"secretsToUpdate\":[{\"secretName\":\"sample\",\"secretId\":\"sample\"}]}",
-        ),
-    ),
-    #[cfg(feature = "migrate")]
-    ("migrate.create_env_key_v3", "/api/v3/migrate/env-key", ::std::option::Option::None),
 ];
 #[tokio::test]
 async fn every_route_reaches_its_default_and_checks_its_token() {
