@@ -239,3 +239,92 @@ fn optional_nullable_request_fields_keep_absent_and_null_apart() {
     // Defaults the document declares apply when the field is absent.
     assert_eq!(absent.secret_comment, "");
 }
+
+/// `allOf[anyOf[method-tagged credentials], common fields]`: the tag, the variant's fields and the
+/// common fields travel at one level, exactly as the server reads a connection create body.
+#[test]
+fn app_connection_create_body_has_tag_credentials_and_common_fields_at_one_level() {
+    use infisical_types::CreateAppConnectionsAwsV1Body;
+    let json = json!({
+        "method": "access-key",
+        "credentials": {"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "wJalrXUtnFEMI"},
+        "name": "prod-aws",
+        "description": null,
+        "isPlatformManagedCredentials": false
+    });
+    let body: CreateAppConnectionsAwsV1Body = round_trip(&json);
+    let CreateAppConnectionsAwsV1Body::AccessKey(access_key) = &body else {
+        panic!("expected the access-key variant: {body:?}");
+    };
+    assert_eq!(access_key.name, "prod-aws");
+    assert_eq!(access_key.credentials.access_key_id, "AKIAEXAMPLE");
+    assert_eq!(access_key.description, Patch::Null);
+    // A common field left out stays out; the other method decodes into its own variant.
+    let assume = json!({
+        "method": "assume-role",
+        "credentials": {"roleArn": "arn:aws:iam::123456789012:role/infisical"},
+        "name": "prod-aws-role"
+    });
+    let body: CreateAppConnectionsAwsV1Body = round_trip(&assume);
+    assert!(
+        matches!(body, CreateAppConnectionsAwsV1Body::AssumeRole(_)),
+        "{body:?}"
+    );
+}
+
+/// `GET /api/v1/app-connections` items are told apart by `app` and `method` together: a nested
+/// tagged enum, each tag written once; an unknown method of a known app is kept whole.
+#[test]
+fn app_connections_are_tagged_by_app_then_method() {
+    use infisical_types::{
+        ListAppConnectionsV1ResponseAppConnection as Connection,
+        ListAppConnectionsV1ResponseAppConnectionAws as AwsConnection,
+    };
+    let common = |app: &str, method: &str| {
+        json!({
+            "app": app,
+            "method": method,
+            "id": "8c0e4f0a-5f4b-4a39-9d5e-2f8b1c7a6e11",
+            "name": "conn",
+            "description": null,
+            "version": 1,
+            "orgId": "b1a2c3d4-0000-4000-8000-000000000001",
+            "createdAt": "2025-06-01T10:00:00.000Z",
+            "updatedAt": "2025-06-01T10:00:00.000Z",
+            "isPlatformManagedCredentials": false,
+            "credentialsHash": "3f7a"
+        })
+    };
+    let mut access_key = common("aws", "access-key");
+    access_key["credentials"] = json!({"accessKeyId": "AKIAEXAMPLE"});
+    let decoded: Connection = serde_json::from_value(access_key.clone()).expect("decodes");
+    let Connection::Aws(AwsConnection::AccessKey(aws)) = &decoded else {
+        panic!("expected aws / access-key: {decoded:?}");
+    };
+    assert_eq!(aws.credentials.access_key_id, "AKIAEXAMPLE");
+    let encoded = serde_json::to_string(&decoded).expect("encodes");
+    assert_eq!(encoded.matches("\"app\"").count(), 1, "{encoded}");
+    assert_eq!(encoded.matches("\"method\"").count(), 1, "{encoded}");
+    let back: Value = serde_json::from_str(&encoded).expect("JSON");
+    assert_eq!(back["app"], "aws");
+    assert_eq!(back["method"], "access-key");
+    assert_eq!(back["credentials"], json!({"accessKeyId": "AKIAEXAMPLE"}));
+
+    let mut assume = common("aws", "assume-role");
+    assume["credentials"] = json!({"roleArn": "arn:aws:iam::123456789012:role/x"});
+    let decoded: Connection = serde_json::from_value(assume).expect("decodes");
+    assert!(
+        matches!(decoded, Connection::Aws(AwsConnection::AssumeRole(_))),
+        "{decoded:?}"
+    );
+
+    let mut newer = common("aws", "web-identity");
+    newer["credentials"] = json!({"token": "x"});
+    let decoded: Connection = serde_json::from_value(newer).expect("decodes");
+    let Connection::Aws(AwsConnection::Unknown(kept)) = &decoded else {
+        panic!("expected aws / unknown method: {decoded:?}");
+    };
+    assert_eq!(kept["method"], "web-identity");
+    let encoded = serde_json::to_string(&decoded).expect("encodes");
+    assert_eq!(encoded.matches("\"app\"").count(), 1, "{encoded}");
+}

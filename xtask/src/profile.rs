@@ -71,3 +71,45 @@ const SENSITIVE_PROPERTIES: &[&str] = &[
     "userPrivateKey",
     "webhookSecretKey",
 ];
+
+/// The overlays of `spec/overlays/` written for the document with this sha256
+/// (`x-document-sha256`), in file name order, each with its file name.
+pub(crate) fn overlays_for(
+    sha256: &str,
+) -> anyhow::Result<Vec<(String, oas_ir::overlay::Overlay)>> {
+    use anyhow::Context as _;
+    let dir = crate::spec::project_root().join("spec/overlays");
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+            })
+            .collect(),
+        Err(_) => return Ok(Vec::new()),
+    };
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let format = oas_ir::load::Format::detect(&path.to_string_lossy(), &text);
+        let overlay = oas_ir::overlay::parse(&text, format).map_err(|errors| {
+            let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!(
+                "{} is not a valid overlay:\n{}",
+                path.display(),
+                shown.join("\n")
+            )
+        })?;
+        if overlay.document_sha256.iter().any(|s| s == sha256) {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push((name, overlay));
+        }
+    }
+    Ok(out)
+}

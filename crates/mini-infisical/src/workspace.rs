@@ -426,12 +426,12 @@ impl ProjectRoles for MiniInfisical {
 
     async fn get_workspace_role_by_slug_v2(
         &self,
-        token: Option<BearerToken>,
+        token: BearerToken,
         project_id: String,
         slug: String,
     ) -> Result<GetWorkspaceRoleBySlugV2Response, ApiError> {
         let store = self.store();
-        let caller = authenticate(&store, token.as_ref())?;
+        let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
         authorize(&store, project, caller, Subject::Role, "read", None)?;
         let role = project

@@ -38,6 +38,10 @@ pub struct Overlay {
     pub version: String,
     /// `extends`: the document the overlay was written for, when it says.
     pub extends: Option<String>,
+    /// `x-document-sha256`: the sha256 (hex) of the exact documents the overlay corrects (one
+    /// string, or a list for renderings of one document), when it says; a caller applies the
+    /// overlay to those documents only.
+    pub document_sha256: Vec<String>,
     /// The actions, in the order they apply.
     pub actions: Vec<Action>,
     /// The overlay's text and syntax, to give diagnostics a line.
@@ -144,10 +148,20 @@ pub fn parse(text: &str, format: Format) -> Result<Overlay, Vec<Diagnostic>> {
     if errors.is_empty()
         && let Some((title, version, extends, actions)) = overlay
     {
+        let document_sha256 = match root.get("x-document-sha256") {
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(Value::Array(many)) => many
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
         return Ok(Overlay {
             title,
             version,
             extends,
+            document_sha256,
             actions,
             text: text.to_owned(),
             format,

@@ -51,7 +51,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password",
         route: "/api/v1/app-connections/1password",
         name: "app_connections.create_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -59,7 +59,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0",
         route: "/api/v1/app-connections/auth0",
         name: "app_connections.create_auth0_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -67,7 +67,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws",
         route: "/api/v1/app-connections/aws",
         name: "app_connections.create_aws_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -75,7 +75,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration",
         route: "/api/v1/app-connections/azure-app-configuration",
         name: "app_connections.create_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -83,7 +83,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets",
         route: "/api/v1/app-connections/azure-client-secrets",
         name: "app_connections.create_azure_client_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -91,7 +91,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops",
         route: "/api/v1/app-connections/azure-devops",
         name: "app_connections.create_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -99,7 +99,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault",
         route: "/api/v1/app-connections/azure-key-vault",
         name: "app_connections.create_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -107,7 +107,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda",
         route: "/api/v1/app-connections/camunda",
         name: "app_connections.create_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -115,7 +115,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks",
         route: "/api/v1/app-connections/databricks",
         name: "app_connections.create_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -123,7 +123,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio",
         route: "/api/v1/app-connections/flyio",
         name: "app_connections.create_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -131,7 +131,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp",
         route: "/api/v1/app-connections/gcp",
         name: "app_connections.create_gcp_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -139,7 +139,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar",
         route: "/api/v1/app-connections/github-radar",
         name: "app_connections.create_github_radar_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -147,7 +147,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github",
         route: "/api/v1/app-connections/github",
         name: "app_connections.create_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -155,7 +155,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault",
         route: "/api/v1/app-connections/hashicorp-vault",
         name: "app_connections.create_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -163,7 +163,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku",
         route: "/api/v1/app-connections/heroku",
         name: "app_connections.create_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -171,7 +171,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec",
         route: "/api/v1/app-connections/humanitec",
         name: "app_connections.create_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -179,7 +179,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap",
         route: "/api/v1/app-connections/ldap",
         name: "app_connections.create_ldap_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -187,7 +187,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql",
         route: "/api/v1/app-connections/mssql",
         name: "app_connections.create_mssql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -195,7 +195,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql",
         route: "/api/v1/app-connections/mysql",
         name: "app_connections.create_mysql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -203,7 +203,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci",
         route: "/api/v1/app-connections/oci",
         name: "app_connections.create_oci_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -211,7 +211,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb",
         route: "/api/v1/app-connections/oracledb",
         name: "app_connections.create_oracledb_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -219,7 +219,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres",
         route: "/api/v1/app-connections/postgres",
         name: "app_connections.create_postgre_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -227,7 +227,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render",
         route: "/api/v1/app-connections/render",
         name: "app_connections.create_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -235,7 +235,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity",
         route: "/api/v1/app-connections/teamcity",
         name: "app_connections.create_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -243,7 +243,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud",
         route: "/api/v1/app-connections/terraform-cloud",
         name: "app_connections.create_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -251,7 +251,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel",
         route: "/api/v1/app-connections/vercel",
         name: "app_connections.create_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -259,7 +259,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill",
         route: "/api/v1/app-connections/windmill",
         name: "app_connections.create_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -267,7 +267,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password/{connectionId}",
         route: "/api/v1/app-connections/1password/{connectionId}",
         name: "app_connections.delete_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -275,7 +275,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0/{connectionId}",
         route: "/api/v1/app-connections/auth0/{connectionId}",
         name: "app_connections.delete_auth0_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -283,7 +283,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws/{connectionId}",
         route: "/api/v1/app-connections/aws/{connectionId}",
         name: "app_connections.delete_aws_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -291,7 +291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         route: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         name: "app_connections.delete_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -299,7 +299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         route: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         name: "app_connections.delete_azure_client_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -307,7 +307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops/{connectionId}",
         route: "/api/v1/app-connections/azure-devops/{connectionId}",
         name: "app_connections.delete_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -315,7 +315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         route: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         name: "app_connections.delete_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -323,7 +323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda/{connectionId}",
         route: "/api/v1/app-connections/camunda/{connectionId}",
         name: "app_connections.delete_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -331,7 +331,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks/{connectionId}",
         route: "/api/v1/app-connections/databricks/{connectionId}",
         name: "app_connections.delete_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -339,7 +339,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio/{connectionId}",
         route: "/api/v1/app-connections/flyio/{connectionId}",
         name: "app_connections.delete_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -347,7 +347,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp/{connectionId}",
         route: "/api/v1/app-connections/gcp/{connectionId}",
         name: "app_connections.delete_gcp_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -355,7 +355,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar/{connectionId}",
         route: "/api/v1/app-connections/github-radar/{connectionId}",
         name: "app_connections.delete_github_radar_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -363,7 +363,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github/{connectionId}",
         route: "/api/v1/app-connections/github/{connectionId}",
         name: "app_connections.delete_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -371,7 +371,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         route: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         name: "app_connections.delete_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -379,7 +379,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku/{connectionId}",
         route: "/api/v1/app-connections/heroku/{connectionId}",
         name: "app_connections.delete_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -387,7 +387,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec/{connectionId}",
         route: "/api/v1/app-connections/humanitec/{connectionId}",
         name: "app_connections.delete_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -395,7 +395,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap/{connectionId}",
         route: "/api/v1/app-connections/ldap/{connectionId}",
         name: "app_connections.delete_ldap_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -403,7 +403,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql/{connectionId}",
         route: "/api/v1/app-connections/mssql/{connectionId}",
         name: "app_connections.delete_mssql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -411,7 +411,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql/{connectionId}",
         route: "/api/v1/app-connections/mysql/{connectionId}",
         name: "app_connections.delete_mysql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -419,7 +419,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci/{connectionId}",
         route: "/api/v1/app-connections/oci/{connectionId}",
         name: "app_connections.delete_oci_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -427,7 +427,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb/{connectionId}",
         route: "/api/v1/app-connections/oracledb/{connectionId}",
         name: "app_connections.delete_oracledb_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -435,7 +435,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres/{connectionId}",
         route: "/api/v1/app-connections/postgres/{connectionId}",
         name: "app_connections.delete_postgre_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -443,7 +443,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render/{connectionId}",
         route: "/api/v1/app-connections/render/{connectionId}",
         name: "app_connections.delete_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -451,7 +451,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity/{connectionId}",
         route: "/api/v1/app-connections/teamcity/{connectionId}",
         name: "app_connections.delete_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -459,7 +459,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         route: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         name: "app_connections.delete_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -467,7 +467,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel/{connectionId}",
         route: "/api/v1/app-connections/vercel/{connectionId}",
         name: "app_connections.delete_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -475,7 +475,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill/{connectionId}",
         route: "/api/v1/app-connections/windmill/{connectionId}",
         name: "app_connections.delete_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -483,7 +483,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password/available",
         route: "/api/v1/app-connections/1password/available",
         name: "app_connections.get_1password_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -491,7 +491,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password/connection-name/{connectionName}",
         route: "/api/v1/app-connections/1password/connection-name/{connectionName}",
         name: "app_connections.get_1password_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -499,7 +499,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password/{connectionId}",
         route: "/api/v1/app-connections/1password/{connectionId}",
         name: "app_connections.get_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -507,7 +507,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0/available",
         route: "/api/v1/app-connections/auth0/available",
         name: "app_connections.get_auth0_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -515,7 +515,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0/connection-name/{connectionName}",
         route: "/api/v1/app-connections/auth0/connection-name/{connectionName}",
         name: "app_connections.get_auth0_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -523,7 +523,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0/{connectionId}",
         route: "/api/v1/app-connections/auth0/{connectionId}",
         name: "app_connections.get_auth0_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -531,7 +531,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws/available",
         route: "/api/v1/app-connections/aws/available",
         name: "app_connections.get_aws_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -539,7 +539,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws/connection-name/{connectionName}",
         route: "/api/v1/app-connections/aws/connection-name/{connectionName}",
         name: "app_connections.get_aws_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -547,7 +547,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws/{connectionId}",
         route: "/api/v1/app-connections/aws/{connectionId}",
         name: "app_connections.get_aws_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -555,7 +555,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration/available",
         route: "/api/v1/app-connections/azure-app-configuration/available",
         name: "app_connections.get_azure_app_configuration_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -563,7 +563,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}",
         route: "/api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}",
         name: "app_connections.get_azure_app_configuration_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -571,7 +571,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         route: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         name: "app_connections.get_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -579,7 +579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}",
         route: "/api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}",
         name: "app_connections.get_azure_client_secret_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -587,7 +587,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         route: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         name: "app_connections.get_azure_client_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -595,7 +595,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets/available",
         route: "/api/v1/app-connections/azure-client-secrets/available",
         name: "app_connections.get_azure_client_secrets_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -603,7 +603,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops/connection-name/{connectionName}",
         route: "/api/v1/app-connections/azure-devops/connection-name/{connectionName}",
         name: "app_connections.get_azure_devop_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -611,7 +611,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops/{connectionId}",
         route: "/api/v1/app-connections/azure-devops/{connectionId}",
         name: "app_connections.get_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -619,7 +619,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops/available",
         route: "/api/v1/app-connections/azure-devops/available",
         name: "app_connections.get_azure_devops_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -627,7 +627,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault/available",
         route: "/api/v1/app-connections/azure-key-vault/available",
         name: "app_connections.get_azure_key_vault_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -635,7 +635,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault/connection-name/{connectionName}",
         route: "/api/v1/app-connections/azure-key-vault/connection-name/{connectionName}",
         name: "app_connections.get_azure_key_vault_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -643,7 +643,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         route: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         name: "app_connections.get_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -651,7 +651,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda/available",
         route: "/api/v1/app-connections/camunda/available",
         name: "app_connections.get_camunda_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -659,7 +659,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda/connection-name/{connectionName}",
         route: "/api/v1/app-connections/camunda/connection-name/{connectionName}",
         name: "app_connections.get_camunda_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -667,7 +667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda/{connectionId}",
         route: "/api/v1/app-connections/camunda/{connectionId}",
         name: "app_connections.get_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -675,7 +675,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks/connection-name/{connectionName}",
         route: "/api/v1/app-connections/databricks/connection-name/{connectionName}",
         name: "app_connections.get_databrick_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -683,7 +683,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks/{connectionId}",
         route: "/api/v1/app-connections/databricks/{connectionId}",
         name: "app_connections.get_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -691,7 +691,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks/available",
         route: "/api/v1/app-connections/databricks/available",
         name: "app_connections.get_databricks_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -699,7 +699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio/available",
         route: "/api/v1/app-connections/flyio/available",
         name: "app_connections.get_flyio_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -707,7 +707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio/connection-name/{connectionName}",
         route: "/api/v1/app-connections/flyio/connection-name/{connectionName}",
         name: "app_connections.get_flyio_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -715,7 +715,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio/{connectionId}",
         route: "/api/v1/app-connections/flyio/{connectionId}",
         name: "app_connections.get_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -723,7 +723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp/available",
         route: "/api/v1/app-connections/gcp/available",
         name: "app_connections.get_gcp_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -731,7 +731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp/connection-name/{connectionName}",
         route: "/api/v1/app-connections/gcp/connection-name/{connectionName}",
         name: "app_connections.get_gcp_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -739,7 +739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp/{connectionId}",
         route: "/api/v1/app-connections/gcp/{connectionId}",
         name: "app_connections.get_gcp_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -747,7 +747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github/available",
         route: "/api/v1/app-connections/github/available",
         name: "app_connections.get_github_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -755,7 +755,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github/connection-name/{connectionName}",
         route: "/api/v1/app-connections/github/connection-name/{connectionName}",
         name: "app_connections.get_github_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -763,7 +763,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar/available",
         route: "/api/v1/app-connections/github-radar/available",
         name: "app_connections.get_github_radar_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -771,7 +771,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar/connection-name/{connectionName}",
         route: "/api/v1/app-connections/github-radar/connection-name/{connectionName}",
         name: "app_connections.get_github_radar_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -779,7 +779,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar/{connectionId}",
         route: "/api/v1/app-connections/github-radar/{connectionId}",
         name: "app_connections.get_github_radar_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -787,7 +787,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github/{connectionId}",
         route: "/api/v1/app-connections/github/{connectionId}",
         name: "app_connections.get_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -795,7 +795,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault/available",
         route: "/api/v1/app-connections/hashicorp-vault/available",
         name: "app_connections.get_hashicorp_vault_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -803,7 +803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}",
         route: "/api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}",
         name: "app_connections.get_hashicorp_vault_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -811,7 +811,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         route: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         name: "app_connections.get_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -819,7 +819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku/available",
         route: "/api/v1/app-connections/heroku/available",
         name: "app_connections.get_heroku_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -827,7 +827,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku/connection-name/{connectionName}",
         route: "/api/v1/app-connections/heroku/connection-name/{connectionName}",
         name: "app_connections.get_heroku_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -835,7 +835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku/{connectionId}",
         route: "/api/v1/app-connections/heroku/{connectionId}",
         name: "app_connections.get_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -843,7 +843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec/available",
         route: "/api/v1/app-connections/humanitec/available",
         name: "app_connections.get_humanitec_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -851,7 +851,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec/connection-name/{connectionName}",
         route: "/api/v1/app-connections/humanitec/connection-name/{connectionName}",
         name: "app_connections.get_humanitec_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -859,7 +859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec/{connectionId}",
         route: "/api/v1/app-connections/humanitec/{connectionId}",
         name: "app_connections.get_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -867,7 +867,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap/available",
         route: "/api/v1/app-connections/ldap/available",
         name: "app_connections.get_ldap_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -875,7 +875,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap/connection-name/{connectionName}",
         route: "/api/v1/app-connections/ldap/connection-name/{connectionName}",
         name: "app_connections.get_ldap_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -883,7 +883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap/{connectionId}",
         route: "/api/v1/app-connections/ldap/{connectionId}",
         name: "app_connections.get_ldap_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -891,7 +891,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql/available",
         route: "/api/v1/app-connections/mssql/available",
         name: "app_connections.get_mssql_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -899,7 +899,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql/connection-name/{connectionName}",
         route: "/api/v1/app-connections/mssql/connection-name/{connectionName}",
         name: "app_connections.get_mssql_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -907,7 +907,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql/{connectionId}",
         route: "/api/v1/app-connections/mssql/{connectionId}",
         name: "app_connections.get_mssql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -915,7 +915,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql/available",
         route: "/api/v1/app-connections/mysql/available",
         name: "app_connections.get_mysql_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -923,7 +923,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql/connection-name/{connectionName}",
         route: "/api/v1/app-connections/mysql/connection-name/{connectionName}",
         name: "app_connections.get_mysql_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -931,7 +931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql/{connectionId}",
         route: "/api/v1/app-connections/mysql/{connectionId}",
         name: "app_connections.get_mysql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -939,7 +939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci/available",
         route: "/api/v1/app-connections/oci/available",
         name: "app_connections.get_oci_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -947,7 +947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci/connection-name/{connectionName}",
         route: "/api/v1/app-connections/oci/connection-name/{connectionName}",
         name: "app_connections.get_oci_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -955,7 +955,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci/{connectionId}",
         route: "/api/v1/app-connections/oci/{connectionId}",
         name: "app_connections.get_oci_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -963,7 +963,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb/available",
         route: "/api/v1/app-connections/oracledb/available",
         name: "app_connections.get_oracledb_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -971,7 +971,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb/connection-name/{connectionName}",
         route: "/api/v1/app-connections/oracledb/connection-name/{connectionName}",
         name: "app_connections.get_oracledb_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -979,7 +979,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb/{connectionId}",
         route: "/api/v1/app-connections/oracledb/{connectionId}",
         name: "app_connections.get_oracledb_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -987,7 +987,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres/connection-name/{connectionName}",
         route: "/api/v1/app-connections/postgres/connection-name/{connectionName}",
         name: "app_connections.get_postgre_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -995,7 +995,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres/{connectionId}",
         route: "/api/v1/app-connections/postgres/{connectionId}",
         name: "app_connections.get_postgre_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1003,7 +1003,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres/available",
         route: "/api/v1/app-connections/postgres/available",
         name: "app_connections.get_postgres_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1011,7 +1011,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render/available",
         route: "/api/v1/app-connections/render/available",
         name: "app_connections.get_render_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1019,7 +1019,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render/connection-name/{connectionName}",
         route: "/api/v1/app-connections/render/connection-name/{connectionName}",
         name: "app_connections.get_render_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1027,7 +1027,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render/{connectionId}",
         route: "/api/v1/app-connections/render/{connectionId}",
         name: "app_connections.get_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1035,7 +1035,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity/available",
         route: "/api/v1/app-connections/teamcity/available",
         name: "app_connections.get_teamcity_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1043,7 +1043,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity/connection-name/{connectionName}",
         route: "/api/v1/app-connections/teamcity/connection-name/{connectionName}",
         name: "app_connections.get_teamcity_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1051,7 +1051,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity/{connectionId}",
         route: "/api/v1/app-connections/teamcity/{connectionId}",
         name: "app_connections.get_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1059,7 +1059,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud/available",
         route: "/api/v1/app-connections/terraform-cloud/available",
         name: "app_connections.get_terraform_cloud_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1067,7 +1067,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud/connection-name/{connectionName}",
         route: "/api/v1/app-connections/terraform-cloud/connection-name/{connectionName}",
         name: "app_connections.get_terraform_cloud_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1075,7 +1075,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         route: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         name: "app_connections.get_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1083,7 +1083,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel/available",
         route: "/api/v1/app-connections/vercel/available",
         name: "app_connections.get_vercel_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1091,7 +1091,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel/connection-name/{connectionName}",
         route: "/api/v1/app-connections/vercel/connection-name/{connectionName}",
         name: "app_connections.get_vercel_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1099,7 +1099,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel/{connectionId}",
         route: "/api/v1/app-connections/vercel/{connectionId}",
         name: "app_connections.get_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1107,7 +1107,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill/available",
         route: "/api/v1/app-connections/windmill/available",
         name: "app_connections.get_windmill_available_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1115,7 +1115,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill/connection-name/{connectionName}",
         route: "/api/v1/app-connections/windmill/connection-name/{connectionName}",
         name: "app_connections.get_windmill_by_connection_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1123,7 +1123,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill/{connectionId}",
         route: "/api/v1/app-connections/windmill/{connectionId}",
         name: "app_connections.get_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1131,7 +1131,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password",
         route: "/api/v1/app-connections/1password",
         name: "app_connections.list_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1139,7 +1139,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0",
         route: "/api/v1/app-connections/auth0",
         name: "app_connections.list_auth0_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1147,7 +1147,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws",
         route: "/api/v1/app-connections/aws",
         name: "app_connections.list_aws_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1155,7 +1155,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration",
         route: "/api/v1/app-connections/azure-app-configuration",
         name: "app_connections.list_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1163,7 +1163,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets",
         route: "/api/v1/app-connections/azure-client-secrets",
         name: "app_connections.list_azure_client_secrets_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1171,7 +1171,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops",
         route: "/api/v1/app-connections/azure-devops",
         name: "app_connections.list_azure_devops_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1179,7 +1179,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault",
         route: "/api/v1/app-connections/azure-key-vault",
         name: "app_connections.list_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1187,7 +1187,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda",
         route: "/api/v1/app-connections/camunda",
         name: "app_connections.list_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1195,7 +1195,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks",
         route: "/api/v1/app-connections/databricks",
         name: "app_connections.list_databricks_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1203,7 +1203,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio",
         route: "/api/v1/app-connections/flyio",
         name: "app_connections.list_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1211,7 +1211,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp",
         route: "/api/v1/app-connections/gcp",
         name: "app_connections.list_gcp_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1219,7 +1219,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar",
         route: "/api/v1/app-connections/github-radar",
         name: "app_connections.list_github_radar_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1227,7 +1227,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github",
         route: "/api/v1/app-connections/github",
         name: "app_connections.list_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1235,7 +1235,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault",
         route: "/api/v1/app-connections/hashicorp-vault",
         name: "app_connections.list_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1243,7 +1243,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku",
         route: "/api/v1/app-connections/heroku",
         name: "app_connections.list_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1251,7 +1251,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec",
         route: "/api/v1/app-connections/humanitec",
         name: "app_connections.list_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1259,7 +1259,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap",
         route: "/api/v1/app-connections/ldap",
         name: "app_connections.list_ldap_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1267,7 +1267,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql",
         route: "/api/v1/app-connections/mssql",
         name: "app_connections.list_mssql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1275,7 +1275,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql",
         route: "/api/v1/app-connections/mysql",
         name: "app_connections.list_mysql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1283,7 +1283,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci",
         route: "/api/v1/app-connections/oci",
         name: "app_connections.list_oci_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1291,7 +1291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/options",
         route: "/api/v1/app-connections/options",
         name: "app_connections.list_options_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1299,7 +1299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb",
         route: "/api/v1/app-connections/oracledb",
         name: "app_connections.list_oracledb_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1307,7 +1307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres",
         route: "/api/v1/app-connections/postgres",
         name: "app_connections.list_postgres_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1315,7 +1315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render",
         route: "/api/v1/app-connections/render",
         name: "app_connections.list_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1323,7 +1323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity",
         route: "/api/v1/app-connections/teamcity",
         name: "app_connections.list_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1331,7 +1331,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud",
         route: "/api/v1/app-connections/terraform-cloud",
         name: "app_connections.list_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1339,7 +1339,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections",
         route: "/api/v1/app-connections",
         name: "app_connections.list_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1347,7 +1347,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel",
         route: "/api/v1/app-connections/vercel",
         name: "app_connections.list_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1355,7 +1355,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill",
         route: "/api/v1/app-connections/windmill",
         name: "app_connections.list_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1363,7 +1363,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/1password/{connectionId}",
         route: "/api/v1/app-connections/1password/{connectionId}",
         name: "app_connections.update_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1371,7 +1371,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/auth0/{connectionId}",
         route: "/api/v1/app-connections/auth0/{connectionId}",
         name: "app_connections.update_auth0_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1379,7 +1379,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/aws/{connectionId}",
         route: "/api/v1/app-connections/aws/{connectionId}",
         name: "app_connections.update_aws_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1387,7 +1387,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         route: "/api/v1/app-connections/azure-app-configuration/{connectionId}",
         name: "app_connections.update_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1395,7 +1395,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         route: "/api/v1/app-connections/azure-client-secrets/{connectionId}",
         name: "app_connections.update_azure_client_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1403,7 +1403,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-devops/{connectionId}",
         route: "/api/v1/app-connections/azure-devops/{connectionId}",
         name: "app_connections.update_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1411,7 +1411,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         route: "/api/v1/app-connections/azure-key-vault/{connectionId}",
         name: "app_connections.update_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1419,7 +1419,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/camunda/{connectionId}",
         route: "/api/v1/app-connections/camunda/{connectionId}",
         name: "app_connections.update_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1427,7 +1427,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/databricks/{connectionId}",
         route: "/api/v1/app-connections/databricks/{connectionId}",
         name: "app_connections.update_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1435,7 +1435,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/flyio/{connectionId}",
         route: "/api/v1/app-connections/flyio/{connectionId}",
         name: "app_connections.update_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1443,7 +1443,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/gcp/{connectionId}",
         route: "/api/v1/app-connections/gcp/{connectionId}",
         name: "app_connections.update_gcp_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1451,7 +1451,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github-radar/{connectionId}",
         route: "/api/v1/app-connections/github-radar/{connectionId}",
         name: "app_connections.update_github_radar_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1459,7 +1459,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/github/{connectionId}",
         route: "/api/v1/app-connections/github/{connectionId}",
         name: "app_connections.update_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1467,7 +1467,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         route: "/api/v1/app-connections/hashicorp-vault/{connectionId}",
         name: "app_connections.update_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1475,7 +1475,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/heroku/{connectionId}",
         route: "/api/v1/app-connections/heroku/{connectionId}",
         name: "app_connections.update_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1483,7 +1483,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/humanitec/{connectionId}",
         route: "/api/v1/app-connections/humanitec/{connectionId}",
         name: "app_connections.update_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1491,7 +1491,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/ldap/{connectionId}",
         route: "/api/v1/app-connections/ldap/{connectionId}",
         name: "app_connections.update_ldap_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1499,7 +1499,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mssql/{connectionId}",
         route: "/api/v1/app-connections/mssql/{connectionId}",
         name: "app_connections.update_mssql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1507,7 +1507,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/mysql/{connectionId}",
         route: "/api/v1/app-connections/mysql/{connectionId}",
         name: "app_connections.update_mysql_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1515,7 +1515,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oci/{connectionId}",
         route: "/api/v1/app-connections/oci/{connectionId}",
         name: "app_connections.update_oci_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1523,7 +1523,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/oracledb/{connectionId}",
         route: "/api/v1/app-connections/oracledb/{connectionId}",
         name: "app_connections.update_oracledb_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1531,7 +1531,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/postgres/{connectionId}",
         route: "/api/v1/app-connections/postgres/{connectionId}",
         name: "app_connections.update_postgre_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1539,7 +1539,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/render/{connectionId}",
         route: "/api/v1/app-connections/render/{connectionId}",
         name: "app_connections.update_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1547,7 +1547,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/teamcity/{connectionId}",
         route: "/api/v1/app-connections/teamcity/{connectionId}",
         name: "app_connections.update_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1555,7 +1555,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         route: "/api/v1/app-connections/terraform-cloud/{connectionId}",
         name: "app_connections.update_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1563,7 +1563,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/vercel/{connectionId}",
         route: "/api/v1/app-connections/vercel/{connectionId}",
         name: "app_connections.update_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "app-connections")]
     ::oas_runtime::server::Operation {
@@ -1571,7 +1571,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/app-connections/windmill/{connectionId}",
         route: "/api/v1/app-connections/windmill/{connectionId}",
         name: "app_connections.update_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "audit-logs")]
     ::oas_runtime::server::Operation {
@@ -1579,7 +1579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/organization/audit-logs",
         route: "/api/v1/organization/audit-logs",
         name: "audit_logs.list_organization_audit_logs_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "aws-auth")]
     ::oas_runtime::server::Operation {
@@ -1667,7 +1667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/leases",
         route: "/api/v1/dynamic-secrets/leases",
         name: "dynamic_secrets.create_lease_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1675,7 +1675,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/leases/kubernetes",
         route: "/api/v1/dynamic-secrets/leases/kubernetes",
         name: "dynamic_secrets.create_leases_kubernete_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1683,7 +1683,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets",
         route: "/api/v1/dynamic-secrets",
         name: "dynamic_secrets.create_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1691,7 +1691,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/leases/{leaseId}",
         route: "/api/v1/dynamic-secrets/leases/{leaseId}",
         name: "dynamic_secrets.delete_lease_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1699,7 +1699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/{name}",
         route: "/api/v1/dynamic-secrets/{name}",
         name: "dynamic_secrets.delete_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1707,7 +1707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/leases/{leaseId}",
         route: "/api/v1/dynamic-secrets/leases/{leaseId}",
         name: "dynamic_secrets.get_lease_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1715,7 +1715,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/{name}",
         route: "/api/v1/dynamic-secrets/{name}",
         name: "dynamic_secrets.get_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1723,7 +1723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/{name}/leases",
         route: "/api/v1/dynamic-secrets/{name}/leases",
         name: "dynamic_secrets.list_leases_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1731,7 +1731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets",
         route: "/api/v1/dynamic-secrets",
         name: "dynamic_secrets.list_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1739,7 +1739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/leases/{leaseId}/renew",
         route: "/api/v1/dynamic-secrets/leases/{leaseId}/renew",
         name: "dynamic_secrets.renew_lease_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "dynamic-secrets")]
     ::oas_runtime::server::Operation {
@@ -1747,7 +1747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/dynamic-secrets/{name}",
         route: "/api/v1/dynamic-secrets/{name}",
         name: "dynamic_secrets.update_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "environments")]
     ::oas_runtime::server::Operation {
@@ -1803,7 +1803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags",
         route: "/api/v1/workspace/{projectId}/tags",
         name: "folders.create_workspace_tag_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "folders")]
     ::oas_runtime::server::Operation {
@@ -1819,7 +1819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags/{tagId}",
         route: "/api/v1/workspace/{projectId}/tags/{tagId}",
         name: "folders.delete_workspace_tag_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "folders")]
     ::oas_runtime::server::Operation {
@@ -1835,7 +1835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags/slug/{tagSlug}",
         route: "/api/v1/workspace/{projectId}/tags/slug/{tagSlug}",
         name: "folders.get_workspace_tag_by_slug_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "folders")]
     ::oas_runtime::server::Operation {
@@ -1843,7 +1843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags/{tagId}",
         route: "/api/v1/workspace/{projectId}/tags/{tagId}",
         name: "folders.get_workspace_tag_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "folders")]
     ::oas_runtime::server::Operation {
@@ -1859,7 +1859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags",
         route: "/api/v1/workspace/{projectId}/tags",
         name: "folders.list_workspace_tags_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "folders")]
     ::oas_runtime::server::Operation {
@@ -1883,7 +1883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/workspace/{projectId}/tags/{tagId}",
         route: "/api/v1/workspace/{projectId}/tags/{tagId}",
         name: "folders.update_workspace_tag_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "gcp-auth")]
     ::oas_runtime::server::Operation {
@@ -1931,7 +1931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}/users/{username}",
         route: "/api/v1/groups/{id}/users/{username}",
         name: "groups.create_user_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1939,7 +1939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups",
         route: "/api/v1/groups",
         name: "groups.create_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1947,7 +1947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}/users/{username}",
         route: "/api/v1/groups/{id}/users/{username}",
         name: "groups.delete_user_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1955,7 +1955,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}",
         route: "/api/v1/groups/{id}",
         name: "groups.delete_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1963,7 +1963,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}",
         route: "/api/v1/groups/{id}",
         name: "groups.get_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1971,7 +1971,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}/users",
         route: "/api/v1/groups/{id}/users",
         name: "groups.list_users_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1979,7 +1979,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups",
         route: "/api/v1/groups",
         name: "groups.list_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "groups")]
     ::oas_runtime::server::Operation {
@@ -1987,7 +1987,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/groups/{id}",
         route: "/api/v1/groups/{id}",
         name: "groups.update_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "identities")]
     ::oas_runtime::server::Operation {
@@ -2283,7 +2283,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/decrypt",
         route: "/api/v1/kms/keys/{keyId}/decrypt",
         name: "kms_encryption.decrypt_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-encryption")]
     ::oas_runtime::server::Operation {
@@ -2291,7 +2291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/encrypt",
         route: "/api/v1/kms/keys/{keyId}/encrypt",
         name: "kms_encryption.encrypt_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2299,7 +2299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys",
         route: "/api/v1/kms/keys",
         name: "kms_keys.create_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2307,7 +2307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}",
         route: "/api/v1/kms/keys/{keyId}",
         name: "kms_keys.delete_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2315,7 +2315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/key-name/{keyName}",
         route: "/api/v1/kms/keys/key-name/{keyName}",
         name: "kms_keys.get_kms_key_by_key_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2323,7 +2323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}",
         route: "/api/v1/kms/keys/{keyId}",
         name: "kms_keys.get_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2331,7 +2331,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys",
         route: "/api/v1/kms/keys",
         name: "kms_keys.list_kms_keys_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-keys")]
     ::oas_runtime::server::Operation {
@@ -2339,7 +2339,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}",
         route: "/api/v1/kms/keys/{keyId}",
         name: "kms_keys.update_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-signing")]
     ::oas_runtime::server::Operation {
@@ -2347,7 +2347,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/public-key",
         route: "/api/v1/kms/keys/{keyId}/public-key",
         name: "kms_signing.get_kms_keys_public_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-signing")]
     ::oas_runtime::server::Operation {
@@ -2355,7 +2355,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/signing-algorithms",
         route: "/api/v1/kms/keys/{keyId}/signing-algorithms",
         name: "kms_signing.list_kms_keys_signing_algorithms_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-signing")]
     ::oas_runtime::server::Operation {
@@ -2363,7 +2363,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/sign",
         route: "/api/v1/kms/keys/{keyId}/sign",
         name: "kms_signing.sign_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kms-signing")]
     ::oas_runtime::server::Operation {
@@ -2371,7 +2371,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/kms/keys/{keyId}/verify",
         route: "/api/v1/kms/keys/{keyId}/verify",
         name: "kms_signing.verify_kms_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "kubernetes-auth")]
     ::oas_runtime::server::Operation {
@@ -2579,7 +2579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/alerts",
         route: "/api/v1/pki/alerts",
         name: "pki_alerting.create_pki_alert_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-alerting")]
     ::oas_runtime::server::Operation {
@@ -2587,7 +2587,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/alerts/{alertId}",
         route: "/api/v1/pki/alerts/{alertId}",
         name: "pki_alerting.delete_pki_alert_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-alerting")]
     ::oas_runtime::server::Operation {
@@ -2595,7 +2595,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/alerts/{alertId}",
         route: "/api/v1/pki/alerts/{alertId}",
         name: "pki_alerting.get_pki_alert_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-alerting")]
     ::oas_runtime::server::Operation {
@@ -2603,7 +2603,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/alerts/{alertId}",
         route: "/api/v1/pki/alerts/{alertId}",
         name: "pki_alerting.update_pki_alert_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2611,7 +2611,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/acme",
         route: "/api/v1/pki/ca/acme",
         name: "pki_certificate_authorities.create_pki_ca_acme_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2619,7 +2619,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/internal",
         route: "/api/v1/pki/ca/internal",
         name: "pki_certificate_authorities.create_pki_ca_internal_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2627,7 +2627,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca",
         route: "/api/v1/pki/ca",
         name: "pki_certificate_authorities.create_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2635,7 +2635,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/acme/{caName}",
         route: "/api/v1/pki/ca/acme/{caName}",
         name: "pki_certificate_authorities.delete_pki_ca_acme_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2643,7 +2643,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/internal/{caName}",
         route: "/api/v1/pki/ca/internal/{caName}",
         name: "pki_certificate_authorities.delete_pki_ca_internal_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2651,7 +2651,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}",
         route: "/api/v1/pki/ca/{caId}",
         name: "pki_certificate_authorities.delete_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2659,7 +2659,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/acme/{caName}",
         route: "/api/v1/pki/ca/acme/{caName}",
         name: "pki_certificate_authorities.get_pki_ca_acme_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2667,7 +2667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/certificate",
         route: "/api/v1/pki/ca/{caId}/certificate",
         name: "pki_certificate_authorities.get_pki_ca_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2683,7 +2683,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/csr",
         route: "/api/v1/pki/ca/{caId}/csr",
         name: "pki_certificate_authorities.get_pki_ca_csr_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2691,7 +2691,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/internal/{caName}",
         route: "/api/v1/pki/ca/internal/{caName}",
         name: "pki_certificate_authorities.get_pki_ca_internal_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2699,7 +2699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}",
         route: "/api/v1/pki/ca/{caId}",
         name: "pki_certificate_authorities.get_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2707,7 +2707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/ca",
         route: "/api/v2/pki/ca",
         name: "pki_certificate_authorities.get_pki_ca_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2715,7 +2715,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/import-certificate",
         route: "/api/v1/pki/ca/{caId}/import-certificate",
         name: "pki_certificate_authorities.import_certificate_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2723,7 +2723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/issue-certificate",
         route: "/api/v1/pki/ca/{caId}/issue-certificate",
         name: "pki_certificate_authorities.issue_certificate_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2731,7 +2731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/acme",
         route: "/api/v1/pki/ca/acme",
         name: "pki_certificate_authorities.list_pki_ca_acme_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2739,7 +2739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/ca-certificates",
         route: "/api/v1/pki/ca/{caId}/ca-certificates",
         name: "pki_certificate_authorities.list_pki_ca_ca_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2747,7 +2747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/certificate-templates",
         route: "/api/v1/pki/ca/{caId}/certificate-templates",
         name: "pki_certificate_authorities.list_pki_ca_certificate_templates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2755,7 +2755,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/crls",
         route: "/api/v1/pki/ca/{caId}/crls",
         name: "pki_certificate_authorities.list_pki_ca_crls_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2763,7 +2763,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/internal",
         route: "/api/v1/pki/ca/internal",
         name: "pki_certificate_authorities.list_pki_ca_internal_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2771,7 +2771,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{slug}/cas",
         route: "/api/v2/workspace/{slug}/cas",
         name: "pki_certificate_authorities.list_workspace_cas_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2779,7 +2779,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/renew",
         route: "/api/v1/pki/ca/{caId}/renew",
         name: "pki_certificate_authorities.renew_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2787,7 +2787,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/sign-certificate",
         route: "/api/v1/pki/ca/{caId}/sign-certificate",
         name: "pki_certificate_authorities.sign_certificate_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2795,7 +2795,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}/sign-intermediate",
         route: "/api/v1/pki/ca/{caId}/sign-intermediate",
         name: "pki_certificate_authorities.sign_intermediate_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2803,7 +2803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/acme/{caName}",
         route: "/api/v1/pki/ca/acme/{caName}",
         name: "pki_certificate_authorities.update_pki_ca_acme_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2811,7 +2811,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/internal/{caName}",
         route: "/api/v1/pki/ca/internal/{caName}",
         name: "pki_certificate_authorities.update_pki_ca_internal_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -2819,7 +2819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/ca/{caId}",
         route: "/api/v1/pki/ca/{caId}",
         name: "pki_certificate_authorities.update_pki_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2827,7 +2827,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections",
         route: "/api/v1/pki/collections",
         name: "pki_certificate_collections.create_pki_collection_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2835,7 +2835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}/items",
         route: "/api/v1/pki/collections/{collectionId}/items",
         name: "pki_certificate_collections.create_pki_collections_item_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2843,7 +2843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}",
         route: "/api/v1/pki/collections/{collectionId}",
         name: "pki_certificate_collections.delete_pki_collection_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2851,7 +2851,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}/items/{collectionItemId}",
         route: "/api/v1/pki/collections/{collectionId}/items/{collectionItemId}",
         name: "pki_certificate_collections.delete_pki_collections_item_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2859,7 +2859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}",
         route: "/api/v1/pki/collections/{collectionId}",
         name: "pki_certificate_collections.get_pki_collection_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2867,7 +2867,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}/items",
         route: "/api/v1/pki/collections/{collectionId}/items",
         name: "pki_certificate_collections.list_pki_collections_items_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-collections")]
     ::oas_runtime::server::Operation {
@@ -2875,7 +2875,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/collections/{collectionId}",
         route: "/api/v1/pki/collections/{collectionId}",
         name: "pki_certificate_collections.update_pki_collection_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2883,7 +2883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates",
         route: "/api/v1/pki/certificate-templates",
         name: "pki_certificate_templates.create_pki_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2891,7 +2891,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates",
         route: "/api/v2/pki/certificate-templates",
         name: "pki_certificate_templates.create_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2899,7 +2899,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         name: "pki_certificate_templates.create_pki_certificate_templates_est_config_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2907,7 +2907,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         name: "pki_certificate_templates.delete_pki_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2915,7 +2915,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates/{templateName}",
         route: "/api/v2/pki/certificate-templates/{templateName}",
         name: "pki_certificate_templates.delete_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2923,7 +2923,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         name: "pki_certificate_templates.get_pki_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2931,7 +2931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates/{templateName}",
         route: "/api/v2/pki/certificate-templates/{templateName}",
         name: "pki_certificate_templates.get_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2939,7 +2939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         name: "pki_certificate_templates.get_pki_certificate_templates_est_config_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2947,7 +2947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates/{templateName}/issue-certificate",
         route: "/api/v2/pki/certificate-templates/{templateName}/issue-certificate",
         name: "pki_certificate_templates.issue_certificate_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2955,7 +2955,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates",
         route: "/api/v2/pki/certificate-templates",
         name: "pki_certificate_templates.list_pki_certificate_templates_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2963,7 +2963,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates/{templateName}/sign-certificate",
         route: "/api/v2/pki/certificate-templates/{templateName}/sign-certificate",
         name: "pki_certificate_templates.sign_certificate_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2971,7 +2971,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}",
         name: "pki_certificate_templates.update_pki_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2979,7 +2979,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/pki/certificate-templates/{templateName}",
         route: "/api/v2/pki/certificate-templates/{templateName}",
         name: "pki_certificate_templates.update_pki_certificate_template_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -2987,7 +2987,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         route: "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
         name: "pki_certificate_templates.update_pki_certificate_templates_est_config_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -2995,7 +2995,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}",
         route: "/api/v1/pki/certificates/{serialNumber}",
         name: "pki_certificates.delete_pki_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3003,7 +3003,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}",
         route: "/api/v1/pki/certificates/{serialNumber}",
         name: "pki_certificates.get_pki_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3011,7 +3011,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}/bundle",
         route: "/api/v1/pki/certificates/{serialNumber}/bundle",
         name: "pki_certificates.get_pki_certificates_bundle_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3019,7 +3019,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}/certificate",
         route: "/api/v1/pki/certificates/{serialNumber}/certificate",
         name: "pki_certificates.get_pki_certificates_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3027,7 +3027,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}/private-key",
         route: "/api/v1/pki/certificates/{serialNumber}/private-key",
         name: "pki_certificates.get_pki_certificates_private_key_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3035,7 +3035,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/import-certificate",
         route: "/api/v1/pki/certificates/import-certificate",
         name: "pki_certificates.import_certificate_pki_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3043,7 +3043,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/issue-certificate",
         route: "/api/v1/pki/certificates/issue-certificate",
         name: "pki_certificates.issue_certificate_pki_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3051,7 +3051,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{slug}/certificates",
         route: "/api/v2/workspace/{slug}/certificates",
         name: "pki_certificates.list_workspace_certificates_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3059,7 +3059,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/{serialNumber}/revoke",
         route: "/api/v1/pki/certificates/{serialNumber}/revoke",
         name: "pki_certificates.revoke_pki_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-certificates")]
     ::oas_runtime::server::Operation {
@@ -3067,7 +3067,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/certificates/sign-certificate",
         route: "/api/v1/pki/certificates/sign-certificate",
         name: "pki_certificates.sign_certificate_pki_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3075,7 +3075,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers",
         route: "/api/v1/pki/subscribers",
         name: "pki_subscribers.create_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3083,7 +3083,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}/order-certificate",
         route: "/api/v1/pki/subscribers/{subscriberName}/order-certificate",
         name: "pki_subscribers.create_pki_subscribers_order_certificate_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3091,7 +3091,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}",
         route: "/api/v1/pki/subscribers/{subscriberName}",
         name: "pki_subscribers.delete_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3099,7 +3099,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}",
         route: "/api/v1/pki/subscribers/{subscriberName}",
         name: "pki_subscribers.get_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3107,7 +3107,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle",
         route: "/api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle",
         name: "pki_subscribers.get_pki_subscribers_latest_certificate_bundle_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3115,7 +3115,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}/issue-certificate",
         route: "/api/v1/pki/subscribers/{subscriberName}/issue-certificate",
         name: "pki_subscribers.issue_certificate_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3123,7 +3123,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}/certificates",
         route: "/api/v1/pki/subscribers/{subscriberName}/certificates",
         name: "pki_subscribers.list_pki_subscribers_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3131,7 +3131,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/pki-subscribers",
         route: "/api/v2/workspace/{projectId}/pki-subscribers",
         name: "pki_subscribers.list_workspace_pki_subscribers_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3139,7 +3139,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}/sign-certificate",
         route: "/api/v1/pki/subscribers/{subscriberName}/sign-certificate",
         name: "pki_subscribers.sign_certificate_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "pki-subscribers")]
     ::oas_runtime::server::Operation {
@@ -3147,7 +3147,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/pki/subscribers/{subscriberName}",
         route: "/api/v1/pki/subscribers/{subscriberName}",
         name: "pki_subscribers.update_pki_subscriber_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-groups")]
     ::oas_runtime::server::Operation {
@@ -3179,7 +3179,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/groups/{groupId}/users",
         route: "/api/v2/workspace/{projectId}/groups/{groupId}/users",
         name: "project_groups.list_workspace_groups_users_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-groups")]
     ::oas_runtime::server::Operation {
@@ -3227,7 +3227,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/identity-memberships/{identityMembershipId}",
         route: "/api/v2/workspace/identity-memberships/{identityMembershipId}",
         name: "project_identities.get_workspace_identity_membership_by_identity_membership_id_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-identities")]
     ::oas_runtime::server::Operation {
@@ -3267,7 +3267,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/roles/slug/{roleSlug}",
         route: "/api/v2/workspace/{projectId}/roles/slug/{roleSlug}",
         name: "project_roles.get_workspace_role_by_slug_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-roles")]
     ::oas_runtime::server::Operation {
@@ -3291,7 +3291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/project-templates",
         route: "/api/v1/project-templates",
         name: "project_templates.create_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-templates")]
     ::oas_runtime::server::Operation {
@@ -3299,7 +3299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/project-templates/{templateId}",
         route: "/api/v1/project-templates/{templateId}",
         name: "project_templates.delete_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-templates")]
     ::oas_runtime::server::Operation {
@@ -3307,7 +3307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/project-templates/{templateId}",
         route: "/api/v1/project-templates/{templateId}",
         name: "project_templates.get_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-templates")]
     ::oas_runtime::server::Operation {
@@ -3315,7 +3315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/project-templates",
         route: "/api/v1/project-templates",
         name: "project_templates.list_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-templates")]
     ::oas_runtime::server::Operation {
@@ -3323,7 +3323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/project-templates/{templateId}",
         route: "/api/v1/project-templates/{templateId}",
         name: "project_templates.update_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "project-users")]
     ::oas_runtime::server::Operation {
@@ -3435,7 +3435,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-imports/secrets/raw",
         route: "/api/v1/secret-imports/secrets/raw",
         name: "secret_imports.get_secrets_raw_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-imports")]
     ::oas_runtime::server::Operation {
@@ -3467,7 +3467,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret",
         route: "/api/v2/secret-rotations/auth0-client-secret",
         name: "secret_rotations.create_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3475,7 +3475,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret",
         route: "/api/v2/secret-rotations/aws-iam-user-secret",
         name: "secret_rotations.create_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3483,7 +3483,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret",
         route: "/api/v2/secret-rotations/azure-client-secret",
         name: "secret_rotations.create_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3491,7 +3491,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password",
         route: "/api/v2/secret-rotations/ldap-password",
         name: "secret_rotations.create_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3499,7 +3499,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials",
         route: "/api/v2/secret-rotations/mssql-credentials",
         name: "secret_rotations.create_mssql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3507,7 +3507,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials",
         route: "/api/v2/secret-rotations/mysql-credentials",
         name: "secret_rotations.create_mysql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3515,7 +3515,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials",
         route: "/api/v2/secret-rotations/oracledb-credentials",
         name: "secret_rotations.create_oracledb_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3523,7 +3523,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials",
         route: "/api/v2/secret-rotations/postgres-credentials",
         name: "secret_rotations.create_postgres_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3531,7 +3531,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         name: "secret_rotations.delete_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3539,7 +3539,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         name: "secret_rotations.delete_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3547,7 +3547,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         name: "secret_rotations.delete_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3555,7 +3555,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         route: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         name: "secret_rotations.delete_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3563,7 +3563,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         name: "secret_rotations.delete_mssql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3571,7 +3571,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         name: "secret_rotations.delete_mysql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3579,7 +3579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         name: "secret_rotations.delete_oracledb_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3587,7 +3587,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         name: "secret_rotations.delete_postgres_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3595,7 +3595,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}",
         name: "secret_rotations.get_auth0_client_secret_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3603,7 +3603,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         name: "secret_rotations.get_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3611,7 +3611,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}",
         name: "secret_rotations.get_aws_iam_user_secret_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3619,7 +3619,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         name: "secret_rotations.get_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3627,7 +3627,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}",
         name: "secret_rotations.get_azure_client_secret_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3635,7 +3635,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         name: "secret_rotations.get_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3643,7 +3643,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}",
         name: "secret_rotations.get_ldap_password_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3651,7 +3651,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         route: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         name: "secret_rotations.get_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3659,7 +3659,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}",
         name: "secret_rotations.get_mssql_credential_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3667,7 +3667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         name: "secret_rotations.get_mssql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3675,7 +3675,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}",
         name: "secret_rotations.get_mysql_credential_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3683,7 +3683,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         name: "secret_rotations.get_mysql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3691,7 +3691,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}",
         name: "secret_rotations.get_oracledb_credential_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3699,7 +3699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         name: "secret_rotations.get_oracledb_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3707,7 +3707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}",
         route: "/api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}",
         name: "secret_rotations.get_postgres_credential_by_rotation_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3715,7 +3715,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         name: "secret_rotations.get_postgres_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3723,7 +3723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials",
         name: "secret_rotations.list_auth0_client_secret_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3731,7 +3731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret",
         route: "/api/v2/secret-rotations/auth0-client-secret",
         name: "secret_rotations.list_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3739,7 +3739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials",
         name: "secret_rotations.list_aws_iam_user_secret_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3747,7 +3747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret",
         route: "/api/v2/secret-rotations/aws-iam-user-secret",
         name: "secret_rotations.list_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3755,7 +3755,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials",
         name: "secret_rotations.list_azure_client_secret_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3763,7 +3763,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret",
         route: "/api/v2/secret-rotations/azure-client-secret",
         name: "secret_rotations.list_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3771,7 +3771,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials",
         name: "secret_rotations.list_ldap_password_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3779,7 +3779,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password",
         route: "/api/v2/secret-rotations/ldap-password",
         name: "secret_rotations.list_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3787,7 +3787,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials",
         name: "secret_rotations.list_mssql_credentials_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3795,7 +3795,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials",
         route: "/api/v2/secret-rotations/mssql-credentials",
         name: "secret_rotations.list_mssql_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3803,7 +3803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials",
         name: "secret_rotations.list_mysql_credentials_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3811,7 +3811,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials",
         route: "/api/v2/secret-rotations/mysql-credentials",
         name: "secret_rotations.list_mysql_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3819,7 +3819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/options",
         route: "/api/v2/secret-rotations/options",
         name: "secret_rotations.list_options_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3827,7 +3827,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials",
         name: "secret_rotations.list_oracledb_credentials_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3835,7 +3835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials",
         route: "/api/v2/secret-rotations/oracledb-credentials",
         name: "secret_rotations.list_oracledb_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3843,7 +3843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials",
         route: "/api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials",
         name: "secret_rotations.list_postgres_credentials_generated_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3851,7 +3851,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials",
         route: "/api/v2/secret-rotations/postgres-credentials",
         name: "secret_rotations.list_postgres_credentials_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3859,7 +3859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations",
         route: "/api/v2/secret-rotations",
         name: "secret_rotations.list_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3867,7 +3867,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3875,7 +3875,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3883,7 +3883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3891,7 +3891,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3899,7 +3899,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_mssql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3907,7 +3907,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_mysql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3915,7 +3915,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_oracledb_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3923,7 +3923,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets",
         route: "/api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets",
         name: "secret_rotations.rotate_secrets_postgres_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3931,7 +3931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
         name: "secret_rotations.update_auth0_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3939,7 +3939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         route: "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
         name: "secret_rotations.update_aws_iam_user_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3947,7 +3947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         route: "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
         name: "secret_rotations.update_azure_client_secret_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3955,7 +3955,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         route: "/api/v2/secret-rotations/ldap-password/{rotationId}",
         name: "secret_rotations.update_ldap_password_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3963,7 +3963,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
         name: "secret_rotations.update_mssql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3971,7 +3971,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
         name: "secret_rotations.update_mysql_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3979,7 +3979,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
         name: "secret_rotations.update_oracledb_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-rotations")]
     ::oas_runtime::server::Operation {
@@ -3987,7 +3987,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         route: "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
         name: "secret_rotations.update_postgres_credential_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -3995,7 +3995,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan",
         name: "secret_scanning.create_data_sources_github_resources_scan_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4003,7 +4003,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan",
         name: "secret_scanning.create_data_sources_github_scan_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4011,7 +4011,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github",
         route: "/api/v2/secret-scanning/data-sources/github",
         name: "secret_scanning.create_data_sources_github_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4019,7 +4019,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         name: "secret_scanning.delete_data_sources_github_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4027,7 +4027,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}",
         route: "/api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}",
         name: "secret_scanning.get_data_sources_github_by_data_source_name_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4035,7 +4035,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         name: "secret_scanning.get_data_sources_github_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4043,7 +4043,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/configs",
         route: "/api/v2/secret-scanning/configs",
         name: "secret_scanning.list_configs_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4051,7 +4051,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources",
         name: "secret_scanning.list_data_sources_github_resources_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4059,7 +4059,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans",
         name: "secret_scanning.list_data_sources_github_scans_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4067,7 +4067,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github",
         route: "/api/v2/secret-scanning/data-sources/github",
         name: "secret_scanning.list_data_sources_github_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4075,7 +4075,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/options",
         route: "/api/v2/secret-scanning/data-sources/options",
         name: "secret_scanning.list_data_sources_options_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4083,7 +4083,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources",
         route: "/api/v2/secret-scanning/data-sources",
         name: "secret_scanning.list_data_sources_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4091,7 +4091,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/findings",
         route: "/api/v2/secret-scanning/findings",
         name: "secret_scanning.list_findings_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4099,7 +4099,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/configs",
         route: "/api/v2/secret-scanning/configs",
         name: "secret_scanning.update_config_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4107,7 +4107,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         route: "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
         name: "secret_scanning.update_data_sources_github_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4115,7 +4115,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/findings/{findingId}",
         route: "/api/v2/secret-scanning/findings/{findingId}",
         name: "secret_scanning.update_finding_by_finding_id_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-scanning")]
     ::oas_runtime::server::Operation {
@@ -4123,7 +4123,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/secret-scanning/findings",
         route: "/api/v2/secret-scanning/findings",
         name: "secret_scanning.update_finding_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4131,7 +4131,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/1password/{syncId}/remove-secrets",
         name: "secret_syncs.create_1password_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4139,7 +4139,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password",
         route: "/api/v1/secret-syncs/1password",
         name: "secret_syncs.create_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4147,7 +4147,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets",
         name: "secret_syncs.create_aws_parameter_store_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4155,7 +4155,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store",
         route: "/api/v1/secret-syncs/aws-parameter-store",
         name: "secret_syncs.create_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4163,7 +4163,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets",
         name: "secret_syncs.create_aws_secrets_manager_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4171,7 +4171,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager",
         route: "/api/v1/secret-syncs/aws-secrets-manager",
         name: "secret_syncs.create_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4179,7 +4179,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets",
         name: "secret_syncs.create_azure_app_configuration_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4187,7 +4187,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration",
         route: "/api/v1/secret-syncs/azure-app-configuration",
         name: "secret_syncs.create_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4195,7 +4195,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops",
         route: "/api/v1/secret-syncs/azure-devops",
         name: "secret_syncs.create_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4203,7 +4203,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets",
         name: "secret_syncs.create_azure_devops_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4211,7 +4211,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets",
         name: "secret_syncs.create_azure_key_vault_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4219,7 +4219,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault",
         route: "/api/v1/secret-syncs/azure-key-vault",
         name: "secret_syncs.create_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4227,7 +4227,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/camunda/{syncId}/remove-secrets",
         name: "secret_syncs.create_camunda_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4235,7 +4235,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda",
         route: "/api/v1/secret-syncs/camunda",
         name: "secret_syncs.create_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4243,7 +4243,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks",
         route: "/api/v1/secret-syncs/databricks",
         name: "secret_syncs.create_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4251,7 +4251,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/databricks/{syncId}/remove-secrets",
         name: "secret_syncs.create_databricks_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4259,7 +4259,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/flyio/{syncId}/remove-secrets",
         name: "secret_syncs.create_flyio_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4267,7 +4267,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio",
         route: "/api/v1/secret-syncs/flyio",
         name: "secret_syncs.create_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4275,7 +4275,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets",
         name: "secret_syncs.create_gcp_secret_manager_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4283,7 +4283,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager",
         route: "/api/v1/secret-syncs/gcp-secret-manager",
         name: "secret_syncs.create_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4291,7 +4291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/github/{syncId}/remove-secrets",
         name: "secret_syncs.create_github_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4299,7 +4299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github",
         route: "/api/v1/secret-syncs/github",
         name: "secret_syncs.create_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4307,7 +4307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets",
         name: "secret_syncs.create_hashicorp_vault_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4315,7 +4315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault",
         route: "/api/v1/secret-syncs/hashicorp-vault",
         name: "secret_syncs.create_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4323,7 +4323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/heroku/{syncId}/remove-secrets",
         name: "secret_syncs.create_heroku_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4331,7 +4331,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku",
         route: "/api/v1/secret-syncs/heroku",
         name: "secret_syncs.create_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4339,7 +4339,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/humanitec/{syncId}/remove-secrets",
         name: "secret_syncs.create_humanitec_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4347,7 +4347,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec",
         route: "/api/v1/secret-syncs/humanitec",
         name: "secret_syncs.create_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4355,7 +4355,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets",
         name: "secret_syncs.create_oci_vault_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4363,7 +4363,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault",
         route: "/api/v1/secret-syncs/oci-vault",
         name: "secret_syncs.create_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4371,7 +4371,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/render/{syncId}/remove-secrets",
         name: "secret_syncs.create_render_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4379,7 +4379,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render",
         route: "/api/v1/secret-syncs/render",
         name: "secret_syncs.create_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4387,7 +4387,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/teamcity/{syncId}/remove-secrets",
         name: "secret_syncs.create_teamcity_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4395,7 +4395,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity",
         route: "/api/v1/secret-syncs/teamcity",
         name: "secret_syncs.create_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4403,7 +4403,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets",
         name: "secret_syncs.create_terraform_cloud_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4411,7 +4411,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud",
         route: "/api/v1/secret-syncs/terraform-cloud",
         name: "secret_syncs.create_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4419,7 +4419,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/vercel/{syncId}/remove-secrets",
         name: "secret_syncs.create_vercel_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4427,7 +4427,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel",
         route: "/api/v1/secret-syncs/vercel",
         name: "secret_syncs.create_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4435,7 +4435,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}/remove-secrets",
         route: "/api/v1/secret-syncs/windmill/{syncId}/remove-secrets",
         name: "secret_syncs.create_windmill_remove_secret_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4443,7 +4443,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill",
         route: "/api/v1/secret-syncs/windmill",
         name: "secret_syncs.create_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4451,7 +4451,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}",
         route: "/api/v1/secret-syncs/1password/{syncId}",
         name: "secret_syncs.delete_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4459,7 +4459,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         name: "secret_syncs.delete_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4467,7 +4467,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         name: "secret_syncs.delete_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4475,7 +4475,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         name: "secret_syncs.delete_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4483,7 +4483,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}",
         name: "secret_syncs.delete_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4491,7 +4491,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         name: "secret_syncs.delete_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4499,7 +4499,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}",
         route: "/api/v1/secret-syncs/camunda/{syncId}",
         name: "secret_syncs.delete_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4507,7 +4507,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}",
         route: "/api/v1/secret-syncs/databricks/{syncId}",
         name: "secret_syncs.delete_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4515,7 +4515,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}",
         route: "/api/v1/secret-syncs/flyio/{syncId}",
         name: "secret_syncs.delete_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4523,7 +4523,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         name: "secret_syncs.delete_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4531,7 +4531,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}",
         route: "/api/v1/secret-syncs/github/{syncId}",
         name: "secret_syncs.delete_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4539,7 +4539,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         name: "secret_syncs.delete_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4547,7 +4547,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}",
         route: "/api/v1/secret-syncs/heroku/{syncId}",
         name: "secret_syncs.delete_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4555,7 +4555,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}",
         route: "/api/v1/secret-syncs/humanitec/{syncId}",
         name: "secret_syncs.delete_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4563,7 +4563,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}",
         name: "secret_syncs.delete_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4571,7 +4571,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}",
         route: "/api/v1/secret-syncs/render/{syncId}",
         name: "secret_syncs.delete_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4579,7 +4579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}",
         route: "/api/v1/secret-syncs/teamcity/{syncId}",
         name: "secret_syncs.delete_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4587,7 +4587,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         name: "secret_syncs.delete_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4595,7 +4595,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}",
         route: "/api/v1/secret-syncs/vercel/{syncId}",
         name: "secret_syncs.delete_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4603,7 +4603,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}",
         route: "/api/v1/secret-syncs/windmill/{syncId}",
         name: "secret_syncs.delete_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4611,7 +4611,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/1password/sync-name/{syncName}",
         name: "secret_syncs.get_1password_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4619,7 +4619,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}",
         route: "/api/v1/secret-syncs/1password/{syncId}",
         name: "secret_syncs.get_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4627,7 +4627,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}",
         name: "secret_syncs.get_aws_parameter_store_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4635,7 +4635,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         name: "secret_syncs.get_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4643,7 +4643,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}",
         name: "secret_syncs.get_aws_secrets_manager_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4651,7 +4651,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         name: "secret_syncs.get_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4659,7 +4659,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}",
         name: "secret_syncs.get_azure_app_configuration_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4667,7 +4667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         name: "secret_syncs.get_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4675,7 +4675,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/azure-devops/sync-name/{syncName}",
         name: "secret_syncs.get_azure_devop_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4683,7 +4683,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}",
         name: "secret_syncs.get_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4691,7 +4691,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}",
         name: "secret_syncs.get_azure_key_vault_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4699,7 +4699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         name: "secret_syncs.get_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4707,7 +4707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/camunda/sync-name/{syncName}",
         name: "secret_syncs.get_camunda_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4715,7 +4715,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}",
         route: "/api/v1/secret-syncs/camunda/{syncId}",
         name: "secret_syncs.get_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4723,7 +4723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/databricks/sync-name/{syncName}",
         name: "secret_syncs.get_databrick_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4731,7 +4731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}",
         route: "/api/v1/secret-syncs/databricks/{syncId}",
         name: "secret_syncs.get_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4739,7 +4739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/flyio/sync-name/{syncName}",
         name: "secret_syncs.get_flyio_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4747,7 +4747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}",
         route: "/api/v1/secret-syncs/flyio/{syncId}",
         name: "secret_syncs.get_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4755,7 +4755,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}",
         name: "secret_syncs.get_gcp_secret_manager_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4763,7 +4763,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         name: "secret_syncs.get_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4771,7 +4771,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/github/sync-name/{syncName}",
         name: "secret_syncs.get_github_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4779,7 +4779,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}",
         route: "/api/v1/secret-syncs/github/{syncId}",
         name: "secret_syncs.get_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4787,7 +4787,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}",
         name: "secret_syncs.get_hashicorp_vault_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4795,7 +4795,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         name: "secret_syncs.get_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4803,7 +4803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/heroku/sync-name/{syncName}",
         name: "secret_syncs.get_heroku_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4811,7 +4811,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}",
         route: "/api/v1/secret-syncs/heroku/{syncId}",
         name: "secret_syncs.get_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4819,7 +4819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/humanitec/sync-name/{syncName}",
         name: "secret_syncs.get_humanitec_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4827,7 +4827,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}",
         route: "/api/v1/secret-syncs/humanitec/{syncId}",
         name: "secret_syncs.get_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4835,7 +4835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/oci-vault/sync-name/{syncName}",
         name: "secret_syncs.get_oci_vault_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4843,7 +4843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}",
         name: "secret_syncs.get_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4851,7 +4851,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/render/sync-name/{syncName}",
         name: "secret_syncs.get_render_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4859,7 +4859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}",
         route: "/api/v1/secret-syncs/render/{syncId}",
         name: "secret_syncs.get_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4867,7 +4867,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/teamcity/sync-name/{syncName}",
         name: "secret_syncs.get_teamcity_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4875,7 +4875,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}",
         route: "/api/v1/secret-syncs/teamcity/{syncId}",
         name: "secret_syncs.get_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4883,7 +4883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}",
         name: "secret_syncs.get_terraform_cloud_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4891,7 +4891,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         name: "secret_syncs.get_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4899,7 +4899,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/vercel/sync-name/{syncName}",
         name: "secret_syncs.get_vercel_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4907,7 +4907,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}",
         route: "/api/v1/secret-syncs/vercel/{syncId}",
         name: "secret_syncs.get_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4915,7 +4915,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/sync-name/{syncName}",
         route: "/api/v1/secret-syncs/windmill/sync-name/{syncName}",
         name: "secret_syncs.get_windmill_by_sync_name_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4923,7 +4923,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}",
         route: "/api/v1/secret-syncs/windmill/{syncId}",
         name: "secret_syncs.get_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4931,7 +4931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/1password/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4939,7 +4939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4947,7 +4947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4955,7 +4955,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4963,7 +4963,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4971,7 +4971,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4979,7 +4979,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/camunda/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4987,7 +4987,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/databricks/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -4995,7 +4995,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/flyio/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5003,7 +5003,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5011,7 +5011,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/github/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5019,7 +5019,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5027,7 +5027,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/heroku/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5035,7 +5035,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/humanitec/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5043,7 +5043,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5051,7 +5051,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/render/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5059,7 +5059,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/teamcity/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5067,7 +5067,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5075,7 +5075,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/vercel/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5083,7 +5083,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}/import-secrets",
         route: "/api/v1/secret-syncs/windmill/{syncId}/import-secrets",
         name: "secret_syncs.import_secrets_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5091,7 +5091,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password",
         route: "/api/v1/secret-syncs/1password",
         name: "secret_syncs.list_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5099,7 +5099,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store",
         route: "/api/v1/secret-syncs/aws-parameter-store",
         name: "secret_syncs.list_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5107,7 +5107,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager",
         route: "/api/v1/secret-syncs/aws-secrets-manager",
         name: "secret_syncs.list_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5115,7 +5115,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration",
         route: "/api/v1/secret-syncs/azure-app-configuration",
         name: "secret_syncs.list_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5123,7 +5123,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops",
         route: "/api/v1/secret-syncs/azure-devops",
         name: "secret_syncs.list_azure_devops_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5131,7 +5131,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault",
         route: "/api/v1/secret-syncs/azure-key-vault",
         name: "secret_syncs.list_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5139,7 +5139,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda",
         route: "/api/v1/secret-syncs/camunda",
         name: "secret_syncs.list_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5147,7 +5147,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks",
         route: "/api/v1/secret-syncs/databricks",
         name: "secret_syncs.list_databricks_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5155,7 +5155,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio",
         route: "/api/v1/secret-syncs/flyio",
         name: "secret_syncs.list_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5163,7 +5163,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager",
         route: "/api/v1/secret-syncs/gcp-secret-manager",
         name: "secret_syncs.list_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5171,7 +5171,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github",
         route: "/api/v1/secret-syncs/github",
         name: "secret_syncs.list_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5179,7 +5179,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault",
         route: "/api/v1/secret-syncs/hashicorp-vault",
         name: "secret_syncs.list_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5187,7 +5187,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku",
         route: "/api/v1/secret-syncs/heroku",
         name: "secret_syncs.list_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5195,7 +5195,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec",
         route: "/api/v1/secret-syncs/humanitec",
         name: "secret_syncs.list_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5203,7 +5203,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault",
         route: "/api/v1/secret-syncs/oci-vault",
         name: "secret_syncs.list_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5211,7 +5211,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/options",
         route: "/api/v1/secret-syncs/options",
         name: "secret_syncs.list_options_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5219,7 +5219,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render",
         route: "/api/v1/secret-syncs/render",
         name: "secret_syncs.list_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5227,7 +5227,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity",
         route: "/api/v1/secret-syncs/teamcity",
         name: "secret_syncs.list_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5235,7 +5235,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud",
         route: "/api/v1/secret-syncs/terraform-cloud",
         name: "secret_syncs.list_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5243,7 +5243,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs",
         route: "/api/v1/secret-syncs",
         name: "secret_syncs.list_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5251,7 +5251,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel",
         route: "/api/v1/secret-syncs/vercel",
         name: "secret_syncs.list_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5259,7 +5259,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill",
         route: "/api/v1/secret-syncs/windmill",
         name: "secret_syncs.list_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5267,7 +5267,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/1password/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5275,7 +5275,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5283,7 +5283,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5291,7 +5291,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5299,7 +5299,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5307,7 +5307,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5315,7 +5315,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/camunda/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5323,7 +5323,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/databricks/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5331,7 +5331,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/flyio/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5339,7 +5339,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5347,7 +5347,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/github/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5355,7 +5355,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5363,7 +5363,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/heroku/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5371,7 +5371,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/humanitec/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5379,7 +5379,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5387,7 +5387,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/render/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5395,7 +5395,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/teamcity/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5403,7 +5403,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5411,7 +5411,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/vercel/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5419,7 +5419,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}/sync-secrets",
         route: "/api/v1/secret-syncs/windmill/{syncId}/sync-secrets",
         name: "secret_syncs.sync_secrets_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5427,7 +5427,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/1password/{syncId}",
         route: "/api/v1/secret-syncs/1password/{syncId}",
         name: "secret_syncs.update_1password_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5435,7 +5435,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         route: "/api/v1/secret-syncs/aws-parameter-store/{syncId}",
         name: "secret_syncs.update_aws_parameter_store_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5443,7 +5443,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         route: "/api/v1/secret-syncs/aws-secrets-manager/{syncId}",
         name: "secret_syncs.update_aws_secrets_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5451,7 +5451,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         route: "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
         name: "secret_syncs.update_azure_app_configuration_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5459,7 +5459,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-devops/{syncId}",
         route: "/api/v1/secret-syncs/azure-devops/{syncId}",
         name: "secret_syncs.update_azure_devop_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5467,7 +5467,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         route: "/api/v1/secret-syncs/azure-key-vault/{syncId}",
         name: "secret_syncs.update_azure_key_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5475,7 +5475,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/camunda/{syncId}",
         route: "/api/v1/secret-syncs/camunda/{syncId}",
         name: "secret_syncs.update_camunda_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5483,7 +5483,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/databricks/{syncId}",
         route: "/api/v1/secret-syncs/databricks/{syncId}",
         name: "secret_syncs.update_databrick_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5491,7 +5491,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/flyio/{syncId}",
         route: "/api/v1/secret-syncs/flyio/{syncId}",
         name: "secret_syncs.update_flyio_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5499,7 +5499,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         route: "/api/v1/secret-syncs/gcp-secret-manager/{syncId}",
         name: "secret_syncs.update_gcp_secret_manager_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5507,7 +5507,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/github/{syncId}",
         route: "/api/v1/secret-syncs/github/{syncId}",
         name: "secret_syncs.update_github_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5515,7 +5515,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         route: "/api/v1/secret-syncs/hashicorp-vault/{syncId}",
         name: "secret_syncs.update_hashicorp_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5523,7 +5523,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/heroku/{syncId}",
         route: "/api/v1/secret-syncs/heroku/{syncId}",
         name: "secret_syncs.update_heroku_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5531,7 +5531,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/humanitec/{syncId}",
         route: "/api/v1/secret-syncs/humanitec/{syncId}",
         name: "secret_syncs.update_humanitec_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5539,7 +5539,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/oci-vault/{syncId}",
         route: "/api/v1/secret-syncs/oci-vault/{syncId}",
         name: "secret_syncs.update_oci_vault_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5547,7 +5547,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/render/{syncId}",
         route: "/api/v1/secret-syncs/render/{syncId}",
         name: "secret_syncs.update_render_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5555,7 +5555,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/teamcity/{syncId}",
         route: "/api/v1/secret-syncs/teamcity/{syncId}",
         name: "secret_syncs.update_teamcity_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5563,7 +5563,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         route: "/api/v1/secret-syncs/terraform-cloud/{syncId}",
         name: "secret_syncs.update_terraform_cloud_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5571,7 +5571,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/vercel/{syncId}",
         route: "/api/v1/secret-syncs/vercel/{syncId}",
         name: "secret_syncs.update_vercel_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secret-syncs")]
     ::oas_runtime::server::Operation {
@@ -5579,7 +5579,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/secret-syncs/windmill/{syncId}",
         route: "/api/v1/secret-syncs/windmill/{syncId}",
         name: "secret_syncs.update_windmill_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secrets")]
     ::oas_runtime::server::Operation {
@@ -5635,7 +5635,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v3/secrets/raw/id/{secretId}",
         route: "/api/v3/secrets/raw/id/{secretId}",
         name: "secrets.get_raw_by_id_v3",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secrets")]
     ::oas_runtime::server::Operation {
@@ -5667,7 +5667,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v3/secrets/move",
         route: "/api/v3/secrets/move",
         name: "secrets.move_v3",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "secrets")]
     ::oas_runtime::server::Operation {
@@ -5699,7 +5699,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/ca",
         route: "/api/v1/ssh/ca",
         name: "ssh_certificate_authorities.create_ssh_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -5707,7 +5707,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/ca/{sshCaId}",
         route: "/api/v1/ssh/ca/{sshCaId}",
         name: "ssh_certificate_authorities.delete_ssh_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -5723,7 +5723,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/ca/{sshCaId}",
         route: "/api/v1/ssh/ca/{sshCaId}",
         name: "ssh_certificate_authorities.get_ssh_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -5731,7 +5731,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/ca/{sshCaId}/certificate-templates",
         route: "/api/v1/ssh/ca/{sshCaId}/certificate-templates",
         name: "ssh_certificate_authorities.list_ssh_ca_certificate_templates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -5739,7 +5739,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/ssh-cas",
         route: "/api/v2/workspace/{projectId}/ssh-cas",
         name: "ssh_certificate_authorities.list_workspace_ssh_cas_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-authorities")]
     ::oas_runtime::server::Operation {
@@ -5747,7 +5747,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/ca/{sshCaId}",
         route: "/api/v1/ssh/ca/{sshCaId}",
         name: "ssh_certificate_authorities.update_ssh_ca_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -5755,7 +5755,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificate-templates",
         route: "/api/v1/ssh/certificate-templates",
         name: "ssh_certificate_templates.create_ssh_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -5763,7 +5763,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         name: "ssh_certificate_templates.delete_ssh_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -5771,7 +5771,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         name: "ssh_certificate_templates.get_ssh_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -5779,7 +5779,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/ssh-certificate-templates",
         route: "/api/v2/workspace/{projectId}/ssh-certificate-templates",
         name: "ssh_certificate_templates.list_workspace_ssh_certificate_templates_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificate-templates")]
     ::oas_runtime::server::Operation {
@@ -5787,7 +5787,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         route: "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
         name: "ssh_certificate_templates.update_ssh_certificate_template_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificates")]
     ::oas_runtime::server::Operation {
@@ -5795,7 +5795,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificates/issue",
         route: "/api/v1/ssh/certificates/issue",
         name: "ssh_certificates.issue_ssh_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-certificates")]
     ::oas_runtime::server::Operation {
@@ -5803,7 +5803,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/certificates/sign",
         route: "/api/v1/ssh/certificates/sign",
         name: "ssh_certificates.sign_ssh_certificates_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5811,7 +5811,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups",
         route: "/api/v1/ssh/host-groups",
         name: "ssh_host_groups.create_ssh_host_group_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5819,7 +5819,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}",
         name: "ssh_host_groups.create_ssh_host_groups_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5827,7 +5827,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         name: "ssh_host_groups.delete_ssh_host_group_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5835,7 +5835,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}",
         name: "ssh_host_groups.delete_ssh_host_groups_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5843,7 +5843,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         name: "ssh_host_groups.get_ssh_host_group_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5851,7 +5851,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}/hosts",
         name: "ssh_host_groups.list_ssh_host_groups_hosts_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5859,7 +5859,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/ssh-host-groups",
         route: "/api/v2/workspace/{projectId}/ssh-host-groups",
         name: "ssh_host_groups.list_workspace_ssh_host_groups_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-host-groups")]
     ::oas_runtime::server::Operation {
@@ -5867,7 +5867,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         route: "/api/v1/ssh/host-groups/{sshHostGroupId}",
         name: "ssh_host_groups.update_ssh_host_group_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5875,7 +5875,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts",
         route: "/api/v1/ssh/hosts",
         name: "ssh_hosts.create_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5883,7 +5883,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts/{sshHostId}",
         route: "/api/v1/ssh/hosts/{sshHostId}",
         name: "ssh_hosts.delete_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5891,7 +5891,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts/{sshHostId}",
         route: "/api/v1/ssh/hosts/{sshHostId}",
         name: "ssh_hosts.get_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5915,7 +5915,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts/{sshHostId}/issue-host-cert",
         route: "/api/v1/ssh/hosts/{sshHostId}/issue-host-cert",
         name: "ssh_hosts.issue_host_cert_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5923,7 +5923,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts/{sshHostId}/issue-user-cert",
         route: "/api/v1/ssh/hosts/{sshHostId}/issue-user-cert",
         name: "ssh_hosts.issue_user_cert_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5931,7 +5931,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts",
         route: "/api/v1/ssh/hosts",
         name: "ssh_hosts.list_ssh_hosts_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5939,7 +5939,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v2/workspace/{projectId}/ssh-hosts",
         route: "/api/v2/workspace/{projectId}/ssh-hosts",
         name: "ssh_hosts.list_workspace_ssh_hosts_v2",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "ssh-hosts")]
     ::oas_runtime::server::Operation {
@@ -5947,7 +5947,7 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
         path: "/api/v1/ssh/hosts/{sshHostId}",
         route: "/api/v1/ssh/hosts/{sshHostId}",
         name: "ssh_hosts.update_ssh_host_v1",
-        bearer: false,
+        bearer: true,
     },
     #[cfg(feature = "token-auth")]
     ::oas_runtime::server::Operation {
@@ -15536,12 +15536,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnections1passwordV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 471)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 471)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/auth0`
@@ -15549,12 +15549,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsAuth0V1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 452)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 452)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/aws`
@@ -15562,12 +15562,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsAwsV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 404)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 404)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-app-configuration`
@@ -15575,12 +15575,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 424)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 424)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-client-secrets`
@@ -15588,14 +15588,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<
                 ::infisical_types::CreateAppConnectionsAzureClientSecretV1Body,
             >,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 427)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 427)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-devops`
@@ -15603,14 +15603,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<
                 ::infisical_types::CreateAppConnectionsAzureDevopV1Body,
             >,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 430)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 430)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-key-vault`
@@ -15618,12 +15618,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 424)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 424)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/camunda`
@@ -15631,12 +15631,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsCamundaV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 446)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 446)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/databricks`
@@ -15644,12 +15644,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsDatabrickV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 437)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 437)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/flyio`
@@ -15657,12 +15657,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsFlyioV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 488)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 488)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/gcp`
@@ -15670,12 +15670,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsGcpV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 420)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 420)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/github-radar`
@@ -15683,14 +15683,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<
                 ::infisical_types::CreateAppConnectionsGithubRadarV1Body,
             >,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 418)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 418)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/github`
@@ -15698,12 +15698,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsGithubV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 411)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 411)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/hashicorp-vault`
@@ -15711,14 +15711,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<
                 ::infisical_types::CreateAppConnectionsHashicorpVaultV1Body,
             >,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 455)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 455)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/heroku`
@@ -15726,12 +15726,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsHerokuV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 474)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 474)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/humanitec`
@@ -15739,12 +15739,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/ldap`
@@ -15752,12 +15752,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsLdapV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 462)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 462)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/mssql`
@@ -15765,12 +15765,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/mysql`
@@ -15778,12 +15778,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/oci`
@@ -15791,12 +15791,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsOciV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 468)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 468)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/oracledb`
@@ -15804,12 +15804,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/postgres`
@@ -15817,12 +15817,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/render`
@@ -15830,12 +15830,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsRenderV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 484)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 484)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/teamcity`
@@ -15843,12 +15843,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsTeamcityV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 465)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 465)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/terraform-cloud`
@@ -15856,12 +15856,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/vercel`
@@ -15869,12 +15869,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/windmill`
@@ -15882,1295 +15882,971 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<::infisical_types::CreateAppConnectionsWindmillV1Body>,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 449)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 449)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/1password/{connectionId}`
     pub(super) fn delete_app_connections_1password_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/auth0/{connectionId}`
     pub(super) fn delete_app_connections_auth0_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/aws/{connectionId}`
     pub(super) fn delete_app_connections_aws_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}`
     pub(super) fn delete_app_connections_azure_app_configuration_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}`
     pub(super) fn delete_app_connections_azure_client_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}`
     pub(super) fn delete_app_connections_azure_devop_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}`
     pub(super) fn delete_app_connections_azure_key_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/camunda/{connectionId}`
     pub(super) fn delete_app_connections_camunda_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/databricks/{connectionId}`
     pub(super) fn delete_app_connections_databrick_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/flyio/{connectionId}`
     pub(super) fn delete_app_connections_flyio_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/gcp/{connectionId}`
     pub(super) fn delete_app_connections_gcp_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/github-radar/{connectionId}`
     pub(super) fn delete_app_connections_github_radar_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/github/{connectionId}`
     pub(super) fn delete_app_connections_github_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}`
     pub(super) fn delete_app_connections_hashicorp_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/heroku/{connectionId}`
     pub(super) fn delete_app_connections_heroku_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/humanitec/{connectionId}`
     pub(super) fn delete_app_connections_humanitec_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/ldap/{connectionId}`
     pub(super) fn delete_app_connections_ldap_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/mssql/{connectionId}`
     pub(super) fn delete_app_connections_mssql_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/mysql/{connectionId}`
     pub(super) fn delete_app_connections_mysql_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/oci/{connectionId}`
     pub(super) fn delete_app_connections_oci_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/oracledb/{connectionId}`
     pub(super) fn delete_app_connections_oracledb_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/postgres/{connectionId}`
     pub(super) fn delete_app_connections_postgre_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/render/{connectionId}`
     pub(super) fn delete_app_connections_render_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/teamcity/{connectionId}`
     pub(super) fn delete_app_connections_teamcity_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}`
     pub(super) fn delete_app_connections_terraform_cloud_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/vercel/{connectionId}`
     pub(super) fn delete_app_connections_vercel_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/windmill/{connectionId}`
     pub(super) fn delete_app_connections_windmill_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/1password/available`
     pub(super) fn get_app_connections_1password_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}`
     pub(super) fn get_app_connections_1password_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/1password/{connectionId}`
     pub(super) fn get_app_connections_1password_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/auth0/available`
     pub(super) fn get_app_connections_auth0_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}`
     pub(super) fn get_app_connections_auth0_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/auth0/{connectionId}`
     pub(super) fn get_app_connections_auth0_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/aws/available`
     pub(super) fn get_app_connections_aws_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}`
     pub(super) fn get_app_connections_aws_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/aws/{connectionId}`
     pub(super) fn get_app_connections_aws_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-app-configuration/available`
     pub(super) fn get_app_connections_azure_app_configuration_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}`
     pub(super) fn get_app_connections_azure_app_configuration_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}`
     pub(super) fn get_app_connections_azure_app_configuration_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}`
     pub(super) fn get_app_connections_azure_client_secret_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}`
     pub(super) fn get_app_connections_azure_client_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-client-secrets/available`
     pub(super) fn get_app_connections_azure_client_secrets_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}`
     pub(super) fn get_app_connections_azure_devop_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-devops/{connectionId}`
     pub(super) fn get_app_connections_azure_devop_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-devops/available`
     pub(super) fn get_app_connections_azure_devops_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-key-vault/available`
     pub(super) fn get_app_connections_azure_key_vault_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}`
     pub(super) fn get_app_connections_azure_key_vault_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}`
     pub(super) fn get_app_connections_azure_key_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/camunda/available`
     pub(super) fn get_app_connections_camunda_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}`
     pub(super) fn get_app_connections_camunda_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/camunda/{connectionId}`
     pub(super) fn get_app_connections_camunda_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}`
     pub(super) fn get_app_connections_databrick_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/databricks/{connectionId}`
     pub(super) fn get_app_connections_databrick_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/databricks/available`
     pub(super) fn get_app_connections_databricks_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/flyio/available`
     pub(super) fn get_app_connections_flyio_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}`
     pub(super) fn get_app_connections_flyio_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/flyio/{connectionId}`
     pub(super) fn get_app_connections_flyio_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/gcp/available`
     pub(super) fn get_app_connections_gcp_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}`
     pub(super) fn get_app_connections_gcp_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/gcp/{connectionId}`
     pub(super) fn get_app_connections_gcp_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github/available`
     pub(super) fn get_app_connections_github_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github/connection-name/{connectionName}`
     pub(super) fn get_app_connections_github_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github-radar/available`
     pub(super) fn get_app_connections_github_radar_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}`
     pub(super) fn get_app_connections_github_radar_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github-radar/{connectionId}`
     pub(super) fn get_app_connections_github_radar_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github/{connectionId}`
     pub(super) fn get_app_connections_github_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/hashicorp-vault/available`
     pub(super) fn get_app_connections_hashicorp_vault_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}`
     pub(super) fn get_app_connections_hashicorp_vault_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}`
     pub(super) fn get_app_connections_hashicorp_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/heroku/available`
     pub(super) fn get_app_connections_heroku_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}`
     pub(super) fn get_app_connections_heroku_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/heroku/{connectionId}`
     pub(super) fn get_app_connections_heroku_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/humanitec/available`
     pub(super) fn get_app_connections_humanitec_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}`
     pub(super) fn get_app_connections_humanitec_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/humanitec/{connectionId}`
     pub(super) fn get_app_connections_humanitec_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/ldap/available`
     pub(super) fn get_app_connections_ldap_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}`
     pub(super) fn get_app_connections_ldap_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/ldap/{connectionId}`
     pub(super) fn get_app_connections_ldap_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mssql/available`
     pub(super) fn get_app_connections_mssql_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}`
     pub(super) fn get_app_connections_mssql_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mssql/{connectionId}`
     pub(super) fn get_app_connections_mssql_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mysql/available`
     pub(super) fn get_app_connections_mysql_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}`
     pub(super) fn get_app_connections_mysql_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mysql/{connectionId}`
     pub(super) fn get_app_connections_mysql_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oci/available`
     pub(super) fn get_app_connections_oci_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}`
     pub(super) fn get_app_connections_oci_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oci/{connectionId}`
     pub(super) fn get_app_connections_oci_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oracledb/available`
     pub(super) fn get_app_connections_oracledb_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}`
     pub(super) fn get_app_connections_oracledb_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oracledb/{connectionId}`
     pub(super) fn get_app_connections_oracledb_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}`
     pub(super) fn get_app_connections_postgre_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/postgres/{connectionId}`
     pub(super) fn get_app_connections_postgre_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/postgres/available`
     pub(super) fn get_app_connections_postgres_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/render/available`
     pub(super) fn get_app_connections_render_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/render/connection-name/{connectionName}`
     pub(super) fn get_app_connections_render_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/render/{connectionId}`
     pub(super) fn get_app_connections_render_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/teamcity/available`
     pub(super) fn get_app_connections_teamcity_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}`
     pub(super) fn get_app_connections_teamcity_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/teamcity/{connectionId}`
     pub(super) fn get_app_connections_teamcity_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/terraform-cloud/available`
     pub(super) fn get_app_connections_terraform_cloud_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}`
     pub(super) fn get_app_connections_terraform_cloud_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}`
     pub(super) fn get_app_connections_terraform_cloud_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/vercel/available`
     pub(super) fn get_app_connections_vercel_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}`
     pub(super) fn get_app_connections_vercel_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/vercel/{connectionId}`
     pub(super) fn get_app_connections_vercel_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/windmill/available`
     pub(super) fn get_app_connections_windmill_available_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}`
     pub(super) fn get_app_connections_windmill_by_connection_name_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionName", 5)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionName", 5)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/windmill/{connectionId}`
     pub(super) fn get_app_connections_windmill_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "connectionId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "connectionId", 2)?))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/1password`
     pub(super) fn list_app_connections_1password_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/auth0`
     pub(super) fn list_app_connections_auth0_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/aws`
     pub(super) fn list_app_connections_aws_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-app-configuration`
     pub(super) fn list_app_connections_azure_app_configuration_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-client-secrets`
     pub(super) fn list_app_connections_azure_client_secrets_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-devops`
     pub(super) fn list_app_connections_azure_devops_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/azure-key-vault`
     pub(super) fn list_app_connections_azure_key_vault_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/camunda`
     pub(super) fn list_app_connections_camunda_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/databricks`
     pub(super) fn list_app_connections_databricks_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/flyio`
     pub(super) fn list_app_connections_flyio_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/gcp`
     pub(super) fn list_app_connections_gcp_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github-radar`
     pub(super) fn list_app_connections_github_radar_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/github`
     pub(super) fn list_app_connections_github_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/hashicorp-vault`
     pub(super) fn list_app_connections_hashicorp_vault_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/heroku`
     pub(super) fn list_app_connections_heroku_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/humanitec`
     pub(super) fn list_app_connections_humanitec_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/ldap`
     pub(super) fn list_app_connections_ldap_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mssql`
     pub(super) fn list_app_connections_mssql_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/mysql`
     pub(super) fn list_app_connections_mysql_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oci`
     pub(super) fn list_app_connections_oci_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/options`
     pub(super) fn list_app_connections_options_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/oracledb`
     pub(super) fn list_app_connections_oracledb_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/postgres`
     pub(super) fn list_app_connections_postgres_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/render`
     pub(super) fn list_app_connections_render_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/teamcity`
     pub(super) fn list_app_connections_teamcity_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/terraform-cloud`
     pub(super) fn list_app_connections_terraform_cloud_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections`
     pub(super) fn list_app_connections_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/vercel`
     pub(super) fn list_app_connections_vercel_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `GET /api/v1/app-connections/windmill`
     pub(super) fn list_app_connections_windmill_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "app-connections")]
     /// `PATCH /api/v1/app-connections/1password/{connectionId}`
@@ -17178,14 +16854,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnections1passwordV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 473)?,
         ))
@@ -17196,14 +16872,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsAuth0V1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 454)?,
         ))
@@ -17214,14 +16890,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsAwsV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 409)?,
         ))
@@ -17232,14 +16908,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 426)?,
         ))
@@ -17250,7 +16926,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateAppConnectionsAzureClientSecretV1Body,
@@ -17259,7 +16935,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 429)?,
         ))
@@ -17270,7 +16946,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateAppConnectionsAzureDevopV1Body,
@@ -17279,7 +16955,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 435)?,
         ))
@@ -17290,14 +16966,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 426)?,
         ))
@@ -17308,14 +16984,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsCamundaV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 448)?,
         ))
@@ -17326,14 +17002,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsDatabrickV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 439)?,
         ))
@@ -17344,14 +17020,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsFlyioV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 491)?,
         ))
@@ -17362,14 +17038,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsGcpV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 423)?,
         ))
@@ -17380,7 +17056,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateAppConnectionsGithubRadarV1Body,
@@ -17389,7 +17065,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 419)?,
         ))
@@ -17400,14 +17076,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsGithubV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 416)?,
         ))
@@ -17418,7 +17094,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateAppConnectionsHashicorpVaultV1Body,
@@ -17427,7 +17103,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 460)?,
         ))
@@ -17438,14 +17114,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsHerokuV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 482)?,
         ))
@@ -17456,14 +17132,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 442)?,
         ))
@@ -17474,14 +17150,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsLdapV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 464)?,
         ))
@@ -17492,14 +17168,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 445)?,
         ))
@@ -17510,14 +17186,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 445)?,
         ))
@@ -17528,14 +17204,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsOciV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 470)?,
         ))
@@ -17546,14 +17222,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 445)?,
         ))
@@ -17564,14 +17240,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 445)?,
         ))
@@ -17582,14 +17258,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsRenderV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 487)?,
         ))
@@ -17600,14 +17276,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsTeamcityV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 467)?,
         ))
@@ -17618,14 +17294,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 442)?,
         ))
@@ -17636,14 +17312,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 442)?,
         ))
@@ -17654,14 +17330,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateAppConnectionsWindmillV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
             input.optional_body(SCHEMAS, 451)?,
         ))
@@ -17672,13 +17348,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListOrganizationAuditLogsV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 13] = [
                     QueryParam::new("projectId", 0, false, None),
@@ -17831,12 +17507,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateDynamicSecretsLeaseV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 89)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 89)?))
     }
     #[cfg(feature = "dynamic-secrets")]
     /// `POST /api/v1/dynamic-secrets/leases/kubernetes`
@@ -17844,12 +17520,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateDynamicSecretsLeasesKuberneteV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 92)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 92)?))
     }
     #[cfg(feature = "dynamic-secrets")]
     /// `POST /api/v1/dynamic-secrets`
@@ -17857,12 +17533,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateDynamicSecretV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 8)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 8)?))
     }
     #[cfg(feature = "dynamic-secrets")]
     /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}`
@@ -17870,14 +17546,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeleteDynamicSecretsLeaseV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "leaseId", 5)?,
             input.body(SCHEMAS, 90)?,
         ))
@@ -17888,14 +17564,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeleteDynamicSecretV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "name", 0)?,
             input.body(SCHEMAS, 86)?,
         ))
@@ -17906,14 +17582,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetDynamicSecretsLeaseV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "leaseId", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -17931,14 +17607,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetDynamicSecretV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "name", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -17956,14 +17632,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListDynamicSecretsLeasesV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "name", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -17981,13 +17657,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListDynamicSecretsV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectSlug", 5, true, None),
@@ -18004,14 +17680,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::RenewDynamicSecretsLeaseV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "leaseId", 5)?,
             input.body(SCHEMAS, 91)?,
         ))
@@ -18022,14 +17698,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::UpdateDynamicSecretV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "name", 0)?,
             input.body(SCHEMAS, 87)?,
         ))
@@ -18131,14 +17807,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::CreateWorkspaceTagV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.body(SCHEMAS, 304)?,
         ))
@@ -18167,14 +17843,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "tagId", 0)?,
         ))
@@ -18192,14 +17868,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "tagSlug", 0)?,
         ))
@@ -18210,14 +17886,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "tagId", 0)?,
         ))
@@ -18249,14 +17925,8 @@ mod decode {
     /// `GET /api/v1/workspace/{projectId}/tags`
     pub(super) fn list_workspace_tags_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "folders")]
     /// `PATCH /api/v1/folders/batch`
@@ -18295,7 +17965,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::CreateWorkspaceTagV1Body,
@@ -18303,7 +17973,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "tagId", 0)?,
             input.body(SCHEMAS, 304)?,
@@ -18378,14 +18048,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "id", 0)?,
             input.path(SCHEMAS, 1, "username", 0)?,
         ))
@@ -18395,13 +18065,10 @@ mod decode {
     pub(super) fn create_group_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreateGroupV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreateGroupV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 117)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 117)?))
     }
     #[cfg(feature = "groups")]
     /// `DELETE /api/v1/groups/{id}/users/{username}`
@@ -18409,14 +18076,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "id", 0)?,
             input.path(SCHEMAS, 1, "username", 0)?,
         ))
@@ -18425,27 +18092,15 @@ mod decode {
     /// `DELETE /api/v1/groups/{id}`
     pub(super) fn delete_group_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "id", 0)?))
     }
     #[cfg(feature = "groups")]
     /// `GET /api/v1/groups/{id}`
     pub(super) fn get_group_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "id", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "id", 0)?))
     }
     #[cfg(feature = "groups")]
     /// `GET /api/v1/groups/{id}/users`
@@ -18453,14 +18108,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListGroupsUsersV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "id", 0)?,
             {
                 static PARAMS: [QueryParam; 5] = [
@@ -18478,8 +18133,8 @@ mod decode {
     /// `GET /api/v1/groups`
     pub(super) fn list_groups_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "groups")]
     /// `PATCH /api/v1/groups/{id}`
@@ -18487,14 +18142,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateGroupV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "id", 0)?,
             input.optional_body(SCHEMAS, 121)?,
         ))
@@ -18983,14 +18638,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DecryptKmsKeyV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
             input.body(SCHEMAS, 387)?,
         ))
@@ -19001,14 +18656,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::EncryptKmsKeyV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
             input.body(SCHEMAS, 386)?,
         ))
@@ -19018,23 +18673,17 @@ mod decode {
     pub(super) fn create_kms_key_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreateKmsKeyV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreateKmsKeyV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 381)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 381)?))
     }
     #[cfg(feature = "kms-keys")]
     /// `DELETE /api/v1/kms/keys/{keyId}`
     pub(super) fn delete_kms_key_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "keyId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "keyId", 2)?))
     }
     #[cfg(feature = "kms-keys")]
     /// `GET /api/v1/kms/keys/key-name/{keyName}`
@@ -19042,14 +18691,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetKmsKeyByKeyNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyName", 84)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -19063,25 +18712,19 @@ mod decode {
     /// `GET /api/v1/kms/keys/{keyId}`
     pub(super) fn get_kms_key_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "keyId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "keyId", 2)?))
     }
     #[cfg(feature = "kms-keys")]
     /// `GET /api/v1/kms/keys`
     pub(super) fn list_kms_keys_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::ListKmsKeysV1Query,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::ListKmsKeysV1Query),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 6] = [
                     QueryParam::new("projectId", 0, true, None),
@@ -19106,14 +18749,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
             input.optional_body(SCHEMAS, 385)?,
         ))
@@ -19122,21 +18765,15 @@ mod decode {
     /// `GET /api/v1/kms/keys/{keyId}/public-key`
     pub(super) fn get_kms_keys_public_key_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "keyId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "keyId", 2)?))
     }
     #[cfg(feature = "kms-signing")]
     /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms`
     pub(super) fn list_kms_keys_signing_algorithms_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "keyId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "keyId", 2)?))
     }
     #[cfg(feature = "kms-signing")]
     /// `POST /api/v1/kms/keys/{keyId}/sign`
@@ -19144,14 +18781,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::SignKmsKeyV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
             input.body(SCHEMAS, 389)?,
         ))
@@ -19162,14 +18799,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::VerifyKmsKeyV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
             input.body(SCHEMAS, 390)?,
         ))
@@ -19533,39 +19170,24 @@ mod decode {
     pub(super) fn create_pki_alert_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreatePkiAlertV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiAlertV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 340)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 340)?))
     }
     #[cfg(feature = "pki-alerting")]
     /// `DELETE /api/v1/pki/alerts/{alertId}`
     pub(super) fn delete_pki_alert_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "alertId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "alertId", 0)?))
     }
     #[cfg(feature = "pki-alerting")]
     /// `GET /api/v1/pki/alerts/{alertId}`
     pub(super) fn get_pki_alert_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "alertId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "alertId", 0)?))
     }
     #[cfg(feature = "pki-alerting")]
     /// `PATCH /api/v1/pki/alerts/{alertId}`
@@ -19573,14 +19195,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiAlertV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "alertId", 0)?,
             input.optional_body(SCHEMAS, 343)?,
         ))
@@ -19590,13 +19212,10 @@ mod decode {
     pub(super) fn create_pki_ca_acme_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreatePkiCaAcmeV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiCaAcmeV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 328)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 328)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `POST /api/v1/pki/ca/internal`
@@ -19604,25 +19223,22 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreatePkiCaInternalV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 321)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 321)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `POST /api/v1/pki/ca`
     pub(super) fn create_pki_ca_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreatePkiCaV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiCaV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 305)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 305)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `DELETE /api/v1/pki/ca/acme/{caName}`
@@ -19630,14 +19246,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             input.body(SCHEMAS, 323)?,
         ))
@@ -19648,14 +19264,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             input.body(SCHEMAS, 323)?,
         ))
@@ -19664,14 +19280,8 @@ mod decode {
     /// `DELETE /api/v1/pki/ca/{caId}`
     pub(super) fn delete_pki_ca_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/acme/{caName}`
@@ -19679,14 +19289,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetPkiCaAcmeV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -19700,14 +19310,8 @@ mod decode {
     /// `GET /api/v1/pki/ca/{caId}/certificate`
     pub(super) fn get_pki_ca_certificate_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`
@@ -19731,14 +19335,8 @@ mod decode {
     /// `GET /api/v1/pki/ca/{caId}/csr`
     pub(super) fn get_pki_ca_csr_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/internal/{caName}`
@@ -19746,14 +19344,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetPkiCaInternalV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -19767,28 +19365,19 @@ mod decode {
     /// `GET /api/v1/pki/ca/{caId}`
     pub(super) fn get_pki_ca_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v2/pki/ca`
     pub(super) fn get_pki_ca_v2(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::GetPkiCaV2Query,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::GetPkiCaV2Query),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 0, true, None),
@@ -19803,14 +19392,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ImportCertificatePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.body(SCHEMAS, 313)?,
         ))
@@ -19821,14 +19410,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::IssueCertificatePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.body(SCHEMAS, 314)?,
         ))
@@ -19838,14 +19427,11 @@ mod decode {
     pub(super) fn list_pki_ca_acme_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::ListPkiCaAcmeV1Query,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::ListPkiCaAcmeV1Query),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -19858,40 +19444,22 @@ mod decode {
     /// `GET /api/v1/pki/ca/{caId}/ca-certificates`
     pub(super) fn list_pki_ca_ca_certificates_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/{caId}/certificate-templates`
     pub(super) fn list_pki_ca_certificate_templates_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/{caId}/crls`
     pub(super) fn list_pki_ca_crls_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "caId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "caId", 0)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `GET /api/v1/pki/ca/internal`
@@ -19899,13 +19467,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListPkiCaInternalV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -19920,14 +19488,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListWorkspaceCasV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "slug", 119)?,
             {
                 static PARAMS: [QueryParam; 5] = [
@@ -19947,14 +19515,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::RenewPkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.body(SCHEMAS, 310)?,
         ))
@@ -19965,14 +19533,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::SignCertificatePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.body(SCHEMAS, 319)?,
         ))
@@ -19983,14 +19551,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::SignIntermediatePkiCaV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.body(SCHEMAS, 312)?,
         ))
@@ -20001,14 +19569,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::UpdatePkiCaAcmeV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             input.body(SCHEMAS, 329)?,
         ))
@@ -20019,14 +19587,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::UpdatePkiCaInternalV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
             input.body(SCHEMAS, 324)?,
         ))
@@ -20037,14 +19605,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCaV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
             input.optional_body(SCHEMAS, 309)?,
         ))
@@ -20055,12 +19623,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreatePkiCollectionV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 344)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 344)?))
     }
     #[cfg(feature = "pki-certificate-collections")]
     /// `POST /api/v1/pki/collections/{collectionId}/items`
@@ -20068,14 +19636,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::CreatePkiCollectionsItemV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
             input.body(SCHEMAS, 347)?,
         ))
@@ -20084,14 +19652,8 @@ mod decode {
     /// `DELETE /api/v1/pki/collections/{collectionId}`
     pub(super) fn delete_pki_collection_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "collectionId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "collectionId", 0)?))
     }
     #[cfg(feature = "pki-certificate-collections")]
     /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}`
@@ -20099,14 +19661,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
             input.path(SCHEMAS, 1, "collectionItemId", 0)?,
         ))
@@ -20115,14 +19677,8 @@ mod decode {
     /// `GET /api/v1/pki/collections/{collectionId}`
     pub(super) fn get_pki_collection_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "collectionId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "collectionId", 0)?))
     }
     #[cfg(feature = "pki-certificate-collections")]
     /// `GET /api/v1/pki/collections/{collectionId}/items`
@@ -20130,14 +19686,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListPkiCollectionsItemsV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -20155,14 +19711,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCollectionV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
             input.optional_body(SCHEMAS, 345)?,
         ))
@@ -20173,12 +19729,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreatePkiCertificateTemplateV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 337)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 337)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `POST /api/v2/pki/certificate-templates`
@@ -20186,12 +19742,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreatePkiCertificateTemplateV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 623)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 623)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
@@ -20199,14 +19755,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
             input.body(SCHEMAS, 338)?,
         ))
@@ -20215,17 +19771,8 @@ mod decode {
     /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}`
     pub(super) fn delete_pki_certificate_template_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((
-            input.optional_bearer(),
-            input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-        ))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "certificateTemplateId", 0)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `DELETE /api/v2/pki/certificate-templates/{templateName}`
@@ -20233,14 +19780,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 5)?,
             input.body(SCHEMAS, 348)?,
         ))
@@ -20249,17 +19796,8 @@ mod decode {
     /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}`
     pub(super) fn get_pki_certificate_template_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((
-            input.optional_bearer(),
-            input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-        ))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "certificateTemplateId", 0)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `GET /api/v2/pki/certificate-templates/{templateName}`
@@ -20267,14 +19805,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetPkiCertificateTemplateV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -20288,17 +19826,8 @@ mod decode {
     /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
     pub(super) fn get_pki_certificate_templates_est_config_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((
-            input.optional_bearer(),
-            input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-        ))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "certificateTemplateId", 0)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate`
@@ -20306,14 +19835,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::IssueCertificatePkiCertificateTemplateV2Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
             input.body(SCHEMAS, 625)?,
         ))
@@ -20324,13 +19853,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListPkiCertificateTemplatesV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectId", 0, true, None),
@@ -20347,14 +19876,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::SignCertificatePkiCertificateTemplateV2Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
             input.body(SCHEMAS, 626)?,
         ))
@@ -20365,14 +19894,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdatePkiCertificateTemplateV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
             input.optional_body(SCHEMAS, 335)?,
         ))
@@ -20383,14 +19912,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::UpdatePkiCertificateTemplateV2Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
             input.body(SCHEMAS, 624)?,
         ))
@@ -20401,7 +19930,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<
                 ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body,
@@ -20410,7 +19939,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
             input.optional_body(SCHEMAS, 339)?,
         ))
@@ -20419,66 +19948,36 @@ mod decode {
     /// `DELETE /api/v1/pki/certificates/{serialNumber}`
     pub(super) fn delete_pki_certificate_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "serialNumber", 0)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v1/pki/certificates/{serialNumber}`
     pub(super) fn get_pki_certificate_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "serialNumber", 0)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v1/pki/certificates/{serialNumber}/bundle`
     pub(super) fn get_pki_certificates_bundle_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "serialNumber", 0)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v1/pki/certificates/{serialNumber}/certificate`
     pub(super) fn get_pki_certificates_certificate_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "serialNumber", 0)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v1/pki/certificates/{serialNumber}/private-key`
     pub(super) fn get_pki_certificates_private_key_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "serialNumber", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "serialNumber", 0)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `POST /api/v1/pki/certificates/import-certificate`
@@ -20486,12 +19985,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ImportCertificatePkiCertificatesV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 331)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 331)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `POST /api/v1/pki/certificates/issue-certificate`
@@ -20499,12 +19998,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::IssueCertificatePkiCertificatesV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 330)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 330)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v2/workspace/{slug}/certificates`
@@ -20512,14 +20011,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListWorkspaceCertificatesV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "slug", 119)?,
             {
                 static PARAMS: [QueryParam; 4] = [
@@ -20538,14 +20037,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::RevokePkiCertificateV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "serialNumber", 0)?,
             input.body(SCHEMAS, 333)?,
         ))
@@ -20556,12 +20055,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::SignCertificatePkiCertificatesV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 332)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 332)?))
     }
     #[cfg(feature = "pki-subscribers")]
     /// `POST /api/v1/pki/subscribers`
@@ -20569,12 +20068,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreatePkiSubscriberV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 351)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 351)?))
     }
     #[cfg(feature = "pki-subscribers")]
     /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate`
@@ -20582,14 +20081,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             input.body(SCHEMAS, 348)?,
         ))
@@ -20600,14 +20099,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             input.body(SCHEMAS, 348)?,
         ))
@@ -20618,14 +20117,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetPkiSubscriberV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -20641,14 +20140,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetPkiSubscribersLatestCertificateBundleV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -20664,14 +20163,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::DeletePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             input.body(SCHEMAS, 348)?,
         ))
@@ -20682,14 +20181,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListPkiSubscribersCertificatesV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -20705,14 +20204,8 @@ mod decode {
     /// `GET /api/v2/workspace/{projectId}/pki-subscribers`
     pub(super) fn list_workspace_pki_subscribers_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "pki-subscribers")]
     /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate`
@@ -20720,14 +20213,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::SignCertificatePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             input.body(SCHEMAS, 352)?,
         ))
@@ -20738,14 +20231,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::UpdatePkiSubscriberV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
             input.body(SCHEMAS, 349)?,
         ))
@@ -20812,7 +20305,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
             ::infisical_types::ListWorkspaceGroupsUsersV2Query,
@@ -20820,7 +20313,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "groupId", 0)?,
             {
@@ -20924,14 +20417,8 @@ mod decode {
     /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}`
     pub(super) fn get_workspace_identity_membership_by_identity_membership_id_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "identityMembershipId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "identityMembershipId", 0)?))
     }
     #[cfg(feature = "project-identities")]
     /// `GET /api/v2/workspace/{projectId}/identity-memberships`
@@ -21027,14 +20514,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "roleSlug", 0)?,
         ))
@@ -21072,32 +20559,26 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateProjectTemplateV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 144)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 144)?))
     }
     #[cfg(feature = "project-templates")]
     /// `DELETE /api/v1/project-templates/{templateId}`
     pub(super) fn delete_project_template_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "templateId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "templateId", 2)?))
     }
     #[cfg(feature = "project-templates")]
     /// `GET /api/v1/project-templates/{templateId}`
     pub(super) fn get_project_template_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "templateId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "templateId", 2)?))
     }
     #[cfg(feature = "project-templates")]
     /// `GET /api/v1/project-templates`
@@ -21105,13 +20586,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListProjectTemplatesV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("type", 142, false, None),
@@ -21126,14 +20607,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateProjectTemplateV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "templateId", 2)?,
             input.optional_body(SCHEMAS, 226)?,
         ))
@@ -21331,13 +20812,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::GetSecretImportsSecretsRawV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("workspaceId", 0, true, None),
@@ -21402,12 +20883,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsAuth0ClientSecretV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 605)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 605)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/aws-iam-user-secret`
@@ -21415,12 +20896,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsAwsIamUserSecretV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 609)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 609)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/azure-client-secret`
@@ -21428,12 +20909,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsAzureClientSecretV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 607)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 607)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/ldap-password`
@@ -21441,12 +20922,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsLdapPasswordV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 611)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 611)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mssql-credentials`
@@ -21454,12 +20935,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsCredentialV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mysql-credentials`
@@ -21467,12 +20948,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsCredentialV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/oracledb-credentials`
@@ -21480,12 +20961,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsCredentialV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/postgres-credentials`
@@ -21493,12 +20974,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretRotationsCredentialV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
@@ -21506,14 +20987,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsAuth0ClientSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21530,14 +21011,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsAwsIamUserSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21554,14 +21035,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsAzureClientSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21578,14 +21059,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsLdapPasswordV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21602,14 +21083,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsMssqlCredentialV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21626,14 +21107,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsMysqlCredentialV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21650,14 +21131,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsOracledbCredentialV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21674,14 +21155,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretRotationsPostgresCredentialV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             {
                 static PARAMS: [QueryParam; 2] = [
@@ -21698,14 +21179,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsAuth0ClientSecretByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21721,11 +21202,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
     pub(super) fn get_secret_rotations_auth0_client_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}`
@@ -21733,14 +21211,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsAwsIamUserSecretByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21756,11 +21234,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
     pub(super) fn get_secret_rotations_aws_iam_user_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}`
@@ -21768,14 +21243,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsAzureClientSecretByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21791,11 +21266,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}`
     pub(super) fn get_secret_rotations_azure_client_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}`
@@ -21803,14 +21275,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsLdapPasswordByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21826,11 +21298,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}`
     pub(super) fn get_secret_rotations_ldap_password_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}`
@@ -21838,14 +21307,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsMssqlCredentialByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21861,11 +21330,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}`
     pub(super) fn get_secret_rotations_mssql_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}`
@@ -21873,14 +21339,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsMysqlCredentialByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21896,11 +21362,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}`
     pub(super) fn get_secret_rotations_mysql_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}`
@@ -21908,14 +21371,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsOracledbCredentialByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21931,11 +21394,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
     pub(super) fn get_secret_rotations_oracledb_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}`
@@ -21943,14 +21403,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretRotationsPostgresCredentialByRotationNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationName", 5)?,
             {
                 static PARAMS: [QueryParam; 3] = [
@@ -21966,21 +21426,15 @@ mod decode {
     /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}`
     pub(super) fn get_secret_rotations_postgres_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_auth0_client_secret_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/auth0-client-secret`
@@ -21988,13 +21442,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22007,11 +21461,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_aws_iam_user_secret_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/aws-iam-user-secret`
@@ -22019,13 +21470,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22038,11 +21489,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_azure_client_secret_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/azure-client-secret`
@@ -22050,13 +21498,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsAzureClientSecretV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22069,11 +21517,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_ldap_password_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/ldap-password`
@@ -22081,13 +21526,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsLdapPasswordV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22100,11 +21545,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_mssql_credentials_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/mssql-credentials`
@@ -22112,13 +21554,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsMssqlCredentialsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22131,11 +21573,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_mysql_credentials_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/mysql-credentials`
@@ -22143,13 +21582,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsMysqlCredentialsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22162,18 +21601,15 @@ mod decode {
     /// `GET /api/v2/secret-rotations/options`
     pub(super) fn list_secret_rotations_options_v2(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_oracledb_credentials_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/oracledb-credentials`
@@ -22181,13 +21617,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsOracledbCredentialsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22200,11 +21636,8 @@ mod decode {
     /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials`
     pub(super) fn list_secret_rotations_postgres_credentials_generated_credentials_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `GET /api/v2/secret-rotations/postgres-credentials`
@@ -22212,13 +21645,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsPostgresCredentialsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22233,13 +21666,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretRotationsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22252,81 +21685,57 @@ mod decode {
     /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_auth0_client_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_aws_iam_user_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_azure_client_secret_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_ldap_password_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_mssql_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_mysql_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_oracledb_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets`
     pub(super) fn rotate_secrets_secret_rotations_postgres_credential_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "rotationId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "rotationId", 2)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
@@ -22334,7 +21743,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsAuth0ClientSecretV2Body,
@@ -22343,7 +21752,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 606)?,
         ))
@@ -22354,7 +21763,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsAwsIamUserSecretV2Body,
@@ -22363,7 +21772,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 610)?,
         ))
@@ -22374,7 +21783,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsAzureClientSecretV2Body,
@@ -22383,7 +21792,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 608)?,
         ))
@@ -22394,7 +21803,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsLdapPasswordV2Body,
@@ -22403,7 +21812,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 613)?,
         ))
@@ -22414,7 +21823,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -22423,7 +21832,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 604)?,
         ))
@@ -22434,7 +21843,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -22443,7 +21852,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 604)?,
         ))
@@ -22454,7 +21863,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -22463,7 +21872,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 604)?,
         ))
@@ -22474,7 +21883,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -22483,7 +21892,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
             input.optional_body(SCHEMAS, 604)?,
         ))
@@ -22493,15 +21902,11 @@ mod decode {
     pub(super) fn create_secret_scanning_data_sources_github_resources_scan_v2(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::uuid::Uuid,
-            ::uuid::Uuid,
-        ),
+        (::oas_runtime::server::BearerToken, ::uuid::Uuid, ::uuid::Uuid),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "dataSourceId", 2)?,
             input.path(SCHEMAS, 1, "resourceId", 2)?,
         ))
@@ -22510,11 +21915,8 @@ mod decode {
     /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan`
     pub(super) fn create_secret_scanning_data_sources_github_scan_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "dataSourceId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "dataSourceId", 2)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `POST /api/v2/secret-scanning/data-sources/github`
@@ -22522,22 +21924,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 621)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 621)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
     pub(super) fn delete_secret_scanning_data_sources_github_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "dataSourceId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "dataSourceId", 2)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}`
@@ -22545,14 +21944,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "dataSourceName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -22566,11 +21965,8 @@ mod decode {
     /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
     pub(super) fn get_secret_scanning_data_sources_github_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "dataSourceId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "dataSourceId", 2)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `GET /api/v2/secret-scanning/configs`
@@ -22578,13 +21974,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretScanningConfigsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22597,21 +21993,15 @@ mod decode {
     /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources`
     pub(super) fn list_secret_scanning_data_sources_github_resources_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "dataSourceId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "dataSourceId", 2)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans`
     pub(super) fn list_secret_scanning_data_sources_github_scans_v2(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "dataSourceId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "dataSourceId", 2)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `GET /api/v2/secret-scanning/data-sources/github`
@@ -22619,13 +22009,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretScanningDataSourcesGithubV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22638,8 +22028,8 @@ mod decode {
     /// `GET /api/v2/secret-scanning/data-sources/options`
     pub(super) fn list_secret_scanning_data_sources_options_v2(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "secret-scanning")]
     /// `GET /api/v2/secret-scanning/data-sources`
@@ -22647,13 +22037,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretScanningDataSourcesV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22668,13 +22058,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretScanningFindingsV2Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22689,14 +22079,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::UpdateSecretScanningConfigV2Query,
             ::infisical_types::UpdateSecretScanningConfigV2Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -22712,7 +22102,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretScanningDataSourcesGithubV2Body,
@@ -22721,7 +22111,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "dataSourceId", 2)?,
             input.optional_body(SCHEMAS, 622)?,
         ))
@@ -22732,7 +22122,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretScanningFindingByFindingIdV2Body,
@@ -22741,7 +22131,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "findingId", 5)?,
             input.optional_body(SCHEMAS, 619)?,
         ))
@@ -22752,24 +22142,21 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::option::Option<
                 ::std::vec::Vec<::infisical_types::UpdateSecretScanningFindingV2BodyItem>,
             >,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.optional_body(SCHEMAS, 616)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 616)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_1password_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/1password`
@@ -22777,22 +22164,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncs1passwordV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 575)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 575)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_aws_parameter_store_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-parameter-store`
@@ -22800,22 +22184,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsAwsParameterStoreV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 542)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 542)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_aws_secrets_manager_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-secrets-manager`
@@ -22823,22 +22204,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsAwsSecretsManagerV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 545)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 545)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_azure_app_configuration_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-app-configuration`
@@ -22846,12 +22224,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsAzureAppConfigurationV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 553)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 553)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-devops`
@@ -22859,32 +22237,26 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsAzureDevopV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 555)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 555)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_azure_devops_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_azure_key_vault_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-key-vault`
@@ -22892,22 +22264,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsAzureKeyVaultV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 551)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 551)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_camunda_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/camunda`
@@ -22915,12 +22284,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsCamundaV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 563)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 563)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/databricks`
@@ -22928,32 +22297,26 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsDatabrickV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 557)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 557)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_databricks_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_flyio_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/flyio`
@@ -22961,22 +22324,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsFlyioV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 581)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 581)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_gcp_secret_manager_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/gcp-secret-manager`
@@ -22984,22 +22344,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsGcpSecretManagerV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 549)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 549)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_github_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/github`
@@ -23007,22 +22364,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsGithubV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 547)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 547)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_hashicorp_vault_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/hashicorp-vault`
@@ -23030,22 +22384,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsHashicorpVaultV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 569)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 569)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_heroku_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/heroku`
@@ -23053,22 +22404,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsHerokuV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 577)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 577)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_humanitec_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/humanitec`
@@ -23076,22 +22424,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsHumanitecV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 559)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 559)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_oci_vault_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/oci-vault`
@@ -23099,22 +22444,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsOciVaultV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 573)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 573)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_render_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/render`
@@ -23122,22 +22464,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsRenderV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 579)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 579)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_teamcity_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/teamcity`
@@ -23145,22 +22484,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsTeamcityV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 571)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 571)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_terraform_cloud_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/terraform-cloud`
@@ -23168,22 +22504,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsTerraformCloudV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 561)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 561)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_vercel_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/vercel`
@@ -23191,22 +22524,19 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsVercelV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 565)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 565)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets`
     pub(super) fn create_secret_syncs_windmill_remove_secret_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/windmill`
@@ -23214,12 +22544,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSecretSyncsWindmillV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 567)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 567)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `DELETE /api/v1/secret-syncs/1password/{syncId}`
@@ -23227,14 +22557,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncs1passwordV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23255,14 +22585,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsAwsParameterStoreV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23283,14 +22613,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsAwsSecretsManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23311,14 +22641,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsAzureAppConfigurationV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23339,14 +22669,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsAzureDevopV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23367,14 +22697,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsAzureKeyVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23395,14 +22725,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsCamundaV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23423,14 +22753,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsDatabrickV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23451,14 +22781,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsFlyioV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23479,14 +22809,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsGcpSecretManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23507,14 +22837,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsGithubV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23535,14 +22865,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsHashicorpVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23563,14 +22893,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsHerokuV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23591,14 +22921,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsHumanitecV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23619,14 +22949,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsOciVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23647,14 +22977,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsRenderV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23675,14 +23005,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsTeamcityV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23703,14 +23033,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsTerraformCloudV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23731,14 +23061,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsVercelV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23759,14 +23089,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::DeleteSecretSyncsWindmillV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23787,14 +23117,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncs1passwordBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23808,11 +23138,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/1password/{syncId}`
     pub(super) fn get_secret_syncs_1password_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}`
@@ -23820,14 +23147,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsAwsParameterStoreBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23841,11 +23168,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}`
     pub(super) fn get_secret_syncs_aws_parameter_store_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}`
@@ -23853,14 +23177,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsAwsSecretsManagerBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23874,11 +23198,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
     pub(super) fn get_secret_syncs_aws_secrets_manager_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}`
@@ -23886,14 +23207,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsAzureAppConfigurationBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23907,11 +23228,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}`
     pub(super) fn get_secret_syncs_azure_app_configuration_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}`
@@ -23919,14 +23237,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsAzureDevopBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23940,11 +23258,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/azure-devops/{syncId}`
     pub(super) fn get_secret_syncs_azure_devop_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}`
@@ -23952,14 +23267,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsAzureKeyVaultBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -23973,11 +23288,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}`
     pub(super) fn get_secret_syncs_azure_key_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}`
@@ -23985,14 +23297,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsCamundaBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24006,11 +23318,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/camunda/{syncId}`
     pub(super) fn get_secret_syncs_camunda_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}`
@@ -24018,14 +23327,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsDatabrickBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24039,11 +23348,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/databricks/{syncId}`
     pub(super) fn get_secret_syncs_databrick_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}`
@@ -24051,14 +23357,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsFlyioBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24072,11 +23378,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/flyio/{syncId}`
     pub(super) fn get_secret_syncs_flyio_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}`
@@ -24084,14 +23387,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsGcpSecretManagerBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24105,11 +23408,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
     pub(super) fn get_secret_syncs_gcp_secret_manager_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}`
@@ -24117,14 +23417,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsGithubBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24138,11 +23438,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/github/{syncId}`
     pub(super) fn get_secret_syncs_github_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}`
@@ -24150,14 +23447,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsHashicorpVaultBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24171,11 +23468,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}`
     pub(super) fn get_secret_syncs_hashicorp_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}`
@@ -24183,14 +23477,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsHerokuBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24204,11 +23498,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/heroku/{syncId}`
     pub(super) fn get_secret_syncs_heroku_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}`
@@ -24216,14 +23507,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsHumanitecBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24237,11 +23528,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/humanitec/{syncId}`
     pub(super) fn get_secret_syncs_humanitec_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}`
@@ -24249,14 +23537,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsOciVaultBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24270,11 +23558,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/oci-vault/{syncId}`
     pub(super) fn get_secret_syncs_oci_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}`
@@ -24282,14 +23567,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsRenderBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24303,11 +23588,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/render/{syncId}`
     pub(super) fn get_secret_syncs_render_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}`
@@ -24315,14 +23597,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsTeamcityBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24336,11 +23618,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/teamcity/{syncId}`
     pub(super) fn get_secret_syncs_teamcity_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}`
@@ -24348,14 +23627,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsTerraformCloudBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24369,11 +23648,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}`
     pub(super) fn get_secret_syncs_terraform_cloud_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}`
@@ -24381,14 +23657,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsVercelBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24402,11 +23678,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/vercel/{syncId}`
     pub(super) fn get_secret_syncs_vercel_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}`
@@ -24414,14 +23687,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::GetSecretSyncsWindmillBySyncNameV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncName", 5)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24435,11 +23708,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/windmill/{syncId}`
     pub(super) fn get_secret_syncs_windmill_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets`
@@ -24447,14 +23717,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncs1passwordV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24470,14 +23740,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsAwsParameterStoreV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24493,14 +23763,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsAwsSecretsManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24516,14 +23786,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsAzureAppConfigurationV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24539,14 +23809,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsAzureDevopV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24562,14 +23832,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsAzureKeyVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24585,14 +23855,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsCamundaV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24608,14 +23878,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsDatabrickV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24631,14 +23901,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsFlyioV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24654,14 +23924,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsGcpSecretManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24677,14 +23947,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsGithubV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24700,14 +23970,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsHashicorpVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24723,14 +23993,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsHerokuV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24746,14 +24016,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsHumanitecV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24769,14 +24039,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsOciVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24792,14 +24062,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsRenderV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24815,14 +24085,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsTeamcityV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24838,14 +24108,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsTerraformCloudV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24861,14 +24131,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsVercelV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24884,14 +24154,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::infisical_types::ImportSecretsSecretSyncsWindmillV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -24907,13 +24177,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncs1passwordV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -24928,13 +24198,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsAwsParameterStoreV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -24949,13 +24219,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsAwsSecretsManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -24970,13 +24240,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsAzureAppConfigurationV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -24991,13 +24261,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsAzureDevopsV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25012,13 +24282,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsAzureKeyVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25033,13 +24303,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsCamundaV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25054,13 +24324,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsDatabricksV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25075,13 +24345,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsFlyioV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25096,13 +24366,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsGcpSecretManagerV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25117,13 +24387,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsGithubV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25138,13 +24408,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsHashicorpVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25159,13 +24429,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsHerokuV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25180,13 +24450,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsHumanitecV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25201,13 +24471,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsOciVaultV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25220,8 +24490,8 @@ mod decode {
     /// `GET /api/v1/secret-syncs/options`
     pub(super) fn list_secret_syncs_options_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "secret-syncs")]
     /// `GET /api/v1/secret-syncs/render`
@@ -25229,13 +24499,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsRenderV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25250,13 +24520,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsTeamcityV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25271,13 +24541,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsTerraformCloudV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25291,14 +24561,11 @@ mod decode {
     pub(super) fn list_secret_syncs_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::ListSecretSyncsV1Query,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::ListSecretSyncsV1Query),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25313,13 +24580,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsVercelV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25334,13 +24601,13 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::ListSecretSyncsWindmillV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
                     QueryParam::new("projectId", 5, true, None),
@@ -25353,201 +24620,141 @@ mod decode {
     /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_1password_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_aws_parameter_store_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_aws_secrets_manager_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_azure_app_configuration_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_azure_devop_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_azure_key_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_camunda_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_databrick_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_flyio_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_gcp_secret_manager_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_github_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_hashicorp_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_heroku_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_humanitec_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_oci_vault_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_render_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_teamcity_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_terraform_cloud_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_vercel_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets`
     pub(super) fn sync_secrets_secret_syncs_windmill_v1(
         input: &Input,
-    ) -> Result<
-        (::std::option::Option<::oas_runtime::server::BearerToken>, ::uuid::Uuid),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "syncId", 2)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::uuid::Uuid), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "syncId", 2)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `PATCH /api/v1/secret-syncs/1password/{syncId}`
@@ -25555,14 +24762,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncs1passwordV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 576)?,
         ))
@@ -25573,7 +24780,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsAwsParameterStoreV1Body,
@@ -25582,7 +24789,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 543)?,
         ))
@@ -25593,7 +24800,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsAwsSecretsManagerV1Body,
@@ -25602,7 +24809,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 546)?,
         ))
@@ -25613,7 +24820,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsAzureAppConfigurationV1Body,
@@ -25622,7 +24829,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 554)?,
         ))
@@ -25633,14 +24840,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsAzureDevopV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 556)?,
         ))
@@ -25651,7 +24858,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsAzureKeyVaultV1Body,
@@ -25660,7 +24867,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 552)?,
         ))
@@ -25671,14 +24878,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsCamundaV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 564)?,
         ))
@@ -25689,14 +24896,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsDatabrickV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 558)?,
         ))
@@ -25707,14 +24914,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsFlyioV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 582)?,
         ))
@@ -25725,7 +24932,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsGcpSecretManagerV1Body,
@@ -25734,7 +24941,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 550)?,
         ))
@@ -25745,14 +24952,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsGithubV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 548)?,
         ))
@@ -25763,7 +24970,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsHashicorpVaultV1Body,
@@ -25772,7 +24979,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 570)?,
         ))
@@ -25783,14 +24990,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsHerokuV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 578)?,
         ))
@@ -25801,14 +25008,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsHumanitecV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 560)?,
         ))
@@ -25819,14 +25026,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsOciVaultV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 574)?,
         ))
@@ -25837,14 +25044,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsRenderV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 580)?,
         ))
@@ -25855,14 +25062,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsTeamcityV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 572)?,
         ))
@@ -25873,7 +25080,7 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<
                 ::infisical_types::UpdateSecretSyncsTerraformCloudV1Body,
@@ -25882,7 +25089,7 @@ mod decode {
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 562)?,
         ))
@@ -25893,14 +25100,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsVercelV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 566)?,
         ))
@@ -25911,14 +25118,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
             ::std::option::Option<::infisical_types::UpdateSecretSyncsWindmillV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
             input.optional_body(SCHEMAS, 568)?,
         ))
@@ -26025,14 +25232,8 @@ mod decode {
     /// `GET /api/v3/secrets/raw/id/{secretId}`
     pub(super) fn get_secrets_raw_by_id_v3(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "secretId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "secretId", 0)?))
     }
     #[cfg(feature = "secrets")]
     /// `GET /api/v3/secrets/raw/{secretName}/secret-reference-tree`
@@ -26152,13 +25353,10 @@ mod decode {
     pub(super) fn move_secrets_v3(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::MoveSecretsV3Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::MoveSecretsV3Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 644)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 644)?))
     }
     #[cfg(feature = "secrets")]
     /// `PATCH /api/v3/secrets/batch/raw`
@@ -26203,26 +25401,17 @@ mod decode {
     pub(super) fn create_ssh_ca_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreateSshCaV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreateSshCaV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 94)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 94)?))
     }
     #[cfg(feature = "ssh-certificate-authorities")]
     /// `DELETE /api/v1/ssh/ca/{sshCaId}`
     pub(super) fn delete_ssh_ca_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshCaId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshCaId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-authorities")]
     /// `GET /api/v1/ssh/ca/{sshCaId}/public-key`
@@ -26241,40 +25430,22 @@ mod decode {
     /// `GET /api/v1/ssh/ca/{sshCaId}`
     pub(super) fn get_ssh_ca_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshCaId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshCaId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-authorities")]
     /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates`
     pub(super) fn list_ssh_ca_certificate_templates_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshCaId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshCaId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-authorities")]
     /// `GET /api/v2/workspace/{projectId}/ssh-cas`
     pub(super) fn list_workspace_ssh_cas_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-authorities")]
     /// `PATCH /api/v1/ssh/ca/{sshCaId}`
@@ -26282,14 +25453,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateSshCaV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshCaId", 0)?,
             input.optional_body(SCHEMAS, 97)?,
         ))
@@ -26300,57 +25471,33 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSshCertificateTemplateV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 105)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 105)?))
     }
     #[cfg(feature = "ssh-certificate-templates")]
     /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}`
     pub(super) fn delete_ssh_certificate_template_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((
-            input.optional_bearer(),
-            input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-        ))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "certificateTemplateId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-templates")]
     /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}`
     pub(super) fn get_ssh_certificate_template_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((
-            input.optional_bearer(),
-            input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-        ))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "certificateTemplateId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-templates")]
     /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates`
     pub(super) fn list_workspace_ssh_certificate_templates_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "ssh-certificate-templates")]
     /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}`
@@ -26358,14 +25505,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateSshCertificateTemplateV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
             input.optional_body(SCHEMAS, 103)?,
         ))
@@ -26376,12 +25523,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::IssueSshCertificatesV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 102)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 102)?))
     }
     #[cfg(feature = "ssh-certificates")]
     /// `POST /api/v1/ssh/certificates/sign`
@@ -26389,12 +25536,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::SignSshCertificatesV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 99)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 99)?))
     }
     #[cfg(feature = "ssh-host-groups")]
     /// `POST /api/v1/ssh/host-groups`
@@ -26402,12 +25549,12 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::infisical_types::CreateSshHostGroupV1Body,
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 115)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 115)?))
     }
     #[cfg(feature = "ssh-host-groups")]
     /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
@@ -26415,14 +25562,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostGroupId", 0)?,
             input.path(SCHEMAS, 1, "hostId", 0)?,
         ))
@@ -26431,14 +25578,8 @@ mod decode {
     /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}`
     pub(super) fn delete_ssh_host_group_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshHostGroupId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshHostGroupId", 0)?))
     }
     #[cfg(feature = "ssh-host-groups")]
     /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
@@ -26446,14 +25587,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::string::String,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostGroupId", 0)?,
             input.path(SCHEMAS, 1, "hostId", 0)?,
         ))
@@ -26462,14 +25603,8 @@ mod decode {
     /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}`
     pub(super) fn get_ssh_host_group_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshHostGroupId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshHostGroupId", 0)?))
     }
     #[cfg(feature = "ssh-host-groups")]
     /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts`
@@ -26477,14 +25612,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::ListSshHostGroupsHostsV1Query,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostGroupId", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
@@ -26498,14 +25633,8 @@ mod decode {
     /// `GET /api/v2/workspace/{projectId}/ssh-host-groups`
     pub(super) fn list_workspace_ssh_host_groups_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "ssh-host-groups")]
     /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}`
@@ -26513,14 +25642,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateSshHostGroupV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostGroupId", 0)?,
             input.optional_body(SCHEMAS, 114)?,
         ))
@@ -26530,39 +25659,24 @@ mod decode {
     pub(super) fn create_ssh_host_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::infisical_types::CreateSshHostV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::infisical_types::CreateSshHostV1Body),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 107)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 107)?))
     }
     #[cfg(feature = "ssh-hosts")]
     /// `DELETE /api/v1/ssh/hosts/{sshHostId}`
     pub(super) fn delete_ssh_host_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshHostId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshHostId", 0)?))
     }
     #[cfg(feature = "ssh-hosts")]
     /// `GET /api/v1/ssh/hosts/{sshHostId}`
     pub(super) fn get_ssh_host_v1(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "sshHostId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "sshHostId", 0)?))
     }
     #[cfg(feature = "ssh-hosts")]
     /// `GET /api/v1/ssh/hosts/{sshHostId}/host-ca-public-key`
@@ -26596,14 +25710,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::IssueHostCertSshHostV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostId", 0)?,
             input.body(SCHEMAS, 113)?,
         ))
@@ -26614,14 +25728,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::infisical_types::IssueUserCertSshHostV1Body,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostId", 0)?,
             input.body(SCHEMAS, 112)?,
         ))
@@ -26630,21 +25744,15 @@ mod decode {
     /// `GET /api/v1/ssh/hosts`
     pub(super) fn list_ssh_hosts_v1(
         input: &Input,
-    ) -> Result<(::std::option::Option<::oas_runtime::server::BearerToken>,), ApiError> {
-        Ok((input.optional_bearer(),))
+    ) -> Result<(::oas_runtime::server::BearerToken,), ApiError> {
+        Ok((input.bearer()?,))
     }
     #[cfg(feature = "ssh-hosts")]
     /// `GET /api/v2/workspace/{projectId}/ssh-hosts`
     pub(super) fn list_workspace_ssh_hosts_v2(
         input: &Input,
-    ) -> Result<
-        (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
-            ::std::string::String,
-        ),
-        ApiError,
-    > {
-        Ok((input.optional_bearer(), input.path(SCHEMAS, 0, "projectId", 0)?))
+    ) -> Result<(::oas_runtime::server::BearerToken, ::std::string::String), ApiError> {
+        Ok((input.bearer()?, input.path(SCHEMAS, 0, "projectId", 0)?))
     }
     #[cfg(feature = "ssh-hosts")]
     /// `PATCH /api/v1/ssh/hosts/{sshHostId}`
@@ -26652,14 +25760,14 @@ mod decode {
         input: &Input,
     ) -> Result<
         (
-            ::std::option::Option<::oas_runtime::server::BearerToken>,
+            ::oas_runtime::server::BearerToken,
             ::std::string::String,
             ::std::option::Option<::infisical_types::UpdateSshHostV1Body>,
         ),
         ApiError,
     > {
         Ok((
-            input.optional_bearer(),
+            input.bearer()?,
             input.path(SCHEMAS, 0, "sshHostId", 0)?,
             input.optional_body(SCHEMAS, 111)?,
         ))

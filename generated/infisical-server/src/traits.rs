@@ -133,12 +133,12 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
 pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a 1Password Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/1password`
+    /// `POST /api/v1/app-connections/1password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password/post`
     fn create_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnections1passwordV1Body,
         >,
@@ -159,12 +159,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Auth0 Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/auth0`
+    /// `POST /api/v1/app-connections/auth0` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0/post`
     fn create_auth0_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAuth0V1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -183,12 +183,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/aws`
+    /// `POST /api/v1/app-connections/aws` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws/post`
     fn create_aws_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAwsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -207,12 +207,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure App Configuration Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-app-configuration`
+    /// `POST /api/v1/app-connections/azure-app-configuration` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration/post`
     fn create_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -231,12 +231,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Client Secrets Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-client-secrets`
+    /// `POST /api/v1/app-connections/azure-client-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets/post`
     fn create_azure_client_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsAzureClientSecretV1Body,
         >,
@@ -257,12 +257,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure DevOps Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-devops`
+    /// `POST /api/v1/app-connections/azure-devops` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops/post`
     fn create_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsAzureDevopV1Body,
         >,
@@ -283,12 +283,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Key Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-key-vault`
+    /// `POST /api/v1/app-connections/azure-key-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault/post`
     fn create_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -307,12 +307,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Camunda Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/camunda`
+    /// `POST /api/v1/app-connections/camunda` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda/post`
     fn create_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsCamundaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -331,12 +331,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Databricks Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/databricks`
+    /// `POST /api/v1/app-connections/databricks` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks/post`
     fn create_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsDatabrickV1Body,
         >,
@@ -357,12 +357,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Fly.io Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/flyio`
+    /// `POST /api/v1/app-connections/flyio` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio/post`
     fn create_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsFlyioV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -381,12 +381,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GCP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/gcp`
+    /// `POST /api/v1/app-connections/gcp` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp/post`
     fn create_gcp_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsGcpV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -405,12 +405,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Radar Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github-radar`
+    /// `POST /api/v1/app-connections/github-radar` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar/post`
     fn create_github_radar_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsGithubRadarV1Body,
         >,
@@ -431,12 +431,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github`
+    /// `POST /api/v1/app-connections/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github/post`
     fn create_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsGithubV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -455,12 +455,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Hashicorp Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/hashicorp-vault`
+    /// `POST /api/v1/app-connections/hashicorp-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault/post`
     fn create_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsHashicorpVaultV1Body,
         >,
@@ -481,12 +481,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Heroku Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/heroku`
+    /// `POST /api/v1/app-connections/heroku` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku/post`
     fn create_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsHerokuV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -505,12 +505,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Humanitec Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/humanitec`
+    /// `POST /api/v1/app-connections/humanitec` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec/post`
     fn create_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -529,12 +529,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a LDAP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/ldap`
+    /// `POST /api/v1/app-connections/ldap` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap/post`
     fn create_ldap_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsLdapV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -553,12 +553,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Microsoft SQL Server Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mssql`
+    /// `POST /api/v1/app-connections/mssql` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql/post`
     fn create_mssql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -577,12 +577,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a MySQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mysql`
+    /// `POST /api/v1/app-connections/mysql` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql/post`
     fn create_mysql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -601,12 +601,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OCI Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oci`
+    /// `POST /api/v1/app-connections/oci` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci/post`
     fn create_oci_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsOciV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -625,12 +625,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OracleDB Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oracledb`
+    /// `POST /api/v1/app-connections/oracledb` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb/post`
     fn create_oracledb_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -649,12 +649,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a PostgreSQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/postgres`
+    /// `POST /api/v1/app-connections/postgres` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres/post`
     fn create_postgre_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -673,12 +673,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Render Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/render`
+    /// `POST /api/v1/app-connections/render` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render/post`
     fn create_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsRenderV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -697,12 +697,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a TeamCity Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/teamcity`
+    /// `POST /api/v1/app-connections/teamcity` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity/post`
     fn create_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsTeamcityV1Body,
         >,
@@ -723,12 +723,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Terraform Cloud Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/terraform-cloud`
+    /// `POST /api/v1/app-connections/terraform-cloud` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud/post`
     fn create_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -747,12 +747,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Vercel Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/vercel`
+    /// `POST /api/v1/app-connections/vercel` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel/post`
     fn create_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -771,12 +771,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Windmill Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/windmill`
+    /// `POST /api/v1/app-connections/windmill` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill/post`
     fn create_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsWindmillV1Body,
         >,
@@ -797,12 +797,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified 1Password Connection.
     ///
-    /// `DELETE /api/v1/app-connections/1password/{connectionId}`
+    /// `DELETE /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/delete`
     fn delete_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -821,12 +821,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Auth0 Connection.
     ///
-    /// `DELETE /api/v1/app-connections/auth0/{connectionId}`
+    /// `DELETE /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/delete`
     fn delete_auth0_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -845,12 +845,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Connection.
     ///
-    /// `DELETE /api/v1/app-connections/aws/{connectionId}`
+    /// `DELETE /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/delete`
     fn delete_aws_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -869,12 +869,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure App Configuration Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/delete`
     fn delete_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -893,12 +893,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Client Secrets Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/delete`
     fn delete_azure_client_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -917,12 +917,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure DevOps Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/delete`
     fn delete_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -941,12 +941,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Key Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/delete`
     fn delete_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -965,12 +965,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Camunda Connection.
     ///
-    /// `DELETE /api/v1/app-connections/camunda/{connectionId}`
+    /// `DELETE /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/delete`
     fn delete_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -989,12 +989,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Databricks Connection.
     ///
-    /// `DELETE /api/v1/app-connections/databricks/{connectionId}`
+    /// `DELETE /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/delete`
     fn delete_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1013,12 +1013,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Fly.io Connection.
     ///
-    /// `DELETE /api/v1/app-connections/flyio/{connectionId}`
+    /// `DELETE /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/delete`
     fn delete_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1037,12 +1037,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GCP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/gcp/{connectionId}`
+    /// `DELETE /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/delete`
     fn delete_gcp_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1061,12 +1061,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Radar Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}`
+    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/delete`
     fn delete_github_radar_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1085,12 +1085,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github/{connectionId}`
+    /// `DELETE /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/delete`
     fn delete_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1109,12 +1109,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Hashicorp Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/delete`
     fn delete_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1133,12 +1133,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Heroku Connection.
     ///
-    /// `DELETE /api/v1/app-connections/heroku/{connectionId}`
+    /// `DELETE /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/delete`
     fn delete_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1157,12 +1157,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Humanitec Connection.
     ///
-    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}`
+    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/delete`
     fn delete_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1181,12 +1181,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified LDAP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/ldap/{connectionId}`
+    /// `DELETE /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/delete`
     fn delete_ldap_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1205,12 +1205,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Microsoft SQL Server Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mssql/{connectionId}`
+    /// `DELETE /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/delete`
     fn delete_mssql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1229,12 +1229,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified MySQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mysql/{connectionId}`
+    /// `DELETE /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/delete`
     fn delete_mysql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1253,12 +1253,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OCI Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oci/{connectionId}`
+    /// `DELETE /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/delete`
     fn delete_oci_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1277,12 +1277,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OracleDB Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}`
+    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/delete`
     fn delete_oracledb_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1301,12 +1301,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified PostgreSQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/postgres/{connectionId}`
+    /// `DELETE /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/delete`
     fn delete_postgre_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1325,12 +1325,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Render Connection.
     ///
-    /// `DELETE /api/v1/app-connections/render/{connectionId}`
+    /// `DELETE /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/delete`
     fn delete_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1349,12 +1349,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified TeamCity Connection.
     ///
-    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}`
+    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/delete`
     fn delete_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1373,12 +1373,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Terraform Cloud Connection.
     ///
-    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/delete`
     fn delete_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1397,12 +1397,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Vercel Connection.
     ///
-    /// `DELETE /api/v1/app-connections/vercel/{connectionId}`
+    /// `DELETE /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/delete`
     fn delete_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1421,12 +1421,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Windmill Connection.
     ///
-    /// `DELETE /api/v1/app-connections/windmill/{connectionId}`
+    /// `DELETE /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/delete`
     fn delete_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1445,12 +1445,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/1password/available`
+    /// `GET /api/v1/app-connections/1password/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1available/get`
     fn get_1password_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnections1passwordAvailableV1Response,
@@ -1468,12 +1468,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Connection by name.
     ///
-    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1connection-name~1{connectionName}/get`
     fn get_1password_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1492,12 +1492,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/1password/{connectionId}`
+    /// `GET /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/get`
     fn get_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1516,12 +1516,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/auth0/available`
+    /// `GET /api/v1/app-connections/auth0/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1available/get`
     fn get_auth0_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAuth0AvailableV1Response,
@@ -1539,12 +1539,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Connection by name.
     ///
-    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1connection-name~1{connectionName}/get`
     fn get_auth0_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1563,12 +1563,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/auth0/{connectionId}`
+    /// `GET /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/get`
     fn get_auth0_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1587,12 +1587,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/aws/available`
+    /// `GET /api/v1/app-connections/aws/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1available/get`
     fn get_aws_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAwsAvailableV1Response,
@@ -1610,12 +1610,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Connection by name.
     ///
-    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1connection-name~1{connectionName}/get`
     fn get_aws_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1634,12 +1634,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/aws/{connectionId}`
+    /// `GET /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/get`
     fn get_aws_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1658,12 +1658,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/available`
+    /// `GET /api/v1/app-connections/azure-app-configuration/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1available/get`
     fn get_azure_app_configuration_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAzureAppConfigurationAvailableV1Response,
@@ -1681,12 +1681,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1connection-name~1{connectionName}/get`
     fn get_azure_app_configuration_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1705,12 +1705,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/get`
     fn get_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1729,12 +1729,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secrets Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1connection-name~1{connectionName}/get`
     fn get_azure_client_secret_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1753,12 +1753,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secrets Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/get`
     fn get_azure_client_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1777,12 +1777,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secrets Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/available`
+    /// `GET /api/v1/app-connections/azure-client-secrets/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1available/get`
     fn get_azure_client_secrets_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAzureClientSecretsAvailableV1Response,
@@ -1800,12 +1800,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1connection-name~1{connectionName}/get`
     fn get_azure_devop_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1824,12 +1824,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/get`
     fn get_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1848,12 +1848,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/available`
+    /// `GET /api/v1/app-connections/azure-devops/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1available/get`
     fn get_azure_devops_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAzureDevopsAvailableV1Response,
@@ -1871,12 +1871,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/available`
+    /// `GET /api/v1/app-connections/azure-key-vault/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1available/get`
     fn get_azure_key_vault_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsAzureKeyVaultAvailableV1Response,
@@ -1894,12 +1894,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1connection-name~1{connectionName}/get`
     fn get_azure_key_vault_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1918,12 +1918,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/get`
     fn get_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1942,12 +1942,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/camunda/available`
+    /// `GET /api/v1/app-connections/camunda/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1available/get`
     fn get_camunda_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsCamundaAvailableV1Response,
@@ -1965,12 +1965,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Connection by name.
     ///
-    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1connection-name~1{connectionName}/get`
     fn get_camunda_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1989,12 +1989,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/camunda/{connectionId}`
+    /// `GET /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/get`
     fn get_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2013,12 +2013,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Connection by name.
     ///
-    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1connection-name~1{connectionName}/get`
     fn get_databrick_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2037,12 +2037,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/databricks/{connectionId}`
+    /// `GET /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/get`
     fn get_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2061,12 +2061,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/databricks/available`
+    /// `GET /api/v1/app-connections/databricks/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1available/get`
     fn get_databricks_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsDatabricksAvailableV1Response,
@@ -2084,12 +2084,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/flyio/available`
+    /// `GET /api/v1/app-connections/flyio/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1available/get`
     fn get_flyio_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsFlyioAvailableV1Response,
@@ -2107,12 +2107,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Connection by name.
     ///
-    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1connection-name~1{connectionName}/get`
     fn get_flyio_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2131,12 +2131,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/flyio/{connectionId}`
+    /// `GET /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/get`
     fn get_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2155,12 +2155,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/gcp/available`
+    /// `GET /api/v1/app-connections/gcp/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1available/get`
     fn get_gcp_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsGcpAvailableV1Response,
@@ -2178,12 +2178,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1connection-name~1{connectionName}/get`
     fn get_gcp_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2202,12 +2202,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/gcp/{connectionId}`
+    /// `GET /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/get`
     fn get_gcp_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2226,12 +2226,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github/available`
+    /// `GET /api/v1/app-connections/github/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1available/get`
     fn get_github_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsGithubAvailableV1Response,
@@ -2249,12 +2249,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1connection-name~1{connectionName}/get`
     fn get_github_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2273,12 +2273,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Radar Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github-radar/available`
+    /// `GET /api/v1/app-connections/github-radar/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1available/get`
     fn get_github_radar_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsGithubRadarAvailableV1Response,
@@ -2296,12 +2296,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Radar Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1connection-name~1{connectionName}/get`
     fn get_github_radar_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2320,12 +2320,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Radar Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github-radar/{connectionId}`
+    /// `GET /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/get`
     fn get_github_radar_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2344,12 +2344,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github/{connectionId}`
+    /// `GET /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/get`
     fn get_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2368,12 +2368,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/available`
+    /// `GET /api/v1/app-connections/hashicorp-vault/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1available/get`
     fn get_hashicorp_vault_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsHashicorpVaultAvailableV1Response,
@@ -2391,12 +2391,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1connection-name~1{connectionName}/get`
     fn get_hashicorp_vault_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2415,12 +2415,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/get`
     fn get_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2439,12 +2439,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/heroku/available`
+    /// `GET /api/v1/app-connections/heroku/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1available/get`
     fn get_heroku_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsHerokuAvailableV1Response,
@@ -2462,12 +2462,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Connection by name.
     ///
-    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1connection-name~1{connectionName}/get`
     fn get_heroku_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2486,12 +2486,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/heroku/{connectionId}`
+    /// `GET /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/get`
     fn get_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2510,12 +2510,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/humanitec/available`
+    /// `GET /api/v1/app-connections/humanitec/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1available/get`
     fn get_humanitec_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsHumanitecAvailableV1Response,
@@ -2533,12 +2533,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Connection by name.
     ///
-    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1connection-name~1{connectionName}/get`
     fn get_humanitec_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2557,12 +2557,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/humanitec/{connectionId}`
+    /// `GET /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/get`
     fn get_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2581,12 +2581,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/ldap/available`
+    /// `GET /api/v1/app-connections/ldap/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1available/get`
     fn get_ldap_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsLdapAvailableV1Response,
@@ -2604,12 +2604,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1connection-name~1{connectionName}/get`
     fn get_ldap_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2628,12 +2628,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/ldap/{connectionId}`
+    /// `GET /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/get`
     fn get_ldap_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2652,12 +2652,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mssql/available`
+    /// `GET /api/v1/app-connections/mssql/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1available/get`
     fn get_mssql_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsMssqlAvailableV1Response,
@@ -2675,12 +2675,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1connection-name~1{connectionName}/get`
     fn get_mssql_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2699,12 +2699,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mssql/{connectionId}`
+    /// `GET /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/get`
     fn get_mssql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2723,12 +2723,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mysql/available`
+    /// `GET /api/v1/app-connections/mysql/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1available/get`
     fn get_mysql_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsMysqlAvailableV1Response,
@@ -2746,12 +2746,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1connection-name~1{connectionName}/get`
     fn get_mysql_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2770,12 +2770,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mysql/{connectionId}`
+    /// `GET /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/get`
     fn get_mysql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2794,12 +2794,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oci/available`
+    /// `GET /api/v1/app-connections/oci/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1available/get`
     fn get_oci_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsOciAvailableV1Response,
@@ -2817,12 +2817,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1connection-name~1{connectionName}/get`
     fn get_oci_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2841,12 +2841,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oci/{connectionId}`
+    /// `GET /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/get`
     fn get_oci_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2865,12 +2865,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oracledb/available`
+    /// `GET /api/v1/app-connections/oracledb/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1available/get`
     fn get_oracledb_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsOracledbAvailableV1Response,
@@ -2888,12 +2888,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1connection-name~1{connectionName}/get`
     fn get_oracledb_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2912,12 +2912,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oracledb/{connectionId}`
+    /// `GET /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/get`
     fn get_oracledb_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2936,12 +2936,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1connection-name~1{connectionName}/get`
     fn get_postgre_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2960,12 +2960,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/postgres/{connectionId}`
+    /// `GET /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/get`
     fn get_postgre_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2984,12 +2984,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/postgres/available`
+    /// `GET /api/v1/app-connections/postgres/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1available/get`
     fn get_postgres_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsPostgresAvailableV1Response,
@@ -3007,12 +3007,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/render/available`
+    /// `GET /api/v1/app-connections/render/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1available/get`
     fn get_render_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsRenderAvailableV1Response,
@@ -3030,12 +3030,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Connection by name.
     ///
-    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1connection-name~1{connectionName}/get`
     fn get_render_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3054,12 +3054,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/render/{connectionId}`
+    /// `GET /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/get`
     fn get_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3078,12 +3078,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/teamcity/available`
+    /// `GET /api/v1/app-connections/teamcity/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1available/get`
     fn get_teamcity_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsTeamcityAvailableV1Response,
@@ -3101,12 +3101,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Connection by name.
     ///
-    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1connection-name~1{connectionName}/get`
     fn get_teamcity_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3125,12 +3125,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/teamcity/{connectionId}`
+    /// `GET /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/get`
     fn get_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3149,12 +3149,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/available`
+    /// `GET /api/v1/app-connections/terraform-cloud/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1available/get`
     fn get_terraform_cloud_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsTerraformCloudAvailableV1Response,
@@ -3172,12 +3172,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Connection by name.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1connection-name~1{connectionName}/get`
     fn get_terraform_cloud_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3196,12 +3196,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/get`
     fn get_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3220,12 +3220,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/vercel/available`
+    /// `GET /api/v1/app-connections/vercel/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1available/get`
     fn get_vercel_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsVercelAvailableV1Response,
@@ -3243,12 +3243,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Connection by name.
     ///
-    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1connection-name~1{connectionName}/get`
     fn get_vercel_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3267,12 +3267,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/vercel/{connectionId}`
+    /// `GET /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/get`
     fn get_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3291,12 +3291,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/windmill/available`
+    /// `GET /api/v1/app-connections/windmill/available` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1available/get`
     fn get_windmill_available_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::GetAppConnectionsWindmillAvailableV1Response,
@@ -3314,12 +3314,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Connection by name.
     ///
-    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1connection-name~1{connectionName}/get`
     fn get_windmill_by_connection_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3338,12 +3338,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/windmill/{connectionId}`
+    /// `GET /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/get`
     fn get_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3362,12 +3362,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/1password`
+    /// `GET /api/v1/app-connections/1password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password/get`
     fn list_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnections1passwordV1Response,
@@ -3385,12 +3385,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/auth0`
+    /// `GET /api/v1/app-connections/auth0` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0/get`
     fn list_auth0_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAuth0V1Response,
@@ -3408,12 +3408,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/aws`
+    /// `GET /api/v1/app-connections/aws` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws/get`
     fn list_aws_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAwsV1Response,
@@ -3431,12 +3431,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration`
+    /// `GET /api/v1/app-connections/azure-app-configuration` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration/get`
     fn list_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAzureAppConfigurationV1Response,
@@ -3454,12 +3454,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secrets Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets`
+    /// `GET /api/v1/app-connections/azure-client-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets/get`
     fn list_azure_client_secrets_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAzureClientSecretsV1Response,
@@ -3477,12 +3477,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-devops`
+    /// `GET /api/v1/app-connections/azure-devops` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops/get`
     fn list_azure_devops_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAzureDevopsV1Response,
@@ -3500,12 +3500,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault`
+    /// `GET /api/v1/app-connections/azure-key-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault/get`
     fn list_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsAzureKeyVaultV1Response,
@@ -3523,12 +3523,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/camunda`
+    /// `GET /api/v1/app-connections/camunda` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda/get`
     fn list_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsCamundaV1Response,
@@ -3546,12 +3546,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/databricks`
+    /// `GET /api/v1/app-connections/databricks` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks/get`
     fn list_databricks_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsDatabricksV1Response,
@@ -3569,12 +3569,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/flyio`
+    /// `GET /api/v1/app-connections/flyio` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio/get`
     fn list_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsFlyioV1Response,
@@ -3592,12 +3592,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/gcp`
+    /// `GET /api/v1/app-connections/gcp` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp/get`
     fn list_gcp_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsGcpV1Response,
@@ -3615,12 +3615,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Radar Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github-radar`
+    /// `GET /api/v1/app-connections/github-radar` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar/get`
     fn list_github_radar_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsGithubRadarV1Response,
@@ -3638,12 +3638,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github`
+    /// `GET /api/v1/app-connections/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github/get`
     fn list_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsGithubV1Response,
@@ -3661,12 +3661,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault`
+    /// `GET /api/v1/app-connections/hashicorp-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault/get`
     fn list_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsHashicorpVaultV1Response,
@@ -3684,12 +3684,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/heroku`
+    /// `GET /api/v1/app-connections/heroku` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku/get`
     fn list_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsHerokuV1Response,
@@ -3707,12 +3707,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/humanitec`
+    /// `GET /api/v1/app-connections/humanitec` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec/get`
     fn list_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsHumanitecV1Response,
@@ -3730,12 +3730,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/ldap`
+    /// `GET /api/v1/app-connections/ldap` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap/get`
     fn list_ldap_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsLdapV1Response,
@@ -3753,12 +3753,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mssql`
+    /// `GET /api/v1/app-connections/mssql` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql/get`
     fn list_mssql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsMssqlV1Response,
@@ -3776,12 +3776,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mysql`
+    /// `GET /api/v1/app-connections/mysql` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql/get`
     fn list_mysql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsMysqlV1Response,
@@ -3799,12 +3799,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oci`
+    /// `GET /api/v1/app-connections/oci` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci/get`
     fn list_oci_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsOciV1Response,
@@ -3822,12 +3822,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available App Connection Options.
     ///
-    /// `GET /api/v1/app-connections/options`
+    /// `GET /api/v1/app-connections/options` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1options/get`
     fn list_options_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsOptionsV1Response,
@@ -3845,12 +3845,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oracledb`
+    /// `GET /api/v1/app-connections/oracledb` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb/get`
     fn list_oracledb_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsOracledbV1Response,
@@ -3868,12 +3868,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/postgres`
+    /// `GET /api/v1/app-connections/postgres` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres/get`
     fn list_postgres_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsPostgresV1Response,
@@ -3891,12 +3891,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/render`
+    /// `GET /api/v1/app-connections/render` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render/get`
     fn list_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsRenderV1Response,
@@ -3914,12 +3914,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/teamcity`
+    /// `GET /api/v1/app-connections/teamcity` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity/get`
     fn list_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsTeamcityV1Response,
@@ -3937,12 +3937,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud`
+    /// `GET /api/v1/app-connections/terraform-cloud` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud/get`
     fn list_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsTerraformCloudV1Response,
@@ -3960,12 +3960,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the App Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections`
+    /// `GET /api/v1/app-connections` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections/get`
     fn list_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsV1Response,
@@ -3983,12 +3983,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/vercel`
+    /// `GET /api/v1/app-connections/vercel` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel/get`
     fn list_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsVercelV1Response,
@@ -4006,12 +4006,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/windmill`
+    /// `GET /api/v1/app-connections/windmill` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill/get`
     fn list_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListAppConnectionsWindmillV1Response,
@@ -4029,12 +4029,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified 1Password Connection.
     ///
-    /// `PATCH /api/v1/app-connections/1password/{connectionId}`
+    /// `PATCH /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/patch`
     fn update_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnections1passwordV1Body,
@@ -4056,12 +4056,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Auth0 Connection.
     ///
-    /// `PATCH /api/v1/app-connections/auth0/{connectionId}`
+    /// `PATCH /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/patch`
     fn update_auth0_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAuth0V1Body>,
     ) -> impl ::std::future::Future<
@@ -4081,12 +4081,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Connection.
     ///
-    /// `PATCH /api/v1/app-connections/aws/{connectionId}`
+    /// `PATCH /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/patch`
     fn update_aws_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAwsV1Body>,
     ) -> impl ::std::future::Future<
@@ -4106,12 +4106,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure App Configuration Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/patch`
     fn update_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
@@ -4131,12 +4131,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Client Secrets Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/patch`
     fn update_azure_client_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsAzureClientSecretV1Body,
@@ -4158,12 +4158,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure DevOps Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/patch`
     fn update_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsAzureDevopV1Body,
@@ -4185,12 +4185,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Key Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/patch`
     fn update_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
@@ -4210,12 +4210,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Camunda Connection.
     ///
-    /// `PATCH /api/v1/app-connections/camunda/{connectionId}`
+    /// `PATCH /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/patch`
     fn update_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsCamundaV1Body>,
     ) -> impl ::std::future::Future<
@@ -4235,12 +4235,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Databricks Connection.
     ///
-    /// `PATCH /api/v1/app-connections/databricks/{connectionId}`
+    /// `PATCH /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/patch`
     fn update_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsDatabrickV1Body,
@@ -4262,12 +4262,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Fly.io Connection.
     ///
-    /// `PATCH /api/v1/app-connections/flyio/{connectionId}`
+    /// `PATCH /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/patch`
     fn update_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsFlyioV1Body>,
     ) -> impl ::std::future::Future<
@@ -4287,12 +4287,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GCP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/gcp/{connectionId}`
+    /// `PATCH /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/patch`
     fn update_gcp_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsGcpV1Body>,
     ) -> impl ::std::future::Future<
@@ -4312,12 +4312,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Radar Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}`
+    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/patch`
     fn update_github_radar_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsGithubRadarV1Body,
@@ -4339,12 +4339,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github/{connectionId}`
+    /// `PATCH /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/patch`
     fn update_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsGithubV1Body>,
     ) -> impl ::std::future::Future<
@@ -4364,12 +4364,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Hashicorp Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/patch`
     fn update_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsHashicorpVaultV1Body,
@@ -4391,12 +4391,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Heroku Connection.
     ///
-    /// `PATCH /api/v1/app-connections/heroku/{connectionId}`
+    /// `PATCH /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/patch`
     fn update_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsHerokuV1Body>,
     ) -> impl ::std::future::Future<
@@ -4416,12 +4416,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Humanitec Connection.
     ///
-    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}`
+    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/patch`
     fn update_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
@@ -4441,12 +4441,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified LDAP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/ldap/{connectionId}`
+    /// `PATCH /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/patch`
     fn update_ldap_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsLdapV1Body>,
     ) -> impl ::std::future::Future<
@@ -4466,12 +4466,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Microsoft SQL Server Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mssql/{connectionId}`
+    /// `PATCH /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/patch`
     fn update_mssql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
@@ -4491,12 +4491,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified MySQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mysql/{connectionId}`
+    /// `PATCH /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/patch`
     fn update_mysql_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
@@ -4516,12 +4516,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OCI Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oci/{connectionId}`
+    /// `PATCH /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/patch`
     fn update_oci_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsOciV1Body>,
     ) -> impl ::std::future::Future<
@@ -4541,12 +4541,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OracleDB Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}`
+    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/patch`
     fn update_oracledb_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
@@ -4566,12 +4566,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified PostgreSQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/postgres/{connectionId}`
+    /// `PATCH /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/patch`
     fn update_postgre_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
@@ -4591,12 +4591,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Render Connection.
     ///
-    /// `PATCH /api/v1/app-connections/render/{connectionId}`
+    /// `PATCH /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/patch`
     fn update_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsRenderV1Body>,
     ) -> impl ::std::future::Future<
@@ -4616,12 +4616,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified TeamCity Connection.
     ///
-    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}`
+    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/patch`
     fn update_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsTeamcityV1Body,
@@ -4643,12 +4643,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Terraform Cloud Connection.
     ///
-    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/patch`
     fn update_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
@@ -4668,12 +4668,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Vercel Connection.
     ///
-    /// `PATCH /api/v1/app-connections/vercel/{connectionId}`
+    /// `PATCH /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/patch`
     fn update_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
@@ -4693,12 +4693,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Windmill Connection.
     ///
-    /// `PATCH /api/v1/app-connections/windmill/{connectionId}`
+    /// `PATCH /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/patch`
     fn update_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateAppConnectionsWindmillV1Body,
@@ -4724,12 +4724,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait AuditLogs: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get all audit logs for an organization
     ///
-    /// `GET /api/v1/organization/audit-logs`
+    /// `GET /api/v1/organization/audit-logs` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1organization~1audit-logs/get`
     fn list_organization_audit_logs_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListOrganizationAuditLogsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5002,12 +5002,12 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `dynamic_secrets` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::dynamic_secrets`].
 #[cfg(feature = "dynamic-secrets")]
 pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/dynamic-secrets/leases`
+    /// `POST /api/v1/dynamic-secrets/leases` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases/post`
     fn create_lease_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5024,12 +5024,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets/leases/kubernetes`
+    /// `POST /api/v1/dynamic-secrets/leases/kubernetes` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1kubernetes/post`
     fn create_leases_kubernete_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretsLeasesKuberneteV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5046,12 +5046,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets`
+    /// `POST /api/v1/dynamic-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post`
     fn create_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5068,12 +5068,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}`
+    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete`
     fn delete_lease_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
@@ -5091,12 +5091,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/dynamic-secrets/{name}`
+    /// `DELETE /api/v1/dynamic-secrets/{name}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/delete`
     fn delete_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
@@ -5114,12 +5114,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}`
+    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/get`
     fn get_lease_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretsLeaseV1Query,
     ) -> impl ::std::future::Future<
@@ -5137,12 +5137,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/{name}`
+    /// `GET /api/v1/dynamic-secrets/{name}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/get`
     fn get_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretV1Query,
     ) -> impl ::std::future::Future<
@@ -5160,12 +5160,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/{name}/leases`
+    /// `GET /api/v1/dynamic-secrets/{name}/leases` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}~1leases/get`
     fn list_leases_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         query: ::infisical_types::ListDynamicSecretsLeasesV1Query,
     ) -> impl ::std::future::Future<
@@ -5183,12 +5183,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets`
+    /// `GET /api/v1/dynamic-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/get`
     fn list_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListDynamicSecretsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5205,12 +5205,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew`
+    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}~1renew/post`
     fn renew_lease_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         body: ::infisical_types::RenewDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
@@ -5228,12 +5228,12 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `PATCH /api/v1/dynamic-secrets/{name}`
+    /// `PATCH /api/v1/dynamic-secrets/{name}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch`
     fn update_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         body: ::infisical_types::UpdateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
@@ -5406,12 +5406,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/workspace/{projectId}/tags`
+    /// `POST /api/v1/workspace/{projectId}/tags` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/post`
     fn create_workspace_tag_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
     ) -> impl ::std::future::Future<
@@ -5454,12 +5454,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/delete`
     fn delete_workspace_tag_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5501,12 +5501,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}`
+    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1slug~1{tagSlug}/get`
     fn get_workspace_tag_by_slug_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_slug: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5524,12 +5524,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/get`
     fn get_workspace_tag_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5569,12 +5569,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags`
+    /// `GET /api/v1/workspace/{projectId}/tags` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/get`
     fn list_workspace_tags_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5640,12 +5640,12 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/patch`
     fn update_workspace_tag_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
@@ -5794,12 +5794,12 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `groups` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::groups`].
 #[cfg(feature = "groups")]
 pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/groups/{id}/users/{username}`
+    /// `POST /api/v1/groups/{id}/users/{username}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/post`
     fn create_user_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5817,12 +5817,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/groups`
+    /// `POST /api/v1/groups` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups/post`
     fn create_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5837,12 +5837,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/groups/{id}/users/{username}`
+    /// `DELETE /api/v1/groups/{id}/users/{username}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/delete`
     fn delete_user_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -5860,12 +5860,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/groups/{id}`
+    /// `DELETE /api/v1/groups/{id}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/delete`
     fn delete_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5882,12 +5882,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups/{id}`
+    /// `GET /api/v1/groups/{id}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/get`
     fn get_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -5904,12 +5904,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups/{id}/users`
+    /// `GET /api/v1/groups/{id}/users` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users/get`
     fn list_users_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         query: ::infisical_types::ListGroupsUsersV1Query,
     ) -> impl ::std::future::Future<
@@ -5927,12 +5927,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups`
+    /// `GET /api/v1/groups` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups/get`
     fn list_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::CreateGroupV1Response>,
@@ -5946,12 +5946,12 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `PATCH /api/v1/groups/{id}`
+    /// `PATCH /api/v1/groups/{id}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/patch`
     fn update_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateGroupV1Body>,
     ) -> impl ::std::future::Future<
@@ -6867,12 +6867,12 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Decrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/decrypt`
+    /// `POST /api/v1/kms/keys/{keyId}/decrypt` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1decrypt/post`
     fn decrypt_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::DecryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -6892,12 +6892,12 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Encrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/encrypt`
+    /// `POST /api/v1/kms/keys/{keyId}/encrypt` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post`
     fn encrypt_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::EncryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -6921,12 +6921,12 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create KMS key
     ///
-    /// `POST /api/v1/kms/keys`
+    /// `POST /api/v1/kms/keys` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys/post`
     fn create_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6943,12 +6943,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete KMS key
     ///
-    /// `DELETE /api/v1/kms/keys/{keyId}`
+    /// `DELETE /api/v1/kms/keys/{keyId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/delete`
     fn delete_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -6967,12 +6967,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get KMS key by name
     ///
-    /// `GET /api/v1/kms/keys/key-name/{keyName}`
+    /// `GET /api/v1/kms/keys/key-name/{keyName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1key-name~1{keyName}/get`
     fn get_kms_key_by_key_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_name: ::std::string::String,
         query: ::infisical_types::GetKmsKeyByKeyNameV1Query,
     ) -> impl ::std::future::Future<
@@ -6992,12 +6992,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get KMS key by ID
     ///
-    /// `GET /api/v1/kms/keys/{keyId}`
+    /// `GET /api/v1/kms/keys/{keyId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/get`
     fn get_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7016,12 +7016,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List KMS keys
     ///
-    /// `GET /api/v1/kms/keys`
+    /// `GET /api/v1/kms/keys` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys/get`
     fn list_kms_keys_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListKmsKeysV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7038,12 +7038,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update KMS key
     ///
-    /// `PATCH /api/v1/kms/keys/{keyId}`
+    /// `PATCH /api/v1/kms/keys/{keyId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/patch`
     fn update_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
     ) -> impl ::std::future::Future<
@@ -7067,12 +7067,12 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the public key for a KMS key that is used for signing and verifying data. This endpoint is only available for asymmetric keys.
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/public-key`
+    /// `GET /api/v1/kms/keys/{keyId}/public-key` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1public-key/get`
     fn get_kms_keys_public_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7091,12 +7091,12 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all available signing algorithms for a KMS key
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms`
+    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1signing-algorithms/get`
     fn list_kms_keys_signing_algorithms_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7115,12 +7115,12 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign data with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/sign`
+    /// `POST /api/v1/kms/keys/{keyId}/sign` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1sign/post`
     fn sign_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::SignKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -7140,12 +7140,12 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Verify data signatures with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/verify`
+    /// `POST /api/v1/kms/keys/{keyId}/verify` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1verify/post`
     fn verify_kms_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::VerifyKmsKeyV1Body,
     ) -> impl ::std::future::Future<
@@ -7806,12 +7806,12 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI alert
     ///
-    /// `POST /api/v1/pki/alerts`
+    /// `POST /api/v1/pki/alerts` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts/post`
     fn create_pki_alert_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiAlertV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7830,12 +7830,12 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete PKI alert
     ///
-    /// `DELETE /api/v1/pki/alerts/{alertId}`
+    /// `DELETE /api/v1/pki/alerts/{alertId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/delete`
     fn delete_pki_alert_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7854,12 +7854,12 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get PKI alert
     ///
-    /// `GET /api/v1/pki/alerts/{alertId}`
+    /// `GET /api/v1/pki/alerts/{alertId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/get`
     fn get_pki_alert_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7878,12 +7878,12 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update PKI alert
     ///
-    /// `PATCH /api/v1/pki/alerts/{alertId}`
+    /// `PATCH /api/v1/pki/alerts/{alertId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/patch`
     fn update_pki_alert_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiAlertV1Body>,
     ) -> impl ::std::future::Future<
@@ -7905,12 +7905,12 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `pki_certificate_authorities` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::pki_certificate_authorities`].
 #[cfg(feature = "pki-certificate-authorities")]
 pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/pki/ca/acme`
+    /// `POST /api/v1/pki/ca/acme` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme/post`
     fn create_pki_ca_acme_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaAcmeV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7927,12 +7927,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `POST /api/v1/pki/ca/internal`
+    /// `POST /api/v1/pki/ca/internal` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal/post`
     fn create_pki_ca_internal_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaInternalV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7951,12 +7951,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Create CA
     ///
-    /// `POST /api/v1/pki/ca`
+    /// `POST /api/v1/pki/ca` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca/post`
     fn create_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -7971,12 +7971,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `DELETE /api/v1/pki/ca/acme/{caName}`
+    /// `DELETE /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/delete`
     fn delete_pki_ca_acme_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::DeletePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -7994,12 +7994,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `DELETE /api/v1/pki/ca/internal/{caName}`
+    /// `DELETE /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/delete`
     fn delete_pki_ca_internal_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::DeletePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8019,12 +8019,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete CA
     ///
-    /// `DELETE /api/v1/pki/ca/{caId}`
+    /// `DELETE /api/v1/pki/ca/{caId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/delete`
     fn delete_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8041,12 +8041,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/acme/{caName}`
+    /// `GET /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/get`
     fn get_pki_ca_acme_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         query: ::infisical_types::GetPkiCaAcmeV1Query,
     ) -> impl ::std::future::Future<
@@ -8066,12 +8066,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get current CA cert and cert chain of a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate`
+    /// `GET /api/v1/pki/ca/{caId}/certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate/get`
     fn get_pki_ca_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8115,12 +8115,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get CA CSR
     ///
-    /// `GET /api/v1/pki/ca/{caId}/csr`
+    /// `GET /api/v1/pki/ca/{caId}/csr` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1csr/get`
     fn get_pki_ca_csr_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8137,12 +8137,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/internal/{caName}`
+    /// `GET /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/get`
     fn get_pki_ca_internal_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         query: ::infisical_types::GetPkiCaInternalV1Query,
     ) -> impl ::std::future::Future<
@@ -8162,12 +8162,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}`
+    /// `GET /api/v1/pki/ca/{caId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/get`
     fn get_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8186,12 +8186,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get Certificate Authorities
     ///
-    /// `GET /api/v2/pki/ca`
+    /// `GET /api/v2/pki/ca` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1ca/get`
     fn get_pki_ca_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::GetPkiCaV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8208,12 +8208,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Import certificate and chain to CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/import-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/import-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1import-certificate/post`
     fn import_certificate_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::ImportCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8233,12 +8233,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Issue certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/issue-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/issue-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post`
     fn issue_certificate_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::IssueCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8256,12 +8256,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/acme`
+    /// `GET /api/v1/pki/ca/acme` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme/get`
     fn list_pki_ca_acme_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCaAcmeV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8280,12 +8280,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of past and current CA certificates for a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/ca-certificates`
+    /// `GET /api/v1/pki/ca/{caId}/ca-certificates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1ca-certificates/get`
     fn list_pki_ca_ca_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8304,12 +8304,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of certificate templates for the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate-templates`
+    /// `GET /api/v1/pki/ca/{caId}/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate-templates/get`
     fn list_pki_ca_certificate_templates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8328,12 +8328,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of CRLs of the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/crls`
+    /// `GET /api/v1/pki/ca/{caId}/crls` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1crls/get`
     fn list_pki_ca_crls_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8350,12 +8350,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/internal`
+    /// `GET /api/v1/pki/ca/internal` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal/get`
     fn list_pki_ca_internal_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCaInternalV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8372,12 +8372,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v2/workspace/{slug}/cas`
+    /// `GET /api/v2/workspace/{slug}/cas` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1cas/get`
     fn list_workspace_cas_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCasV2Query,
     ) -> impl ::std::future::Future<
@@ -8397,12 +8397,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Perform CA certificate renewal
     ///
-    /// `POST /api/v1/pki/ca/{caId}/renew`
+    /// `POST /api/v1/pki/ca/{caId}/renew` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1renew/post`
     fn renew_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::RenewPkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8422,12 +8422,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Sign certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/sign-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-certificate/post`
     fn sign_certificate_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8447,12 +8447,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Create intermediate CA certificate from parent CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate`
+    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-intermediate/post`
     fn sign_intermediate_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignIntermediatePkiCaV1Body,
     ) -> impl ::std::future::Future<
@@ -8470,12 +8470,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `PATCH /api/v1/pki/ca/acme/{caName}`
+    /// `PATCH /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/patch`
     fn update_pki_ca_acme_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCaAcmeV1Body,
     ) -> impl ::std::future::Future<
@@ -8493,12 +8493,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `PATCH /api/v1/pki/ca/internal/{caName}`
+    /// `PATCH /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/patch`
     fn update_pki_ca_internal_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCaInternalV1Body,
     ) -> impl ::std::future::Future<
@@ -8518,12 +8518,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update CA
     ///
-    /// `PATCH /api/v1/pki/ca/{caId}`
+    /// `PATCH /api/v1/pki/ca/{caId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/patch`
     fn update_pki_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCaV1Body>,
     ) -> impl ::std::future::Future<
@@ -8547,12 +8547,12 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
 pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI collection
     ///
-    /// `POST /api/v1/pki/collections`
+    /// `POST /api/v1/pki/collections` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections/post`
     fn create_pki_collection_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCollectionV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8571,12 +8571,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Add item to PKI collection
     ///
-    /// `POST /api/v1/pki/collections/{collectionId}/items`
+    /// `POST /api/v1/pki/collections/{collectionId}/items` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/post`
     fn create_pki_collections_item_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCollectionsItemV1Body,
     ) -> impl ::std::future::Future<
@@ -8596,12 +8596,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}`
+    /// `DELETE /api/v1/pki/collections/{collectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/delete`
     fn delete_pki_collection_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8620,12 +8620,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Remove item from PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}`
+    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items~1{collectionItemId}/delete`
     fn delete_pki_collections_item_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         collection_item_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -8645,12 +8645,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}`
+    /// `GET /api/v1/pki/collections/{collectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/get`
     fn get_pki_collection_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8669,12 +8669,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get items in PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}/items`
+    /// `GET /api/v1/pki/collections/{collectionId}/items` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/get`
     fn list_pki_collections_items_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         query: ::infisical_types::ListPkiCollectionsItemsV1Query,
     ) -> impl ::std::future::Future<
@@ -8694,12 +8694,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update PKI collection
     ///
-    /// `PATCH /api/v1/pki/collections/{collectionId}`
+    /// `PATCH /api/v1/pki/collections/{collectionId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/patch`
     fn update_pki_collection_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCollectionV1Body>,
     ) -> impl ::std::future::Future<
@@ -8721,12 +8721,12 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
 /// The `pki_certificate_templates` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::pki_certificate_templates`].
 #[cfg(feature = "pki-certificate-templates")]
 pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/pki/certificate-templates`
+    /// `POST /api/v1/pki/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates/post`
     fn create_pki_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCertificateTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8743,12 +8743,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates`
+    /// `POST /api/v2/pki/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates/post`
     fn create_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8767,12 +8767,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Create Certificate Template EST configuration
     ///
-    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post`
     fn create_pki_certificate_templates_est_config_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body,
     ) -> impl ::std::future::Future<
@@ -8790,12 +8790,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/delete`
     fn delete_pki_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8812,12 +8812,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v2/pki/certificate-templates/{templateName}`
+    /// `DELETE /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/delete`
     fn delete_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -8835,12 +8835,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/get`
     fn get_pki_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8857,12 +8857,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/pki/certificate-templates/{templateName}`
+    /// `GET /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/get`
     fn get_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         query: ::infisical_types::GetPkiCertificateTemplateV2Query,
     ) -> impl ::std::future::Future<
@@ -8882,12 +8882,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Get Certificate Template EST configuration
     ///
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/get`
     fn get_pki_certificate_templates_est_config_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8904,12 +8904,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate`
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}~1issue-certificate/post`
     fn issue_certificate_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::IssueCertificatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
@@ -8927,12 +8927,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/pki/certificate-templates`
+    /// `GET /api/v2/pki/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates/get`
     fn list_pki_certificate_templates_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCertificateTemplatesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -8949,12 +8949,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate`
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}~1sign-certificate/post`
     fn sign_certificate_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
@@ -8972,12 +8972,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/patch`
     fn update_pki_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdatePkiCertificateTemplateV1Body,
@@ -8997,12 +8997,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v2/pki/certificate-templates/{templateName}`
+    /// `PATCH /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/patch`
     fn update_pki_certificate_template_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
@@ -9022,12 +9022,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Update Certificate Template EST configuration
     ///
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/patch`
     fn update_pki_certificate_templates_est_config_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdatePkiCertificateTemplatesEstConfigV1Body,
@@ -9053,12 +9053,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
 pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete certificate
     ///
-    /// `DELETE /api/v1/pki/certificates/{serialNumber}`
+    /// `DELETE /api/v1/pki/certificates/{serialNumber}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/delete`
     fn delete_pki_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9077,12 +9077,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}`
+    /// `GET /api/v1/pki/certificates/{serialNumber}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/get`
     fn get_pki_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9101,12 +9101,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate bundle including the certificate, chain, and private key.
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1bundle/get`
     fn get_pki_certificates_bundle_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9125,12 +9125,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate body of certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1certificate/get`
     fn get_pki_certificates_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9149,12 +9149,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate private key
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1private-key/get`
     fn get_pki_certificates_private_key_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9173,12 +9173,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import certificate
     ///
-    /// `POST /api/v1/pki/certificates/import-certificate`
+    /// `POST /api/v1/pki/certificates/import-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1import-certificate/post`
     fn import_certificate_pki_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::ImportCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9197,12 +9197,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/certificates/issue-certificate`
+    /// `POST /api/v1/pki/certificates/issue-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1issue-certificate/post`
     fn issue_certificate_pki_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::IssueCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9219,12 +9219,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{slug}/certificates`
+    /// `GET /api/v2/workspace/{slug}/certificates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1certificates/get`
     fn list_workspace_certificates_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCertificatesV2Query,
     ) -> impl ::std::future::Future<
@@ -9244,12 +9244,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Revoke
     ///
-    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke`
+    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1revoke/post`
     fn revoke_pki_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
         body: ::infisical_types::RevokePkiCertificateV1Body,
     ) -> impl ::std::future::Future<
@@ -9269,12 +9269,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/certificates/sign-certificate`
+    /// `POST /api/v1/pki/certificates/sign-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1sign-certificate/post`
     fn sign_certificate_pki_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::SignCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9297,12 +9297,12 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI Subscriber
     ///
-    /// `POST /api/v1/pki/subscribers`
+    /// `POST /api/v1/pki/subscribers` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers/post`
     fn create_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9321,12 +9321,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Order certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1order-certificate/post`
     fn create_pki_subscribers_order_certificate_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -9346,12 +9346,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete PKI Subscriber
     ///
-    /// `DELETE /api/v1/pki/subscribers/{subscriberName}`
+    /// `DELETE /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/delete`
     fn delete_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -9371,12 +9371,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get PKI Subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/get`
     fn get_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::GetPkiSubscriberV1Query,
     ) -> impl ::std::future::Future<
@@ -9396,12 +9396,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get latest certificate bundle of a subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1latest-certificate-bundle/get`
     fn get_pki_subscribers_latest_certificate_bundle_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::GetPkiSubscribersLatestCertificateBundleV1Query,
     ) -> impl ::std::future::Future<
@@ -9421,12 +9421,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1issue-certificate/post`
     fn issue_certificate_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -9446,12 +9446,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List PKI Subscriber certificates
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1certificates/get`
     fn list_pki_subscribers_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::ListPkiSubscribersCertificatesV1Query,
     ) -> impl ::std::future::Future<
@@ -9469,12 +9469,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/pki-subscribers`
+    /// `GET /api/v2/workspace/{projectId}/pki-subscribers` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-subscribers/get`
     fn list_workspace_pki_subscribers_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9493,12 +9493,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1sign-certificate/post`
     fn sign_certificate_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -9518,12 +9518,12 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update PKI Subscriber
     ///
-    /// `PATCH /api/v1/pki/subscribers/{subscriberName}`
+    /// `PATCH /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/patch`
     fn update_pki_subscriber_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
@@ -9623,12 +9623,12 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project group users
     ///
-    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users`
+    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}~1users/get`
     fn list_workspace_groups_users_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id: ::std::string::String,
         query: ::infisical_types::ListWorkspaceGroupsUsersV2Query,
@@ -9779,12 +9779,12 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
             ),
         )
     }
-    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}`
+    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1identity-memberships~1{identityMembershipId}/get`
     fn get_workspace_identity_membership_by_identity_membership_id_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         identity_membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -9906,12 +9906,12 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}`
+    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles~1slug~1{roleSlug}/get`
     fn get_workspace_role_by_slug_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         role_slug: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -9985,12 +9985,12 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a project template.
     ///
-    /// `POST /api/v1/project-templates`
+    /// `POST /api/v1/project-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates/post`
     fn create_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateProjectTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10009,12 +10009,12 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Delete a project template.
     ///
-    /// `DELETE /api/v1/project-templates/{templateId}`
+    /// `DELETE /api/v1/project-templates/{templateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/delete`
     fn delete_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10033,12 +10033,12 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Get a project template by ID.
     ///
-    /// `GET /api/v1/project-templates/{templateId}`
+    /// `GET /api/v1/project-templates/{templateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/get`
     fn get_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10057,12 +10057,12 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// List project templates for the current organization.
     ///
-    /// `GET /api/v1/project-templates`
+    /// `GET /api/v1/project-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates/get`
     fn list_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListProjectTemplatesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10081,12 +10081,12 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Update a project template.
     ///
-    /// `PATCH /api/v1/project-templates/{templateId}`
+    /// `PATCH /api/v1/project-templates/{templateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/patch`
     fn update_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateProjectTemplateV1Body>,
     ) -> impl ::std::future::Future<
@@ -10436,12 +10436,12 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/secret-imports/secrets/raw`
+    /// `GET /api/v1/secret-imports/secrets/raw` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets~1raw/get`
     fn get_secrets_raw_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::GetSecretImportsSecretsRawV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10537,12 +10537,12 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create an Auth0 Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret`
+    /// `POST /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret/post`
     fn create_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAuth0ClientSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10561,12 +10561,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS IAM User Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret`
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret/post`
     fn create_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAwsIamUserSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10585,12 +10585,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret`
+    /// `POST /api/v2/secret-rotations/azure-client-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret/post`
     fn create_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAzureClientSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10609,12 +10609,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a LDAP Password Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password`
+    /// `POST /api/v2/secret-rotations/ldap-password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password/post`
     fn create_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsLdapPasswordV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10633,12 +10633,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Microsoft SQL Server Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials`
+    /// `POST /api/v2/secret-rotations/mssql-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials/post`
     fn create_mssql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10657,12 +10657,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a MySQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials`
+    /// `POST /api/v2/secret-rotations/mysql-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials/post`
     fn create_mysql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10681,12 +10681,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OracleDB Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials`
+    /// `POST /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials/post`
     fn create_oracledb_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10705,12 +10705,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a PostgreSQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials`
+    /// `POST /api/v2/secret-rotations/postgres-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials/post`
     fn create_postgres_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10729,12 +10729,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Auth0 Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/delete`
     fn delete_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAuth0ClientSecretV2Query,
     ) -> impl ::std::future::Future<
@@ -10754,12 +10754,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS IAM User Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/delete`
     fn delete_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAwsIamUserSecretV2Query,
     ) -> impl ::std::future::Future<
@@ -10779,12 +10779,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/delete`
     fn delete_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAzureClientSecretV2Query,
     ) -> impl ::std::future::Future<
@@ -10804,12 +10804,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified LDAP Password Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/delete`
     fn delete_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsLdapPasswordV2Query,
     ) -> impl ::std::future::Future<
@@ -10829,12 +10829,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/delete`
     fn delete_mssql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsMssqlCredentialV2Query,
     ) -> impl ::std::future::Future<
@@ -10854,12 +10854,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified MySQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/delete`
     fn delete_mysql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsMysqlCredentialV2Query,
     ) -> impl ::std::future::Future<
@@ -10879,12 +10879,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OracleDB Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/delete`
     fn delete_oracledb_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsOracledbCredentialV2Query,
     ) -> impl ::std::future::Future<
@@ -10904,12 +10904,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified PostgreSQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/delete`
     fn delete_postgres_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsPostgresCredentialV2Query,
     ) -> impl ::std::future::Future<
@@ -10929,12 +10929,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1rotation-name~1{rotationName}/get`
     fn get_auth0_client_secret_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAuth0ClientSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -10954,12 +10954,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/get`
     fn get_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -10978,12 +10978,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS IAM User Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1rotation-name~1{rotationName}/get`
     fn get_aws_iam_user_secret_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAwsIamUserSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11003,12 +11003,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS IAM User Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/get`
     fn get_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11027,12 +11027,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1rotation-name~1{rotationName}/get`
     fn get_azure_client_secret_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAzureClientSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11052,12 +11052,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/get`
     fn get_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11076,12 +11076,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Password Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1rotation-name~1{rotationName}/get`
     fn get_ldap_password_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsLdapPasswordByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11101,12 +11101,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Password Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/get`
     fn get_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11125,12 +11125,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1rotation-name~1{rotationName}/get`
     fn get_mssql_credential_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsMssqlCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11150,12 +11150,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/get`
     fn get_mssql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11174,12 +11174,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1rotation-name~1{rotationName}/get`
     fn get_mysql_credential_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsMysqlCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11199,12 +11199,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/get`
     fn get_mysql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11223,12 +11223,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1rotation-name~1{rotationName}/get`
     fn get_oracledb_credential_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsOracledbCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11248,12 +11248,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/get`
     fn get_oracledb_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11272,12 +11272,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1rotation-name~1{rotationName}/get`
     fn get_postgres_credential_by_rotation_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsPostgresCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
@@ -11297,12 +11297,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/get`
     fn get_postgres_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11321,12 +11321,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}~1generated-credentials/get`
     fn list_auth0_client_secret_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11345,12 +11345,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret/get`
     fn list_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11369,12 +11369,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}~1generated-credentials/get`
     fn list_aws_iam_user_secret_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11393,12 +11393,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS IAM User Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret/get`
     fn list_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11417,12 +11417,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}~1generated-credentials/get`
     fn list_azure_client_secret_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11441,12 +11441,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret`
+    /// `GET /api/v2/secret-rotations/azure-client-secret` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret/get`
     fn list_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAzureClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11465,12 +11465,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}~1generated-credentials/get`
     fn list_ldap_password_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11489,12 +11489,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Password Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password`
+    /// `GET /api/v2/secret-rotations/ldap-password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password/get`
     fn list_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsLdapPasswordV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11513,12 +11513,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}~1generated-credentials/get`
     fn list_mssql_credentials_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11537,12 +11537,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials`
+    /// `GET /api/v2/secret-rotations/mssql-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials/get`
     fn list_mssql_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsMssqlCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11561,12 +11561,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}~1generated-credentials/get`
     fn list_mysql_credentials_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11585,12 +11585,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials`
+    /// `GET /api/v2/secret-rotations/mysql-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials/get`
     fn list_mysql_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsMysqlCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11609,12 +11609,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Rotation Options.
     ///
-    /// `GET /api/v2/secret-rotations/options`
+    /// `GET /api/v2/secret-rotations/options` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1options/get`
     fn list_options_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListSecretRotationsOptionsV2Response,
@@ -11632,12 +11632,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}~1generated-credentials/get`
     fn list_oracledb_credentials_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11656,12 +11656,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials/get`
     fn list_oracledb_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsOracledbCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11680,12 +11680,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}~1generated-credentials/get`
     fn list_postgres_credentials_generated_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11704,12 +11704,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials`
+    /// `GET /api/v2/secret-rotations/postgres-credentials` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials/get`
     fn list_postgres_credentials_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsPostgresCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11728,12 +11728,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations`
+    /// `GET /api/v2/secret-rotations` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations/get`
     fn list_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11752,12 +11752,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11776,12 +11776,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11800,12 +11800,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11824,12 +11824,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11848,12 +11848,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_mssql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11872,12 +11872,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_mysql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11896,12 +11896,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_oracledb_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11920,12 +11920,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_postgres_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -11944,12 +11944,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Auth0 Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/patch`
     fn update_auth0_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsAuth0ClientSecretV2Body,
@@ -11971,12 +11971,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS IAM User Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/patch`
     fn update_aws_iam_user_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsAwsIamUserSecretV2Body,
@@ -11998,12 +11998,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/patch`
     fn update_azure_client_secret_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsAzureClientSecretV2Body,
@@ -12025,12 +12025,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified LDAP Password Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/patch`
     fn update_ldap_password_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsLdapPasswordV2Body,
@@ -12052,12 +12052,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/patch`
     fn update_mssql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -12079,12 +12079,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified MySQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/patch`
     fn update_mysql_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -12106,12 +12106,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OracleDB Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/patch`
     fn update_oracledb_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -12133,12 +12133,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified PostgreSQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/patch`
     fn update_postgres_credential_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretRotationsCredentialV2Body,
@@ -12164,12 +12164,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Trigger a scan for the specified GitHub Data Source resource.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan`
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1resources~1{resourceId}~1scan/post`
     fn create_data_sources_github_resources_scan_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
         resource_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
@@ -12189,12 +12189,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a scan for the specified GitHub Data Source.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan`
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1scan/post`
     fn create_data_sources_github_scan_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12213,12 +12213,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Data Source for the specified project.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github`
+    /// `POST /api/v2/secret-scanning/data-sources/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github/post`
     fn create_data_sources_github_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12237,12 +12237,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Data Source.
     ///
-    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/delete`
     fn delete_data_sources_github_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12261,12 +12261,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Data Source by name and project ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}`
+    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1data-source-name~1{dataSourceName}/get`
     fn get_data_sources_github_by_data_source_name_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_name: ::std::string::String,
         query: ::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
     ) -> impl ::std::future::Future<
@@ -12286,12 +12286,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/get`
     fn get_data_sources_github_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12310,12 +12310,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the Secret Scanning Config for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/configs`
+    /// `GET /api/v2/secret-scanning/configs` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1configs/get`
     fn list_configs_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningConfigsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12334,12 +12334,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the resources associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1resources/get`
     fn list_data_sources_github_resources_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12358,12 +12358,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the scans associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1scans/get`
     fn list_data_sources_github_scans_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12382,12 +12382,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github`
+    /// `GET /api/v2/secret-scanning/data-sources/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github/get`
     fn list_data_sources_github_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningDataSourcesGithubV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12406,12 +12406,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Scanning Data Source Options.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/options`
+    /// `GET /api/v2/secret-scanning/data-sources/options` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1options/get`
     fn list_data_sources_options_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListSecretScanningDataSourcesOptionsV2Response,
@@ -12429,12 +12429,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Scanning Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources`
+    /// `GET /api/v2/secret-scanning/data-sources` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources/get`
     fn list_data_sources_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningDataSourcesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12453,12 +12453,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Scanning Findings for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/findings`
+    /// `GET /api/v2/secret-scanning/findings` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings/get`
     fn list_findings_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningFindingsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12477,12 +12477,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Secret Scanning Configuration.
     ///
-    /// `PATCH /api/v2/secret-scanning/configs`
+    /// `PATCH /api/v2/secret-scanning/configs` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1configs/patch`
     fn update_config_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::UpdateSecretScanningConfigV2Query,
         body: ::infisical_types::UpdateSecretScanningConfigV2Body,
     ) -> impl ::std::future::Future<
@@ -12502,12 +12502,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Data Source.
     ///
-    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/patch`
     fn update_data_sources_github_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretScanningDataSourcesGithubV2Body,
@@ -12529,12 +12529,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Secret Scanning Finding.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings/{findingId}`
+    /// `PATCH /api/v2/secret-scanning/findings/{findingId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings~1{findingId}/patch`
     fn update_finding_by_finding_id_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         finding_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretScanningFindingByFindingIdV2Body,
@@ -12556,12 +12556,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update one or more Secret Scanning Findings in a batch.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings`
+    /// `PATCH /api/v2/secret-scanning/findings` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings/patch`
     fn update_finding_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::std::vec::Vec<::infisical_types::UpdateSecretScanningFindingV2BodyItem>,
         >,
@@ -12586,12 +12586,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Remove previously synced secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1remove-secrets/post`
     fn create_1password_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12610,12 +12610,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a 1Password Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/1password`
+    /// `POST /api/v1/secret-syncs/1password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password/post`
     fn create_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncs1passwordV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12634,12 +12634,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1remove-secrets/post`
     fn create_aws_parameter_store_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12658,12 +12658,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Parameter Store Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store/post`
     fn create_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAwsParameterStoreV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12682,12 +12682,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1remove-secrets/post`
     fn create_aws_secrets_manager_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12706,12 +12706,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Secrets Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager/post`
     fn create_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAwsSecretsManagerV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12730,12 +12730,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1remove-secrets/post`
     fn create_azure_app_configuration_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12754,12 +12754,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure App Configuration Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration/post`
     fn create_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureAppConfigurationV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12778,12 +12778,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure DevOps Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops`
+    /// `POST /api/v1/secret-syncs/azure-devops` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops/post`
     fn create_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureDevopV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12802,12 +12802,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1remove-secrets/post`
     fn create_azure_devops_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12826,12 +12826,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1remove-secrets/post`
     fn create_azure_key_vault_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12850,12 +12850,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Key Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault`
+    /// `POST /api/v1/secret-syncs/azure-key-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault/post`
     fn create_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureKeyVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12874,12 +12874,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1remove-secrets/post`
     fn create_camunda_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12898,12 +12898,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Camunda Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/camunda`
+    /// `POST /api/v1/secret-syncs/camunda` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda/post`
     fn create_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsCamundaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12922,12 +12922,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Databricks Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/databricks`
+    /// `POST /api/v1/secret-syncs/databricks` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks/post`
     fn create_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsDatabrickV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12946,12 +12946,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1remove-secrets/post`
     fn create_databricks_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12970,12 +12970,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1remove-secrets/post`
     fn create_flyio_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -12994,12 +12994,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Fly.io Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/flyio`
+    /// `POST /api/v1/secret-syncs/flyio` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio/post`
     fn create_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsFlyioV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13018,12 +13018,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1remove-secrets/post`
     fn create_gcp_secret_manager_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13042,12 +13042,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GCP Secret Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager/post`
     fn create_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsGcpSecretManagerV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13066,12 +13066,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1remove-secrets/post`
     fn create_github_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13090,12 +13090,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/github`
+    /// `POST /api/v1/secret-syncs/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github/post`
     fn create_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsGithubV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13114,12 +13114,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1remove-secrets/post`
     fn create_hashicorp_vault_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13138,12 +13138,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Hashicorp Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault/post`
     fn create_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHashicorpVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13162,12 +13162,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1remove-secrets/post`
     fn create_heroku_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13186,12 +13186,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Heroku Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/heroku`
+    /// `POST /api/v1/secret-syncs/heroku` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku/post`
     fn create_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHerokuV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13210,12 +13210,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1remove-secrets/post`
     fn create_humanitec_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13234,12 +13234,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Humanitec Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec`
+    /// `POST /api/v1/secret-syncs/humanitec` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec/post`
     fn create_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHumanitecV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13258,12 +13258,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1remove-secrets/post`
     fn create_oci_vault_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13282,12 +13282,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OCI Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault`
+    /// `POST /api/v1/secret-syncs/oci-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault/post`
     fn create_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsOciVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13306,12 +13306,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1remove-secrets/post`
     fn create_render_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13330,12 +13330,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Render Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/render`
+    /// `POST /api/v1/secret-syncs/render` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render/post`
     fn create_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsRenderV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13354,12 +13354,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1remove-secrets/post`
     fn create_teamcity_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13378,12 +13378,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a TeamCity Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity`
+    /// `POST /api/v1/secret-syncs/teamcity` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity/post`
     fn create_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsTeamcityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13402,12 +13402,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1remove-secrets/post`
     fn create_terraform_cloud_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13426,12 +13426,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Terraform Cloud Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud`
+    /// `POST /api/v1/secret-syncs/terraform-cloud` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud/post`
     fn create_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsTerraformCloudV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13450,12 +13450,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1remove-secrets/post`
     fn create_vercel_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13474,12 +13474,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Vercel Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/vercel`
+    /// `POST /api/v1/secret-syncs/vercel` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel/post`
     fn create_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsVercelV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13498,12 +13498,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1remove-secrets/post`
     fn create_windmill_remove_secret_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13522,12 +13522,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Windmill Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/windmill`
+    /// `POST /api/v1/secret-syncs/windmill` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill/post`
     fn create_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsWindmillV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -13546,12 +13546,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified 1Password Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/1password/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/delete`
     fn delete_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
@@ -13571,12 +13571,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Parameter Store Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/delete`
     fn delete_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
@@ -13596,12 +13596,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Secrets Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/delete`
     fn delete_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
@@ -13621,12 +13621,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure App Configuration Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/delete`
     fn delete_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
@@ -13646,12 +13646,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure DevOps Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/delete`
     fn delete_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureDevopV1Query,
     ) -> impl ::std::future::Future<
@@ -13671,12 +13671,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Key Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/delete`
     fn delete_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -13696,12 +13696,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Camunda Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/delete`
     fn delete_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
@@ -13721,12 +13721,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Databricks Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/delete`
     fn delete_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsDatabrickV1Query,
     ) -> impl ::std::future::Future<
@@ -13746,12 +13746,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Fly.io Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/delete`
     fn delete_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
@@ -13771,12 +13771,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GCP Secret Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/delete`
     fn delete_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
@@ -13796,12 +13796,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/github/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/delete`
     fn delete_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
@@ -13821,12 +13821,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Hashicorp Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/delete`
     fn delete_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -13846,12 +13846,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Heroku Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/delete`
     fn delete_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
@@ -13871,12 +13871,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Humanitec Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/delete`
     fn delete_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
@@ -13896,12 +13896,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OCI Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/delete`
     fn delete_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -13921,12 +13921,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Render Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/render/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/delete`
     fn delete_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
@@ -13946,12 +13946,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified TeamCity Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/delete`
     fn delete_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
@@ -13971,12 +13971,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Terraform Cloud Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/delete`
     fn delete_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
@@ -13996,12 +13996,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Vercel Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/delete`
     fn delete_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
@@ -14021,12 +14021,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Windmill Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/delete`
     fn delete_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
@@ -14046,12 +14046,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1sync-name~1{syncName}/get`
     fn get_1password_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncs1passwordBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14071,12 +14071,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/{syncId}`
+    /// `GET /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/get`
     fn get_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14095,12 +14095,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Parameter Store Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1sync-name~1{syncName}/get`
     fn get_aws_parameter_store_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAwsParameterStoreBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14120,12 +14120,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Parameter Store Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/get`
     fn get_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14144,12 +14144,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Secrets Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1sync-name~1{syncName}/get`
     fn get_aws_secrets_manager_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAwsSecretsManagerBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14169,12 +14169,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Secrets Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/get`
     fn get_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14193,12 +14193,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1sync-name~1{syncName}/get`
     fn get_azure_app_configuration_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureAppConfigurationBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14218,12 +14218,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/get`
     fn get_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14242,12 +14242,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1sync-name~1{syncName}/get`
     fn get_azure_devop_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureDevopBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14267,12 +14267,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/get`
     fn get_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14291,12 +14291,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1sync-name~1{syncName}/get`
     fn get_azure_key_vault_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureKeyVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14316,12 +14316,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/get`
     fn get_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14340,12 +14340,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1sync-name~1{syncName}/get`
     fn get_camunda_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsCamundaBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14365,12 +14365,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/{syncId}`
+    /// `GET /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/get`
     fn get_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14389,12 +14389,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1sync-name~1{syncName}/get`
     fn get_databrick_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsDatabrickBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14414,12 +14414,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/{syncId}`
+    /// `GET /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/get`
     fn get_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14438,12 +14438,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1sync-name~1{syncName}/get`
     fn get_flyio_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsFlyioBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14463,12 +14463,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/{syncId}`
+    /// `GET /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/get`
     fn get_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14487,12 +14487,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Secret Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1sync-name~1{syncName}/get`
     fn get_gcp_secret_manager_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsGcpSecretManagerBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14512,12 +14512,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Secret Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/get`
     fn get_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14536,12 +14536,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1sync-name~1{syncName}/get`
     fn get_github_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsGithubBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14561,12 +14561,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/{syncId}`
+    /// `GET /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/get`
     fn get_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14585,12 +14585,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1sync-name~1{syncName}/get`
     fn get_hashicorp_vault_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHashicorpVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14610,12 +14610,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/get`
     fn get_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14634,12 +14634,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1sync-name~1{syncName}/get`
     fn get_heroku_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHerokuBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14659,12 +14659,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/{syncId}`
+    /// `GET /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/get`
     fn get_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14683,12 +14683,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1sync-name~1{syncName}/get`
     fn get_humanitec_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHumanitecBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14708,12 +14708,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `GET /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/get`
     fn get_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14732,12 +14732,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1sync-name~1{syncName}/get`
     fn get_oci_vault_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsOciVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14757,12 +14757,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/get`
     fn get_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14781,12 +14781,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1sync-name~1{syncName}/get`
     fn get_render_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsRenderBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14806,12 +14806,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/{syncId}`
+    /// `GET /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/get`
     fn get_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14830,12 +14830,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1sync-name~1{syncName}/get`
     fn get_teamcity_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsTeamcityBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14855,12 +14855,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `GET /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/get`
     fn get_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14879,12 +14879,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1sync-name~1{syncName}/get`
     fn get_terraform_cloud_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsTerraformCloudBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14904,12 +14904,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/get`
     fn get_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14928,12 +14928,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1sync-name~1{syncName}/get`
     fn get_vercel_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsVercelBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -14953,12 +14953,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/{syncId}`
+    /// `GET /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/get`
     fn get_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -14977,12 +14977,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1sync-name~1{syncName}/get`
     fn get_windmill_by_sync_name_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsWindmillBySyncNameV1Query,
     ) -> impl ::std::future::Future<
@@ -15002,12 +15002,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/{syncId}`
+    /// `GET /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/get`
     fn get_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15026,12 +15026,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1import-secrets/post`
     fn import_secrets_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
@@ -15051,12 +15051,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1import-secrets/post`
     fn import_secrets_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
@@ -15076,12 +15076,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1import-secrets/post`
     fn import_secrets_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
@@ -15101,12 +15101,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
@@ -15126,12 +15126,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureDevopV1Query,
     ) -> impl ::std::future::Future<
@@ -15151,12 +15151,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -15176,12 +15176,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1import-secrets/post`
     fn import_secrets_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
@@ -15201,12 +15201,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1import-secrets/post`
     fn import_secrets_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsDatabrickV1Query,
     ) -> impl ::std::future::Future<
@@ -15226,12 +15226,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1import-secrets/post`
     fn import_secrets_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
@@ -15251,12 +15251,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1import-secrets/post`
     fn import_secrets_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
@@ -15276,12 +15276,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1import-secrets/post`
     fn import_secrets_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
@@ -15301,12 +15301,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -15326,12 +15326,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1import-secrets/post`
     fn import_secrets_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
@@ -15351,12 +15351,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1import-secrets/post`
     fn import_secrets_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
@@ -15376,12 +15376,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
@@ -15401,12 +15401,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1import-secrets/post`
     fn import_secrets_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
@@ -15426,12 +15426,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1import-secrets/post`
     fn import_secrets_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
@@ -15451,12 +15451,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1import-secrets/post`
     fn import_secrets_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
@@ -15476,12 +15476,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1import-secrets/post`
     fn import_secrets_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
@@ -15501,12 +15501,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1import-secrets/post`
     fn import_secrets_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
@@ -15526,12 +15526,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/1password`
+    /// `GET /api/v1/secret-syncs/1password` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password/get`
     fn list_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15550,12 +15550,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Parameter Store Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store/get`
     fn list_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15574,12 +15574,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Secrets Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager/get`
     fn list_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15598,12 +15598,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration/get`
     fn list_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15622,12 +15622,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops`
+    /// `GET /api/v1/secret-syncs/azure-devops` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops/get`
     fn list_azure_devops_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureDevopsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15646,12 +15646,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault`
+    /// `GET /api/v1/secret-syncs/azure-key-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault/get`
     fn list_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15670,12 +15670,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/camunda`
+    /// `GET /api/v1/secret-syncs/camunda` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda/get`
     fn list_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15694,12 +15694,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/databricks`
+    /// `GET /api/v1/secret-syncs/databricks` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks/get`
     fn list_databricks_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsDatabricksV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15718,12 +15718,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/flyio`
+    /// `GET /api/v1/secret-syncs/flyio` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio/get`
     fn list_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15742,12 +15742,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Secret Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager/get`
     fn list_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15766,12 +15766,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/github`
+    /// `GET /api/v1/secret-syncs/github` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github/get`
     fn list_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15790,12 +15790,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault/get`
     fn list_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15814,12 +15814,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/heroku`
+    /// `GET /api/v1/secret-syncs/heroku` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku/get`
     fn list_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15838,12 +15838,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec`
+    /// `GET /api/v1/secret-syncs/humanitec` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec/get`
     fn list_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15862,12 +15862,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault`
+    /// `GET /api/v1/secret-syncs/oci-vault` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault/get`
     fn list_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15886,12 +15886,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Sync Options.
     ///
-    /// `GET /api/v1/secret-syncs/options`
+    /// `GET /api/v1/secret-syncs/options` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1options/get`
     fn list_options_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::ListSecretSyncsOptionsV1Response,
@@ -15909,12 +15909,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/render`
+    /// `GET /api/v1/secret-syncs/render` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render/get`
     fn list_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15933,12 +15933,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity`
+    /// `GET /api/v1/secret-syncs/teamcity` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity/get`
     fn list_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15957,12 +15957,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud`
+    /// `GET /api/v1/secret-syncs/terraform-cloud` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud/get`
     fn list_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -15981,12 +15981,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs`
+    /// `GET /api/v1/secret-syncs` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs/get`
     fn list_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16005,12 +16005,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/vercel`
+    /// `GET /api/v1/secret-syncs/vercel` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel/get`
     fn list_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16029,12 +16029,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/windmill`
+    /// `GET /api/v1/secret-syncs/windmill` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill/get`
     fn list_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16053,12 +16053,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified 1Password Sync.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1sync-secrets/post`
     fn sync_secrets_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16077,12 +16077,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified AWS Parameter Store Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1sync-secrets/post`
     fn sync_secrets_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16101,12 +16101,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified AWS Secrets Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1sync-secrets/post`
     fn sync_secrets_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16125,12 +16125,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure App Configuration Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16149,12 +16149,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure DevOps Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16173,12 +16173,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure Key Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16197,12 +16197,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Camunda Sync.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1sync-secrets/post`
     fn sync_secrets_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16221,12 +16221,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Databricks Sync.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1sync-secrets/post`
     fn sync_secrets_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16245,12 +16245,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Fly.io Sync.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1sync-secrets/post`
     fn sync_secrets_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16269,12 +16269,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified GCP Secret Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1sync-secrets/post`
     fn sync_secrets_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16293,12 +16293,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified GitHub Sync.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1sync-secrets/post`
     fn sync_secrets_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16317,12 +16317,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Hashicorp Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16341,12 +16341,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Heroku Sync.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1sync-secrets/post`
     fn sync_secrets_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16365,12 +16365,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Humanitec Sync.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1sync-secrets/post`
     fn sync_secrets_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16389,12 +16389,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified OCI Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16413,12 +16413,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Render Sync.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1sync-secrets/post`
     fn sync_secrets_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16437,12 +16437,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified TeamCity Sync.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1sync-secrets/post`
     fn sync_secrets_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16461,12 +16461,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Terraform Cloud Sync.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1sync-secrets/post`
     fn sync_secrets_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16485,12 +16485,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Vercel Sync.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1sync-secrets/post`
     fn sync_secrets_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16509,12 +16509,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Windmill Sync.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1sync-secrets/post`
     fn sync_secrets_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -16533,12 +16533,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified 1Password Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/1password/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/patch`
     fn update_1password_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncs1passwordV1Body>,
     ) -> impl ::std::future::Future<
@@ -16558,12 +16558,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Parameter Store Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/patch`
     fn update_aws_parameter_store_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsAwsParameterStoreV1Body,
@@ -16585,12 +16585,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Secrets Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/patch`
     fn update_aws_secrets_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsAwsSecretsManagerV1Body,
@@ -16612,12 +16612,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure App Configuration Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/patch`
     fn update_azure_app_configuration_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsAzureAppConfigurationV1Body,
@@ -16639,12 +16639,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure DevOps Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/patch`
     fn update_azure_devop_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsAzureDevopV1Body>,
     ) -> impl ::std::future::Future<
@@ -16664,12 +16664,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Key Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/patch`
     fn update_azure_key_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsAzureKeyVaultV1Body,
@@ -16691,12 +16691,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Camunda Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/patch`
     fn update_camunda_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsCamundaV1Body>,
     ) -> impl ::std::future::Future<
@@ -16716,12 +16716,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Databricks Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/patch`
     fn update_databrick_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsDatabrickV1Body>,
     ) -> impl ::std::future::Future<
@@ -16741,12 +16741,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Fly.io Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/patch`
     fn update_flyio_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsFlyioV1Body>,
     ) -> impl ::std::future::Future<
@@ -16766,12 +16766,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GCP Secret Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/patch`
     fn update_gcp_secret_manager_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsGcpSecretManagerV1Body,
@@ -16793,12 +16793,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/github/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/patch`
     fn update_github_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsGithubV1Body>,
     ) -> impl ::std::future::Future<
@@ -16818,12 +16818,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Hashicorp Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/patch`
     fn update_hashicorp_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsHashicorpVaultV1Body,
@@ -16845,12 +16845,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Heroku Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/patch`
     fn update_heroku_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsHerokuV1Body>,
     ) -> impl ::std::future::Future<
@@ -16870,12 +16870,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Humanitec Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/patch`
     fn update_humanitec_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsHumanitecV1Body>,
     ) -> impl ::std::future::Future<
@@ -16895,12 +16895,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OCI Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/patch`
     fn update_oci_vault_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsOciVaultV1Body>,
     ) -> impl ::std::future::Future<
@@ -16920,12 +16920,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Render Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/render/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/patch`
     fn update_render_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsRenderV1Body>,
     ) -> impl ::std::future::Future<
@@ -16945,12 +16945,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified TeamCity Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/patch`
     fn update_teamcity_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsTeamcityV1Body>,
     ) -> impl ::std::future::Future<
@@ -16970,12 +16970,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Terraform Cloud Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/patch`
     fn update_terraform_cloud_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
             ::infisical_types::UpdateSecretSyncsTerraformCloudV1Body,
@@ -16997,12 +16997,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Vercel Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/patch`
     fn update_vercel_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsVercelV1Body>,
     ) -> impl ::std::future::Future<
@@ -17022,12 +17022,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Windmill Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/patch`
     fn update_windmill_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsWindmillV1Body>,
     ) -> impl ::std::future::Future<
@@ -17197,12 +17197,12 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v3/secrets/raw/id/{secretId}`
+    /// `GET /api/v3/secrets/raw/id/{secretId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1id~1{secretId}/get`
     fn get_raw_by_id_v3(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         secret_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17293,12 +17293,12 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v3/secrets/move`
+    /// `POST /api/v3/secrets/move` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1move/post`
     fn move_v3(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::MoveSecretsV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17397,12 +17397,12 @@ pub trait ServiceTokens: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create SSH CA
     ///
-    /// `POST /api/v1/ssh/ca`
+    /// `POST /api/v1/ssh/ca` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca/post`
     fn create_ssh_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17419,12 +17419,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete SSH CA
     ///
-    /// `DELETE /api/v1/ssh/ca/{sshCaId}`
+    /// `DELETE /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/delete`
     fn delete_ssh_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17467,12 +17467,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}`
+    /// `GET /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/get`
     fn get_ssh_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17491,12 +17491,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of certificate templates for the SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates`
+    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}~1certificate-templates/get`
     fn list_ssh_ca_certificate_templates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17513,12 +17513,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-cas`
+    /// `GET /api/v2/workspace/{projectId}/ssh-cas` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-cas/get`
     fn list_workspace_ssh_cas_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17537,12 +17537,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update SSH CA
     ///
-    /// `PATCH /api/v1/ssh/ca/{sshCaId}`
+    /// `PATCH /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/patch`
     fn update_ssh_ca_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshCaV1Body>,
     ) -> impl ::std::future::Future<
@@ -17564,12 +17564,12 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
 /// The `ssh_certificate_templates` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::ssh_certificate_templates`].
 #[cfg(feature = "ssh-certificate-templates")]
 pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/ssh/certificate-templates`
+    /// `POST /api/v1/ssh/certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates/post`
     fn create_ssh_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshCertificateTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17586,12 +17586,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/delete`
     fn delete_ssh_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17608,12 +17608,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/get`
     fn get_ssh_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17630,12 +17630,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates`
+    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-certificate-templates/get`
     fn list_workspace_ssh_certificate_templates_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17652,12 +17652,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/patch`
     fn update_ssh_certificate_template_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
             ::infisical_types::UpdateSshCertificateTemplateV1Body,
@@ -17683,12 +17683,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
 pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Issue SSH credentials (certificate + key)
     ///
-    /// `POST /api/v1/ssh/certificates/issue`
+    /// `POST /api/v1/ssh/certificates/issue` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificates~1issue/post`
     fn issue_ssh_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::IssueSshCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17707,12 +17707,12 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign SSH public key
     ///
-    /// `POST /api/v1/ssh/certificates/sign`
+    /// `POST /api/v1/ssh/certificates/sign` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificates~1sign/post`
     fn sign_ssh_certificates_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::SignSshCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17735,12 +17735,12 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create SSH Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups`
+    /// `POST /api/v1/ssh/host-groups` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups/post`
     fn create_ssh_host_group_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshHostGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17759,12 +17759,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Add an SSH Host to a Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
+    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts~1{hostId}/post`
     fn create_ssh_host_groups_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -17784,12 +17784,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete SSH Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/delete`
     fn delete_ssh_host_group_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17808,12 +17808,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove an SSH Host from a Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts~1{hostId}/delete`
     fn delete_ssh_host_groups_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
@@ -17833,12 +17833,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get SSH Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/get`
     fn get_ssh_host_group_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17857,12 +17857,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get SSH Hosts in a Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts`
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts/get`
     fn list_ssh_host_groups_hosts_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         query: ::infisical_types::ListSshHostGroupsHostsV1Query,
     ) -> impl ::std::future::Future<
@@ -17880,12 +17880,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups`
+    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-host-groups/get`
     fn list_workspace_ssh_host_groups_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17904,12 +17904,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update SSH Host Group
     ///
-    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/patch`
     fn update_ssh_host_group_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshHostGroupV1Body>,
     ) -> impl ::std::future::Future<
@@ -17933,12 +17933,12 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Register SSH Host
     ///
-    /// `POST /api/v1/ssh/hosts`
+    /// `POST /api/v1/ssh/hosts` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts/post`
     fn create_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshHostV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17957,12 +17957,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete SSH Host
     ///
-    /// `DELETE /api/v1/ssh/hosts/{sshHostId}`
+    /// `DELETE /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/delete`
     fn delete_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -17979,12 +17979,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/ssh/hosts/{sshHostId}`
+    /// `GET /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/get`
     fn get_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -18051,12 +18051,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue SSH certificate for host
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert`
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1issue-host-cert/post`
     fn issue_host_cert_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::infisical_types::IssueHostCertSshHostV1Body,
     ) -> impl ::std::future::Future<
@@ -18076,12 +18076,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue SSH certificate for user
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert`
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1issue-user-cert/post`
     fn issue_user_cert_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::infisical_types::IssueUserCertSshHostV1Body,
     ) -> impl ::std::future::Future<
@@ -18099,12 +18099,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/ssh/hosts`
+    /// `GET /api/v1/ssh/hosts` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts/get`
     fn list_ssh_hosts_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::std::vec::Vec<::infisical_types::Host>,
@@ -18118,12 +18118,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-hosts`
+    /// `GET /api/v2/workspace/{projectId}/ssh-hosts` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-hosts/get`
     fn list_workspace_ssh_hosts_v2(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -18142,12 +18142,12 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update SSH Host
     ///
-    /// `PATCH /api/v1/ssh/hosts/{sshHostId}`
+    /// `PATCH /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/patch`
     fn update_ssh_host_v1(
         &self,
-        token: ::std::option::Option<::oas_runtime::server::BearerToken>,
+        token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshHostV1Body>,
     ) -> impl ::std::future::Future<

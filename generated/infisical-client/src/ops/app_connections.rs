@@ -16,7 +16,7 @@ pub struct AppConnectionsApi<'a> {
 impl AppConnectionsApi<'_> {
     /// Create a 1Password Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/1password`
+    /// `POST /api/v1/app-connections/1password` (bearer token)
     pub async fn create_1password_v1(
         &self,
         body: ::std::option::Option<
@@ -28,7 +28,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_1password_v1",
                     ::std::string::String::from("/api/v1/app-connections/1password"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -39,7 +39,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an Auth0 Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/auth0`
+    /// `POST /api/v1/app-connections/auth0` (bearer token)
     pub async fn create_auth0_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsAuth0V1Body>,
@@ -49,7 +49,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_auth0_v1",
                     ::std::string::String::from("/api/v1/app-connections/auth0"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -60,7 +60,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an AWS Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/aws`
+    /// `POST /api/v1/app-connections/aws` (bearer token)
     pub async fn create_aws_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsAwsV1Body>,
@@ -70,7 +70,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_aws_v1",
                     ::std::string::String::from("/api/v1/app-connections/aws"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -81,7 +81,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an Azure App Configuration Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-app-configuration`
+    /// `POST /api/v1/app-connections/azure-app-configuration` (bearer token)
     pub async fn create_azure_app_configuration_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsAzureV1Body>,
@@ -95,7 +95,7 @@ impl AppConnectionsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/app-connections/azure-app-configuration",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -106,7 +106,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an Azure Client Secrets Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-client-secrets`
+    /// `POST /api/v1/app-connections/azure-client-secrets` (bearer token)
     pub async fn create_azure_client_secret_v1(
         &self,
         body: ::std::option::Option<
@@ -120,7 +120,7 @@ impl AppConnectionsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/app-connections/azure-client-secrets",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -131,7 +131,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an Azure DevOps Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-devops`
+    /// `POST /api/v1/app-connections/azure-devops` (bearer token)
     pub async fn create_azure_devop_v1(
         &self,
         body: ::std::option::Option<
@@ -143,7 +143,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_azure_devop_v1",
                     ::std::string::String::from("/api/v1/app-connections/azure-devops"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -154,7 +154,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an Azure Key Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-key-vault`
+    /// `POST /api/v1/app-connections/azure-key-vault` (bearer token)
     pub async fn create_azure_key_vault_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsAzureV1Body>,
@@ -166,7 +166,7 @@ impl AppConnectionsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/app-connections/azure-key-vault",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -177,7 +177,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Camunda Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/camunda`
+    /// `POST /api/v1/app-connections/camunda` (bearer token)
     pub async fn create_camunda_v1(
         &self,
         body: ::std::option::Option<
@@ -189,7 +189,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_camunda_v1",
                     ::std::string::String::from("/api/v1/app-connections/camunda"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -200,7 +200,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Databricks Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/databricks`
+    /// `POST /api/v1/app-connections/databricks` (bearer token)
     pub async fn create_databrick_v1(
         &self,
         body: ::std::option::Option<
@@ -212,7 +212,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_databrick_v1",
                     ::std::string::String::from("/api/v1/app-connections/databricks"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -223,7 +223,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Fly.io Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/flyio`
+    /// `POST /api/v1/app-connections/flyio` (bearer token)
     pub async fn create_flyio_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsFlyioV1Body>,
@@ -233,7 +233,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_flyio_v1",
                     ::std::string::String::from("/api/v1/app-connections/flyio"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -244,7 +244,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a GCP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/gcp`
+    /// `POST /api/v1/app-connections/gcp` (bearer token)
     pub async fn create_gcp_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsGcpV1Body>,
@@ -254,7 +254,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_gcp_v1",
                     ::std::string::String::from("/api/v1/app-connections/gcp"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -265,7 +265,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a GitHub Radar Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github-radar`
+    /// `POST /api/v1/app-connections/github-radar` (bearer token)
     pub async fn create_github_radar_v1(
         &self,
         body: ::std::option::Option<
@@ -277,7 +277,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_github_radar_v1",
                     ::std::string::String::from("/api/v1/app-connections/github-radar"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -288,7 +288,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a GitHub Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github`
+    /// `POST /api/v1/app-connections/github` (bearer token)
     pub async fn create_github_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsGithubV1Body>,
@@ -298,7 +298,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_github_v1",
                     ::std::string::String::from("/api/v1/app-connections/github"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -309,7 +309,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Hashicorp Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/hashicorp-vault`
+    /// `POST /api/v1/app-connections/hashicorp-vault` (bearer token)
     pub async fn create_hashicorp_vault_v1(
         &self,
         body: ::std::option::Option<
@@ -323,7 +323,7 @@ impl AppConnectionsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/app-connections/hashicorp-vault",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -334,7 +334,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Heroku Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/heroku`
+    /// `POST /api/v1/app-connections/heroku` (bearer token)
     pub async fn create_heroku_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsHerokuV1Body>,
@@ -344,7 +344,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_heroku_v1",
                     ::std::string::String::from("/api/v1/app-connections/heroku"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -355,7 +355,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Humanitec Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/humanitec`
+    /// `POST /api/v1/app-connections/humanitec` (bearer token)
     pub async fn create_humanitec_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body>,
@@ -365,7 +365,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_humanitec_v1",
                     ::std::string::String::from("/api/v1/app-connections/humanitec"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -376,7 +376,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a LDAP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/ldap`
+    /// `POST /api/v1/app-connections/ldap` (bearer token)
     pub async fn create_ldap_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsLdapV1Body>,
@@ -386,7 +386,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_ldap_v1",
                     ::std::string::String::from("/api/v1/app-connections/ldap"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -397,7 +397,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Microsoft SQL Server Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mssql`
+    /// `POST /api/v1/app-connections/mssql` (bearer token)
     pub async fn create_mssql_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body2>,
@@ -407,7 +407,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_mssql_v1",
                     ::std::string::String::from("/api/v1/app-connections/mssql"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -418,7 +418,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a MySQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mysql`
+    /// `POST /api/v1/app-connections/mysql` (bearer token)
     pub async fn create_mysql_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body2>,
@@ -428,7 +428,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_mysql_v1",
                     ::std::string::String::from("/api/v1/app-connections/mysql"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -439,7 +439,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an OCI Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oci`
+    /// `POST /api/v1/app-connections/oci` (bearer token)
     pub async fn create_oci_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsOciV1Body>,
@@ -449,7 +449,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_oci_v1",
                     ::std::string::String::from("/api/v1/app-connections/oci"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -460,7 +460,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create an OracleDB Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oracledb`
+    /// `POST /api/v1/app-connections/oracledb` (bearer token)
     pub async fn create_oracledb_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body2>,
@@ -470,7 +470,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_oracledb_v1",
                     ::std::string::String::from("/api/v1/app-connections/oracledb"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -481,7 +481,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a PostgreSQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/postgres`
+    /// `POST /api/v1/app-connections/postgres` (bearer token)
     pub async fn create_postgre_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body2>,
@@ -491,7 +491,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_postgre_v1",
                     ::std::string::String::from("/api/v1/app-connections/postgres"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -502,7 +502,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Render Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/render`
+    /// `POST /api/v1/app-connections/render` (bearer token)
     pub async fn create_render_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsRenderV1Body>,
@@ -512,7 +512,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_render_v1",
                     ::std::string::String::from("/api/v1/app-connections/render"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -523,7 +523,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a TeamCity Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/teamcity`
+    /// `POST /api/v1/app-connections/teamcity` (bearer token)
     pub async fn create_teamcity_v1(
         &self,
         body: ::std::option::Option<
@@ -535,7 +535,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_teamcity_v1",
                     ::std::string::String::from("/api/v1/app-connections/teamcity"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -546,7 +546,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Terraform Cloud Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/terraform-cloud`
+    /// `POST /api/v1/app-connections/terraform-cloud` (bearer token)
     pub async fn create_terraform_cloud_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body>,
@@ -558,7 +558,7 @@ impl AppConnectionsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/app-connections/terraform-cloud",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -569,7 +569,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Vercel Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/vercel`
+    /// `POST /api/v1/app-connections/vercel` (bearer token)
     pub async fn create_vercel_v1(
         &self,
         body: ::std::option::Option<&::infisical_types::CreateAppConnectionsV1Body>,
@@ -579,7 +579,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_vercel_v1",
                     ::std::string::String::from("/api/v1/app-connections/vercel"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -590,7 +590,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Create a Windmill Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/windmill`
+    /// `POST /api/v1/app-connections/windmill` (bearer token)
     pub async fn create_windmill_v1(
         &self,
         body: ::std::option::Option<
@@ -602,7 +602,7 @@ impl AppConnectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "app_connections.create_windmill_v1",
                     ::std::string::String::from("/api/v1/app-connections/windmill"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -613,7 +613,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Delete the specified 1Password Connection.
     ///
-    /// `DELETE /api/v1/app-connections/1password/{connectionId}`
+    /// `DELETE /api/v1/app-connections/1password/{connectionId}` (bearer token)
     pub async fn delete_1password_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -626,14 +626,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/1password/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Auth0 Connection.
     ///
-    /// `DELETE /api/v1/app-connections/auth0/{connectionId}`
+    /// `DELETE /api/v1/app-connections/auth0/{connectionId}` (bearer token)
     pub async fn delete_auth0_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -646,14 +646,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/auth0/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified AWS Connection.
     ///
-    /// `DELETE /api/v1/app-connections/aws/{connectionId}`
+    /// `DELETE /api/v1/app-connections/aws/{connectionId}` (bearer token)
     pub async fn delete_aws_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -666,14 +666,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/aws/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Azure App Configuration Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}` (bearer token)
     pub async fn delete_azure_app_configuration_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -688,14 +688,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-app-configuration/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Azure Client Secrets Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}` (bearer token)
     pub async fn delete_azure_client_secret_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -708,14 +708,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-client-secrets/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Azure DevOps Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}` (bearer token)
     pub async fn delete_azure_devop_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -728,14 +728,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-devops/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Azure Key Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}` (bearer token)
     pub async fn delete_azure_key_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -748,14 +748,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-key-vault/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Camunda Connection.
     ///
-    /// `DELETE /api/v1/app-connections/camunda/{connectionId}`
+    /// `DELETE /api/v1/app-connections/camunda/{connectionId}` (bearer token)
     pub async fn delete_camunda_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -768,14 +768,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/camunda/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Databricks Connection.
     ///
-    /// `DELETE /api/v1/app-connections/databricks/{connectionId}`
+    /// `DELETE /api/v1/app-connections/databricks/{connectionId}` (bearer token)
     pub async fn delete_databrick_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -788,14 +788,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/databricks/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Fly.io Connection.
     ///
-    /// `DELETE /api/v1/app-connections/flyio/{connectionId}`
+    /// `DELETE /api/v1/app-connections/flyio/{connectionId}` (bearer token)
     pub async fn delete_flyio_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -808,14 +808,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/flyio/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified GCP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/gcp/{connectionId}`
+    /// `DELETE /api/v1/app-connections/gcp/{connectionId}` (bearer token)
     pub async fn delete_gcp_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -828,14 +828,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/gcp/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified GitHub Radar Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}`
+    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}` (bearer token)
     pub async fn delete_github_radar_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -848,14 +848,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github-radar/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified GitHub Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github/{connectionId}`
+    /// `DELETE /api/v1/app-connections/github/{connectionId}` (bearer token)
     pub async fn delete_github_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -868,14 +868,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Hashicorp Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}` (bearer token)
     pub async fn delete_hashicorp_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -888,14 +888,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/hashicorp-vault/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Heroku Connection.
     ///
-    /// `DELETE /api/v1/app-connections/heroku/{connectionId}`
+    /// `DELETE /api/v1/app-connections/heroku/{connectionId}` (bearer token)
     pub async fn delete_heroku_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -908,14 +908,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/heroku/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Humanitec Connection.
     ///
-    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}`
+    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}` (bearer token)
     pub async fn delete_humanitec_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -928,14 +928,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/humanitec/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified LDAP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/ldap/{connectionId}`
+    /// `DELETE /api/v1/app-connections/ldap/{connectionId}` (bearer token)
     pub async fn delete_ldap_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -948,14 +948,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/ldap/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Microsoft SQL Server Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mssql/{connectionId}`
+    /// `DELETE /api/v1/app-connections/mssql/{connectionId}` (bearer token)
     pub async fn delete_mssql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -968,14 +968,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mssql/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified MySQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mysql/{connectionId}`
+    /// `DELETE /api/v1/app-connections/mysql/{connectionId}` (bearer token)
     pub async fn delete_mysql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -988,14 +988,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mysql/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified OCI Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oci/{connectionId}`
+    /// `DELETE /api/v1/app-connections/oci/{connectionId}` (bearer token)
     pub async fn delete_oci_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1008,14 +1008,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oci/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified OracleDB Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}`
+    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}` (bearer token)
     pub async fn delete_oracledb_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1028,14 +1028,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oracledb/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified PostgreSQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/postgres/{connectionId}`
+    /// `DELETE /api/v1/app-connections/postgres/{connectionId}` (bearer token)
     pub async fn delete_postgre_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1048,14 +1048,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/postgres/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Render Connection.
     ///
-    /// `DELETE /api/v1/app-connections/render/{connectionId}`
+    /// `DELETE /api/v1/app-connections/render/{connectionId}` (bearer token)
     pub async fn delete_render_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1068,14 +1068,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/render/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified TeamCity Connection.
     ///
-    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}`
+    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}` (bearer token)
     pub async fn delete_teamcity_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1088,14 +1088,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/teamcity/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Terraform Cloud Connection.
     ///
-    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}` (bearer token)
     pub async fn delete_terraform_cloud_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1108,14 +1108,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/terraform-cloud/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Vercel Connection.
     ///
-    /// `DELETE /api/v1/app-connections/vercel/{connectionId}`
+    /// `DELETE /api/v1/app-connections/vercel/{connectionId}` (bearer token)
     pub async fn delete_vercel_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1128,14 +1128,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/vercel/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete the specified Windmill Connection.
     ///
-    /// `DELETE /api/v1/app-connections/windmill/{connectionId}`
+    /// `DELETE /api/v1/app-connections/windmill/{connectionId}` (bearer token)
     pub async fn delete_windmill_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1148,14 +1148,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/windmill/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the 1Password Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/1password/available`
+    /// `GET /api/v1/app-connections/1password/available` (bearer token)
     pub async fn get_1password_available_v1(
         &self,
     ) -> crate::Result<
@@ -1168,14 +1168,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/1password/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified 1Password Connection by name.
     ///
-    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}` (bearer token)
     pub async fn get_1password_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1188,14 +1188,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/1password/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified 1Password Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/1password/{connectionId}`
+    /// `GET /api/v1/app-connections/1password/{connectionId}` (bearer token)
     pub async fn get_1password_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1208,14 +1208,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/1password/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Auth0 Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/auth0/available`
+    /// `GET /api/v1/app-connections/auth0/available` (bearer token)
     pub async fn get_auth0_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0AvailableV1Response> {
@@ -1224,14 +1224,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_auth0_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/auth0/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Auth0 Connection by name.
     ///
-    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}` (bearer token)
     pub async fn get_auth0_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1244,14 +1244,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/auth0/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Auth0 Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/auth0/{connectionId}`
+    /// `GET /api/v1/app-connections/auth0/{connectionId}` (bearer token)
     pub async fn get_auth0_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1264,14 +1264,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/auth0/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the AWS Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/aws/available`
+    /// `GET /api/v1/app-connections/aws/available` (bearer token)
     pub async fn get_aws_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsAvailableV1Response> {
@@ -1280,14 +1280,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_aws_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/aws/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified AWS Connection by name.
     ///
-    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}` (bearer token)
     pub async fn get_aws_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1300,14 +1300,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/aws/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified AWS Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/aws/{connectionId}`
+    /// `GET /api/v1/app-connections/aws/{connectionId}` (bearer token)
     pub async fn get_aws_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1320,14 +1320,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/aws/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure App Configuration Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/available`
+    /// `GET /api/v1/app-connections/azure-app-configuration/available` (bearer token)
     pub async fn get_azure_app_configuration_available_v1(
         &self,
     ) -> crate::Result<
@@ -1340,14 +1340,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-app-configuration/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure App Configuration Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}` (bearer token)
     pub async fn get_azure_app_configuration_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1362,14 +1362,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-app-configuration/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure App Configuration Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}` (bearer token)
     pub async fn get_azure_app_configuration_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1384,14 +1384,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-app-configuration/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Client Secrets Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}` (bearer token)
     pub async fn get_azure_client_secret_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1404,14 +1404,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-client-secrets/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Client Secrets Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}` (bearer token)
     pub async fn get_azure_client_secret_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1424,14 +1424,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-client-secrets/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure Client Secrets Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/available`
+    /// `GET /api/v1/app-connections/azure-client-secrets/available` (bearer token)
     pub async fn get_azure_client_secrets_available_v1(
         &self,
     ) -> crate::Result<
@@ -1444,14 +1444,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-client-secrets/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure DevOps Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}` (bearer token)
     pub async fn get_azure_devop_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1464,14 +1464,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-devops/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure DevOps Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-devops/{connectionId}` (bearer token)
     pub async fn get_azure_devop_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1484,14 +1484,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-devops/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure DevOps Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/available`
+    /// `GET /api/v1/app-connections/azure-devops/available` (bearer token)
     pub async fn get_azure_devops_available_v1(
         &self,
     ) -> crate::Result<
@@ -1504,14 +1504,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-devops/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure Key Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/available`
+    /// `GET /api/v1/app-connections/azure-key-vault/available` (bearer token)
     pub async fn get_azure_key_vault_available_v1(
         &self,
     ) -> crate::Result<
@@ -1524,14 +1524,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-key-vault/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Key Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}` (bearer token)
     pub async fn get_azure_key_vault_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1544,14 +1544,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-key-vault/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Key Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}` (bearer token)
     pub async fn get_azure_key_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1564,14 +1564,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/azure-key-vault/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Camunda Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/camunda/available`
+    /// `GET /api/v1/app-connections/camunda/available` (bearer token)
     pub async fn get_camunda_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaAvailableV1Response> {
@@ -1580,14 +1580,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_camunda_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/camunda/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Camunda Connection by name.
     ///
-    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}` (bearer token)
     pub async fn get_camunda_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1600,14 +1600,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/camunda/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Camunda Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/camunda/{connectionId}`
+    /// `GET /api/v1/app-connections/camunda/{connectionId}` (bearer token)
     pub async fn get_camunda_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1620,14 +1620,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/camunda/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Databricks Connection by name.
     ///
-    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}` (bearer token)
     pub async fn get_databrick_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1640,14 +1640,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/databricks/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Databricks Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/databricks/{connectionId}`
+    /// `GET /api/v1/app-connections/databricks/{connectionId}` (bearer token)
     pub async fn get_databrick_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1660,14 +1660,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/databricks/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Databricks Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/databricks/available`
+    /// `GET /api/v1/app-connections/databricks/available` (bearer token)
     pub async fn get_databricks_available_v1(
         &self,
     ) -> crate::Result<
@@ -1680,14 +1680,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/databricks/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Fly.io Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/flyio/available`
+    /// `GET /api/v1/app-connections/flyio/available` (bearer token)
     pub async fn get_flyio_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioAvailableV1Response> {
@@ -1696,14 +1696,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_flyio_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/flyio/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Fly.io Connection by name.
     ///
-    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}` (bearer token)
     pub async fn get_flyio_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1716,14 +1716,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/flyio/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Fly.io Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/flyio/{connectionId}`
+    /// `GET /api/v1/app-connections/flyio/{connectionId}` (bearer token)
     pub async fn get_flyio_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1736,14 +1736,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/flyio/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GCP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/gcp/available`
+    /// `GET /api/v1/app-connections/gcp/available` (bearer token)
     pub async fn get_gcp_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpAvailableV1Response> {
@@ -1752,14 +1752,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_gcp_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/gcp/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GCP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}` (bearer token)
     pub async fn get_gcp_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1772,14 +1772,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/gcp/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GCP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/gcp/{connectionId}`
+    /// `GET /api/v1/app-connections/gcp/{connectionId}` (bearer token)
     pub async fn get_gcp_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1792,14 +1792,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/gcp/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GitHub Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github/available`
+    /// `GET /api/v1/app-connections/github/available` (bearer token)
     pub async fn get_github_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubAvailableV1Response> {
@@ -1808,14 +1808,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_github_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/github/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}` (bearer token)
     pub async fn get_github_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1828,14 +1828,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GitHub Radar Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github-radar/available`
+    /// `GET /api/v1/app-connections/github-radar/available` (bearer token)
     pub async fn get_github_radar_available_v1(
         &self,
     ) -> crate::Result<
@@ -1848,14 +1848,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/github-radar/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Radar Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}` (bearer token)
     pub async fn get_github_radar_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1868,14 +1868,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github-radar/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Radar Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github-radar/{connectionId}`
+    /// `GET /api/v1/app-connections/github-radar/{connectionId}` (bearer token)
     pub async fn get_github_radar_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1888,14 +1888,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github-radar/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github/{connectionId}`
+    /// `GET /api/v1/app-connections/github/{connectionId}` (bearer token)
     pub async fn get_github_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1908,14 +1908,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/github/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Hashicorp Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/available`
+    /// `GET /api/v1/app-connections/hashicorp-vault/available` (bearer token)
     pub async fn get_hashicorp_vault_available_v1(
         &self,
     ) -> crate::Result<
@@ -1928,14 +1928,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/hashicorp-vault/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Hashicorp Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}` (bearer token)
     pub async fn get_hashicorp_vault_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -1948,14 +1948,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/hashicorp-vault/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Hashicorp Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}` (bearer token)
     pub async fn get_hashicorp_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -1968,14 +1968,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/hashicorp-vault/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Heroku Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/heroku/available`
+    /// `GET /api/v1/app-connections/heroku/available` (bearer token)
     pub async fn get_heroku_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuAvailableV1Response> {
@@ -1984,14 +1984,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_heroku_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/heroku/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Heroku Connection by name.
     ///
-    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}` (bearer token)
     pub async fn get_heroku_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2004,14 +2004,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/heroku/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Heroku Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/heroku/{connectionId}`
+    /// `GET /api/v1/app-connections/heroku/{connectionId}` (bearer token)
     pub async fn get_heroku_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2024,14 +2024,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/heroku/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Humanitec Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/humanitec/available`
+    /// `GET /api/v1/app-connections/humanitec/available` (bearer token)
     pub async fn get_humanitec_available_v1(
         &self,
     ) -> crate::Result<
@@ -2044,14 +2044,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/humanitec/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Humanitec Connection by name.
     ///
-    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}` (bearer token)
     pub async fn get_humanitec_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2064,14 +2064,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/humanitec/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Humanitec Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/humanitec/{connectionId}`
+    /// `GET /api/v1/app-connections/humanitec/{connectionId}` (bearer token)
     pub async fn get_humanitec_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2084,14 +2084,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/humanitec/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the LDAP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/ldap/available`
+    /// `GET /api/v1/app-connections/ldap/available` (bearer token)
     pub async fn get_ldap_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapAvailableV1Response> {
@@ -2100,14 +2100,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_ldap_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/ldap/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified LDAP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}` (bearer token)
     pub async fn get_ldap_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2120,14 +2120,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/ldap/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified LDAP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/ldap/{connectionId}`
+    /// `GET /api/v1/app-connections/ldap/{connectionId}` (bearer token)
     pub async fn get_ldap_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2140,14 +2140,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/ldap/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Microsoft SQL Server Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mssql/available`
+    /// `GET /api/v1/app-connections/mssql/available` (bearer token)
     pub async fn get_mssql_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlAvailableV1Response> {
@@ -2156,14 +2156,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_mssql_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/mssql/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Microsoft SQL Server Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}` (bearer token)
     pub async fn get_mssql_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2176,14 +2176,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mssql/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Microsoft SQL Server Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mssql/{connectionId}`
+    /// `GET /api/v1/app-connections/mssql/{connectionId}` (bearer token)
     pub async fn get_mssql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2196,14 +2196,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mssql/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the MySQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mysql/available`
+    /// `GET /api/v1/app-connections/mysql/available` (bearer token)
     pub async fn get_mysql_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlAvailableV1Response> {
@@ -2212,14 +2212,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_mysql_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/mysql/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified MySQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}` (bearer token)
     pub async fn get_mysql_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2232,14 +2232,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mysql/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified MySQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mysql/{connectionId}`
+    /// `GET /api/v1/app-connections/mysql/{connectionId}` (bearer token)
     pub async fn get_mysql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2252,14 +2252,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/mysql/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the OCI Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oci/available`
+    /// `GET /api/v1/app-connections/oci/available` (bearer token)
     pub async fn get_oci_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciAvailableV1Response> {
@@ -2268,14 +2268,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_oci_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/oci/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OCI Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}` (bearer token)
     pub async fn get_oci_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2288,14 +2288,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oci/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OCI Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oci/{connectionId}`
+    /// `GET /api/v1/app-connections/oci/{connectionId}` (bearer token)
     pub async fn get_oci_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2308,14 +2308,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oci/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the OracleDB Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oracledb/available`
+    /// `GET /api/v1/app-connections/oracledb/available` (bearer token)
     pub async fn get_oracledb_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbAvailableV1Response> {
@@ -2326,14 +2326,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/oracledb/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OracleDB Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}` (bearer token)
     pub async fn get_oracledb_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2346,14 +2346,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oracledb/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OracleDB Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oracledb/{connectionId}`
+    /// `GET /api/v1/app-connections/oracledb/{connectionId}` (bearer token)
     pub async fn get_oracledb_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2366,14 +2366,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/oracledb/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified PostgreSQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}` (bearer token)
     pub async fn get_postgre_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2386,14 +2386,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/postgres/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified PostgreSQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/postgres/{connectionId}`
+    /// `GET /api/v1/app-connections/postgres/{connectionId}` (bearer token)
     pub async fn get_postgre_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2406,14 +2406,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/postgres/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the PostgreSQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/postgres/available`
+    /// `GET /api/v1/app-connections/postgres/available` (bearer token)
     pub async fn get_postgres_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgresAvailableV1Response> {
@@ -2424,14 +2424,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/postgres/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Render Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/render/available`
+    /// `GET /api/v1/app-connections/render/available` (bearer token)
     pub async fn get_render_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderAvailableV1Response> {
@@ -2440,14 +2440,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_render_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/render/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Render Connection by name.
     ///
-    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}` (bearer token)
     pub async fn get_render_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2460,14 +2460,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/render/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Render Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/render/{connectionId}`
+    /// `GET /api/v1/app-connections/render/{connectionId}` (bearer token)
     pub async fn get_render_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2480,14 +2480,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/render/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the TeamCity Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/teamcity/available`
+    /// `GET /api/v1/app-connections/teamcity/available` (bearer token)
     pub async fn get_teamcity_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityAvailableV1Response> {
@@ -2498,14 +2498,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/teamcity/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified TeamCity Connection by name.
     ///
-    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}` (bearer token)
     pub async fn get_teamcity_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2518,14 +2518,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/teamcity/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified TeamCity Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/teamcity/{connectionId}`
+    /// `GET /api/v1/app-connections/teamcity/{connectionId}` (bearer token)
     pub async fn get_teamcity_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2538,14 +2538,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/teamcity/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Terraform Cloud Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/available`
+    /// `GET /api/v1/app-connections/terraform-cloud/available` (bearer token)
     pub async fn get_terraform_cloud_available_v1(
         &self,
     ) -> crate::Result<
@@ -2558,14 +2558,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/terraform-cloud/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Terraform Cloud Connection by name.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}` (bearer token)
     pub async fn get_terraform_cloud_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2578,14 +2578,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/terraform-cloud/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Terraform Cloud Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}` (bearer token)
     pub async fn get_terraform_cloud_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2598,14 +2598,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/terraform-cloud/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Vercel Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/vercel/available`
+    /// `GET /api/v1/app-connections/vercel/available` (bearer token)
     pub async fn get_vercel_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelAvailableV1Response> {
@@ -2614,14 +2614,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.get_vercel_available_v1",
                 ::std::string::String::from("/api/v1/app-connections/vercel/available"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Vercel Connection by name.
     ///
-    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}` (bearer token)
     pub async fn get_vercel_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2634,14 +2634,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/vercel/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Vercel Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/vercel/{connectionId}`
+    /// `GET /api/v1/app-connections/vercel/{connectionId}` (bearer token)
     pub async fn get_vercel_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2654,14 +2654,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/vercel/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Windmill Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/windmill/available`
+    /// `GET /api/v1/app-connections/windmill/available` (bearer token)
     pub async fn get_windmill_available_v1(
         &self,
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillAvailableV1Response> {
@@ -2672,14 +2672,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/windmill/available",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Windmill Connection by name.
     ///
-    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}`
+    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}` (bearer token)
     pub async fn get_windmill_by_connection_name_v1(
         &self,
         connection_name: &str,
@@ -2692,14 +2692,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/windmill/connection-name/{}",
                     ::oas_runtime::client::encode_segment(connection_name)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Windmill Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/windmill/{connectionId}`
+    /// `GET /api/v1/app-connections/windmill/{connectionId}` (bearer token)
     pub async fn get_windmill_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -2712,14 +2712,14 @@ impl AppConnectionsApi<'_> {
                     "/api/v1/app-connections/windmill/{}",
                     ::oas_runtime::client::encode_segment(& connection_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the 1Password Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/1password`
+    /// `GET /api/v1/app-connections/1password` (bearer token)
     pub async fn list_1password_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnections1passwordV1Response> {
@@ -2728,14 +2728,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_1password_v1",
                 ::std::string::String::from("/api/v1/app-connections/1password"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Auth0 Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/auth0`
+    /// `GET /api/v1/app-connections/auth0` (bearer token)
     pub async fn list_auth0_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsAuth0V1Response> {
@@ -2744,14 +2744,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_auth0_v1",
                 ::std::string::String::from("/api/v1/app-connections/auth0"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the AWS Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/aws`
+    /// `GET /api/v1/app-connections/aws` (bearer token)
     pub async fn list_aws_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsAwsV1Response> {
@@ -2760,14 +2760,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_aws_v1",
                 ::std::string::String::from("/api/v1/app-connections/aws"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure App Configuration Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration`
+    /// `GET /api/v1/app-connections/azure-app-configuration` (bearer token)
     pub async fn list_azure_app_configuration_v1(
         &self,
     ) -> crate::Result<
@@ -2780,14 +2780,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-app-configuration",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure Client Secrets Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets`
+    /// `GET /api/v1/app-connections/azure-client-secrets` (bearer token)
     pub async fn list_azure_client_secrets_v1(
         &self,
     ) -> crate::Result<
@@ -2800,14 +2800,14 @@ impl AppConnectionsApi<'_> {
                 ::std::string::String::from(
                     "/api/v1/app-connections/azure-client-secrets",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure DevOps Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-devops`
+    /// `GET /api/v1/app-connections/azure-devops` (bearer token)
     pub async fn list_azure_devops_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsAzureDevopsV1Response> {
@@ -2816,14 +2816,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_azure_devops_v1",
                 ::std::string::String::from("/api/v1/app-connections/azure-devops"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure Key Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault`
+    /// `GET /api/v1/app-connections/azure-key-vault` (bearer token)
     pub async fn list_azure_key_vault_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsAzureKeyVaultV1Response> {
@@ -2832,14 +2832,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_azure_key_vault_v1",
                 ::std::string::String::from("/api/v1/app-connections/azure-key-vault"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Camunda Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/camunda`
+    /// `GET /api/v1/app-connections/camunda` (bearer token)
     pub async fn list_camunda_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsCamundaV1Response> {
@@ -2848,14 +2848,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_camunda_v1",
                 ::std::string::String::from("/api/v1/app-connections/camunda"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Databricks Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/databricks`
+    /// `GET /api/v1/app-connections/databricks` (bearer token)
     pub async fn list_databricks_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsDatabricksV1Response> {
@@ -2864,14 +2864,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_databricks_v1",
                 ::std::string::String::from("/api/v1/app-connections/databricks"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Fly.io Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/flyio`
+    /// `GET /api/v1/app-connections/flyio` (bearer token)
     pub async fn list_flyio_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsFlyioV1Response> {
@@ -2880,14 +2880,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_flyio_v1",
                 ::std::string::String::from("/api/v1/app-connections/flyio"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GCP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/gcp`
+    /// `GET /api/v1/app-connections/gcp` (bearer token)
     pub async fn list_gcp_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsGcpV1Response> {
@@ -2896,14 +2896,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_gcp_v1",
                 ::std::string::String::from("/api/v1/app-connections/gcp"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GitHub Radar Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github-radar`
+    /// `GET /api/v1/app-connections/github-radar` (bearer token)
     pub async fn list_github_radar_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsGithubRadarV1Response> {
@@ -2912,14 +2912,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_github_radar_v1",
                 ::std::string::String::from("/api/v1/app-connections/github-radar"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GitHub Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github`
+    /// `GET /api/v1/app-connections/github` (bearer token)
     pub async fn list_github_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsGithubV1Response> {
@@ -2928,14 +2928,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_github_v1",
                 ::std::string::String::from("/api/v1/app-connections/github"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Hashicorp Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault`
+    /// `GET /api/v1/app-connections/hashicorp-vault` (bearer token)
     pub async fn list_hashicorp_vault_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsHashicorpVaultV1Response> {
@@ -2944,14 +2944,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_hashicorp_vault_v1",
                 ::std::string::String::from("/api/v1/app-connections/hashicorp-vault"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Heroku Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/heroku`
+    /// `GET /api/v1/app-connections/heroku` (bearer token)
     pub async fn list_heroku_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsHerokuV1Response> {
@@ -2960,14 +2960,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_heroku_v1",
                 ::std::string::String::from("/api/v1/app-connections/heroku"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Humanitec Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/humanitec`
+    /// `GET /api/v1/app-connections/humanitec` (bearer token)
     pub async fn list_humanitec_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsHumanitecV1Response> {
@@ -2976,14 +2976,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_humanitec_v1",
                 ::std::string::String::from("/api/v1/app-connections/humanitec"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the LDAP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/ldap`
+    /// `GET /api/v1/app-connections/ldap` (bearer token)
     pub async fn list_ldap_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsLdapV1Response> {
@@ -2992,14 +2992,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_ldap_v1",
                 ::std::string::String::from("/api/v1/app-connections/ldap"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Microsoft SQL Server Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mssql`
+    /// `GET /api/v1/app-connections/mssql` (bearer token)
     pub async fn list_mssql_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsMssqlV1Response> {
@@ -3008,14 +3008,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_mssql_v1",
                 ::std::string::String::from("/api/v1/app-connections/mssql"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the MySQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mysql`
+    /// `GET /api/v1/app-connections/mysql` (bearer token)
     pub async fn list_mysql_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsMysqlV1Response> {
@@ -3024,14 +3024,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_mysql_v1",
                 ::std::string::String::from("/api/v1/app-connections/mysql"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the OCI Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oci`
+    /// `GET /api/v1/app-connections/oci` (bearer token)
     pub async fn list_oci_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsOciV1Response> {
@@ -3040,14 +3040,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_oci_v1",
                 ::std::string::String::from("/api/v1/app-connections/oci"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the available App Connection Options.
     ///
-    /// `GET /api/v1/app-connections/options`
+    /// `GET /api/v1/app-connections/options` (bearer token)
     pub async fn list_options_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsOptionsV1Response> {
@@ -3056,14 +3056,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_options_v1",
                 ::std::string::String::from("/api/v1/app-connections/options"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the OracleDB Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oracledb`
+    /// `GET /api/v1/app-connections/oracledb` (bearer token)
     pub async fn list_oracledb_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsOracledbV1Response> {
@@ -3072,14 +3072,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_oracledb_v1",
                 ::std::string::String::from("/api/v1/app-connections/oracledb"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the PostgreSQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/postgres`
+    /// `GET /api/v1/app-connections/postgres` (bearer token)
     pub async fn list_postgres_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsPostgresV1Response> {
@@ -3088,14 +3088,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_postgres_v1",
                 ::std::string::String::from("/api/v1/app-connections/postgres"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Render Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/render`
+    /// `GET /api/v1/app-connections/render` (bearer token)
     pub async fn list_render_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsRenderV1Response> {
@@ -3104,14 +3104,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_render_v1",
                 ::std::string::String::from("/api/v1/app-connections/render"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the TeamCity Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/teamcity`
+    /// `GET /api/v1/app-connections/teamcity` (bearer token)
     pub async fn list_teamcity_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsTeamcityV1Response> {
@@ -3120,14 +3120,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_teamcity_v1",
                 ::std::string::String::from("/api/v1/app-connections/teamcity"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Terraform Cloud Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud`
+    /// `GET /api/v1/app-connections/terraform-cloud` (bearer token)
     pub async fn list_terraform_cloud_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsTerraformCloudV1Response> {
@@ -3136,14 +3136,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_terraform_cloud_v1",
                 ::std::string::String::from("/api/v1/app-connections/terraform-cloud"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List all the App Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections`
+    /// `GET /api/v1/app-connections` (bearer token)
     pub async fn list_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsV1Response> {
@@ -3152,14 +3152,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_v1",
                 ::std::string::String::from("/api/v1/app-connections"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Vercel Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/vercel`
+    /// `GET /api/v1/app-connections/vercel` (bearer token)
     pub async fn list_vercel_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsVercelV1Response> {
@@ -3168,14 +3168,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_vercel_v1",
                 ::std::string::String::from("/api/v1/app-connections/vercel"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Windmill Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/windmill`
+    /// `GET /api/v1/app-connections/windmill` (bearer token)
     pub async fn list_windmill_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListAppConnectionsWindmillV1Response> {
@@ -3184,14 +3184,14 @@ impl AppConnectionsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "app_connections.list_windmill_v1",
                 ::std::string::String::from("/api/v1/app-connections/windmill"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update the specified 1Password Connection.
     ///
-    /// `PATCH /api/v1/app-connections/1password/{connectionId}`
+    /// `PATCH /api/v1/app-connections/1password/{connectionId}` (bearer token)
     pub async fn update_1password_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3208,7 +3208,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3219,7 +3219,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Auth0 Connection.
     ///
-    /// `PATCH /api/v1/app-connections/auth0/{connectionId}`
+    /// `PATCH /api/v1/app-connections/auth0/{connectionId}` (bearer token)
     pub async fn update_auth0_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3234,7 +3234,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3245,7 +3245,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified AWS Connection.
     ///
-    /// `PATCH /api/v1/app-connections/aws/{connectionId}`
+    /// `PATCH /api/v1/app-connections/aws/{connectionId}` (bearer token)
     pub async fn update_aws_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3260,7 +3260,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3271,7 +3271,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Azure App Configuration Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}` (bearer token)
     pub async fn update_azure_app_configuration_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3288,7 +3288,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3299,7 +3299,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Azure Client Secrets Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}` (bearer token)
     pub async fn update_azure_client_secret_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3316,7 +3316,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3327,7 +3327,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Azure DevOps Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}` (bearer token)
     pub async fn update_azure_devop_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3344,7 +3344,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3355,7 +3355,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Azure Key Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}`
+    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}` (bearer token)
     pub async fn update_azure_key_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3370,7 +3370,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3381,7 +3381,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Camunda Connection.
     ///
-    /// `PATCH /api/v1/app-connections/camunda/{connectionId}`
+    /// `PATCH /api/v1/app-connections/camunda/{connectionId}` (bearer token)
     pub async fn update_camunda_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3398,7 +3398,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3409,7 +3409,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Databricks Connection.
     ///
-    /// `PATCH /api/v1/app-connections/databricks/{connectionId}`
+    /// `PATCH /api/v1/app-connections/databricks/{connectionId}` (bearer token)
     pub async fn update_databrick_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3426,7 +3426,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3437,7 +3437,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Fly.io Connection.
     ///
-    /// `PATCH /api/v1/app-connections/flyio/{connectionId}`
+    /// `PATCH /api/v1/app-connections/flyio/{connectionId}` (bearer token)
     pub async fn update_flyio_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3452,7 +3452,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3463,7 +3463,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified GCP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/gcp/{connectionId}`
+    /// `PATCH /api/v1/app-connections/gcp/{connectionId}` (bearer token)
     pub async fn update_gcp_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3478,7 +3478,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3489,7 +3489,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified GitHub Radar Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}`
+    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}` (bearer token)
     pub async fn update_github_radar_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3506,7 +3506,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3517,7 +3517,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified GitHub Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github/{connectionId}`
+    /// `PATCH /api/v1/app-connections/github/{connectionId}` (bearer token)
     pub async fn update_github_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3532,7 +3532,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3543,7 +3543,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Hashicorp Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}`
+    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}` (bearer token)
     pub async fn update_hashicorp_vault_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3560,7 +3560,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3571,7 +3571,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Heroku Connection.
     ///
-    /// `PATCH /api/v1/app-connections/heroku/{connectionId}`
+    /// `PATCH /api/v1/app-connections/heroku/{connectionId}` (bearer token)
     pub async fn update_heroku_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3586,7 +3586,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3597,7 +3597,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Humanitec Connection.
     ///
-    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}`
+    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}` (bearer token)
     pub async fn update_humanitec_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3612,7 +3612,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3623,7 +3623,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified LDAP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/ldap/{connectionId}`
+    /// `PATCH /api/v1/app-connections/ldap/{connectionId}` (bearer token)
     pub async fn update_ldap_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3638,7 +3638,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3649,7 +3649,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Microsoft SQL Server Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mssql/{connectionId}`
+    /// `PATCH /api/v1/app-connections/mssql/{connectionId}` (bearer token)
     pub async fn update_mssql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3664,7 +3664,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3675,7 +3675,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified MySQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mysql/{connectionId}`
+    /// `PATCH /api/v1/app-connections/mysql/{connectionId}` (bearer token)
     pub async fn update_mysql_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3690,7 +3690,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3701,7 +3701,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified OCI Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oci/{connectionId}`
+    /// `PATCH /api/v1/app-connections/oci/{connectionId}` (bearer token)
     pub async fn update_oci_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3716,7 +3716,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3727,7 +3727,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified OracleDB Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}`
+    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}` (bearer token)
     pub async fn update_oracledb_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3742,7 +3742,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3753,7 +3753,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified PostgreSQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/postgres/{connectionId}`
+    /// `PATCH /api/v1/app-connections/postgres/{connectionId}` (bearer token)
     pub async fn update_postgre_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3768,7 +3768,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3779,7 +3779,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Render Connection.
     ///
-    /// `PATCH /api/v1/app-connections/render/{connectionId}`
+    /// `PATCH /api/v1/app-connections/render/{connectionId}` (bearer token)
     pub async fn update_render_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3794,7 +3794,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3805,7 +3805,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified TeamCity Connection.
     ///
-    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}`
+    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}` (bearer token)
     pub async fn update_teamcity_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3822,7 +3822,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3833,7 +3833,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Terraform Cloud Connection.
     ///
-    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}`
+    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}` (bearer token)
     pub async fn update_terraform_cloud_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3848,7 +3848,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3859,7 +3859,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Vercel Connection.
     ///
-    /// `PATCH /api/v1/app-connections/vercel/{connectionId}`
+    /// `PATCH /api/v1/app-connections/vercel/{connectionId}` (bearer token)
     pub async fn update_vercel_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3874,7 +3874,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3885,7 +3885,7 @@ impl AppConnectionsApi<'_> {
     }
     /// Update the specified Windmill Connection.
     ///
-    /// `PATCH /api/v1/app-connections/windmill/{connectionId}`
+    /// `PATCH /api/v1/app-connections/windmill/{connectionId}` (bearer token)
     pub async fn update_windmill_v1(
         &self,
         connection_id: ::uuid::Uuid,
@@ -3902,7 +3902,7 @@ impl AppConnectionsApi<'_> {
                         ::oas_runtime::client::encode_segment(& connection_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

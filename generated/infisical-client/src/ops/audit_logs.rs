@@ -16,7 +16,7 @@ pub struct AuditLogsApi<'a> {
 impl AuditLogsApi<'_> {
     /// Get all audit logs for an organization
     ///
-    /// `GET /api/v1/organization/audit-logs`
+    /// `GET /api/v1/organization/audit-logs` (bearer token)
     pub async fn list_organization_audit_logs_v1(
         &self,
         query: &::infisical_types::ListOrganizationAuditLogsV1Query,
@@ -26,7 +26,7 @@ impl AuditLogsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "audit_logs.list_organization_audit_logs_v1",
                     ::std::string::String::from("/api/v1/organization/audit-logs"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));

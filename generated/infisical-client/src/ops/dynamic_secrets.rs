@@ -14,7 +14,7 @@ pub struct DynamicSecretsApi<'a> {
     client: &'a crate::Client,
 }
 impl DynamicSecretsApi<'_> {
-    /// `POST /api/v1/dynamic-secrets/leases`
+    /// `POST /api/v1/dynamic-secrets/leases` (bearer token)
     pub async fn create_lease_v1(
         &self,
         body: &::infisical_types::CreateDynamicSecretsLeaseV1Body,
@@ -24,13 +24,13 @@ impl DynamicSecretsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "dynamic_secrets.create_lease_v1",
                     ::std::string::String::from("/api/v1/dynamic-secrets/leases"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/dynamic-secrets/leases/kubernetes`
+    /// `POST /api/v1/dynamic-secrets/leases/kubernetes` (bearer token)
     pub async fn create_leases_kubernete_v1(
         &self,
         body: &::infisical_types::CreateDynamicSecretsLeasesKuberneteV1Body,
@@ -42,13 +42,13 @@ impl DynamicSecretsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/dynamic-secrets/leases/kubernetes",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/dynamic-secrets`
+    /// `POST /api/v1/dynamic-secrets` (bearer token)
     pub async fn create_v1(
         &self,
         body: &::infisical_types::CreateDynamicSecretV1Body,
@@ -58,13 +58,13 @@ impl DynamicSecretsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "dynamic_secrets.create_v1",
                     ::std::string::String::from("/api/v1/dynamic-secrets"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}`
+    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}` (bearer token)
     pub async fn delete_lease_v1(
         &self,
         lease_id: &str,
@@ -78,13 +78,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/leases/{}",
                         ::oas_runtime::client::encode_segment(lease_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/dynamic-secrets/{name}`
+    /// `DELETE /api/v1/dynamic-secrets/{name}` (bearer token)
     pub async fn delete_v1(
         &self,
         name: &str,
@@ -98,13 +98,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/{}",
                         ::oas_runtime::client::encode_segment(name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}`
+    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}` (bearer token)
     pub async fn get_lease_v1(
         &self,
         lease_id: &str,
@@ -118,13 +118,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/leases/{}",
                         ::oas_runtime::client::encode_segment(lease_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/dynamic-secrets/{name}`
+    /// `GET /api/v1/dynamic-secrets/{name}` (bearer token)
     pub async fn get_v1(
         &self,
         name: &str,
@@ -138,13 +138,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/{}",
                         ::oas_runtime::client::encode_segment(name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/dynamic-secrets/{name}/leases`
+    /// `GET /api/v1/dynamic-secrets/{name}/leases` (bearer token)
     pub async fn list_leases_v1(
         &self,
         name: &str,
@@ -158,13 +158,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/{}/leases",
                         ::oas_runtime::client::encode_segment(name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/dynamic-secrets`
+    /// `GET /api/v1/dynamic-secrets` (bearer token)
     pub async fn list_v1(
         &self,
         query: &::infisical_types::ListDynamicSecretsV1Query,
@@ -174,13 +174,13 @@ impl DynamicSecretsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "dynamic_secrets.list_v1",
                     ::std::string::String::from("/api/v1/dynamic-secrets"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew`
+    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew` (bearer token)
     pub async fn renew_lease_v1(
         &self,
         lease_id: &str,
@@ -194,13 +194,13 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/leases/{}/renew",
                         ::oas_runtime::client::encode_segment(lease_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/dynamic-secrets/{name}`
+    /// `PATCH /api/v1/dynamic-secrets/{name}` (bearer token)
     pub async fn update_v1(
         &self,
         name: &str,
@@ -214,7 +214,7 @@ impl DynamicSecretsApi<'_> {
                         "/api/v1/dynamic-secrets/{}",
                         ::oas_runtime::client::encode_segment(name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

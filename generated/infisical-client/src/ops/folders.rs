@@ -32,7 +32,7 @@ impl FoldersApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/workspace/{projectId}/tags`
+    /// `POST /api/v1/workspace/{projectId}/tags` (bearer token)
     pub async fn create_workspace_tag_v1(
         &self,
         project_id: &str,
@@ -46,7 +46,7 @@ impl FoldersApi<'_> {
                         "/api/v1/workspace/{}/tags",
                         ::oas_runtime::client::encode_segment(project_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -74,7 +74,7 @@ impl FoldersApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}` (bearer token)
     pub async fn delete_workspace_tag_v1(
         &self,
         project_id: &str,
@@ -89,7 +89,7 @@ impl FoldersApi<'_> {
                     ::oas_runtime::client::encode_segment(project_id),
                     ::oas_runtime::client::encode_segment(tag_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -113,7 +113,7 @@ impl FoldersApi<'_> {
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}`
+    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}` (bearer token)
     pub async fn get_workspace_tag_by_slug_v1(
         &self,
         project_id: &str,
@@ -128,12 +128,12 @@ impl FoldersApi<'_> {
                     ::oas_runtime::client::encode_segment(project_id),
                     ::oas_runtime::client::encode_segment(tag_slug)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}` (bearer token)
     pub async fn get_workspace_tag_v1(
         &self,
         project_id: &str,
@@ -148,7 +148,7 @@ impl FoldersApi<'_> {
                     ::oas_runtime::client::encode_segment(project_id),
                     ::oas_runtime::client::encode_segment(tag_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -171,7 +171,7 @@ impl FoldersApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/workspace/{projectId}/tags`
+    /// `GET /api/v1/workspace/{projectId}/tags` (bearer token)
     pub async fn list_workspace_tags_v1(
         &self,
         project_id: &str,
@@ -184,7 +184,7 @@ impl FoldersApi<'_> {
                     "/api/v1/workspace/{}/tags",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -229,7 +229,7 @@ impl FoldersApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}`
+    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}` (bearer token)
     pub async fn update_workspace_tag_v1(
         &self,
         project_id: &str,
@@ -245,7 +245,7 @@ impl FoldersApi<'_> {
                         ::oas_runtime::client::encode_segment(project_id),
                         ::oas_runtime::client::encode_segment(tag_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

@@ -14,7 +14,7 @@ pub struct GroupsApi<'a> {
     client: &'a crate::Client,
 }
 impl GroupsApi<'_> {
-    /// `POST /api/v1/groups/{id}/users/{username}`
+    /// `POST /api/v1/groups/{id}/users/{username}` (bearer token)
     pub async fn create_user_v1(
         &self,
         id: &str,
@@ -29,12 +29,12 @@ impl GroupsApi<'_> {
                     ::oas_runtime::client::encode_segment(id),
                     ::oas_runtime::client::encode_segment(username)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/groups`
+    /// `POST /api/v1/groups` (bearer token)
     pub async fn create_v1(
         &self,
         body: &::infisical_types::CreateGroupV1Body,
@@ -44,13 +44,13 @@ impl GroupsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "groups.create_v1",
                     ::std::string::String::from("/api/v1/groups"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/groups/{id}/users/{username}`
+    /// `DELETE /api/v1/groups/{id}/users/{username}` (bearer token)
     pub async fn delete_user_v1(
         &self,
         id: &str,
@@ -65,12 +65,12 @@ impl GroupsApi<'_> {
                     ::oas_runtime::client::encode_segment(id),
                     ::oas_runtime::client::encode_segment(username)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/groups/{id}`
+    /// `DELETE /api/v1/groups/{id}` (bearer token)
     pub async fn delete_v1(
         &self,
         id: &str,
@@ -82,12 +82,12 @@ impl GroupsApi<'_> {
                 ::std::format!(
                     "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/groups/{id}`
+    /// `GET /api/v1/groups/{id}` (bearer token)
     pub async fn get_v1(
         &self,
         id: &str,
@@ -99,12 +99,12 @@ impl GroupsApi<'_> {
                 ::std::format!(
                     "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/groups/{id}/users`
+    /// `GET /api/v1/groups/{id}/users` (bearer token)
     pub async fn list_users_v1(
         &self,
         id: &str,
@@ -118,13 +118,13 @@ impl GroupsApi<'_> {
                         "/api/v1/groups/{}/users",
                         ::oas_runtime::client::encode_segment(id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/groups`
+    /// `GET /api/v1/groups` (bearer token)
     pub async fn list_v1(
         &self,
     ) -> crate::Result<::std::vec::Vec<::infisical_types::CreateGroupV1Response>> {
@@ -133,12 +133,12 @@ impl GroupsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "groups.list_v1",
                 ::std::string::String::from("/api/v1/groups"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/groups/{id}`
+    /// `PATCH /api/v1/groups/{id}` (bearer token)
     pub async fn update_v1(
         &self,
         id: &str,
@@ -151,7 +151,7 @@ impl GroupsApi<'_> {
                     ::std::format!(
                         "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

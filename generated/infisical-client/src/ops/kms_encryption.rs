@@ -16,7 +16,7 @@ pub struct KmsEncryptionApi<'a> {
 impl KmsEncryptionApi<'_> {
     /// Decrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/decrypt`
+    /// `POST /api/v1/kms/keys/{keyId}/decrypt` (bearer token)
     pub async fn decrypt_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -30,7 +30,7 @@ impl KmsEncryptionApi<'_> {
                         "/api/v1/kms/keys/{}/decrypt",
                         ::oas_runtime::client::encode_segment(& key_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -38,7 +38,7 @@ impl KmsEncryptionApi<'_> {
     }
     /// Encrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/encrypt`
+    /// `POST /api/v1/kms/keys/{keyId}/encrypt` (bearer token)
     pub async fn encrypt_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -52,7 +52,7 @@ impl KmsEncryptionApi<'_> {
                         "/api/v1/kms/keys/{}/encrypt",
                         ::oas_runtime::client::encode_segment(& key_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

@@ -16,7 +16,7 @@ pub struct KmsKeysApi<'a> {
 impl KmsKeysApi<'_> {
     /// Create KMS key
     ///
-    /// `POST /api/v1/kms/keys`
+    /// `POST /api/v1/kms/keys` (bearer token)
     pub async fn create_kms_key_v1(
         &self,
         body: &::infisical_types::CreateKmsKeyV1Body,
@@ -26,7 +26,7 @@ impl KmsKeysApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "kms_keys.create_kms_key_v1",
                     ::std::string::String::from("/api/v1/kms/keys"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl KmsKeysApi<'_> {
     }
     /// Delete KMS key
     ///
-    /// `DELETE /api/v1/kms/keys/{keyId}`
+    /// `DELETE /api/v1/kms/keys/{keyId}` (bearer token)
     pub async fn delete_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -47,14 +47,14 @@ impl KmsKeysApi<'_> {
                     "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(& key_id
                     .to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get KMS key by name
     ///
-    /// `GET /api/v1/kms/keys/key-name/{keyName}`
+    /// `GET /api/v1/kms/keys/key-name/{keyName}` (bearer token)
     pub async fn get_kms_key_by_key_name_v1(
         &self,
         key_name: &str,
@@ -68,7 +68,7 @@ impl KmsKeysApi<'_> {
                         "/api/v1/kms/keys/key-name/{}",
                         ::oas_runtime::client::encode_segment(key_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -76,7 +76,7 @@ impl KmsKeysApi<'_> {
     }
     /// Get KMS key by ID
     ///
-    /// `GET /api/v1/kms/keys/{keyId}`
+    /// `GET /api/v1/kms/keys/{keyId}` (bearer token)
     pub async fn get_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -89,14 +89,14 @@ impl KmsKeysApi<'_> {
                     "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(& key_id
                     .to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List KMS keys
     ///
-    /// `GET /api/v1/kms/keys`
+    /// `GET /api/v1/kms/keys` (bearer token)
     pub async fn list_kms_keys_v1(
         &self,
         query: &::infisical_types::ListKmsKeysV1Query,
@@ -106,7 +106,7 @@ impl KmsKeysApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "kms_keys.list_kms_keys_v1",
                     ::std::string::String::from("/api/v1/kms/keys"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -114,7 +114,7 @@ impl KmsKeysApi<'_> {
     }
     /// Update KMS key
     ///
-    /// `PATCH /api/v1/kms/keys/{keyId}`
+    /// `PATCH /api/v1/kms/keys/{keyId}` (bearer token)
     pub async fn update_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -128,7 +128,7 @@ impl KmsKeysApi<'_> {
                         "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(&
                         key_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -16,7 +16,7 @@ pub struct KmsSigningApi<'a> {
 impl KmsSigningApi<'_> {
     /// Get the public key for a KMS key that is used for signing and verifying data. This endpoint is only available for asymmetric keys.
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/public-key`
+    /// `GET /api/v1/kms/keys/{keyId}/public-key` (bearer token)
     pub async fn get_kms_keys_public_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -29,14 +29,14 @@ impl KmsSigningApi<'_> {
                     "/api/v1/kms/keys/{}/public-key",
                     ::oas_runtime::client::encode_segment(& key_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List all available signing algorithms for a KMS key
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms`
+    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms` (bearer token)
     pub async fn list_kms_keys_signing_algorithms_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -49,14 +49,14 @@ impl KmsSigningApi<'_> {
                     "/api/v1/kms/keys/{}/signing-algorithms",
                     ::oas_runtime::client::encode_segment(& key_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Sign data with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/sign`
+    /// `POST /api/v1/kms/keys/{keyId}/sign` (bearer token)
     pub async fn sign_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -70,7 +70,7 @@ impl KmsSigningApi<'_> {
                         "/api/v1/kms/keys/{}/sign",
                         ::oas_runtime::client::encode_segment(& key_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -78,7 +78,7 @@ impl KmsSigningApi<'_> {
     }
     /// Verify data signatures with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/verify`
+    /// `POST /api/v1/kms/keys/{keyId}/verify` (bearer token)
     pub async fn verify_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
@@ -92,7 +92,7 @@ impl KmsSigningApi<'_> {
                         "/api/v1/kms/keys/{}/verify",
                         ::oas_runtime::client::encode_segment(& key_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

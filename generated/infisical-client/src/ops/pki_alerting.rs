@@ -16,7 +16,7 @@ pub struct PkiAlertingApi<'a> {
 impl PkiAlertingApi<'_> {
     /// Create PKI alert
     ///
-    /// `POST /api/v1/pki/alerts`
+    /// `POST /api/v1/pki/alerts` (bearer token)
     pub async fn create_pki_alert_v1(
         &self,
         body: &::infisical_types::CreatePkiAlertV1Body,
@@ -26,7 +26,7 @@ impl PkiAlertingApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_alerting.create_pki_alert_v1",
                     ::std::string::String::from("/api/v1/pki/alerts"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl PkiAlertingApi<'_> {
     }
     /// Delete PKI alert
     ///
-    /// `DELETE /api/v1/pki/alerts/{alertId}`
+    /// `DELETE /api/v1/pki/alerts/{alertId}` (bearer token)
     pub async fn delete_pki_alert_v1(
         &self,
         alert_id: &str,
@@ -47,14 +47,14 @@ impl PkiAlertingApi<'_> {
                     "/api/v1/pki/alerts/{}",
                     ::oas_runtime::client::encode_segment(alert_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get PKI alert
     ///
-    /// `GET /api/v1/pki/alerts/{alertId}`
+    /// `GET /api/v1/pki/alerts/{alertId}` (bearer token)
     pub async fn get_pki_alert_v1(
         &self,
         alert_id: &str,
@@ -67,14 +67,14 @@ impl PkiAlertingApi<'_> {
                     "/api/v1/pki/alerts/{}",
                     ::oas_runtime::client::encode_segment(alert_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update PKI alert
     ///
-    /// `PATCH /api/v1/pki/alerts/{alertId}`
+    /// `PATCH /api/v1/pki/alerts/{alertId}` (bearer token)
     pub async fn update_pki_alert_v1(
         &self,
         alert_id: &str,
@@ -88,7 +88,7 @@ impl PkiAlertingApi<'_> {
                         "/api/v1/pki/alerts/{}",
                         ::oas_runtime::client::encode_segment(alert_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

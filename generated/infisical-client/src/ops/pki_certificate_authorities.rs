@@ -16,7 +16,7 @@ pub struct PkiCertificateAuthoritiesApi<'a> {
     client: &'a crate::Client,
 }
 impl PkiCertificateAuthoritiesApi<'_> {
-    /// `POST /api/v1/pki/ca/acme`
+    /// `POST /api/v1/pki/ca/acme` (bearer token)
     pub async fn create_pki_ca_acme_v1(
         &self,
         body: &::infisical_types::CreatePkiCaAcmeV1Body,
@@ -26,13 +26,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_authorities.create_pki_ca_acme_v1",
                     ::std::string::String::from("/api/v1/pki/ca/acme"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v1/pki/ca/internal`
+    /// `POST /api/v1/pki/ca/internal` (bearer token)
     pub async fn create_pki_ca_internal_v1(
         &self,
         body: &::infisical_types::CreatePkiCaInternalV1Body,
@@ -42,7 +42,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_authorities.create_pki_ca_internal_v1",
                     ::std::string::String::from("/api/v1/pki/ca/internal"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -50,7 +50,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Create CA
     ///
-    /// `POST /api/v1/pki/ca`
+    /// `POST /api/v1/pki/ca` (bearer token)
     pub async fn create_pki_ca_v1(
         &self,
         body: &::infisical_types::CreatePkiCaV1Body,
@@ -60,13 +60,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_authorities.create_pki_ca_v1",
                     ::std::string::String::from("/api/v1/pki/ca"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/pki/ca/acme/{caName}`
+    /// `DELETE /api/v1/pki/ca/acme/{caName}` (bearer token)
     pub async fn delete_pki_ca_acme_v1(
         &self,
         ca_name: &str,
@@ -80,13 +80,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/acme/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/pki/ca/internal/{caName}`
+    /// `DELETE /api/v1/pki/ca/internal/{caName}` (bearer token)
     pub async fn delete_pki_ca_internal_v1(
         &self,
         ca_name: &str,
@@ -100,7 +100,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/internal/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -108,7 +108,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Delete CA
     ///
-    /// `DELETE /api/v1/pki/ca/{caId}`
+    /// `DELETE /api/v1/pki/ca/{caId}` (bearer token)
     pub async fn delete_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -120,12 +120,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
                 ::std::format!(
                     "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/pki/ca/acme/{caName}`
+    /// `GET /api/v1/pki/ca/acme/{caName}` (bearer token)
     pub async fn get_pki_ca_acme_v1(
         &self,
         ca_name: &str,
@@ -139,7 +139,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/acme/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -147,7 +147,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Get current CA cert and cert chain of a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate`
+    /// `GET /api/v1/pki/ca/{caId}/certificate` (bearer token)
     pub async fn get_pki_ca_certificate_v1(
         &self,
         ca_id: &str,
@@ -160,7 +160,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     "/api/v1/pki/ca/{}/certificate",
                     ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -189,7 +189,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Get CA CSR
     ///
-    /// `GET /api/v1/pki/ca/{caId}/csr`
+    /// `GET /api/v1/pki/ca/{caId}/csr` (bearer token)
     pub async fn get_pki_ca_csr_v1(
         &self,
         ca_id: &str,
@@ -201,12 +201,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
                 ::std::format!(
                     "/api/v1/pki/ca/{}/csr", ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/pki/ca/internal/{caName}`
+    /// `GET /api/v1/pki/ca/internal/{caName}` (bearer token)
     pub async fn get_pki_ca_internal_v1(
         &self,
         ca_name: &str,
@@ -220,7 +220,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/internal/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -228,7 +228,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Get CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}`
+    /// `GET /api/v1/pki/ca/{caId}` (bearer token)
     pub async fn get_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -240,14 +240,14 @@ impl PkiCertificateAuthoritiesApi<'_> {
                 ::std::format!(
                     "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get Certificate Authorities
     ///
-    /// `GET /api/v2/pki/ca`
+    /// `GET /api/v2/pki/ca` (bearer token)
     pub async fn get_pki_ca_v2(
         &self,
         query: &::infisical_types::GetPkiCaV2Query,
@@ -257,7 +257,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "pki_certificate_authorities.get_pki_ca_v2",
                     ::std::string::String::from("/api/v2/pki/ca"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -265,7 +265,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Import certificate and chain to CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/import-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/import-certificate` (bearer token)
     pub async fn import_certificate_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -279,7 +279,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/{}/import-certificate",
                         ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -287,7 +287,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Issue certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/issue-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/issue-certificate` (bearer token)
     pub async fn issue_certificate_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -301,13 +301,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/{}/issue-certificate",
                         ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/pki/ca/acme`
+    /// `GET /api/v1/pki/ca/acme` (bearer token)
     pub async fn list_pki_ca_acme_v1(
         &self,
         query: &::infisical_types::ListPkiCaAcmeV1Query,
@@ -317,7 +317,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "pki_certificate_authorities.list_pki_ca_acme_v1",
                     ::std::string::String::from("/api/v1/pki/ca/acme"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -325,7 +325,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Get list of past and current CA certificates for a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/ca-certificates`
+    /// `GET /api/v1/pki/ca/{caId}/ca-certificates` (bearer token)
     pub async fn list_pki_ca_ca_certificates_v1(
         &self,
         ca_id: &str,
@@ -340,14 +340,14 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     "/api/v1/pki/ca/{}/ca-certificates",
                     ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get list of certificate templates for the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate-templates`
+    /// `GET /api/v1/pki/ca/{caId}/certificate-templates` (bearer token)
     pub async fn list_pki_ca_certificate_templates_v1(
         &self,
         ca_id: &str,
@@ -360,14 +360,14 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     "/api/v1/pki/ca/{}/certificate-templates",
                     ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get list of CRLs of the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/crls`
+    /// `GET /api/v1/pki/ca/{caId}/crls` (bearer token)
     pub async fn list_pki_ca_crls_v1(
         &self,
         ca_id: &str,
@@ -380,12 +380,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     "/api/v1/pki/ca/{}/crls",
                     ::oas_runtime::client::encode_segment(ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/pki/ca/internal`
+    /// `GET /api/v1/pki/ca/internal` (bearer token)
     pub async fn list_pki_ca_internal_v1(
         &self,
         query: &::infisical_types::ListPkiCaInternalV1Query,
@@ -395,13 +395,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "pki_certificate_authorities.list_pki_ca_internal_v1",
                     ::std::string::String::from("/api/v1/pki/ca/internal"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{slug}/cas`
+    /// `GET /api/v2/workspace/{slug}/cas` (bearer token)
     pub async fn list_workspace_cas_v2(
         &self,
         slug: &str,
@@ -415,7 +415,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v2/workspace/{}/cas",
                         ::oas_runtime::client::encode_segment(slug)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -423,7 +423,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Perform CA certificate renewal
     ///
-    /// `POST /api/v1/pki/ca/{caId}/renew`
+    /// `POST /api/v1/pki/ca/{caId}/renew` (bearer token)
     pub async fn renew_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -437,7 +437,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/{}/renew",
                         ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -445,7 +445,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Sign certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-certificate`
+    /// `POST /api/v1/pki/ca/{caId}/sign-certificate` (bearer token)
     pub async fn sign_certificate_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -459,7 +459,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/{}/sign-certificate",
                         ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -467,7 +467,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Create intermediate CA certificate from parent CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate`
+    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate` (bearer token)
     pub async fn sign_intermediate_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -481,13 +481,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/{}/sign-intermediate",
                         ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/pki/ca/acme/{caName}`
+    /// `PATCH /api/v1/pki/ca/acme/{caName}` (bearer token)
     pub async fn update_pki_ca_acme_v1(
         &self,
         ca_name: &str,
@@ -501,13 +501,13 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/acme/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/pki/ca/internal/{caName}`
+    /// `PATCH /api/v1/pki/ca/internal/{caName}` (bearer token)
     pub async fn update_pki_ca_internal_v1(
         &self,
         ca_name: &str,
@@ -521,7 +521,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                         "/api/v1/pki/ca/internal/{}",
                         ::oas_runtime::client::encode_segment(ca_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -529,7 +529,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
     }
     /// Update CA
     ///
-    /// `PATCH /api/v1/pki/ca/{caId}`
+    /// `PATCH /api/v1/pki/ca/{caId}` (bearer token)
     pub async fn update_pki_ca_v1(
         &self,
         ca_id: &str,
@@ -542,7 +542,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                     ::std::format!(
                         "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -18,7 +18,7 @@ pub struct PkiCertificateCollectionsApi<'a> {
 impl PkiCertificateCollectionsApi<'_> {
     /// Create PKI collection
     ///
-    /// `POST /api/v1/pki/collections`
+    /// `POST /api/v1/pki/collections` (bearer token)
     pub async fn create_pki_collection_v1(
         &self,
         body: &::infisical_types::CreatePkiCollectionV1Body,
@@ -28,7 +28,7 @@ impl PkiCertificateCollectionsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_collections.create_pki_collection_v1",
                     ::std::string::String::from("/api/v1/pki/collections"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -36,7 +36,7 @@ impl PkiCertificateCollectionsApi<'_> {
     }
     /// Add item to PKI collection
     ///
-    /// `POST /api/v1/pki/collections/{collectionId}/items`
+    /// `POST /api/v1/pki/collections/{collectionId}/items` (bearer token)
     pub async fn create_pki_collections_item_v1(
         &self,
         collection_id: &str,
@@ -50,7 +50,7 @@ impl PkiCertificateCollectionsApi<'_> {
                         "/api/v1/pki/collections/{}/items",
                         ::oas_runtime::client::encode_segment(collection_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -58,7 +58,7 @@ impl PkiCertificateCollectionsApi<'_> {
     }
     /// Delete PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}`
+    /// `DELETE /api/v1/pki/collections/{collectionId}` (bearer token)
     pub async fn delete_pki_collection_v1(
         &self,
         collection_id: &str,
@@ -71,14 +71,14 @@ impl PkiCertificateCollectionsApi<'_> {
                     "/api/v1/pki/collections/{}",
                     ::oas_runtime::client::encode_segment(collection_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Remove item from PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}`
+    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}` (bearer token)
     pub async fn delete_pki_collections_item_v1(
         &self,
         collection_id: &str,
@@ -93,14 +93,14 @@ impl PkiCertificateCollectionsApi<'_> {
                     ::oas_runtime::client::encode_segment(collection_id),
                     ::oas_runtime::client::encode_segment(collection_item_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}`
+    /// `GET /api/v1/pki/collections/{collectionId}` (bearer token)
     pub async fn get_pki_collection_v1(
         &self,
         collection_id: &str,
@@ -113,14 +113,14 @@ impl PkiCertificateCollectionsApi<'_> {
                     "/api/v1/pki/collections/{}",
                     ::oas_runtime::client::encode_segment(collection_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get items in PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}/items`
+    /// `GET /api/v1/pki/collections/{collectionId}/items` (bearer token)
     pub async fn list_pki_collections_items_v1(
         &self,
         collection_id: &str,
@@ -134,7 +134,7 @@ impl PkiCertificateCollectionsApi<'_> {
                         "/api/v1/pki/collections/{}/items",
                         ::oas_runtime::client::encode_segment(collection_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -142,7 +142,7 @@ impl PkiCertificateCollectionsApi<'_> {
     }
     /// Update PKI collection
     ///
-    /// `PATCH /api/v1/pki/collections/{collectionId}`
+    /// `PATCH /api/v1/pki/collections/{collectionId}` (bearer token)
     pub async fn update_pki_collection_v1(
         &self,
         collection_id: &str,
@@ -156,7 +156,7 @@ impl PkiCertificateCollectionsApi<'_> {
                         "/api/v1/pki/collections/{}",
                         ::oas_runtime::client::encode_segment(collection_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -16,7 +16,7 @@ pub struct PkiCertificateTemplatesApi<'a> {
     client: &'a crate::Client,
 }
 impl PkiCertificateTemplatesApi<'_> {
-    /// `POST /api/v1/pki/certificate-templates`
+    /// `POST /api/v1/pki/certificate-templates` (bearer token)
     pub async fn create_pki_certificate_template_v1(
         &self,
         body: &::infisical_types::CreatePkiCertificateTemplateV1Body,
@@ -26,13 +26,13 @@ impl PkiCertificateTemplatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_templates.create_pki_certificate_template_v1",
                     ::std::string::String::from("/api/v1/pki/certificate-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `POST /api/v2/pki/certificate-templates`
+    /// `POST /api/v2/pki/certificate-templates` (bearer token)
     pub async fn create_pki_certificate_template_v2(
         &self,
         body: &::infisical_types::CreatePkiCertificateTemplateV2Body,
@@ -42,7 +42,7 @@ impl PkiCertificateTemplatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_certificate_templates.create_pki_certificate_template_v2",
                     ::std::string::String::from("/api/v2/pki/certificate-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -50,7 +50,7 @@ impl PkiCertificateTemplatesApi<'_> {
     }
     /// Create Certificate Template EST configuration
     ///
-    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (bearer token)
     pub async fn create_pki_certificate_templates_est_config_v1(
         &self,
         certificate_template_id: &str,
@@ -66,13 +66,13 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v1/pki/certificate-templates/{}/est-config",
                         ::oas_runtime::client::encode_segment(certificate_template_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn delete_pki_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -85,12 +85,12 @@ impl PkiCertificateTemplatesApi<'_> {
                     "/api/v1/pki/certificate-templates/{}",
                     ::oas_runtime::client::encode_segment(certificate_template_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v2/pki/certificate-templates/{templateName}`
+    /// `DELETE /api/v2/pki/certificate-templates/{templateName}` (bearer token)
     pub async fn delete_pki_certificate_template_v2(
         &self,
         template_name: &str,
@@ -104,13 +104,13 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v2/pki/certificate-templates/{}",
                         ::oas_runtime::client::encode_segment(template_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn get_pki_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -123,12 +123,12 @@ impl PkiCertificateTemplatesApi<'_> {
                     "/api/v1/pki/certificate-templates/{}",
                     ::oas_runtime::client::encode_segment(certificate_template_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/pki/certificate-templates/{templateName}`
+    /// `GET /api/v2/pki/certificate-templates/{templateName}` (bearer token)
     pub async fn get_pki_certificate_template_v2(
         &self,
         template_name: &str,
@@ -142,7 +142,7 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v2/pki/certificate-templates/{}",
                         ::oas_runtime::client::encode_segment(template_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -150,7 +150,7 @@ impl PkiCertificateTemplatesApi<'_> {
     }
     /// Get Certificate Template EST configuration
     ///
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (bearer token)
     pub async fn get_pki_certificate_templates_est_config_v1(
         &self,
         certificate_template_id: &str,
@@ -165,12 +165,12 @@ impl PkiCertificateTemplatesApi<'_> {
                     "/api/v1/pki/certificate-templates/{}/est-config",
                     ::oas_runtime::client::encode_segment(certificate_template_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate`
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate` (bearer token)
     pub async fn issue_certificate_pki_certificate_template_v2(
         &self,
         template_name: &str,
@@ -184,13 +184,13 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v2/pki/certificate-templates/{}/issue-certificate",
                         ::oas_runtime::client::encode_segment(template_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/pki/certificate-templates`
+    /// `GET /api/v2/pki/certificate-templates` (bearer token)
     pub async fn list_pki_certificate_templates_v2(
         &self,
         query: &::infisical_types::ListPkiCertificateTemplatesV2Query,
@@ -200,13 +200,13 @@ impl PkiCertificateTemplatesApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "pki_certificate_templates.list_pki_certificate_templates_v2",
                     ::std::string::String::from("/api/v2/pki/certificate-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate`
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate` (bearer token)
     pub async fn sign_certificate_pki_certificate_template_v2(
         &self,
         template_name: &str,
@@ -220,13 +220,13 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v2/pki/certificate-templates/{}/sign-certificate",
                         ::oas_runtime::client::encode_segment(template_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}`
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn update_pki_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -242,7 +242,7 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v1/pki/certificate-templates/{}",
                         ::oas_runtime::client::encode_segment(certificate_template_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -251,7 +251,7 @@ impl PkiCertificateTemplatesApi<'_> {
             });
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v2/pki/certificate-templates/{templateName}`
+    /// `PATCH /api/v2/pki/certificate-templates/{templateName}` (bearer token)
     pub async fn update_pki_certificate_template_v2(
         &self,
         template_name: &str,
@@ -265,7 +265,7 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v2/pki/certificate-templates/{}",
                         ::oas_runtime::client::encode_segment(template_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -273,7 +273,7 @@ impl PkiCertificateTemplatesApi<'_> {
     }
     /// Update Certificate Template EST configuration
     ///
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (bearer token)
     pub async fn update_pki_certificate_templates_est_config_v1(
         &self,
         certificate_template_id: &str,
@@ -291,7 +291,7 @@ impl PkiCertificateTemplatesApi<'_> {
                         "/api/v1/pki/certificate-templates/{}/est-config",
                         ::oas_runtime::client::encode_segment(certificate_template_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

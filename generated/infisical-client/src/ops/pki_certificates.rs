@@ -16,7 +16,7 @@ pub struct PkiCertificatesApi<'a> {
 impl PkiCertificatesApi<'_> {
     /// Delete certificate
     ///
-    /// `DELETE /api/v1/pki/certificates/{serialNumber}`
+    /// `DELETE /api/v1/pki/certificates/{serialNumber}` (bearer token)
     pub async fn delete_pki_certificate_v1(
         &self,
         serial_number: &str,
@@ -29,14 +29,14 @@ impl PkiCertificatesApi<'_> {
                     "/api/v1/pki/certificates/{}",
                     ::oas_runtime::client::encode_segment(serial_number)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}`
+    /// `GET /api/v1/pki/certificates/{serialNumber}` (bearer token)
     pub async fn get_pki_certificate_v1(
         &self,
         serial_number: &str,
@@ -49,14 +49,14 @@ impl PkiCertificatesApi<'_> {
                     "/api/v1/pki/certificates/{}",
                     ::oas_runtime::client::encode_segment(serial_number)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get certificate bundle including the certificate, chain, and private key.
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle` (bearer token)
     pub async fn get_pki_certificates_bundle_v1(
         &self,
         serial_number: &str,
@@ -69,14 +69,14 @@ impl PkiCertificatesApi<'_> {
                     "/api/v1/pki/certificates/{}/bundle",
                     ::oas_runtime::client::encode_segment(serial_number)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get certificate body of certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate` (bearer token)
     pub async fn get_pki_certificates_certificate_v1(
         &self,
         serial_number: &str,
@@ -89,14 +89,14 @@ impl PkiCertificatesApi<'_> {
                     "/api/v1/pki/certificates/{}/certificate",
                     ::oas_runtime::client::encode_segment(serial_number)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get certificate private key
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key`
+    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (bearer token)
     pub async fn get_pki_certificates_private_key_v1(
         &self,
         serial_number: &str,
@@ -109,14 +109,14 @@ impl PkiCertificatesApi<'_> {
                     "/api/v1/pki/certificates/{}/private-key",
                     ::oas_runtime::client::encode_segment(serial_number)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Import certificate
     ///
-    /// `POST /api/v1/pki/certificates/import-certificate`
+    /// `POST /api/v1/pki/certificates/import-certificate` (bearer token)
     pub async fn import_certificate_pki_certificates_v1(
         &self,
         body: &::infisical_types::ImportCertificatePkiCertificatesV1Body,
@@ -128,7 +128,7 @@ impl PkiCertificatesApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/pki/certificates/import-certificate",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -136,7 +136,7 @@ impl PkiCertificatesApi<'_> {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/certificates/issue-certificate`
+    /// `POST /api/v1/pki/certificates/issue-certificate` (bearer token)
     pub async fn issue_certificate_pki_certificates_v1(
         &self,
         body: &::infisical_types::IssueCertificatePkiCertificatesV1Body,
@@ -148,13 +148,13 @@ impl PkiCertificatesApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/pki/certificates/issue-certificate",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{slug}/certificates`
+    /// `GET /api/v2/workspace/{slug}/certificates` (bearer token)
     pub async fn list_workspace_certificates_v2(
         &self,
         slug: &str,
@@ -168,7 +168,7 @@ impl PkiCertificatesApi<'_> {
                         "/api/v2/workspace/{}/certificates",
                         ::oas_runtime::client::encode_segment(slug)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -176,7 +176,7 @@ impl PkiCertificatesApi<'_> {
     }
     /// Revoke
     ///
-    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke`
+    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke` (bearer token)
     pub async fn revoke_pki_certificate_v1(
         &self,
         serial_number: &str,
@@ -190,7 +190,7 @@ impl PkiCertificatesApi<'_> {
                         "/api/v1/pki/certificates/{}/revoke",
                         ::oas_runtime::client::encode_segment(serial_number)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -198,7 +198,7 @@ impl PkiCertificatesApi<'_> {
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/certificates/sign-certificate`
+    /// `POST /api/v1/pki/certificates/sign-certificate` (bearer token)
     pub async fn sign_certificate_pki_certificates_v1(
         &self,
         body: &::infisical_types::SignCertificatePkiCertificatesV1Body,
@@ -210,7 +210,7 @@ impl PkiCertificatesApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/pki/certificates/sign-certificate",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

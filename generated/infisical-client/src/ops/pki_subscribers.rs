@@ -16,7 +16,7 @@ pub struct PkiSubscribersApi<'a> {
 impl PkiSubscribersApi<'_> {
     /// Create PKI Subscriber
     ///
-    /// `POST /api/v1/pki/subscribers`
+    /// `POST /api/v1/pki/subscribers` (bearer token)
     pub async fn create_pki_subscriber_v1(
         &self,
         body: &::infisical_types::CreatePkiSubscriberV1Body,
@@ -26,7 +26,7 @@ impl PkiSubscribersApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "pki_subscribers.create_pki_subscriber_v1",
                     ::std::string::String::from("/api/v1/pki/subscribers"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Order certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate` (bearer token)
     pub async fn create_pki_subscribers_order_certificate_v1(
         &self,
         subscriber_name: &str,
@@ -48,7 +48,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}/order-certificate",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -56,7 +56,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Delete PKI Subscriber
     ///
-    /// `DELETE /api/v1/pki/subscribers/{subscriberName}`
+    /// `DELETE /api/v1/pki/subscribers/{subscriberName}` (bearer token)
     pub async fn delete_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
@@ -70,7 +70,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -78,7 +78,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Get PKI Subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}` (bearer token)
     pub async fn get_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
@@ -92,7 +92,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -100,7 +100,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Get latest certificate bundle of a subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle` (bearer token)
     pub async fn get_pki_subscribers_latest_certificate_bundle_v1(
         &self,
         subscriber_name: &str,
@@ -116,7 +116,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}/latest-certificate-bundle",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -124,7 +124,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate` (bearer token)
     pub async fn issue_certificate_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
@@ -138,7 +138,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}/issue-certificate",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -146,7 +146,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// List PKI Subscriber certificates
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates`
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates` (bearer token)
     pub async fn list_pki_subscribers_certificates_v1(
         &self,
         subscriber_name: &str,
@@ -160,13 +160,13 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}/certificates",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/pki-subscribers`
+    /// `GET /api/v2/workspace/{projectId}/pki-subscribers` (bearer token)
     pub async fn list_workspace_pki_subscribers_v2(
         &self,
         project_id: &str,
@@ -179,14 +179,14 @@ impl PkiSubscribersApi<'_> {
                     "/api/v2/workspace/{}/pki-subscribers",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate`
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate` (bearer token)
     pub async fn sign_certificate_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
@@ -200,7 +200,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}/sign-certificate",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -208,7 +208,7 @@ impl PkiSubscribersApi<'_> {
     }
     /// Update PKI Subscriber
     ///
-    /// `PATCH /api/v1/pki/subscribers/{subscriberName}`
+    /// `PATCH /api/v1/pki/subscribers/{subscriberName}` (bearer token)
     pub async fn update_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
@@ -222,7 +222,7 @@ impl PkiSubscribersApi<'_> {
                         "/api/v1/pki/subscribers/{}",
                         ::oas_runtime::client::encode_segment(subscriber_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

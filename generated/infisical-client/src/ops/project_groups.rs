@@ -87,7 +87,7 @@ impl ProjectGroupsApi<'_> {
     }
     /// Return project group users
     ///
-    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users`
+    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users` (bearer token)
     pub async fn list_workspace_groups_users_v2(
         &self,
         project_id: &str,
@@ -103,7 +103,7 @@ impl ProjectGroupsApi<'_> {
                         ::oas_runtime::client::encode_segment(project_id),
                         ::oas_runtime::client::encode_segment(group_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));

@@ -91,7 +91,7 @@ impl ProjectIdentitiesApi<'_> {
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}`
+    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}` (bearer token)
     pub async fn get_workspace_identity_membership_by_identity_membership_id_v2(
         &self,
         identity_membership_id: &str,
@@ -106,7 +106,7 @@ impl ProjectIdentitiesApi<'_> {
                     "/api/v2/workspace/identity-memberships/{}",
                     ::oas_runtime::client::encode_segment(identity_membership_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await

@@ -58,7 +58,7 @@ impl ProjectRolesApi<'_> {
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}`
+    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}` (bearer token)
     pub async fn get_workspace_role_by_slug_v2(
         &self,
         project_id: &str,
@@ -73,7 +73,7 @@ impl ProjectRolesApi<'_> {
                     ::oas_runtime::client::encode_segment(project_id),
                     ::oas_runtime::client::encode_segment(role_slug)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await

@@ -18,7 +18,7 @@ pub struct ProjectTemplatesApi<'a> {
 impl ProjectTemplatesApi<'_> {
     /// Create a project template.
     ///
-    /// `POST /api/v1/project-templates`
+    /// `POST /api/v1/project-templates` (bearer token)
     pub async fn create_v1(
         &self,
         body: &::infisical_types::CreateProjectTemplateV1Body,
@@ -28,7 +28,7 @@ impl ProjectTemplatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "project_templates.create_v1",
                     ::std::string::String::from("/api/v1/project-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -36,7 +36,7 @@ impl ProjectTemplatesApi<'_> {
     }
     /// Delete a project template.
     ///
-    /// `DELETE /api/v1/project-templates/{templateId}`
+    /// `DELETE /api/v1/project-templates/{templateId}` (bearer token)
     pub async fn delete_v1(
         &self,
         template_id: ::uuid::Uuid,
@@ -49,14 +49,14 @@ impl ProjectTemplatesApi<'_> {
                     "/api/v1/project-templates/{}",
                     ::oas_runtime::client::encode_segment(& template_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get a project template by ID.
     ///
-    /// `GET /api/v1/project-templates/{templateId}`
+    /// `GET /api/v1/project-templates/{templateId}` (bearer token)
     pub async fn get_v1(
         &self,
         template_id: ::uuid::Uuid,
@@ -69,14 +69,14 @@ impl ProjectTemplatesApi<'_> {
                     "/api/v1/project-templates/{}",
                     ::oas_runtime::client::encode_segment(& template_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List project templates for the current organization.
     ///
-    /// `GET /api/v1/project-templates`
+    /// `GET /api/v1/project-templates` (bearer token)
     pub async fn list_v1(
         &self,
         query: &::infisical_types::ListProjectTemplatesV1Query,
@@ -86,7 +86,7 @@ impl ProjectTemplatesApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "project_templates.list_v1",
                     ::std::string::String::from("/api/v1/project-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -94,7 +94,7 @@ impl ProjectTemplatesApi<'_> {
     }
     /// Update a project template.
     ///
-    /// `PATCH /api/v1/project-templates/{templateId}`
+    /// `PATCH /api/v1/project-templates/{templateId}` (bearer token)
     pub async fn update_v1(
         &self,
         template_id: ::uuid::Uuid,
@@ -108,7 +108,7 @@ impl ProjectTemplatesApi<'_> {
                         "/api/v1/project-templates/{}",
                         ::oas_runtime::client::encode_segment(& template_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -54,7 +54,7 @@ impl SecretImportsApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/secret-imports/secrets/raw`
+    /// `GET /api/v1/secret-imports/secrets/raw` (bearer token)
     pub async fn get_secrets_raw_v1(
         &self,
         query: &::infisical_types::GetSecretImportsSecretsRawV1Query,
@@ -64,7 +64,7 @@ impl SecretImportsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_imports.get_secrets_raw_v1",
                     ::std::string::String::from("/api/v1/secret-imports/secrets/raw"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));

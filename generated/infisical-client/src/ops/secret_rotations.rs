@@ -16,7 +16,7 @@ pub struct SecretRotationsApi<'a> {
 impl SecretRotationsApi<'_> {
     /// Create an Auth0 Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret`
+    /// `POST /api/v2/secret-rotations/auth0-client-secret` (bearer token)
     pub async fn create_auth0_client_secret_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsAuth0ClientSecretV2Body,
@@ -30,7 +30,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/auth0-client-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -38,7 +38,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create an AWS IAM User Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret`
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret` (bearer token)
     pub async fn create_aws_iam_user_secret_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsAwsIamUserSecretV2Body,
@@ -50,7 +50,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/aws-iam-user-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -58,7 +58,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create an Azure Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret`
+    /// `POST /api/v2/secret-rotations/azure-client-secret` (bearer token)
     pub async fn create_azure_client_secret_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsAzureClientSecretV2Body,
@@ -72,7 +72,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/azure-client-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -80,7 +80,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create a LDAP Password Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password`
+    /// `POST /api/v2/secret-rotations/ldap-password` (bearer token)
     pub async fn create_ldap_password_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsLdapPasswordV2Body,
@@ -92,7 +92,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/ldap-password",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -100,7 +100,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create a Microsoft SQL Server Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials`
+    /// `POST /api/v2/secret-rotations/mssql-credentials` (bearer token)
     pub async fn create_mssql_credential_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
@@ -112,7 +112,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/mssql-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -120,7 +120,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create a MySQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials`
+    /// `POST /api/v2/secret-rotations/mysql-credentials` (bearer token)
     pub async fn create_mysql_credential_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
@@ -132,7 +132,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/mysql-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -140,7 +140,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create an OracleDB Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials`
+    /// `POST /api/v2/secret-rotations/oracledb-credentials` (bearer token)
     pub async fn create_oracledb_credential_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
@@ -154,7 +154,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/oracledb-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -162,7 +162,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Create a PostgreSQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials`
+    /// `POST /api/v2/secret-rotations/postgres-credentials` (bearer token)
     pub async fn create_postgres_credential_v2(
         &self,
         body: &::infisical_types::CreateSecretRotationsCredentialV2Body,
@@ -176,7 +176,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/postgres-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -184,7 +184,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified Auth0 Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (bearer token)
     pub async fn delete_auth0_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -200,7 +200,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/auth0-client-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -208,7 +208,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified AWS IAM User Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (bearer token)
     pub async fn delete_aws_iam_user_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -222,7 +222,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/aws-iam-user-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -230,7 +230,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified Azure Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}` (bearer token)
     pub async fn delete_azure_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -246,7 +246,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/azure-client-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -254,7 +254,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified LDAP Password Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}` (bearer token)
     pub async fn delete_ldap_password_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -268,7 +268,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/ldap-password/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -276,7 +276,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}` (bearer token)
     pub async fn delete_mssql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -290,7 +290,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mssql-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -298,7 +298,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified MySQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}` (bearer token)
     pub async fn delete_mysql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -312,7 +312,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mysql-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -320,7 +320,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified OracleDB Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (bearer token)
     pub async fn delete_oracledb_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -336,7 +336,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/oracledb-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -344,7 +344,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Delete the specified PostgreSQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}` (bearer token)
     pub async fn delete_postgres_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -360,7 +360,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/postgres-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -368,7 +368,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified Auth0 Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}` (bearer token)
     pub async fn get_auth0_client_secret_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -384,7 +384,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -392,7 +392,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified Auth0 Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (bearer token)
     pub async fn get_auth0_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -407,14 +407,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/auth0-client-secret/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified AWS IAM User Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}` (bearer token)
     pub async fn get_aws_iam_user_secret_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -428,7 +428,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -436,7 +436,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified AWS IAM User Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (bearer token)
     pub async fn get_aws_iam_user_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -449,14 +449,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/aws-iam-user-secret/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}` (bearer token)
     pub async fn get_azure_client_secret_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -472,7 +472,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/azure-client-secret/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -480,7 +480,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified Azure Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}` (bearer token)
     pub async fn get_azure_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -495,14 +495,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/azure-client-secret/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified LDAP Password Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}` (bearer token)
     pub async fn get_ldap_password_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -516,7 +516,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/ldap-password/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -524,7 +524,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified LDAP Password Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}` (bearer token)
     pub async fn get_ldap_password_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -537,14 +537,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/ldap-password/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}` (bearer token)
     pub async fn get_mssql_credential_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -558,7 +558,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mssql-credentials/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -566,7 +566,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}` (bearer token)
     pub async fn get_mssql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -579,14 +579,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mssql-credentials/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified MySQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}` (bearer token)
     pub async fn get_mysql_credential_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -600,7 +600,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mysql-credentials/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -608,7 +608,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified MySQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}` (bearer token)
     pub async fn get_mysql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -621,14 +621,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mysql-credentials/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OracleDB Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}` (bearer token)
     pub async fn get_oracledb_credential_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -644,7 +644,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -652,7 +652,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified OracleDB Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (bearer token)
     pub async fn get_oracledb_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -667,14 +667,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/oracledb-credentials/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified PostgreSQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}` (bearer token)
     pub async fn get_postgres_credential_by_rotation_name_v2(
         &self,
         rotation_name: &str,
@@ -690,7 +690,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/postgres-credentials/rotation-name/{}",
                         ::oas_runtime::client::encode_segment(rotation_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -698,7 +698,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the specified PostgreSQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}` (bearer token)
     pub async fn get_postgres_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -713,14 +713,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/postgres-credentials/{}",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_auth0_client_secret_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -735,14 +735,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/auth0-client-secret/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Auth0 Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret`
+    /// `GET /api/v2/secret-rotations/auth0-client-secret` (bearer token)
     pub async fn list_auth0_client_secret_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsAuth0ClientSecretV2Query,
@@ -756,7 +756,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/auth0-client-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -764,7 +764,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_aws_iam_user_secret_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -779,14 +779,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/aws-iam-user-secret/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the AWS IAM User Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret`
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret` (bearer token)
     pub async fn list_aws_iam_user_secret_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsAwsIamUserSecretV2Query,
@@ -800,7 +800,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/aws-iam-user-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -808,7 +808,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_azure_client_secret_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -823,14 +823,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/azure-client-secret/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Azure Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret`
+    /// `GET /api/v2/secret-rotations/azure-client-secret` (bearer token)
     pub async fn list_azure_client_secret_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsAzureClientSecretV2Query,
@@ -844,7 +844,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/azure-client-secret",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -852,7 +852,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_ldap_password_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -867,14 +867,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/ldap-password/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the LDAP Password Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password`
+    /// `GET /api/v2/secret-rotations/ldap-password` (bearer token)
     pub async fn list_ldap_password_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsLdapPasswordV2Query,
@@ -886,7 +886,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/ldap-password",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -894,7 +894,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_mssql_credentials_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -909,14 +909,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mssql-credentials/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Microsoft SQL Server Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials`
+    /// `GET /api/v2/secret-rotations/mssql-credentials` (bearer token)
     pub async fn list_mssql_credentials_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsMssqlCredentialsV2Query,
@@ -930,7 +930,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/mssql-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -938,7 +938,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_mysql_credentials_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -953,14 +953,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mysql-credentials/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the MySQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials`
+    /// `GET /api/v2/secret-rotations/mysql-credentials` (bearer token)
     pub async fn list_mysql_credentials_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsMysqlCredentialsV2Query,
@@ -974,7 +974,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/mysql-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -982,7 +982,7 @@ impl SecretRotationsApi<'_> {
     }
     /// List the available Secret Rotation Options.
     ///
-    /// `GET /api/v2/secret-rotations/options`
+    /// `GET /api/v2/secret-rotations/options` (bearer token)
     pub async fn list_options_v2(
         &self,
     ) -> crate::Result<::infisical_types::ListSecretRotationsOptionsV2Response> {
@@ -991,14 +991,14 @@ impl SecretRotationsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "secret_rotations.list_options_v2",
                 ::std::string::String::from("/api/v2/secret-rotations/options"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_oracledb_credentials_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1013,14 +1013,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/oracledb-credentials/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the OracleDB Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials`
+    /// `GET /api/v2/secret-rotations/oracledb-credentials` (bearer token)
     pub async fn list_oracledb_credentials_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsOracledbCredentialsV2Query,
@@ -1034,7 +1034,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/oracledb-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1042,7 +1042,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Get the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials`
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials` (bearer token)
     pub async fn list_postgres_credentials_generated_credentials_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1057,14 +1057,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/postgres-credentials/{}/generated-credentials",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the PostgreSQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials`
+    /// `GET /api/v2/secret-rotations/postgres-credentials` (bearer token)
     pub async fn list_postgres_credentials_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsPostgresCredentialsV2Query,
@@ -1078,7 +1078,7 @@ impl SecretRotationsApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-rotations/postgres-credentials",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1086,7 +1086,7 @@ impl SecretRotationsApi<'_> {
     }
     /// List all the Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations`
+    /// `GET /api/v2/secret-rotations` (bearer token)
     pub async fn list_v2(
         &self,
         query: &::infisical_types::ListSecretRotationsV2Query,
@@ -1096,7 +1096,7 @@ impl SecretRotationsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_rotations.list_v2",
                     ::std::string::String::from("/api/v2/secret-rotations"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1104,7 +1104,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Rotate the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_auth0_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1119,14 +1119,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/auth0-client-secret/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_aws_iam_user_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1139,14 +1139,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/aws-iam-user-secret/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_azure_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1161,14 +1161,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/azure-client-secret/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_ldap_password_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1181,14 +1181,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/ldap-password/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_mssql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1201,14 +1201,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mssql-credentials/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_mysql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1221,14 +1221,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/mysql-credentials/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_oracledb_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1243,14 +1243,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/oracledb-credentials/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Rotate the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets`
+    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets` (bearer token)
     pub async fn rotate_secrets_postgres_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1265,14 +1265,14 @@ impl SecretRotationsApi<'_> {
                     "/api/v2/secret-rotations/postgres-credentials/{}/rotate-secrets",
                     ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update the specified Auth0 Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (bearer token)
     pub async fn update_auth0_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1290,7 +1290,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/auth0-client-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1301,7 +1301,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified AWS IAM User Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (bearer token)
     pub async fn update_aws_iam_user_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1317,7 +1317,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/aws-iam-user-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1328,7 +1328,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified Azure Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}` (bearer token)
     pub async fn update_azure_client_secret_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1346,7 +1346,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/azure-client-secret/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1357,7 +1357,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified LDAP Password Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}` (bearer token)
     pub async fn update_ldap_password_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1373,7 +1373,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/ldap-password/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1384,7 +1384,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}` (bearer token)
     pub async fn update_mssql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1400,7 +1400,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mssql-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1411,7 +1411,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified MySQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}` (bearer token)
     pub async fn update_mysql_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1427,7 +1427,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/mysql-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1438,7 +1438,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified OracleDB Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (bearer token)
     pub async fn update_oracledb_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1456,7 +1456,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/oracledb-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -1467,7 +1467,7 @@ impl SecretRotationsApi<'_> {
     }
     /// Update the specified PostgreSQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}`
+    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}` (bearer token)
     pub async fn update_postgres_credential_v2(
         &self,
         rotation_id: ::uuid::Uuid,
@@ -1485,7 +1485,7 @@ impl SecretRotationsApi<'_> {
                         "/api/v2/secret-rotations/postgres-credentials/{}",
                         ::oas_runtime::client::encode_segment(& rotation_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -16,7 +16,7 @@ pub struct SecretScanningApi<'a> {
 impl SecretScanningApi<'_> {
     /// Trigger a scan for the specified GitHub Data Source resource.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan`
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan` (bearer token)
     pub async fn create_data_sources_github_resources_scan_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -31,14 +31,14 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string()),
                     ::oas_runtime::client::encode_segment(& resource_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a scan for the specified GitHub Data Source.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan`
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan` (bearer token)
     pub async fn create_data_sources_github_scan_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -51,14 +51,14 @@ impl SecretScanningApi<'_> {
                     "/api/v2/secret-scanning/data-sources/github/{}/scan",
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a GitHub Data Source for the specified project.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github`
+    /// `POST /api/v2/secret-scanning/data-sources/github` (bearer token)
     pub async fn create_data_sources_github_v2(
         &self,
         body: &::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
@@ -70,7 +70,7 @@ impl SecretScanningApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-scanning/data-sources/github",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -78,7 +78,7 @@ impl SecretScanningApi<'_> {
     }
     /// Delete the specified GitHub Data Source.
     ///
-    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (bearer token)
     pub async fn delete_data_sources_github_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -91,14 +91,14 @@ impl SecretScanningApi<'_> {
                     "/api/v2/secret-scanning/data-sources/github/{}",
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Data Source by name and project ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}`
+    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}` (bearer token)
     pub async fn get_data_sources_github_by_data_source_name_v2(
         &self,
         data_source_name: &str,
@@ -112,7 +112,7 @@ impl SecretScanningApi<'_> {
                         "/api/v2/secret-scanning/data-sources/github/data-source-name/{}",
                         ::oas_runtime::client::encode_segment(data_source_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -120,7 +120,7 @@ impl SecretScanningApi<'_> {
     }
     /// Get the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (bearer token)
     pub async fn get_data_sources_github_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -133,14 +133,14 @@ impl SecretScanningApi<'_> {
                     "/api/v2/secret-scanning/data-sources/github/{}",
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the Secret Scanning Config for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/configs`
+    /// `GET /api/v2/secret-scanning/configs` (bearer token)
     pub async fn list_configs_v2(
         &self,
         query: &::infisical_types::ListSecretScanningConfigsV2Query,
@@ -150,7 +150,7 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_scanning.list_configs_v2",
                     ::std::string::String::from("/api/v2/secret-scanning/configs"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -158,7 +158,7 @@ impl SecretScanningApi<'_> {
     }
     /// Get the resources associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources` (bearer token)
     pub async fn list_data_sources_github_resources_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -173,14 +173,14 @@ impl SecretScanningApi<'_> {
                     "/api/v2/secret-scanning/data-sources/github/{}/resources",
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the scans associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans`
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans` (bearer token)
     pub async fn list_data_sources_github_scans_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -195,14 +195,14 @@ impl SecretScanningApi<'_> {
                     "/api/v2/secret-scanning/data-sources/github/{}/scans",
                     ::oas_runtime::client::encode_segment(& data_source_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the GitHub Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github`
+    /// `GET /api/v2/secret-scanning/data-sources/github` (bearer token)
     pub async fn list_data_sources_github_v2(
         &self,
         query: &::infisical_types::ListSecretScanningDataSourcesGithubV2Query,
@@ -214,7 +214,7 @@ impl SecretScanningApi<'_> {
                     ::std::string::String::from(
                         "/api/v2/secret-scanning/data-sources/github",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -222,7 +222,7 @@ impl SecretScanningApi<'_> {
     }
     /// List the available Secret Scanning Data Source Options.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/options`
+    /// `GET /api/v2/secret-scanning/data-sources/options` (bearer token)
     pub async fn list_data_sources_options_v2(
         &self,
     ) -> crate::Result<
@@ -235,14 +235,14 @@ impl SecretScanningApi<'_> {
                 ::std::string::String::from(
                     "/api/v2/secret-scanning/data-sources/options",
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List all the Secret Scanning Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources`
+    /// `GET /api/v2/secret-scanning/data-sources` (bearer token)
     pub async fn list_data_sources_v2(
         &self,
         query: &::infisical_types::ListSecretScanningDataSourcesV2Query,
@@ -252,7 +252,7 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_scanning.list_data_sources_v2",
                     ::std::string::String::from("/api/v2/secret-scanning/data-sources"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -260,7 +260,7 @@ impl SecretScanningApi<'_> {
     }
     /// List all the Secret Scanning Findings for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/findings`
+    /// `GET /api/v2/secret-scanning/findings` (bearer token)
     pub async fn list_findings_v2(
         &self,
         query: &::infisical_types::ListSecretScanningFindingsV2Query,
@@ -270,7 +270,7 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_scanning.list_findings_v2",
                     ::std::string::String::from("/api/v2/secret-scanning/findings"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -278,7 +278,7 @@ impl SecretScanningApi<'_> {
     }
     /// Update the specified Secret Scanning Configuration.
     ///
-    /// `PATCH /api/v2/secret-scanning/configs`
+    /// `PATCH /api/v2/secret-scanning/configs` (bearer token)
     pub async fn update_config_v2(
         &self,
         query: &::infisical_types::UpdateSecretScanningConfigV2Query,
@@ -289,7 +289,7 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::Method::PATCH,
                     "secret_scanning.update_config_v2",
                     ::std::string::String::from("/api/v2/secret-scanning/configs"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query))
@@ -298,7 +298,7 @@ impl SecretScanningApi<'_> {
     }
     /// Update the specified GitHub Data Source.
     ///
-    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
+    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (bearer token)
     pub async fn update_data_sources_github_v2(
         &self,
         data_source_id: ::uuid::Uuid,
@@ -315,7 +315,7 @@ impl SecretScanningApi<'_> {
                         ::oas_runtime::client::encode_segment(& data_source_id
                         .to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -326,7 +326,7 @@ impl SecretScanningApi<'_> {
     }
     /// Update the specified Secret Scanning Finding.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings/{findingId}`
+    /// `PATCH /api/v2/secret-scanning/findings/{findingId}` (bearer token)
     pub async fn update_finding_by_finding_id_v2(
         &self,
         finding_id: &str,
@@ -344,7 +344,7 @@ impl SecretScanningApi<'_> {
                         "/api/v2/secret-scanning/findings/{}",
                         ::oas_runtime::client::encode_segment(finding_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -355,7 +355,7 @@ impl SecretScanningApi<'_> {
     }
     /// Update one or more Secret Scanning Findings in a batch.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings`
+    /// `PATCH /api/v2/secret-scanning/findings` (bearer token)
     pub async fn update_finding_v2(
         &self,
         body: ::std::option::Option<
@@ -367,7 +367,7 @@ impl SecretScanningApi<'_> {
                     ::oas_runtime::client::Method::PATCH,
                     "secret_scanning.update_finding_v2",
                     ::std::string::String::from("/api/v2/secret-scanning/findings"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

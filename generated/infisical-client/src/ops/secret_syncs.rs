@@ -16,7 +16,7 @@ pub struct SecretSyncsApi<'a> {
 impl SecretSyncsApi<'_> {
     /// Remove previously synced secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets` (bearer token)
     pub async fn create_1password_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -29,14 +29,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/1password/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a 1Password Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/1password`
+    /// `POST /api/v1/secret-syncs/1password` (bearer token)
     pub async fn create_1password_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncs1passwordV1Body,
@@ -46,7 +46,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_1password_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/1password"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -54,7 +54,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets` (bearer token)
     pub async fn create_aws_parameter_store_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -67,14 +67,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-parameter-store/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create an AWS Parameter Store Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store` (bearer token)
     pub async fn create_aws_parameter_store_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsAwsParameterStoreV1Body,
@@ -86,7 +86,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/aws-parameter-store",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -94,7 +94,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets` (bearer token)
     pub async fn create_aws_secrets_manager_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -107,14 +107,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-secrets-manager/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create an AWS Secrets Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager` (bearer token)
     pub async fn create_aws_secrets_manager_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsAwsSecretsManagerV1Body,
@@ -126,7 +126,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/aws-secrets-manager",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -134,7 +134,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets` (bearer token)
     pub async fn create_azure_app_configuration_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -149,14 +149,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-app-configuration/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create an Azure App Configuration Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration` (bearer token)
     pub async fn create_azure_app_configuration_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsAzureAppConfigurationV1Body,
@@ -170,7 +170,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/azure-app-configuration",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -178,7 +178,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Create an Azure DevOps Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops`
+    /// `POST /api/v1/secret-syncs/azure-devops` (bearer token)
     pub async fn create_azure_devop_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsAzureDevopV1Body,
@@ -188,7 +188,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_azure_devop_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -196,7 +196,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets` (bearer token)
     pub async fn create_azure_devops_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -209,14 +209,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-devops/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Remove previously synced secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets` (bearer token)
     pub async fn create_azure_key_vault_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -229,14 +229,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-key-vault/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create an Azure Key Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault`
+    /// `POST /api/v1/secret-syncs/azure-key-vault` (bearer token)
     pub async fn create_azure_key_vault_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsAzureKeyVaultV1Body,
@@ -246,7 +246,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_azure_key_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/azure-key-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -254,7 +254,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets` (bearer token)
     pub async fn create_camunda_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -267,14 +267,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/camunda/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Camunda Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/camunda`
+    /// `POST /api/v1/secret-syncs/camunda` (bearer token)
     pub async fn create_camunda_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsCamundaV1Body,
@@ -284,7 +284,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_camunda_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/camunda"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -292,7 +292,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Create a Databricks Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/databricks`
+    /// `POST /api/v1/secret-syncs/databricks` (bearer token)
     pub async fn create_databrick_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsDatabrickV1Body,
@@ -302,7 +302,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_databrick_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/databricks"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -310,7 +310,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets` (bearer token)
     pub async fn create_databricks_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -323,14 +323,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/databricks/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Remove previously synced secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets` (bearer token)
     pub async fn create_flyio_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -343,14 +343,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/flyio/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Fly.io Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/flyio`
+    /// `POST /api/v1/secret-syncs/flyio` (bearer token)
     pub async fn create_flyio_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsFlyioV1Body,
@@ -360,7 +360,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_flyio_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/flyio"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -368,7 +368,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets` (bearer token)
     pub async fn create_gcp_secret_manager_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -381,14 +381,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/gcp-secret-manager/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a GCP Secret Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager` (bearer token)
     pub async fn create_gcp_secret_manager_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsGcpSecretManagerV1Body,
@@ -400,7 +400,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/gcp-secret-manager",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -408,7 +408,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets` (bearer token)
     pub async fn create_github_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -421,14 +421,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/github/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a GitHub Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/github`
+    /// `POST /api/v1/secret-syncs/github` (bearer token)
     pub async fn create_github_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsGithubV1Body,
@@ -438,7 +438,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_github_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/github"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -446,7 +446,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets` (bearer token)
     pub async fn create_hashicorp_vault_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -459,14 +459,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/hashicorp-vault/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Hashicorp Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault` (bearer token)
     pub async fn create_hashicorp_vault_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsHashicorpVaultV1Body,
@@ -476,7 +476,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_hashicorp_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/hashicorp-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -484,7 +484,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets` (bearer token)
     pub async fn create_heroku_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -497,14 +497,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/heroku/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Heroku Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/heroku`
+    /// `POST /api/v1/secret-syncs/heroku` (bearer token)
     pub async fn create_heroku_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsHerokuV1Body,
@@ -514,7 +514,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_heroku_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/heroku"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -522,7 +522,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets` (bearer token)
     pub async fn create_humanitec_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -535,14 +535,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/humanitec/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Humanitec Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec`
+    /// `POST /api/v1/secret-syncs/humanitec` (bearer token)
     pub async fn create_humanitec_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsHumanitecV1Body,
@@ -552,7 +552,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_humanitec_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -560,7 +560,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets` (bearer token)
     pub async fn create_oci_vault_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -573,14 +573,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/oci-vault/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create an OCI Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault`
+    /// `POST /api/v1/secret-syncs/oci-vault` (bearer token)
     pub async fn create_oci_vault_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsOciVaultV1Body,
@@ -590,7 +590,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_oci_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -598,7 +598,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets` (bearer token)
     pub async fn create_render_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -611,14 +611,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/render/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Render Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/render`
+    /// `POST /api/v1/secret-syncs/render` (bearer token)
     pub async fn create_render_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsRenderV1Body,
@@ -628,7 +628,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_render_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/render"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -636,7 +636,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets` (bearer token)
     pub async fn create_teamcity_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -649,14 +649,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/teamcity/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a TeamCity Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity`
+    /// `POST /api/v1/secret-syncs/teamcity` (bearer token)
     pub async fn create_teamcity_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsTeamcityV1Body,
@@ -666,7 +666,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_teamcity_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -674,7 +674,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets` (bearer token)
     pub async fn create_terraform_cloud_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -687,14 +687,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/terraform-cloud/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Terraform Cloud Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud`
+    /// `POST /api/v1/secret-syncs/terraform-cloud` (bearer token)
     pub async fn create_terraform_cloud_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsTerraformCloudV1Body,
@@ -704,7 +704,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_terraform_cloud_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/terraform-cloud"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -712,7 +712,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets` (bearer token)
     pub async fn create_vercel_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -725,14 +725,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/vercel/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Vercel Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/vercel`
+    /// `POST /api/v1/secret-syncs/vercel` (bearer token)
     pub async fn create_vercel_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsVercelV1Body,
@@ -742,7 +742,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_vercel_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/vercel"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -750,7 +750,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Remove previously synced secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets` (bearer token)
     pub async fn create_windmill_remove_secret_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -763,14 +763,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/windmill/{}/remove-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Create a Windmill Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/windmill`
+    /// `POST /api/v1/secret-syncs/windmill` (bearer token)
     pub async fn create_windmill_v1(
         &self,
         body: &::infisical_types::CreateSecretSyncsWindmillV1Body,
@@ -780,7 +780,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secret_syncs.create_windmill_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/windmill"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -788,7 +788,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified 1Password Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/1password/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/1password/{syncId}` (bearer token)
     pub async fn delete_1password_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -802,7 +802,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/1password/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -810,7 +810,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified AWS Parameter Store Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}` (bearer token)
     pub async fn delete_aws_parameter_store_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -824,7 +824,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-parameter-store/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -832,7 +832,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified AWS Secrets Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (bearer token)
     pub async fn delete_aws_secrets_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -846,7 +846,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-secrets-manager/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -854,7 +854,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Azure App Configuration Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}` (bearer token)
     pub async fn delete_azure_app_configuration_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -870,7 +870,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-app-configuration/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -878,7 +878,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Azure DevOps Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}` (bearer token)
     pub async fn delete_azure_devop_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -892,7 +892,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-devops/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -900,7 +900,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Azure Key Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}` (bearer token)
     pub async fn delete_azure_key_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -914,7 +914,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-key-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -922,7 +922,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Camunda Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}` (bearer token)
     pub async fn delete_camunda_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -936,7 +936,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/camunda/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -944,7 +944,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Databricks Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}` (bearer token)
     pub async fn delete_databrick_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -958,7 +958,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/databricks/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -966,7 +966,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Fly.io Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}` (bearer token)
     pub async fn delete_flyio_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -980,7 +980,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/flyio/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -988,7 +988,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified GCP Secret Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (bearer token)
     pub async fn delete_gcp_secret_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1002,7 +1002,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/gcp-secret-manager/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1010,7 +1010,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified GitHub Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/github/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/github/{syncId}` (bearer token)
     pub async fn delete_github_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1024,7 +1024,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/github/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1032,7 +1032,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Hashicorp Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}` (bearer token)
     pub async fn delete_hashicorp_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1046,7 +1046,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/hashicorp-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1054,7 +1054,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Heroku Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}` (bearer token)
     pub async fn delete_heroku_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1068,7 +1068,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/heroku/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1076,7 +1076,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Humanitec Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}` (bearer token)
     pub async fn delete_humanitec_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1090,7 +1090,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/humanitec/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1098,7 +1098,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified OCI Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}` (bearer token)
     pub async fn delete_oci_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1112,7 +1112,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/oci-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1120,7 +1120,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Render Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/render/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/render/{syncId}` (bearer token)
     pub async fn delete_render_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1134,7 +1134,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/render/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1142,7 +1142,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified TeamCity Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}` (bearer token)
     pub async fn delete_teamcity_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1156,7 +1156,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/teamcity/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1164,7 +1164,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Terraform Cloud Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}` (bearer token)
     pub async fn delete_terraform_cloud_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1178,7 +1178,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/terraform-cloud/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1186,7 +1186,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Vercel Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}` (bearer token)
     pub async fn delete_vercel_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1200,7 +1200,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/vercel/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1208,7 +1208,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Delete the specified Windmill Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}`
+    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}` (bearer token)
     pub async fn delete_windmill_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1222,7 +1222,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/windmill/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1230,7 +1230,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified 1Password Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}` (bearer token)
     pub async fn get_1password_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1244,7 +1244,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/1password/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1252,7 +1252,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified 1Password Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/{syncId}`
+    /// `GET /api/v1/secret-syncs/1password/{syncId}` (bearer token)
     pub async fn get_1password_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1265,14 +1265,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/1password/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified AWS Parameter Store Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}` (bearer token)
     pub async fn get_aws_parameter_store_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1286,7 +1286,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-parameter-store/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1294,7 +1294,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified AWS Parameter Store Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}` (bearer token)
     pub async fn get_aws_parameter_store_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1307,14 +1307,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-parameter-store/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified AWS Secrets Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}` (bearer token)
     pub async fn get_aws_secrets_manager_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1328,7 +1328,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1336,7 +1336,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified AWS Secrets Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (bearer token)
     pub async fn get_aws_secrets_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1349,14 +1349,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-secrets-manager/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure App Configuration Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}` (bearer token)
     pub async fn get_azure_app_configuration_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1372,7 +1372,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-app-configuration/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1380,7 +1380,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Azure App Configuration Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}` (bearer token)
     pub async fn get_azure_app_configuration_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1395,14 +1395,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-app-configuration/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure DevOps Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}` (bearer token)
     pub async fn get_azure_devop_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1416,7 +1416,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-devops/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1424,7 +1424,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Azure DevOps Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}` (bearer token)
     pub async fn get_azure_devop_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1437,14 +1437,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-devops/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Azure Key Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}` (bearer token)
     pub async fn get_azure_key_vault_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1458,7 +1458,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-key-vault/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1466,7 +1466,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Azure Key Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}` (bearer token)
     pub async fn get_azure_key_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1479,14 +1479,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-key-vault/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Camunda Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}` (bearer token)
     pub async fn get_camunda_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1500,7 +1500,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/camunda/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1508,7 +1508,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Camunda Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/{syncId}`
+    /// `GET /api/v1/secret-syncs/camunda/{syncId}` (bearer token)
     pub async fn get_camunda_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1521,14 +1521,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/camunda/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Databricks Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}` (bearer token)
     pub async fn get_databrick_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1542,7 +1542,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/databricks/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1550,7 +1550,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Databricks Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/{syncId}`
+    /// `GET /api/v1/secret-syncs/databricks/{syncId}` (bearer token)
     pub async fn get_databrick_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1563,14 +1563,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/databricks/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Fly.io Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}` (bearer token)
     pub async fn get_flyio_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1584,7 +1584,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/flyio/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1592,7 +1592,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Fly.io Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/{syncId}`
+    /// `GET /api/v1/secret-syncs/flyio/{syncId}` (bearer token)
     pub async fn get_flyio_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1605,14 +1605,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/flyio/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GCP Secret Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}` (bearer token)
     pub async fn get_gcp_secret_manager_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1626,7 +1626,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1634,7 +1634,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified GCP Secret Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (bearer token)
     pub async fn get_gcp_secret_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1647,14 +1647,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/gcp-secret-manager/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified GitHub Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}` (bearer token)
     pub async fn get_github_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1668,7 +1668,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/github/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1676,7 +1676,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified GitHub Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/{syncId}`
+    /// `GET /api/v1/secret-syncs/github/{syncId}` (bearer token)
     pub async fn get_github_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1689,14 +1689,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/github/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Hashicorp Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}` (bearer token)
     pub async fn get_hashicorp_vault_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1710,7 +1710,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/hashicorp-vault/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1718,7 +1718,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Hashicorp Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}` (bearer token)
     pub async fn get_hashicorp_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1731,14 +1731,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/hashicorp-vault/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Heroku Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}` (bearer token)
     pub async fn get_heroku_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1752,7 +1752,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/heroku/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1760,7 +1760,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Heroku Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/{syncId}`
+    /// `GET /api/v1/secret-syncs/heroku/{syncId}` (bearer token)
     pub async fn get_heroku_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1773,14 +1773,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/heroku/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Humanitec Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}` (bearer token)
     pub async fn get_humanitec_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1794,7 +1794,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/humanitec/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1802,7 +1802,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Humanitec Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `GET /api/v1/secret-syncs/humanitec/{syncId}` (bearer token)
     pub async fn get_humanitec_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1815,14 +1815,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/humanitec/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified OCI Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}` (bearer token)
     pub async fn get_oci_vault_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1836,7 +1836,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/oci-vault/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1844,7 +1844,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified OCI Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}` (bearer token)
     pub async fn get_oci_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1857,14 +1857,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/oci-vault/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Render Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}` (bearer token)
     pub async fn get_render_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1878,7 +1878,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/render/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1886,7 +1886,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Render Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/{syncId}`
+    /// `GET /api/v1/secret-syncs/render/{syncId}` (bearer token)
     pub async fn get_render_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1899,14 +1899,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/render/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified TeamCity Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}` (bearer token)
     pub async fn get_teamcity_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1920,7 +1920,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/teamcity/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1928,7 +1928,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified TeamCity Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `GET /api/v1/secret-syncs/teamcity/{syncId}` (bearer token)
     pub async fn get_teamcity_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1941,14 +1941,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/teamcity/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Terraform Cloud Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}` (bearer token)
     pub async fn get_terraform_cloud_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -1962,7 +1962,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/terraform-cloud/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -1970,7 +1970,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Terraform Cloud Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}` (bearer token)
     pub async fn get_terraform_cloud_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -1983,14 +1983,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/terraform-cloud/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Vercel Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}` (bearer token)
     pub async fn get_vercel_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -2004,7 +2004,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/vercel/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2012,7 +2012,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Vercel Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/{syncId}`
+    /// `GET /api/v1/secret-syncs/vercel/{syncId}` (bearer token)
     pub async fn get_vercel_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2025,14 +2025,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/vercel/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get the specified Windmill Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}`
+    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}` (bearer token)
     pub async fn get_windmill_by_sync_name_v1(
         &self,
         sync_name: &str,
@@ -2046,7 +2046,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/windmill/sync-name/{}",
                         ::oas_runtime::client::encode_segment(sync_name)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2054,7 +2054,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Get the specified Windmill Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/{syncId}`
+    /// `GET /api/v1/secret-syncs/windmill/{syncId}` (bearer token)
     pub async fn get_windmill_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2067,14 +2067,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/windmill/{}",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Import secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_1password_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2088,7 +2088,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/1password/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2096,7 +2096,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_aws_parameter_store_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2110,7 +2110,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-parameter-store/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2118,7 +2118,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_aws_secrets_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2132,7 +2132,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-secrets-manager/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2140,7 +2140,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_azure_app_configuration_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2156,7 +2156,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-app-configuration/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2164,7 +2164,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_azure_devop_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2178,7 +2178,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-devops/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2186,7 +2186,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_azure_key_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2200,7 +2200,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-key-vault/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2208,7 +2208,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_camunda_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2222,7 +2222,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/camunda/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2230,7 +2230,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_databrick_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2244,7 +2244,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/databricks/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2252,7 +2252,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_flyio_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2266,7 +2266,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/flyio/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2274,7 +2274,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_gcp_secret_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2288,7 +2288,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/gcp-secret-manager/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2296,7 +2296,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_github_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2310,7 +2310,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/github/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2318,7 +2318,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_hashicorp_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2332,7 +2332,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/hashicorp-vault/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2340,7 +2340,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_heroku_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2354,7 +2354,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/heroku/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2362,7 +2362,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_humanitec_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2376,7 +2376,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/humanitec/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2384,7 +2384,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_oci_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2398,7 +2398,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/oci-vault/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2406,7 +2406,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_render_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2420,7 +2420,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/render/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2428,7 +2428,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_teamcity_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2442,7 +2442,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/teamcity/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2450,7 +2450,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_terraform_cloud_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2464,7 +2464,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/terraform-cloud/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2472,7 +2472,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_vercel_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2486,7 +2486,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/vercel/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2494,7 +2494,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Import secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets` (bearer token)
     pub async fn import_secrets_windmill_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2508,7 +2508,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/windmill/{}/import-secrets",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2516,7 +2516,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the 1Password Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/1password`
+    /// `GET /api/v1/secret-syncs/1password` (bearer token)
     pub async fn list_1password_v1(
         &self,
         query: &::infisical_types::ListSecretSyncs1passwordV1Query,
@@ -2526,7 +2526,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_1password_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/1password"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2534,7 +2534,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the AWS Parameter Store Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store`
+    /// `GET /api/v1/secret-syncs/aws-parameter-store` (bearer token)
     pub async fn list_aws_parameter_store_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsAwsParameterStoreV1Query,
@@ -2546,7 +2546,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/aws-parameter-store",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2554,7 +2554,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the AWS Secrets Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager`
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager` (bearer token)
     pub async fn list_aws_secrets_manager_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsAwsSecretsManagerV1Query,
@@ -2566,7 +2566,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/aws-secrets-manager",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2574,7 +2574,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Azure App Configuration Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration`
+    /// `GET /api/v1/secret-syncs/azure-app-configuration` (bearer token)
     pub async fn list_azure_app_configuration_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsAzureAppConfigurationV1Query,
@@ -2588,7 +2588,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/azure-app-configuration",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2596,7 +2596,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Azure DevOps Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops`
+    /// `GET /api/v1/secret-syncs/azure-devops` (bearer token)
     pub async fn list_azure_devops_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsAzureDevopsV1Query,
@@ -2606,7 +2606,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_azure_devops_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2614,7 +2614,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Azure Key Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault`
+    /// `GET /api/v1/secret-syncs/azure-key-vault` (bearer token)
     pub async fn list_azure_key_vault_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsAzureKeyVaultV1Query,
@@ -2624,7 +2624,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_azure_key_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/azure-key-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2632,7 +2632,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Camunda Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/camunda`
+    /// `GET /api/v1/secret-syncs/camunda` (bearer token)
     pub async fn list_camunda_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsCamundaV1Query,
@@ -2642,7 +2642,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_camunda_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/camunda"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2650,7 +2650,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Databricks Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/databricks`
+    /// `GET /api/v1/secret-syncs/databricks` (bearer token)
     pub async fn list_databricks_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsDatabricksV1Query,
@@ -2660,7 +2660,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_databricks_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/databricks"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2668,7 +2668,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Fly.io Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/flyio`
+    /// `GET /api/v1/secret-syncs/flyio` (bearer token)
     pub async fn list_flyio_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsFlyioV1Query,
@@ -2678,7 +2678,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_flyio_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/flyio"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2686,7 +2686,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the GCP Secret Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager`
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager` (bearer token)
     pub async fn list_gcp_secret_manager_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsGcpSecretManagerV1Query,
@@ -2698,7 +2698,7 @@ impl SecretSyncsApi<'_> {
                     ::std::string::String::from(
                         "/api/v1/secret-syncs/gcp-secret-manager",
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2706,7 +2706,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the GitHub Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/github`
+    /// `GET /api/v1/secret-syncs/github` (bearer token)
     pub async fn list_github_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsGithubV1Query,
@@ -2716,7 +2716,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_github_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/github"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2724,7 +2724,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Hashicorp Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault`
+    /// `GET /api/v1/secret-syncs/hashicorp-vault` (bearer token)
     pub async fn list_hashicorp_vault_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsHashicorpVaultV1Query,
@@ -2734,7 +2734,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_hashicorp_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/hashicorp-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2742,7 +2742,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Heroku Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/heroku`
+    /// `GET /api/v1/secret-syncs/heroku` (bearer token)
     pub async fn list_heroku_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsHerokuV1Query,
@@ -2752,7 +2752,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_heroku_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/heroku"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2760,7 +2760,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Humanitec Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec`
+    /// `GET /api/v1/secret-syncs/humanitec` (bearer token)
     pub async fn list_humanitec_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsHumanitecV1Query,
@@ -2770,7 +2770,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_humanitec_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2778,7 +2778,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the OCI Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault`
+    /// `GET /api/v1/secret-syncs/oci-vault` (bearer token)
     pub async fn list_oci_vault_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsOciVaultV1Query,
@@ -2788,7 +2788,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_oci_vault_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2796,7 +2796,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the available Secret Sync Options.
     ///
-    /// `GET /api/v1/secret-syncs/options`
+    /// `GET /api/v1/secret-syncs/options` (bearer token)
     pub async fn list_options_v1(
         &self,
     ) -> crate::Result<::infisical_types::ListSecretSyncsOptionsV1Response> {
@@ -2805,14 +2805,14 @@ impl SecretSyncsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "secret_syncs.list_options_v1",
                 ::std::string::String::from("/api/v1/secret-syncs/options"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// List the Render Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/render`
+    /// `GET /api/v1/secret-syncs/render` (bearer token)
     pub async fn list_render_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsRenderV1Query,
@@ -2822,7 +2822,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_render_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/render"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2830,7 +2830,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the TeamCity Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity`
+    /// `GET /api/v1/secret-syncs/teamcity` (bearer token)
     pub async fn list_teamcity_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsTeamcityV1Query,
@@ -2840,7 +2840,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_teamcity_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2848,7 +2848,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Terraform Cloud Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud`
+    /// `GET /api/v1/secret-syncs/terraform-cloud` (bearer token)
     pub async fn list_terraform_cloud_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsTerraformCloudV1Query,
@@ -2858,7 +2858,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_terraform_cloud_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/terraform-cloud"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2866,7 +2866,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List all the Secret Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs`
+    /// `GET /api/v1/secret-syncs` (bearer token)
     pub async fn list_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsV1Query,
@@ -2876,7 +2876,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_v1",
                     ::std::string::String::from("/api/v1/secret-syncs"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2884,7 +2884,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Vercel Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/vercel`
+    /// `GET /api/v1/secret-syncs/vercel` (bearer token)
     pub async fn list_vercel_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsVercelV1Query,
@@ -2894,7 +2894,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_vercel_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/vercel"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2902,7 +2902,7 @@ impl SecretSyncsApi<'_> {
     }
     /// List the Windmill Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/windmill`
+    /// `GET /api/v1/secret-syncs/windmill` (bearer token)
     pub async fn list_windmill_v1(
         &self,
         query: &::infisical_types::ListSecretSyncsWindmillV1Query,
@@ -2912,7 +2912,7 @@ impl SecretSyncsApi<'_> {
                     ::oas_runtime::client::Method::GET,
                     "secret_syncs.list_windmill_v1",
                     ::std::string::String::from("/api/v1/secret-syncs/windmill"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
@@ -2920,7 +2920,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Trigger a sync for the specified 1Password Sync.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_1password_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2933,14 +2933,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/1password/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified AWS Parameter Store Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_aws_parameter_store_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2953,14 +2953,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-parameter-store/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified AWS Secrets Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_aws_secrets_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2973,14 +2973,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/aws-secrets-manager/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Azure App Configuration Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_azure_app_configuration_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -2995,14 +2995,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-app-configuration/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Azure DevOps Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_azure_devop_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3015,14 +3015,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-devops/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Azure Key Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_azure_key_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3035,14 +3035,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/azure-key-vault/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Camunda Sync.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_camunda_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3055,14 +3055,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/camunda/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Databricks Sync.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_databrick_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3075,14 +3075,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/databricks/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Fly.io Sync.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_flyio_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3095,14 +3095,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/flyio/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified GCP Secret Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_gcp_secret_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3115,14 +3115,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/gcp-secret-manager/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified GitHub Sync.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_github_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3135,14 +3135,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/github/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Hashicorp Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_hashicorp_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3155,14 +3155,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/hashicorp-vault/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Heroku Sync.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_heroku_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3175,14 +3175,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/heroku/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Humanitec Sync.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_humanitec_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3195,14 +3195,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/humanitec/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified OCI Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_oci_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3215,14 +3215,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/oci-vault/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Render Sync.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_render_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3235,14 +3235,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/render/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified TeamCity Sync.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_teamcity_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3255,14 +3255,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/teamcity/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Terraform Cloud Sync.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_terraform_cloud_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3275,14 +3275,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/terraform-cloud/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Vercel Sync.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_vercel_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3295,14 +3295,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/vercel/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Trigger a sync for the specified Windmill Sync.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets`
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets` (bearer token)
     pub async fn sync_secrets_windmill_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3315,14 +3315,14 @@ impl SecretSyncsApi<'_> {
                     "/api/v1/secret-syncs/windmill/{}/sync-secrets",
                     ::oas_runtime::client::encode_segment(& sync_id.to_string())
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update the specified 1Password Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/1password/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/1password/{syncId}` (bearer token)
     pub async fn update_1password_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3336,7 +3336,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/1password/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3347,7 +3347,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified AWS Parameter Store Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}` (bearer token)
     pub async fn update_aws_parameter_store_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3363,7 +3363,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-parameter-store/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3374,7 +3374,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified AWS Secrets Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (bearer token)
     pub async fn update_aws_secrets_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3390,7 +3390,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/aws-secrets-manager/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3401,7 +3401,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Azure App Configuration Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}` (bearer token)
     pub async fn update_azure_app_configuration_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3419,7 +3419,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-app-configuration/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3430,7 +3430,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Azure DevOps Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}` (bearer token)
     pub async fn update_azure_devop_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3446,7 +3446,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-devops/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3457,7 +3457,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Azure Key Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}` (bearer token)
     pub async fn update_azure_key_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3473,7 +3473,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/azure-key-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3484,7 +3484,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Camunda Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}` (bearer token)
     pub async fn update_camunda_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3498,7 +3498,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/camunda/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3509,7 +3509,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Databricks Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}` (bearer token)
     pub async fn update_databrick_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3523,7 +3523,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/databricks/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3534,7 +3534,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Fly.io Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}` (bearer token)
     pub async fn update_flyio_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3548,7 +3548,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/flyio/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3559,7 +3559,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified GCP Secret Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (bearer token)
     pub async fn update_gcp_secret_manager_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3575,7 +3575,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/gcp-secret-manager/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3586,7 +3586,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified GitHub Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/github/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/github/{syncId}` (bearer token)
     pub async fn update_github_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3600,7 +3600,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/github/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3611,7 +3611,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Hashicorp Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}` (bearer token)
     pub async fn update_hashicorp_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3627,7 +3627,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/hashicorp-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3638,7 +3638,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Heroku Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}` (bearer token)
     pub async fn update_heroku_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3652,7 +3652,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/heroku/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3663,7 +3663,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Humanitec Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}` (bearer token)
     pub async fn update_humanitec_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3677,7 +3677,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/humanitec/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3688,7 +3688,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified OCI Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}` (bearer token)
     pub async fn update_oci_vault_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3702,7 +3702,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/oci-vault/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3713,7 +3713,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Render Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/render/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/render/{syncId}` (bearer token)
     pub async fn update_render_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3727,7 +3727,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/render/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3738,7 +3738,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified TeamCity Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}` (bearer token)
     pub async fn update_teamcity_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3752,7 +3752,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/teamcity/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3763,7 +3763,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Terraform Cloud Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}` (bearer token)
     pub async fn update_terraform_cloud_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3779,7 +3779,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/terraform-cloud/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3790,7 +3790,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Vercel Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}` (bearer token)
     pub async fn update_vercel_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3804,7 +3804,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/vercel/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {
@@ -3815,7 +3815,7 @@ impl SecretSyncsApi<'_> {
     }
     /// Update the specified Windmill Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}`
+    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}` (bearer token)
     pub async fn update_windmill_v1(
         &self,
         sync_id: ::uuid::Uuid,
@@ -3829,7 +3829,7 @@ impl SecretSyncsApi<'_> {
                         "/api/v1/secret-syncs/windmill/{}",
                         ::oas_runtime::client::encode_segment(& sync_id.to_string())
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -138,7 +138,7 @@ impl SecretsApi<'_> {
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v3/secrets/raw/id/{secretId}`
+    /// `GET /api/v3/secrets/raw/id/{secretId}` (bearer token)
     pub async fn get_raw_by_id_v3(
         &self,
         secret_id: &str,
@@ -151,7 +151,7 @@ impl SecretsApi<'_> {
                     "/api/v3/secrets/raw/id/{}",
                     ::oas_runtime::client::encode_segment(secret_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -218,7 +218,7 @@ impl SecretsApi<'_> {
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `POST /api/v3/secrets/move`
+    /// `POST /api/v3/secrets/move` (bearer token)
     pub async fn move_v3(
         &self,
         body: &::infisical_types::MoveSecretsV3Body,
@@ -228,7 +228,7 @@ impl SecretsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "secrets.move_v3",
                     ::std::string::String::from("/api/v3/secrets/move"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

@@ -18,7 +18,7 @@ pub struct SshCertificateAuthoritiesApi<'a> {
 impl SshCertificateAuthoritiesApi<'_> {
     /// Create SSH CA
     ///
-    /// `POST /api/v1/ssh/ca`
+    /// `POST /api/v1/ssh/ca` (bearer token)
     pub async fn create_ssh_ca_v1(
         &self,
         body: &::infisical_types::CreateSshCaV1Body,
@@ -28,7 +28,7 @@ impl SshCertificateAuthoritiesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_certificate_authorities.create_ssh_ca_v1",
                     ::std::string::String::from("/api/v1/ssh/ca"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -36,7 +36,7 @@ impl SshCertificateAuthoritiesApi<'_> {
     }
     /// Delete SSH CA
     ///
-    /// `DELETE /api/v1/ssh/ca/{sshCaId}`
+    /// `DELETE /api/v1/ssh/ca/{sshCaId}` (bearer token)
     pub async fn delete_ssh_ca_v1(
         &self,
         ssh_ca_id: &str,
@@ -48,7 +48,7 @@ impl SshCertificateAuthoritiesApi<'_> {
                 ::std::format!(
                     "/api/v1/ssh/ca/{}", ::oas_runtime::client::encode_segment(ssh_ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -75,7 +75,7 @@ impl SshCertificateAuthoritiesApi<'_> {
     }
     /// Get SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}`
+    /// `GET /api/v1/ssh/ca/{sshCaId}` (bearer token)
     pub async fn get_ssh_ca_v1(
         &self,
         ssh_ca_id: &str,
@@ -87,14 +87,14 @@ impl SshCertificateAuthoritiesApi<'_> {
                 ::std::format!(
                     "/api/v1/ssh/ca/{}", ::oas_runtime::client::encode_segment(ssh_ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get list of certificate templates for the SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates`
+    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates` (bearer token)
     pub async fn list_ssh_ca_certificate_templates_v1(
         &self,
         ssh_ca_id: &str,
@@ -107,12 +107,12 @@ impl SshCertificateAuthoritiesApi<'_> {
                     "/api/v1/ssh/ca/{}/certificate-templates",
                     ::oas_runtime::client::encode_segment(ssh_ca_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-cas`
+    /// `GET /api/v2/workspace/{projectId}/ssh-cas` (bearer token)
     pub async fn list_workspace_ssh_cas_v2(
         &self,
         project_id: &str,
@@ -125,14 +125,14 @@ impl SshCertificateAuthoritiesApi<'_> {
                     "/api/v2/workspace/{}/ssh-cas",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update SSH CA
     ///
-    /// `PATCH /api/v1/ssh/ca/{sshCaId}`
+    /// `PATCH /api/v1/ssh/ca/{sshCaId}` (bearer token)
     pub async fn update_ssh_ca_v1(
         &self,
         ssh_ca_id: &str,
@@ -146,7 +146,7 @@ impl SshCertificateAuthoritiesApi<'_> {
                         "/api/v1/ssh/ca/{}",
                         ::oas_runtime::client::encode_segment(ssh_ca_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

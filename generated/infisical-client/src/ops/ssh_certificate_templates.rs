@@ -16,7 +16,7 @@ pub struct SshCertificateTemplatesApi<'a> {
     client: &'a crate::Client,
 }
 impl SshCertificateTemplatesApi<'_> {
-    /// `POST /api/v1/ssh/certificate-templates`
+    /// `POST /api/v1/ssh/certificate-templates` (bearer token)
     pub async fn create_ssh_certificate_template_v1(
         &self,
         body: &::infisical_types::CreateSshCertificateTemplateV1Body,
@@ -26,13 +26,13 @@ impl SshCertificateTemplatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_certificate_templates.create_ssh_certificate_template_v1",
                     ::std::string::String::from("/api/v1/ssh/certificate-templates"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn delete_ssh_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -45,12 +45,12 @@ impl SshCertificateTemplatesApi<'_> {
                     "/api/v1/ssh/certificate-templates/{}",
                     ::oas_runtime::client::encode_segment(certificate_template_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn get_ssh_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -63,12 +63,12 @@ impl SshCertificateTemplatesApi<'_> {
                     "/api/v1/ssh/certificate-templates/{}",
                     ::oas_runtime::client::encode_segment(certificate_template_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates`
+    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates` (bearer token)
     pub async fn list_workspace_ssh_certificate_templates_v2(
         &self,
         project_id: &str,
@@ -81,12 +81,12 @@ impl SshCertificateTemplatesApi<'_> {
                     "/api/v2/workspace/{}/ssh-certificate-templates",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}`
+    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}` (bearer token)
     pub async fn update_ssh_certificate_template_v1(
         &self,
         certificate_template_id: &str,
@@ -102,7 +102,7 @@ impl SshCertificateTemplatesApi<'_> {
                         "/api/v1/ssh/certificate-templates/{}",
                         ::oas_runtime::client::encode_segment(certificate_template_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

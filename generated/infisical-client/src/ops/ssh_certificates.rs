@@ -16,7 +16,7 @@ pub struct SshCertificatesApi<'a> {
 impl SshCertificatesApi<'_> {
     /// Issue SSH credentials (certificate + key)
     ///
-    /// `POST /api/v1/ssh/certificates/issue`
+    /// `POST /api/v1/ssh/certificates/issue` (bearer token)
     pub async fn issue_ssh_certificates_v1(
         &self,
         body: &::infisical_types::IssueSshCertificatesV1Body,
@@ -26,7 +26,7 @@ impl SshCertificatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_certificates.issue_ssh_certificates_v1",
                     ::std::string::String::from("/api/v1/ssh/certificates/issue"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl SshCertificatesApi<'_> {
     }
     /// Sign SSH public key
     ///
-    /// `POST /api/v1/ssh/certificates/sign`
+    /// `POST /api/v1/ssh/certificates/sign` (bearer token)
     pub async fn sign_ssh_certificates_v1(
         &self,
         body: &::infisical_types::SignSshCertificatesV1Body,
@@ -44,7 +44,7 @@ impl SshCertificatesApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_certificates.sign_ssh_certificates_v1",
                     ::std::string::String::from("/api/v1/ssh/certificates/sign"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));

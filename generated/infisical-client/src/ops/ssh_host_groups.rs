@@ -16,7 +16,7 @@ pub struct SshHostGroupsApi<'a> {
 impl SshHostGroupsApi<'_> {
     /// Create SSH Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups`
+    /// `POST /api/v1/ssh/host-groups` (bearer token)
     pub async fn create_ssh_host_group_v1(
         &self,
         body: &::infisical_types::CreateSshHostGroupV1Body,
@@ -26,7 +26,7 @@ impl SshHostGroupsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_host_groups.create_ssh_host_group_v1",
                     ::std::string::String::from("/api/v1/ssh/host-groups"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl SshHostGroupsApi<'_> {
     }
     /// Add an SSH Host to a Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
+    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (bearer token)
     pub async fn create_ssh_host_groups_host_v1(
         &self,
         ssh_host_group_id: &str,
@@ -49,14 +49,14 @@ impl SshHostGroupsApi<'_> {
                     ::oas_runtime::client::encode_segment(ssh_host_group_id),
                     ::oas_runtime::client::encode_segment(host_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Delete SSH Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}` (bearer token)
     pub async fn delete_ssh_host_group_v1(
         &self,
         ssh_host_group_id: &str,
@@ -69,14 +69,14 @@ impl SshHostGroupsApi<'_> {
                     "/api/v1/ssh/host-groups/{}",
                     ::oas_runtime::client::encode_segment(ssh_host_group_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Remove an SSH Host from a Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}`
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (bearer token)
     pub async fn delete_ssh_host_groups_host_v1(
         &self,
         ssh_host_group_id: &str,
@@ -91,14 +91,14 @@ impl SshHostGroupsApi<'_> {
                     ::oas_runtime::client::encode_segment(ssh_host_group_id),
                     ::oas_runtime::client::encode_segment(host_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get SSH Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}` (bearer token)
     pub async fn get_ssh_host_group_v1(
         &self,
         ssh_host_group_id: &str,
@@ -111,14 +111,14 @@ impl SshHostGroupsApi<'_> {
                     "/api/v1/ssh/host-groups/{}",
                     ::oas_runtime::client::encode_segment(ssh_host_group_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Get SSH Hosts in a Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts`
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts` (bearer token)
     pub async fn list_ssh_host_groups_hosts_v1(
         &self,
         ssh_host_group_id: &str,
@@ -132,13 +132,13 @@ impl SshHostGroupsApi<'_> {
                         "/api/v1/ssh/host-groups/{}/hosts",
                         ::oas_runtime::client::encode_segment(ssh_host_group_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups`
+    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups` (bearer token)
     pub async fn list_workspace_ssh_host_groups_v2(
         &self,
         project_id: &str,
@@ -151,14 +151,14 @@ impl SshHostGroupsApi<'_> {
                     "/api/v2/workspace/{}/ssh-host-groups",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update SSH Host Group
     ///
-    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}`
+    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}` (bearer token)
     pub async fn update_ssh_host_group_v1(
         &self,
         ssh_host_group_id: &str,
@@ -172,7 +172,7 @@ impl SshHostGroupsApi<'_> {
                         "/api/v1/ssh/host-groups/{}",
                         ::oas_runtime::client::encode_segment(ssh_host_group_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

@@ -16,7 +16,7 @@ pub struct SshHostsApi<'a> {
 impl SshHostsApi<'_> {
     /// Register SSH Host
     ///
-    /// `POST /api/v1/ssh/hosts`
+    /// `POST /api/v1/ssh/hosts` (bearer token)
     pub async fn create_ssh_host_v1(
         &self,
         body: &::infisical_types::CreateSshHostV1Body,
@@ -26,7 +26,7 @@ impl SshHostsApi<'_> {
                     ::oas_runtime::client::Method::POST,
                     "ssh_hosts.create_ssh_host_v1",
                     ::std::string::String::from("/api/v1/ssh/hosts"),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -34,7 +34,7 @@ impl SshHostsApi<'_> {
     }
     /// Delete SSH Host
     ///
-    /// `DELETE /api/v1/ssh/hosts/{sshHostId}`
+    /// `DELETE /api/v1/ssh/hosts/{sshHostId}` (bearer token)
     pub async fn delete_ssh_host_v1(
         &self,
         ssh_host_id: &str,
@@ -47,12 +47,12 @@ impl SshHostsApi<'_> {
                     "/api/v1/ssh/hosts/{}",
                     ::oas_runtime::client::encode_segment(ssh_host_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/ssh/hosts/{sshHostId}`
+    /// `GET /api/v1/ssh/hosts/{sshHostId}` (bearer token)
     pub async fn get_ssh_host_v1(
         &self,
         ssh_host_id: &str,
@@ -65,7 +65,7 @@ impl SshHostsApi<'_> {
                     "/api/v1/ssh/hosts/{}",
                     ::oas_runtime::client::encode_segment(ssh_host_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
@@ -112,7 +112,7 @@ impl SshHostsApi<'_> {
     }
     /// Issue SSH certificate for host
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert`
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert` (bearer token)
     pub async fn issue_host_cert_ssh_host_v1(
         &self,
         ssh_host_id: &str,
@@ -126,7 +126,7 @@ impl SshHostsApi<'_> {
                         "/api/v1/ssh/hosts/{}/issue-host-cert",
                         ::oas_runtime::client::encode_segment(ssh_host_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
@@ -134,7 +134,7 @@ impl SshHostsApi<'_> {
     }
     /// Issue SSH certificate for user
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert`
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert` (bearer token)
     pub async fn issue_user_cert_ssh_host_v1(
         &self,
         ssh_host_id: &str,
@@ -148,13 +148,13 @@ impl SshHostsApi<'_> {
                         "/api/v1/ssh/hosts/{}/issue-user-cert",
                         ::oas_runtime::client::encode_segment(ssh_host_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
     }
-    /// `GET /api/v1/ssh/hosts`
+    /// `GET /api/v1/ssh/hosts` (bearer token)
     pub async fn list_ssh_hosts_v1(
         &self,
     ) -> crate::Result<::std::vec::Vec<::infisical_types::Host>> {
@@ -163,12 +163,12 @@ impl SshHostsApi<'_> {
                 ::oas_runtime::client::Method::GET,
                 "ssh_hosts.list_ssh_hosts_v1",
                 ::std::string::String::from("/api/v1/ssh/hosts"),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-hosts`
+    /// `GET /api/v2/workspace/{projectId}/ssh-hosts` (bearer token)
     pub async fn list_workspace_ssh_hosts_v2(
         &self,
         project_id: &str,
@@ -181,14 +181,14 @@ impl SshHostsApi<'_> {
                     "/api/v2/workspace/{}/ssh-hosts",
                     ::oas_runtime::client::encode_segment(project_id)
                 ),
-                false,
+                true,
             ),
         );
         self.client.http.call(request).await
     }
     /// Update SSH Host
     ///
-    /// `PATCH /api/v1/ssh/hosts/{sshHostId}`
+    /// `PATCH /api/v1/ssh/hosts/{sshHostId}` (bearer token)
     pub async fn update_ssh_host_v1(
         &self,
         ssh_host_id: &str,
@@ -202,7 +202,7 @@ impl SshHostsApi<'_> {
                         "/api/v1/ssh/hosts/{}",
                         ::oas_runtime::client::encode_segment(ssh_host_id)
                     ),
-                    false,
+                    true,
                 ),
             )
             .and_then(|r| match body {

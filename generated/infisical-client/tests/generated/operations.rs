@@ -182,7 +182,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -215,7 +215,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"audience\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}}",
             ),
@@ -248,7 +248,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"roleArn\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"assume-role\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}}",
             ),
@@ -281,7 +281,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -316,7 +316,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -351,7 +351,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"oauth\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}}",
             ),
@@ -384,7 +384,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"oauth\",\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -419,7 +419,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}}",
             ),
@@ -452,7 +452,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -485,7 +485,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}}",
             ),
@@ -518,7 +518,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"service-account-impersonation\",\"credentials\":{\"serviceAccountEmail\":\"user@example.com\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}}",
             ),
@@ -551,7 +551,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"github-app\",\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}}",
             ),
@@ -584,7 +584,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"github-app\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}}",
             ),
@@ -617,7 +617,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"instanceUrl\":\"https://example.com/x\",\"namespace\":\"sample\",\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"access-token\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}}",
             ),
@@ -652,7 +652,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"authToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true,\"method\":\"auth-token\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}}",
             ),
@@ -685,7 +685,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -718,7 +718,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"password\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -751,7 +751,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -784,7 +784,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -817,7 +817,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\",\"privateKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -850,7 +850,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -883,7 +883,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -916,7 +916,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"api-key\",\"credentials\":{\"apiKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}}",
             ),
@@ -949,7 +949,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -982,7 +982,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -1017,7 +1017,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"api-token\",\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -1050,7 +1050,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"method\":\"access-token\",\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1081,7 +1081,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/1password/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1112,7 +1112,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/auth0/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}}",
             ),
@@ -1143,7 +1143,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/aws/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}}",
             ),
@@ -1174,7 +1174,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-app-configuration/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -1205,7 +1205,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-client-secrets/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -1236,7 +1236,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-devops/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}}",
             ),
@@ -1267,7 +1267,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-key-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -1298,7 +1298,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/camunda/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}}",
             ),
@@ -1329,7 +1329,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/databricks/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1360,7 +1360,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/flyio/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}}",
             ),
@@ -1391,7 +1391,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/gcp/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}}",
             ),
@@ -1422,7 +1422,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github-radar/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}}",
             ),
@@ -1453,7 +1453,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}}",
             ),
@@ -1484,7 +1484,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/hashicorp-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}}",
             ),
@@ -1515,7 +1515,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/heroku/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}}",
             ),
@@ -1546,7 +1546,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/humanitec/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -1577,7 +1577,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/ldap/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -1608,7 +1608,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -1639,7 +1639,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -1670,7 +1670,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oci/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -1701,7 +1701,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -1732,7 +1732,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -1763,7 +1763,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/render/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}}",
             ),
@@ -1794,7 +1794,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/teamcity/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1825,7 +1825,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/terraform-cloud/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -1856,7 +1856,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/vercel/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -1887,7 +1887,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/windmill/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1915,7 +1915,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/1password/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -1944,7 +1944,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/1password/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -1975,7 +1975,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/1password/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -2003,7 +2003,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/auth0/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2028,7 +2028,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/auth0/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}}",
             ),
@@ -2059,7 +2059,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/auth0/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}}",
             ),
@@ -2087,7 +2087,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/aws/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2112,7 +2112,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/aws/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}}",
             ),
@@ -2143,7 +2143,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/aws/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}}",
             ),
@@ -2171,7 +2171,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-app-configuration/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2200,7 +2200,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-app-configuration/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2233,7 +2233,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-app-configuration/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2262,7 +2262,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-client-secrets/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2295,7 +2295,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-client-secrets/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2323,7 +2323,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-client-secrets/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2352,7 +2352,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-devops/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}}",
             ),
@@ -2383,7 +2383,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-devops/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}}",
             ),
@@ -2411,7 +2411,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-devops/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2439,7 +2439,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-key-vault/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2468,7 +2468,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-key-vault/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2499,7 +2499,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-key-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -2527,7 +2527,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/camunda/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2556,7 +2556,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/camunda/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}}",
             ),
@@ -2587,7 +2587,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/camunda/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}}",
             ),
@@ -2616,7 +2616,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/databricks/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -2647,7 +2647,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/databricks/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -2675,7 +2675,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/databricks/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2703,7 +2703,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/flyio/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2728,7 +2728,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/flyio/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}}",
             ),
@@ -2759,7 +2759,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/flyio/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}}",
             ),
@@ -2787,7 +2787,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/gcp/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2812,7 +2812,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/gcp/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}}",
             ),
@@ -2843,7 +2843,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/gcp/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}}",
             ),
@@ -2871,7 +2871,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2900,7 +2900,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}}",
             ),
@@ -2928,7 +2928,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github-radar/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -2957,7 +2957,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github-radar/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}}",
             ),
@@ -2988,7 +2988,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github-radar/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}}",
             ),
@@ -3019,7 +3019,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}}",
             ),
@@ -3047,7 +3047,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/hashicorp-vault/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3076,7 +3076,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/hashicorp-vault/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}}",
             ),
@@ -3107,7 +3107,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/hashicorp-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}}",
             ),
@@ -3135,7 +3135,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/heroku/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3164,7 +3164,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/heroku/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}}",
             ),
@@ -3195,7 +3195,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/heroku/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}}",
             ),
@@ -3223,7 +3223,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/humanitec/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3252,7 +3252,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/humanitec/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -3283,7 +3283,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/humanitec/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -3311,7 +3311,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/ldap/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3336,7 +3336,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/ldap/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3367,7 +3367,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/ldap/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3395,7 +3395,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mssql/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3420,7 +3420,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mssql/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3451,7 +3451,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3479,7 +3479,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mysql/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3504,7 +3504,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mysql/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3535,7 +3535,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3563,7 +3563,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oci/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3588,7 +3588,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oci/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -3619,7 +3619,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oci/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -3647,7 +3647,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oracledb/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3676,7 +3676,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oracledb/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3707,7 +3707,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3736,7 +3736,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/postgres/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3767,7 +3767,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -3795,7 +3795,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/postgres/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3823,7 +3823,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/render/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3852,7 +3852,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/render/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}}",
             ),
@@ -3883,7 +3883,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/render/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}}",
             ),
@@ -3911,7 +3911,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/teamcity/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -3940,7 +3940,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/teamcity/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -3971,7 +3971,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/teamcity/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -3999,7 +3999,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/terraform-cloud/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -4028,7 +4028,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/terraform-cloud/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -4059,7 +4059,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/terraform-cloud/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -4087,7 +4087,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/vercel/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -4116,7 +4116,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/vercel/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -4147,7 +4147,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/vercel/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -4175,7 +4175,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/windmill/available",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}]}",
             ),
@@ -4204,7 +4204,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/windmill/connection-name/sample%20%2FconnectionName",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -4235,7 +4235,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/windmill/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -4263,7 +4263,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/1password",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}]}",
             ),
@@ -4287,7 +4287,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/auth0",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}]}",
             ),
@@ -4311,7 +4311,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/aws",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}]}",
             ),
@@ -4335,7 +4335,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-app-configuration",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}]}",
             ),
@@ -4363,7 +4363,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-client-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}]}",
             ),
@@ -4391,7 +4391,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-devops",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}]}",
             ),
@@ -4415,7 +4415,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/azure-key-vault",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}]}",
             ),
@@ -4443,7 +4443,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/camunda",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}]}",
             ),
@@ -4467,7 +4467,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/databricks",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}]}",
             ),
@@ -4491,7 +4491,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/flyio",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}]}",
             ),
@@ -4515,7 +4515,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/gcp",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}]}",
             ),
@@ -4539,7 +4539,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github-radar",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}]}",
             ),
@@ -4563,7 +4563,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/github",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}]}",
             ),
@@ -4587,7 +4587,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/hashicorp-vault",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}]}",
             ),
@@ -4615,7 +4615,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/heroku",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}]}",
             ),
@@ -4639,7 +4639,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/humanitec",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}]}",
             ),
@@ -4663,7 +4663,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/ldap",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}]}",
             ),
@@ -4687,7 +4687,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mssql",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}]}",
             ),
@@ -4711,7 +4711,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/mysql",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}]}",
             ),
@@ -4735,7 +4735,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oci",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}]}",
             ),
@@ -4759,7 +4759,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/options",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnectionOptions\":[{\"app\":\"aws\",\"methods\":[\"assume-role\"],\"accessKeyId\":\"sample\",\"name\":\"AWS\"}]}",
             ),
@@ -4783,7 +4783,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/oracledb",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}]}",
             ),
@@ -4807,7 +4807,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/postgres",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}]}",
             ),
@@ -4831,7 +4831,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/render",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}]}",
             ),
@@ -4855,7 +4855,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/teamcity",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}]}",
             ),
@@ -4879,7 +4879,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/terraform-cloud",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}]}",
             ),
@@ -4907,7 +4907,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"credentials\":{},\"method\":\"assume-role\",\"app\":\"aws\"}]}",
             ),
@@ -4931,7 +4931,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/vercel",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}]}",
             ),
@@ -4955,7 +4955,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/app-connections/windmill",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnections\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}]}",
             ),
@@ -4987,7 +4987,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"apiToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"1password\",\"method\":\"api-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -5026,7 +5026,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"audience\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"auth0\",\"method\":\"client-credentials\",\"credentials\":{\"domain\":\"sample\",\"clientId\":\"sample\",\"audience\":\"https://example.com/x\"}}}",
             ),
@@ -5065,7 +5065,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"aws\",\"credentials\":{},\"method\":\"assume-role\"}}",
             ),
@@ -5104,7 +5104,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-app-configuration\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -5143,7 +5143,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-client-secrets\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -5182,7 +5182,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-devops\",\"credentials\":{\"tenantId\":\"sample\",\"orgName\":\"sample\"},\"method\":\"oauth\"}}",
             ),
@@ -5221,7 +5221,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"tenantId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"azure-key-vault\",\"method\":\"oauth\",\"credentials\":{\"tenantId\":\"sample\"}}}",
             ),
@@ -5260,7 +5260,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"camunda\",\"method\":\"client-credentials\",\"credentials\":{\"clientId\":\"sample\"}}}",
             ),
@@ -5299,7 +5299,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"databricks\",\"method\":\"service-principal\",\"credentials\":{\"clientId\":\"sample\",\"workspaceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -5338,7 +5338,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"accessToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"flyio\",\"method\":\"access-token\",\"credentials\":{}}}",
             ),
@@ -5377,7 +5377,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"serviceAccountEmail\":\"user@example.com\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"gcp\",\"method\":\"service-account-impersonation\",\"credentials\":{}}}",
             ),
@@ -5416,7 +5416,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github-radar\",\"method\":\"github-app\",\"credentials\":{}}}",
             ),
@@ -5455,7 +5455,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"code\":\"sample\",\"installationId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"github\",\"credentials\":{},\"method\":\"github-app\"}}",
             ),
@@ -5494,7 +5494,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"instanceUrl\":\"https://example.com/x\",\"namespace\":\"sample\",\"roleId\":\"sample\",\"secretId\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"hashicorp-vault\",\"credentials\":{},\"method\":\"access-token\"}}",
             ),
@@ -5533,7 +5533,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"authToken\":\"sample\",\"refreshToken\":\"sample\",\"expiresAt\":\"2024-01-02T03:04:05Z\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"heroku\",\"credentials\":{},\"method\":\"auth-token\"}}",
             ),
@@ -5572,7 +5572,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"humanitec\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -5611,7 +5611,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"password\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"ldap\",\"method\":\"simple-bind\",\"credentials\":{\"provider\":\"active-directory\",\"url\":\"sample\",\"dn\":\"sample\",\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -5650,7 +5650,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mssql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -5689,7 +5689,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"mysql\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -5728,7 +5728,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\",\"privateKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oci\",\"method\":\"access-key\",\"credentials\":{\"userOcid\":\"sample\",\"tenancyOcid\":\"sample\",\"region\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -5767,7 +5767,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"oracledb\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -5806,7 +5806,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"postgres\",\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"database\":\"sample\",\"port\":1.5,\"username\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"}}}",
             ),
@@ -5845,7 +5845,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"apiKey\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"render\",\"method\":\"api-key\",\"credentials\":{}}}",
             ),
@@ -5884,7 +5884,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"teamcity\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -5923,7 +5923,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"terraform-cloud\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -5962,7 +5962,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"apiToken\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"vercel\",\"method\":\"api-token\",\"credentials\":{}}}",
             ),
@@ -6001,7 +6001,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"credentials\":{\"accessToken\":\"sample\",\"instanceUrl\":\"https://example.com/x\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"appConnection\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"version\":1.5,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isPlatformManagedCredentials\":true,\"credentialsHash\":\"sample\",\"app\":\"windmill\",\"method\":\"access-token\",\"credentials\":{\"instanceUrl\":\"https://example.com/x\"}}}",
             ),
@@ -6063,7 +6063,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("actor", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"auditLogs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"ipAddress\":\"sample\",\"userAgent\":\"sample\",\"userAgentType\":\"sample\",\"expiresAt\":\"2024-01-02T03:04:05Z\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"projectName\":\"sample\",\"event\":{\"type\":\"sample\",\"metadata\":\"any\"},\"actor\":{\"type\":\"sample\",\"metadata\":\"any\"}}]}",
             ),
@@ -6419,7 +6419,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"dynamicSecretName\":\"sample\",\"projectSlug\":\"sample\",\"ttl\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"config\":\"any\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"lease\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\"},\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]},\"data\":\"any\"}",
             ),
@@ -6448,7 +6448,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"dynamicSecretName\":\"sample\",\"projectSlug\":\"sample\",\"ttl\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"config\":{\"namespace\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"lease\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\"},\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]},\"data\":\"any\"}",
             ),
@@ -6481,7 +6481,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"provider\":{\"inputs\":{\"client\":\"postgres\",\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"lowercase\":1.5,\"uppercase\":1.5,\"digits\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"creationStatement\":\"sample\",\"revocationStatement\":\"sample\",\"renewStatement\":\"sample\",\"ca\":\"sample\",\"gatewayId\":\"sample\"},\"type\":\"sql-database\"},\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"name\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}}",
             ),
@@ -6511,7 +6511,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"isForced\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"lease\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\"}}",
             ),
@@ -6545,7 +6545,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"isForced\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}}",
             ),
@@ -6581,7 +6581,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environmentSlug", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"lease\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\",\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}}}",
             ),
@@ -6621,7 +6621,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environmentSlug", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"inputs\":\"any\"}}",
             ),
@@ -6657,7 +6657,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environmentSlug", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"leases\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\"}]}",
             ),
@@ -6696,7 +6696,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environmentSlug", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dynamicSecrets\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}]}",
             ),
@@ -6726,7 +6726,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"ttl\":\"sample\",\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"lease\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"version\":1.5,\"externalEntityId\":\"sample\",\"expireAt\":\"2024-01-02T03:04:05Z\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"dynamicSecretId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"config\":\"any\"}}",
             ),
@@ -6760,7 +6760,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"data\":{\"inputs\":\"any\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"newName\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dynamicSecret\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusDetails\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectGatewayId\":\"00000000-0000-4000-8000-000000000001\",\"gatewayId\":\"00000000-0000-4000-8000-000000000001\",\"usernameTemplate\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}}",
             ),
@@ -6984,7 +6984,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"slug\":\"sample\",\"color\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}}",
             ),
@@ -7048,7 +7048,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}}",
             ),
@@ -7103,7 +7103,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/workspace/sample%20%2FprojectId/tags/slug/sample%20%2FtagSlug",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\",\"name\":\"sample\"}}",
             ),
@@ -7133,7 +7133,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/workspace/sample%20%2FprojectId/tags/sample%20%2FtagId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\",\"name\":\"sample\"}}",
             ),
@@ -7203,7 +7203,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/workspace/sample%20%2FprojectId/tags",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTags\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}]}",
             ),
@@ -7297,7 +7297,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"slug\":\"sample\",\"color\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"workspaceTag\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"createdByActorType\":\"sample\"}}",
             ),
@@ -7485,7 +7485,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/groups/sample%20%2Fid/users/sample%20%2Fusername",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"email\":\"sample\",\"username\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}",
             ),
@@ -7514,7 +7514,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\",\"roleId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}",
             ),
@@ -7540,7 +7540,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/groups/sample%20%2Fid/users/sample%20%2Fusername",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"email\":\"sample\",\"username\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"}",
             ),
@@ -7565,7 +7565,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/groups/sample%20%2Fid",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\",\"roleId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}",
             ),
@@ -7590,7 +7590,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/groups/sample%20%2Fid",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\",\"roleId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"customRoleSlug\":\"sample\"}",
             ),
@@ -7630,7 +7630,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("filter", "existingMembers"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"users\":[{\"email\":\"sample\",\"username\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"isPartOfGroup\":true,\"joinedGroupAt\":\"2024-01-02T03:04:05Z\"}],\"totalCount\":1.5}",
             ),
@@ -7654,7 +7654,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/groups",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\",\"roleId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}]",
             ),
@@ -7684,7 +7684,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"slug\":\"sample\",\"role\":\"sample\",\"roleId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}",
             ),
@@ -8845,7 +8845,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/decrypt",
             query: &[],
             body: ::std::option::Option::Some("{\"ciphertext\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("{\"plaintext\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -8877,7 +8877,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/encrypt",
             query: &[],
             body: ::std::option::Option::Some("{\"plaintext\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("{\"ciphertext\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -8908,7 +8908,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"keyUsage\":\"encrypt-decrypt\",\"encryptionAlgorithm\":\"aes-256-gcm\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"key\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}}",
             ),
@@ -8935,7 +8935,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"key\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}}",
             ),
@@ -8963,7 +8963,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/key-name/sample%20%2FkeyName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"key\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}}",
             ),
@@ -8994,7 +8994,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"key\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}}",
             ),
@@ -9035,7 +9035,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("search", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"keys\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}],\"totalCount\":1.5}",
             ),
@@ -9067,7 +9067,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"isDisabled\":true,\"description\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"key\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"isDisabled\":true,\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"keyUsage\":\"sample\",\"version\":1.5,\"encryptionAlgorithm\":\"sample\"}}",
             ),
@@ -9101,7 +9101,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/public-key",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("{\"publicKey\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -9130,7 +9130,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/kms/keys/00000000-0000-4000-8000-000000000001/signing-algorithms",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"signingAlgorithms\":[\"RSASSA_PSS_SHA_512\"]}",
             ),
@@ -9166,7 +9166,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\",\"isDigest\":true,\"data\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"signature\":\"sample\",\"keyId\":\"00000000-0000-4000-8000-000000000001\",\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\"}",
             ),
@@ -9202,7 +9202,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"isDigest\":true,\"data\":\"sample\",\"signature\":\"sample\",\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"signatureValid\":true,\"keyId\":\"00000000-0000-4000-8000-000000000001\",\"signingAlgorithm\":\"RSASSA_PSS_SHA_512\"}",
             ),
@@ -10042,7 +10042,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"emails\":[\"user@example.com\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"recipientEmails\":\"sample\"}",
             ),
@@ -10067,7 +10067,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/alerts/sample%20%2FalertId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"recipientEmails\":\"sample\"}",
             ),
@@ -10096,7 +10096,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/alerts/sample%20%2FalertId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"recipientEmails\":\"sample\"}",
             ),
@@ -10126,7 +10126,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"alertBeforeDays\":1.5,\"pkiCollectionId\":\"sample\",\"emails\":[\"user@example.com\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"recipientEmails\":\"sample\"}",
             ),
@@ -10162,7 +10162,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"acme\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
@@ -10195,7 +10195,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"internal\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
             ),
@@ -10228,7 +10228,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"requireTemplateForIssuance\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"sample\",\"name\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"sample\",\"friendlyName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"commonName\":\"sample\",\"dn\":\"sample\",\"serialNumber\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\",\"requireTemplateForIssuance\":true,\"notAfter\":\"sample\",\"notBefore\":\"sample\"}}",
             ),
@@ -10262,7 +10262,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"00000000-0000-4000-8000-000000000001\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"acme\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
@@ -10296,7 +10296,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"00000000-0000-4000-8000-000000000001\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"internal\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
             ),
@@ -10325,7 +10325,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"sample\",\"name\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"sample\",\"friendlyName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"commonName\":\"sample\",\"dn\":\"sample\",\"serialNumber\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\",\"requireTemplateForIssuance\":true,\"notAfter\":\"sample\",\"notBefore\":\"sample\"}}",
             ),
@@ -10357,7 +10357,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/acme/sample%20%2FcaName",
             query: &[("projectId", "00000000-0000-4000-8000-000000000001")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"acme\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
@@ -10386,7 +10386,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId/certificate",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -10443,7 +10443,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId/csr",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("{\"csr\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -10473,7 +10473,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/internal/sample%20%2FcaName",
             query: &[("projectId", "00000000-0000-4000-8000-000000000001")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"internal\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
             ),
@@ -10502,7 +10502,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"sample\",\"name\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"sample\",\"friendlyName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"commonName\":\"sample\",\"dn\":\"sample\",\"serialNumber\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\",\"requireTemplateForIssuance\":true,\"notAfter\":\"sample\",\"notBefore\":\"sample\"}}",
             ),
@@ -10533,7 +10533,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/pki/ca",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateAuthorities\":[{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"},\"type\":\"internal\"}]}",
             ),
@@ -10567,7 +10567,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"message\":\"sample\",\"caId\":\"sample\"}",
             ),
@@ -10601,7 +10601,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -10632,7 +10632,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/acme",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"acme\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}]",
             ),
@@ -10661,7 +10661,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId/ca-certificates",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\",\"version\":1.5}]",
             ),
@@ -10690,7 +10690,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId/certificate-templates",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"]}]}",
             ),
@@ -10719,7 +10719,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/sample%20%2FcaId/crls",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"id\":\"sample\",\"crl\":\"sample\"}]",
             ),
@@ -10750,7 +10750,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/ca/internal",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"internal\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}]",
             ),
@@ -10794,7 +10794,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("limit", "1.5"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"cas\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"sample\",\"name\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"sample\",\"friendlyName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"commonName\":\"sample\",\"dn\":\"sample\",\"serialNumber\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\",\"requireTemplateForIssuance\":true,\"notAfter\":\"sample\",\"notBefore\":\"sample\"}]}",
             ),
@@ -10828,7 +10828,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"type\":\"existing\",\"notAfter\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -10862,7 +10862,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"csr\":\"sample\",\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -10896,7 +10896,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"csr\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"issuingCaCertificate\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -10930,7 +10930,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"acme\",\"configuration\":{\"dnsAppConnectionId\":\"00000000-0000-4000-8000-000000000001\",\"dnsProviderConfig\":{\"provider\":\"route53\",\"hostedZoneId\":\"sample\"},\"directoryUrl\":\"https://example.com/x\",\"accountEmail\":\"sample\"}}",
             ),
@@ -10964,7 +10964,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"active\",\"type\":\"internal\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
             ),
@@ -10998,7 +10998,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"status\":\"active\",\"requireTemplateForIssuance\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"sample\",\"name\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"sample\",\"friendlyName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"commonName\":\"sample\",\"dn\":\"sample\",\"serialNumber\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\",\"requireTemplateForIssuance\":true,\"notAfter\":\"sample\",\"notBefore\":\"sample\"}}",
             ),
@@ -11031,7 +11031,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
             ),
@@ -11065,7 +11065,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"type\":\"certificate\",\"itemId\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"certificate\",\"itemId\":\"sample\"}",
             ),
@@ -11094,7 +11094,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/collections/sample%20%2FcollectionId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
             ),
@@ -11124,7 +11124,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/collections/sample%20%2FcollectionId/items/sample%20%2FcollectionItemId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"certificate\",\"itemId\":\"sample\"}",
             ),
@@ -11156,7 +11156,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/collections/sample%20%2FcollectionId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
             ),
@@ -11188,7 +11188,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/collections/sample%20%2FcollectionId/items",
             query: &[("type", "certificate"), ("offset", "1.5"), ("limit", "1.5")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"collectionItems\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"certificate\",\"itemId\":\"sample\",\"notBefore\":\"2024-01-02T03:04:05Z\",\"notAfter\":\"2024-01-02T03:04:05Z\",\"friendlyName\":\"sample\"}],\"totalCount\":1.5}",
             ),
@@ -11222,7 +11222,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\"}",
             ),
@@ -11258,7 +11258,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"projectId\":\"sample\",\"caName\":\"sample\"}",
             ),
@@ -11291,7 +11291,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"caName\":\"sample\",\"projectId\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"]}}",
             ),
@@ -11325,7 +11325,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"isEnabled\":true,\"disableBootstrapCertValidation\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"isEnabled\":true,\"disableBootstrapCertValidation\":true}",
             ),
@@ -11357,7 +11357,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"projectId\":\"sample\",\"caName\":\"sample\"}",
             ),
@@ -11389,7 +11389,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/pki/certificate-templates/sample%20%2FtemplateName",
             query: &[],
             body: ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"]}}",
             ),
@@ -11418,7 +11418,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"projectId\":\"sample\",\"caName\":\"sample\"}",
             ),
@@ -11450,7 +11450,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/pki/certificate-templates/sample%20%2FtemplateName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"ca\":{\"id\":\"sample\",\"name\":\"sample\"}}}",
             ),
@@ -11479,7 +11479,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificate-templates/sample%20%2FcertificateTemplateId/est-config",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"isEnabled\":true,\"disableBootstrapCertValidation\":true,\"caChain\":\"sample\"}",
             ),
@@ -11515,7 +11515,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"commonName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"altNames\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11549,7 +11549,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/pki/certificate-templates",
             query: &[("projectId", "sample"), ("limit", "1.5"), ("offset", "1.5")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"ca\":{\"id\":\"sample\",\"name\":\"sample\"}}],\"totalCount\":1.5}",
             ),
@@ -11583,7 +11583,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"ttl\":\"sample\",\"csr\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11620,7 +11620,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"projectId\":\"sample\",\"caName\":\"sample\"}",
             ),
@@ -11657,7 +11657,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"caName\":\"sample\",\"projectId\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"pkiCollectionId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"subjectAlternativeName\":\"sample\",\"ttl\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"]}}",
             ),
@@ -11691,7 +11691,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caChain\":\"sample\",\"passphrase\":\"sample\",\"disableBootstrapCertValidation\":true,\"isEnabled\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"isEnabled\":true,\"disableBootstrapCertValidation\":true}",
             ),
@@ -11723,7 +11723,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"serialNumber\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"notBefore\":\"2024-01-02T03:04:05Z\",\"notAfter\":\"2024-01-02T03:04:05Z\",\"revokedAt\":\"2024-01-02T03:04:05Z\",\"revocationReason\":1.5,\"altNames\":\"sample\",\"caCertId\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"pkiSubscriberId\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\"}}",
             ),
@@ -11752,7 +11752,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"serialNumber\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"notBefore\":\"2024-01-02T03:04:05Z\",\"notAfter\":\"2024-01-02T03:04:05Z\",\"revokedAt\":\"2024-01-02T03:04:05Z\",\"revocationReason\":1.5,\"altNames\":\"sample\",\"caCertId\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"pkiSubscriberId\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\"}}",
             ),
@@ -11781,7 +11781,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber/bundle",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11810,7 +11810,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber/certificate",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11839,7 +11839,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber/private-key",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("\"sample\""),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -11870,7 +11870,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"certificatePem\":\"sample\",\"privateKeyPem\":\"sample\",\"chainPem\":\"sample\",\"friendlyName\":\"sample\",\"pkiCollectionId\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11903,7 +11903,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caId\":\"sample\",\"certificateTemplateId\":\"sample\",\"pkiCollectionId\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -11945,7 +11945,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("limit", "1.5"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"serialNumber\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"notBefore\":\"2024-01-02T03:04:05Z\",\"notAfter\":\"2024-01-02T03:04:05Z\",\"revokedAt\":\"2024-01-02T03:04:05Z\",\"revocationReason\":1.5,\"altNames\":\"sample\",\"caCertId\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"pkiSubscriberId\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\"}],\"totalCount\":1.5}",
             ),
@@ -11977,7 +11977,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/certificates/sample%20%2FserialNumber/revoke",
             query: &[],
             body: ::std::option::Option::Some("{\"revocationReason\":\"UNSPECIFIED\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"message\":\"sample\",\"serialNumber\":\"sample\",\"revokedAt\":\"2024-01-02T03:04:05Z\"}",
             ),
@@ -12010,7 +12010,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"caId\":\"sample\",\"certificateTemplateId\":\"sample\",\"pkiCollectionId\":\"sample\",\"csr\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"altNames\":\"sample\",\"ttl\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -12043,7 +12043,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"ttl\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"lastOperationStatus\":\"sample\",\"lastOperationMessage\":\"sample\",\"lastOperationAt\":\"2024-01-02T03:04:05Z\",\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5,\"lastAutoRenewAt\":\"2024-01-02T03:04:05Z\",\"supportsImmediateCertIssuance\":true}",
             ),
@@ -12075,7 +12075,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName/order-certificate",
             query: &[],
             body: ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some("{\"message\":\"sample\"}"),
             errors: &[400u16, 401u16, 403u16, 404u16, 422u16, 500u16],
         };
@@ -12108,7 +12108,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName",
             query: &[],
             body: ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"lastOperationStatus\":\"sample\",\"lastOperationMessage\":\"sample\",\"lastOperationAt\":\"2024-01-02T03:04:05Z\",\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5,\"lastAutoRenewAt\":\"2024-01-02T03:04:05Z\",\"supportsImmediateCertIssuance\":true}",
             ),
@@ -12140,7 +12140,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"lastOperationStatus\":\"sample\",\"lastOperationMessage\":\"sample\",\"lastOperationAt\":\"2024-01-02T03:04:05Z\",\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5,\"lastAutoRenewAt\":\"2024-01-02T03:04:05Z\",\"supportsImmediateCertIssuance\":true}",
             ),
@@ -12172,7 +12172,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName/latest-certificate-bundle",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -12207,7 +12207,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName/issue-certificate",
             query: &[],
             body: ::std::option::Option::Some("{\"projectId\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"privateKey\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -12239,7 +12239,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/pki/subscribers/sample%20%2FsubscriberName/certificates",
             query: &[("projectId", "sample"), ("offset", "1.5"), ("limit", "1.5")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"serialNumber\":\"sample\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"notBefore\":\"2024-01-02T03:04:05Z\",\"notAfter\":\"2024-01-02T03:04:05Z\",\"revokedAt\":\"2024-01-02T03:04:05Z\",\"revocationReason\":1.5,\"altNames\":\"sample\",\"caCertId\":\"00000000-0000-4000-8000-000000000001\",\"certificateTemplateId\":\"00000000-0000-4000-8000-000000000001\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"pkiSubscriberId\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\"}],\"totalCount\":1.5}",
             ),
@@ -12271,7 +12271,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/pki-subscribers",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"subscribers\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"lastOperationStatus\":\"sample\",\"lastOperationMessage\":\"sample\",\"lastOperationAt\":\"2024-01-02T03:04:05Z\",\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5,\"lastAutoRenewAt\":\"2024-01-02T03:04:05Z\",\"supportsImmediateCertIssuance\":true}]}",
             ),
@@ -12305,7 +12305,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"csr\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificate\":\"sample\",\"issuingCaCertificate\":\"sample\",\"certificateChain\":\"sample\",\"serialNumber\":\"sample\"}",
             ),
@@ -12339,7 +12339,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"sample\"],\"extendedKeyUsages\":[\"sample\"],\"lastOperationStatus\":\"sample\",\"lastOperationMessage\":\"sample\",\"lastOperationAt\":\"2024-01-02T03:04:05Z\",\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5,\"lastAutoRenewAt\":\"2024-01-02T03:04:05Z\",\"supportsImmediateCertIssuance\":true}",
             ),
@@ -12483,7 +12483,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("filter", "existingMembers"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"users\":[{\"email\":\"sample\",\"username\":\"sample\",\"firstName\":\"sample\",\"lastName\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"isPartOfGroup\":true,\"joinedGroupAt\":\"2024-01-02T03:04:05Z\"}],\"totalCount\":1.5}",
             ),
@@ -12681,7 +12681,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/identity-memberships/sample%20%2FidentityMembershipId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"identityMembership\":{\"id\":\"sample\",\"identityId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"roles\":[{\"id\":\"sample\",\"role\":\"sample\",\"customRoleId\":\"sample\",\"customRoleName\":\"sample\",\"customRoleSlug\":\"sample\",\"isTemporary\":true,\"temporaryMode\":\"sample\",\"temporaryRange\":\"sample\",\"temporaryAccessStartTime\":\"2024-01-02T03:04:05Z\",\"temporaryAccessEndTime\":\"2024-01-02T03:04:05Z\"}],\"identity\":{\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\",\"authMethods\":[\"sample\"]},\"project\":{\"name\":\"sample\",\"id\":\"sample\"}}}",
             ),
@@ -12860,7 +12860,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/roles/slug/sample%20%2FroleSlug",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"role\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}],\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"projectId\":\"sample\"}}",
             ),
@@ -12961,7 +12961,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"type\":\"secret-manager\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}],\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"type\":\"sample\"}}",
             ),
@@ -12988,7 +12988,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}],\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"type\":\"sample\"}}",
             ),
@@ -13015,7 +13015,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}],\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"type\":\"sample\"}}",
             ),
@@ -13042,7 +13042,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/project-templates",
             query: &[("type", "secret-manager")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectTemplates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}],\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"type\":\"sample\"}]}",
             ),
@@ -13074,7 +13074,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"projectTemplate\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"subject\":[\"sample\"],\"action\":[\"sample\"],\"conditions\":\"any\",\"inverted\":true}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}],\"orgId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"type\":\"sample\"}}",
             ),
@@ -13533,7 +13533,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("path", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secrets\":[{\"secretPath\":\"sample\",\"environment\":\"sample\",\"environmentInfo\":{\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\"},\"folderId\":\"sample\",\"secrets\":[{\"id\":\"sample\",\"_id\":\"sample\",\"workspace\":\"sample\",\"environment\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5,\"skipMultilineEncoding\":true,\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"actor\":{\"actorId\":\"sample\",\"actorType\":\"sample\",\"name\":\"sample\",\"membershipId\":\"sample\"},\"isRotatedSecret\":true,\"rotationId\":\"00000000-0000-4000-8000-000000000001\"}]}]}",
             ),
@@ -13656,7 +13656,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -13689,7 +13689,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -13722,7 +13722,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -13755,7 +13755,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"},\"temporaryParameters\":{\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -13788,7 +13788,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -13821,7 +13821,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -13854,7 +13854,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -13887,7 +13887,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -13921,7 +13921,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -13955,7 +13955,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -13989,7 +13989,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -14023,7 +14023,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14057,7 +14057,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14091,7 +14091,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14125,7 +14125,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14159,7 +14159,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001",
             query: &[("deleteSecrets", "true"), ("revokeGeneratedCredentials", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14199,7 +14199,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -14233,7 +14233,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -14273,7 +14273,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -14307,7 +14307,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -14347,7 +14347,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -14381,7 +14381,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -14421,7 +14421,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14452,7 +14452,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14492,7 +14492,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14526,7 +14526,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14566,7 +14566,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14600,7 +14600,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14640,7 +14640,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14674,7 +14674,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14714,7 +14714,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
                 ("environment", "sample"),
             ],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14748,7 +14748,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -14779,7 +14779,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"auth0-client-secret\"}",
             ),
@@ -14812,7 +14812,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/auth0-client-secret",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}]}",
             ),
@@ -14843,7 +14843,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"aws-iam-user-secret\"}",
             ),
@@ -14876,7 +14876,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/aws-iam-user-secret",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}]}",
             ),
@@ -14907,7 +14907,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"clientId\":\"sample\",\"clientSecret\":\"sample\",\"keyId\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"azure-client-secret\"}",
             ),
@@ -14940,7 +14940,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/azure-client-secret",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}]}",
             ),
@@ -14971,7 +14971,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"dn\":\"sample\",\"password\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"ldap-password\"}",
             ),
@@ -15002,7 +15002,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/ldap-password",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}]}",
             ),
@@ -15033,7 +15033,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"username\":\"sample\",\"password\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"mssql-credentials\"}",
             ),
@@ -15064,7 +15064,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mssql-credentials",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}]}",
             ),
@@ -15095,7 +15095,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"username\":\"sample\",\"password\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"mysql-credentials\"}",
             ),
@@ -15126,7 +15126,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mysql-credentials",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}]}",
             ),
@@ -15154,7 +15154,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/options",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotationOptions\":[{\"connection\":\"postgres\",\"type\":\"postgres-credentials\",\"template\":{\"createUserStatement\":\"sample\",\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}},\"name\":\"PostgreSQL Credentials\"}]}",
             ),
@@ -15181,7 +15181,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"username\":\"sample\",\"password\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"oracledb-credentials\"}",
             ),
@@ -15214,7 +15214,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/oracledb-credentials",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}]}",
             ),
@@ -15245,7 +15245,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001/generated-credentials",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"generatedCredentials\":[{\"username\":\"sample\",\"password\":\"sample\"}],\"activeIndex\":1.5,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"type\":\"postgres-credentials\"}",
             ),
@@ -15278,7 +15278,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/postgres-credentials",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}]}",
             ),
@@ -15309,7 +15309,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotations\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"},\"type\":\"postgres-credentials\"}]}",
             ),
@@ -15336,7 +15336,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -15367,7 +15367,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -15398,7 +15398,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -15429,7 +15429,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15460,7 +15460,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15491,7 +15491,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15522,7 +15522,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15553,7 +15553,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001/rotate-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15589,7 +15589,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"auth0\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"auth0-client-secret\",\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -15628,7 +15628,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"aws-iam-user-secret\",\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}}",
             ),
@@ -15667,7 +15667,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"azure-client-secrets\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"azure-client-secret\",\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}}",
             ),
@@ -15706,7 +15706,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"ldap\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"ldap-password\",\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15745,7 +15745,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mssql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mssql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15784,7 +15784,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"mysql\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"mysql-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15823,7 +15823,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"oracledb\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"oracledb-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15862,7 +15862,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretRotation\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"activeIndex\":1.5,\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"rotationInterval\":1.5,\"rotationStatus\":\"sample\",\"lastRotationAttemptedAt\":\"2024-01-02T03:04:05Z\",\"lastRotatedAt\":\"2024-01-02T03:04:05Z\",\"lastRotationJobId\":\"sample\",\"nextRotationAt\":\"2024-01-02T03:04:05Z\",\"isLastRotationManual\":true,\"connection\":{\"app\":\"postgres\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"projectId\":\"sample\",\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"lastRotationMessage\":\"sample\",\"type\":\"postgres-credentials\",\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}}",
             ),
@@ -15899,7 +15899,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/resources/00000000-0000-4000-8000-000000000001/scan",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -15933,7 +15933,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/scan",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -15966,7 +15966,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"isAutoScanEnabled\":true,\"config\":{\"includeRepos\":[\"sample\"]}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -15997,7 +15997,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -16029,7 +16029,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/data-source-name/sample%20%2FdataSourceName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -16063,7 +16063,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -16094,7 +16094,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/configs",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"config\":{\"content\":\"sample\",\"projectId\":\"sample\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}}",
             ),
@@ -16121,7 +16121,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/resources",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"resources\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"type\":\"sample\",\"dataSourceId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}]}",
             ),
@@ -16152,7 +16152,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github/00000000-0000-4000-8000-000000000001/scans",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"scans\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"statusMessage\":\"sample\",\"type\":\"sample\",\"resourceId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\"}]}",
             ),
@@ -16183,7 +16183,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/github",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSources\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}]}",
             ),
@@ -16211,7 +16211,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources/options",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSourceOptions\":[{\"name\":\"GitHub\",\"connection\":\"github-radar\",\"type\":\"github\"}]}",
             ),
@@ -16242,7 +16242,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/data-sources",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSources\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}]}",
             ),
@@ -16273,7 +16273,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/findings",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"findings\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"dataSourceName\":\"sample\",\"resourceName\":\"sample\",\"rule\":\"sample\",\"severity\":\"sample\",\"status\":\"sample\",\"remarks\":\"sample\",\"fingerprint\":\"sample\",\"projectId\":\"sample\",\"scanId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"resourceType\":\"repository\",\"dataSourceType\":\"github\",\"details\":{\"description\":\"sample\",\"startLine\":1.5,\"endLine\":1.5,\"startColumn\":1.5,\"endColumn\":1.5,\"file\":\"sample\",\"link\":\"sample\",\"symlinkFile\":\"sample\",\"commit\":\"sample\",\"entropy\":1.5,\"author\":\"sample\",\"email\":\"sample\",\"date\":\"sample\",\"message\":\"sample\",\"tags\":[\"sample\"],\"ruleID\":\"sample\",\"fingerprint\":\"sample\"}}]}",
             ),
@@ -16303,7 +16303,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/secret-scanning/configs",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::Some("{\"content\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"config\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"content\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}}",
             ),
@@ -16339,7 +16339,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"config\":{\"includeRepos\":[\"sample\"]}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"dataSource\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"externalId\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoScanEnabled\":true,\"projectId\":\"sample\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"isDisconnected\":true,\"type\":\"github\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"connection\":{\"app\":\"github-radar\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"config\":{\"includeRepos\":[\"sample\"]}}}",
             ),
@@ -16376,7 +16376,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"status\":\"resolved\",\"remarks\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"finding\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"dataSourceName\":\"sample\",\"resourceName\":\"sample\",\"rule\":\"sample\",\"severity\":\"sample\",\"status\":\"sample\",\"remarks\":\"sample\",\"fingerprint\":\"sample\",\"projectId\":\"sample\",\"scanId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"resourceType\":\"repository\",\"dataSourceType\":\"github\",\"details\":{\"description\":\"sample\",\"startLine\":1.5,\"endLine\":1.5,\"startColumn\":1.5,\"endColumn\":1.5,\"file\":\"sample\",\"link\":\"sample\",\"symlinkFile\":\"sample\",\"commit\":\"sample\",\"entropy\":1.5,\"author\":\"sample\",\"email\":\"sample\",\"date\":\"sample\",\"message\":\"sample\",\"tags\":[\"sample\"],\"ruleID\":\"sample\",\"fingerprint\":\"sample\"}}}",
             ),
@@ -16414,7 +16414,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "[{\"findingId\":\"sample\",\"status\":\"resolved\",\"remarks\":\"sample\"}]",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"findings\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"dataSourceName\":\"sample\",\"resourceName\":\"sample\",\"rule\":\"sample\",\"severity\":\"sample\",\"status\":\"sample\",\"remarks\":\"sample\",\"fingerprint\":\"sample\",\"projectId\":\"sample\",\"scanId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"resourceType\":\"repository\",\"dataSourceType\":\"github\",\"details\":{\"description\":\"sample\",\"startLine\":1.5,\"endLine\":1.5,\"startColumn\":1.5,\"endColumn\":1.5,\"file\":\"sample\",\"link\":\"sample\",\"symlinkFile\":\"sample\",\"commit\":\"sample\",\"entropy\":1.5,\"author\":\"sample\",\"email\":\"sample\",\"date\":\"sample\",\"message\":\"sample\",\"tags\":[\"sample\"],\"ruleID\":\"sample\",\"fingerprint\":\"sample\"}}]}",
             ),
@@ -16445,7 +16445,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -16478,7 +16478,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -16505,7 +16505,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -16538,7 +16538,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -16569,7 +16569,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -16602,7 +16602,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -16633,7 +16633,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -16666,7 +16666,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -16699,7 +16699,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -16730,7 +16730,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -16761,7 +16761,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -16794,7 +16794,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -16825,7 +16825,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -16858,7 +16858,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -16887,7 +16887,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -16914,7 +16914,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -16945,7 +16945,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -16978,7 +16978,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"appId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -17005,7 +17005,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -17038,7 +17038,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -17069,7 +17069,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -17102,7 +17102,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -17129,7 +17129,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -17162,7 +17162,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -17193,7 +17193,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -17226,7 +17226,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -17253,7 +17253,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -17286,7 +17286,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -17313,7 +17313,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -17346,7 +17346,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -17373,7 +17373,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -17406,7 +17406,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -17433,7 +17433,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -17466,7 +17466,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -17493,7 +17493,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -17526,7 +17526,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -17557,7 +17557,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -17590,7 +17590,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -17617,7 +17617,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/remove-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -17650,7 +17650,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -17680,7 +17680,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -17714,7 +17714,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -17748,7 +17748,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -17782,7 +17782,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -17816,7 +17816,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -17850,7 +17850,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -17884,7 +17884,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -17918,7 +17918,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -17952,7 +17952,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -17986,7 +17986,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -18020,7 +18020,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -18054,7 +18054,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -18088,7 +18088,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -18122,7 +18122,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -18156,7 +18156,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -18190,7 +18190,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -18224,7 +18224,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -18258,7 +18258,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -18292,7 +18292,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -18326,7 +18326,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001",
             query: &[("removeSecrets", "true")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -18358,7 +18358,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -18389,7 +18389,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -18417,7 +18417,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -18448,7 +18448,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -18480,7 +18480,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -18511,7 +18511,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -18543,7 +18543,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -18577,7 +18577,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -18609,7 +18609,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -18640,7 +18640,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -18668,7 +18668,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -18699,7 +18699,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -18731,7 +18731,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -18762,7 +18762,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -18790,7 +18790,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -18821,7 +18821,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -18849,7 +18849,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -18880,7 +18880,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -18908,7 +18908,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -18939,7 +18939,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -18971,7 +18971,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -19002,7 +19002,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -19030,7 +19030,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -19061,7 +19061,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -19093,7 +19093,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -19124,7 +19124,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -19152,7 +19152,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -19183,7 +19183,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -19211,7 +19211,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -19242,7 +19242,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -19270,7 +19270,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -19301,7 +19301,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -19329,7 +19329,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -19360,7 +19360,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -19388,7 +19388,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -19419,7 +19419,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -19451,7 +19451,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -19482,7 +19482,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -19510,7 +19510,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/sync-name/sample%20%2FsyncName",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -19541,7 +19541,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -19571,7 +19571,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -19605,7 +19605,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -19639,7 +19639,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -19673,7 +19673,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -19707,7 +19707,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -19741,7 +19741,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -19775,7 +19775,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -19809,7 +19809,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -19843,7 +19843,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -19877,7 +19877,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -19911,7 +19911,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -19945,7 +19945,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -19979,7 +19979,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -20013,7 +20013,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -20047,7 +20047,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -20081,7 +20081,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -20115,7 +20115,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -20149,7 +20149,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -20183,7 +20183,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -20217,7 +20217,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/import-secrets",
             query: &[("importBehavior", "prioritize-source")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -20248,7 +20248,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}]}",
             ),
@@ -20275,7 +20275,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}]}",
             ),
@@ -20306,7 +20306,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}]}",
             ),
@@ -20337,7 +20337,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}]}",
             ),
@@ -20368,7 +20368,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}]}",
             ),
@@ -20399,7 +20399,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}]}",
             ),
@@ -20430,7 +20430,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}]}",
             ),
@@ -20457,7 +20457,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}]}",
             ),
@@ -20484,7 +20484,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}]}",
             ),
@@ -20511,7 +20511,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}]}",
             ),
@@ -20542,7 +20542,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}]}",
             ),
@@ -20569,7 +20569,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}]}",
             ),
@@ -20600,7 +20600,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}]}",
             ),
@@ -20627,7 +20627,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}]}",
             ),
@@ -20654,7 +20654,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}]}",
             ),
@@ -20678,7 +20678,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/options",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncOptions\":[{\"connection\":\"aws\",\"destination\":\"aws-parameter-store\",\"canImportSecrets\":true,\"name\":\"AWS Parameter Store\"}]}",
             ),
@@ -20705,7 +20705,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}]}",
             ),
@@ -20732,7 +20732,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}]}",
             ),
@@ -20759,7 +20759,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}]}",
             ),
@@ -20790,7 +20790,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\"}]}",
             ),
@@ -20817,7 +20817,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}]}",
             ),
@@ -20844,7 +20844,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill",
             query: &[("projectId", "sample")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSyncs\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}]}",
             ),
@@ -20871,7 +20871,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/1password/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -20902,7 +20902,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-parameter-store/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -20933,7 +20933,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/aws-secrets-manager/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -20964,7 +20964,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-app-configuration/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -20995,7 +20995,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-devops/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -21026,7 +21026,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/azure-key-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -21057,7 +21057,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/camunda/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -21088,7 +21088,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/databricks/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -21119,7 +21119,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/flyio/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -21150,7 +21150,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/gcp-secret-manager/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -21181,7 +21181,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -21212,7 +21212,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/hashicorp-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -21243,7 +21243,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/heroku/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -21274,7 +21274,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/humanitec/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -21305,7 +21305,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/oci-vault/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -21336,7 +21336,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/render/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -21367,7 +21367,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/teamcity/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -21398,7 +21398,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/terraform-cloud/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -21429,7 +21429,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/vercel/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -21460,7 +21460,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/secret-syncs/windmill/00000000-0000-4000-8000-000000000001/sync-secrets",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -21496,7 +21496,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"1password\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"1password\",\"destinationConfig\":{\"vaultId\":\"sample\"}}}",
             ),
@@ -21535,7 +21535,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-parameter-store\",\"destinationConfig\":{\"region\":\"us-east-1\",\"path\":\"sample\"}}}",
             ),
@@ -21574,7 +21574,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true,\"keyId\":\"sample\",\"tags\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"syncSecretMetadataAsTags\":true},\"connection\":{\"app\":\"aws\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"aws-secrets-manager\",\"destinationConfig\":{\"region\":\"us-east-1\",\"mappingBehavior\":\"one-to-one\"}}}",
             ),
@@ -21613,7 +21613,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-app-configuration\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-app-configuration\",\"destinationConfig\":{\"configurationUrl\":\"sample\",\"label\":\"sample\"}}}",
             ),
@@ -21652,7 +21652,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-devops\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-devops\",\"destinationConfig\":{\"devopsProjectId\":\"sample\",\"devopsProjectName\":\"sample\"}}}",
             ),
@@ -21691,7 +21691,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"azure-key-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"azure-key-vault\",\"destinationConfig\":{\"vaultBaseUrl\":\"https://example.com/x\"}}}",
             ),
@@ -21730,7 +21730,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"camunda\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"camunda\",\"destinationConfig\":{\"scope\":\"sample\",\"clusterUUID\":\"sample\"}}}",
             ),
@@ -21769,7 +21769,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"databricks\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"databricks\",\"destinationConfig\":{\"scope\":\"sample\"}}}",
             ),
@@ -21808,7 +21808,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"appId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"flyio\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"flyio\",\"destinationConfig\":{\"appId\":\"sample\"}}}",
             ),
@@ -21844,7 +21844,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"gcp\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"gcp-secret-manager\",\"destinationConfig\":{\"projectId\":\"sample\",\"scope\":\"global\"}}}",
             ),
@@ -21883,7 +21883,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"github\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"github\",\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}}",
             ),
@@ -21922,7 +21922,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"hashicorp-vault\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"hashicorp-vault\",\"destinationConfig\":{\"mount\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -21961,7 +21961,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"heroku\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"heroku\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\"}}}",
             ),
@@ -22000,7 +22000,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"humanitec\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"humanitec\",\"destinationConfig\":{\"org\":\"sample\",\"app\":\"sample\",\"scope\":\"application\"}}}",
             ),
@@ -22039,7 +22039,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"oci\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"oci-vault\",\"destinationConfig\":{\"compartmentOcid\":\"sample\",\"vaultOcid\":\"sample\",\"keyOcid\":\"sample\"}}}",
             ),
@@ -22078,7 +22078,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"render\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"render\",\"destinationConfig\":{\"scope\":\"service\",\"serviceId\":\"sample\",\"type\":\"env\"}}}",
             ),
@@ -22117,7 +22117,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"teamcity\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"teamcity\",\"destinationConfig\":{\"project\":\"sample\",\"buildConfig\":\"sample\"}}}",
             ),
@@ -22156,7 +22156,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"terraform-cloud\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"terraform-cloud\",\"destinationConfig\":{\"org\":\"sample\",\"variableSetName\":\"sample\",\"variableSetId\":\"sample\",\"category\":\"env\",\"scope\":\"variable-set\"}}}",
             ),
@@ -22195,7 +22195,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"vercel\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"vercel\",\"destinationConfig\":{\"app\":\"sample\",\"appName\":\"sample\",\"env\":\"development\",\"branch\":\"sample\",\"teamId\":\"sample\"}}}",
             ),
@@ -22234,7 +22234,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secretSync\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"description\":\"sample\",\"isAutoSyncEnabled\":true,\"version\":1.5,\"projectId\":\"sample\",\"folderId\":\"00000000-0000-4000-8000-000000000001\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"syncStatus\":\"sample\",\"lastSyncJobId\":\"sample\",\"lastSyncMessage\":\"sample\",\"lastSyncedAt\":\"2024-01-02T03:04:05Z\",\"importStatus\":\"sample\",\"lastImportJobId\":\"sample\",\"lastImportMessage\":\"sample\",\"lastImportedAt\":\"2024-01-02T03:04:05Z\",\"removeStatus\":\"sample\",\"lastRemoveJobId\":\"sample\",\"lastRemoveMessage\":\"sample\",\"lastRemovedAt\":\"2024-01-02T03:04:05Z\",\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"connection\":{\"app\":\"windmill\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"environment\":{\"slug\":\"sample\",\"name\":\"sample\",\"id\":\"00000000-0000-4000-8000-000000000001\"},\"folder\":{\"id\":\"sample\",\"path\":\"sample\"},\"destination\":\"windmill\",\"destinationConfig\":{\"workspace\":\"sample\",\"path\":\"sample\"}}}",
             ),
@@ -22460,7 +22460,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v3/secrets/raw/id/sample%20%2FsecretId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"secret\":{\"id\":\"sample\",\"_id\":\"sample\",\"workspace\":\"sample\",\"environment\":\"sample\",\"version\":1.5,\"type\":\"sample\",\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5,\"skipMultilineEncoding\":true,\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"actor\":{\"actorId\":\"sample\",\"actorType\":\"sample\",\"name\":\"sample\",\"membershipId\":\"sample\"},\"isRotatedSecret\":true,\"rotationId\":\"00000000-0000-4000-8000-000000000001\",\"secretPath\":\"sample\",\"tags\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"slug\":\"sample\",\"color\":\"sample\",\"name\":\"sample\"}],\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}]}}",
             ),
@@ -22626,7 +22626,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectSlug\":\"sample\",\"sourceEnvironment\":\"sample\",\"sourceSecretPath\":\"sample\",\"destinationEnvironment\":\"sample\",\"destinationSecretPath\":\"sample\",\"secretIds\":[\"sample\"],\"shouldOverwrite\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"isSourceUpdated\":true,\"isDestinationUpdated\":true}",
             ),
@@ -22742,7 +22742,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"keyAlgorithm\":\"RSA_2048\",\"publicKey\":\"sample\",\"privateKey\":\"sample\",\"keySource\":\"internal\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"status\":\"sample\",\"keyAlgorithm\":\"sample\",\"keySource\":\"sample\",\"publicKey\":\"sample\"}}",
             ),
@@ -22771,7 +22771,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/ca/sample%20%2FsshCaId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"status\":\"sample\",\"keyAlgorithm\":\"sample\",\"keySource\":\"sample\"}}",
             ),
@@ -22827,7 +22827,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/ca/sample%20%2FsshCaId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"status\":\"sample\",\"keyAlgorithm\":\"sample\",\"keySource\":\"sample\",\"publicKey\":\"sample\"}}",
             ),
@@ -22856,7 +22856,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/ca/sample%20%2FsshCaId/certificate-templates",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}]}",
             ),
@@ -22885,7 +22885,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/ssh-cas",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"cas\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"status\":\"sample\",\"keyAlgorithm\":\"sample\",\"keySource\":\"sample\"}]}",
             ),
@@ -22919,7 +22919,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"friendlyName\":\"sample\",\"status\":\"active\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"ca\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"friendlyName\":\"sample\",\"status\":\"sample\",\"keyAlgorithm\":\"sample\",\"keySource\":\"sample\",\"publicKey\":\"sample\"}}",
             ),
@@ -22955,7 +22955,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"sshCaId\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowUserCertificates\":true,\"allowHostCertificates\":true,\"allowCustomKeyIds\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}",
             ),
@@ -22984,7 +22984,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/certificate-templates/sample%20%2FcertificateTemplateId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}",
             ),
@@ -23013,7 +23013,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/certificate-templates/sample%20%2FcertificateTemplateId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}",
             ),
@@ -23042,7 +23042,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/ssh-certificate-templates",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"certificateTemplates\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}]}",
             ),
@@ -23076,7 +23076,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"status\":\"active\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowUserCertificates\":true,\"allowHostCertificates\":true,\"allowCustomKeyIds\":true}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"sshCaId\":\"00000000-0000-4000-8000-000000000001\",\"status\":\"sample\",\"name\":\"sample\",\"ttl\":\"sample\",\"maxTTL\":\"sample\",\"allowedUsers\":[\"sample\"],\"allowedHosts\":[\"sample\"],\"allowCustomKeyIds\":true,\"allowUserCertificates\":true,\"allowHostCertificates\":true}",
             ),
@@ -23112,7 +23112,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"certificateTemplateId\":\"sample\",\"keyAlgorithm\":\"RSA_2048\",\"certType\":\"user\",\"principals\":[\"sample\"],\"ttl\":\"sample\",\"keyId\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"serialNumber\":\"sample\",\"signedKey\":\"sample\",\"privateKey\":\"sample\",\"publicKey\":\"sample\",\"keyAlgorithm\":\"RSA_2048\"}",
             ),
@@ -23145,7 +23145,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"certificateTemplateId\":\"sample\",\"publicKey\":\"sample\",\"certType\":\"user\",\"principals\":[\"sample\"],\"ttl\":\"sample\",\"keyId\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"serialNumber\":\"sample\",\"signedKey\":\"sample\"}",
             ),
@@ -23178,7 +23178,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23208,7 +23208,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts/sample%20%2FhostId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23237,7 +23237,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23267,7 +23267,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts/sample%20%2FhostId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23296,7 +23296,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23328,7 +23328,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/host-groups/sample%20%2FsshHostGroupId/hosts",
             query: &[("filter", "group-members")],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"hosts\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"hostname\":\"sample\",\"alias\":\"sample\",\"isPartOfGroup\":true,\"joinedGroupAt\":\"2024-01-02T03:04:05Z\"}],\"totalCount\":1.5}",
             ),
@@ -23357,7 +23357,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/ssh-host-groups",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"groups\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}],\"hostCount\":1.5}]}",
             ),
@@ -23391,7 +23391,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"name\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
@@ -23427,7 +23427,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}],\"userSshCaId\":\"sample\",\"hostSshCaId\":\"sample\"}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}",
             ),
@@ -23452,7 +23452,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/hosts/sample%20%2FsshHostId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}",
             ),
@@ -23481,7 +23481,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/hosts/sample%20%2FsshHostId",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}",
             ),
@@ -23563,7 +23563,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/hosts/sample%20%2FsshHostId/issue-host-cert",
             query: &[],
             body: ::std::option::Option::Some("{\"publicKey\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"serialNumber\":\"sample\",\"signedKey\":\"sample\"}",
             ),
@@ -23595,7 +23595,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/hosts/sample%20%2FsshHostId/issue-user-cert",
             query: &[],
             body: ::std::option::Option::Some("{\"loginUser\":\"sample\"}"),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"serialNumber\":\"sample\",\"signedKey\":\"sample\",\"privateKey\":\"sample\",\"publicKey\":\"sample\",\"keyAlgorithm\":\"RSA_2048\"}",
             ),
@@ -23623,7 +23623,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v1/ssh/hosts",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}]",
             ),
@@ -23648,7 +23648,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             path: "/api/v2/workspace/sample%20%2FprojectId/ssh-hosts",
             query: &[],
             body: ::std::option::Option::None,
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"hosts\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}]}",
             ),
@@ -23682,7 +23682,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
             body: ::std::option::Option::Some(
                 "{\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]}}]}",
             ),
-            auth: false,
+            auth: true,
             response: ::std::option::Option::Some(
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"projectId\":\"sample\",\"hostname\":\"sample\",\"alias\":\"sample\",\"userCertTtl\":\"sample\",\"hostCertTtl\":\"sample\",\"userSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"hostSshCaId\":\"00000000-0000-4000-8000-000000000001\",\"loginMappings\":[{\"loginUser\":\"sample\",\"allowedPrincipals\":{\"usernames\":[\"sample\"],\"groups\":[\"sample\"]},\"source\":\"host\"}]}",
             ),
