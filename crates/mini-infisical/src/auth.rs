@@ -1,10 +1,10 @@
-//! The `universal_auth` group: universal-auth login and token renewal.
+//! The `universal_auth` group: universal-auth login, token renewal and token revocation.
 
 use std::time::{Duration, SystemTime};
 
 use infisical_server::types::{
     AccessTokenResponse, AccessTokenResponseTokenType, LoginAuthUniversalAuthV1Body,
-    RenewAuthTokenV1Body,
+    RenewAuthTokenV1Body, RevokeAuthTokenV1Response,
 };
 use infisical_server::{ApiError, BearerToken, UniversalAuth};
 
@@ -57,6 +57,23 @@ impl UniversalAuth for MiniInfisical {
         token.expires = (now + self.ttl).min(limit);
         let left = token.expires.duration_since(now).unwrap_or(Duration::ZERO);
         Ok(self.answer(body.access_token, left))
+    }
+
+    /// Revokes the access token in the body: from now on it is unknown, so every request with it
+    /// (a renewal included) gets 401. Like Infisical, the token itself is the credential: the
+    /// request needs no other authorization.
+    async fn revoke_auth_token_v1(
+        &self,
+        _token: Option<BearerToken>,
+        body: RenewAuthTokenV1Body,
+    ) -> Result<RevokeAuthTokenV1Response, ApiError> {
+        let mut store = self.store();
+        match store.tokens.remove(&body.access_token) {
+            Some(_) => Ok(RevokeAuthTokenV1Response {
+                message: "Successfully revoked access token".to_owned(),
+            }),
+            None => Err(ApiError::unauthorized("Invalid token")),
+        }
     }
 }
 

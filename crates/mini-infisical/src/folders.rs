@@ -20,11 +20,12 @@ impl Folders for MiniInfisical {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         // `directory` is the older spelling of `path`; `path` wins when both are set.
-        let parent_path = canonical_path(if body.path == "/" {
-            &body.directory
+        let (parent_path, input) = if body.path == "/" {
+            (&body.directory, "body.directory")
         } else {
-            &body.path
-        });
+            (&body.path, "body.path")
+        };
+        let parent_path = canonical_path(parent_path, input)?;
         let name = body.name.trim();
         if name.is_empty()
             || !name
@@ -47,10 +48,11 @@ impl Folders for MiniInfisical {
             Some(Scope {
                 environment: &body.environment,
                 secret_path: &parent_path,
+                secret_name: None,
             }),
         )?;
         let parent = folder(environment, &parent_path)?.id;
-        let path = canonical_path(&format!("{parent_path}/{name}"));
+        let path = canonical_path(&format!("{parent_path}/{name}"), "body.name")?;
         if environment.folders.contains_key(&path) {
             return Err(ApiError::bad_request(format!(
                 "Folder with name '{name}' already exists in '{parent_path}'"
@@ -97,18 +99,18 @@ impl Folders for MiniInfisical {
     ) -> Result<ListFoldersV1Response, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let base = canonical_path(
-            query
-                .path
-                .as_deref()
-                .or(query.directory.as_deref())
-                .unwrap_or("/"),
-        );
+        let (base, input) = match (&query.path, &query.directory) {
+            (Some(path), _) => (path.as_str(), "query.path"),
+            (None, Some(directory)) => (directory.as_str(), "query.directory"),
+            (None, None) => ("/", "query.path"),
+        };
+        let base = canonical_path(base, input)?;
         let project = project(&store, &query.workspace_id)?;
         let environment = environment(project, &query.environment)?;
         let scope = |secret_path| Scope {
             environment: &query.environment,
             secret_path,
+            secret_name: None,
         };
         authorize(
             &store,

@@ -7,12 +7,14 @@
 //! ```
 //!
 //! What it serves, in memory:
-//! - universal-auth login and token renewal ([`auth`](crate::auth));
+//! - universal-auth login, token renewal and revocation ([`auth`](crate::auth));
 //! - projects, their environments and roles ([`workspace`](crate::workspace));
 //! - folders, create and list ([`folders`](crate::folders)): secrets live under a folder path;
 //! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets));
 //! - project roles whose permission rules are enforced ([`permissions`](crate::permissions)): a
-//!   role that may only read secrets gets 403 on a write.
+//!   role that may only read secrets gets 403 on a write. Rules are checked strictly when a role
+//!   is written ([`strict`](crate::strict)), and matching fails closed on anything it cannot
+//!   evaluate.
 //!
 //! Every other operation answers 501 after its request has been validated.
 
@@ -22,6 +24,7 @@ mod permissions;
 mod secrets;
 mod seed;
 mod store;
+mod strict;
 mod workspace;
 
 use std::fmt;
@@ -164,6 +167,8 @@ impl MiniInfisical {
             .folders(Arc::clone(self))
             .secrets(Arc::clone(self))
             .into_router()
+            // Role bodies are checked as they arrived: the typed ones have lost unknown keys.
+            .layer(axum::middleware::from_fn(strict::capture_role_bodies))
     }
 
     /// The ids of the projects, by slug (for tests and the start-up banner).

@@ -42,7 +42,11 @@ impl Subject {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scope<'a> {
     pub(crate) environment: &'a str,
+    /// The folder path, already normalized ([`crate::store::normalize_path`]).
     pub(crate) secret_path: &'a str,
+    /// The secret's key, when the request is about one secret (`None` for a listing and for
+    /// folders).
+    pub(crate) secret_name: Option<&'a str>,
 }
 
 /// How one rule bears on a request.
@@ -53,6 +57,38 @@ enum Verdict {
     Grants,
     /// The rule (inverted) forbids the request.
     Forbids,
+}
+
+/// Whether a rule's conditions hold for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Match {
+    Yes,
+    No,
+    /// The conditions ask about something the request does not carry (a secret name, when
+    /// listing): the rule neither grants nor forbids here, and listings check each secret.
+    NotApplicable,
+    /// The conditions hold something this server cannot evaluate (an empty operator object, a
+    /// path above the root, an empty `conditions`): it fails closed, so a granting rule grants
+    /// nothing and a forbidding rule forbids everything it names.
+    NotUnderstood,
+}
+
+impl Match {
+    fn from_bool(b: bool) -> Self {
+        if b { Self::Yes } else { Self::No }
+    }
+
+    /// Both must hold: the least favourable answer wins (not understood, then no, then not
+    /// applicable).
+    fn and(self, other: Self) -> Self {
+        use Match::{No, NotApplicable, NotUnderstood, Yes};
+        match (self, other) {
+            (NotUnderstood, _) | (_, NotUnderstood) => NotUnderstood,
+            (No, _) | (_, No) => No,
+            (NotApplicable, _) | (_, NotApplicable) => NotApplicable,
+            (Yes, Yes) => Yes,
+        }
+    }
 }
 
 /// True when one of `rules` grants `action` on `subject` (in `scope`, for secrets and folders) and
@@ -104,15 +140,15 @@ fn verdict(
         return Verdict::Silent;
     }
     let applies = match (conditions, scope) {
-        (None, _) => true,
+        (None, _) => Match::Yes,
         (Some(conditions), Some(scope)) => conditions.matches(scope),
         // A conditional rule neither grants nor forbids an unscoped request.
-        (Some(_), None) => false,
+        (Some(_), None) => Match::NotApplicable,
     };
     match (applies, inverted) {
-        (false, _) => Verdict::Silent,
-        (true, false) => Verdict::Grants,
-        (true, true) => Verdict::Forbids,
+        (Match::Yes, false) => Verdict::Grants,
+        (Match::Yes | Match::NotUnderstood, true) => Verdict::Forbids,
+        (Match::No | Match::NotApplicable, _) | (Match::NotUnderstood, false) => Verdict::Silent,
     }
 }
 
@@ -123,59 +159,171 @@ enum Conditions<'a> {
 }
 
 impl Conditions<'_> {
-    fn matches(&self, scope: Scope<'_>) -> bool {
-        let (environment, path) = match self {
-            Self::Secrets(c) => (
-                c.environment
+    fn matches(&self, scope: Scope<'_>) -> Match {
+        match self {
+            Self::Secrets(c) => {
+                if c.environment.is_none()
+                    && c.secret_path.is_none()
+                    && c.secret_name.is_none()
+                    && c.secret_tags.is_none()
+                {
+                    return Match::NotUnderstood;
+                }
+                let environment = c
+                    .environment
                     .as_ref()
-                    .is_none_or(|c| condition(c, scope.environment)),
-                c.secret_path
+                    .map_or(Match::Yes, |c| condition(c, scope.environment, Value::Text));
+                let path = c
+                    .secret_path
                     .as_ref()
-                    .is_none_or(|c| condition(c, scope.secret_path)),
-            ),
-            Self::Folders(c) => (
-                c.environment
+                    .map_or(Match::Yes, |c| condition(c, scope.secret_path, Value::Path));
+                let name = match (&c.secret_name, scope.secret_name) {
+                    (None, _) => Match::Yes,
+                    (Some(c), Some(name)) => condition(c, name, Value::Text),
+                    (Some(c), None) => {
+                        // Still fail closed on a condition that could never be understood.
+                        if condition(c, "", Value::Text) == Match::NotUnderstood {
+                            Match::NotUnderstood
+                        } else {
+                            Match::NotApplicable
+                        }
+                    }
+                };
+                // Secrets here carry no tags: `$in` asks for one of them, which none has.
+                let tags = c.secret_tags.as_ref().map_or(Match::Yes, |t| match &t.in_ {
+                    Some(_) => Match::No,
+                    None => Match::NotUnderstood,
+                });
+                environment.and(path).and(name).and(tags)
+            }
+            Self::Folders(c) => {
+                if c.environment.is_none() && c.secret_path.is_none() {
+                    return Match::NotUnderstood;
+                }
+                let environment = c
+                    .environment
                     .as_ref()
-                    .is_none_or(|c| equality(c, scope.environment)),
-                c.secret_path
+                    .map_or(Match::Yes, |c| equality(c, scope.environment));
+                let path = c
+                    .secret_path
                     .as_ref()
-                    .is_none_or(|c| condition(c, scope.secret_path)),
-            ),
-        };
-        environment && path
-    }
-}
-
-fn condition(condition: &PermissionCondition, value: &str) -> bool {
-    match condition {
-        PermissionCondition::String(expected) => expected == value,
-        PermissionCondition::Object(ops) => {
-            operators(
-                value,
-                ops.eq.as_deref(),
-                ops.ne.as_deref(),
-                ops.in_.as_deref(),
-            ) && ops.glob.as_deref().is_none_or(|g| glob(g, value))
+                    .map_or(Match::Yes, |c| condition(c, scope.secret_path, Value::Path));
+                environment.and(path)
+            }
         }
     }
 }
 
-fn equality(condition: &PermissionEqualityCondition, value: &str) -> bool {
+/// What a condition compares: plain text, or a folder path (normalized before comparing).
+#[derive(Clone, Copy)]
+enum Value {
+    Text,
+    Path,
+}
+
+impl Value {
+    /// The operand as it is compared; `None` when a path climbs above the root.
+    fn operand(self, text: &str) -> Option<String> {
+        match self {
+            Self::Text => Some(text.to_owned()),
+            Self::Path => crate::store::normalize_path(text).ok(),
+        }
+    }
+
+    fn pattern(self, pattern: &str) -> Option<String> {
+        match self {
+            Self::Text => Some(pattern.to_owned()),
+            Self::Path => normalize_glob(pattern),
+        }
+    }
+}
+
+fn condition(condition: &PermissionCondition, value: &str, kind: Value) -> Match {
     match condition {
-        PermissionEqualityCondition::String(expected) => expected == value,
+        PermissionCondition::String(expected) => match kind.operand(expected) {
+            Some(expected) => Match::from_bool(expected == value),
+            None => Match::NotUnderstood,
+        },
+        PermissionCondition::Object(ops) => {
+            let glob_match = match ops.glob.as_deref().map(|g| kind.pattern(g)) {
+                None => Match::Yes,
+                Some(None) => return Match::NotUnderstood,
+                Some(Some(pattern)) => Match::from_bool(glob(&pattern, value)),
+            };
+            operators(
+                value,
+                kind,
+                ops.eq.as_deref(),
+                ops.ne.as_deref(),
+                ops.in_.as_deref(),
+                ops.glob.is_some(),
+            )
+            .and(glob_match)
+        }
+    }
+}
+
+fn equality(condition: &PermissionEqualityCondition, value: &str) -> Match {
+    match condition {
+        PermissionEqualityCondition::String(expected) => Match::from_bool(expected == value),
         PermissionEqualityCondition::Object(ops) => operators(
             value,
+            Value::Text,
             ops.eq.as_deref(),
             ops.ne.as_deref(),
             ops.in_.as_deref(),
+            false,
         ),
     }
 }
 
-fn operators(value: &str, eq: Option<&str>, ne: Option<&str>, one_of: Option<&[String]>) -> bool {
-    eq.is_none_or(|eq| eq == value)
-        && ne.is_none_or(|ne| ne != value)
-        && one_of.is_none_or(|set| set.iter().any(|v| v == value))
+/// `$eq`, `$ne` and `$in` together (all must hold). An object with no operator at all — what an
+/// object of only unknown operators decodes to — is not understood.
+fn operators(
+    value: &str,
+    kind: Value,
+    eq: Option<&str>,
+    ne: Option<&str>,
+    one_of: Option<&[String]>,
+    has_glob: bool,
+) -> Match {
+    if eq.is_none() && ne.is_none() && one_of.is_none() && !has_glob {
+        return Match::NotUnderstood;
+    }
+    let mut operands = eq
+        .into_iter()
+        .chain(ne)
+        .chain(one_of.into_iter().flatten().map(String::as_str));
+    if operands.any(|o| kind.operand(o).is_none()) {
+        return Match::NotUnderstood;
+    }
+    let same = |o: &str| kind.operand(o).is_some_and(|o| o == value);
+    Match::from_bool(
+        eq.is_none_or(same)
+            && ne.is_none_or(|ne| !same(ne))
+            && one_of.is_none_or(|set| set.iter().any(|v| same(v))),
+    )
+}
+
+/// A path glob in canonical form, as [`crate::store::normalize_path`] does for paths: duplicate
+/// slashes and `.` segments go, and `..` removes the segment before it when that segment is
+/// plain text. `None` when that cannot be done faithfully: a `..` above the root or after a
+/// wildcard segment (`/*/..` would mean "any one folder, then back up": not a pattern).
+pub(crate) fn normalize_glob(pattern: &str) -> Option<String> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in pattern.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                let last = segments.pop()?;
+                if last.contains(['*', '?']) {
+                    return None;
+                }
+            }
+            s => segments.push(s),
+        }
+    }
+    Some(format!("/{}", segments.join("/")))
 }
 
 /// Glob matching as Infisical's path conditions use it: `*` and `?` stay within a path segment,
@@ -321,10 +469,12 @@ mod tests {
         let dev_app = Scope {
             environment: "dev",
             secret_path: "/app/x",
+            secret_name: None,
         };
         let prod_app = Scope {
             environment: "prod",
             secret_path: "/app/x",
+            secret_name: None,
         };
         assert!(allows(&r, Subject::Secrets, "read", Some(dev_app)));
         assert!(!allows(&r, Subject::Secrets, "edit", Some(dev_app)));
@@ -344,10 +494,12 @@ mod tests {
         let dev = Scope {
             environment: "dev",
             secret_path: "/",
+            secret_name: None,
         };
         let prod = Scope {
             environment: "prod",
             secret_path: "/",
+            secret_name: None,
         };
         assert!(allows(&r, Subject::Secrets, "edit", Some(dev)));
         assert!(!allows(&r, Subject::Secrets, "edit", Some(prod)));
@@ -355,10 +507,65 @@ mod tests {
         let app = Scope {
             environment: "dev",
             secret_path: "/app",
+            secret_name: None,
         };
         assert!(allows(&r, Subject::SecretFolders, "create", Some(app)));
         assert!(!allows(&r, Subject::SecretFolders, "create", Some(dev)));
         assert!(!allows(&r, Subject::SecretFolders, "read", Some(app)));
+    }
+
+    #[test]
+    fn not_understood_conditions_fail_closed() {
+        // What unknown operators decode to: operator objects with no operator, empty conditions.
+        let scope = Some(Scope {
+            environment: "prod",
+            secret_path: "/",
+            secret_name: Some("KEY"),
+        });
+        for conditions in [
+            serde_json::json!({"environment": {"$EQ": "dev"}}),
+            serde_json::json!({"secretPath": {}}),
+            serde_json::json!({}),
+            serde_json::json!({"secretPath": "/../x"}),
+            serde_json::json!({"secretPath": {"$glob": "/*/../x"}}),
+            serde_json::json!({"secretTags": {}}),
+        ] {
+            let grant = rules(serde_json::json!([
+                {"subject": "secrets", "action": "read", "conditions": conditions}
+            ]));
+            assert!(
+                !allows(&grant, Subject::Secrets, "read", scope),
+                "{conditions}"
+            );
+            let forbid = rules(serde_json::json!([
+                {"subject": "secrets", "action": "read"},
+                {"subject": "secrets", "action": "read", "inverted": true, "conditions": conditions}
+            ]));
+            assert!(
+                !allows(&forbid, Subject::Secrets, "read", scope),
+                "{conditions}"
+            );
+        }
+    }
+
+    #[test]
+    fn paths_in_conditions_are_normalized() {
+        let r = rules(serde_json::json!([
+            {"subject": "secrets", "action": "read",
+             "conditions": {"secretPath": {"$in": ["//app/./api/"]}}},
+            {"subject": "secrets", "action": "read",
+             "conditions": {"secretPath": {"$glob": "/web/x/../**"}}}
+        ]));
+        let at = |secret_path| {
+            Some(Scope {
+                environment: "dev",
+                secret_path,
+                secret_name: None,
+            })
+        };
+        assert!(allows(&r, Subject::Secrets, "read", at("/app/api")));
+        assert!(allows(&r, Subject::Secrets, "read", at("/web/y")));
+        assert!(!allows(&r, Subject::Secrets, "read", at("/app")));
     }
 
     #[test]
@@ -367,6 +574,7 @@ mod tests {
         let scope = Some(Scope {
             environment: "dev",
             secret_path: "/",
+            secret_name: None,
         });
         assert!(allows(&viewer, Subject::Secrets, "read", scope));
         assert!(!allows(&viewer, Subject::Secrets, "create", scope));

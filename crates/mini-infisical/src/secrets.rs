@@ -26,8 +26,9 @@ impl Secrets for MiniInfisical {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let path = canonical_path(&body.secret_path);
-        let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
+        let path = canonical_path(&body.secret_path, "body.secretPath")?;
+        let target =
+            Target::new(&store, &body.workspace_id, &body.environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "create")?;
         target.folder()?;
         let id = store.new_id();
@@ -77,8 +78,11 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let path = canonical_path(query.secret_path.as_deref().unwrap_or("/"));
-        let target = Target::new(&store, &project.id, environment, &path)?;
+        let path = canonical_path(
+            query.secret_path.as_deref().unwrap_or("/"),
+            "query.secretPath",
+        )?;
+        let target = Target::new(&store, &project.id, environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "read")?;
         let secret = project
             .secrets
@@ -125,7 +129,10 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let folder = canonical_path(query.secret_path.as_deref().unwrap_or("/"));
+        let folder = canonical_path(
+            query.secret_path.as_deref().unwrap_or("/"),
+            "query.secretPath",
+        )?;
         let target = Target::new(&store, &project.id, environment, &folder)?;
         target.authorize(&store, caller, "read")?;
         target.folder()?;
@@ -142,21 +149,22 @@ impl Secrets for MiniInfisical {
                         *path == folder
                     }
             })
-            // Below the requested folder, a role may be narrower: show only what it may read.
-            .filter(|((_, path, _), _)| {
-                *path == folder
-                    || authorize(
-                        &store,
-                        project,
-                        caller,
-                        Subject::Secrets,
-                        "read",
-                        Some(Scope {
-                            environment,
-                            secret_path: path,
-                        }),
-                    )
-                    .is_ok()
+            // A role may be narrower than the folder (below it, or by secret name): show only
+            // the secrets it may read, each checked on its own.
+            .filter(|((_, path, name), _)| {
+                authorize(
+                    &store,
+                    project,
+                    caller,
+                    Subject::Secrets,
+                    "read",
+                    Some(Scope {
+                        environment,
+                        secret_path: path,
+                        secret_name: Some(name),
+                    }),
+                )
+                .is_ok()
             })
             .map(|((_, path, _), secret)| raw_secret(project, environment, path, secret, view))
             .collect();
@@ -175,9 +183,19 @@ impl Secrets for MiniInfisical {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let path = canonical_path(&body.secret_path);
-        let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
+        let path = canonical_path(&body.secret_path, "body.secretPath")?;
+        let target =
+            Target::new(&store, &body.workspace_id, &body.environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "edit")?;
+        // A rename must be allowed under the new name too: a role scoped by secret name may not
+        // move a secret out of its reach or into a name it may not touch.
+        if let Some(new_name) = body.new_secret_name.as_deref() {
+            Target {
+                name: Some(new_name),
+                ..target
+            }
+            .authorize(&store, caller, "edit")?;
+        }
         target.folder()?;
         let now = store::now();
         let project = project_mut(&mut store, &body.workspace_id)?;
@@ -230,8 +248,9 @@ impl Secrets for MiniInfisical {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
-        let path = canonical_path(&body.secret_path);
-        let target = Target::new(&store, &body.workspace_id, &body.environment, &path)?;
+        let path = canonical_path(&body.secret_path, "body.secretPath")?;
+        let target =
+            Target::new(&store, &body.workspace_id, &body.environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "delete")?;
         target.folder()?;
         let project = project_mut(&mut store, &body.workspace_id)?;
@@ -250,10 +269,13 @@ impl Secrets for MiniInfisical {
 }
 
 /// Where a secrets request applies, once the project and environment are known to exist.
+#[derive(Clone, Copy)]
 struct Target<'a> {
     project: &'a Project,
     environment: &'a str,
     path: &'a str,
+    /// The secret's key; `None` for a listing.
+    name: Option<&'a str>,
 }
 
 impl Target<'_> {
@@ -282,13 +304,23 @@ impl<'a> Target<'a> {
             project,
             environment,
             path,
+            name: None,
         })
+    }
+
+    /// The same target, about the secret `name`.
+    fn named(self, name: &'a str) -> Self {
+        Self {
+            name: Some(name),
+            ..self
+        }
     }
 
     fn authorize(&self, store: &Store, caller: uuid::Uuid, action: &str) -> Result<(), ApiError> {
         let scope = Scope {
             environment: self.environment,
             secret_path: self.path,
+            secret_name: self.name,
         };
         authorize(
             store,

@@ -113,7 +113,27 @@ impl Default for Seed {
 
 impl Seed {
     /// Parses a seed from JSON; errors name the offending field.
+    ///
+    /// Role permissions are checked as strictly as the API checks them: a key the document does
+    /// not name, an empty condition or a path above the root is an error rather than dropped.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+        let seed: Self = serde_json::from_str(text)?;
+        let raw: serde_json::Value = serde_json::from_str(text)?;
+        let roles = raw.get("roles").and_then(serde_json::Value::as_array);
+        for (index, role) in roles.into_iter().flatten().enumerate() {
+            if let Some(permissions) = role.get("permissions") {
+                crate::strict::check_permissions(
+                    permissions,
+                    &format!("roles[{index}].permissions"),
+                )
+                .map_err(|e| {
+                    <serde_json::Error as serde::de::Error>::custom(format!(
+                        "{}: {}",
+                        e.at, e.problem
+                    ))
+                })?;
+            }
+        }
+        Ok(seed)
     }
 }

@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
+use infisical_server::ApiError;
 use infisical_types::ProjectPermission;
 use uuid::Uuid;
 
@@ -176,10 +177,35 @@ pub(crate) fn slugify(name: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-/// A folder path in canonical form: leading `/`, no trailing `/`, no empty segments.
-pub(crate) fn canonical_path(path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    format!("/{}", segments.join("/"))
+/// A path that climbs above the root with `..`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EscapesRoot;
+
+/// A folder path in canonical form: leading `/`, no trailing `/`, no empty or `.` segments, and
+/// every `..` resolved against the segment before it. A `..` at the root has nothing to climb to:
+/// rather than silently staying at `/` (which would let `/../prod` mean `/prod`), it is an error.
+pub(crate) fn normalize_path(path: &str) -> Result<String, EscapesRoot> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop().ok_or(EscapesRoot)?;
+            }
+            s => segments.push(s),
+        }
+    }
+    Ok(format!("/{}", segments.join("/")))
+}
+
+/// [`normalize_path`] for a request: a path escaping the root is a 400 naming the input.
+pub(crate) fn canonical_path(path: &str, input: &str) -> Result<String, ApiError> {
+    normalize_path(path).map_err(|EscapesRoot| {
+        ApiError::validation(
+            input,
+            &format!("path {path:?} climbs above the root folder"),
+        )
+    })
 }
 
 /// True when `path` is `folder` or below it.
@@ -189,4 +215,21 @@ pub(crate) fn is_within(path: &str, folder: &str) -> bool {
         || path
             .strip_prefix(folder)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EscapesRoot, normalize_path};
+
+    #[test]
+    fn paths_normalize() {
+        assert_eq!(normalize_path("/"), Ok("/".to_owned()));
+        assert_eq!(normalize_path(""), Ok("/".to_owned()));
+        assert_eq!(normalize_path("//app///api/"), Ok("/app/api".to_owned()));
+        assert_eq!(normalize_path("/app/./api/.."), Ok("/app".to_owned()));
+        assert_eq!(normalize_path("/app/../prod"), Ok("/prod".to_owned()));
+        assert_eq!(normalize_path("/.."), Err(EscapesRoot));
+        assert_eq!(normalize_path("/app/../../prod"), Err(EscapesRoot));
+        assert_eq!(normalize_path("/app/...").as_deref(), Ok("/app/..."));
+    }
 }

@@ -374,13 +374,7 @@ impl ProjectRoles for MiniInfisical {
                 body.slug
             )));
         }
-        if body
-            .permissions
-            .iter()
-            .any(|p| matches!(p, infisical_types::ProjectPermission::Unknown(_)))
-        {
-            return Err(ApiError::bad_request("A permission has an unknown subject"));
-        }
+        crate::strict::check_role_permissions(&body.permissions)?;
         let id = store.new_id();
         let now = store::now();
         let role = Role {
@@ -474,12 +468,8 @@ impl ProjectRoles for MiniInfisical {
                 "A role with slug '{slug}' already exists"
             )));
         }
-        if let Some(permissions) = &body.permissions
-            && permissions
-                .iter()
-                .any(|p| matches!(p, infisical_types::ProjectPermission::Unknown(_)))
-        {
-            return Err(ApiError::bad_request("A permission has an unknown subject"));
+        if let Some(permissions) = &body.permissions {
+            crate::strict::check_role_permissions(permissions)?;
         }
         let Some(project) = store.projects.get_mut(&project_id) else {
             return Err(ApiError::not_found(format!(
