@@ -796,7 +796,7 @@ struct BuildRow {
 }
 
 /// The groups a user who needs "auth and secrets" enables.
-const SUBSET: &str = "auth,secrets";
+const SUBSET: &str = "universal-auth,secrets";
 
 struct SubsetRow {
     package: &'static str,
@@ -1026,7 +1026,7 @@ impl Report {
     }
 
     fn summary_table(&self, md: &mut String) {
-        md.push_str("## Against the targets of issue 5\n\n| figure | measured (median) | target | |\n|---|---|---|---|\n");
+        md.push_str("## Against the targets of issues 5 and 9\n\nOn the pinned document (the 2025-06 public API since issue 9).\n\n| figure | measured (median) | target | |\n|---|---|---|---|\n");
         let yaml_wall = median(self.codegen_yaml.iter().map(|r| r.usage.wall_s));
         let json_wall = median(self.codegen_json.iter().map(|r| r.usage.wall_s));
         let peak = median(
@@ -1067,19 +1067,27 @@ impl Report {
             (Some((t, _)), Some((c, _))) => {
                 let _ = writeln!(
                     md,
-                    "| cold `cargo check` infisical-types + infisical-client | {t:.1} s + {c:.1} s = {:.1} s | ≤ 25 s | {} |",
+                    "| cold `cargo check` infisical-types + infisical-client | {t:.1} s + {c:.1} s = {:.1} s | ≤ 30 s | {} |",
                     t + c,
-                    mark(t + c <= 25.0)
+                    mark(t + c <= 30.0)
                 );
             }
             (Some((t, _)), None) => {
                 let _ = writeln!(
                     md,
-                    "| cold `cargo check` infisical-types (+ client: not measured in this run) | {t:.1} s | ≤ 25 s | {} |",
-                    mark(t <= 25.0)
+                    "| cold `cargo check` infisical-types (+ client: not measured in this run) | {t:.1} s | ≤ 30 s | {} |",
+                    mark(t <= 30.0)
                 );
             }
             _ => {}
+        }
+        if let Some(row) = self.subsets.iter().find(|r| r.package == "infisical-client") {
+            let _ = writeln!(
+                md,
+                "| cold `cargo check` infisical-types + infisical-client, `{SUBSET}` only | {:.1} s | ≤ 5 s | {} |",
+                row.subset_s,
+                mark(row.subset_s <= 5.0)
+            );
         }
         if let Some((s, _)) = check("infisical-server") {
             let _ = writeln!(
