@@ -19,7 +19,7 @@ const TOKEN: &str = "bench-token";
 fn answer() -> String {
     let secret = |i: usize| {
         format!(
-            r#"{{"id":"id-{i}","_id":"id-{i}","workspace":"w","environment":"dev","version":3,"type":"shared","secretKey":"KEY_{i}","secretValue":"value-{i}","secretComment":"","secretPath":"/","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z","tags":[]}}"#
+            r#"{{"id":"id-{i}","_id":"id-{i}","workspace":"w","environment":"dev","version":3,"type":"shared","secretKey":"KEY_{i}","secretValue":"value-{i}","secretValueHidden":false,"secretComment":"","secretPath":"/","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05Z","tags":[]}}"#
         )
     };
     let secrets: Vec<String> = (0..10).map(secret).collect();
