@@ -28,7 +28,7 @@ pub mod report;
 mod shape;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use names::{NamePins, pascal_ident, snake_ident};
+pub use names::{NamePins, is_plain_ident, pascal_ident, snake_ident};
 pub use pointer::JsonPointer;
 
 /// Everything that steers the IR besides the document.

@@ -641,9 +641,9 @@ impl Lowerer<'_> {
         let target_ptr = JsonPointer::from_ref(reference).unwrap_or_default();
         let id = self.lower_schema(target, &target_ptr, dir);
         self.ref_stack.pop();
-        let hint = heck::ToUpperCamelCase::to_upper_camel_case(name);
+        let hint = crate::names::pascal_ident(name);
         let ty = &mut self.arena.types[id.index()];
-        if !ty.hints.contains(&hint) {
+        if !hint.is_empty() && !ty.hints.contains(&hint) {
             ty.hints.push(hint);
         }
         ty.origins.push(ptr.clone());
@@ -677,7 +677,7 @@ impl Lowerer<'_> {
         };
         let id = self.arena.intern(kind, ptr, docs);
         if let Some(title) = &data.title {
-            let hint = heck::ToUpperCamelCase::to_upper_camel_case(title.as_str());
+            let hint = crate::names::pascal_ident(title);
             let ty = &mut self.arena.types[id.index()];
             if !hint.is_empty() && !ty.hints.contains(&hint) {
                 ty.hints.push(hint);
