@@ -142,6 +142,9 @@ pub fn parse_value(text: &str, format: Format) -> Result<Value, Vec<Diagnostic>>
             })
         }
         Format::Yaml => {
+            if let Some(error) = flow_depth_error(text) {
+                return Err(vec![error]);
+            }
             let mut documents = serde_yaml::Deserializer::from_str(text);
             let Some(first) = documents.next() else {
                 return Ok(Value::Null);
@@ -526,6 +529,60 @@ fn second_document(text: &str) -> Option<(usize, usize)> {
         if !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('%')) {
             seen_content = true;
         }
+    }
+    None
+}
+
+/// How deep YAML flow collections (`{...}`, `[...]`) may nest. serde_yaml refuses documents
+/// nested deeper than 128 levels anyway, but only after its YAML parser has read every event,
+/// which costs time quadratic in the flow depth (libyaml looks at every open flow level for each
+/// token): 10,000 levels took 4 s.
+pub const MAX_FLOW_DEPTH: usize = 256;
+
+/// A located error for YAML text whose flow collections nest deeper than [`MAX_FLOW_DEPTH`], found
+/// in one pass over the text before the YAML parser sees it. Quoted scalars and comments are
+/// skipped; braces in block scalars are counted, which errs towards refusing only documents with
+/// hundreds of unbalanced braces in their text.
+fn flow_depth_error(text: &str) -> Option<Diagnostic> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut previous = b'\n';
+    let mut escaped = false;
+    for &byte in text.as_bytes() {
+        column += 1;
+        if byte == b'\n' {
+            (line, column, comment) = (line + 1, 0, false);
+            if quote.is_none() {
+                previous = byte;
+                continue;
+            }
+        }
+        let token_start = previous.is_ascii_whitespace() || b",[{:-?".contains(&previous);
+        match quote {
+            _ if comment => {}
+            Some(b'"') if escaped => escaped = false,
+            Some(b'"') if byte == b'\\' => escaped = true,
+            Some(q) if byte == q => quote = None,
+            Some(_) => {}
+            None => match byte {
+                b'#' if previous.is_ascii_whitespace() => comment = true,
+                b'"' | b'\'' if token_start => quote = Some(byte),
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(syntax_error(
+                            format!("flow collections nest deeper than {MAX_FLOW_DEPTH} levels"),
+                            line,
+                            column,
+                        ));
+                    }
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = byte;
     }
     None
 }
