@@ -41,8 +41,12 @@ fn data_dir() -> PathBuf {
 /// each, which would starve the mutator).
 const SMALL_REAL_DOCUMENTS: &[&str] = &["2026/infisical-organization-roles-api-openapi.yml"];
 
-/// Every seed: fixtures first, then the real documents found.
-pub fn load() -> Vec<Seed> {
+/// Every seed: fixtures first, then (with `real`) the real documents found.
+///
+/// Real documents are third-party data that must not be committed: inputs mutated from them
+/// (or grafted with their parts) are never saved as fixtures, so runs that save use the
+/// committed fixtures alone.
+pub fn load(real: bool) -> Vec<Seed> {
     let root = project_root();
     let mut paths: Vec<PathBuf> = Vec::new();
     for dir in [
@@ -52,13 +56,15 @@ pub fn load() -> Vec<Seed> {
     ] {
         paths.extend(files_in(&root.join(dir)));
     }
-    let data = data_dir();
-    paths.extend(
-        SMALL_REAL_DOCUMENTS
-            .iter()
-            .map(|rel| data.join(rel))
-            .filter(|p| p.is_file()),
-    );
+    if real {
+        let data = data_dir();
+        paths.extend(
+            SMALL_REAL_DOCUMENTS
+                .iter()
+                .map(|rel| data.join(rel))
+                .filter(|p| p.is_file()),
+        );
+    }
     paths.into_iter().filter_map(|p| read(&p)).collect()
 }
 

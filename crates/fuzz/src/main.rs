@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Some("worker") => worker(&args[1..]),
         Some("check") => check_files(&args[1..]),
         _ => Err(
-            "usage: oas-fuzz run [--seconds N] [--seed S] [--timeout-secs T] [--memory-mb M] [--save] | oas-fuzz check FILE..."
+            "usage: oas-fuzz run [--seconds N] [--seed S] [--timeout-secs T] [--memory-mb M] [--real] [--save] | oas-fuzz check FILE..."
                 .to_owned(),
         ),
     };
@@ -60,6 +60,7 @@ struct Options {
     timeout_secs: u64,
     memory_mb: u64,
     save: bool,
+    real: bool,
     start: u64,
 }
 
@@ -70,6 +71,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         timeout_secs: DEFAULT_TIMEOUT_SECS,
         memory_mb: DEFAULT_MEMORY_MB,
         save: false,
+        real: false,
         start: 0,
     };
     let mut args = args.iter();
@@ -86,6 +88,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--memory-mb" => options.memory_mb = number("--memory-mb")?,
             "--start" => options.start = number("--start")?,
             "--save" => options.save = true,
+            "--real" => options.real = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -178,7 +181,7 @@ fn worker(args: &[String]) -> Result<bool, String> {
     let options = parse_options(args)?;
     install_panic_hook();
     limit_memory(options.memory_mb)?;
-    let seeds = corpus::load();
+    let seeds = corpus::load(options.real);
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let timeout = Duration::from_secs(options.timeout_secs);
     let mut out = std::io::stdout().lock();
@@ -270,13 +273,25 @@ fn signature(kind: &str, message: &str) -> String {
 
 fn supervise(args: &[String]) -> Result<bool, String> {
     let options = parse_options(args)?;
+    if options.save && options.real {
+        return Err(
+            "--save runs on the committed fixtures only: inputs made from real documents \
+             (third-party data) must not be committed"
+                .to_owned(),
+        );
+    }
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let seeds = corpus::load();
+    let seeds = corpus::load(options.real);
     println!(
-        "fuzz: seed {}, {} s, {} seed documents, {} s and {} MB per input",
+        "fuzz: seed {}, {} s, {} seed documents{}, {} s and {} MB per input",
         options.seed,
         options.seconds,
         seeds.len(),
+        if options.real {
+            " (with real documents)"
+        } else {
+            ""
+        },
         options.timeout_secs,
         options.memory_mb
     );
@@ -298,6 +313,7 @@ fn supervise(args: &[String]) -> Result<bool, String> {
             .args(["--seconds", &remaining.to_string()])
             .args(["--timeout-secs", &options.timeout_secs.to_string()])
             .args(["--memory-mb", &options.memory_mb.to_string()])
+            .args(options.real.then_some("--real"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -59,7 +59,12 @@ pub fn run(text: &str, format: Format) -> Result<Outcome, Defect> {
     let table = oas_codegen::features::features_toml(&api, &["types"]);
     for line in table.lines().filter(|l| !l.starts_with('[')) {
         let name = line.split(" = ").next().unwrap_or_default();
-        if !name.is_empty() && !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        // Cargo accepts letters, digits, `_`, `-`, `+` and `.`, starting with a letter, digit or `_`.
+        let valid = name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
+        if !name.is_empty() && !valid {
             return Err(Defect {
                 file: "Cargo.toml [features]".to_owned(),
                 message: format!("feature name `{name}` is not a Cargo feature name"),
