@@ -767,3 +767,49 @@ pub fn attach_locations(text: &str, format: Format, diagnostics: &mut [Diagnosti
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, parse_value, scan};
+
+    /// The fast path's scan vouches for valid 3.0 documents: every 3.0 fixture, written as JSON,
+    /// is typed straight from the text (`scan` gives its version), as the real documents are.
+    #[test]
+    fn the_fast_path_vouches_for_valid_documents() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/fixtures");
+        let mut vouched = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let value =
+                parse_value(&std::fs::read_to_string(&path).unwrap(), Format::Yaml).unwrap();
+            if !value["openapi"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("3.0")
+            {
+                continue;
+            }
+            let json = serde_json::to_string(&value).unwrap();
+            assert!(
+                scan(&json, Format::Json).is_some(),
+                "{} is not vouched for",
+                path.display()
+            );
+            vouched += 1;
+        }
+        assert!(vouched > 10);
+        // A keyword of the wrong JSON type, or a broken discriminator, is not.
+        for schema in [
+            r#"{"minLength": "2"}"#,
+            r#"{"discriminator": {"mapping": {}}}"#,
+        ] {
+            let text = format!(
+                r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{"A": {schema}}}}}}}"#
+            );
+            assert_eq!(scan(&text, Format::Json), None, "{schema}");
+        }
+    }
+}
