@@ -81,7 +81,12 @@ pub(crate) fn assign_names(api: &mut Api, config: &crate::Config, diags: &mut Di
 /// spell: `self`, `super`, `crate`), so no emitter can be handed a name that does not parse.
 pub fn snake_ident(wire: &str) -> String {
     let leading = wire.len() - wire.trim_start_matches('_').len();
-    let mut out = ascii_ident_chars(&wire.to_snake_case());
+    // Dropping non-ASCII letters can leave a leading `_` (`é_x`); only the wire's own leading
+    // underscores are spelled out, so a name never starts with `_` (a group's Cargo feature,
+    // `-x`, could not).
+    let mut out = ascii_ident_chars(&wire.to_snake_case())
+        .trim_start_matches('_')
+        .to_owned();
     if leading > 0 && !out.is_empty() {
         out = format!("{}{out}", "underscore_".repeat(leading));
     }
@@ -1062,6 +1067,11 @@ mod tests {
         assert_eq!(snake_ident("$glob"), "glob");
         assert_eq!(snake_ident("2fa"), "n2fa");
         assert_eq!(snake_ident(""), "field");
+        assert_eq!(snake_ident("é_x"), "x");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("0abc"), "n0abc");
+        assert_eq!(super::pascal_ident("Self"), "SelfValue");
+        assert_eq!(super::pascal_ident("🦀"), "");
     }
 
     #[test]
