@@ -38,8 +38,9 @@ fn main() -> ExitCode {
         Some("run") => supervise(&args[1..]),
         Some("worker") => worker(&args[1..]),
         Some("check") => check_files(&args[1..]),
+        Some("input") => print_input(&args[1..]),
         _ => Err(
-            "usage: oas-fuzz run [--seconds N] [--seed S] [--timeout-secs T] [--memory-mb M] [--real] [--save] | oas-fuzz check FILE..."
+            "usage: oas-fuzz run [--seconds N] [--seed S] [--timeout-secs T] [--memory-mb M] [--real] [--save] | oas-fuzz check FILE... | oas-fuzz input --seed S --start I [--real]"
                 .to_owned(),
         ),
     };
@@ -243,6 +244,20 @@ fn check_files(args: &[String]) -> Result<bool, String> {
         }
     }
     Ok(clean)
+}
+
+/// `input --seed S --start I`: prints input `I` of the run seeded `S` (to reproduce a finding).
+fn print_input(args: &[String]) -> Result<bool, String> {
+    let options = parse_options(args)?;
+    let input = mutate::input(&corpus::load(options.real), options.seed, options.start);
+    eprintln!(
+        "{} ({:?}, {} bytes)",
+        input.recipe,
+        input.format,
+        input.text.len()
+    );
+    println!("{}", input.text);
+    Ok(true)
 }
 
 // ---------------------------------------------------------------------------------------------
