@@ -3,8 +3,8 @@
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
 //! on its own (no warnings allowed), every document of `spec/documents.toml` generated, built and
-//! tested in a scratch workspace (`--require-documents`: a missing one fails; CI passes it), and a
-//! smoke run of the benchmarks.
+//! tested in a scratch workspace (`--require-documents`: a missing one fails; CI passes it), a
+//! short fuzz run with a fixed seed (any finding fails), and a smoke run of the benchmarks.
 
 use std::process::Command;
 
@@ -54,6 +54,18 @@ pub(crate) fn run(require_documents: bool) -> Result<()> {
     crate::documents::run(&crate::documents::Options {
         require: require_documents,
         only: Vec::new(),
+    })?;
+    // A short, deterministic fuzz run on the committed fixtures: any finding fails CI.
+    println!(
+        "==> fuzz: {} s with seed {}",
+        crate::fuzz::CI_SECONDS,
+        crate::fuzz::DEFAULT_SEED
+    );
+    crate::fuzz::run(&crate::fuzz::Options {
+        seconds: crate::fuzz::CI_SECONDS,
+        seed: crate::fuzz::DEFAULT_SEED,
+        real: false,
+        save: false,
     })?;
     // The benchmarks' smoke run: proves every bench still builds and runs; its numbers are not
     // judged (no timed assertions), and its report goes to a temporary folder.

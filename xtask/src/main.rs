@@ -7,6 +7,7 @@
 //! - `cargo xtask documents [--require] [NAME...]`: generates, builds and tests every document of
 //!   `spec/documents.toml` in a scratch workspace.
 //! - `cargo xtask spec pull --from PATH|URL`: fetches the Infisical document and checks its pin.
+//! - `cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save]`: fuzzes the whole pipeline.
 //! - `cargo xtask bench [--quick|--full]`: measures the generator and the generated crates and
 //!   writes `docs/benchmarks.md`.
 
@@ -16,6 +17,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod documents;
+mod fuzz;
 mod profile;
 mod spec;
 
@@ -75,12 +77,13 @@ fn run(args: Vec<String>) -> Result<()> {
             documents::run(&options)
         }
         Some("bench") => bench::run(args.collect()),
+        Some("fuzz") => fuzz::run(&fuzz::Options::parse(args)?),
         Some("spec") => match (args.next().as_deref(), args.next().as_deref(), args.next()) {
             (Some("pull"), Some("--from"), Some(from)) => spec::pull(&from),
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),
         },
         _ => bail!(
-            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
+            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
         ),
     }
 }

@@ -4,46 +4,59 @@
 //!
 //! Samples respect `minLength`, `maxLength`, `minItems`, `minimum` and formats; `pattern` is not
 //! interpreted.
+//!
+//! Samples are bounded: a string or array sample holds at most
+//! [`oas_ir::model::LARGEST_SAMPLED_MINIMUM`] characters or items (lowering warns, located, about
+//! a larger `minLength`/`minItems`: the generated tests' samples do not meet it), and the arrays
+//! nested in one sample repeat at most [`SAMPLE_VALUES`] elements in all (an array inside an array
+//! gets fewer items than its `minItems` once the product of the minimums passes that). The
+//! documents CI generates have minimums of a few items, far below both bounds.
 
 use oas_ir::model::{
-    Api, NumberRange, Operation, Param, ParamLocation, StringFormat, StringType, TypeId, TypeKind,
-    UnionRepr,
+    Api, LARGEST_SAMPLED_MINIMUM, NumberRange, Operation, Param, ParamLocation, StringFormat,
+    StringType, TypeId, TypeKind, UnionRepr,
 };
 use serde_json::{Map, Value};
 
 /// How deep a sample goes before it stops at `null` (only reached by recursive schemas).
 const MAX_DEPTH: usize = 12;
 
+/// The most elements the nested arrays of one sample repeat, multiplied along a path.
+pub const SAMPLE_VALUES: u64 = 4096;
+
 /// A value of type `ty` with every property present.
 pub fn sample_json(api: &Api, ty: TypeId) -> Value {
-    sample_at(api, ty, 0)
+    sample_at(api, ty, 0, 1)
 }
 
-fn sample_at(api: &Api, ty: TypeId, depth: usize) -> Value {
+/// `repeat`: how many times the enclosing arrays repeat this value (the product of their lengths).
+fn sample_at(api: &Api, ty: TypeId, depth: usize, repeat: u64) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;
     }
+    let sample_at = |ty: TypeId, depth: usize| sample_at(api, ty, depth, repeat);
     match &api.ty(ty).kind {
         TypeKind::Any => Value::String("any".to_owned()),
         TypeKind::Bool => Value::Bool(true),
         TypeKind::Integer(range) => integer_sample(range),
         TypeKind::Number(range) => number_sample(range),
         TypeKind::String(s) => Value::String(string_sample(s)),
-        TypeKind::Option(inner) => sample_at(api, *inner, depth + 1),
+        TypeKind::Option(inner) => sample_at(*inner, depth + 1),
         TypeKind::Array(array) => {
-            let n = array.min_items.unwrap_or(1).max(1) as usize;
-            Value::Array(vec![sample_at(api, array.items, depth + 1); n])
+            let n = array_length(array.min_items, array.max_items, repeat);
+            let item = self::sample_at(api, array.items, depth + 1, repeat.saturating_mul(n));
+            Value::Array(vec![item; n as usize])
         }
-        TypeKind::OneOrMany(array) => Value::Array(vec![sample_at(api, array.items, depth + 1)]),
+        TypeKind::OneOrMany(array) => Value::Array(vec![sample_at(array.items, depth + 1)]),
         TypeKind::Map(values) => {
             let mut map = Map::new();
-            map.insert("key".to_owned(), sample_at(api, *values, depth + 1));
+            map.insert("key".to_owned(), sample_at(*values, depth + 1));
             Value::Object(map)
         }
         TypeKind::Struct(s) => {
             let mut map = Map::new();
             for field in &s.fields {
-                map.insert(field.wire.clone(), sample_at(api, field.ty, depth + 1));
+                map.insert(field.wire.clone(), sample_at(field.ty, depth + 1));
             }
             Value::Object(map)
         }
@@ -55,7 +68,7 @@ fn sample_at(api: &Api, ty: TypeId, depth: usize) -> Value {
             let Some(first) = union.variants.first() else {
                 return Value::Null;
             };
-            let mut value = sample_at(api, first.ty, depth + 1);
+            let mut value = sample_at(first.ty, depth + 1);
             if let (UnionRepr::Tagged { tag }, Some(tag_value)) = (&union.repr, &first.tag) {
                 let mut map = match value {
                     Value::Object(map) => map,
@@ -68,6 +81,14 @@ fn sample_at(api: &Api, ty: TypeId, depth: usize) -> Value {
         }
         TypeKind::Never | TypeKind::AnyOf(_) => Value::Null,
     }
+}
+
+/// How many items an array sample holds: its minimum (at least one), within the bounds above.
+fn array_length(min_items: Option<u64>, max_items: Option<u64>, repeat: u64) -> u64 {
+    let wanted = min_items.unwrap_or(1).clamp(1, LARGEST_SAMPLED_MINIMUM);
+    let room = (SAMPLE_VALUES / repeat.max(1)).max(1);
+    let n = wanted.min(room);
+    max_items.map_or(n, |max| n.min(max.max(1)))
 }
 
 fn integer_sample(range: &NumberRange) -> Value {
@@ -109,12 +130,14 @@ fn string_sample(s: &StringType) -> String {
         StringFormat::Uri => "https://example.com/x",
         StringFormat::Plain => "sample",
     };
+    // Built in one pass: counting characters in a loop was quadratic in `minLength`.
+    let min = s.min_length.unwrap_or(0).min(LARGEST_SAMPLED_MINIMUM) as usize;
+    let have = base.chars().count();
     let mut out = base.to_owned();
-    let min = s.min_length.unwrap_or(0) as usize;
-    while out.chars().count() < min {
-        out.push('x');
-    }
-    if let Some(max) = s.max_length {
+    out.extend(std::iter::repeat_n('x', min.saturating_sub(have)));
+    if let Some(max) = s.max_length
+        && (max as usize) < out.len()
+    {
         out = out.chars().take(max as usize).collect();
     }
     out

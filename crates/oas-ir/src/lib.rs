@@ -28,7 +28,7 @@ pub mod report;
 mod shape;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use names::{NamePins, pascal_ident, snake_ident};
+pub use names::{NamePins, is_plain_ident, pascal_ident, snake_ident};
 pub use pointer::JsonPointer;
 
 /// Everything that steers the IR besides the document.
@@ -64,6 +64,9 @@ pub struct Output {
     pub unions: Vec<JsonPointer>,
     /// How many types lowering produced, before normalization and de-duplication.
     pub types_before_dedup: usize,
+    /// How many schemas lowering visited (each inline schema and each `$ref` occurrence once):
+    /// the unit of work the linear-cost test counts per input byte.
+    pub schema_visits: usize,
 }
 
 /// The IR stages, in order, as [`build_timed`] reports them.
@@ -83,6 +86,7 @@ pub fn build_timed(
     let mut diags = Diagnostics::default();
     let (mut api, mut arena, unions) = lower::lower(doc, &mut diags);
     let types_before_dedup = arena.types.len();
+    let schema_visits = arena.schema_visits;
     stage_done("lower");
     normalize::normalize_unions(&mut arena, &mut diags);
     if config.conventions.error_body.is_some() {
@@ -107,5 +111,6 @@ pub fn build_timed(
         warnings: diags.into_sorted(),
         unions,
         types_before_dedup,
+        schema_visits,
     })
 }

@@ -31,6 +31,8 @@ enum Direction {
 pub(crate) struct Arena {
     pub(crate) types: Vec<Type>,
     index: HashMap<TypeKind, TypeId>,
+    /// How many schemas (inline or `$ref`) lowering visited: its unit of work.
+    pub(crate) schema_visits: usize,
 }
 
 impl Arena {
@@ -598,6 +600,7 @@ impl Lowerer<'_> {
         ptr: &JsonPointer,
         dir: Direction,
     ) -> TypeId {
+        self.arena.schema_visits += 1;
         match schema {
             oa::ReferenceOr::Item(schema) => self.lower_schema_item(schema, ptr, dir),
             oa::ReferenceOr::Reference { reference } => self.lower_ref(reference, ptr, dir),
@@ -610,6 +613,7 @@ impl Lowerer<'_> {
         ptr: &JsonPointer,
         dir: Direction,
     ) -> TypeId {
+        self.arena.schema_visits += 1;
         match schema {
             oa::ReferenceOr::Item(schema) => self.lower_schema_item(schema, ptr, dir),
             oa::ReferenceOr::Reference { reference } => self.lower_ref(reference, ptr, dir),
@@ -641,14 +645,30 @@ impl Lowerer<'_> {
         let target_ptr = JsonPointer::from_ref(reference).unwrap_or_default();
         let id = self.lower_schema(target, &target_ptr, dir);
         self.ref_stack.pop();
-        let hint = heck::ToUpperCamelCase::to_upper_camel_case(name);
+        let hint = crate::names::pascal_ident(name);
         let ty = &mut self.arena.types[id.index()];
-        if !ty.hints.contains(&hint) {
+        if !hint.is_empty() && !ty.hints.contains(&hint) {
             ty.hints.push(hint);
         }
         ty.origins.push(ptr.clone());
         self.ref_cache.insert((reference.to_owned(), dir), id);
         id
+    }
+
+    /// Warns about a minimum length the generated tests' samples do not meet.
+    fn warn_unsampled(&mut self, min: Option<usize>, keyword: &str, what: &str, ptr: &JsonPointer) {
+        if let Some(min) = min
+            && min as u64 > crate::model::LARGEST_SAMPLED_MINIMUM
+        {
+            self.diags.warning(
+                &ptr.push(keyword),
+                format!(
+                    "`{keyword}: {min}` is more than the generated tests' samples hold ({} {what})",
+                    crate::model::LARGEST_SAMPLED_MINIMUM
+                ),
+                "the generated operation and route tests send fewer; the type and the server's validation keep the bound",
+            );
+        }
     }
 
     fn lower_schema_item(
@@ -677,7 +697,7 @@ impl Lowerer<'_> {
         };
         let id = self.arena.intern(kind, ptr, docs);
         if let Some(title) = &data.title {
-            let hint = heck::ToUpperCamelCase::to_upper_camel_case(title.as_str());
+            let hint = crate::names::pascal_ident(title);
             let ty = &mut self.arena.types[id.index()];
             if !hint.is_empty() && !ty.hints.contains(&hint) {
                 ty.hints.push(hint);
@@ -731,6 +751,7 @@ impl Lowerer<'_> {
                     oa::VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" => StringFormat::Uri,
                     _ => StringFormat::Plain,
                 };
+                self.warn_unsampled(s.min_length, "minLength", "characters", ptr);
                 let string = StringType {
                     format,
                     min_length: s.min_length.map(|n| n as u64),
@@ -779,6 +800,7 @@ impl Lowerer<'_> {
                         self.arena.intern(TypeKind::Any, &JsonPointer::root(), None)
                     }
                 };
+                self.warn_unsampled(a.min_items, "minItems", "items", ptr);
                 let array = ArrayType {
                     items,
                     min_items: a.min_items.map(|n| n as u64),

@@ -198,6 +198,11 @@ pub enum StringFormat {
     Uri,
 }
 
+/// The largest `minLength` or `minItems` the generated tests' samples meet; lowering warns about
+/// a larger one (such a bound says "no value is valid" in practice, and a sample meeting
+/// `minItems: 4294967295` would need hundreds of gigabytes).
+pub const LARGEST_SAMPLED_MINIMUM: u64 = 1024;
+
 /// `string` with format and constraints.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StringType {

@@ -75,9 +75,18 @@ pub(crate) fn assign_names(api: &mut Api, config: &crate::Config, diags: &mut Di
 }
 
 /// A snake_case identifier for a wire name, escaped where Rust would not accept it.
+///
+/// With [`pascal_ident`], the one way document text becomes an identifier: the result is always
+/// an ASCII Rust identifier that is no keyword (strict, reserved, or one a raw identifier cannot
+/// spell: `self`, `super`, `crate`), so no emitter can be handed a name that does not parse.
 pub fn snake_ident(wire: &str) -> String {
     let leading = wire.len() - wire.trim_start_matches('_').len();
-    let mut out = wire.to_snake_case();
+    // Dropping non-ASCII letters can leave a leading `_` (`é_x`); only the wire's own leading
+    // underscores are spelled out, so a name never starts with `_` (a group's Cargo feature,
+    // `-x`, could not).
+    let mut out = ascii_ident_chars(&wire.to_snake_case())
+        .trim_start_matches('_')
+        .to_owned();
     if leading > 0 && !out.is_empty() {
         out = format!("{}{out}", "underscore_".repeat(leading));
     }
@@ -93,9 +102,11 @@ pub fn snake_ident(wire: &str) -> String {
     out
 }
 
-/// A PascalCase identifier for a wire name, escaped where Rust would not accept it.
+/// A PascalCase identifier for a wire name, escaped where Rust would not accept it: an ASCII
+/// identifier that is not `Self` (the one keyword spelled in PascalCase), or empty when the text
+/// has no ASCII letter or digit (the caller picks a fallback: a number, a context name).
 pub fn pascal_ident(wire: &str) -> String {
-    let mut out = wire.to_upper_camel_case();
+    let mut out = ascii_ident_chars(&wire.to_upper_camel_case());
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out = format!("V{out}");
     }
@@ -103,6 +114,30 @@ pub fn pascal_ident(wire: &str) -> String {
         out = "SelfValue".to_owned();
     }
     out
+}
+
+/// Keeps what an ASCII identifier may hold (letters, digits, `_`): heck keeps non-ASCII letters,
+/// which Rust accepts but lints (`non_ascii_idents`, confusables) and which cannot be typed
+/// everywhere.
+fn ascii_ident_chars(converted: &str) -> String {
+    converted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Whether `name` is an identifier the emitters can spell as is: ASCII, not empty, not starting
+/// with a digit, no keyword. What [`snake_ident`] and [`pascal_ident`] give always is (but for an
+/// empty PascalCase name); [`crate::check`] holds every name of the API to it.
+pub fn is_plain_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && name != "Self"
+        && !RUST_KEYWORDS.contains(&name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,13 +459,16 @@ fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
         let group = match (&pinned[idx], op.tags.first()) {
             (Some((Some(group), _)), _) => group.clone(),
             (_, Some(tag)) => snake_ident(tag),
-            _ => path_group.clone().unwrap_or_else(|| "root".to_owned()),
+            _ => path_group
+                .as_deref()
+                .map_or_else(|| "root".to_owned(), snake_ident),
         };
         let (base_snake, base_method) = match &pinned[idx] {
             Some((_, method)) => (method.clone(), method.clone()),
             None => {
-                let skip =
-                    path_group.as_deref() == Some(group.as_str()) && !derived.object.is_empty();
+                let skip = path_group.as_deref().map(snake_ident).as_deref()
+                    == Some(group.as_str())
+                    && !derived.object.is_empty();
                 (derived.join(false), derived.join(skip))
             }
         };
@@ -1029,6 +1067,11 @@ mod tests {
         assert_eq!(snake_ident("$glob"), "glob");
         assert_eq!(snake_ident("2fa"), "n2fa");
         assert_eq!(snake_ident(""), "field");
+        assert_eq!(snake_ident("é_x"), "x");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("0abc"), "n0abc");
+        assert_eq!(super::pascal_ident("Self"), "SelfValue");
+        assert_eq!(super::pascal_ident("🦀"), "");
     }
 
     #[test]

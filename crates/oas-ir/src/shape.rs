@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::kinds::Kind;
+use crate::kinds::{Kind, Path};
 use crate::pointer::JsonPointer;
 
 /// Every located shape error of a document value that failed to type. Never empty.
@@ -43,6 +43,86 @@ pub(crate) fn errors(doc: &Value) -> Vec<Diagnostic> {
         out.push(error(root, "the document does not type".into()));
     }
     out
+}
+
+/// The errors local to each schema of a document value, found in one linear walk before the
+/// document is typed as a whole: each schema is typed with its child schemas replaced by `{}`, so
+/// each node's own keywords are read once.
+///
+/// Typing a schema tree whose leaf is broken costs time exponential in its depth (`openapiv3`
+/// reads schemas through untagged enums, and each failed alternative reads the whole subtree
+/// again), so a broken schema must be found without ever typing a subtree that contains it.
+pub(crate) fn schema_errors(doc: &Value) -> Vec<Diagnostic> {
+    let root = JsonPointer::root();
+    let mut out = Vec::new();
+    walk_schemas(doc, Kind::Root, &Path::at(&root), &mut out);
+    out
+}
+
+fn walk_schemas(value: &Value, kind: Kind, path: &Path<'_>, out: &mut Vec<Diagnostic>) {
+    if kind == Kind::Schema {
+        check_hollow_schema(value, path, out);
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if let Some(child_kind) = kind.child(key) {
+                    walk_schemas(child, child_kind, &path.key(key), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(element) = kind.element() {
+                for (idx, child) in items.iter().enumerate() {
+                    walk_schemas(child, element, &path.index(idx), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Types one schema with its child schemas hollowed out (`{}`, which always types); children are
+/// checked as nodes of their own.
+fn check_hollow_schema(value: &Value, path: &Path<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(map) = value.as_object() else {
+        // `additionalProperties: true|false` is a boolean, not a schema, in 3.0 too.
+        if !(value.is_boolean() && path.last_key() == Some("additionalProperties")) {
+            out.extend(node_errors(Kind::Schema, value, &path.pointer()));
+        }
+        return;
+    };
+    let hollow_child = |child: &Value| match child {
+        Value::Object(_) => Value::Object(serde_json::Map::new()),
+        Value::Array(_) => Value::Array(Vec::new()),
+        scalar => scalar.clone(),
+    };
+    let hollow: serde_json::Map<String, Value> = map
+        .iter()
+        .map(|(key, child)| {
+            let child = match (Kind::Schema.child(key), child) {
+                (Some(Kind::SchemaMap), Value::Object(members)) => Value::Object(
+                    members
+                        .keys()
+                        .map(|k| (k.clone(), Value::Object(serde_json::Map::new())))
+                        .collect(),
+                ),
+                (Some(Kind::SchemaList), Value::Array(items)) => Value::Array(
+                    items
+                        .iter()
+                        .map(|_| Value::Object(serde_json::Map::new()))
+                        .collect(),
+                ),
+                (Some(_), child) => hollow_child(child),
+                (None, child) => child.clone(),
+            };
+            (key.clone(), child)
+        })
+        .collect();
+    let hollow = Value::Object(hollow);
+    if types_ok(Kind::Schema, &hollow) != Some(true) {
+        out.extend(node_errors(Kind::Schema, &hollow, &path.pointer()));
+    }
 }
 
 /// Reports the deepest failing nodes under `value`; true when it reported anything.
@@ -161,8 +241,8 @@ fn located<T: DeserializeOwned>(value: &Value, ptr: &JsonPointer) -> Option<Diag
 }
 
 /// What a schema keyword's value must be, for `openapiv3` to read the schema.
-#[derive(Clone, Copy)]
-enum Expect {
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Expect {
     String,
     Bool,
     Number,
@@ -172,10 +252,28 @@ enum Expect {
     Map,
     MapOrBool,
     Schemas,
+    /// `discriminator`: a map with a string `propertyName` and a `mapping` of strings.
+    Discriminator,
+    /// `externalDocs`: a map with a string `url`.
+    ExternalDocs,
+    /// A map of strings (a discriminator's `mapping`).
+    StringMap,
+}
+
+/// The JSON type of a value, as a streaming walk sees it (`Count`: a non-negative integer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JsonType {
+    Null,
+    Bool,
+    Count,
+    Number,
+    String,
+    Array,
+    Map,
 }
 
 impl Expect {
-    fn of(keyword: &str) -> Option<Self> {
+    pub(crate) fn of(keyword: &str) -> Option<Self> {
         Some(match keyword {
             "type" | "format" | "pattern" | "title" | "description" | "$ref" => Self::String,
             "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems"
@@ -185,11 +283,57 @@ impl Expect {
             | "maxProperties" => Self::Count,
             "required" => Self::Strings,
             "enum" => Self::Array,
-            "properties" | "discriminator" | "externalDocs" | "items" | "not" => Self::Map,
+            "properties" | "items" | "not" => Self::Map,
+            "discriminator" => Self::Discriminator,
+            "externalDocs" => Self::ExternalDocs,
             "additionalProperties" => Self::MapOrBool,
             "allOf" | "anyOf" | "oneOf" => Self::Schemas,
             _ => return None,
         })
+    }
+
+    /// Whether a value of JSON type `found` can be this (elements are checked on their own:
+    /// see [`Expect::element`]).
+    pub(crate) fn accepts_type(self, found: JsonType) -> bool {
+        match self {
+            Self::String => found == JsonType::String,
+            Self::Bool => found == JsonType::Bool,
+            Self::Number => matches!(found, JsonType::Number | JsonType::Count),
+            Self::Count => found == JsonType::Count,
+            Self::Strings | Self::Array | Self::Schemas => found == JsonType::Array,
+            Self::Map | Self::Discriminator | Self::ExternalDocs | Self::StringMap => {
+                found == JsonType::Map
+            }
+            Self::MapOrBool => matches!(found, JsonType::Map | JsonType::Bool),
+        }
+    }
+
+    /// What the member `key` of a map of this must be.
+    pub(crate) fn member(self, key: &str) -> Option<Self> {
+        match (self, key) {
+            (Self::Discriminator, "propertyName")
+            | (Self::ExternalDocs, "url" | "description")
+            | (Self::StringMap, _) => Some(Self::String),
+            (Self::Discriminator, "mapping") => Some(Self::StringMap),
+            _ => None,
+        }
+    }
+
+    /// The member a map of this must have.
+    pub(crate) fn required_member(self) -> Option<&'static str> {
+        match self {
+            Self::Discriminator => Some("propertyName"),
+            Self::ExternalDocs => Some("url"),
+            _ => None,
+        }
+    }
+
+    /// What each element of a sequence of this must be.
+    pub(crate) fn element(self) -> Option<Self> {
+        match self {
+            Self::Strings => Some(Self::String),
+            _ => None,
+        }
     }
 
     fn accepts(self, value: &Value) -> bool {
@@ -202,7 +346,9 @@ impl Expect {
                 .as_array()
                 .is_some_and(|items| items.iter().all(Value::is_string)),
             Self::Array | Self::Schemas => value.is_array(),
-            Self::Map => value.is_object(),
+            Self::Map | Self::Discriminator | Self::ExternalDocs | Self::StringMap => {
+                value.is_object()
+            }
             Self::MapOrBool => value.is_object() || value.is_boolean(),
         }
     }
@@ -215,7 +361,8 @@ impl Expect {
             Self::Count => "a non-negative integer",
             Self::Strings => "a sequence of strings",
             Self::Array => "a sequence",
-            Self::Map => "a map",
+            Self::Map | Self::Discriminator | Self::ExternalDocs => "a map",
+            Self::StringMap => "a map of strings",
             Self::MapOrBool => "a map or a boolean",
             Self::Schemas => "a sequence of schemas",
         }
