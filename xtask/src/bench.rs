@@ -1081,7 +1081,11 @@ impl Report {
             }
             _ => {}
         }
-        if let Some(row) = self.subsets.iter().find(|r| r.package == "infisical-client") {
+        if let Some(row) = self
+            .subsets
+            .iter()
+            .find(|r| r.package == "infisical-client")
+        {
             let _ = writeln!(
                 md,
                 "| cold `cargo check` infisical-types + infisical-client, `{SUBSET}` only | {:.1} s | ≤ 5 s | {} |",
