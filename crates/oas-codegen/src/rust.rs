@@ -92,6 +92,30 @@ fn type_tokens_in(
     }
 }
 
+/// True when the Rust type of `id` implements `Default` (as the types emitter writes it: structs
+/// whose fields may all be left out do; enums, unions and one-or-many do not).
+pub(crate) fn has_default(api: &Api, id: TypeId) -> bool {
+    match &api.ty(id).kind {
+        TypeKind::Any
+        | TypeKind::Bool
+        | TypeKind::Integer(_)
+        | TypeKind::Number(_)
+        | TypeKind::String(_)
+        | TypeKind::Option(_)
+        | TypeKind::Array(_)
+        | TypeKind::Map(_) => true,
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .all(|f| f.presence != oas_ir::model::Presence::Required),
+        TypeKind::Enum(_)
+        | TypeKind::Union(_)
+        | TypeKind::OneOrMany(_)
+        | TypeKind::Never
+        | TypeKind::AnyOf(_) => false,
+    }
+}
+
 /// An expression building the literal `lit` of type `id`.
 pub(crate) fn literal_tokens(api: &Api, id: TypeId, lit: &Literal) -> TokenStream {
     match lit {
@@ -127,7 +151,13 @@ pub(crate) fn literal_tokens(api: &Api, id: TypeId, lit: &Literal) -> TokenStrea
             }
         }
         Literal::EmptyArray | Literal::EmptyObject => quote!(::std::default::Default::default()),
-        Literal::Json(json) => quote!(::serde_json::from_str(#json).unwrap_or_default()),
+        // Lowering checked the value against the type, so it decodes; a type without `Default`
+        // (a union, an enum, a struct with required fields) cannot fall back to one.
+        Literal::Json(json) if has_default(api, id) => {
+            quote!(::serde_json::from_str(#json).unwrap_or_default())
+        }
+        Literal::Json(json) => quote!(::serde_json::from_str(#json)
+            .expect("the default conforms to its type (checked when the crate was generated)")),
     }
 }
 
