@@ -15,7 +15,7 @@ pub(crate) fn conventions() -> oas_ir::Conventions {
 /// The name of the error body every operation shares.
 pub(crate) const ERROR_BODY: &str = "ErrorBody";
 
-/// The generated crates, as `(folder, crate name as a Rust path)`.
+/// The folders of the generated crates, relative to the project root.
 pub(crate) const TYPES_CRATE: &str = "generated/infisical-types";
 pub(crate) const CLIENT_CRATE: &str = "generated/infisical-client";
 pub(crate) const SERVER_CRATE: &str = "generated/infisical-server";
