@@ -1,7 +1,8 @@
 //! The types emitter: structs, string enums, unions and per-operation parameter structs.
 //!
 //! Wire format choices, in one place:
-//! - structs derive serde; unknown properties are ignored; renamed fields carry `#[serde(rename)]`;
+//! - structs derive `Serialize` (renamed fields carry `#[serde(rename)]`) and get a map-only
+//!   `Deserialize` written here (`oas_runtime::de`); unknown properties are ignored;
 //! - string enums get hand-written serde impls: a value the document does not list decodes into
 //!   `Unknown(String)` and encodes back unchanged;
 //! - tagged unions serialize with `#[serde(tag)]` and deserialize by reading the tag first, so an
@@ -113,6 +114,7 @@ fn emit_struct(
     let mut new_inits = Vec::new();
     let mut all_optional = true;
     let mut has_defaults = false;
+    let mut de_fields = Vec::new();
     for field in &s.fields {
         let field_name = ident(&field.name);
         let wire = &field.wire;
@@ -167,6 +169,19 @@ fn emit_struct(
                 )
             }
         };
+        de_fields.push(DeField {
+            name: field_name.clone(),
+            wire: wire.clone(),
+            ty: ty_tokens.clone(),
+            absent: match &field.presence {
+                Presence::Required => Absent::Required,
+                Presence::Optional | Presence::Tristate => Absent::Default,
+                Presence::Defaulted(_) => {
+                    let path: TokenStream = init.clone();
+                    Absent::Call(path)
+                }
+            },
+        });
         if matches!(field.presence, Presence::Required) {
             new_args.push(quote!(#field_name: #ty_tokens));
             new_inits.push(quote!(#field_name,));
@@ -267,17 +282,115 @@ fn emit_struct(
     } else {
         (quote!(Debug,), quote!())
     };
+    // Structs with a map of further properties keep serde's derive (`flatten`); the others get
+    // the lean map-only impl.
+    let (derive_deserialize, deserialize) = if s.additional.is_some() {
+        (quote!(::serde::Deserialize,), quote!())
+    } else {
+        (
+            quote!(),
+            deserialize_impl(&name, &de_fields, &rt, &allow_deprecated),
+        )
+    };
     quote! {
         #docs
-        #[derive(Clone, #derive_debug PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #derive_debug PartialEq, #derive_default ::serde::Serialize, #derive_deserialize)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
         }
+        #deserialize
         #allow_deprecated
         #default_impl
         #debug_impl
         #new_impl
+    }
+}
+
+/// A struct field as the generated `Deserialize` reads it.
+struct DeField {
+    name: proc_macro2::Ident,
+    wire: String,
+    ty: TokenStream,
+    absent: Absent,
+}
+
+/// What a field is when the input leaves it out.
+enum Absent {
+    /// An error, unless its type is an `Option` (then `None`, as serde's derive does).
+    Required,
+    /// `Default::default()` (`None`, `Patch::Absent`).
+    Default,
+    /// The document's default, from this expression.
+    Call(TokenStream),
+}
+
+/// `Deserialize` for a struct, read from a map only (see `oas_runtime::de`): a third of the code
+/// serde's derive writes, which also reads sequences and field indexes nobody sends.
+fn deserialize_impl(
+    name: &proc_macro2::Ident,
+    fields: &[DeField],
+    rt: &TokenStream,
+    allow_deprecated: &TokenStream,
+) -> TokenStream {
+    let name_str = name.to_string();
+    let expecting = format!("struct {name_str}");
+    let slot = |i: usize| ident(&format!("__field{i}"));
+    let slots = fields.iter().enumerate().map(|(i, f)| {
+        let (var, ty) = (slot(i), &f.ty);
+        quote!(let mut #var: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    let arms = fields.iter().enumerate().map(|(i, f)| {
+        let (var, wire) = (slot(i), &f.wire);
+        quote!(#wire => #rt::de::field(&mut #var, &mut map, #wire)?,)
+    });
+    let inits = fields.iter().enumerate().map(|(i, f)| {
+        let (var, field, wire) = (slot(i), &f.name, &f.wire);
+        match &f.absent {
+            Absent::Required => quote! {
+                #field: match #var {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => #rt::de::missing::<_, A::Error>(#wire)?,
+                },
+            },
+            Absent::Default => quote!(#field: #var.unwrap_or_default(),),
+            Absent::Call(value) => quote!(#field: #var.unwrap_or_else(|| #value),),
+        }
+    });
+    let wires = fields.iter().map(|f| &f.wire);
+    let key = if fields.is_empty() { quote!(_) } else { quote!(key) };
+    let body = if fields.is_empty() {
+        quote!(#rt::de::skip(&mut map)?;)
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => #rt::de::skip(&mut map)?,
+            }
+        }
+    };
+    quote! {
+        #allow_deprecated
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct __Visitor;
+                #allow_deprecated
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        #(#slots)*
+                        while let ::std::option::Option::Some(#key) = map.next_key::<#rt::de::Key<'de>>()? {
+                            #body
+                        }
+                        ::std::result::Result::Ok(#name { #(#inits)* })
+                    }
+                }
+                deserializer.deserialize_struct(#name_str, &[#(#wires),*], __Visitor)
+            }
+        }
     }
 }
 
@@ -457,6 +570,7 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     let summary = format!(" Query parameters of `{} {}`.", op.method.as_str(), op.path);
     let source = format!(" Source: `{}`", op.origin);
 
+    let mut de_fields = Vec::new();
     let fields = query.iter().map(|param| {
         let field = ident(&param.name);
         let wire = &param.wire;
@@ -492,15 +606,27 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
             quote!()
         };
         if param.required {
+            de_fields.push(DeField {
+                name: field.clone(),
+                wire: wire.clone(),
+                ty: ty.clone(),
+                absent: Absent::Required,
+            });
             quote!(#docs #deprecated #[serde(rename = #wire)] pub #field: #ty,)
         } else {
+            de_fields.push(DeField {
+                name: field.clone(),
+                wire: wire.clone(),
+                ty: quote!(::std::option::Option<#ty>),
+                absent: Absent::Default,
+            });
             quote!(
                 #docs #deprecated
                 #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field: ::std::option::Option<#ty>,
             )
         }
-    });
+    }).collect::<Vec<_>>();
     let derive_default = if query.iter().all(|p| !p.required) {
         quote!(Default,)
     } else {
@@ -511,14 +637,16 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     } else {
         quote!()
     };
+    let deserialize = deserialize_impl(&name, &de_fields, &runtime(config), &allow_deprecated);
     quote! {
         #[doc = #summary]
         #[doc = ""]
         #[doc = #source]
-        #[derive(Clone, Debug, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, #derive_default ::serde::Serialize)]
         #allow_deprecated
         pub struct #name {
             #(#fields)*
         }
+        #deserialize
     }
 }
