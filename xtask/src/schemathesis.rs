@@ -79,23 +79,14 @@ impl Options {
 /// The seeded project's id, which the generated requests use half of the time (schemathesis.toml).
 const PROJECT_ID: &str = "5c4a0e3e-6d1f-4b6a-9a57-8f5d3c2b1a00";
 
-/// Request values bound to the seeded state, so that implemented operations get past "not found"
-/// and answer with their success bodies too: location.name = (values, probability).
-const BINDINGS: &[(&str, &[&str])] = &[
-    ("path.projectId", &[PROJECT_ID]),
-    ("path.workspaceId", &[PROJECT_ID]),
-    ("query.workspaceId", &[PROJECT_ID]),
-    ("query.projectId", &[PROJECT_ID]),
-    ("body.workspaceId", &[PROJECT_ID]),
-    ("body.projectId", &[PROJECT_ID]),
-    ("path.environment", &["dev", "staging", "prod"]),
-    ("query.environment", &["dev", "staging", "prod"]),
-    ("body.environment", &["dev", "staging", "prod"]),
-    ("query.secretPath", &["/"]),
-    ("body.secretPath", &["/"]),
-    ("query.path", &["/"]),
-    ("body.path", &["/"]),
-    ("path.roleSlug", &["admin", "viewer"]),
+/// Request parameters fixed to the seeded state in pass 2, so that implemented operations get
+/// past "not found" and answer with their success bodies too (pass 1 leaves them random).
+const FIXED: &[(&str, &str)] = &[
+    ("path.projectId", PROJECT_ID),
+    ("path.workspaceId", PROJECT_ID),
+    ("query.workspaceId", PROJECT_ID),
+    ("query.projectId", PROJECT_ID),
+    ("query.environment", "dev"),
 ];
 
 /// Runs the whole step; fails on any finding.
@@ -108,7 +99,7 @@ pub(crate) fn run(options: &Options) -> Result<()> {
 
     let document = work.join("infisical-openapi.overlaid.json");
     let operations = write_document(&document)?;
-    write_config(&work)?;
+    let config = write_config(&work)?;
 
     let server = Server::start(&work)?;
     let token = server.login()?;
@@ -128,7 +119,6 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         token: &token,
         seed: options.seed,
         report: &report,
-        work: &work,
     };
 
     // Pass 1: every operation, a few examples each; which ones answer 501 tells what is
@@ -139,7 +129,7 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         options.seed, server.base
     );
     let mut summary = Summary::default();
-    summary.add_events(&runner.run("survey", "examples,fuzzing", survey_examples, &[])?)?;
+    summary.add_events(&runner.run("survey", "examples,fuzzing", survey_examples, None, &[])?)?;
     let implemented: Vec<String> = summary
         .operations
         .keys()
@@ -158,6 +148,7 @@ pub(crate) fn run(options: &Options) -> Result<()> {
             "implemented",
             "examples,coverage,fuzzing",
             options.max_examples,
+            Some(&config),
             &implemented,
         )?)?;
     }
@@ -191,16 +182,25 @@ struct Runner<'a> {
     token: &'a str,
     seed: u64,
     report: &'a Path,
-    work: &'a Path,
 }
 
 impl Runner<'_> {
     /// One run of `st`; returns its events (NDJSON). Its exit status is not the verdict: the
     /// events are.
-    fn run(&self, name: &str, phases: &str, examples: u64, only: &[String]) -> Result<String> {
+    fn run(
+        &self,
+        name: &str,
+        phases: &str,
+        examples: u64,
+        config: Option<&Path>,
+        only: &[String],
+    ) -> Result<String> {
         let events = self.report.join(format!("{name}.ndjson"));
         let log = self.report.join(format!("{name}.log"));
         let mut command = Command::new(self.st);
+        if let Some(config) = config {
+            command.arg("--config-file").arg(config);
+        }
         command
             .arg("run")
             .arg(self.document)
@@ -229,7 +229,8 @@ impl Runner<'_> {
                 std::fs::File::create(&log).context("creating the schemathesis log")?,
             ))
             .stderr(Stdio::inherit())
-            .current_dir(self.work)
+            // Not the work folder: a `schemathesis.toml` there would apply to every pass.
+            .current_dir(self.report)
             .status()
             .with_context(|| format!("running {}", self.st.display()))?;
         std::fs::read_to_string(&events).with_context(|| {
@@ -242,24 +243,18 @@ impl Runner<'_> {
     }
 }
 
-/// `schemathesis.toml` in the work folder (where `st` runs): the bindings to the seeded state.
-fn write_config(work: &Path) -> Result<()> {
-    let mut text = String::from("# Written by `cargo xtask schemathesis`.\n");
-    for (index, (_, values)) in BINDINGS.iter().enumerate() {
-        let values: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
-        text.push_str(&format!(
-            "\n[dictionaries.seeded{index}]\nvalues = [{}]\n",
-            values.join(", ")
-        ));
+/// The configuration of pass 2 (`pass2/schemathesis.toml`): the parameters fixed to the seeded
+/// state. Returns its path.
+fn write_config(work: &Path) -> Result<PathBuf> {
+    let mut text = String::from("# Written by `cargo xtask schemathesis`.\n[parameters]\n");
+    for (key, value) in FIXED {
+        text.push_str(&format!("{key:?} = {value:?}\n"));
     }
-    text.push_str("\n[parameters]\n");
-    for (index, (key, _)) in BINDINGS.iter().enumerate() {
-        text.push_str(&format!(
-            "{key:?} = {{ dictionary = \"seeded{index}\", probability = 0.5 }}\n"
-        ));
-    }
-    let path = work.join("schemathesis.toml");
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    let dir = work.join("pass2");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("schemathesis.toml");
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
 }
 
 /// The Cargo target folder (`$CARGO_TARGET_DIR` or `target/`).
@@ -494,7 +489,7 @@ pub(crate) struct Summary {
     /// Errors schemathesis met (a network error, a time-out), by operation: these fail.
     pub(crate) errors: Vec<(String, String)>,
     /// Operations schemathesis could not test because the document is inconsistent (a path
-    /// parameter it does not define): reported, not failed.
+    /// parameter it does not define, a body schema no value satisfies): reported, not failed.
     pub(crate) invalid_schema: Vec<(String, String)>,
 }
 
@@ -515,8 +510,12 @@ impl Summary {
                     "{kind}: {}",
                     error["value"]["message"].as_str().unwrap_or_default()
                 );
-                if kind == "InvalidSchema" {
-                    self.invalid_schema.push((label, message));
+                // The document's own inconsistencies: nothing a server can answer to.
+                if matches!(kind, "InvalidSchema" | "Unsatisfiable") {
+                    let message = message.lines().next().unwrap_or_default().to_owned();
+                    if !self.invalid_schema.contains(&(label.clone(), message.clone())) {
+                        self.invalid_schema.push((label, message));
+                    }
                 } else {
                     self.errors.push((label, message));
                 }
@@ -651,5 +650,98 @@ impl Summary {
             let _ = writeln!(out, "  ERROR {operation}: {message}");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One `ScenarioFinished` event as schemathesis 4 writes it: one case, its response status
+    /// and the result of one check.
+    fn scenario(label: &str, status: u16, check: &str, passed: bool) -> String {
+        let result = if passed {
+            serde_json::json!({"name": check, "status": "success"})
+        } else {
+            serde_json::json!({"name": check, "status": "failure", "failure_info": {"failure": {
+                "title": "Undocumented status code", "message": "Received: 999"}}})
+        };
+        serde_json::json!({"ScenarioFinished": {"phase": "fuzzing", "recorder": {
+            "label": label,
+            "interactions": {"c1": {"response": {"status_code": status}}},
+            "checks": {"c1": [result]},
+        }}})
+        .to_string()
+    }
+
+    fn summary(events: &[String]) -> Summary {
+        let mut summary = Summary::default();
+        summary.add_events(&events.join("\n")).unwrap();
+        summary.finish();
+        summary
+    }
+
+    #[test]
+    fn the_501_of_an_unimplemented_operation_is_not_a_failure() {
+        let s = summary(&[
+            scenario("GET /a", 501, "not_a_server_error", false),
+            scenario("GET /a", 400, "status_code_conformance", false),
+        ]);
+        assert!(s.failures.is_empty(), "{:?}", s.failures);
+        assert!(s.unimplemented.contains("GET /a"));
+        assert_eq!(s.ignored["not_a_server_error"], 1);
+        assert_eq!(s.ignored["status_code_conformance"], 1);
+    }
+
+    #[test]
+    fn a_server_error_fails_on_any_operation() {
+        let s = summary(&[
+            scenario("GET /a", 501, "not_a_server_error", false),
+            scenario("GET /a", 500, "not_a_server_error", false),
+        ]);
+        assert_eq!(s.failures.len(), 1);
+        assert_eq!(s.failures[0].status, 500);
+    }
+
+    #[test]
+    fn a_nonconforming_response_of_an_implemented_operation_fails() {
+        let s = summary(&[
+            scenario("GET /b", 200, "response_schema_conformance", false),
+            scenario("GET /b", 200, "not_a_server_error", true),
+        ]);
+        assert_eq!(s.operations["GET /b"], 2);
+        assert_eq!(s.failures.len(), 1);
+        assert_eq!(s.failures[0].check, "response_schema_conformance");
+        assert!(s.render().contains("response_schema_conformance: 1"));
+    }
+
+    #[test]
+    fn a_501_from_an_operation_is_what_marks_it_unimplemented() {
+        // The 501 alone is the mark: an implemented operation never answers it, so a 501 from
+        // an operation makes its conformance failures not count, and nothing else does.
+        let s = summary(&[scenario("GET /c", 404, "status_code_conformance", false)]);
+        assert_eq!(s.failures.len(), 1);
+        assert!(s.unimplemented.is_empty());
+    }
+
+    #[test]
+    fn document_inconsistencies_are_reported_and_network_errors_fail() {
+        let events = [
+            r#"{"NonFatalError":{"label":"GET /d/{x}","value":{"type":"InvalidSchema","message":"Path parameter 'x' is not defined"}}}"#,
+            r#"{"NonFatalError":{"label":"GET /d/{x}","value":{"type":"InvalidSchema","message":"Path parameter 'x' is not defined"}}}"#,
+            r#"{"NonFatalError":{"label":"GET /e","value":{"type":"ConnectionError","message":"refused"}}}"#,
+        ]
+        .map(str::to_owned);
+        let s = summary(&events);
+        assert_eq!(s.invalid_schema.len(), 1);
+        assert_eq!(s.errors.len(), 1);
+        assert!(s.render().contains("ERROR GET /e: ConnectionError: refused"));
+    }
+
+    #[test]
+    fn an_event_that_is_not_json_is_an_error() {
+        let mut s = Summary::default();
+        let error = s.add_events("{\"Initialize\":{}}\n{oops").unwrap_err();
+        assert!(error.to_string().contains("event 2"), "{error}");
     }
 }
