@@ -274,7 +274,10 @@ fn install(work: &Path) -> Result<PathBuf> {
         return Ok(st);
     }
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    println!("==> schemathesis: creating {} with {python}", venv.display());
+    println!(
+        "==> schemathesis: creating {} with {python}",
+        venv.display()
+    );
     let _ = std::fs::remove_dir_all(&venv);
     let hint = "schemathesis needs Python 3.9+ with venv and pip \
                 (on Debian: `apt-get install python3 python3-venv python3-pip`; \
@@ -389,8 +392,8 @@ impl Server {
             .base
             .strip_prefix("http://")
             .context("mini-infisical's address")?;
-        let body = serde_json::json!({"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET})
-            .to_string();
+        let body =
+            serde_json::json!({"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET}).to_string();
         let mut stream = TcpStream::connect(address)
             .with_context(|| format!("connecting to mini-infisical at {address}"))?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
@@ -504,7 +507,10 @@ impl Summary {
             let event: Value = serde_json::from_str(line)
                 .with_context(|| format!("schemathesis event {} is not JSON", number + 1))?;
             if let Some(error) = event.get("NonFatalError") {
-                let label = error["label"].as_str().unwrap_or("(no operation)").to_owned();
+                let label = error["label"]
+                    .as_str()
+                    .unwrap_or("(no operation)")
+                    .to_owned();
                 let kind = error["value"]["type"].as_str().unwrap_or("error");
                 let message = format!(
                     "{kind}: {}",
@@ -513,7 +519,10 @@ impl Summary {
                 // The document's own inconsistencies: nothing a server can answer to.
                 if matches!(kind, "InvalidSchema" | "Unsatisfiable") {
                     let message = message.lines().next().unwrap_or_default().to_owned();
-                    if !self.invalid_schema.contains(&(label.clone(), message.clone())) {
+                    if !self
+                        .invalid_schema
+                        .contains(&(label.clone(), message.clone()))
+                    {
                         self.invalid_schema.push((label, message));
                     }
                 } else {
@@ -735,7 +744,10 @@ mod tests {
         let s = summary(&events);
         assert_eq!(s.invalid_schema.len(), 1);
         assert_eq!(s.errors.len(), 1);
-        assert!(s.render().contains("ERROR GET /e: ConnectionError: refused"));
+        assert!(
+            s.render()
+                .contains("ERROR GET /e: ConnectionError: refused")
+        );
     }
 
     #[test]
