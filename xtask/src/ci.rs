@@ -4,7 +4,9 @@
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
 //! on its own (no warnings allowed), every document of `spec/documents.toml` generated, built and
 //! tested in a scratch workspace (`--require-documents`: a missing one fails; CI passes it), a
-//! short fuzz run with a fixed seed (any finding fails), and a smoke run of the benchmarks.
+//! short fuzz run with a fixed seed (any finding fails), schemathesis against mini-infisical
+//! (`cargo xtask schemathesis`: a server error or a nonconforming response fails), and a smoke run
+//! of the benchmarks.
 
 use std::process::Command;
 
@@ -67,6 +69,9 @@ pub(crate) fn run(require_documents: bool) -> Result<()> {
         real: false,
         save: false,
     })?;
+    // schemathesis against mini-infisical: no server error anywhere, no response the document
+    // forbids from an implemented operation.
+    crate::schemathesis::run(&crate::schemathesis::Options::ci())?;
     // The benchmarks' smoke run: proves every bench still builds and runs; its numbers are not
     // judged (no timed assertions), and its report goes to a temporary folder.
     step(
