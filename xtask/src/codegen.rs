@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings]`.
+//! `cargo xtask codegen`: see `Options` (`cargo xtask codegen --help`).
 //!
 //! Reads the document, builds the IR, emits every generated file and writes it, or with `--check`
 //! fails when a checked-in file differs from what the generator produces now.
@@ -10,17 +10,32 @@ use anyhow::{Context, Result, bail};
 
 use crate::{profile, spec};
 
-/// Options of one run.
-#[derive(Debug, Default)]
+/// Options of one run (`cargo xtask codegen --help`).
+#[derive(Debug, Default, clap::Args)]
 pub(crate) struct Options {
+    /// Change nothing; fail when a checked-in generated file differs from what the generator
+    /// produces now (the CI freshness check).
+    #[arg(long)]
     pub(crate) check: bool,
+    /// Generate from this document (YAML or JSON) instead of the default one: `$INFISICAL_SPEC`,
+    /// then the local copy `spec/<file>`, then the data folder (`$INFISICAL_SPEC_DIR` or
+    /// `../shared/spec`).
+    #[arg(long, value_name = "PATH")]
     pub(crate) spec: Option<PathBuf>,
+    /// Accept a document whose sha256 differs from `spec/pin.json` and pin it, once it has
+    /// generated: `spec/pin.json` then names it (a document outside the data folder is kept as
+    /// the git-ignored local copy `spec/<file name>`), so it is the default from then on.
+    #[arg(long)]
     pub(crate) update_pin: bool,
+    /// Print the time each stage took.
+    #[arg(long)]
     pub(crate) timings: bool,
-    /// The project copy to write into (default: this project); used to generate other documents
-    /// into scratch copies of the workspace.
+    /// Write into this copy of the project instead of this checkout (its `spec/pin.json` is the
+    /// one checked and updated); used to generate other documents into scratch workspaces.
+    #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
     /// Print only the summary line (warnings are counted, not listed).
+    #[arg(long)]
     pub(crate) quiet: bool,
 }
 

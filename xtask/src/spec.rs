@@ -1,12 +1,12 @@
 //! Finding, pinning and loading the Infisical document.
 //!
-//! Resolution order: `--spec PATH`, then `$INFISICAL_SPEC`, then the git-ignored copy
-//! `spec/infisical-openapi.yml`, then the team's data folder `../shared/spec/infisical-openapi.yml`.
+//! Resolution order: `--spec PATH`, then `$INFISICAL_SPEC`, then the git-ignored local copy
+//! `spec/<file name of the pin>`, then the team's data folder (`$INFISICAL_SPEC_DIR`, else
+//! `../shared/spec`) at the pinned `file`.
 //! The document's sha256 is compared with `spec/pin.json`; a difference is reported, never
 //! silently accepted.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use oas_ir::load::Format;
@@ -66,8 +66,12 @@ pub(crate) struct SpecFile {
 
 /// Finds the document by the resolution order and reads it.
 pub(crate) fn resolve(explicit: Option<&Path>) -> Result<SpecFile> {
-    let root = project_root();
-    let pin = read_pin(&root)?;
+    resolve_in(&project_root(), explicit)
+}
+
+/// [`resolve`] for the project copy at `root` (its pin and its local copy).
+pub(crate) fn resolve_in(root: &Path, explicit: Option<&Path>) -> Result<SpecFile> {
+    let pin = read_pin(root)?;
     let mut tried = Vec::new();
     let candidates: Vec<(PathBuf, &str)> = [
         explicit.map(|p| (p.to_path_buf(), "--spec")),
@@ -123,28 +127,44 @@ pub(crate) fn check_pin(root: &Path, spec: &SpecFile) -> Result<Option<String>> 
     )))
 }
 
-/// `cargo xtask spec pull --from PATH|URL`: copies or downloads the document to the git-ignored
+/// `cargo xtask spec pull --help`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PullArgs {
+    /// A file path, or an `http://` or `https://` URL (redirects followed); default: the
+    /// `source_url` of `spec/pin.json`.
+    #[arg(long, value_name = "PATH|URL")]
+    pub(crate) from: Option<String>,
+}
+
+/// The largest document `spec pull` downloads (the 2025-06 document is 3.7 MB).
+const MAX_DOWNLOAD: u64 = 256 * 1024 * 1024;
+
+/// What `spec pull` wrote.
+#[derive(Debug)]
+pub(crate) struct Pulled {
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) matches_pin: bool,
+}
+
+/// `cargo xtask spec pull [--from PATH|URL]`: copies or downloads the document to the git-ignored
 /// local copy and checks it against the pin.
-pub(crate) fn pull(from: &str) -> Result<()> {
-    let pin = read_pin(&project_root())?;
+pub(crate) fn pull(args: &PullArgs) -> Result<()> {
+    pull_into(&project_root(), args.from.as_deref()).map(drop)
+}
+
+/// [`pull`] into the project copy at `root`.
+pub(crate) fn pull_into(root: &Path, from: Option<&str>) -> Result<Pulled> {
+    let pin = read_pin(root)?;
+    let from = from.unwrap_or(&pin.source_url);
     let bytes = if from.starts_with("http://") || from.starts_with("https://") {
-        // curl keeps an HTTP client and a TLS stack out of the xtask build.
-        let output = Command::new("curl")
-            .args(["--fail", "--silent", "--show-error", "--location", from])
-            .output()
-            .context("running curl to download the document (is curl installed?)")?;
-        if !output.status.success() {
-            bail!(
-                "downloading {from} failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        output.stdout
+        download(from)?
     } else {
+        println!("reading {from}");
         std::fs::read(from).with_context(|| format!("reading {from}"))?
     };
     let actual = sha256_hex(&bytes);
-    let text = String::from_utf8(bytes).context("the document is not UTF-8")?;
+    let text = String::from_utf8(bytes).with_context(|| format!("{from} is not UTF-8 text"))?;
     let format = Format::detect(from, &text);
     oas_ir::load::parse(&text, format).map_err(|errors| {
         let shown: Vec<String> = errors.iter().take(5).map(ToString::to_string).collect();
@@ -153,8 +173,9 @@ pub(crate) fn pull(from: &str) -> Result<()> {
             shown.join("\n")
         )
     })?;
+    let matches_pin = actual == pin.sha256;
     // The pinned document becomes the local copy; another one is kept beside it, never over it.
-    let file_name = if actual == pin.sha256 {
+    let file_name = if matches_pin {
         pin.local_name().to_owned()
     } else {
         let ext = if format == Format::Json {
@@ -164,22 +185,50 @@ pub(crate) fn pull(from: &str) -> Result<()> {
         };
         format!("pulled-{}.{ext}", &actual[..12])
     };
-    let dest = project_root().join("spec").join(&file_name);
+    let dest = root.join("spec").join(&file_name);
     std::fs::write(&dest, &text).with_context(|| format!("writing {}", dest.display()))?;
-    println!("wrote {} (sha256 {actual})", dest.display());
-    if actual == pin.sha256 {
-        println!("matches the pin in spec/pin.json");
+    println!("wrote {} ({} bytes)", dest.display(), text.len());
+    println!("sha256 {actual}");
+    if matches_pin {
+        println!(
+            "matches the pin in spec/pin.json: it is now the default document of every command"
+        );
     } else {
         println!(
-            "note: spec/pin.json pins {}; this is a different document.",
-            pin.sha256
-        );
-        println!(
-            "Regenerate from it deliberately: `cargo xtask codegen --spec {} --update-pin`.",
+            "does NOT match the pin: spec/pin.json pins {} ({}).\n\
+             The default document is unchanged. To generate from this one and pin it, deliberately:\n    \
+             cargo xtask codegen --spec {} --update-pin",
+            pin.sha256,
+            pin.file,
             dest.display()
         );
     }
-    Ok(())
+    Ok(Pulled {
+        path: dest,
+        sha256: actual,
+        matches_pin,
+    })
+}
+
+/// Downloads `url` (following redirects), with a time and size bound, saying what it does.
+fn download(url: &str) -> Result<Vec<u8>> {
+    println!("downloading {url}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(300)))
+        .user_agent(concat!("infisical-oas-xtask/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("downloading {url}"))?;
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD)
+        .read_to_vec()
+        .with_context(|| format!("reading the answer of {url}"))?;
+    Ok(bytes)
 }
 
 /// Pins `spec`: records its sha256 and place in `spec/pin.json` and, for a document outside the
