@@ -67,20 +67,23 @@ pub(crate) fn run(options: &Options) -> Result<()> {
     };
     step(&cargo, "formatting", &["fmt", "--all", "--check"])?;
     let fresh: &[&str] = &[
-                "run",
-                "--quiet",
-                "--release",
-                "--locked",
-                "-p",
-                "xtask",
-                "--",
-                "codegen",
-                "--check",
-            ];
+        "run",
+        "--quiet",
+        "--release",
+        "--locked",
+        "-p",
+        "xtask",
+        "--",
+        "codegen",
+        "--check",
+    ];
     if pinned.is_some() {
         step(&cargo, "generated code is fresh", fresh)?;
     } else {
-        not_run.push("generated code is fresh (`cargo xtask codegen --check`): needs the pinned document".to_owned());
+        not_run.push(
+            "generated code is fresh (`cargo xtask codegen --check`): needs the pinned document"
+                .to_owned(),
+        );
     }
     let steps: [(&str, &[&str]); 2] = [
         (
@@ -132,18 +135,18 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         );
     } else {
         step(
-        &cargo,
-        "benchmarks (smoke run)",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--locked",
-            "-p",
-            "xtask",
-            "--",
-            "bench",
-            "--quick",
+            &cargo,
+            "benchmarks (smoke run)",
+            &[
+                "run",
+                "--quiet",
+                "--release",
+                "--locked",
+                "-p",
+                "xtask",
+                "--",
+                "bench",
+                "--quick",
             ],
         )?;
     }

@@ -145,7 +145,11 @@ mod tests {
                 panic!("`cargo xtask {line}` does not parse: {err}");
             }
         }
-        for bad in ["codegen --nope", "fuzz --minutes 1 --seconds 2", "spec pull --from"] {
+        for bad in [
+            "codegen --nope",
+            "fuzz --minutes 1 --seconds 2",
+            "spec pull --from",
+        ] {
             let args = std::iter::once("xtask").chain(bad.split(' '));
             assert!(
                 <Cli as clap::Parser>::try_parse_from(args).is_err(),

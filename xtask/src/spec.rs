@@ -262,3 +262,211 @@ pub(crate) fn update_pin(root: &Path, spec: &SpecFile) -> Result<()> {
     std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n")?;
     Ok(())
 }
+
+/// Called by a test that cannot run `check` because the document at `path` is absent: fails when
+/// documents are required (`cargo xtask ci --require-documents`), otherwise says so on stderr and
+/// records the skip for `cargo xtask ci`'s closing list.
+#[cfg(test)]
+pub(crate) fn document_absent(check: &str, path: &Path) {
+    use std::io::Write as _;
+    let required =
+        std::env::var_os(crate::ci::REQUIRE_DOCUMENTS_ENV).is_some_and(|v| !v.is_empty());
+    assert!(
+        !required,
+        "{check} needs {}, which is absent, and documents are required (${})",
+        path.display(),
+        crate::ci::REQUIRE_DOCUMENTS_ENV
+    );
+    let line = format!("{check}: needs {}, absent", path.display());
+    eprintln!("NOT RUN: {line}");
+    if let Some(log) = std::env::var_os(crate::ci::SKIPPED_LOG_ENV)
+        && let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+    {
+        let _ = writeln!(file, "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::net::TcpListener;
+    use std::path::{Path, PathBuf};
+
+    use super::{project_root, pull_into, read_pin, resolve_in, sha256_hex};
+
+    /// A scratch project copy holding only `spec/pin.json`, pinning `sha256` at `file`.
+    fn scratch(name: &str, file: &str, sha256: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-pull-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        let pin = serde_json::json!({
+            "what": "test pin",
+            "source_url": "http://127.0.0.1:9/never-used",
+            "file": file,
+            "sha256": sha256,
+        });
+        std::fs::write(root.join("spec/pin.json"), pin.to_string()).unwrap();
+        root
+    }
+
+    fn fixture() -> (PathBuf, String) {
+        let path = project_root().join("spec/fixtures/tagged-anyof.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        (path, text)
+    }
+
+    /// Serves `routes` (path, status line, extra headers, body) on 127.0.0.1 for `requests`
+    /// requests; returns the base URL.
+    fn serve(
+        routes: Vec<(&'static str, &'static str, String, Vec<u8>)>,
+        requests: usize,
+    ) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(requests) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                reader.read_line(&mut request_line).unwrap();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
+                let (status, headers, body) = routes
+                    .iter()
+                    .find(|(p, ..)| *p == path)
+                    .map_or(("404 Not Found", String::new(), b"no".to_vec()), |r| {
+                        (r.1, r.2.clone(), r.3.clone())
+                    });
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).unwrap();
+                stream.write_all(&body).unwrap();
+            }
+        });
+        base
+    }
+
+    fn pinned_file(root: &Path) -> String {
+        read_pin(root).unwrap().file
+    }
+
+    /// `spec pull --from PATH`: the pinned document becomes the local copy, and so the default
+    /// document; another one is kept beside it and changes nothing.
+    #[test]
+    fn pull_from_a_path_checks_the_pin() {
+        let (path, text) = fixture();
+        let sha = sha256_hex(text.as_bytes());
+        let root = scratch("path-match", "2099/pinned.yaml", &sha);
+        let pulled = pull_into(&root, Some(path.to_str().unwrap())).unwrap();
+        assert!(pulled.matches_pin);
+        assert_eq!(pulled.sha256, sha);
+        assert_eq!(pulled.path, root.join("spec/pinned.yaml"));
+        assert_eq!(std::fs::read_to_string(&pulled.path).unwrap(), text);
+        if std::env::var_os("INFISICAL_SPEC").is_none() {
+            assert_eq!(resolve_in(&root, None).unwrap().path, pulled.path);
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+
+        let root = scratch("path-other", "2099/pinned.yaml", &"0".repeat(64));
+        let pulled = pull_into(&root, Some(path.to_str().unwrap())).unwrap();
+        assert!(!pulled.matches_pin);
+        assert_eq!(
+            pulled.path,
+            root.join(format!("spec/pulled-{}.yml", &sha[..12]))
+        );
+        assert!(!root.join("spec/pinned.yaml").exists());
+        assert_eq!(
+            pinned_file(&root),
+            "2099/pinned.yaml",
+            "the pin is unchanged"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// `spec pull --from URL` against a real HTTP server on 127.0.0.1: redirects are followed, the
+    /// bytes are checked against the pin, and a failing answer or a document that is not OpenAPI
+    /// is a clear error that writes nothing.
+    #[test]
+    fn pull_from_a_url_downloads_and_checks_the_pin() {
+        let (_, text) = fixture();
+        let sha = sha256_hex(text.as_bytes());
+        let base = serve(
+            vec![
+                (
+                    "/api/docs/json",
+                    "200 OK",
+                    String::new(),
+                    text.clone().into_bytes(),
+                ),
+                (
+                    "/moved",
+                    "302 Found",
+                    "location: /api/docs/json\r\n".to_owned(),
+                    Vec::new(),
+                ),
+                (
+                    "/not-openapi",
+                    "200 OK",
+                    String::new(),
+                    b"[1, 2, 3]".to_vec(),
+                ),
+            ],
+            4,
+        );
+        let root = scratch("url", "2099/infisical-openapi.yaml", &sha);
+        let pulled = pull_into(&root, Some(&format!("{base}/moved"))).unwrap();
+        assert!(pulled.matches_pin);
+        assert_eq!(pulled.path, root.join("spec/infisical-openapi.yaml"));
+        assert_eq!(std::fs::read_to_string(&pulled.path).unwrap(), text);
+
+        let err = pull_into(&root, Some(&format!("{base}/missing"))).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.contains("/missing") && message.contains("404"),
+            "{message}"
+        );
+
+        let err = pull_into(&root, Some(&format!("{base}/not-openapi"))).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("is not a valid OpenAPI document"),
+            "{err:#}"
+        );
+        let written: Vec<_> = std::fs::read_dir(root.join("spec"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(written.len(), 2, "{written:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Without `--from`, the pin's source URL is fetched.
+    #[test]
+    fn pull_defaults_to_the_pinned_source() {
+        let (_, text) = fixture();
+        let sha = sha256_hex(text.as_bytes());
+        let base = serve(
+            vec![("/doc", "200 OK", String::new(), text.into_bytes())],
+            1,
+        );
+        let root = scratch("default", "doc.yaml", &sha);
+        let pin_path = root.join("spec/pin.json");
+        let mut pin: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&pin_path).unwrap()).unwrap();
+        pin["source_url"] = serde_json::Value::String(format!("{base}/doc"));
+        std::fs::write(&pin_path, pin.to_string()).unwrap();
+        let pulled = pull_into(&root, None).unwrap();
+        assert!(pulled.matches_pin);
+        assert_eq!(pulled.path, root.join("spec/doc.yaml"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
