@@ -2,7 +2,8 @@
 //!
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
-//! on its own (no warnings allowed), every document of `spec/documents.toml` generated, built and
+//! on its own (no warnings allowed), the publishable crates' `rust-version` (see `msrv`) and
+//! their verified `cargo package`, every document of `spec/documents.toml` generated, built and
 //! tested in a scratch workspace, a short fuzz run with a fixed seed (any finding fails), and a
 //! smoke run of the benchmarks.
 //!
@@ -96,6 +97,9 @@ pub(crate) fn run(options: &Options) -> Result<()> {
                 "--",
                 "-D",
                 "warnings",
+                // Explicit, though `warnings` covers it: std items newer than `rust-version`.
+                "-D",
+                "clippy::incompatible_msrv",
             ],
         ),
         ("tests", &["test", "--workspace", "--locked"]),
@@ -104,6 +108,9 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         step(&cargo, name, args)?;
     }
     features(&cargo)?;
+    println!("==> rust-version: what the publishable crates need, against what they declare");
+    crate::msrv::check(&cargo)?;
+    package(&cargo)?;
     // Every real document, not only the pinned one, generates crates that build and pass their
     // generated tests.
     println!("==> documents: every document of spec/documents.toml in a scratch workspace");
@@ -172,6 +179,25 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `cargo package` of every publishable crate, verified: each `.crate` is unpacked and built on
+/// its own, the crates of the workspace it depends on taken from their own `.crate` files (cargo
+/// packages them together), the rest from crates.io as `Cargo.lock` pins them.
+fn package(cargo: &str) -> Result<()> {
+    let meta = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
+        .current_dir(project_root())
+        .output()
+        .context("running cargo metadata")?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&meta.stdout).context("parsing cargo metadata")?;
+    let crates = crate::msrv::publishable(&meta);
+    let mut args = vec!["package", "--locked", "--allow-dirty"];
+    for (name, ..) in &crates {
+        args.extend(["-p", name.as_str()]);
+    }
+    step(cargo, "packaging (cargo package, verified)", &args)
 }
 
 /// Runs `cargo <args>` as the step `name`; fails when it fails.

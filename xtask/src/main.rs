@@ -10,6 +10,7 @@ mod ci;
 mod codegen;
 mod documents;
 mod fuzz;
+mod msrv;
 mod profile;
 mod spec;
 

@@ -99,7 +99,7 @@ pub(crate) fn resolve_in(root: &Path, explicit: Option<&Path>) -> Result<SpecFil
     }
     bail!(
         "no Infisical OpenAPI document found (tried {}).\n\
-         Get it with `cargo xtask spec pull --from PATH|URL` (the pinned source is {}),\n\
+         Get it with `cargo xtask spec pull [--from PATH|URL]` (default: the pinned source, {}),\n\
          or point `--spec PATH` or `$INFISICAL_SPEC` at a copy.",
         tried.join(", "),
         pin.source_url
@@ -139,8 +139,9 @@ pub(crate) struct PullArgs {
 /// The largest document `spec pull` downloads (the 2025-06 document is 3.7 MB).
 const MAX_DOWNLOAD: u64 = 256 * 1024 * 1024;
 
-/// What `spec pull` wrote.
+/// What `spec pull` wrote (the command prints it; the tests read it).
 #[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct Pulled {
     pub(crate) path: PathBuf,
     pub(crate) sha256: String,
