@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The data folder the real documents are read from.
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     std::env::var_os("INFISICAL_SPEC_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec"),
         PathBuf::from,
@@ -20,7 +20,7 @@ pub fn data_dir() -> PathBuf {
 
 /// Called by a test that cannot run `check` because `path` is absent: fails when documents are
 /// required, otherwise records the skip.
-pub fn document_absent(check: &str, path: &Path) {
+pub(crate) fn document_absent(check: &str, path: &Path) {
     let required = std::env::var_os("INFISICAL_REQUIRE_DOCUMENTS").is_some_and(|v| !v.is_empty());
     assert!(
         !required,
