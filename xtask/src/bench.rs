@@ -255,7 +255,7 @@ impl Bench {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         eprintln!("==> building the bench helpers (crates/bench)");
         let status = Command::new(&cargo)
-            .args(["build", "--quiet", "--release", "-p", "bench", "--bins"])
+            .args(["build", "--release", "-p", "bench", "--bins"]) // cargo shows its progress
             .env("CARGO_TARGET_DIR", &target_dir)
             .current_dir(spec::project_root())
             .status()

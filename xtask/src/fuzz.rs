@@ -68,15 +68,8 @@ pub(crate) fn run(options: &Options) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--locked",
-            "-p",
-            "oas-fuzz",
-            "--",
-        ])
+        // Not `--quiet`: building the fuzzer in release mode takes minutes; cargo shows progress.
+        .args(["run", "--release", "--locked", "-p", "oas-fuzz", "--"])
         .args(["run", "--seconds", &options.seconds.to_string()])
         .args(["--seed", &options.seed.to_string()])
         .current_dir(project_root());
