@@ -99,9 +99,13 @@ pub(crate) fn resolve_in(root: &Path, explicit: Option<&Path>) -> Result<SpecFil
     }
     bail!(
         "no Infisical OpenAPI document found (tried {}).\n\
-         Get it with `cargo xtask spec pull [--from PATH|URL]` (default: the pinned source, {}),\n\
-         or point `--spec PATH` or `$INFISICAL_SPEC` at a copy.",
+         The pinned one is {} (sha256 {}): copy it in with `cargo xtask spec pull --from PATH`,\n\
+         set $INFISICAL_SPEC_DIR to the folder holding it, or point `--spec PATH` or `$INFISICAL_SPEC` at it.\n\
+         `cargo xtask spec pull` without --from downloads {}, Infisical's current document:\n\
+         when it is not the pinned one, regenerate from it deliberately with `--spec FILE --update-pin`.",
         tried.join(", "),
+        pin.file,
+        pin.sha256,
         pin.source_url
     )
 }
