@@ -116,32 +116,36 @@ impl Plan {
     }
 }
 
-pub(crate) fn run(args: Vec<String>) -> Result<()> {
-    let mut quick = false;
-    let mut out: Option<PathBuf> = None;
-    let mut explicit_spec: Option<PathBuf> = None;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--full" => quick = false,
-            "--out" => out = Some(PathBuf::from(args.next().context("--out needs a path")?)),
-            "--spec" => {
-                explicit_spec = Some(PathBuf::from(args.next().context("--spec needs a path")?));
-            }
-            "--child-codegen" => {
-                let spec = args.next().context("--child-codegen needs a document")?;
-                let out = args
-                    .next()
-                    .context("--child-codegen needs an output folder")?;
-                return child_codegen(Path::new(&spec), Path::new(&out));
-            }
-            other => bail!(
-                "unknown bench argument `{other}`\n\
-                 usage: cargo xtask bench [--quick|--full] [--out PATH] [--spec PATH]"
-            ),
-        }
+/// The command line of `cargo xtask bench` (`--help`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The CI smoke run: few repetitions, report written to a temporary folder unless `--out`.
+    #[arg(long, conflicts_with = "full")]
+    quick: bool,
+    /// Every measurement with its repetitions (the default); writes `docs/benchmarks.md`.
+    #[arg(long)]
+    full: bool,
+    /// Write the report here (and its chart beside it, as `.svg`).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Measure this document instead of the pinned one.
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Internal: run the pipeline once on DOCUMENT into OUT and print the stage times (the
+    /// measured child process).
+    #[arg(long, num_args = 2, value_names = ["DOCUMENT", "OUT"], hide = true)]
+    child_codegen: Option<Vec<PathBuf>>,
+}
+
+pub(crate) fn run(args: Args) -> Result<()> {
+    if let Some(child) = &args.child_codegen
+        && let [spec, out] = child.as_slice()
+    {
+        return child_codegen(spec, out);
     }
+    let quick = args.quick && !args.full;
+    let out = args.out;
+    let explicit_spec = args.spec;
     let plan = Plan::new(quick);
     let bench = Bench::prepare(explicit_spec.as_deref())?;
     let report = bench.measure_all(&plan);
@@ -251,7 +255,7 @@ impl Bench {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         eprintln!("==> building the bench helpers (crates/bench)");
         let status = Command::new(&cargo)
-            .args(["build", "--quiet", "--release", "-p", "bench", "--bins"])
+            .args(["build", "--release", "-p", "bench", "--bins"]) // cargo shows its progress
             .env("CARGO_TARGET_DIR", &target_dir)
             .current_dir(spec::project_root())
             .status()

@@ -83,15 +83,24 @@ impl Document {
 }
 
 /// Options of `cargo xtask documents`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, clap::Args)]
 pub(crate) struct Options {
     /// Fail when a listed document is absent (CI), instead of saying it was not checked.
+    #[arg(long)]
     pub(crate) require: bool,
-    /// Only these documents (by name); all when empty.
+    /// Only these documents (names from `spec/documents.toml`, or `fixture-<file stem>`); all
+    /// when none is given.
+    #[arg(value_name = "NAME")]
     pub(crate) only: Vec<String>,
 }
 
 pub(crate) fn run(options: &Options) -> Result<()> {
+    check(options).map(drop)
+}
+
+/// Checks the documents and fixtures the options select; the names of the documents skipped
+/// because they are absent (never any with `require`).
+pub(crate) fn check(options: &Options) -> Result<Vec<String>> {
     let documents = list()?;
     let fixtures: Vec<(String, PathBuf)> = fixtures()?
         .into_iter()
@@ -140,7 +149,7 @@ pub(crate) fn run(options: &Options) -> Result<()> {
             skipped.join(", ")
         );
     }
-    Ok(())
+    Ok(skipped)
 }
 
 /// The fixture documents (`spec/fixtures/*.yaml`), sorted.

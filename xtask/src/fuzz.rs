@@ -28,31 +28,38 @@ pub(crate) struct Options {
     pub(crate) save: bool,
 }
 
-impl Options {
-    pub(crate) fn parse(args: impl Iterator<Item = String>) -> Result<Self> {
-        let mut options = Self {
-            seconds: 60,
-            seed: DEFAULT_SEED,
-            real: false,
-            save: false,
-        };
-        let mut args = args;
-        while let Some(arg) = args.next() {
-            let mut number = |name: &str| -> Result<u64> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .with_context(|| format!("{name} needs a number"))
-            };
-            match arg.as_str() {
-                "--minutes" => options.seconds = number("--minutes")? * 60,
-                "--seconds" => options.seconds = number("--seconds")?,
-                "--seed" => options.seed = number("--seed")?,
-                "--real" => options.real = true,
-                "--save" => options.save = true,
-                other => bail!("unknown fuzz argument `{other}`"),
-            }
+/// The command line of `cargo xtask fuzz` (`--help`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Fuzz for this many minutes (default: one).
+    #[arg(long, value_name = "N", conflicts_with = "seconds")]
+    minutes: Option<u64>,
+    /// Fuzz for this many seconds.
+    #[arg(long, value_name = "N")]
+    seconds: Option<u64>,
+    /// The seed; a run is a pure function of it.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Also mutate the small real documents of the data folder (`$INFISICAL_SPEC_DIR` or
+    /// `../shared/spec`) when present; their findings are never saved.
+    #[arg(long)]
+    real: bool,
+    /// Minimize each finding a little and write it to `spec/fixtures/fuzz/`, where the replay
+    /// test keeps it fixed.
+    #[arg(long)]
+    save: bool,
+}
+
+impl From<Args> for Options {
+    fn from(args: Args) -> Self {
+        Self {
+            seconds: args
+                .seconds
+                .unwrap_or_else(|| args.minutes.unwrap_or(1).saturating_mul(60)),
+            seed: args.seed,
+            real: args.real,
+            save: args.save,
         }
-        Ok(options)
     }
 }
 
@@ -61,15 +68,8 @@ pub(crate) fn run(options: &Options) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--locked",
-            "-p",
-            "oas-fuzz",
-            "--",
-        ])
+        // Not `--quiet`: building the fuzzer in release mode takes minutes; cargo shows progress.
+        .args(["run", "--release", "--locked", "-p", "oas-fuzz", "--"])
         .args(["run", "--seconds", &options.seconds.to_string()])
         .args(["--seed", &options.seed.to_string()])
         .current_dir(project_root());

@@ -20,6 +20,71 @@ pub(crate) const TYPES_CRATE: &str = "generated/infisical-types";
 pub(crate) const CLIENT_CRATE: &str = "generated/infisical-client";
 pub(crate) const SERVER_CRATE: &str = "generated/infisical-server";
 
+/// The version of the three generated crates (they are released together). Bump it by the semver
+/// change a regeneration implies, and the `version` of their entries in the workspace's
+/// `[workspace.dependencies]` with it (cargo refuses a mismatch).
+pub(crate) const CRATES_VERSION: &str = "0.1.0";
+
+/// The crates.io metadata of one generated crate.
+struct CrateMeta {
+    dir: &'static str,
+    name: &'static str,
+    description: &'static str,
+    keywords: &'static [&'static str],
+    categories: &'static [&'static str],
+}
+
+const CRATES: [CrateMeta; 3] = [
+    CrateMeta {
+        dir: TYPES_CRATE,
+        name: "infisical-types",
+        description: "Serde types of the Infisical API (every request and response body and parameter \
+                      set), generated from its OpenAPI document; shared by the client and the server",
+        keywords: &["infisical", "secrets", "openapi", "serde", "api"],
+        categories: &["api-bindings", "encoding"],
+    },
+    CrateMeta {
+        dir: CLIENT_CRATE,
+        name: "infisical-client",
+        description: "Async, typed client of the whole Infisical API (universal auth, retries, \
+                      redacted errors) on reqwest with rustls, generated from its OpenAPI document",
+        keywords: &["infisical", "secrets", "openapi", "client", "api"],
+        categories: &[
+            "api-bindings",
+            "web-programming::http-client",
+            "authentication",
+        ],
+    },
+    CrateMeta {
+        dir: SERVER_CRATE,
+        name: "infisical-server",
+        description: "Axum traits and a validating router for every route of the Infisical API, \
+                      generated from its OpenAPI document, to implement or mock an Infisical server",
+        keywords: &["infisical", "secrets", "openapi", "server", "axum"],
+        categories: &["api-bindings", "web-programming::http-server"],
+    },
+];
+
+/// The `[package]` table of the generated crate in `dir` (what the manifest holds between its
+/// `# BEGIN package` and `# END package` markers); `None` for a folder that is not one of them.
+/// Edition, license, `rust-version` and readme are the workspace's; the crates are publishable.
+pub(crate) fn package_table(dir: &str) -> Option<String> {
+    let meta = CRATES.iter().find(|c| c.dir == dir)?;
+    let list = |items: &[&str]| {
+        let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    Some(format!(
+        "[package]\nname = {:?}\nversion = {CRATES_VERSION:?}\ndescription = {:?}\nkeywords = {}\n\
+         categories = {}\nedition.workspace = true\nrust-version.workspace = true\n\
+         license.workspace = true\nreadme.workspace = true\n",
+        meta.name,
+        meta.description,
+        list(meta.keywords),
+        list(meta.categories),
+    ))
+}
+
 /// How emission is steered for Infisical's crates.
 pub(crate) fn codegen_config() -> oas_codegen::Config {
     oas_codegen::Config {

@@ -38,11 +38,17 @@ const CLIENT_ID: &str = "schemathesis-client";
 const CLIENT_SECRET: &str = "schemathesis-secret";
 
 /// Options of one run.
-#[derive(Debug)]
+#[derive(Debug, clap::Args)]
 pub(crate) struct Options {
+    /// Examples per implemented operation and phase (the survey pass of every operation uses a
+    /// quarter of it, at least 2).
+    #[arg(long, default_value_t = CI_MAX_EXAMPLES, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) max_examples: u64,
+    /// schemathesis' random seed.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub(crate) seed: u64,
     /// Keep the report folder (printed) instead of a temporary one that is removed.
+    #[arg(long)]
     pub(crate) keep: bool,
 }
 
@@ -53,26 +59,6 @@ impl Options {
             seed: DEFAULT_SEED,
             keep: false,
         }
-    }
-
-    pub(crate) fn parse(args: impl Iterator<Item = String>) -> Result<Self> {
-        let mut options = Self::ci();
-        let mut args = args;
-        while let Some(arg) = args.next() {
-            let mut number = |name: &str| -> Result<u64> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .filter(|&n| n > 0)
-                    .with_context(|| format!("{name} needs a positive number"))
-            };
-            match arg.as_str() {
-                "--max-examples" => options.max_examples = number("--max-examples")?,
-                "--seed" => options.seed = number("--seed")?,
-                "--keep" => options.keep = true,
-                other => bail!("unknown schemathesis argument `{other}`"),
-            }
-        }
-        Ok(options)
     }
 }
 

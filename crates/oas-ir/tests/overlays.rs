@@ -1,8 +1,11 @@
 //! The committed overlays (`spec/overlays/`) applied to the real documents they were written for.
 //!
 //! The documents are third-party data kept beside the project (`../shared/spec/`, or the folder
-//! `$INFISICAL_SPEC_DIR` names), never committed; where that folder is absent (a bare checkout) these
-//! tests say so and check only that each overlay parses.
+//! `$INFISICAL_SPEC_DIR` names), never committed; where a document is absent (a fresh clone) these
+//! tests check only that each overlay parses and record the rest as not run (see `common`), or fail
+//! when documents are required.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -60,18 +63,15 @@ fn check(case: &Case) {
         case.secured_after - case.secured_before,
         "one action per operation to secure"
     );
-    let spec_dir = std::env::var_os("INFISICAL_SPEC_DIR")
-        .map_or_else(|| root.join("../shared/spec"), PathBuf::from);
-    let doc_path = spec_dir.join(case.document);
-    if !doc_path.exists() {
-        #[allow(clippy::print_stderr)] // the one way a test can say what it could not check
-        {
-            eprintln!(
-                "{} absent: only parsed {}",
-                doc_path.display(),
-                case.overlay
-            );
-        }
+    let doc_path = common::data_dir().join(case.document);
+    if !doc_path.is_file() {
+        common::document_absent(
+            &format!(
+                "oas-ir overlays: {} applied to {}",
+                case.overlay, case.document
+            ),
+            &doc_path,
+        );
         return;
     }
     let doc_text = read(&doc_path);

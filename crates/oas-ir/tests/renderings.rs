@@ -3,8 +3,11 @@
 //! operationIds marked `x-*-source: derived`, long descriptions folded differently). Both must give
 //! the same IR, so the same crates, and the 3.2 rendering no loader warning.
 //!
-//! The documents are third-party data read from `/work/shared/spec/2026` (or `$INFISICAL_SPEC_2026`)
-//! and never copied into the repository; without them the test says so and passes.
+//! The documents are third-party data read from the data folder (`$INFISICAL_SPEC_DIR`, else
+//! `../shared/spec`), `2026/`, and never copied into the repository; without them the test is
+//! skipped and says so (see `common`), or fails when documents are required.
+
+mod common;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,24 +16,21 @@ use oas_ir::load::{Format, load};
 use oas_ir::{Config, build, report};
 
 fn spec_dir() -> PathBuf {
-    std::env::var_os("INFISICAL_SPEC_2026")
-        .map_or_else(|| PathBuf::from("/work/shared/spec/2026"), PathBuf::from)
+    common::data_dir().join("2026")
 }
 
 /// The IR dump (plus each operation's documentation fields, which the dump leaves out but the
 /// generated docs use) and the loader and build warnings of one rendering.
 fn lower(file: &str) -> Option<(String, Vec<String>)> {
     let path = spec_dir().join(file);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "note: {} is absent; the 2026 renderings are not compared",
-                path.display()
-            );
-        }
+    if !path.is_file() {
+        common::document_absent(
+            "oas-ir renderings: both renderings of the 2026 part give the same IR",
+            &path,
+        );
         return None;
-    };
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let loaded = load(&text, Format::Yaml)
         .unwrap_or_else(|errors| panic!("{file} does not load: {errors:#?}"));
     let output = build(&loaded.doc, &Config::default())
