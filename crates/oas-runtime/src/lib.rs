@@ -2,6 +2,7 @@
 //!
 //! - [`OneOrMany`]: a value that the API accepts as one item or as a list (`anyOf[T, T[]]`).
 //! - [`Patch`]: an optional and nullable request property where "absent" and "null" differ.
+//! - [`number`]: `f64` written as JavaScript writes it (`7200`, not `7200.0`).
 //! - `client` (feature `client`): what every generated client method calls: request building,
 //!   retries, authentication, and the error type.
 //! - `server` (feature `server`): what the generated axum router calls: validation, rejections in
@@ -9,6 +10,7 @@
 
 #![deny(missing_docs)]
 
+pub mod number;
 mod one_or_many;
 mod patch;
 
