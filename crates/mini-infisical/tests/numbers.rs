@@ -1,6 +1,6 @@
 //! Numbers on the wire, as the real server writes them: whole values are JSON integers
 //! (`"expiresIn":7200`, `"version":1`), and a fraction where the backend holds an integer is
-//! refused with a located 422, never truncated.
+//! refused as a located validation failure, never truncated.
 
 mod common;
 
@@ -77,10 +77,12 @@ async fn secret_versions_are_integers_and_fractions_are_refused() {
     assert_eq!(status, 200, "{text}");
     assert!(text.contains(r#""version":1"#), "{text}");
 
-    // A fraction where the backend holds an integer: 422, located, not truncated to 1.
+    // A fraction where the backend holds an integer: a validation failure (the runtime's
+    // validation status), located, not truncated to 1.
     let fractional = path.replace("version=1", "version=1.5");
     let (status, text) = raw(&server, reqwest::Method::GET, &fractional, Some(&token), None).await;
-    assert_eq!(status, 422, "{text}");
+    assert!(matches!(status, 400 | 422), "{status} {text}");
+    assert!(text.contains("ValidationFailure"), "{text}");
     assert!(text.contains("query.version"), "{text}");
     assert!(text.contains("expected an integer"), "{text}");
 
@@ -98,7 +100,8 @@ async fn secret_versions_are_integers_and_fractions_are_refused() {
         Some(body.to_string()),
     )
     .await;
-    assert_eq!(status, 422, "{text}");
+    assert!(matches!(status, 400 | 422), "{status} {text}");
+    assert!(text.contains("ValidationFailure"), "{text}");
     assert!(text.contains("secretReminderRepeatDays"), "{text}");
     assert!(text.contains("expected an integer, found 1.5"), "{text}");
 }
