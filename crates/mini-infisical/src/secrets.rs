@@ -76,10 +76,7 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let path = canonical_path(
-            &query.secret_path,
-            "query.secretPath",
-        )?;
+        let path = canonical_path(&query.secret_path, "query.secretPath")?;
         let target = Target::new(&store, &project.id, environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "read")?;
         let secret = project
@@ -127,10 +124,7 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let folder = canonical_path(
-            &query.secret_path,
-            "query.secretPath",
-        )?;
+        let folder = canonical_path(&query.secret_path, "query.secretPath")?;
         let target = Target::new(&store, &project.id, environment, &folder)?;
         target.authorize(&store, caller, "read")?;
         target.folder()?;

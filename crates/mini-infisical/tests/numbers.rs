@@ -14,12 +14,16 @@ async fn raw(
     token: Option<&str>,
     body: Option<String>,
 ) -> (u16, String) {
-    let mut request = server.http.request(method, format!("{}{path}", server.base));
+    let mut request = server
+        .http
+        .request(method, format!("{}{path}", server.base));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
     if let Some(body) = body {
-        request = request.header("content-type", "application/json").body(body);
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
     }
     let response = request.send().await.expect("the server answers");
     let status = response.status().as_u16();
@@ -41,7 +45,10 @@ async fn login_answers_integers_like_the_real_server() {
     assert_eq!(status, 200, "{text}");
     assert!(text.contains(r#""expiresIn":7200"#), "{text}");
     assert!(text.contains(r#""accessTokenMaxTTL":2592000"#), "{text}");
-    assert!(!text.contains(".0"), "a whole number written as a float: {text}");
+    assert!(
+        !text.contains(".0"),
+        "a whole number written as a float: {text}"
+    );
     // What Infisical's own SDKs do: read the lifetime as an unsigned integer.
     let answer: Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(answer["expiresIn"].as_u64(), Some(7200));
@@ -80,7 +87,14 @@ async fn secret_versions_are_integers_and_fractions_are_refused() {
     // A fraction where the backend holds an integer: a validation failure (the runtime's
     // validation status), located, not truncated to 1.
     let fractional = path.replace("version=1", "version=1.5");
-    let (status, text) = raw(&server, reqwest::Method::GET, &fractional, Some(&token), None).await;
+    let (status, text) = raw(
+        &server,
+        reqwest::Method::GET,
+        &fractional,
+        Some(&token),
+        None,
+    )
+    .await;
     assert!(matches!(status, 400 | 422), "{status} {text}");
     assert!(text.contains("ValidationFailure"), "{text}");
     assert!(text.contains("query.version"), "{text}");
@@ -117,7 +131,10 @@ async fn recording(answer: &'static str) -> (String, Seen) {
         let record = record.clone();
         async move {
             record.lock().expect("lock").push((uri.to_string(), body));
-            ([(axum::http::header::CONTENT_TYPE, "application/json")], answer)
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                answer,
+            )
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -153,7 +170,10 @@ async fn the_client_sends_integers_in_query_strings_and_bodies() {
     let (target, _) = &seen[0];
     assert_eq!(
         target,
-        &format!("/api/v3/secrets/raw/KEY?workspaceId={}&version=2", common::PROJECT),
+        &format!(
+            "/api/v3/secrets/raw/KEY?workspaceId={}&version=2",
+            common::PROJECT
+        ),
         "defaults are left out, the version is an integer"
     );
     let (_, sent) = &seen[1];

@@ -524,10 +524,16 @@ fn emit_params(
         if param.required {
             new_args.push(quote!(#field: #ty));
             inits.push(quote!(#field,));
-            fields.push(quote!(#docs #deprecated #[serde(rename = #wire, #numbers)] pub #field: #ty,));
+            fields.push(
+                quote!(#docs #deprecated #[serde(rename = #wire, #numbers)] pub #field: #ty,),
+            );
         } else if let Some(default) = default {
             has_defaults = true;
-            let fn_name = format!("{}_query_{}", oas_ir::snake_ident(&op.name.pascal), param.name);
+            let fn_name = format!(
+                "{}_query_{}",
+                oas_ir::snake_ident(&op.name.pascal),
+                param.name
+            );
             let fn_ident = ident(&fn_name);
             let is_ident = ident(&format!("is_{fn_name}"));
             let value = literal_tokens(api, param.ty, default);

@@ -630,9 +630,11 @@ pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) -> Vec<JsonPointe
                 .get_or_insert_with(|| arena.intern(TypeKind::Bool, &JsonPointer::default(), None));
             param.ty = bool_id;
             param.default = match (&from_enum, param.default.take()) {
-                (Some(e), Some(crate::model::Literal::EnumValue(idx))) => Some(
-                    crate::model::Literal::Bool(e.values.get(idx).is_some_and(|v| v.wire == "true")),
-                ),
+                (Some(e), Some(crate::model::Literal::EnumValue(idx))) => {
+                    Some(crate::model::Literal::Bool(
+                        e.values.get(idx).is_some_and(|v| v.wire == "true"),
+                    ))
+                }
                 // The union's default was kept as its JSON (`true`), or as text (`"true"`).
                 (_, Some(crate::model::Literal::Json(json))) => match json.as_str() {
                     "true" | "\"true\"" => Some(crate::model::Literal::Bool(true)),
