@@ -249,7 +249,7 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     ));
     files.push((
         PathBuf::from("docs/union-report.md"),
-        oas_ir::report::union_report(&out.api, &out.unions),
+        oas_ir::report::union_report(&out.api, &out.unions, &out.query_flags),
     ));
     files.push((
         PathBuf::from("docs/operations.md"),

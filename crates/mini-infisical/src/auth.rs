@@ -81,8 +81,8 @@ impl MiniInfisical {
     fn answer(&self, access_token: String, expires_in: Duration) -> AccessTokenResponse {
         AccessTokenResponse {
             access_token,
-            expires_in: expires_in.as_secs_f64().round(),
-            access_token_max_ttl: self.max_ttl.as_secs_f64(),
+            expires_in: i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX),
+            access_token_max_ttl: i64::try_from(self.max_ttl.as_secs()).unwrap_or(i64::MAX),
             token_type: AccessTokenResponseTokenType::Bearer,
         }
     }

@@ -79,7 +79,7 @@ impl Folders for MiniInfisical {
         let answer = CreateFolderV1ResponseFolder {
             id: created.id,
             name: created.name.clone(),
-            version: Some(1.0),
+            version: Some(1),
             created_at: created.created,
             updated_at: created.updated,
             env_id: environment.id,
@@ -121,7 +121,7 @@ impl Folders for MiniInfisical {
             Some(scope(&base)),
         )?;
         let base_id = folder(environment, &base)?.id;
-        let recursive = query.recursive.unwrap_or(false);
+        let recursive = query.recursive;
         let folders = environment
             .folders
             .iter()
@@ -148,7 +148,7 @@ impl Folders for MiniInfisical {
             .map(|(path, f)| ListFoldersV1ResponseFolder {
                 id: f.id,
                 name: f.name.clone(),
-                version: Some(1.0),
+                version: Some(1),
                 created_at: f.created,
                 updated_at: f.updated,
                 env_id: environment.id,

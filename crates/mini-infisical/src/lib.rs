@@ -112,7 +112,7 @@ impl MiniInfisical {
             };
             let mut p = new_project(&mut store, id.clone(), project.name.clone(), slug);
             for (position, env) in project.environments.iter().enumerate() {
-                let position = f64::from(u32::try_from(position + 1).unwrap_or(u32::MAX));
+                let position = i64::try_from(position + 1).unwrap_or(i64::MAX);
                 let environment = Environment::new(&mut store, env.clone(), env.clone(), position);
                 p.environments.push(environment);
             }

@@ -67,9 +67,7 @@ impl Secrets for MiniInfisical {
         secret_name: String,
         query: GetSecretsRawV3Query,
     ) -> Result<GetSecretsRawV3Response, ApiError> {
-        if let Some(kind) = &query.type_ {
-            shared_only(kind)?;
-        }
+        shared_only(&query.type_)?;
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = find_project(
@@ -78,17 +76,14 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let path = canonical_path(
-            query.secret_path.as_deref().unwrap_or("/"),
-            "query.secretPath",
-        )?;
+        let path = canonical_path(&query.secret_path, "query.secretPath")?;
         let target = Target::new(&store, &project.id, environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "read")?;
         let secret = project
             .secrets
             .get(&(environment.to_owned(), path.clone(), secret_name.clone()))
             .ok_or_else(|| not_found(&secret_name))?;
-        let view = query.view_secret_value.unwrap_or(true);
+        let view = query.view_secret_value;
         let s = raw_secret(project, environment, &path, secret, view);
         Ok(GetSecretsRawV3Response {
             secret: GetSecretsRawV3ResponseSecret {
@@ -129,15 +124,12 @@ impl Secrets for MiniInfisical {
             query.workspace_slug.as_deref(),
         )?;
         let environment = required(query.environment.as_deref(), "environment")?;
-        let folder = canonical_path(
-            query.secret_path.as_deref().unwrap_or("/"),
-            "query.secretPath",
-        )?;
+        let folder = canonical_path(&query.secret_path, "query.secretPath")?;
         let target = Target::new(&store, &project.id, environment, &folder)?;
         target.authorize(&store, caller, "read")?;
         target.folder()?;
-        let view = query.view_secret_value.unwrap_or(true);
-        let recursive = query.recursive.unwrap_or(false);
+        let view = query.view_secret_value;
+        let recursive = query.recursive;
         let secrets = project
             .secrets
             .iter()
@@ -387,7 +379,7 @@ fn raw_secret(
         underscore_id: secret.id.to_string(),
         workspace: project.id.clone(),
         environment: environment.to_owned(),
-        version: f64::from(secret.version),
+        version: i64::from(secret.version),
         type_: "shared".to_owned(),
         secret_key: secret.key.clone(),
         secret_value: if view {

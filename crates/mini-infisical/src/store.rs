@@ -52,7 +52,7 @@ pub(crate) struct Environment {
     pub(crate) id: Uuid,
     pub(crate) name: String,
     pub(crate) slug: String,
-    pub(crate) position: f64,
+    pub(crate) position: i64,
     pub(crate) created: DateTime<Utc>,
     pub(crate) updated: DateTime<Utc>,
     /// Folders by canonical path; the root `/` is always there.
@@ -61,7 +61,7 @@ pub(crate) struct Environment {
 
 impl Environment {
     /// An environment holding only its root folder.
-    pub(crate) fn new(store: &mut Store, name: String, slug: String, position: f64) -> Self {
+    pub(crate) fn new(store: &mut Store, name: String, slug: String, position: i64) -> Self {
         let now = now();
         let id = store.new_id();
         let root = Folder {
@@ -118,7 +118,7 @@ pub(crate) struct Secret {
     pub(crate) version: u32,
     pub(crate) skip_multiline_encoding: Option<bool>,
     pub(crate) reminder_note: Option<String>,
-    pub(crate) reminder_repeat_days: Option<f64>,
+    pub(crate) reminder_repeat_days: Option<i64>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) updated: DateTime<Utc>,
 }

@@ -62,7 +62,7 @@ impl Projects for MiniInfisical {
                     &mut store,
                     name.to_owned(),
                     slug.to_owned(),
-                    f64::from(position),
+                    i64::from(position),
                 );
                 project.environments.push(environment);
             }
@@ -214,8 +214,8 @@ impl Environments for MiniInfisical {
                 .environments
                 .iter()
                 .map(|e| e.position)
-                .fold(0.0, f64::max)
-                + 1.0
+                .fold(0, i64::max)
+                + 1
         });
         let environment = Environment::new(&mut store, body.name, body.slug, position);
         let answer = wire_environment(&workspace_id, &environment);
@@ -544,9 +544,9 @@ impl MiniInfisical {
             org_id: self.org_id,
             created_at: project.created,
             updated_at: project.updated,
-            version: 3.0,
+            version: 3,
             upgrade_status: None,
-            pit_version_limit: 10.0,
+            pit_version_limit: 10,
             kms_certificate_key_id: None,
             audit_logs_retention_days: None,
             has_delete_protection: Some(false),
@@ -635,6 +635,6 @@ fn wire_role(project_id: &str, role: &Role) -> CreateWorkspaceRoleV2ResponseRole
         created_at: role.created,
         updated_at: role.updated,
         project_id: project_id.to_owned(),
-        version: 1.0,
+        version: 1,
     }
 }

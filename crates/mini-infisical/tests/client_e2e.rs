@@ -89,7 +89,7 @@ async fn secret_lifecycle_through_the_client() {
     let DeleteSecretsRawV3Response::Secret(updated) = updated else {
         panic!("expected the updated secret, got {updated:?}");
     };
-    assert_eq!(updated.secret.version, 2.0);
+    assert_eq!(updated.secret.version, 2);
     assert!(!updated.secret.secret_value_hidden);
 
     let listed = secrets.list_raw_v3(&list_query("dev")).await.expect("list");
@@ -228,22 +228,18 @@ async fn folders_through_the_client() {
         .expect("a secret in the folder");
     let listed = admin
         .folders()
-        .list_v1(&ListFoldersV1Query {
-            workspace_id: common::PROJECT.to_owned(),
-            environment: "dev".to_owned(),
-            last_secret_modified: None,
-            path: None,
-            directory: None,
-            recursive: None,
-        })
+        .list_v1(&ListFoldersV1Query::new(
+            common::PROJECT.to_owned(),
+            "dev".to_owned(),
+        ))
         .await
         .expect("list folders");
     let names: Vec<&str> = listed.folders.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["app"]);
     assert_eq!(listed.folders[0].id, folder.folder.id);
     let mut query = list_query("dev");
-    query.secret_path = Some("/app".to_owned());
-    query.view_secret_value = Some(false);
+    query.secret_path = "/app".to_owned();
+    query.view_secret_value = false;
     let secrets = admin.secrets().list_raw_v3(&query).await.expect("list");
     assert_eq!(secrets.secrets.len(), 1);
     assert!(secrets.secrets[0].secret_value_hidden);

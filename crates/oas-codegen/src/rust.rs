@@ -92,6 +92,26 @@ fn type_tokens_in(
     }
 }
 
+/// `serialize_with = "<runtime>::number::serialize",` when the Rust type of `id` holds an `f64`
+/// directly or through `Option`, `Vec`, a map or `OneOrMany` (named types write their own
+/// numbers), so that whole values go on the wire as integers; nothing otherwise.
+pub(crate) fn number_attr(api: &Api, id: TypeId, config: &Config) -> TokenStream {
+    fn holds(api: &Api, id: TypeId) -> bool {
+        match &api.ty(id).kind {
+            TypeKind::Number(_) => true,
+            TypeKind::Option(inner) | TypeKind::Map(inner) => holds(api, *inner),
+            TypeKind::Array(array) | TypeKind::OneOrMany(array) => holds(api, array.items),
+            _ => false,
+        }
+    }
+    if holds(api, id) {
+        let path = format!("{}::number::serialize", config.runtime);
+        quote!(serialize_with = #path,)
+    } else {
+        quote!()
+    }
+}
+
 /// True when the Rust type of `id` implements `Default` (as the types emitter writes it: structs
 /// whose fields may all be left out do; enums, unions and one-or-many do not).
 pub(crate) fn has_default(api: &Api, id: TypeId) -> bool {

@@ -106,17 +106,23 @@ fn integer_sample(range: &NumberRange) -> Value {
 
 fn number_sample(range: &NumberRange) -> Value {
     if let Some(first) = range.allowed.first() {
-        return first
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number);
+        return first.parse::<f64>().map_or(Value::Null, wire_number);
     }
     let min = range.minimum.as_deref().and_then(|m| m.parse::<f64>().ok());
     let max = range.maximum.as_deref().and_then(|m| m.parse::<f64>().ok());
     let mut n = min.map_or(1.5, |m| m.max(1.5));
     if let Some(max) = max {
         n = n.min(max);
+    }
+    wire_number(n)
+}
+
+/// A number as the generated crates write it (see `oas_runtime::number`): a whole value as an
+/// integer, so that the samples compare equal to what goes on the wire.
+fn wire_number(n: f64) -> Value {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return Value::from(n as i64);
     }
     serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
 }
@@ -166,12 +172,52 @@ pub fn sample_param_text(api: &Api, param: &Param) -> String {
 }
 
 /// The query pairs of a sample call of `op`: every query parameter, in document order.
+///
+/// A parameter with a default is left out of the query string while it holds the default, so its
+/// sample avoids the default: a flag is flipped, another value left out.
 pub fn sample_query(api: &Api, op: &Operation) -> Vec<(String, String)> {
     op.params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
-        .map(|p| (p.wire.clone(), sample_param_text(api, p)))
+        .filter_map(|p| {
+            let text = sample_param_text(api, p);
+            let default = p.default.as_ref().filter(|_| !p.required);
+            match default.and_then(|d| default_text(api, p, d)) {
+                Some(default) if default == text => match text.as_str() {
+                    "true" => Some("false".to_owned()),
+                    "false" => Some("true".to_owned()),
+                    _ => None,
+                },
+                _ => Some(text),
+            }
+            .map(|text| (p.wire.clone(), text))
+        })
         .collect()
+}
+
+/// The text of a parameter's default on the wire, when it is a scalar.
+fn default_text(api: &Api, param: &Param, default: &oas_ir::model::Literal) -> Option<String> {
+    use oas_ir::model::Literal;
+    Some(match default {
+        Literal::Bool(b) => b.to_string(),
+        Literal::Integer(i) => i.to_string(),
+        Literal::Number(n) => match wire_number(n.parse().ok()?) {
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        },
+        Literal::String(s) => s.clone(),
+        Literal::EnumValue(idx) => match &api.ty(param.ty).kind {
+            TypeKind::Enum(e) => e.values.get(*idx)?.wire.clone(),
+            _ => return None,
+        },
+        Literal::Json(json) => match serde_json::from_str::<Value>(json).ok()? {
+            Value::String(s) => s,
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        },
+        Literal::EmptyArray | Literal::EmptyObject => return None,
+    })
 }
 
 /// Percent-encodes a path segment or query component as the generated crates must: every byte

@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Config;
-use crate::rust::{doc_attrs, ident, literal_tokens, runtime, type_tokens};
+use crate::rust::{doc_attrs, ident, literal_tokens, number_attr, runtime, type_tokens};
 
 pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
     let mut items = Vec::new();
@@ -48,11 +48,15 @@ pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
     }
     let ungated = crate::features::groups(api).len() <= 1;
     for op in &api.operations {
-        let params = emit_params(api, op, config);
+        let first_default = defaults.len();
+        let params = emit_params(api, op, config, &mut defaults);
         if ungated || params.is_empty() {
             items.push(params);
         } else {
             let cfg = crate::features::cfg_attr([op.name.group.as_str()]);
+            for default in &mut defaults[first_default..] {
+                *default = quote!(#cfg #default);
+            }
             items.push(quote!(#cfg #params));
         }
     }
@@ -130,25 +134,28 @@ fn emit_struct(
         } else {
             quote!(rename = #wire,)
         };
+        // Whole `f64` values are written as integers; the helper also takes the field's
+        // `Option`/`Patch` wrapper.
+        let numbers = number_attr(api, field.ty, config);
         let (attrs, ty_tokens, init) = match &field.presence {
             Presence::Required => {
                 all_optional = false;
-                let attrs = if field.name == field.wire {
+                let attrs = if field.name == field.wire && numbers.is_empty() {
                     quote!()
                 } else {
-                    quote!(#[serde(#rename)])
+                    quote!(#[serde(#rename #numbers)])
                 };
                 (attrs, inner, quote!())
             }
             Presence::Optional => (
-                quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+                quote!(#[serde(#rename #numbers default, skip_serializing_if = "::std::option::Option::is_none")]),
                 quote!(::std::option::Option<#inner>),
                 quote!(::std::option::Option::None),
             ),
             Presence::Tristate => {
                 let skip = format!("{}::Patch::is_absent", config.runtime);
                 (
-                    quote!(#[serde(#rename default, skip_serializing_if = #skip)]),
+                    quote!(#[serde(#rename #numbers default, skip_serializing_if = #skip)]),
                     quote!(#rt::Patch<#inner>),
                     quote!(#rt::Patch::Absent),
                 )
@@ -163,7 +170,7 @@ fn emit_struct(
                 });
                 let path = format!("defaults::{fn_name}");
                 (
-                    quote!(#[serde(#rename default = #path)]),
+                    quote!(#[serde(#rename #numbers default = #path)]),
                     inner,
                     quote!(defaults::#fn_ident()),
                 )
@@ -489,7 +496,12 @@ fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
             let variants = u.variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let payload = type_tokens(api, v.ty, config);
-                quote!(#variant(#payload),)
+                let numbers = number_attr(api, v.ty, config);
+                if numbers.is_empty() {
+                    quote!(#variant(#payload),)
+                } else {
+                    quote!(#[serde(#numbers)] #variant(#payload),)
+                }
             });
             quote! {
                 #docs
@@ -557,7 +569,16 @@ fn emit_union(api: &Api, ty: &Type, u: &Union, config: &Config) -> TokenStream {
 
 /// The query parameters of one operation as a struct that serializes to, and parses from, the query
 /// string (serde_urlencoded). Path and header parameters are method arguments instead.
-fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
+///
+/// A parameter with a default is a plain field holding it (`Default` and `new` start there, the
+/// server's decoder fills it in when the request leaves it out); the client leaves it out of the
+/// query string while it equals the default, so the server applies its own.
+fn emit_params(
+    api: &Api,
+    op: &Operation,
+    config: &Config,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
     let query: Vec<&oas_ir::model::Param> = op
         .params
         .iter()
@@ -571,12 +592,18 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
     let source = format!(" Source: `{}`", op.origin);
 
     let mut de_fields = Vec::new();
-    let fields = query.iter().map(|param| {
+    let mut new_args = Vec::new();
+    let mut inits = Vec::new();
+    let mut has_defaults = false;
+    let mut fields = Vec::new();
+    for param in &query {
         let field = ident(&param.name);
         let wire = &param.wire;
         let ty = type_tokens(api, param.ty, config);
+        let numbers = number_attr(api, param.ty, config);
         let mut docs = param.docs.clone().unwrap_or_default();
-        if let Some(default) = &param.default {
+        let default = param.default.as_ref().filter(|_| !param.required);
+        if let Some(default) = default {
             let shown = match default {
                 oas_ir::model::Literal::Bool(b) => b.to_string(),
                 oas_ir::model::Literal::Integer(i) => i.to_string(),
@@ -590,14 +617,17 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
                         .unwrap_or_default(),
                     _ => String::new(),
                 },
-                _ => String::new(),
+                oas_ir::model::Literal::Json(json) => json.clone(),
+                oas_ir::model::Literal::EmptyArray => "[]".to_owned(),
+                oas_ir::model::Literal::EmptyObject => "{}".to_owned(),
             };
-            if !shown.is_empty() {
-                if !docs.is_empty() {
-                    docs.push_str("\n\n");
-                }
-                docs.push_str(&format!("The server uses `{shown}` when this is `None`."));
+            if !docs.is_empty() {
+                docs.push_str("\n\n");
             }
+            docs.push_str(&format!(
+                "Defaults to `{shown}`: the server uses it when the query string leaves this out, \
+                 and the client leaves it out while it holds this value."
+            ));
         }
         let docs = doc_attrs((!docs.is_empty()).then_some(docs.as_str()), None);
         let deprecated = if param.deprecated {
@@ -612,28 +642,88 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
                 ty: ty.clone(),
                 absent: Absent::Required,
             });
-            quote!(#docs #deprecated #[serde(rename = #wire)] pub #field: #ty,)
+            new_args.push(quote!(#field: #ty));
+            inits.push(quote!(#field,));
+            fields.push(
+                quote!(#docs #deprecated #[serde(rename = #wire, #numbers)] pub #field: #ty,),
+            );
+        } else if let Some(default) = default {
+            has_defaults = true;
+            let fn_name = format!(
+                "{}_query_{}",
+                oas_ir::snake_ident(&op.name.pascal),
+                param.name
+            );
+            let fn_ident = ident(&fn_name);
+            let is_ident = ident(&format!("is_{fn_name}"));
+            let value = literal_tokens(api, param.ty, default);
+            defaults.push(quote! {
+                pub(super) fn #fn_ident() -> #ty { #value }
+                pub(super) fn #is_ident(value: &#ty) -> bool { *value == #fn_ident() }
+            });
+            let path = format!("defaults::{fn_name}");
+            let skip = format!("defaults::is_{fn_name}");
+            inits.push(quote!(#field: defaults::#fn_ident(),));
+            de_fields.push(DeField {
+                name: field.clone(),
+                wire: wire.clone(),
+                ty: ty.clone(),
+                absent: Absent::Call(quote!(defaults::#fn_ident())),
+            });
+            fields.push(quote!(
+                #docs #deprecated
+                #[serde(rename = #wire, #numbers default = #path, skip_serializing_if = #skip)]
+                pub #field: #ty,
+            ));
         } else {
+            inits.push(quote!(#field: ::std::option::Option::None,));
             de_fields.push(DeField {
                 name: field.clone(),
                 wire: wire.clone(),
                 ty: quote!(::std::option::Option<#ty>),
                 absent: Absent::Default,
             });
-            quote!(
+            fields.push(quote!(
                 #docs #deprecated
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[serde(rename = #wire, #numbers default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field: ::std::option::Option<#ty>,
-            )
+            ));
         }
-    }).collect::<Vec<_>>();
-    let derive_default = if query.iter().all(|p| !p.required) {
+    }
+    let all_optional = new_args.is_empty();
+    let allow_deprecated = if query.iter().any(|p| p.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    let derive_default = if all_optional && !has_defaults {
         quote!(Default,)
     } else {
         quote!()
     };
-    let allow_deprecated = if query.iter().any(|p| p.deprecated) {
-        quote!(#[allow(deprecated)])
+    let default_impl = if all_optional && has_defaults {
+        quote! {
+            #allow_deprecated
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let new_impl = if !all_optional && new_args.len() < query.len() {
+        quote! {
+            #allow_deprecated
+            impl #name {
+                /// The required parameters; the others start absent or at their default.
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#new_args),*) -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+        }
     } else {
         quote!()
     };
@@ -648,5 +738,7 @@ fn emit_params(api: &Api, op: &Operation, config: &Config) -> TokenStream {
             #(#fields)*
         }
         #deserialize
+        #default_impl
+        #new_impl
     }
 }

@@ -62,6 +62,9 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// Where the document has an `anyOf` or `oneOf`, in document order (for the union report).
     pub unions: Vec<JsonPointer>,
+    /// Which of those unions are query flags (`anyOf[boolean, string]` query parameters) rewritten
+    /// to a boolean (see [`Conventions::query_flags`]), for the union report.
+    pub query_flags: Vec<JsonPointer>,
     /// How many types lowering produced, before normalization and de-duplication.
     pub types_before_dedup: usize,
     /// How many schemas lowering visited (each inline schema and each `$ref` occurrence once):
@@ -92,9 +95,11 @@ pub fn build_timed(
     if config.conventions.error_body.is_some() {
         normalize::unify_error_bodies(&mut api, &mut arena);
     }
-    if config.conventions.query_flags {
-        normalize::query_booleans(&mut api, &mut arena);
-    }
+    let query_flags = if config.conventions.query_flags {
+        normalize::query_booleans(&mut api, &mut arena)
+    } else {
+        Vec::new()
+    };
     normalize::text_params(&mut api, &mut arena, &mut diags);
     stage_done("normalize");
     api.types = dedup::dedup(&mut api, arena);
@@ -110,6 +115,7 @@ pub fn build_timed(
         api,
         warnings: diags.into_sorted(),
         unions,
+        query_flags,
         types_before_dedup,
         schema_visits,
     })

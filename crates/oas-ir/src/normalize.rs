@@ -584,7 +584,12 @@ pub(crate) fn text_params(api: &mut Api, arena: &mut Arena, diags: &mut Diagnost
 /// `["true", "false"]` or as `anyOf[boolean, string]`, and reads both as `"true"`/`"false"`; a
 /// `bool` encodes to exactly those, so callers write `recursive: Some(true)` instead of picking an
 /// enum variant or a string.
-pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) {
+///
+/// Returns where the rewritten `anyOf` unions are in the document, for the union report. A
+/// default survives the rewrite: `enum` value `"true"` and `anyOf` default `true` both become the
+/// boolean default.
+pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) -> Vec<JsonPointer> {
+    let mut rewritten_unions: Vec<JsonPointer> = Vec::new();
     let mut boolean = None;
     for op in &mut api.operations {
         for param in &mut op.params {
@@ -614,15 +619,38 @@ pub(crate) fn query_booleans(api: &mut Api, arena: &mut Arena) {
                 }
                 _ => continue,
             };
+            if from_enum.is_none() {
+                for origin in &arena.types[param.ty.index()].origins {
+                    if !rewritten_unions.contains(origin) {
+                        rewritten_unions.push(origin.clone());
+                    }
+                }
+            }
             let bool_id = *boolean
                 .get_or_insert_with(|| arena.intern(TypeKind::Bool, &JsonPointer::default(), None));
             param.ty = bool_id;
-            if let (Some(e), Some(crate::model::Literal::EnumValue(idx))) =
-                (&from_enum, &param.default)
-            {
-                let value = e.values.get(*idx).is_some_and(|v| v.wire == "true");
-                param.default = Some(crate::model::Literal::Bool(value));
-            }
+            param.default = match (&from_enum, param.default.take()) {
+                (Some(e), Some(crate::model::Literal::EnumValue(idx))) => {
+                    Some(crate::model::Literal::Bool(
+                        e.values.get(idx).is_some_and(|v| v.wire == "true"),
+                    ))
+                }
+                // The union's default was kept as its JSON (`true`), or as text (`"true"`).
+                (_, Some(crate::model::Literal::Json(json))) => match json.as_str() {
+                    "true" | "\"true\"" => Some(crate::model::Literal::Bool(true)),
+                    "false" | "\"false\"" => Some(crate::model::Literal::Bool(false)),
+                    _ => None,
+                },
+                (_, Some(crate::model::Literal::Bool(b))) => Some(crate::model::Literal::Bool(b)),
+                (_, Some(crate::model::Literal::String(text))) => match text.as_str() {
+                    "true" => Some(crate::model::Literal::Bool(true)),
+                    "false" => Some(crate::model::Literal::Bool(false)),
+                    _ => None,
+                },
+                (_, _) => None,
+            };
         }
     }
+    rewritten_unions.sort();
+    rewritten_unions
 }

@@ -246,7 +246,13 @@ pub struct UnionDecision {
 /// Every union of the document, grouped by outcome: one entry per distinct result type.
 ///
 /// `unions` are the origins of the document's `anyOf`/`oneOf` schemas (see [`crate::Output`]).
-pub fn union_decisions(api: &Api, unions: &[crate::pointer::JsonPointer]) -> Vec<UnionDecision> {
+/// `query_flags` are the unions the query-flag convention rewrote to `bool` (see
+/// [`crate::Output::query_flags`]); they are listed under the rule `query-flag`.
+pub fn union_decisions(
+    api: &Api,
+    unions: &[crate::pointer::JsonPointer],
+    query_flags: &[crate::pointer::JsonPointer],
+) -> Vec<UnionDecision> {
     let mut by_type: std::collections::BTreeMap<TypeId, Vec<String>> =
         std::collections::BTreeMap::new();
     let origin_to_type: std::collections::HashMap<&str, TypeId> = api
@@ -306,13 +312,29 @@ pub fn union_decisions(api: &Api, unions: &[crate::pointer::JsonPointer]) -> Vec
             }
         })
         .collect();
+    if !query_flags.is_empty() {
+        out.push(UnionDecision {
+            rust: "bool".to_owned(),
+            rule: "query-flag",
+            variants: vec![
+                "`anyOf[boolean, string]` query parameter: `true`/`false` in the query string, \
+                 the default kept"
+                    .to_owned(),
+            ],
+            origins: query_flags.iter().map(ToString::to_string).collect(),
+        });
+    }
     out.sort_by(|a, b| a.rule.cmp(b.rule).then_with(|| a.rust.cmp(&b.rust)));
     out
 }
 
 /// The union report as Markdown.
-pub fn union_report(api: &Api, unions: &[crate::pointer::JsonPointer]) -> String {
-    let decisions = union_decisions(api, unions);
+pub fn union_report(
+    api: &Api,
+    unions: &[crate::pointer::JsonPointer],
+    query_flags: &[crate::pointer::JsonPointer],
+) -> String {
+    let decisions = union_decisions(api, unions, query_flags);
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for decision in &decisions {
         *counts.entry(decision.rule).or_default() += decision.origins.len();

@@ -3,6 +3,7 @@
 //! - [`OneOrMany`]: a value that the API accepts as one item or as a list (`anyOf[T, T[]]`).
 //! - [`Patch`]: an optional and nullable request property where "absent" and "null" differ.
 //! - [`de`]: what the generated `Deserialize` impls of structs call.
+//! - [`number`]: `f64` written as JavaScript writes it (`7200`, not `7200.0`).
 //! - `client` (feature `client`): what every generated client method calls: request building,
 //!   retries, authentication, and the error type.
 //! - `server` (feature `server`): what the generated axum router calls: validation, rejections in
@@ -11,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod de;
+pub mod number;
 mod one_or_many;
 mod patch;
 

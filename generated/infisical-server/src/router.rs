@@ -15482,7 +15482,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 253)?,
+            input.body(SCHEMAS, 251)?,
         ))
     }
     #[cfg(feature = "alibaba-cloud-auth")]
@@ -15510,7 +15510,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 248)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 246)?))
     }
     #[cfg(feature = "alibaba-cloud-auth")]
     /// `PATCH /api/v1/auth/alicloud-auth/identities/{identityId}`
@@ -15527,7 +15527,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 256)?,
+            input.body(SCHEMAS, 254)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -15541,7 +15541,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 471)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 469)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/auth0`
@@ -15554,7 +15554,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 452)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 450)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/aws`
@@ -15567,7 +15567,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 404)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 402)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-app-configuration`
@@ -15580,7 +15580,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 424)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 422)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-client-secrets`
@@ -15595,7 +15595,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 427)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 425)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-devops`
@@ -15610,7 +15610,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 430)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 428)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/azure-key-vault`
@@ -15623,7 +15623,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 424)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 422)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/camunda`
@@ -15636,7 +15636,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 446)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 444)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/databricks`
@@ -15649,7 +15649,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 437)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 435)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/flyio`
@@ -15662,7 +15662,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 488)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 486)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/gcp`
@@ -15675,7 +15675,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 420)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 418)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/github-radar`
@@ -15690,7 +15690,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 418)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 416)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/github`
@@ -15703,7 +15703,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 411)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 409)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/hashicorp-vault`
@@ -15718,7 +15718,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 455)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 453)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/heroku`
@@ -15731,7 +15731,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 474)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 472)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/humanitec`
@@ -15744,7 +15744,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 438)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/ldap`
@@ -15757,7 +15757,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 462)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 460)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/mssql`
@@ -15770,7 +15770,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 441)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/mysql`
@@ -15783,7 +15783,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 441)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/oci`
@@ -15796,7 +15796,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 468)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 466)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/oracledb`
@@ -15809,7 +15809,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 441)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/postgres`
@@ -15822,7 +15822,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 443)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 441)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/render`
@@ -15835,7 +15835,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 484)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 482)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/teamcity`
@@ -15848,7 +15848,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 465)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 463)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/terraform-cloud`
@@ -15861,7 +15861,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 438)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/vercel`
@@ -15874,7 +15874,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 440)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 438)?))
     }
     #[cfg(feature = "app-connections")]
     /// `POST /api/v1/app-connections/windmill`
@@ -15887,7 +15887,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 449)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 447)?))
     }
     #[cfg(feature = "app-connections")]
     /// `DELETE /api/v1/app-connections/1password/{connectionId}`
@@ -16863,7 +16863,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 473)?,
+            input.optional_body(SCHEMAS, 471)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16881,7 +16881,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 454)?,
+            input.optional_body(SCHEMAS, 452)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16899,7 +16899,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 409)?,
+            input.optional_body(SCHEMAS, 407)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16917,7 +16917,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 426)?,
+            input.optional_body(SCHEMAS, 424)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16937,7 +16937,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 429)?,
+            input.optional_body(SCHEMAS, 427)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16957,7 +16957,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 435)?,
+            input.optional_body(SCHEMAS, 433)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16975,7 +16975,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 426)?,
+            input.optional_body(SCHEMAS, 424)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -16993,7 +16993,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 448)?,
+            input.optional_body(SCHEMAS, 446)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17011,7 +17011,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 439)?,
+            input.optional_body(SCHEMAS, 437)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17029,7 +17029,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 491)?,
+            input.optional_body(SCHEMAS, 489)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17047,7 +17047,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 423)?,
+            input.optional_body(SCHEMAS, 421)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17067,7 +17067,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 419)?,
+            input.optional_body(SCHEMAS, 417)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17085,7 +17085,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 416)?,
+            input.optional_body(SCHEMAS, 414)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17105,7 +17105,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 460)?,
+            input.optional_body(SCHEMAS, 458)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17123,7 +17123,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 482)?,
+            input.optional_body(SCHEMAS, 480)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17141,7 +17141,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 442)?,
+            input.optional_body(SCHEMAS, 440)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17159,7 +17159,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 464)?,
+            input.optional_body(SCHEMAS, 462)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17177,7 +17177,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 445)?,
+            input.optional_body(SCHEMAS, 443)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17195,7 +17195,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 445)?,
+            input.optional_body(SCHEMAS, 443)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17213,7 +17213,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 470)?,
+            input.optional_body(SCHEMAS, 468)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17231,7 +17231,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 445)?,
+            input.optional_body(SCHEMAS, 443)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17249,7 +17249,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 445)?,
+            input.optional_body(SCHEMAS, 443)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17267,7 +17267,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 487)?,
+            input.optional_body(SCHEMAS, 485)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17285,7 +17285,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 467)?,
+            input.optional_body(SCHEMAS, 465)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17303,7 +17303,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 442)?,
+            input.optional_body(SCHEMAS, 440)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17321,7 +17321,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 442)?,
+            input.optional_body(SCHEMAS, 440)?,
         ))
     }
     #[cfg(feature = "app-connections")]
@@ -17339,7 +17339,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "connectionId", 2)?,
-            input.optional_body(SCHEMAS, 451)?,
+            input.optional_body(SCHEMAS, 449)?,
         ))
     }
     #[cfg(feature = "audit-logs")]
@@ -17359,16 +17359,16 @@ mod decode {
                 static PARAMS: [QueryParam; 13] = [
                     QueryParam::new("projectId", 0, false, None),
                     QueryParam::new("environment", 0, false, None),
-                    QueryParam::new("actorType", 282, false, None),
+                    QueryParam::new("actorType", 280, false, None),
                     QueryParam::new("secretPath", 0, false, None),
                     QueryParam::new("secretKey", 0, false, None),
                     QueryParam::new("eventType", 0, false, None),
-                    QueryParam::new("userAgentType", 283, false, None),
+                    QueryParam::new("userAgentType", 281, false, None),
                     QueryParam::new("eventMetadata", 0, false, None),
                     QueryParam::new("startDate", 3, false, None),
                     QueryParam::new("endDate", 3, false, None),
-                    QueryParam::new("offset", 1, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 1, false, Some(Literal::Number(20.0))),
+                    QueryParam::new("offset", 1, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 1, false, Some(Literal::Integer(20))),
                     QueryParam::new("actor", 0, false, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
@@ -17390,7 +17390,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 258)?,
+            input.optional_body(SCHEMAS, 256)?,
         ))
     }
     #[cfg(feature = "aws-auth")]
@@ -17418,7 +17418,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 257)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 255)?))
     }
     #[cfg(feature = "aws-auth")]
     /// `PATCH /api/v1/auth/aws-auth/identities/{identityId}`
@@ -17435,7 +17435,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 260)?,
+            input.optional_body(SCHEMAS, 258)?,
         ))
     }
     #[cfg(feature = "azure-auth")]
@@ -17453,7 +17453,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 261)?,
+            input.body(SCHEMAS, 259)?,
         ))
     }
     #[cfg(feature = "azure-auth")]
@@ -17481,7 +17481,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 239)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 237)?))
     }
     #[cfg(feature = "azure-auth")]
     /// `PATCH /api/v1/auth/azure-auth/identities/{identityId}`
@@ -17498,7 +17498,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 262)?,
+            input.optional_body(SCHEMAS, 260)?,
         ))
     }
     #[cfg(feature = "dynamic-secrets")]
@@ -17725,7 +17725,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "workspaceId", 0)?,
-            input.body(SCHEMAS, 296)?,
+            input.body(SCHEMAS, 294)?,
         ))
     }
     #[cfg(feature = "environments")]
@@ -17788,7 +17788,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "workspaceId", 0)?,
             input.path(SCHEMAS, 1, "id", 0)?,
-            input.optional_body(SCHEMAS, 297)?,
+            input.optional_body(SCHEMAS, 295)?,
         ))
     }
     #[cfg(feature = "folders")]
@@ -17799,7 +17799,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreateFolderV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 289)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 287)?))
     }
     #[cfg(feature = "folders")]
     /// `POST /api/v1/workspace/{projectId}/tags`
@@ -17816,7 +17816,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
-            input.body(SCHEMAS, 304)?,
+            input.body(SCHEMAS, 302)?,
         ))
     }
     #[cfg(feature = "folders")]
@@ -17834,7 +17834,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "folderIdOrName", 0)?,
-            input.body(SCHEMAS, 293)?,
+            input.body(SCHEMAS, 291)?,
         ))
     }
     #[cfg(feature = "folders")]
@@ -17915,7 +17915,7 @@ mod decode {
                     QueryParam::new("lastSecretModified", 3, false, None),
                     QueryParam::new("path", 0, false, None),
                     QueryParam::new("directory", 0, false, None),
-                    QueryParam::new("recursive", 70, false, None),
+                    QueryParam::new("recursive", 70, false, Some(Literal::Bool(false))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -17939,7 +17939,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 290)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 288)?))
     }
     #[cfg(feature = "folders")]
     /// `PATCH /api/v1/folders/{folderId}`
@@ -17956,7 +17956,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "folderId", 0)?,
-            input.body(SCHEMAS, 289)?,
+            input.body(SCHEMAS, 287)?,
         ))
     }
     #[cfg(feature = "folders")]
@@ -17976,7 +17976,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "tagId", 0)?,
-            input.body(SCHEMAS, 304)?,
+            input.body(SCHEMAS, 302)?,
         ))
     }
     #[cfg(feature = "gcp-auth")]
@@ -17994,7 +17994,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 244)?,
+            input.body(SCHEMAS, 242)?,
         ))
     }
     #[cfg(feature = "gcp-auth")]
@@ -18022,7 +18022,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 239)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 237)?))
     }
     #[cfg(feature = "gcp-auth")]
     /// `PATCH /api/v1/auth/gcp-auth/identities/{identityId}`
@@ -18039,7 +18039,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 246)?,
+            input.optional_body(SCHEMAS, 244)?,
         ))
     }
     #[cfg(feature = "groups")]
@@ -18119,8 +18119,8 @@ mod decode {
             input.path(SCHEMAS, 0, "id", 0)?,
             {
                 static PARAMS: [QueryParam; 5] = [
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(10.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(10))),
                     QueryParam::new("username", 0, false, None),
                     QueryParam::new("search", 0, false, None),
                     QueryParam::new("filter", 124, false, None),
@@ -18162,7 +18162,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreateIdentityV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 365)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 363)?))
     }
     #[cfg(feature = "identities")]
     /// `DELETE /api/v1/identities/{identityId}`
@@ -18207,7 +18207,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 369)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 367)?))
     }
     #[cfg(feature = "identities")]
     /// `PATCH /api/v1/identities/{identityId}`
@@ -18224,7 +18224,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 368)?,
+            input.optional_body(SCHEMAS, 366)?,
         ))
     }
     #[cfg(feature = "identity-specific-privileges")]
@@ -18336,7 +18336,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 585)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 583)?))
     }
     #[cfg(feature = "identity-specific-privileges-v2")]
     /// `DELETE /api/v2/identity-project-additional-privilege/{id}`
@@ -18413,7 +18413,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "id", 0)?,
-            input.body(SCHEMAS, 589)?,
+            input.body(SCHEMAS, 587)?,
         ))
     }
     #[cfg(feature = "integrations")]
@@ -18427,7 +18427,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 364)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 362)?))
     }
     #[cfg(feature = "integrations")]
     /// `POST /api/v1/integration`
@@ -18437,7 +18437,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreateIntegrationV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 354)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 352)?))
     }
     #[cfg(feature = "integrations")]
     /// `DELETE /api/v1/integration-auth/{integrationAuthId}`
@@ -18548,7 +18548,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "integrationAuthId", 0)?,
-            input.optional_body(SCHEMAS, 362)?,
+            input.optional_body(SCHEMAS, 360)?,
         ))
     }
     #[cfg(feature = "integrations")]
@@ -18566,7 +18566,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "integrationId", 0)?,
-            input.optional_body(SCHEMAS, 361)?,
+            input.optional_body(SCHEMAS, 359)?,
         ))
     }
     #[cfg(feature = "jwt-auth")]
@@ -18584,7 +18584,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 271)?,
+            input.optional_body(SCHEMAS, 269)?,
         ))
     }
     #[cfg(feature = "jwt-auth")]
@@ -18612,7 +18612,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 239)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 237)?))
     }
     #[cfg(feature = "jwt-auth")]
     /// `PATCH /api/v1/auth/jwt-auth/identities/{identityId}`
@@ -18629,7 +18629,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 274)?,
+            input.optional_body(SCHEMAS, 272)?,
         ))
     }
     #[cfg(feature = "kms-encryption")]
@@ -18647,7 +18647,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
-            input.body(SCHEMAS, 387)?,
+            input.body(SCHEMAS, 385)?,
         ))
     }
     #[cfg(feature = "kms-encryption")]
@@ -18665,7 +18665,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
-            input.body(SCHEMAS, 386)?,
+            input.body(SCHEMAS, 384)?,
         ))
     }
     #[cfg(feature = "kms-keys")]
@@ -18676,7 +18676,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreateKmsKeyV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 381)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 379)?))
     }
     #[cfg(feature = "kms-keys")]
     /// `DELETE /api/v1/kms/keys/{keyId}`
@@ -18728,12 +18728,12 @@ mod decode {
             {
                 static PARAMS: [QueryParam; 6] = [
                     QueryParam::new("projectId", 0, true, None),
-                    QueryParam::new("offset", 16, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(100.0))),
-                    QueryParam::new("orderBy", 370, false, Some(Literal::Str("name"))),
+                    QueryParam::new("offset", 16, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(100))),
+                    QueryParam::new("orderBy", 368, false, Some(Literal::Str("name"))),
                     QueryParam::new(
                         "orderDirection",
-                        371,
+                        369,
                         false,
                         Some(Literal::Str("asc")),
                     ),
@@ -18758,7 +18758,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
-            input.optional_body(SCHEMAS, 385)?,
+            input.optional_body(SCHEMAS, 383)?,
         ))
     }
     #[cfg(feature = "kms-signing")]
@@ -18790,7 +18790,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
-            input.body(SCHEMAS, 389)?,
+            input.body(SCHEMAS, 387)?,
         ))
     }
     #[cfg(feature = "kms-signing")]
@@ -18808,7 +18808,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "keyId", 2)?,
-            input.body(SCHEMAS, 390)?,
+            input.body(SCHEMAS, 388)?,
         ))
     }
     #[cfg(feature = "kubernetes-auth")]
@@ -18826,7 +18826,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 240)?,
+            input.body(SCHEMAS, 238)?,
         ))
     }
     #[cfg(feature = "kubernetes-auth")]
@@ -18854,7 +18854,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 239)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 237)?))
     }
     #[cfg(feature = "kubernetes-auth")]
     /// `PATCH /api/v1/auth/kubernetes-auth/identities/{identityId}`
@@ -18873,7 +18873,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 243)?,
+            input.optional_body(SCHEMAS, 241)?,
         ))
     }
     #[cfg(feature = "ldap-auth")]
@@ -18891,7 +18891,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 278)?,
+            input.body(SCHEMAS, 276)?,
         ))
     }
     #[cfg(feature = "ldap-auth")]
@@ -18919,7 +18919,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 277)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 275)?))
     }
     #[cfg(feature = "ldap-auth")]
     /// `PATCH /api/v1/auth/ldap-auth/identities/{identityId}`
@@ -18936,7 +18936,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 281)?,
+            input.optional_body(SCHEMAS, 279)?,
         ))
     }
     #[cfg(feature = "oci-auth")]
@@ -18954,7 +18954,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 265)?,
+            input.body(SCHEMAS, 263)?,
         ))
     }
     #[cfg(feature = "oci-auth")]
@@ -18982,7 +18982,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 263)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 261)?))
     }
     #[cfg(feature = "oci-auth")]
     /// `PATCH /api/v1/auth/oci-auth/identities/{identityId}`
@@ -18999,7 +18999,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 267)?,
+            input.body(SCHEMAS, 265)?,
         ))
     }
     #[cfg(feature = "oidc-auth")]
@@ -19017,7 +19017,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.body(SCHEMAS, 268)?,
+            input.body(SCHEMAS, 266)?,
         ))
     }
     #[cfg(feature = "oidc-auth")]
@@ -19045,7 +19045,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 239)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 237)?))
     }
     #[cfg(feature = "oidc-auth")]
     /// `PATCH /api/v1/auth/oidc-auth/identities/{identityId}`
@@ -19062,7 +19062,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 270)?,
+            input.optional_body(SCHEMAS, 268)?,
         ))
     }
     #[cfg(feature = "organizations")]
@@ -19100,12 +19100,12 @@ mod decode {
             input.path(SCHEMAS, 0, "orgId", 0)?,
             {
                 static PARAMS: [QueryParam; 5] = [
-                    QueryParam::new("offset", 16, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 629, false, Some(Literal::Number(100.0))),
-                    QueryParam::new("orderBy", 370, false, Some(Literal::Str("name"))),
+                    QueryParam::new("offset", 16, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 627, false, Some(Literal::Integer(100))),
+                    QueryParam::new("orderBy", 368, false, Some(Literal::Str("name"))),
                     QueryParam::new(
                         "orderDirection",
-                        371,
+                        369,
                         false,
                         Some(Literal::Str("asc")),
                     ),
@@ -19162,7 +19162,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "organizationId", 0)?,
             input.path(SCHEMAS, 1, "membershipId", 0)?,
-            input.optional_body(SCHEMAS, 628)?,
+            input.optional_body(SCHEMAS, 626)?,
         ))
     }
     #[cfg(feature = "pki-alerting")]
@@ -19173,7 +19173,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiAlertV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 340)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 338)?))
     }
     #[cfg(feature = "pki-alerting")]
     /// `DELETE /api/v1/pki/alerts/{alertId}`
@@ -19204,7 +19204,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "alertId", 0)?,
-            input.optional_body(SCHEMAS, 343)?,
+            input.optional_body(SCHEMAS, 341)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19215,7 +19215,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiCaAcmeV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 328)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 326)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `POST /api/v1/pki/ca/internal`
@@ -19228,7 +19228,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 321)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 319)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `POST /api/v1/pki/ca`
@@ -19238,7 +19238,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreatePkiCaV1Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 305)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 303)?))
     }
     #[cfg(feature = "pki-certificate-authorities")]
     /// `DELETE /api/v1/pki/ca/acme/{caName}`
@@ -19255,7 +19255,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
-            input.body(SCHEMAS, 323)?,
+            input.body(SCHEMAS, 321)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19273,7 +19273,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
-            input.body(SCHEMAS, 323)?,
+            input.body(SCHEMAS, 321)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19401,7 +19401,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.body(SCHEMAS, 313)?,
+            input.body(SCHEMAS, 311)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19419,7 +19419,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.body(SCHEMAS, 314)?,
+            input.body(SCHEMAS, 312)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19499,11 +19499,11 @@ mod decode {
             input.path(SCHEMAS, 0, "slug", 119)?,
             {
                 static PARAMS: [QueryParam; 5] = [
-                    QueryParam::new("status", 631, false, None),
+                    QueryParam::new("status", 629, false, None),
                     QueryParam::new("friendlyName", 0, false, None),
                     QueryParam::new("commonName", 0, false, None),
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(25.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(25))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -19524,7 +19524,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.body(SCHEMAS, 310)?,
+            input.body(SCHEMAS, 308)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19542,7 +19542,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.body(SCHEMAS, 319)?,
+            input.body(SCHEMAS, 317)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19560,7 +19560,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.body(SCHEMAS, 312)?,
+            input.body(SCHEMAS, 310)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19578,7 +19578,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
-            input.body(SCHEMAS, 329)?,
+            input.body(SCHEMAS, 327)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19596,7 +19596,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caName", 0)?,
-            input.body(SCHEMAS, 324)?,
+            input.body(SCHEMAS, 322)?,
         ))
     }
     #[cfg(feature = "pki-certificate-authorities")]
@@ -19614,7 +19614,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "caId", 0)?,
-            input.optional_body(SCHEMAS, 309)?,
+            input.optional_body(SCHEMAS, 307)?,
         ))
     }
     #[cfg(feature = "pki-certificate-collections")]
@@ -19628,7 +19628,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 344)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 342)?))
     }
     #[cfg(feature = "pki-certificate-collections")]
     /// `POST /api/v1/pki/collections/{collectionId}/items`
@@ -19645,7 +19645,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
-            input.body(SCHEMAS, 347)?,
+            input.body(SCHEMAS, 345)?,
         ))
     }
     #[cfg(feature = "pki-certificate-collections")]
@@ -19697,9 +19697,9 @@ mod decode {
             input.path(SCHEMAS, 0, "collectionId", 0)?,
             {
                 static PARAMS: [QueryParam; 3] = [
-                    QueryParam::new("type", 346, false, None),
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(25.0))),
+                    QueryParam::new("type", 344, false, None),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(25))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -19720,7 +19720,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "collectionId", 0)?,
-            input.optional_body(SCHEMAS, 345)?,
+            input.optional_body(SCHEMAS, 343)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19734,7 +19734,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 337)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 335)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `POST /api/v2/pki/certificate-templates`
@@ -19747,7 +19747,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 623)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 621)?))
     }
     #[cfg(feature = "pki-certificate-templates")]
     /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config`
@@ -19764,7 +19764,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-            input.body(SCHEMAS, 338)?,
+            input.body(SCHEMAS, 336)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19789,7 +19789,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 5)?,
-            input.body(SCHEMAS, 348)?,
+            input.body(SCHEMAS, 346)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19844,7 +19844,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
-            input.body(SCHEMAS, 625)?,
+            input.body(SCHEMAS, 623)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19863,8 +19863,8 @@ mod decode {
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectId", 0, true, None),
-                    QueryParam::new("limit", 1, false, Some(Literal::Number(100.0))),
-                    QueryParam::new("offset", 1, false, Some(Literal::Number(0.0))),
+                    QueryParam::new("limit", 1, false, Some(Literal::Integer(100))),
+                    QueryParam::new("offset", 1, false, Some(Literal::Integer(0))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -19885,7 +19885,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
-            input.body(SCHEMAS, 626)?,
+            input.body(SCHEMAS, 624)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19903,7 +19903,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-            input.optional_body(SCHEMAS, 335)?,
+            input.optional_body(SCHEMAS, 333)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19921,7 +19921,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "templateName", 84)?,
-            input.body(SCHEMAS, 624)?,
+            input.body(SCHEMAS, 622)?,
         ))
     }
     #[cfg(feature = "pki-certificate-templates")]
@@ -19941,7 +19941,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "certificateTemplateId", 0)?,
-            input.optional_body(SCHEMAS, 339)?,
+            input.optional_body(SCHEMAS, 337)?,
         ))
     }
     #[cfg(feature = "pki-certificates")]
@@ -19990,7 +19990,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 331)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 329)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `POST /api/v1/pki/certificates/issue-certificate`
@@ -20003,7 +20003,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 330)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 328)?))
     }
     #[cfg(feature = "pki-certificates")]
     /// `GET /api/v2/workspace/{slug}/certificates`
@@ -20024,8 +20024,8 @@ mod decode {
                 static PARAMS: [QueryParam; 4] = [
                     QueryParam::new("friendlyName", 0, false, None),
                     QueryParam::new("commonName", 0, false, None),
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(25.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(25))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -20046,7 +20046,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "serialNumber", 0)?,
-            input.body(SCHEMAS, 333)?,
+            input.body(SCHEMAS, 331)?,
         ))
     }
     #[cfg(feature = "pki-certificates")]
@@ -20060,7 +20060,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 332)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 330)?))
     }
     #[cfg(feature = "pki-subscribers")]
     /// `POST /api/v1/pki/subscribers`
@@ -20073,7 +20073,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 351)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 349)?))
     }
     #[cfg(feature = "pki-subscribers")]
     /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate`
@@ -20090,7 +20090,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
-            input.body(SCHEMAS, 348)?,
+            input.body(SCHEMAS, 346)?,
         ))
     }
     #[cfg(feature = "pki-subscribers")]
@@ -20108,7 +20108,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
-            input.body(SCHEMAS, 348)?,
+            input.body(SCHEMAS, 346)?,
         ))
     }
     #[cfg(feature = "pki-subscribers")]
@@ -20172,7 +20172,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
-            input.body(SCHEMAS, 348)?,
+            input.body(SCHEMAS, 346)?,
         ))
     }
     #[cfg(feature = "pki-subscribers")]
@@ -20193,8 +20193,8 @@ mod decode {
             {
                 static PARAMS: [QueryParam; 3] = [
                     QueryParam::new("projectId", 0, true, None),
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(25.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(25))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -20222,7 +20222,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
-            input.body(SCHEMAS, 352)?,
+            input.body(SCHEMAS, 350)?,
         ))
     }
     #[cfg(feature = "pki-subscribers")]
@@ -20240,7 +20240,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "subscriberName", 0)?,
-            input.body(SCHEMAS, 349)?,
+            input.body(SCHEMAS, 347)?,
         ))
     }
     #[cfg(feature = "project-groups")]
@@ -20260,7 +20260,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "groupIdOrName", 0)?,
-            input.optional_body(SCHEMAS, 634)?,
+            input.optional_body(SCHEMAS, 632)?,
         ))
     }
     #[cfg(feature = "project-groups")]
@@ -20318,8 +20318,8 @@ mod decode {
             input.path(SCHEMAS, 1, "groupId", 0)?,
             {
                 static PARAMS: [QueryParam; 5] = [
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(10.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(10))),
                     QueryParam::new("username", 0, false, None),
                     QueryParam::new("search", 0, false, None),
                     QueryParam::new("filter", 124, false, None),
@@ -20352,7 +20352,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "groupId", 0)?,
-            input.body(SCHEMAS, 299)?,
+            input.body(SCHEMAS, 297)?,
         ))
     }
     #[cfg(feature = "project-identities")]
@@ -20374,7 +20374,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 632)?,
+            input.optional_body(SCHEMAS, 630)?,
         ))
     }
     #[cfg(feature = "project-identities")]
@@ -20437,12 +20437,12 @@ mod decode {
             input.path(SCHEMAS, 0, "projectId", 0)?,
             {
                 static PARAMS: [QueryParam; 5] = [
-                    QueryParam::new("offset", 16, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 629, false, Some(Literal::Number(100.0))),
-                    QueryParam::new("orderBy", 370, false, Some(Literal::Str("name"))),
+                    QueryParam::new("offset", 16, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 627, false, Some(Literal::Integer(100))),
+                    QueryParam::new("orderBy", 368, false, Some(Literal::Str("name"))),
                     QueryParam::new(
                         "orderDirection",
-                        371,
+                        369,
                         false,
                         Some(Literal::Str("asc")),
                     ),
@@ -20469,7 +20469,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "identityId", 0)?,
-            input.body(SCHEMAS, 299)?,
+            input.body(SCHEMAS, 297)?,
         ))
     }
     #[cfg(feature = "project-roles")]
@@ -20487,7 +20487,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
-            input.body(SCHEMAS, 583)?,
+            input.body(SCHEMAS, 581)?,
         ))
     }
     #[cfg(feature = "project-roles")]
@@ -20550,7 +20550,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
             input.path(SCHEMAS, 1, "roleId", 0)?,
-            input.optional_body(SCHEMAS, 584)?,
+            input.optional_body(SCHEMAS, 582)?,
         ))
     }
     #[cfg(feature = "project-templates")]
@@ -20634,7 +20634,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
-            input.optional_body(SCHEMAS, 635)?,
+            input.optional_body(SCHEMAS, 633)?,
         ))
     }
     #[cfg(feature = "project-users")]
@@ -20652,7 +20652,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "workspaceId", 5)?,
-            input.body(SCHEMAS, 298)?,
+            input.body(SCHEMAS, 296)?,
         ))
     }
     #[cfg(feature = "project-users")]
@@ -20670,7 +20670,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "projectId", 0)?,
-            input.optional_body(SCHEMAS, 637)?,
+            input.optional_body(SCHEMAS, 635)?,
         ))
     }
     #[cfg(feature = "project-users")]
@@ -20697,7 +20697,7 @@ mod decode {
             input.bearer()?,
             input.path(SCHEMAS, 0, "workspaceId", 0)?,
             input.path(SCHEMAS, 1, "membershipId", 0)?,
-            input.body(SCHEMAS, 299)?,
+            input.body(SCHEMAS, 297)?,
         ))
     }
     #[cfg(feature = "projects")]
@@ -20708,7 +20708,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::CreateWorkspaceV2Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 630)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 628)?))
     }
     #[cfg(feature = "projects")]
     /// `DELETE /api/v1/workspace/{workspaceId}`
@@ -20750,8 +20750,8 @@ mod decode {
                 static PARAMS: [QueryParam; 4] = [
                     QueryParam::new("environment", 0, true, None),
                     QueryParam::new("path", 0, false, Some(Literal::Str("/"))),
-                    QueryParam::new("offset", 1, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 1, false, Some(Literal::Number(20.0))),
+                    QueryParam::new("offset", 1, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 1, false, Some(Literal::Integer(20))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -20772,7 +20772,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "workspaceId", 0)?,
-            input.optional_body(SCHEMAS, 294)?,
+            input.optional_body(SCHEMAS, 292)?,
         ))
     }
     #[cfg(feature = "secret-imports")]
@@ -20786,7 +20786,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 284)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 282)?))
     }
     #[cfg(feature = "secret-imports")]
     /// `DELETE /api/v1/secret-imports/{secretImportId}`
@@ -20803,7 +20803,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretImportId", 0)?,
-            input.body(SCHEMAS, 286)?,
+            input.body(SCHEMAS, 284)?,
         ))
     }
     #[cfg(feature = "secret-imports")]
@@ -20874,7 +20874,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretImportId", 0)?,
-            input.body(SCHEMAS, 287)?,
+            input.body(SCHEMAS, 285)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -20888,7 +20888,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 605)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/aws-iam-user-secret`
@@ -20901,7 +20901,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 609)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 607)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/azure-client-secret`
@@ -20914,7 +20914,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 607)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 605)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/ldap-password`
@@ -20927,7 +20927,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 611)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 609)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mssql-credentials`
@@ -20940,7 +20940,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 601)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/mysql-credentials`
@@ -20953,7 +20953,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 601)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/oracledb-credentials`
@@ -20966,7 +20966,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 601)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `POST /api/v2/secret-rotations/postgres-credentials`
@@ -20979,7 +20979,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 603)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 601)?))
     }
     #[cfg(feature = "secret-rotations")]
     /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}`
@@ -21754,7 +21754,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 606)?,
+            input.optional_body(SCHEMAS, 604)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21774,7 +21774,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 610)?,
+            input.optional_body(SCHEMAS, 608)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21794,7 +21794,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 608)?,
+            input.optional_body(SCHEMAS, 606)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21814,7 +21814,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 613)?,
+            input.optional_body(SCHEMAS, 611)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21834,7 +21834,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 604)?,
+            input.optional_body(SCHEMAS, 602)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21854,7 +21854,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 604)?,
+            input.optional_body(SCHEMAS, 602)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21874,7 +21874,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 604)?,
+            input.optional_body(SCHEMAS, 602)?,
         ))
     }
     #[cfg(feature = "secret-rotations")]
@@ -21894,7 +21894,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "rotationId", 2)?,
-            input.optional_body(SCHEMAS, 604)?,
+            input.optional_body(SCHEMAS, 602)?,
         ))
     }
     #[cfg(feature = "secret-scanning")]
@@ -21929,7 +21929,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 621)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 619)?))
     }
     #[cfg(feature = "secret-scanning")]
     /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}`
@@ -22093,7 +22093,7 @@ mod decode {
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
-            input.body(SCHEMAS, 620)?,
+            input.body(SCHEMAS, 618)?,
         ))
     }
     #[cfg(feature = "secret-scanning")]
@@ -22113,7 +22113,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "dataSourceId", 2)?,
-            input.optional_body(SCHEMAS, 622)?,
+            input.optional_body(SCHEMAS, 620)?,
         ))
     }
     #[cfg(feature = "secret-scanning")]
@@ -22133,7 +22133,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "findingId", 5)?,
-            input.optional_body(SCHEMAS, 619)?,
+            input.optional_body(SCHEMAS, 617)?,
         ))
     }
     #[cfg(feature = "secret-scanning")]
@@ -22149,7 +22149,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.optional_body(SCHEMAS, 616)?))
+        Ok((input.bearer()?, input.optional_body(SCHEMAS, 614)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets`
@@ -22169,7 +22169,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 575)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 573)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets`
@@ -22189,7 +22189,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 542)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 540)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets`
@@ -22209,7 +22209,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 545)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 543)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets`
@@ -22229,7 +22229,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 553)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 551)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-devops`
@@ -22242,7 +22242,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 555)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 553)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets`
@@ -22269,7 +22269,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 551)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 549)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets`
@@ -22289,7 +22289,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 563)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 561)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/databricks`
@@ -22302,7 +22302,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 557)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 555)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets`
@@ -22329,7 +22329,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 581)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 579)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets`
@@ -22349,7 +22349,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 549)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 547)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets`
@@ -22369,7 +22369,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 547)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 545)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets`
@@ -22389,7 +22389,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 569)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 567)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets`
@@ -22409,7 +22409,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 577)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 575)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets`
@@ -22429,7 +22429,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 559)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 557)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets`
@@ -22449,7 +22449,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 573)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 571)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets`
@@ -22469,7 +22469,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 579)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 577)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets`
@@ -22489,7 +22489,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 571)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 569)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets`
@@ -22509,7 +22509,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 561)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 559)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets`
@@ -22529,7 +22529,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 565)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 563)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets`
@@ -22549,7 +22549,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 567)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 565)?))
     }
     #[cfg(feature = "secret-syncs")]
     /// `DELETE /api/v1/secret-syncs/1password/{syncId}`
@@ -23728,7 +23728,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23751,7 +23751,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23774,7 +23774,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23797,7 +23797,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23820,7 +23820,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23843,7 +23843,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23866,7 +23866,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23889,7 +23889,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23912,7 +23912,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23935,7 +23935,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23958,7 +23958,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -23981,7 +23981,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24004,7 +24004,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24027,7 +24027,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24050,7 +24050,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24073,7 +24073,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24096,7 +24096,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24119,7 +24119,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24142,7 +24142,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24165,7 +24165,7 @@ mod decode {
             input.path(SCHEMAS, 0, "syncId", 2)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("importBehavior", 544, true, None),
+                    QueryParam::new("importBehavior", 542, true, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -24771,7 +24771,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 576)?,
+            input.optional_body(SCHEMAS, 574)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24791,7 +24791,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 543)?,
+            input.optional_body(SCHEMAS, 541)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24811,7 +24811,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 546)?,
+            input.optional_body(SCHEMAS, 544)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24831,7 +24831,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 554)?,
+            input.optional_body(SCHEMAS, 552)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24849,7 +24849,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 556)?,
+            input.optional_body(SCHEMAS, 554)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24869,7 +24869,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 552)?,
+            input.optional_body(SCHEMAS, 550)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24887,7 +24887,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 564)?,
+            input.optional_body(SCHEMAS, 562)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24905,7 +24905,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 558)?,
+            input.optional_body(SCHEMAS, 556)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24923,7 +24923,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 582)?,
+            input.optional_body(SCHEMAS, 580)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24943,7 +24943,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 550)?,
+            input.optional_body(SCHEMAS, 548)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24961,7 +24961,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 548)?,
+            input.optional_body(SCHEMAS, 546)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24981,7 +24981,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 570)?,
+            input.optional_body(SCHEMAS, 568)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -24999,7 +24999,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 578)?,
+            input.optional_body(SCHEMAS, 576)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25017,7 +25017,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 560)?,
+            input.optional_body(SCHEMAS, 558)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25035,7 +25035,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 574)?,
+            input.optional_body(SCHEMAS, 572)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25053,7 +25053,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 580)?,
+            input.optional_body(SCHEMAS, 578)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25071,7 +25071,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 572)?,
+            input.optional_body(SCHEMAS, 570)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25091,7 +25091,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 562)?,
+            input.optional_body(SCHEMAS, 560)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25109,7 +25109,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 566)?,
+            input.optional_body(SCHEMAS, 564)?,
         ))
     }
     #[cfg(feature = "secret-syncs")]
@@ -25127,7 +25127,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "syncId", 2)?,
-            input.optional_body(SCHEMAS, 568)?,
+            input.optional_body(SCHEMAS, 566)?,
         ))
     }
     #[cfg(feature = "secrets")]
@@ -25141,7 +25141,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 645)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 643)?))
     }
     #[cfg(feature = "secrets")]
     /// `POST /api/v3/secrets/raw/{secretName}`
@@ -25158,7 +25158,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretName", 5)?,
-            input.body(SCHEMAS, 640)?,
+            input.body(SCHEMAS, 638)?,
         ))
     }
     #[cfg(feature = "secrets")]
@@ -25176,7 +25176,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretName", 5)?,
-            input.body(SCHEMAS, 638)?,
+            input.body(SCHEMAS, 636)?,
         ))
     }
     #[cfg(feature = "secrets")]
@@ -25190,7 +25190,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 648)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 646)?))
     }
     #[cfg(feature = "secrets")]
     /// `DELETE /api/v3/secrets/raw/{secretName}`
@@ -25207,7 +25207,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretName", 5)?,
-            input.body(SCHEMAS, 642)?,
+            input.body(SCHEMAS, 640)?,
         ))
     }
     #[cfg(feature = "secrets")]
@@ -25225,7 +25225,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretName", 0)?,
-            input.body(SCHEMAS, 638)?,
+            input.body(SCHEMAS, 636)?,
         ))
     }
     #[cfg(feature = "secrets")]
@@ -25282,7 +25282,7 @@ mod decode {
                     QueryParam::new("environment", 0, false, None),
                     QueryParam::new("secretPath", 0, false, Some(Literal::Str("/"))),
                     QueryParam::new("version", 1, false, None),
-                    QueryParam::new("type", 639, false, Some(Literal::Str("shared"))),
+                    QueryParam::new("type", 637, false, Some(Literal::Str("shared"))),
                     QueryParam::new(
                         "viewSecretValue",
                         70,
@@ -25356,7 +25356,7 @@ mod decode {
         (::oas_runtime::server::BearerToken, ::infisical_types::MoveSecretsV3Body),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 644)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 642)?))
     }
     #[cfg(feature = "secrets")]
     /// `PATCH /api/v3/secrets/batch/raw`
@@ -25369,7 +25369,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 651)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 649)?))
     }
     #[cfg(feature = "secrets")]
     /// `PATCH /api/v3/secrets/raw/{secretName}`
@@ -25386,7 +25386,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "secretName", 5)?,
-            input.body(SCHEMAS, 643)?,
+            input.body(SCHEMAS, 641)?,
         ))
     }
     #[cfg(feature = "service-tokens")]
@@ -25787,7 +25787,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 233)?,
+            input.optional_body(SCHEMAS, 232)?,
         ))
     }
     #[cfg(feature = "token-auth")]
@@ -25839,8 +25839,8 @@ mod decode {
             input.path(SCHEMAS, 0, "identityId", 0)?,
             {
                 static PARAMS: [QueryParam; 2] = [
-                    QueryParam::new("offset", 122, false, Some(Literal::Number(0.0))),
-                    QueryParam::new("limit", 123, false, Some(Literal::Number(20.0))),
+                    QueryParam::new("offset", 122, false, Some(Literal::Integer(0))),
+                    QueryParam::new("limit", 123, false, Some(Literal::Integer(20))),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -25868,7 +25868,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 232)?,
+            input.optional_body(SCHEMAS, 231)?,
         ))
     }
     #[cfg(feature = "token-auth")]
@@ -25886,7 +25886,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "tokenId", 0)?,
-            input.optional_body(SCHEMAS, 233)?,
+            input.optional_body(SCHEMAS, 232)?,
         ))
     }
     #[cfg(feature = "universal-auth")]
@@ -25906,7 +25906,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 237)?,
+            input.optional_body(SCHEMAS, 236)?,
         ))
     }
     #[cfg(feature = "universal-auth")]
@@ -25926,7 +25926,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 235)?,
+            input.optional_body(SCHEMAS, 234)?,
         ))
     }
     #[cfg(feature = "universal-auth")]
@@ -25979,7 +25979,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 234)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 233)?))
     }
     #[cfg(feature = "universal-auth")]
     /// `POST /api/v1/auth/token/renew`
@@ -25992,7 +25992,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 247)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 245)?))
     }
     #[cfg(feature = "universal-auth")]
     /// `POST /api/v1/auth/token/revoke`
@@ -26005,7 +26005,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.optional_bearer(), input.body(SCHEMAS, 247)?))
+        Ok((input.optional_bearer(), input.body(SCHEMAS, 245)?))
     }
     #[cfg(feature = "universal-auth")]
     /// `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}/revoke`
@@ -26042,7 +26042,7 @@ mod decode {
         Ok((
             input.bearer()?,
             input.path(SCHEMAS, 0, "identityId", 0)?,
-            input.optional_body(SCHEMAS, 236)?,
+            input.optional_body(SCHEMAS, 235)?,
         ))
     }
 }

@@ -9,7 +9,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "projects")]
     (
         "projects.list_workspace_secret_snapshots_v1",
-        "/api/v1/workspace/sample%20%2FworkspaceId/secret-snapshots?environment=sample&path=sample&offset=1.5&limit=1.5",
+        "/api/v1/workspace/sample%20%2FworkspaceId/secret-snapshots?environment=sample&path=sample&offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "dynamic-secrets")]
@@ -23,7 +23,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "dynamic_secrets.create_v1",
         "/api/v1/dynamic-secrets",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"provider\":{\"inputs\":{\"client\":\"postgres\",\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"lowercase\":1.5,\"uppercase\":1.5,\"digits\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"creationStatement\":\"sample\",\"revocationStatement\":\"sample\",\"renewStatement\":\"sample\",\"ca\":\"sample\",\"gatewayId\":\"sample\"},\"type\":\"sql-database\"},\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"name\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}",
+            "{\"projectSlug\":\"sample\",\"provider\":{\"inputs\":{\"client\":\"postgres\",\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"passwordRequirements\":{\"length\":1,\"required\":{\"lowercase\":1,\"uppercase\":1,\"digits\":1,\"symbols\":1},\"allowedSymbols\":\"sample\"},\"creationStatement\":\"sample\",\"revocationStatement\":\"sample\",\"renewStatement\":\"sample\",\"ca\":\"sample\",\"gatewayId\":\"sample\"},\"type\":\"sql-database\"},\"defaultTTL\":\"sample\",\"maxTTL\":\"sample\",\"path\":\"sample\",\"environmentSlug\":\"sample\",\"name\":\"sample\",\"metadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"usernameTemplate\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "dynamic-secrets")]
@@ -301,7 +301,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "groups")]
     (
         "groups.list_users_v1",
-        "/api/v1/groups/sample%20%2Fid/users?offset=1.5&limit=1.5&username=sample&search=sample&filter=existingMembers",
+        "/api/v1/groups/sample%20%2Fid/users?offset=1&limit=1&username=sample&search=sample&filter=existingMembers",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "groups")]
@@ -371,7 +371,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "project_templates.create_v1",
         "/api/v1/project-templates",
         ::std::option::Option::Some(
-            "{\"type\":\"secret-manager\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
+            "{\"type\":\"secret-manager\",\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1}]}",
         ),
     ),
     #[cfg(feature = "project-templates")]
@@ -391,7 +391,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "project_templates.update_v1",
         "/api/v1/project-templates/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1.5}]}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"roles\":[{\"name\":\"sample\",\"slug\":\"sample\",\"permissions\":[{\"inverted\":true,\"action\":[\"read\"],\"conditions\":{\"environment\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretPath\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretName\":{\"$eq\":\"sample\",\"$ne\":\"sample\",\"$in\":[\"sample\"],\"$glob\":\"sample\"},\"secretTags\":{\"$in\":[\"sample\"]}},\"subject\":\"secrets\"}]}],\"environments\":[{\"name\":\"sample\",\"slug\":\"sample\",\"position\":1}]}",
         ),
     ),
     #[cfg(feature = "token-auth")]
@@ -425,7 +425,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "token-auth")]
     (
         "token_auth.list_auth_token_auth_identities_tokens_v1",
-        "/api/v1/auth/token-auth/identities/sample%20%2FidentityId/tokens?offset=1.5&limit=1.5",
+        "/api/v1/auth/token-auth/identities/sample%20%2FidentityId/tokens?offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "token-auth")]
@@ -493,7 +493,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "universal_auth.create_auth_universal_auth_identities_client_secret_v1",
         "/api/v1/auth/universal-auth/identities/sample%20%2FidentityId/client-secrets",
         ::std::option::Option::Some(
-            "{\"description\":\"sample\",\"numUsesLimit\":1.5,\"ttl\":1.5}",
+            "{\"description\":\"sample\",\"numUsesLimit\":1,\"ttl\":1}",
         ),
     ),
     #[cfg(feature = "universal-auth")]
@@ -837,7 +837,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "audit-logs")]
     (
         "audit_logs.list_organization_audit_logs_v1",
-        "/api/v1/organization/audit-logs?projectId=sample&environment=sample&actorType=platform&secretPath=sample&secretKey=sample&eventType=sample&userAgentType=web&eventMetadata=sample&startDate=2024-01-02T03%3A04%3A05Z&endDate=2024-01-02T03%3A04%3A05Z&offset=1.5&limit=1.5&actor=sample",
+        "/api/v1/organization/audit-logs?projectId=sample&environment=sample&actorType=platform&secretPath=sample&secretKey=sample&eventType=sample&userAgentType=web&eventMetadata=sample&startDate=2024-01-02T03%3A04%3A05Z&endDate=2024-01-02T03%3A04%3A05Z&offset=1&limit=1&actor=sample",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "secret-imports")]
@@ -873,7 +873,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_imports.update_v1",
         "/api/v1/secret-imports/sample%20%2FsecretImportId",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"path\":\"sample\",\"import\":{\"environment\":\"sample\",\"path\":\"sample\",\"position\":1.5}}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"path\":\"sample\",\"import\":{\"environment\":\"sample\",\"path\":\"sample\",\"position\":1}}",
         ),
     ),
     #[cfg(feature = "secret-imports")]
@@ -971,7 +971,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "environments.create_workspace_environment_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"position\":1.5,\"slug\":\"sample\"}",
+            "{\"name\":\"sample\",\"position\":1,\"slug\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "environments")]
@@ -985,7 +985,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "environments.update_workspace_environment_v1",
         "/api/v1/workspace/sample%20%2FworkspaceId/environments/sample%20%2Fid",
         ::std::option::Option::Some(
-            "{\"slug\":\"sample\",\"name\":\"sample\",\"position\":1.5}",
+            "{\"slug\":\"sample\",\"name\":\"sample\",\"position\":1}",
         ),
     ),
     #[cfg(feature = "project-users")]
@@ -1049,7 +1049,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_certificate_authorities.create_pki_ca_v1",
         "/api/v1/pki/ca",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"requireTemplateForIssuance\":true}",
+            "{\"projectSlug\":\"sample\",\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1,\"keyAlgorithm\":\"RSA_2048\",\"requireTemplateForIssuance\":true}",
         ),
     ),
     #[cfg(feature = "pki-certificate-authorities")]
@@ -1107,7 +1107,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_certificate_authorities.sign_intermediate_pki_ca_v1",
         "/api/v1/pki/ca/sample%20%2FcaId/sign-intermediate",
         ::std::option::Option::Some(
-            "{\"csr\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5}",
+            "{\"csr\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1}",
         ),
     ),
     #[cfg(feature = "pki-certificate-authorities")]
@@ -1157,7 +1157,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_certificate_authorities.create_pki_ca_internal_v1",
         "/api/v1/pki/ca/internal",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1.5,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"enableDirectIssuance\":true,\"status\":\"active\",\"configuration\":{\"type\":\"root\",\"friendlyName\":\"sample\",\"commonName\":\"sample\",\"organization\":\"sample\",\"ou\":\"sample\",\"country\":\"sample\",\"province\":\"sample\",\"locality\":\"sample\",\"notBefore\":\"sample\",\"notAfter\":\"sample\",\"maxPathLength\":1,\"keyAlgorithm\":\"RSA_2048\",\"dn\":\"sample\",\"parentCaId\":\"00000000-0000-4000-8000-000000000001\",\"serialNumber\":\"sample\",\"activeCaCertId\":\"00000000-0000-4000-8000-000000000001\"}}",
         ),
     ),
     #[cfg(feature = "pki-certificate-authorities")]
@@ -1333,7 +1333,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_alerting.create_pki_alert_v1",
         "/api/v1/pki/alerts",
         ::std::option::Option::Some(
-            "{\"projectId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"alertBeforeDays\":1.5,\"emails\":[\"user@example.com\"]}",
+            "{\"projectId\":\"sample\",\"pkiCollectionId\":\"sample\",\"name\":\"sample\",\"alertBeforeDays\":1,\"emails\":[\"user@example.com\"]}",
         ),
     ),
     #[cfg(feature = "pki-alerting")]
@@ -1353,7 +1353,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_alerting.update_pki_alert_v1",
         "/api/v1/pki/alerts/sample%20%2FalertId",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"alertBeforeDays\":1.5,\"pkiCollectionId\":\"sample\",\"emails\":[\"user@example.com\"]}",
+            "{\"name\":\"sample\",\"alertBeforeDays\":1,\"pkiCollectionId\":\"sample\",\"emails\":[\"user@example.com\"]}",
         ),
     ),
     #[cfg(feature = "pki-certificate-collections")]
@@ -1385,7 +1385,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "pki-certificate-collections")]
     (
         "pki_certificate_collections.list_pki_collections_items_v1",
-        "/api/v1/pki/collections/sample%20%2FcollectionId/items?type=certificate&offset=1.5&limit=1.5",
+        "/api/v1/pki/collections/sample%20%2FcollectionId/items?type=certificate&offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "pki-certificate-collections")]
@@ -1417,7 +1417,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_subscribers.update_pki_subscriber_v1",
         "/api/v1/pki/subscribers/sample%20%2FsubscriberName",
         ::std::option::Option::Some(
-            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
+            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"subjectAlternativeNames\":[\"sample\"],\"ttl\":\"sample\",\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1}",
         ),
     ),
     #[cfg(feature = "pki-subscribers")]
@@ -1425,7 +1425,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "pki_subscribers.create_pki_subscriber_v1",
         "/api/v1/pki/subscribers",
         ::std::option::Option::Some(
-            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"ttl\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1.5}",
+            "{\"projectId\":\"sample\",\"caId\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"sample\",\"commonName\":\"sample\",\"status\":\"active\",\"ttl\":\"sample\",\"subjectAlternativeNames\":[\"sample\"],\"keyUsages\":[\"digitalSignature\"],\"extendedKeyUsages\":[\"clientAuth\"],\"enableAutoRenewal\":true,\"autoRenewalPeriodInDays\":1}",
         ),
     ),
     #[cfg(feature = "pki-subscribers")]
@@ -1455,7 +1455,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "pki-subscribers")]
     (
         "pki_subscribers.list_pki_subscribers_certificates_v1",
-        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/certificates?projectId=sample&offset=1.5&limit=1.5",
+        "/api/v1/pki/subscribers/sample%20%2FsubscriberName/certificates?projectId=sample&offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "integrations")]
@@ -1571,13 +1571,13 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "identities.search_v1",
         "/api/v1/identities/search",
         ::std::option::Option::Some(
-            "{\"orderBy\":\"name\",\"orderDirection\":\"asc\",\"limit\":1.5,\"offset\":1.5,\"search\":{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]},\"$or\":[{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]}}]}}",
+            "{\"orderBy\":\"name\",\"orderDirection\":\"asc\",\"limit\":1,\"offset\":1,\"search\":{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]},\"$or\":[{\"name\":{\"$eq\":\"sample\",\"$contains\":\"sample\",\"$in\":[\"sample\"]},\"role\":{\"$eq\":\"sample\",\"$in\":[\"sample\"]}}]}}",
         ),
     ),
     #[cfg(feature = "kms-keys")]
     (
         "kms_keys.list_kms_keys_v1",
-        "/api/v1/kms/keys?projectId=sample&offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
+        "/api/v1/kms/keys?projectId=sample&offset=1&limit=1&search=sample",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "kms-keys")]
@@ -2225,7 +2225,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.create_postgre_v1",
         "/api/v1/app-connections/postgres",
         ::std::option::Option::Some(
-            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2251,7 +2251,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.update_postgre_v1",
         "/api/v1/app-connections/postgres/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2271,7 +2271,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.create_mssql_v1",
         "/api/v1/app-connections/mssql",
         ::std::option::Option::Some(
-            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2297,7 +2297,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.update_mssql_v1",
         "/api/v1/app-connections/mssql/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2317,7 +2317,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.create_mysql_v1",
         "/api/v1/app-connections/mysql",
         ::std::option::Option::Some(
-            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2343,7 +2343,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.update_mysql_v1",
         "/api/v1/app-connections/mysql/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2685,7 +2685,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.create_oracledb_v1",
         "/api/v1/app-connections/oracledb",
         ::std::option::Option::Some(
-            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"method\":\"username-and-password\",\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -2711,7 +2711,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "app_connections.update_oracledb_v1",
         "/api/v1/app-connections/oracledb/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"credentials\":{\"host\":\"sample\",\"port\":1.5,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
+            "{\"credentials\":{\"host\":\"sample\",\"port\":1,\"database\":\"sample\",\"username\":\"sample\",\"password\":\"sample\",\"sslEnabled\":true,\"sslRejectUnauthorized\":true,\"sslCertificate\":\"sample\"},\"name\":\"sample\",\"description\":\"sample\",\"isPlatformManagedCredentials\":true}",
         ),
     ),
     #[cfg(feature = "app-connections")]
@@ -3043,7 +3043,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_syncs.create_github_v1",
         "/api/v1/secret-syncs/github",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1],\"scope\":\"organization\"}}",
         ),
     ),
     #[cfg(feature = "secret-syncs")]
@@ -3063,7 +3063,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_syncs.update_github_v1",
         "/api/v1/secret-syncs/github/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1.5],\"scope\":\"organization\"}}",
+            "{\"name\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"description\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoSyncEnabled\":true,\"syncOptions\":{\"initialSyncBehavior\":\"overwrite-destination\",\"keySchema\":\"sample\",\"disableSecretDeletion\":true},\"destinationConfig\":{\"org\":\"sample\",\"visibility\":\"all\",\"selectedRepositoryIds\":[1],\"scope\":\"organization\"}}",
         ),
     ),
     #[cfg(feature = "secret-syncs")]
@@ -4173,7 +4173,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_postgres_credential_v2",
         "/api/v2/secret-rotations/postgres-credentials",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4193,7 +4193,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_postgres_credential_v2",
         "/api/v2/secret-rotations/postgres-credentials/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4225,7 +4225,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_mssql_credential_v2",
         "/api/v2/secret-rotations/mssql-credentials",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4245,7 +4245,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_mssql_credential_v2",
         "/api/v2/secret-rotations/mssql-credentials/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4277,7 +4277,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_mysql_credential_v2",
         "/api/v2/secret-rotations/mysql-credentials",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4297,7 +4297,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_mysql_credential_v2",
         "/api/v2/secret-rotations/mysql-credentials/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4329,7 +4329,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_oracledb_credential_v2",
         "/api/v2/secret-rotations/oracledb-credentials",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4349,7 +4349,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_oracledb_credential_v2",
         "/api/v2/secret-rotations/oracledb-credentials/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"username1\":\"sample\",\"username2\":\"sample\"},\"secretsMapping\":{\"username\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4381,7 +4381,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_auth0_client_secret_v2",
         "/api/v2/secret-rotations/auth0-client-secret",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4401,7 +4401,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_auth0_client_secret_v2",
         "/api/v2/secret-rotations/auth0-client-secret/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4433,7 +4433,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_azure_client_secret_v2",
         "/api/v2/secret-rotations/azure-client-secret",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4453,7 +4453,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_azure_client_secret_v2",
         "/api/v2/secret-rotations/azure-client-secret/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"objectId\":\"sample\",\"appName\":\"sample\",\"clientId\":\"sample\"},\"secretsMapping\":{\"clientId\":\"sample\",\"clientSecret\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4485,7 +4485,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_aws_iam_user_secret_v2",
         "/api/v2/secret-rotations/aws-iam-user-secret",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4505,7 +4505,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_aws_iam_user_secret_v2",
         "/api/v2/secret-rotations/aws-iam-user-secret/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"userName\":\"sample\",\"region\":\"us-east-1\"},\"secretsMapping\":{\"accessKeyId\":\"sample\",\"secretAccessKey\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4537,7 +4537,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.create_ldap_password_v2",
         "/api/v2/secret-rotations/ldap-password",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"},\"temporaryParameters\":{\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"projectId\":\"sample\",\"description\":\"sample\",\"connectionId\":\"00000000-0000-4000-8000-000000000001\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1,\"required\":{\"digits\":1,\"lowercase\":1,\"uppercase\":1,\"symbols\":1},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"},\"temporaryParameters\":{\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4557,7 +4557,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secret_rotations.update_ldap_password_v2",
         "/api/v2/secret-rotations/ldap-password/00000000-0000-4000-8000-000000000001",
         ::std::option::Option::Some(
-            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1.5,\"rotateAtUtc\":{\"hours\":1.5,\"minutes\":1.5},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1.5,\"required\":{\"digits\":1.5,\"lowercase\":1.5,\"uppercase\":1.5,\"symbols\":1.5},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}",
+            "{\"name\":\"sample\",\"description\":\"sample\",\"isAutoRotationEnabled\":true,\"rotationInterval\":1,\"rotateAtUtc\":{\"hours\":1,\"minutes\":1},\"parameters\":{\"dn\":\"sample\",\"passwordRequirements\":{\"length\":1,\"required\":{\"digits\":1,\"lowercase\":1,\"uppercase\":1,\"symbols\":1},\"allowedSymbols\":\"sample\"},\"rotationMethod\":\"connection-principal\"},\"secretsMapping\":{\"dn\":\"sample\",\"password\":\"sample\"}}",
         ),
     ),
     #[cfg(feature = "secret-rotations")]
@@ -4701,7 +4701,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "pki-certificate-templates")]
     (
         "pki_certificate_templates.list_pki_certificate_templates_v2",
-        "/api/v2/pki/certificate-templates?projectId=sample&limit=1.5&offset=1.5",
+        "/api/v2/pki/certificate-templates?projectId=sample&limit=1&offset=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "pki-certificate-templates")]
@@ -4777,7 +4777,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "organizations")]
     (
         "organizations.list_identity_memberships_v2",
-        "/api/v2/organizations/sample%20%2ForgId/identity-memberships?offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
+        "/api/v2/organizations/sample%20%2ForgId/identity-memberships?offset=1&limit=1&search=sample",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "projects")]
@@ -4797,13 +4797,13 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "pki-certificate-authorities")]
     (
         "pki_certificate_authorities.list_workspace_cas_v2",
-        "/api/v2/workspace/sample%20%2Fslug/cas?status=active&friendlyName=sample&commonName=sample&offset=1.5&limit=1.5",
+        "/api/v2/workspace/sample%20%2Fslug/cas?status=active&friendlyName=sample&commonName=sample&offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "pki-certificates")]
     (
         "pki_certificates.list_workspace_certificates_v2",
-        "/api/v2/workspace/sample%20%2Fslug/certificates?friendlyName=sample&commonName=sample&offset=1.5&limit=1.5",
+        "/api/v2/workspace/sample%20%2Fslug/certificates?friendlyName=sample&commonName=sample&offset=1&limit=1",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "pki-subscribers")]
@@ -4867,7 +4867,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "project-identities")]
     (
         "project_identities.list_workspace_identity_memberships_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/identity-memberships?offset=1.5&limit=1.5&orderBy=name&orderDirection=asc&search=sample",
+        "/api/v2/workspace/sample%20%2FprojectId/identity-memberships?offset=1&limit=1&search=sample",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "project-identities")]
@@ -4913,7 +4913,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "project-groups")]
     (
         "project_groups.list_workspace_groups_users_v2",
-        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId/users?offset=1.5&limit=1.5&username=sample&search=sample&filter=existingMembers",
+        "/api/v2/workspace/sample%20%2FprojectId/groups/sample%20%2FgroupId/users?offset=1&limit=1&username=sample&search=sample&filter=existingMembers",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "project-users")]
@@ -4951,7 +4951,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "secrets")]
     (
         "secrets.list_raw_v3",
-        "/api/v3/secrets/raw?metadataFilter=sample&workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&viewSecretValue=true&expandSecretReferences=true&recursive=true&include_imports=true&tagSlugs=sample",
+        "/api/v3/secrets/raw?metadataFilter=sample&workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&viewSecretValue=false&expandSecretReferences=true&recursive=true&include_imports=true&tagSlugs=sample",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "secrets")]
@@ -4963,7 +4963,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
     #[cfg(feature = "secrets")]
     (
         "secrets.get_raw_v3",
-        "/api/v3/secrets/raw/sample%20%2FsecretName?workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&version=1.5&type=shared&viewSecretValue=true&expandSecretReferences=true&include_imports=true",
+        "/api/v3/secrets/raw/sample%20%2FsecretName?workspaceId=sample&workspaceSlug=sample&environment=sample&secretPath=sample&version=1&viewSecretValue=false&expandSecretReferences=true&include_imports=true",
         ::std::option::Option::None,
     ),
     #[cfg(feature = "secrets")]
@@ -4971,7 +4971,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.create_raw_v3",
         "/api/v3/secrets/raw/sample%20%2FsecretName",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"tagIds\":[\"sample\"],\"skipMultilineEncoding\":true,\"type\":\"shared\",\"secretReminderRepeatDays\":1.5,\"secretReminderNote\":\"sample\"}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"secretValue\":\"sample\",\"secretComment\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"tagIds\":[\"sample\"],\"skipMultilineEncoding\":true,\"type\":\"shared\",\"secretReminderRepeatDays\":1,\"secretReminderNote\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "secrets")]
@@ -4987,7 +4987,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.update_raw_v3",
         "/api/v3/secrets/raw/sample%20%2FsecretName",
         ::std::option::Option::Some(
-            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"skipMultilineEncoding\":true,\"type\":\"shared\",\"tagIds\":[\"sample\"],\"metadata\":{\"key\":\"sample\"},\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1.5,\"secretReminderRecipients\":[\"sample\"],\"newSecretName\":\"sample\",\"secretComment\":\"sample\"}",
+            "{\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"skipMultilineEncoding\":true,\"type\":\"shared\",\"tagIds\":[\"sample\"],\"metadata\":{\"key\":\"sample\"},\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderNote\":\"sample\",\"secretReminderRepeatDays\":1,\"secretReminderRecipients\":[\"sample\"],\"newSecretName\":\"sample\",\"secretComment\":\"sample\"}",
         ),
     ),
     #[cfg(feature = "secrets")]
@@ -5019,7 +5019,7 @@ static CALLS: &[(&str, &str, ::std::option::Option<&str>)] = &[
         "secrets.update_batch_raw_v3",
         "/api/v3/secrets/batch/raw",
         ::std::option::Option::Some(
-            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"mode\":\"ignore\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"newSecretName\":\"sample\",\"tagIds\":[\"sample\"],\"secretReminderNote\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderRepeatDays\":1.5}]}",
+            "{\"projectSlug\":\"sample\",\"workspaceId\":\"sample\",\"environment\":\"sample\",\"secretPath\":\"sample\",\"mode\":\"ignore\",\"secrets\":[{\"secretKey\":\"sample\",\"secretValue\":\"sample\",\"secretPath\":\"sample\",\"secretComment\":\"sample\",\"skipMultilineEncoding\":true,\"newSecretName\":\"sample\",\"tagIds\":[\"sample\"],\"secretReminderNote\":\"sample\",\"secretMetadata\":[{\"key\":\"sample\",\"value\":\"sample\"}],\"secretReminderRepeatDays\":1}]}",
         ),
     ),
     #[cfg(feature = "secrets")]
