@@ -57,7 +57,7 @@ mod traits;
 
 pub use infisical_types as types;
 pub use oas_runtime::server::{
-    ApiError, BearerToken, Limits, Operation, serve, serve_with_shutdown,
+    ApiError, BearerToken, Context, Limits, Operation, Reply, serve, serve_with_shutdown,
 };
 pub use router::{OPERATIONS, Server};
 pub use traits::*;
