@@ -351,7 +351,7 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
             text.push_str(&format!(
                 "; answers {}{} unless the reply sets another status",
                 declared_status(op),
-                if content { "" } else { " without content" }
+                if content { "" } else { " without a JSON body" }
             ));
             let source = format!("`{}`", op.origin);
             let docs = doc_attrs(Some(&text), Some(&source));
