@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use infisical_server::types::{
     GetSecretsRawV3Query, GetSecretsRawV3Response, GetSecretsRawV3ResponseSecret,
 };
-use infisical_server::{ApiError, BearerToken, Secrets, Server};
+use infisical_server::{ApiError, BearerToken, Context, Reply, Secrets, Server};
 
 /// The business logic both servers share.
 fn answer(
@@ -71,11 +71,12 @@ struct Generated;
 impl Secrets for Generated {
     async fn get_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         secret_name: String,
         query: GetSecretsRawV3Query,
-    ) -> Result<GetSecretsRawV3Response, ApiError> {
-        answer(token.as_str(), secret_name, &query)
+    ) -> Result<Reply<GetSecretsRawV3Response>, ApiError> {
+        answer(token.as_str(), secret_name, &query).map(Reply::new)
     }
 }
 

@@ -6,7 +6,7 @@ use infisical_server::types::{
     AccessTokenResponse, AccessTokenResponseTokenType, LoginAuthUniversalAuthV1Body,
     RenewAuthTokenV1Body, RevokeAuthTokenV1Response,
 };
-use infisical_server::{ApiError, BearerToken, UniversalAuth};
+use infisical_server::{ApiError, BearerToken, Context, Reply, UniversalAuth};
 
 use crate::MiniInfisical;
 use crate::store::{self, Token};
@@ -14,9 +14,10 @@ use crate::store::{self, Token};
 impl UniversalAuth for MiniInfisical {
     async fn login_auth_universal_auth_v1(
         &self,
+        _cx: &Context,
         _token: Option<BearerToken>,
         body: LoginAuthUniversalAuthV1Body,
-    ) -> Result<AccessTokenResponse, ApiError> {
+    ) -> Result<Reply<AccessTokenResponse>, ApiError> {
         let mut store = self.store();
         let identity = store
             .identities
@@ -34,14 +35,15 @@ impl UniversalAuth for MiniInfisical {
                 expires: now + self.ttl,
             },
         );
-        Ok(self.answer(access_token, self.ttl))
+        Ok(self.answer(access_token, self.ttl).into())
     }
 
     async fn renew_auth_token_v1(
         &self,
+        _cx: &Context,
         _token: Option<BearerToken>,
         body: RenewAuthTokenV1Body,
-    ) -> Result<AccessTokenResponse, ApiError> {
+    ) -> Result<Reply<AccessTokenResponse>, ApiError> {
         let mut store = self.store();
         let now = SystemTime::now();
         let Some(token) = store.tokens.get_mut(&body.access_token) else {
@@ -56,7 +58,7 @@ impl UniversalAuth for MiniInfisical {
         }
         token.expires = (now + self.ttl).min(limit);
         let left = token.expires.duration_since(now).unwrap_or(Duration::ZERO);
-        Ok(self.answer(body.access_token, left))
+        Ok(self.answer(body.access_token, left).into())
     }
 
     /// Revokes the access token in the body: from now on it is unknown, so every request with it
@@ -64,14 +66,16 @@ impl UniversalAuth for MiniInfisical {
     /// request needs no other authorization.
     async fn revoke_auth_token_v1(
         &self,
+        _cx: &Context,
         _token: Option<BearerToken>,
         body: RenewAuthTokenV1Body,
-    ) -> Result<RevokeAuthTokenV1Response, ApiError> {
+    ) -> Result<Reply<RevokeAuthTokenV1Response>, ApiError> {
         let mut store = self.store();
         match store.tokens.remove(&body.access_token) {
             Some(_) => Ok(RevokeAuthTokenV1Response {
                 message: "Successfully revoked access token".to_owned(),
-            }),
+            }
+            .into()),
             None => Err(ApiError::unauthorized("Invalid token")),
         }
     }

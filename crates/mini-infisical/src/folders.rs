@@ -5,7 +5,7 @@ use infisical_server::types::{
     CreateFolderV1Body, CreateFolderV1Response, CreateFolderV1ResponseFolder, ListFoldersV1Query,
     ListFoldersV1Response, ListFoldersV1ResponseFolder,
 };
-use infisical_server::{ApiError, BearerToken, Folders};
+use infisical_server::{ApiError, BearerToken, Context, Folders, Reply};
 
 use crate::permissions::{Scope, Subject};
 use crate::store::{self, Environment, Folder, Project, canonical_path, is_within};
@@ -14,9 +14,10 @@ use crate::{MiniInfisical, authenticate, authorize, project};
 impl Folders for MiniInfisical {
     async fn create_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         body: CreateFolderV1Body,
-    ) -> Result<CreateFolderV1Response, ApiError> {
+    ) -> Result<Reply<CreateFolderV1Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         // `directory` is the older spelling of `path`; `path` wins when both are set.
@@ -89,14 +90,15 @@ impl Folders for MiniInfisical {
             last_secret_modified: None,
         };
         environment.folders.insert(path, created);
-        Ok(CreateFolderV1Response { folder: answer })
+        Ok(CreateFolderV1Response { folder: answer }.into())
     }
 
     async fn list_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         query: ListFoldersV1Query,
-    ) -> Result<ListFoldersV1Response, ApiError> {
+    ) -> Result<Reply<ListFoldersV1Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let (base, input) = match (&query.path, &query.directory) {
@@ -159,7 +161,7 @@ impl Folders for MiniInfisical {
                 relative_path: recursive.then(|| path.clone()),
             })
             .collect();
-        Ok(ListFoldersV1Response { folders })
+        Ok(ListFoldersV1Response { folders }.into())
     }
 }
 

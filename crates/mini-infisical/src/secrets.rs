@@ -9,7 +9,7 @@ use infisical_server::types::{
     GetSecretsRawV3ResponseSecret, ListSecretsRawV3Query, ListSecretsRawV3Response, RawSecret,
     Secret as WireSecret, UpdateSecretsRawV3Body,
 };
-use infisical_server::{ApiError, BearerToken, Secrets};
+use infisical_server::{ApiError, BearerToken, Context, Reply, Secrets};
 
 use crate::folders::folder;
 use crate::permissions::{Scope, Subject};
@@ -19,10 +19,11 @@ use crate::{MiniInfisical, authenticate, authorize, project, project_by_slug};
 impl Secrets for MiniInfisical {
     async fn create_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         secret_name: String,
         body: CreateSecretsRawV3Body,
-    ) -> Result<CreateSecretsRawV3Response, ApiError> {
+    ) -> Result<Reply<CreateSecretsRawV3Response>, ApiError> {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
@@ -54,19 +55,21 @@ impl Secrets for MiniInfisical {
         };
         let answer = raw_secret(project, &body.environment, &path, &secret, true);
         project.secrets.insert(key, secret);
-        Ok(CreateSecretsRawV3Response::Secret(
-            CreateSecretsRawV3ResponseSecret {
+        Ok(
+            CreateSecretsRawV3Response::Secret(CreateSecretsRawV3ResponseSecret {
                 secret: created(answer),
-            },
-        ))
+            })
+            .into(),
+        )
     }
 
     async fn get_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         secret_name: String,
         query: GetSecretsRawV3Query,
-    ) -> Result<GetSecretsRawV3Response, ApiError> {
+    ) -> Result<Reply<GetSecretsRawV3Response>, ApiError> {
         shared_only(&query.type_)?;
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
@@ -108,14 +111,16 @@ impl Secrets for MiniInfisical {
                 tags: s.tags,
                 secret_metadata: s.secret_metadata,
             },
-        })
+        }
+        .into())
     }
 
     async fn list_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         query: ListSecretsRawV3Query,
-    ) -> Result<ListSecretsRawV3Response, ApiError> {
+    ) -> Result<Reply<ListSecretsRawV3Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = find_project(
@@ -163,15 +168,17 @@ impl Secrets for MiniInfisical {
         Ok(ListSecretsRawV3Response {
             secrets,
             imports: Some(Vec::new()),
-        })
+        }
+        .into())
     }
 
     async fn update_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         secret_name: String,
         body: UpdateSecretsRawV3Body,
-    ) -> Result<DeleteSecretsRawV3Response, ApiError> {
+    ) -> Result<Reply<DeleteSecretsRawV3Response>, ApiError> {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
@@ -228,15 +235,16 @@ impl Secrets for MiniInfisical {
         let answer = raw_secret(project, &body.environment, &path, &secret, true);
         let key = (body.environment, path, secret.key.clone());
         project.secrets.insert(key, secret);
-        Ok(changed(answer))
+        Ok(changed(answer).into())
     }
 
     async fn delete_raw_v3(
         &self,
+        _cx: &Context,
         token: BearerToken,
         secret_name: String,
         body: DeleteSecretsRawV3Body,
-    ) -> Result<DeleteSecretsRawV3Response, ApiError> {
+    ) -> Result<Reply<DeleteSecretsRawV3Response>, ApiError> {
         shared_only(&body.type_)?;
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
@@ -250,13 +258,7 @@ impl Secrets for MiniInfisical {
             .secrets
             .remove(&(body.environment.clone(), path.clone(), secret_name.clone()))
             .ok_or_else(|| not_found(&secret_name))?;
-        Ok(changed(raw_secret(
-            project,
-            &body.environment,
-            &path,
-            &secret,
-            true,
-        )))
+        Ok(changed(raw_secret(project, &body.environment, &path, &secret, true)).into())
     }
 }
 

@@ -15,7 +15,7 @@ use infisical_server::types::{
     UpdateWorkspaceEnvironmentV1Body, UpdateWorkspaceRoleV2Body, Workspace as WireWorkspace,
 };
 use infisical_server::{
-    ApiError, BearerToken, Environments, Organizations, ProjectRoles, Projects,
+    ApiError, BearerToken, Context, Environments, Organizations, ProjectRoles, Projects, Reply,
 };
 
 use crate::permissions::{self, Subject};
@@ -28,9 +28,10 @@ const SECRET_MANAGER: &str = "secret-manager";
 impl Projects for MiniInfisical {
     async fn create_workspace_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         body: CreateWorkspaceV2Body,
-    ) -> Result<CreateWorkspaceV2Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceV2Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let slug = body.slug.unwrap_or_else(|| slugify(&body.project_name));
@@ -71,14 +72,15 @@ impl Projects for MiniInfisical {
         project.members.insert(caller, "admin".to_owned());
         let answer = self.wire_project(&project);
         store.projects.insert(id, project);
-        Ok(CreateWorkspaceV2Response { project: answer })
+        Ok(CreateWorkspaceV2Response { project: answer }.into())
     }
 
     async fn get_workspace_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
-    ) -> Result<GetWorkspaceV1Response, ApiError> {
+    ) -> Result<Reply<GetWorkspaceV1Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = member_of(&store, &workspace_id, caller)?;
@@ -105,14 +107,16 @@ impl Projects for MiniInfisical {
                 underscore_id: w.underscore_id,
                 environments: w.environments,
             }),
-        })
+        }
+        .into())
     }
 
     async fn delete_workspace_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
-    ) -> Result<DeleteWorkspaceV1Response, ApiError> {
+    ) -> Result<Reply<DeleteWorkspaceV1Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &workspace_id)?;
@@ -139,17 +143,19 @@ impl Projects for MiniInfisical {
                 secret_sharing: w.secret_sharing,
                 show_snapshots_legacy: w.show_snapshots_legacy,
             }),
-        })
+        }
+        .into())
     }
 }
 
 impl Organizations for MiniInfisical {
     async fn list_workspaces_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         organization_id: String,
         query: ListOrganizationsWorkspacesV2Query,
-    ) -> Result<ListOrganizationsWorkspacesV2Response, ApiError> {
+    ) -> Result<Reply<ListOrganizationsWorkspacesV2Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         if organization_id != self.org_id.to_string() {
@@ -181,17 +187,18 @@ impl Organizations for MiniInfisical {
                     .collect(),
             })
             .collect();
-        Ok(ListOrganizationsWorkspacesV2Response { workspaces })
+        Ok(ListOrganizationsWorkspacesV2Response { workspaces }.into())
     }
 }
 
 impl Environments for MiniInfisical {
     async fn create_workspace_environment_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
         body: CreateWorkspaceEnvironmentV1Body,
-    ) -> Result<CreateWorkspaceEnvironmentV1Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceEnvironmentV1Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &workspace_id)?;
@@ -226,15 +233,17 @@ impl Environments for MiniInfisical {
             message: "Successfully created new environment".to_owned(),
             workspace: workspace_id,
             environment: answer,
-        })
+        }
+        .into())
     }
 
     async fn get_workspace_environment_by_workspace_id_env_id_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
         env_id: String,
-    ) -> Result<GetWorkspaceEnvironmentByEnvIdV1Response, ApiError> {
+    ) -> Result<Reply<GetWorkspaceEnvironmentByEnvIdV1Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &workspace_id)?;
@@ -242,16 +251,18 @@ impl Environments for MiniInfisical {
         let environment = environment(project, &env_id)?;
         Ok(GetWorkspaceEnvironmentByEnvIdV1Response {
             environment: wire_environment(&workspace_id, environment),
-        })
+        }
+        .into())
     }
 
     async fn update_workspace_environment_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
         id: String,
         body: Option<UpdateWorkspaceEnvironmentV1Body>,
-    ) -> Result<CreateWorkspaceEnvironmentV1Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceEnvironmentV1Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &workspace_id)?;
@@ -312,15 +323,17 @@ impl Environments for MiniInfisical {
             message: "Successfully updated environment".to_owned(),
             workspace: workspace_id,
             environment: answer,
-        })
+        }
+        .into())
     }
 
     async fn delete_workspace_environment_v1(
         &self,
+        _cx: &Context,
         token: BearerToken,
         workspace_id: String,
         id: String,
-    ) -> Result<CreateWorkspaceEnvironmentV1Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceEnvironmentV1Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &workspace_id)?;
@@ -353,17 +366,19 @@ impl Environments for MiniInfisical {
             message: "Successfully deleted environment".to_owned(),
             workspace: workspace_id.clone(),
             environment: wire_environment(&workspace_id, &removed),
-        })
+        }
+        .into())
     }
 }
 
 impl ProjectRoles for MiniInfisical {
     async fn create_workspace_role_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         project_id: String,
         body: CreateWorkspaceRoleV2Body,
-    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceRoleV2Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
@@ -390,14 +405,15 @@ impl ProjectRoles for MiniInfisical {
         if let Some(project) = store.projects.get_mut(&project_id) {
             project.roles.insert(role.slug.clone(), role);
         }
-        Ok(CreateWorkspaceRoleV2Response { role: answer })
+        Ok(CreateWorkspaceRoleV2Response { role: answer }.into())
     }
 
     async fn list_workspace_roles_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         project_id: String,
-    ) -> Result<ListWorkspaceRolesV2Response, ApiError> {
+    ) -> Result<Reply<ListWorkspaceRolesV2Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
@@ -415,15 +431,16 @@ impl ProjectRoles for MiniInfisical {
                 project_id: project.id.clone(),
             })
             .collect();
-        Ok(ListWorkspaceRolesV2Response { roles })
+        Ok(ListWorkspaceRolesV2Response { roles }.into())
     }
 
     async fn get_workspace_role_by_slug_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         project_id: String,
         slug: String,
-    ) -> Result<GetWorkspaceRoleBySlugV2Response, ApiError> {
+    ) -> Result<Reply<GetWorkspaceRoleBySlugV2Response>, ApiError> {
         let store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
@@ -444,16 +461,18 @@ impl ProjectRoles for MiniInfisical {
                 updated_at: r.updated_at,
                 project_id: r.project_id,
             },
-        })
+        }
+        .into())
     }
 
     async fn update_workspace_role_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         project_id: String,
         role_id: String,
         body: Option<UpdateWorkspaceRoleV2Body>,
-    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceRoleV2Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
@@ -502,15 +521,16 @@ impl ProjectRoles for MiniInfisical {
         role.updated = store::now();
         let answer = wire_role(&project_id, &role);
         project.roles.insert(role.slug.clone(), role);
-        Ok(CreateWorkspaceRoleV2Response { role: answer })
+        Ok(CreateWorkspaceRoleV2Response { role: answer }.into())
     }
 
     async fn delete_workspace_role_v2(
         &self,
+        _cx: &Context,
         token: BearerToken,
         project_id: String,
         role_id: String,
-    ) -> Result<CreateWorkspaceRoleV2Response, ApiError> {
+    ) -> Result<Reply<CreateWorkspaceRoleV2Response>, ApiError> {
         let mut store = self.store();
         let caller = authenticate(&store, Some(&token))?;
         let project = project(&store, &project_id)?;
@@ -528,7 +548,8 @@ impl ProjectRoles for MiniInfisical {
             .ok_or_else(|| ApiError::not_found(format!("Role with ID '{role_id}' not found")))?;
         Ok(CreateWorkspaceRoleV2Response {
             role: wire_role(&project_id, &removed),
-        })
+        }
+        .into())
     }
 }
 

@@ -22,7 +22,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use oas_ir::model::{Api, Auth, Method, Operation, Param, ParamLocation, TypeId};
+use oas_ir::model::{Api, Auth, Method, Operation, Param, ParamLocation, Status, TypeId};
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::quote;
 
@@ -194,7 +194,7 @@ fn plan_args(op: &Operation) -> Vec<Arg> {
             .position(|name| *name == param.wire)
             .unwrap_or(usize::MAX);
         // The fixed argument names win; a path parameter that spells one gets a suffix.
-        let name = if matches!(param.name.as_str(), "token" | "query" | "body") {
+        let name = if matches!(param.name.as_str(), "cx" | "token" | "query" | "body") {
             format!("{}_param", param.name)
         } else {
             param.name.clone()
@@ -280,6 +280,33 @@ fn success_type(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         .map_or_else(|| quote!(()), |ty| server_type(api, ty, config))
 }
 
+/// `Declared::new(status, content)`: the first success response's status (a class `2XX` is its
+/// `x00`; 200 when there is none) and whether it has a body.
+fn declared(op: &Operation, config: &Config) -> TokenStream {
+    let rt = runtime(config);
+    let first = op.responses.iter().find(|r| r.status.is_success());
+    let status = match first.map(|r| r.status) {
+        Some(Status::Code(code)) => code,
+        Some(Status::Range(class)) => class * 100,
+        _ => 200,
+    };
+    let content = first.is_none_or(|r| r.ty.is_some());
+    let status = Lit::u16_unsuffixed(status);
+    quote!(#rt::server::Declared::new(#status, #content))
+}
+
+/// The declared success status, for the docs.
+fn declared_status(op: &Operation) -> String {
+    match op.responses.iter().find(|r| r.status.is_success()) {
+        Some(r) => match r.status {
+            Status::Code(code) => code.to_string(),
+            Status::Range(class) => format!("{class}XX"),
+            Status::Default => "200".to_owned(),
+        },
+        None => "200".to_owned(),
+    }
+}
+
 fn trait_name(group: &str) -> proc_macro2::Ident {
     ident(&oas_ir::pascal_ident(group))
 }
@@ -316,6 +343,16 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
             if op.auth == Auth::Bearer {
                 text.push_str(" (requires a bearer token)");
             }
+            let content = op
+                .responses
+                .iter()
+                .find(|r| r.status.is_success())
+                .is_none_or(|r| r.ty.is_some());
+            text.push_str(&format!(
+                "; answers {}{} unless the reply sets another status",
+                declared_status(op),
+                if content { "" } else { " without a JSON body" }
+            ));
             let source = format!("`{}`", op.origin);
             let docs = doc_attrs(Some(&text), Some(&source));
             let deprecated = if op.deprecated {
@@ -335,10 +372,10 @@ fn emit_traits(api: &Api, plan: &Plan, config: &Config) -> TokenStream {
             quote! {
                 #docs
                 #deprecated
-                fn #method(&self, #(#params),*) -> impl ::std::future::Future<
-                    Output = ::std::result::Result<#ok, #rt::server::ApiError>,
+                fn #method(&self, cx: &#rt::server::Context, #(#params),*) -> impl ::std::future::Future<
+                    Output = ::std::result::Result<#rt::server::Reply<#ok>, #rt::server::ApiError>,
                 > + ::std::marker::Send {
-                    let _ = (#(#names,)*);
+                    let _ = (cx, #(#names,)*);
                     ::std::future::ready(::std::result::Result::Err(
                         #rt::server::ApiError::not_implemented(#described),
                     ))
@@ -411,11 +448,13 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
             unimplemented.push(quote!(#rt::server::unimplemented(decode::#decoder, #described),));
             let trait_method = ident(&op.name.method);
             let names: Vec<_> = plan.args[i].iter().map(|a| ident(&a.name)).collect();
+            let declared = declared(op, config);
             handlers.push(quote! {
                 #rt::server::operation(
                     ::std::sync::Arc::clone(&implementation),
                     decode::#decoder,
-                    |s, (#(#names,)*)| async move { s.#trait_method(#(#names),*).await },
+                    #declared,
+                    |s, cx, (#(#names,)*)| async move { s.#trait_method(&cx, #(#names),*).await },
                 ),
             });
         }
@@ -456,7 +495,8 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
         ///
         /// Start from [`Server::new`], where every operation answers 501 after checking the request,
         /// give each group you implement its implementation (one type may implement several
-        /// traits; pass it to each setter), then call [`Server::into_router`].
+        /// traits; pass it to each setter), then call [`Server::into_router`] (a complete service)
+        /// or [`Server::routes`] (to merge into an application router).
         pub struct Server {
             handlers: Handlers,
             body_limit: usize,
@@ -494,9 +534,21 @@ fn emit_router(api: &Api, plan: &Plan, table: &schemas::Table, config: &Config) 
                 self
             }
 
-            /// The router of every operation, with 404 and 405 answers in Infisical's error shape.
+            /// The router of every operation, with 404 (unknown path) and 405 (known path, other
+            /// method) answers in Infisical's error shape: a complete service, to serve or to
+            /// [`::axum::Router::nest`] under a prefix.
+            ///
+            /// To [`::axum::Router::merge`] the operations into an application router that has its
+            /// own fallback, use [`Server::routes`]: axum refuses to merge two fallbacks.
             pub fn into_router(self) -> ::axum::Router {
                 #rt::server::router(OPERATIONS, self.handlers.into_vec(), self.body_limit)
+            }
+
+            /// The routes of every operation, with 405 answers in Infisical's error shape but no
+            /// fallback: merged into an application router, unknown paths reach the application's
+            /// fallback (axum's empty 404 when it has none).
+            pub fn routes(self) -> ::axum::Router {
+                #rt::server::routes(OPERATIONS, self.handlers.into_vec(), self.body_limit)
             }
 
             #(#setters)*

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use oas_runtime::server::schema::{Format, Schema, Schemas, StringSchema};
 use oas_runtime::server::{
-    ApiError, Handler, Input, Limits, Operation, QueryParam, operation, router, serve,
-    serve_with_shutdown,
+    ApiError, Declared, Handler, Input, Limits, Operation, QueryParam, Reply, operation, router,
+    serve, serve_with_shutdown,
 };
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -62,8 +62,11 @@ fn app() -> axum::Router {
     let echo = operation(
         Arc::new(()),
         decode_echo,
-        |_: Arc<()>, (name, query, body): EchoArgs| async move {
-            Ok::<_, ApiError>(serde_json::json!({"name": name, "note": query.note, "body": body}))
+        Declared::new(200, true),
+        |_: Arc<()>, _cx, (name, query, body): EchoArgs| async move {
+            Ok::<_, ApiError>(Reply::new(
+                serde_json::json!({"name": name, "note": query.note, "body": body}),
+            ))
         },
     );
     let stall: Handler = Arc::new(|_input| {

@@ -2,7 +2,7 @@
 //!
 //! Each operation group of the document (`secrets`, `auth`, `projects`, ...) is a trait whose
 //! methods default to answering 501; [`Server`] turns implementations into an [`axum::Router`] for
-//! all 489 routes. Before a method is called, the request is checked against the document: the
+//! all 762 routes. Before a method is called, the request is checked against the document: the
 //! bearer token (401 when missing), path and query parameters, and the JSON body (required
 //! properties, types, lengths, item counts, enum values and union tags, formats, a size limit).
 //! A rejection is a 400 in Infisical's error shape that names the field:
@@ -16,16 +16,20 @@
 //! use std::sync::Arc;
 //!
 //! use infisical_server::types::{ListSecretsRawV3Query, ListSecretsRawV3Response};
-//! use infisical_server::{ApiError, BearerToken, Secrets, Server};
+//! use infisical_server::{ApiError, BearerToken, Context, Reply, Secrets, Server};
 //!
 //! struct App;
 //!
 //! impl Secrets for App {
 //!     async fn list_raw_v3(
 //!         &self,
+//!         cx: &Context,
 //!         _token: BearerToken,
 //!         _query: ListSecretsRawV3Query,
-//!     ) -> Result<ListSecretsRawV3Response, ApiError> {
+//!     ) -> Result<Reply<ListSecretsRawV3Response>, ApiError> {
+//!         if cx.header("x-debug").is_some() {
+//!             return Ok(ListSecretsRawV3Response { secrets: Vec::new(), imports: None }.into());
+//!         }
 //!         Err(ApiError::forbidden("nobody may list secrets here"))
 //!     }
 //! }
@@ -39,6 +43,11 @@
 //! # }
 //! # }
 //! ```
+//!
+//! Methods receive the request head as a [`Context`] (headers, extensions, peer address) and
+//! answer a [`Reply`]: the success body with the declared status (`body.into()`), or any status,
+//! headers, a redirect, text or bytes. [`Server::into_router`] is a complete service (404 for
+//! unknown paths); [`Server::routes`] has no fallback, to merge into an application's router.
 //!
 //! **Features.** One Cargo feature per group (`auth`, `secrets`, `secret-imports`, ...); `full`, the
 //! default, enables all. `default-features = false, features = ["auth", "secrets"]` compiles only
@@ -57,7 +66,7 @@ mod traits;
 
 pub use infisical_types as types;
 pub use oas_runtime::server::{
-    ApiError, BearerToken, Limits, Operation, serve, serve_with_shutdown,
+    ApiError, BearerToken, Context, Limits, Operation, Reply, serve, serve_with_shutdown,
 };
 pub use router::{OPERATIONS, Server};
 pub use traits::*;

@@ -6106,7 +6106,8 @@ pub static OPERATIONS: &[::oas_runtime::server::Operation] = &[
 ///
 /// Start from [`Server::new`], where every operation answers 501 after checking the request,
 /// give each group you implement its implementation (one type may implement several
-/// traits; pass it to each setter), then call [`Server::into_router`].
+/// traits; pass it to each setter), then call [`Server::into_router`] (a complete service)
+/// or [`Server::routes`] (to merge into an application router).
 pub struct Server {
     handlers: Handlers,
     body_limit: usize,
@@ -9522,9 +9523,24 @@ impl Server {
         self.body_limit = bytes;
         self
     }
-    /// The router of every operation, with 404 and 405 answers in Infisical's error shape.
+    /// The router of every operation, with 404 (unknown path) and 405 (known path, other
+    /// method) answers in Infisical's error shape: a complete service, to serve or to
+    /// [`::axum::Router::nest`] under a prefix.
+    ///
+    /// To [`::axum::Router::merge`] the operations into an application router that has its
+    /// own fallback, use [`Server::routes`]: axum refuses to merge two fallbacks.
     pub fn into_router(self) -> ::axum::Router {
         ::oas_runtime::server::router(
+            OPERATIONS,
+            self.handlers.into_vec(),
+            self.body_limit,
+        )
+    }
+    /// The routes of every operation, with 405 answers in Infisical's error shape but no
+    /// fallback: merged into an application router, unknown paths reach the application's
+    /// fallback (axum's empty 404 when it has none).
+    pub fn routes(self) -> ::axum::Router {
+        ::oas_runtime::server::routes(
             OPERATIONS,
             self.handlers.into_vec(),
             self.body_limit,
@@ -9541,37 +9557,53 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_alicloud_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_alicloud_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_alicloud_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_alicloud_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_alicloud_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_alicloud_auth_identity_v1(&cx, token, identity_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_alicloud_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_alicloud_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_alicloud_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_alicloud_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_alicloud_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_alicloud_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_alicloud_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_alicloud_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_alicloud_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),
@@ -9589,416 +9621,521 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_1password_v1,
-                |s, (token, body)| async move {
-                    s.create_1password_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_1password_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_auth0_v1,
-                |s, (token, body)| async move { s.create_auth0_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_auth0_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_aws_v1,
-                |s, (token, body)| async move { s.create_aws_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_aws_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_azure_app_configuration_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_app_configuration_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_app_configuration_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_azure_client_secret_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_client_secret_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_client_secret_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_azure_devop_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_devop_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_devop_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_azure_key_vault_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_key_vault_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_key_vault_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_camunda_v1,
-                |s, (token, body)| async move { s.create_camunda_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_camunda_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_databrick_v1,
-                |s, (token, body)| async move {
-                    s.create_databrick_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_databrick_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_flyio_v1,
-                |s, (token, body)| async move { s.create_flyio_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_flyio_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_gcp_v1,
-                |s, (token, body)| async move { s.create_gcp_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_gcp_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_github_radar_v1,
-                |s, (token, body)| async move {
-                    s.create_github_radar_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_github_radar_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_github_v1,
-                |s, (token, body)| async move { s.create_github_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_github_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_hashicorp_vault_v1,
-                |s, (token, body)| async move {
-                    s.create_hashicorp_vault_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_hashicorp_vault_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_heroku_v1,
-                |s, (token, body)| async move { s.create_heroku_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_heroku_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_humanitec_v1,
-                |s, (token, body)| async move {
-                    s.create_humanitec_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_humanitec_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_ldap_v1,
-                |s, (token, body)| async move { s.create_ldap_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ldap_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_mssql_v1,
-                |s, (token, body)| async move { s.create_mssql_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_mssql_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_mysql_v1,
-                |s, (token, body)| async move { s.create_mysql_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_mysql_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_oci_v1,
-                |s, (token, body)| async move { s.create_oci_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_oci_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_oracledb_v1,
-                |s, (token, body)| async move { s.create_oracledb_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_oracledb_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_postgre_v1,
-                |s, (token, body)| async move { s.create_postgre_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_postgre_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_render_v1,
-                |s, (token, body)| async move { s.create_render_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_render_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_teamcity_v1,
-                |s, (token, body)| async move { s.create_teamcity_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_teamcity_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_terraform_cloud_v1,
-                |s, (token, body)| async move {
-                    s.create_terraform_cloud_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_terraform_cloud_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_vercel_v1,
-                |s, (token, body)| async move { s.create_vercel_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_vercel_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_app_connections_windmill_v1,
-                |s, (token, body)| async move { s.create_windmill_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_windmill_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_1password_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_1password_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_1password_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_auth0_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_auth0_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_auth0_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_aws_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_aws_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_aws_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_azure_app_configuration_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_azure_app_configuration_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_azure_app_configuration_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_azure_client_secret_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_azure_client_secret_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_azure_client_secret_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_azure_devop_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_azure_devop_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_azure_devop_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_azure_key_vault_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_azure_key_vault_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_azure_key_vault_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_camunda_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_camunda_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_camunda_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_databrick_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_databrick_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_databrick_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_flyio_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_flyio_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_flyio_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_gcp_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_gcp_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_gcp_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_github_radar_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_github_radar_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_github_radar_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_github_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_github_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_github_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_hashicorp_vault_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_hashicorp_vault_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_hashicorp_vault_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_heroku_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_heroku_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_heroku_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_humanitec_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_humanitec_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_humanitec_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_ldap_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_ldap_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_ldap_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_mssql_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_mssql_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_mssql_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_mysql_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_mysql_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_mysql_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_oci_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_oci_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_oci_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_oracledb_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_oracledb_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_oracledb_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_postgre_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_postgre_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_postgre_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_render_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_render_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_render_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_teamcity_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_teamcity_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_teamcity_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_terraform_cloud_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_terraform_cloud_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_terraform_cloud_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_vercel_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_vercel_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_vercel_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_app_connections_windmill_v1,
-                |s, (token, connection_id)| async move {
-                    s.delete_windmill_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.delete_windmill_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_1password_available_v1,
-                |s, (token,)| async move { s.get_1password_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_1password_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_1password_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_1password_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_1password_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_1password_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_1password_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_1password_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_auth0_available_v1,
-                |s, (token,)| async move { s.get_auth0_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_auth0_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_auth0_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_auth0_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_auth0_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_auth0_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_auth0_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_auth0_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_aws_available_v1,
-                |s, (token,)| async move { s.get_aws_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.get_aws_available_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_aws_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_aws_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_aws_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_aws_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_aws_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_aws_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_app_configuration_available_v1,
-                |s, (token,)| async move {
-                    s.get_azure_app_configuration_available_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_azure_app_configuration_available_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_app_configuration_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
                     s.get_azure_app_configuration_by_connection_name_v1(
+                            &cx,
                             token,
                             connection_name,
                         )
@@ -10008,15 +10145,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_app_configuration_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_azure_app_configuration_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_azure_app_configuration_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_client_secret_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
                     s.get_azure_client_secret_by_connection_name_v1(
+                            &cx,
                             token,
                             connection_name,
                         )
@@ -10026,779 +10166,967 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_client_secret_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_azure_client_secret_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_azure_client_secret_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_client_secrets_available_v1,
-                |s, (token,)| async move {
-                    s.get_azure_client_secrets_available_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_azure_client_secrets_available_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_devop_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_azure_devop_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_azure_devop_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_devop_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_azure_devop_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_azure_devop_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_devops_available_v1,
-                |s, (token,)| async move { s.get_azure_devops_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_azure_devops_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_key_vault_available_v1,
-                |s, (token,)| async move {
-                    s.get_azure_key_vault_available_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_azure_key_vault_available_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_key_vault_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_azure_key_vault_by_connection_name_v1(token, connection_name)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_azure_key_vault_by_connection_name_v1(
+                            &cx,
+                            token,
+                            connection_name,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_azure_key_vault_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_azure_key_vault_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_azure_key_vault_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_camunda_available_v1,
-                |s, (token,)| async move { s.get_camunda_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_camunda_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_camunda_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_camunda_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_camunda_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_camunda_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_camunda_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_camunda_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_databrick_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_databrick_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_databrick_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_databrick_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_databrick_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_databrick_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_databricks_available_v1,
-                |s, (token,)| async move { s.get_databricks_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_databricks_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_flyio_available_v1,
-                |s, (token,)| async move { s.get_flyio_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_flyio_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_flyio_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_flyio_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_flyio_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_flyio_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_flyio_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_flyio_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_gcp_available_v1,
-                |s, (token,)| async move { s.get_gcp_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.get_gcp_available_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_gcp_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_gcp_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_gcp_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_gcp_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_gcp_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_gcp_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_available_v1,
-                |s, (token,)| async move { s.get_github_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_github_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_github_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_github_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_radar_available_v1,
-                |s, (token,)| async move { s.get_github_radar_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_github_radar_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_radar_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_github_radar_by_connection_name_v1(token, connection_name)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_github_radar_by_connection_name_v1(&cx, token, connection_name)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_radar_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_github_radar_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_github_radar_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_github_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_github_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_github_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_hashicorp_vault_available_v1,
-                |s, (token,)| async move {
-                    s.get_hashicorp_vault_available_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_hashicorp_vault_available_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_hashicorp_vault_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_hashicorp_vault_by_connection_name_v1(token, connection_name)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_hashicorp_vault_by_connection_name_v1(
+                            &cx,
+                            token,
+                            connection_name,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_hashicorp_vault_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_hashicorp_vault_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_hashicorp_vault_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_heroku_available_v1,
-                |s, (token,)| async move { s.get_heroku_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_heroku_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_heroku_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_heroku_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_heroku_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_heroku_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_heroku_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_heroku_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_humanitec_available_v1,
-                |s, (token,)| async move { s.get_humanitec_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_humanitec_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_humanitec_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_humanitec_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_humanitec_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_humanitec_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_humanitec_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_humanitec_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_ldap_available_v1,
-                |s, (token,)| async move { s.get_ldap_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_ldap_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_ldap_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_ldap_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_ldap_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_ldap_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_ldap_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_ldap_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mssql_available_v1,
-                |s, (token,)| async move { s.get_mssql_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_mssql_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mssql_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_mssql_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_mssql_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mssql_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_mssql_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_mssql_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mysql_available_v1,
-                |s, (token,)| async move { s.get_mysql_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_mysql_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mysql_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_mysql_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_mysql_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_mysql_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_mysql_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_mysql_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oci_available_v1,
-                |s, (token,)| async move { s.get_oci_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.get_oci_available_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oci_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_oci_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_oci_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oci_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_oci_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_oci_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oracledb_available_v1,
-                |s, (token,)| async move { s.get_oracledb_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_oracledb_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oracledb_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_oracledb_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_oracledb_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_oracledb_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_oracledb_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_oracledb_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_postgre_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_postgre_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_postgre_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_postgre_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_postgre_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_postgre_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_postgres_available_v1,
-                |s, (token,)| async move { s.get_postgres_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_postgres_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_render_available_v1,
-                |s, (token,)| async move { s.get_render_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_render_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_render_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_render_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_render_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_render_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_render_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_render_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_teamcity_available_v1,
-                |s, (token,)| async move { s.get_teamcity_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_teamcity_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_teamcity_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_teamcity_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_teamcity_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_teamcity_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_teamcity_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_teamcity_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_terraform_cloud_available_v1,
-                |s, (token,)| async move {
-                    s.get_terraform_cloud_available_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_terraform_cloud_available_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_terraform_cloud_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_terraform_cloud_by_connection_name_v1(token, connection_name)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_terraform_cloud_by_connection_name_v1(
+                            &cx,
+                            token,
+                            connection_name,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_terraform_cloud_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_terraform_cloud_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_terraform_cloud_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_vercel_available_v1,
-                |s, (token,)| async move { s.get_vercel_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_vercel_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_vercel_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_vercel_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_vercel_by_connection_name_v1(&cx, token, connection_name).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_vercel_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_vercel_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_vercel_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_windmill_available_v1,
-                |s, (token,)| async move { s.get_windmill_available_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.get_windmill_available_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_windmill_by_connection_name_v1,
-                |s, (token, connection_name)| async move {
-                    s.get_windmill_by_connection_name_v1(token, connection_name).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_name)| async move {
+                    s.get_windmill_by_connection_name_v1(&cx, token, connection_name)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_app_connections_windmill_v1,
-                |s, (token, connection_id)| async move {
-                    s.get_windmill_v1(token, connection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id)| async move {
+                    s.get_windmill_v1(&cx, token, connection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_1password_v1,
-                |s, (token,)| async move { s.list_1password_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_1password_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_auth0_v1,
-                |s, (token,)| async move { s.list_auth0_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_auth0_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_aws_v1,
-                |s, (token,)| async move { s.list_aws_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_aws_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_azure_app_configuration_v1,
-                |s, (token,)| async move {
-                    s.list_azure_app_configuration_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_azure_app_configuration_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_azure_client_secrets_v1,
-                |s, (token,)| async move { s.list_azure_client_secrets_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_azure_client_secrets_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_azure_devops_v1,
-                |s, (token,)| async move { s.list_azure_devops_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_azure_devops_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_azure_key_vault_v1,
-                |s, (token,)| async move { s.list_azure_key_vault_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_azure_key_vault_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_camunda_v1,
-                |s, (token,)| async move { s.list_camunda_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_camunda_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_databricks_v1,
-                |s, (token,)| async move { s.list_databricks_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_databricks_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_flyio_v1,
-                |s, (token,)| async move { s.list_flyio_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_flyio_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_gcp_v1,
-                |s, (token,)| async move { s.list_gcp_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_gcp_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_github_radar_v1,
-                |s, (token,)| async move { s.list_github_radar_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_github_radar_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_github_v1,
-                |s, (token,)| async move { s.list_github_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_github_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_hashicorp_vault_v1,
-                |s, (token,)| async move { s.list_hashicorp_vault_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_hashicorp_vault_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_heroku_v1,
-                |s, (token,)| async move { s.list_heroku_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_heroku_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_humanitec_v1,
-                |s, (token,)| async move { s.list_humanitec_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_humanitec_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_ldap_v1,
-                |s, (token,)| async move { s.list_ldap_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_ldap_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_mssql_v1,
-                |s, (token,)| async move { s.list_mssql_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_mssql_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_mysql_v1,
-                |s, (token,)| async move { s.list_mysql_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_mysql_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_oci_v1,
-                |s, (token,)| async move { s.list_oci_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_oci_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_options_v1,
-                |s, (token,)| async move { s.list_options_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_options_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_oracledb_v1,
-                |s, (token,)| async move { s.list_oracledb_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_oracledb_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_postgres_v1,
-                |s, (token,)| async move { s.list_postgres_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_postgres_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_render_v1,
-                |s, (token,)| async move { s.list_render_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_render_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_teamcity_v1,
-                |s, (token,)| async move { s.list_teamcity_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_teamcity_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_terraform_cloud_v1,
-                |s, (token,)| async move { s.list_terraform_cloud_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_terraform_cloud_v1(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_v1,
-                |s, (token,)| async move { s.list_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_vercel_v1,
-                |s, (token,)| async move { s.list_vercel_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_vercel_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_app_connections_windmill_v1,
-                |s, (token,)| async move { s.list_windmill_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_windmill_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_1password_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_1password_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_1password_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_auth0_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_auth0_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_auth0_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_aws_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_aws_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_aws_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_azure_app_configuration_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_azure_app_configuration_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_azure_app_configuration_v1(&cx, token, connection_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_azure_client_secret_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_azure_client_secret_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_azure_client_secret_v1(&cx, token, connection_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_azure_devop_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_azure_devop_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_azure_devop_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_azure_key_vault_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_azure_key_vault_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_azure_key_vault_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_camunda_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_camunda_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_camunda_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_databrick_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_databrick_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_databrick_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_flyio_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_flyio_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_flyio_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_gcp_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_gcp_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_gcp_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_github_radar_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_github_radar_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_github_radar_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_github_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_github_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_github_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_hashicorp_vault_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_hashicorp_vault_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_hashicorp_vault_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_heroku_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_heroku_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_heroku_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_humanitec_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_humanitec_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_humanitec_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_ldap_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_ldap_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_ldap_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_mssql_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_mssql_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_mssql_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_mysql_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_mysql_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_mysql_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_oci_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_oci_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_oci_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_oracledb_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_oracledb_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_oracledb_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_postgre_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_postgre_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_postgre_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_render_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_render_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_render_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_teamcity_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_teamcity_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_teamcity_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_terraform_cloud_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_terraform_cloud_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_terraform_cloud_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_vercel_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_vercel_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_vercel_v1(&cx, token, connection_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_app_connections_windmill_v1,
-                |s, (token, connection_id, body)| async move {
-                    s.update_windmill_v1(token, connection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, connection_id, body)| async move {
+                    s.update_windmill_v1(&cx, token, connection_id, body).await
                 },
             ),
         ]);
@@ -10815,8 +11143,9 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_organization_audit_logs_v1,
-                |s, (token, query)| async move {
-                    s.list_organization_audit_logs_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_organization_audit_logs_v1(&cx, token, query).await
                 },
             ),
         ]);
@@ -10833,36 +11162,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_aws_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_aws_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_aws_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_aws_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_aws_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_aws_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_aws_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_aws_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_aws_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_aws_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_aws_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_aws_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_aws_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_aws_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_aws_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -10879,36 +11215,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_azure_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_azure_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_azure_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_azure_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_azure_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_azure_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_azure_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_azure_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_azure_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_azure_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_azure_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_azure_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_azure_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_azure_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_azure_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -10925,72 +11268,85 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_dynamic_secrets_lease_v1,
-                |s, (token, body)| async move { s.create_lease_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_lease_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_dynamic_secrets_leases_kubernete_v1,
-                |s, (token, body)| async move {
-                    s.create_leases_kubernete_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_leases_kubernete_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_dynamic_secret_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_dynamic_secrets_lease_v1,
-                |s, (token, lease_id, body)| async move {
-                    s.delete_lease_v1(token, lease_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, lease_id, body)| async move {
+                    s.delete_lease_v1(&cx, token, lease_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_dynamic_secret_v1,
-                |s, (token, name, body)| async move {
-                    s.delete_v1(token, name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, name, body)| async move {
+                    s.delete_v1(&cx, token, name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_dynamic_secrets_lease_v1,
-                |s, (token, lease_id, query)| async move {
-                    s.get_lease_v1(token, lease_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, lease_id, query)| async move {
+                    s.get_lease_v1(&cx, token, lease_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_dynamic_secret_v1,
-                |s, (token, name, query)| async move {
-                    s.get_v1(token, name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, name, query)| async move {
+                    s.get_v1(&cx, token, name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_dynamic_secrets_leases_v1,
-                |s, (token, name, query)| async move {
-                    s.list_leases_v1(token, name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, name, query)| async move {
+                    s.list_leases_v1(&cx, token, name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_dynamic_secrets_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::renew_dynamic_secrets_lease_v1,
-                |s, (token, lease_id, body)| async move {
-                    s.renew_lease_v1(token, lease_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, lease_id, body)| async move {
+                    s.renew_lease_v1(&cx, token, lease_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_dynamic_secret_v1,
-                |s, (token, name, body)| async move {
-                    s.update_v1(token, name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, name, body)| async move {
+                    s.update_v1(&cx, token, name, body).await
                 },
             ),
         ]);
@@ -11007,29 +11363,35 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_environment_v1,
-                |s, (token, workspace_id, body)| async move {
-                    s.create_workspace_environment_v1(token, workspace_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, body)| async move {
+                    s.create_workspace_environment_v1(&cx, token, workspace_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_environment_v1,
-                |s, (token, workspace_id, id)| async move {
-                    s.delete_workspace_environment_v1(token, workspace_id, id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, id)| async move {
+                    s.delete_workspace_environment_v1(&cx, token, workspace_id, id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_environment_by_env_id_v1,
-                |s, (token, env_id)| async move {
-                    s.get_workspace_environment_by_env_id_v1(token, env_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, env_id)| async move {
+                    s.get_workspace_environment_by_env_id_v1(&cx, token, env_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_environment_by_workspace_id_env_id_v1,
-                |s, (token, workspace_id, env_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, env_id)| async move {
                     s.get_workspace_environment_by_workspace_id_env_id_v1(
+                            &cx,
                             token,
                             workspace_id,
                             env_id,
@@ -11040,8 +11402,9 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_environment_v1,
-                |s, (token, workspace_id, id, body)| async move {
-                    s.update_workspace_environment_v1(token, workspace_id, id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, id, body)| async move {
+                    s.update_workspace_environment_v1(&cx, token, workspace_id, id, body)
                         .await
                 },
             ),
@@ -11059,77 +11422,92 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_folder_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_tag_v1,
-                |s, (token, project_id, body)| async move {
-                    s.create_workspace_tag_v1(token, project_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, body)| async move {
+                    s.create_workspace_tag_v1(&cx, token, project_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_folder_v1,
-                |s, (token, folder_id_or_name, body)| async move {
-                    s.delete_v1(token, folder_id_or_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, folder_id_or_name, body)| async move {
+                    s.delete_v1(&cx, token, folder_id_or_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_tag_v1,
-                |s, (token, project_id, tag_id)| async move {
-                    s.delete_workspace_tag_v1(token, project_id, tag_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, tag_id)| async move {
+                    s.delete_workspace_tag_v1(&cx, token, project_id, tag_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_folder_v1,
-                |s, (token, id)| async move { s.get_v1(token, id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id)| async move { s.get_v1(&cx, token, id).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_tag_by_slug_v1,
-                |s, (token, project_id, tag_slug)| async move {
-                    s.get_workspace_tag_by_slug_v1(token, project_id, tag_slug).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, tag_slug)| async move {
+                    s.get_workspace_tag_by_slug_v1(&cx, token, project_id, tag_slug)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_tag_v1,
-                |s, (token, project_id, tag_id)| async move {
-                    s.get_workspace_tag_v1(token, project_id, tag_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, tag_id)| async move {
+                    s.get_workspace_tag_v1(&cx, token, project_id, tag_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_folders_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_tags_v1,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_tags_v1(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_tags_v1(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_folders_batch_v1,
-                |s, (token, body)| async move { s.update_batch_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.update_batch_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_folder_v1,
-                |s, (token, folder_id, body)| async move {
-                    s.update_v1(token, folder_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, folder_id, body)| async move {
+                    s.update_v1(&cx, token, folder_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_tag_v1,
-                |s, (token, project_id, tag_id, body)| async move {
-                    s.update_workspace_tag_v1(token, project_id, tag_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, tag_id, body)| async move {
+                    s.update_workspace_tag_v1(&cx, token, project_id, tag_id, body).await
                 },
             ),
         ]);
@@ -11146,36 +11524,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_gcp_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_gcp_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_gcp_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_gcp_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_gcp_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_gcp_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_gcp_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_gcp_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_gcp_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_gcp_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_gcp_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_gcp_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_gcp_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_gcp_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_gcp_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -11192,48 +11577,58 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_groups_user_v1,
-                |s, (token, id, username)| async move {
-                    s.create_user_v1(token, id, username).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id, username)| async move {
+                    s.create_user_v1(&cx, token, id, username).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_group_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_groups_user_v1,
-                |s, (token, id, username)| async move {
-                    s.delete_user_v1(token, id, username).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id, username)| async move {
+                    s.delete_user_v1(&cx, token, id, username).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_group_v1,
-                |s, (token, id)| async move { s.delete_v1(token, id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id)| async move { s.delete_v1(&cx, token, id).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_group_v1,
-                |s, (token, id)| async move { s.get_v1(token, id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id)| async move { s.get_v1(&cx, token, id).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_groups_users_v1,
-                |s, (token, id, query)| async move {
-                    s.list_users_v1(token, id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id, query)| async move {
+                    s.list_users_v1(&cx, token, id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_groups_v1,
-                |s, (token,)| async move { s.list_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_group_v1,
-                |s, (token, id, body)| async move { s.update_v1(token, id, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id, body)| async move {
+                    s.update_v1(&cx, token, id, body).await
+                },
             ),
         ]);
         self
@@ -11249,37 +11644,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_identity_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_identities_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::search_identities_v1,
-                |s, (token, body)| async move { s.search_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.search_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_v1(&cx, token, identity_id, body).await
                 },
             ),
         ]);
@@ -11296,46 +11697,57 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_additional_privilege_identity_permanent_v1,
-                |s, (token, body)| async move {
-                    s.create_additional_privilege_identity_permanent_v1(token, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_additional_privilege_identity_permanent_v1(&cx, token, body)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_additional_privilege_identity_temporary_v1,
-                |s, (token, body)| async move {
-                    s.create_additional_privilege_identity_temporary_v1(token, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_additional_privilege_identity_temporary_v1(&cx, token, body)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_additional_privilege_identity_v1,
-                |s, (token, body)| async move {
-                    s.delete_additional_privilege_identity_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.delete_additional_privilege_identity_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_additional_privilege_identity_v1,
-                |s, (token, privilege_slug, query)| async move {
-                    s.get_additional_privilege_identity_v1(token, privilege_slug, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, privilege_slug, query)| async move {
+                    s.get_additional_privilege_identity_v1(
+                            &cx,
+                            token,
+                            privilege_slug,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_additional_privilege_identity_v1,
-                |s, (token, query)| async move {
-                    s.list_additional_privilege_identity_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_additional_privilege_identity_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_additional_privilege_identity_v1,
-                |s, (token, body)| async move {
-                    s.update_additional_privilege_identity_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.update_additional_privilege_identity_v1(&cx, token, body).await
                 },
             ),
         ]);
@@ -11352,22 +11764,28 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_identity_project_additional_privilege_v2,
-                |s, (token, body)| async move {
-                    s.create_identity_project_additional_privilege_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_identity_project_additional_privilege_v2(&cx, token, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_identity_project_additional_privilege_v2,
-                |s, (token, id)| async move {
-                    s.delete_identity_project_additional_privilege_v2(token, id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id)| async move {
+                    s.delete_identity_project_additional_privilege_v2(&cx, token, id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_identity_project_additional_privilege_by_slug_v2,
-                |s, (token, privilege_slug, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, privilege_slug, query)| async move {
                     s.get_identity_project_additional_privilege_by_slug_v2(
+                            &cx,
                             token,
                             privilege_slug,
                             query,
@@ -11378,22 +11796,31 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_identity_project_additional_privilege_v2,
-                |s, (token, id)| async move {
-                    s.get_identity_project_additional_privilege_v2(token, id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id)| async move {
+                    s.get_identity_project_additional_privilege_v2(&cx, token, id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_identity_project_additional_privilege_v2,
-                |s, (token, query)| async move {
-                    s.list_identity_project_additional_privilege_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_identity_project_additional_privilege_v2(&cx, token, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_identity_project_additional_privilege_v2,
-                |s, (token, id, body)| async move {
-                    s.update_identity_project_additional_privilege_v2(token, id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, id, body)| async move {
+                    s.update_identity_project_additional_privilege_v2(
+                            &cx,
+                            token,
+                            id,
+                            body,
+                        )
                         .await
                 },
             ),
@@ -11411,22 +11838,26 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_integration_auth_access_token_v1,
-                |s, (token, body)| async move {
-                    s.create_integration_auth_access_token_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_integration_auth_access_token_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_integration_v1,
-                |s, (token, body)| async move {
-                    s.create_integration_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_integration_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_integration_auth_by_integration_auth_id_v1,
-                |s, (token, integration_auth_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_auth_id)| async move {
                     s.delete_integration_auth_by_integration_auth_id_v1(
+                            &cx,
                             token,
                             integration_auth_id,
                         )
@@ -11436,71 +11867,82 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_integration_auth_v1,
-                |s, (token, query)| async move {
-                    s.delete_integration_auth_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.delete_integration_auth_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_integration_v1,
-                |s, (token, integration_id, query)| async move {
-                    s.delete_integration_v1(token, integration_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_id, query)| async move {
+                    s.delete_integration_v1(&cx, token, integration_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_integration_auth_v1,
-                |s, (token, integration_auth_id)| async move {
-                    s.get_integration_auth_v1(token, integration_auth_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_auth_id)| async move {
+                    s.get_integration_auth_v1(&cx, token, integration_auth_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_integration_v1,
-                |s, (token, integration_id)| async move {
-                    s.get_integration_v1(token, integration_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_id)| async move {
+                    s.get_integration_v1(&cx, token, integration_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_integration_auth_integration_options_v1,
-                |s, (token,)| async move {
-                    s.list_integration_auth_integration_options_v1(token).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_integration_auth_integration_options_v1(&cx, token).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_authorizations_v1,
-                |s, (token, workspace_id)| async move {
-                    s.list_workspace_authorizations_v1(token, workspace_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id)| async move {
+                    s.list_workspace_authorizations_v1(&cx, token, workspace_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_integrations_v1,
-                |s, (token, workspace_id)| async move {
-                    s.list_workspace_integrations_v1(token, workspace_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id)| async move {
+                    s.list_workspace_integrations_v1(&cx, token, workspace_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_integration_v1,
-                |s, (token, integration_id)| async move {
-                    s.sync_integration_v1(token, integration_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_id)| async move {
+                    s.sync_integration_v1(&cx, token, integration_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_integration_auth_v1,
-                |s, (token, integration_auth_id, body)| async move {
-                    s.update_integration_auth_v1(token, integration_auth_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_auth_id, body)| async move {
+                    s.update_integration_auth_v1(&cx, token, integration_auth_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_integration_v1,
-                |s, (token, integration_id, body)| async move {
-                    s.update_integration_v1(token, integration_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, integration_id, body)| async move {
+                    s.update_integration_v1(&cx, token, integration_id, body).await
                 },
             ),
         ]);
@@ -11517,36 +11959,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_jwt_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_jwt_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_jwt_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_jwt_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_jwt_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_jwt_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_jwt_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_jwt_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_jwt_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_jwt_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_jwt_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_jwt_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_jwt_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_jwt_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_jwt_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -11563,15 +12012,17 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::decrypt_kms_key_v1,
-                |s, (token, key_id, body)| async move {
-                    s.decrypt_kms_key_v1(token, key_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id, body)| async move {
+                    s.decrypt_kms_key_v1(&cx, token, key_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::encrypt_kms_key_v1,
-                |s, (token, key_id, body)| async move {
-                    s.encrypt_kms_key_v1(token, key_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id, body)| async move {
+                    s.encrypt_kms_key_v1(&cx, token, key_id, body).await
                 },
             ),
         ]);
@@ -11588,37 +12039,49 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_kms_key_v1,
-                |s, (token, body)| async move { s.create_kms_key_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_kms_key_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_kms_key_v1,
-                |s, (token, key_id)| async move {
-                    s.delete_kms_key_v1(token, key_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id)| async move {
+                    s.delete_kms_key_v1(&cx, token, key_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_kms_key_by_key_name_v1,
-                |s, (token, key_name, query)| async move {
-                    s.get_kms_key_by_key_name_v1(token, key_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_name, query)| async move {
+                    s.get_kms_key_by_key_name_v1(&cx, token, key_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_kms_key_v1,
-                |s, (token, key_id)| async move { s.get_kms_key_v1(token, key_id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id)| async move {
+                    s.get_kms_key_v1(&cx, token, key_id).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_kms_keys_v1,
-                |s, (token, query)| async move { s.list_kms_keys_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_kms_keys_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_kms_key_v1,
-                |s, (token, key_id, body)| async move {
-                    s.update_kms_key_v1(token, key_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id, body)| async move {
+                    s.update_kms_key_v1(&cx, token, key_id, body).await
                 },
             ),
         ]);
@@ -11635,29 +12098,33 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_kms_keys_public_key_v1,
-                |s, (token, key_id)| async move {
-                    s.get_kms_keys_public_key_v1(token, key_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id)| async move {
+                    s.get_kms_keys_public_key_v1(&cx, token, key_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_kms_keys_signing_algorithms_v1,
-                |s, (token, key_id)| async move {
-                    s.list_kms_keys_signing_algorithms_v1(token, key_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id)| async move {
+                    s.list_kms_keys_signing_algorithms_v1(&cx, token, key_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_kms_key_v1,
-                |s, (token, key_id, body)| async move {
-                    s.sign_kms_key_v1(token, key_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id, body)| async move {
+                    s.sign_kms_key_v1(&cx, token, key_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::verify_kms_key_v1,
-                |s, (token, key_id, body)| async move {
-                    s.verify_kms_key_v1(token, key_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, key_id, body)| async move {
+                    s.verify_kms_key_v1(&cx, token, key_id, body).await
                 },
             ),
         ]);
@@ -11674,37 +12141,53 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_kubernetes_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_kubernetes_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_kubernetes_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_kubernetes_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_kubernetes_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_kubernetes_auth_identity_v1(&cx, token, identity_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_kubernetes_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_kubernetes_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_kubernetes_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_kubernetes_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_kubernetes_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_kubernetes_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_kubernetes_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_kubernetes_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_kubernetes_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),
@@ -11722,36 +12205,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_ldap_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_ldap_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_ldap_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_ldap_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_ldap_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_ldap_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_ldap_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_ldap_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_ldap_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_ldap_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_ldap_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_ldap_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_ldap_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_ldap_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_ldap_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -11768,36 +12258,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_oci_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_oci_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_oci_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_oci_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_oci_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_oci_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_oci_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_oci_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_oci_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_oci_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_oci_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_oci_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_oci_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_oci_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_oci_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -11814,36 +12311,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_oidc_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_oidc_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_oidc_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_oidc_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_oidc_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_oidc_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_oidc_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_oidc_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_oidc_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_oidc_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_oidc_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_oidc_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_oidc_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_oidc_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_oidc_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
         ]);
@@ -11860,36 +12364,48 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_organizations_membership_v2,
-                |s, (token, organization_id, membership_id)| async move {
-                    s.delete_membership_v2(token, organization_id, membership_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, organization_id, membership_id)| async move {
+                    s.delete_membership_v2(&cx, token, organization_id, membership_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_organizations_identity_memberships_v2,
-                |s, (token, org_id, query)| async move {
-                    s.list_identity_memberships_v2(token, org_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, org_id, query)| async move {
+                    s.list_identity_memberships_v2(&cx, token, org_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_organizations_memberships_v2,
-                |s, (token, organization_id)| async move {
-                    s.list_memberships_v2(token, organization_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, organization_id)| async move {
+                    s.list_memberships_v2(&cx, token, organization_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_organizations_workspaces_v2,
-                |s, (token, organization_id, query)| async move {
-                    s.list_workspaces_v2(token, organization_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, organization_id, query)| async move {
+                    s.list_workspaces_v2(&cx, token, organization_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_organizations_membership_v2,
-                |s, (token, organization_id, membership_id, body)| async move {
-                    s.update_membership_v2(token, organization_id, membership_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, organization_id, membership_id, body)| async move {
+                    s.update_membership_v2(
+                            &cx,
+                            token,
+                            organization_id,
+                            membership_id,
+                            body,
+                        )
                         .await
                 },
             ),
@@ -11907,29 +12423,33 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_alert_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_alert_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_alert_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_alert_v1,
-                |s, (token, alert_id)| async move {
-                    s.delete_pki_alert_v1(token, alert_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, alert_id)| async move {
+                    s.delete_pki_alert_v1(&cx, token, alert_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_alert_v1,
-                |s, (token, alert_id)| async move {
-                    s.get_pki_alert_v1(token, alert_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, alert_id)| async move {
+                    s.get_pki_alert_v1(&cx, token, alert_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_alert_v1,
-                |s, (token, alert_id, body)| async move {
-                    s.update_pki_alert_v1(token, alert_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, alert_id, body)| async move {
+                    s.update_pki_alert_v1(&cx, token, alert_id, body).await
                 },
             ),
         ]);
@@ -11946,182 +12466,217 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_ca_acme_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_ca_acme_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_ca_acme_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_ca_internal_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_ca_internal_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_ca_internal_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_ca_v1,
-                |s, (token, body)| async move { s.create_pki_ca_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_ca_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_ca_acme_v1,
-                |s, (token, ca_name, body)| async move {
-                    s.delete_pki_ca_acme_v1(token, ca_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, body)| async move {
+                    s.delete_pki_ca_acme_v1(&cx, token, ca_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_ca_internal_v1,
-                |s, (token, ca_name, body)| async move {
-                    s.delete_pki_ca_internal_v1(token, ca_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, body)| async move {
+                    s.delete_pki_ca_internal_v1(&cx, token, ca_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_ca_v1,
-                |s, (token, ca_id)| async move { s.delete_pki_ca_v1(token, ca_id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.delete_pki_ca_v1(&cx, token, ca_id).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_acme_v1,
-                |s, (token, ca_name, query)| async move {
-                    s.get_pki_ca_acme_v1(token, ca_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, query)| async move {
+                    s.get_pki_ca_acme_v1(&cx, token, ca_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_certificate_v1,
-                |s, (token, ca_id)| async move {
-                    s.get_pki_ca_certificate_v1(token, ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.get_pki_ca_certificate_v1(&cx, token, ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_certificates_der_v1,
-                |s, (token, ca_id, ca_cert_id)| async move {
-                    s.get_pki_ca_certificates_der_v1(token, ca_id, ca_cert_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, ca_cert_id)| async move {
+                    s.get_pki_ca_certificates_der_v1(&cx, token, ca_id, ca_cert_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_csr_v1,
-                |s, (token, ca_id)| async move {
-                    s.get_pki_ca_csr_v1(token, ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.get_pki_ca_csr_v1(&cx, token, ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_internal_v1,
-                |s, (token, ca_name, query)| async move {
-                    s.get_pki_ca_internal_v1(token, ca_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, query)| async move {
+                    s.get_pki_ca_internal_v1(&cx, token, ca_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_v1,
-                |s, (token, ca_id)| async move { s.get_pki_ca_v1(token, ca_id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.get_pki_ca_v1(&cx, token, ca_id).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_v2,
-                |s, (token, query)| async move { s.get_pki_ca_v2(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.get_pki_ca_v2(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_certificate_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.import_certificate_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.import_certificate_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_certificate_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.issue_certificate_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.issue_certificate_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_ca_acme_v1,
-                |s, (token, query)| async move {
-                    s.list_pki_ca_acme_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_pki_ca_acme_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_ca_ca_certificates_v1,
-                |s, (token, ca_id)| async move {
-                    s.list_pki_ca_ca_certificates_v1(token, ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.list_pki_ca_ca_certificates_v1(&cx, token, ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_ca_certificate_templates_v1,
-                |s, (token, ca_id)| async move {
-                    s.list_pki_ca_certificate_templates_v1(token, ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.list_pki_ca_certificate_templates_v1(&cx, token, ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_ca_crls_v1,
-                |s, (token, ca_id)| async move {
-                    s.list_pki_ca_crls_v1(token, ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id)| async move {
+                    s.list_pki_ca_crls_v1(&cx, token, ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_ca_internal_v1,
-                |s, (token, query)| async move {
-                    s.list_pki_ca_internal_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_pki_ca_internal_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_cas_v2,
-                |s, (token, slug, query)| async move {
-                    s.list_workspace_cas_v2(token, slug, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, slug, query)| async move {
+                    s.list_workspace_cas_v2(&cx, token, slug, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::renew_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.renew_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.renew_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_certificate_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.sign_certificate_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.sign_certificate_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_intermediate_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.sign_intermediate_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.sign_intermediate_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_ca_acme_v1,
-                |s, (token, ca_name, body)| async move {
-                    s.update_pki_ca_acme_v1(token, ca_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, body)| async move {
+                    s.update_pki_ca_acme_v1(&cx, token, ca_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_ca_internal_v1,
-                |s, (token, ca_name, body)| async move {
-                    s.update_pki_ca_internal_v1(token, ca_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_name, body)| async move {
+                    s.update_pki_ca_internal_v1(&cx, token, ca_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_ca_v1,
-                |s, (token, ca_id, body)| async move {
-                    s.update_pki_ca_v1(token, ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ca_id, body)| async move {
+                    s.update_pki_ca_v1(&cx, token, ca_id, body).await
                 },
             ),
         ]);
@@ -12138,29 +12693,35 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_collection_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_collection_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_collection_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_collections_item_v1,
-                |s, (token, collection_id, body)| async move {
-                    s.create_pki_collections_item_v1(token, collection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id, body)| async move {
+                    s.create_pki_collections_item_v1(&cx, token, collection_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_collection_v1,
-                |s, (token, collection_id)| async move {
-                    s.delete_pki_collection_v1(token, collection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id)| async move {
+                    s.delete_pki_collection_v1(&cx, token, collection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_collections_item_v1,
-                |s, (token, collection_id, collection_item_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id, collection_item_id)| async move {
                     s.delete_pki_collections_item_v1(
+                            &cx,
                             token,
                             collection_id,
                             collection_item_id,
@@ -12171,22 +12732,26 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_collection_v1,
-                |s, (token, collection_id)| async move {
-                    s.get_pki_collection_v1(token, collection_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id)| async move {
+                    s.get_pki_collection_v1(&cx, token, collection_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_collections_items_v1,
-                |s, (token, collection_id, query)| async move {
-                    s.list_pki_collections_items_v1(token, collection_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id, query)| async move {
+                    s.list_pki_collections_items_v1(&cx, token, collection_id, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_collection_v1,
-                |s, (token, collection_id, body)| async move {
-                    s.update_pki_collection_v1(token, collection_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, collection_id, body)| async move {
+                    s.update_pki_collection_v1(&cx, token, collection_id, body).await
                 },
             ),
         ]);
@@ -12203,22 +12768,26 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_certificate_template_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_certificate_template_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_certificate_template_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_certificate_template_v2,
-                |s, (token, body)| async move {
-                    s.create_pki_certificate_template_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_certificate_template_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_certificate_templates_est_config_v1,
-                |s, (token, certificate_template_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id, body)| async move {
                     s.create_pki_certificate_templates_est_config_v1(
+                            &cx,
                             token,
                             certificate_template_id,
                             body,
@@ -12229,39 +12798,54 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_certificate_template_v1,
-                |s, (token, certificate_template_id)| async move {
-                    s.delete_pki_certificate_template_v1(token, certificate_template_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id)| async move {
+                    s.delete_pki_certificate_template_v1(
+                            &cx,
+                            token,
+                            certificate_template_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_certificate_template_v2,
-                |s, (token, template_name, body)| async move {
-                    s.delete_pki_certificate_template_v2(token, template_name, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_name, body)| async move {
+                    s.delete_pki_certificate_template_v2(&cx, token, template_name, body)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificate_template_v1,
-                |s, (token, certificate_template_id)| async move {
-                    s.get_pki_certificate_template_v1(token, certificate_template_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id)| async move {
+                    s.get_pki_certificate_template_v1(
+                            &cx,
+                            token,
+                            certificate_template_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificate_template_v2,
-                |s, (token, template_name, query)| async move {
-                    s.get_pki_certificate_template_v2(token, template_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_name, query)| async move {
+                    s.get_pki_certificate_template_v2(&cx, token, template_name, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificate_templates_est_config_v1,
-                |s, (token, certificate_template_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id)| async move {
                     s.get_pki_certificate_templates_est_config_v1(
+                            &cx,
                             token,
                             certificate_template_id,
                         )
@@ -12271,8 +12855,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_certificate_pki_certificate_template_v2,
-                |s, (token, template_name, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_name, body)| async move {
                     s.issue_certificate_pki_certificate_template_v2(
+                            &cx,
                             token,
                             template_name,
                             body,
@@ -12283,15 +12869,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_certificate_templates_v2,
-                |s, (token, query)| async move {
-                    s.list_pki_certificate_templates_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_pki_certificate_templates_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_certificate_pki_certificate_template_v2,
-                |s, (token, template_name, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_name, body)| async move {
                     s.sign_certificate_pki_certificate_template_v2(
+                            &cx,
                             token,
                             template_name,
                             body,
@@ -12302,8 +12891,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_certificate_template_v1,
-                |s, (token, certificate_template_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id, body)| async move {
                     s.update_pki_certificate_template_v1(
+                            &cx,
                             token,
                             certificate_template_id,
                             body,
@@ -12314,16 +12905,19 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_certificate_template_v2,
-                |s, (token, template_name, body)| async move {
-                    s.update_pki_certificate_template_v2(token, template_name, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_name, body)| async move {
+                    s.update_pki_certificate_template_v2(&cx, token, template_name, body)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_certificate_templates_est_config_v1,
-                |s, (token, certificate_template_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id, body)| async move {
                     s.update_pki_certificate_templates_est_config_v1(
+                            &cx,
                             token,
                             certificate_template_id,
                             body,
@@ -12345,71 +12939,83 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_certificate_v1,
-                |s, (token, serial_number)| async move {
-                    s.delete_pki_certificate_v1(token, serial_number).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number)| async move {
+                    s.delete_pki_certificate_v1(&cx, token, serial_number).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificate_v1,
-                |s, (token, serial_number)| async move {
-                    s.get_pki_certificate_v1(token, serial_number).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number)| async move {
+                    s.get_pki_certificate_v1(&cx, token, serial_number).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificates_bundle_v1,
-                |s, (token, serial_number)| async move {
-                    s.get_pki_certificates_bundle_v1(token, serial_number).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number)| async move {
+                    s.get_pki_certificates_bundle_v1(&cx, token, serial_number).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificates_certificate_v1,
-                |s, (token, serial_number)| async move {
-                    s.get_pki_certificates_certificate_v1(token, serial_number).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number)| async move {
+                    s.get_pki_certificates_certificate_v1(&cx, token, serial_number)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificates_private_key_v1,
-                |s, (token, serial_number)| async move {
-                    s.get_pki_certificates_private_key_v1(token, serial_number).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number)| async move {
+                    s.get_pki_certificates_private_key_v1(&cx, token, serial_number)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_certificate_pki_certificates_v1,
-                |s, (token, body)| async move {
-                    s.import_certificate_pki_certificates_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.import_certificate_pki_certificates_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_certificate_pki_certificates_v1,
-                |s, (token, body)| async move {
-                    s.issue_certificate_pki_certificates_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.issue_certificate_pki_certificates_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_certificates_v2,
-                |s, (token, slug, query)| async move {
-                    s.list_workspace_certificates_v2(token, slug, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, slug, query)| async move {
+                    s.list_workspace_certificates_v2(&cx, token, slug, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::revoke_pki_certificate_v1,
-                |s, (token, serial_number, body)| async move {
-                    s.revoke_pki_certificate_v1(token, serial_number, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, serial_number, body)| async move {
+                    s.revoke_pki_certificate_v1(&cx, token, serial_number, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_certificate_pki_certificates_v1,
-                |s, (token, body)| async move {
-                    s.sign_certificate_pki_certificates_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.sign_certificate_pki_certificates_v1(&cx, token, body).await
                 },
             ),
         ]);
@@ -12426,15 +13032,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_subscriber_v1,
-                |s, (token, body)| async move {
-                    s.create_pki_subscriber_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_pki_subscriber_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_pki_subscribers_order_certificate_v1,
-                |s, (token, subscriber_name, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, body)| async move {
                     s.create_pki_subscribers_order_certificate_v1(
+                            &cx,
                             token,
                             subscriber_name,
                             body,
@@ -12445,22 +13054,26 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_pki_subscriber_v1,
-                |s, (token, subscriber_name, body)| async move {
-                    s.delete_pki_subscriber_v1(token, subscriber_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, body)| async move {
+                    s.delete_pki_subscriber_v1(&cx, token, subscriber_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_subscriber_v1,
-                |s, (token, subscriber_name, query)| async move {
-                    s.get_pki_subscriber_v1(token, subscriber_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, query)| async move {
+                    s.get_pki_subscriber_v1(&cx, token, subscriber_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_subscribers_latest_certificate_bundle_v1,
-                |s, (token, subscriber_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, query)| async move {
                     s.get_pki_subscribers_latest_certificate_bundle_v1(
+                            &cx,
                             token,
                             subscriber_name,
                             query,
@@ -12471,39 +13084,59 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_certificate_pki_subscriber_v1,
-                |s, (token, subscriber_name, body)| async move {
-                    s.issue_certificate_pki_subscriber_v1(token, subscriber_name, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, body)| async move {
+                    s.issue_certificate_pki_subscriber_v1(
+                            &cx,
+                            token,
+                            subscriber_name,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_pki_subscribers_certificates_v1,
-                |s, (token, subscriber_name, query)| async move {
-                    s.list_pki_subscribers_certificates_v1(token, subscriber_name, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, query)| async move {
+                    s.list_pki_subscribers_certificates_v1(
+                            &cx,
+                            token,
+                            subscriber_name,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_pki_subscribers_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_pki_subscribers_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_pki_subscribers_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_certificate_pki_subscriber_v1,
-                |s, (token, subscriber_name, body)| async move {
-                    s.sign_certificate_pki_subscriber_v1(token, subscriber_name, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, body)| async move {
+                    s.sign_certificate_pki_subscriber_v1(
+                            &cx,
+                            token,
+                            subscriber_name,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_pki_subscriber_v1,
-                |s, (token, subscriber_name, body)| async move {
-                    s.update_pki_subscriber_v1(token, subscriber_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, subscriber_name, body)| async move {
+                    s.update_pki_subscriber_v1(&cx, token, subscriber_name, body).await
                 },
             ),
         ]);
@@ -12520,8 +13153,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_group_v2,
-                |s, (token, project_id, group_id_or_name, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, group_id_or_name, body)| async move {
                     s.create_workspace_group_v2(
+                            &cx,
                             token,
                             project_id,
                             group_id_or_name,
@@ -12533,37 +13168,49 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_group_v2,
-                |s, (token, project_id, group_id)| async move {
-                    s.delete_workspace_group_v2(token, project_id, group_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, group_id)| async move {
+                    s.delete_workspace_group_v2(&cx, token, project_id, group_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_group_v2,
-                |s, (token, project_id, group_id)| async move {
-                    s.get_workspace_group_v2(token, project_id, group_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, group_id)| async move {
+                    s.get_workspace_group_v2(&cx, token, project_id, group_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_groups_users_v2,
-                |s, (token, project_id, group_id, query)| async move {
-                    s.list_workspace_groups_users_v2(token, project_id, group_id, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, group_id, query)| async move {
+                    s.list_workspace_groups_users_v2(
+                            &cx,
+                            token,
+                            project_id,
+                            group_id,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_groups_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_groups_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_groups_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_group_v2,
-                |s, (token, project_id, group_id, body)| async move {
-                    s.update_workspace_group_v2(token, project_id, group_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, group_id, body)| async move {
+                    s.update_workspace_group_v2(&cx, token, project_id, group_id, body)
+                        .await
                 },
             ),
         ]);
@@ -12580,8 +13227,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_identity_membership_v2,
-                |s, (token, project_id, identity_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, identity_id, body)| async move {
                     s.create_workspace_identity_membership_v2(
+                            &cx,
                             token,
                             project_id,
                             identity_id,
@@ -12593,8 +13242,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_identity_membership_v2,
-                |s, (token, project_id, identity_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, identity_id)| async move {
                     s.delete_workspace_identity_membership_v2(
+                            &cx,
                             token,
                             project_id,
                             identity_id,
@@ -12605,8 +13256,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_identity_membership_by_identity_id_v2,
-                |s, (token, project_id, identity_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, identity_id)| async move {
                     s.get_workspace_identity_membership_by_identity_id_v2(
+                            &cx,
                             token,
                             project_id,
                             identity_id,
@@ -12617,8 +13270,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_identity_membership_by_identity_membership_id_v2,
-                |s, (token, identity_membership_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_membership_id)| async move {
                     s.get_workspace_identity_membership_by_identity_membership_id_v2(
+                            &cx,
                             token,
                             identity_membership_id,
                         )
@@ -12628,16 +13283,24 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_identity_memberships_v2,
-                |s, (token, project_id, query)| async move {
-                    s.list_workspace_identity_memberships_v2(token, project_id, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, query)| async move {
+                    s.list_workspace_identity_memberships_v2(
+                            &cx,
+                            token,
+                            project_id,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_identity_membership_v2,
-                |s, (token, project_id, identity_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, identity_id, body)| async move {
                     s.update_workspace_identity_membership_v2(
+                            &cx,
                             token,
                             project_id,
                             identity_id,
@@ -12660,36 +13323,43 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_role_v2,
-                |s, (token, project_id, body)| async move {
-                    s.create_workspace_role_v2(token, project_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, body)| async move {
+                    s.create_workspace_role_v2(&cx, token, project_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_role_v2,
-                |s, (token, project_id, role_id)| async move {
-                    s.delete_workspace_role_v2(token, project_id, role_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, role_id)| async move {
+                    s.delete_workspace_role_v2(&cx, token, project_id, role_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_role_by_slug_v2,
-                |s, (token, project_id, role_slug)| async move {
-                    s.get_workspace_role_by_slug_v2(token, project_id, role_slug).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, role_slug)| async move {
+                    s.get_workspace_role_by_slug_v2(&cx, token, project_id, role_slug)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_roles_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_roles_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_roles_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_role_v2,
-                |s, (token, project_id, role_id, body)| async move {
-                    s.update_workspace_role_v2(token, project_id, role_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, role_id, body)| async move {
+                    s.update_workspace_role_v2(&cx, token, project_id, role_id, body)
+                        .await
                 },
             ),
         ]);
@@ -12706,32 +13376,37 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_project_template_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_project_template_v1,
-                |s, (token, template_id)| async move {
-                    s.delete_v1(token, template_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_id)| async move {
+                    s.delete_v1(&cx, token, template_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_project_template_v1,
-                |s, (token, template_id)| async move {
-                    s.get_v1(token, template_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_id)| async move {
+                    s.get_v1(&cx, token, template_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_project_templates_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_project_template_v1,
-                |s, (token, template_id, body)| async move {
-                    s.update_v1(token, template_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, template_id, body)| async move {
+                    s.update_v1(&cx, token, template_id, body).await
                 },
             ),
         ]);
@@ -12748,37 +13423,48 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_membership_v2,
-                |s, (token, project_id, body)| async move {
-                    s.create_workspace_membership_v2(token, project_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, body)| async move {
+                    s.create_workspace_membership_v2(&cx, token, project_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_memberships_detail_v1,
-                |s, (token, workspace_id, body)| async move {
-                    s.create_workspace_memberships_detail_v1(token, workspace_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, body)| async move {
+                    s.create_workspace_memberships_detail_v1(
+                            &cx,
+                            token,
+                            workspace_id,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_membership_v2,
-                |s, (token, project_id, body)| async move {
-                    s.delete_workspace_membership_v2(token, project_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id, body)| async move {
+                    s.delete_workspace_membership_v2(&cx, token, project_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_memberships_v1,
-                |s, (token, workspace_id)| async move {
-                    s.list_workspace_memberships_v1(token, workspace_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id)| async move {
+                    s.list_workspace_memberships_v1(&cx, token, workspace_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_membership_v1,
-                |s, (token, workspace_id, membership_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, membership_id, body)| async move {
                     s.update_workspace_membership_v1(
+                            &cx,
                             token,
                             workspace_id,
                             membership_id,
@@ -12801,44 +13487,50 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_workspace_v2,
-                |s, (token, body)| async move {
-                    s.create_workspace_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_workspace_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_v1,
-                |s, (token, workspace_id)| async move {
-                    s.delete_workspace_v1(token, workspace_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id)| async move {
+                    s.delete_workspace_v1(&cx, token, workspace_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_workspace_v2,
-                |s, (token, slug)| async move {
-                    s.delete_workspace_v2(token, slug).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, slug)| async move {
+                    s.delete_workspace_v2(&cx, token, slug).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_workspace_v1,
-                |s, (token, workspace_id)| async move {
-                    s.get_workspace_v1(token, workspace_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id)| async move {
+                    s.get_workspace_v1(&cx, token, workspace_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_secret_snapshots_v1,
-                |s, (token, workspace_id, query)| async move {
-                    s.list_workspace_secret_snapshots_v1(token, workspace_id, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, query)| async move {
+                    s.list_workspace_secret_snapshots_v1(&cx, token, workspace_id, query)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_workspace_v1,
-                |s, (token, workspace_id, body)| async move {
-                    s.update_workspace_v1(token, workspace_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, workspace_id, body)| async move {
+                    s.update_workspace_v1(&cx, token, workspace_id, body).await
                 },
             ),
         ]);
@@ -12855,39 +13547,45 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_import_v1,
-                |s, (token, body)| async move { s.create_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.create_v1(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_import_v1,
-                |s, (token, secret_import_id, body)| async move {
-                    s.delete_v1(token, secret_import_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_import_id, body)| async move {
+                    s.delete_v1(&cx, token, secret_import_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_imports_secrets_raw_v1,
-                |s, (token, query)| async move {
-                    s.get_secrets_raw_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.get_secrets_raw_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_import_v1,
-                |s, (token, secret_import_id)| async move {
-                    s.get_v1(token, secret_import_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_import_id)| async move {
+                    s.get_v1(&cx, token, secret_import_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_imports_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_import_v1,
-                |s, (token, secret_import_id, body)| async move {
-                    s.update_v1(token, secret_import_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_import_id, body)| async move {
+                    s.update_v1(&cx, token, secret_import_id, body).await
                 },
             ),
         ]);
@@ -12904,120 +13602,138 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_auth0_client_secret_v2,
-                |s, (token, body)| async move {
-                    s.create_auth0_client_secret_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_auth0_client_secret_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, body)| async move {
-                    s.create_aws_iam_user_secret_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_aws_iam_user_secret_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_azure_client_secret_v2,
-                |s, (token, body)| async move {
-                    s.create_azure_client_secret_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_client_secret_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_ldap_password_v2,
-                |s, (token, body)| async move {
-                    s.create_ldap_password_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ldap_password_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_mssql_credential_v2,
-                |s, (token, body)| async move {
-                    s.create_mssql_credential_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_mssql_credential_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_mysql_credential_v2,
-                |s, (token, body)| async move {
-                    s.create_mysql_credential_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_mysql_credential_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_oracledb_credential_v2,
-                |s, (token, body)| async move {
-                    s.create_oracledb_credential_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_oracledb_credential_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_rotations_postgres_credential_v2,
-                |s, (token, body)| async move {
-                    s.create_postgres_credential_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_postgres_credential_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_auth0_client_secret_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_auth0_client_secret_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_auth0_client_secret_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_aws_iam_user_secret_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_aws_iam_user_secret_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_azure_client_secret_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_azure_client_secret_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_azure_client_secret_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_ldap_password_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_ldap_password_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_ldap_password_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_mssql_credential_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_mssql_credential_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_mssql_credential_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_mysql_credential_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_mysql_credential_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_mysql_credential_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_oracledb_credential_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_oracledb_credential_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_oracledb_credential_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_rotations_postgres_credential_v2,
-                |s, (token, rotation_id, query)| async move {
-                    s.delete_postgres_credential_v2(token, rotation_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, query)| async move {
+                    s.delete_postgres_credential_v2(&cx, token, rotation_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_auth0_client_secret_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_auth0_client_secret_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13028,15 +13744,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_auth0_client_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_auth0_client_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_auth0_client_secret_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_aws_iam_user_secret_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_aws_iam_user_secret_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13047,15 +13766,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_aws_iam_user_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_aws_iam_user_secret_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_azure_client_secret_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_azure_client_secret_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13066,30 +13788,40 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_azure_client_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_azure_client_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_azure_client_secret_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_ldap_password_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
-                    s.get_ldap_password_by_rotation_name_v2(token, rotation_name, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
+                    s.get_ldap_password_by_rotation_name_v2(
+                            &cx,
+                            token,
+                            rotation_name,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_ldap_password_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_ldap_password_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_ldap_password_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_mssql_credential_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_mssql_credential_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13100,15 +13832,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_mssql_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_mssql_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_mssql_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_mysql_credential_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_mysql_credential_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13119,15 +13854,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_mysql_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_mysql_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_mysql_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_oracledb_credential_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_oracledb_credential_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13138,15 +13876,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_oracledb_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_oracledb_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_oracledb_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_postgres_credential_by_rotation_name_v2,
-                |s, (token, rotation_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_name, query)| async move {
                     s.get_postgres_credential_by_rotation_name_v2(
+                            &cx,
                             token,
                             rotation_name,
                             query,
@@ -13157,15 +13898,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_rotations_postgres_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.get_postgres_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.get_postgres_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_auth0_client_secret_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
                     s.list_auth0_client_secret_generated_credentials_v2(
+                            &cx,
                             token,
                             rotation_id,
                         )
@@ -13175,15 +13919,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_auth0_client_secret_v2,
-                |s, (token, query)| async move {
-                    s.list_auth0_client_secret_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_auth0_client_secret_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_aws_iam_user_secret_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
                     s.list_aws_iam_user_secret_generated_credentials_v2(
+                            &cx,
                             token,
                             rotation_id,
                         )
@@ -13193,15 +13940,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, query)| async move {
-                    s.list_aws_iam_user_secret_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_aws_iam_user_secret_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_azure_client_secret_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
                     s.list_azure_client_secret_generated_credentials_v2(
+                            &cx,
                             token,
                             rotation_id,
                         )
@@ -13211,65 +13961,87 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_azure_client_secret_v2,
-                |s, (token, query)| async move {
-                    s.list_azure_client_secret_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_azure_client_secret_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_ldap_password_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
-                    s.list_ldap_password_generated_credentials_v2(token, rotation_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.list_ldap_password_generated_credentials_v2(
+                            &cx,
+                            token,
+                            rotation_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_ldap_password_v2,
-                |s, (token, query)| async move {
-                    s.list_ldap_password_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_ldap_password_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_mssql_credentials_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
-                    s.list_mssql_credentials_generated_credentials_v2(token, rotation_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.list_mssql_credentials_generated_credentials_v2(
+                            &cx,
+                            token,
+                            rotation_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_mssql_credentials_v2,
-                |s, (token, query)| async move {
-                    s.list_mssql_credentials_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_mssql_credentials_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_mysql_credentials_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
-                    s.list_mysql_credentials_generated_credentials_v2(token, rotation_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.list_mysql_credentials_generated_credentials_v2(
+                            &cx,
+                            token,
+                            rotation_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_mysql_credentials_v2,
-                |s, (token, query)| async move {
-                    s.list_mysql_credentials_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_mysql_credentials_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_options_v2,
-                |s, (token,)| async move { s.list_options_v2(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_options_v2(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_oracledb_credentials_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
                     s.list_oracledb_credentials_generated_credentials_v2(
+                            &cx,
                             token,
                             rotation_id,
                         )
@@ -13279,15 +14051,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_oracledb_credentials_v2,
-                |s, (token, query)| async move {
-                    s.list_oracledb_credentials_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_oracledb_credentials_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_postgres_credentials_generated_credentials_v2,
-                |s, (token, rotation_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
                     s.list_postgres_credentials_generated_credentials_v2(
+                            &cx,
                             token,
                             rotation_id,
                         )
@@ -13297,125 +14072,148 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_postgres_credentials_v2,
-                |s, (token, query)| async move {
-                    s.list_postgres_credentials_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_postgres_credentials_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_rotations_v2,
-                |s, (token, query)| async move { s.list_v2(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v2(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_auth0_client_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_auth0_client_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_auth0_client_secret_v2(&cx, token, rotation_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_aws_iam_user_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_aws_iam_user_secret_v2(&cx, token, rotation_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_azure_client_secret_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_azure_client_secret_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_azure_client_secret_v2(&cx, token, rotation_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_ldap_password_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_ldap_password_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_ldap_password_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_mssql_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_mssql_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_mssql_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_mysql_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_mysql_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_mysql_credential_v2(&cx, token, rotation_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_oracledb_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_oracledb_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_oracledb_credential_v2(&cx, token, rotation_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::rotate_secrets_secret_rotations_postgres_credential_v2,
-                |s, (token, rotation_id)| async move {
-                    s.rotate_secrets_postgres_credential_v2(token, rotation_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id)| async move {
+                    s.rotate_secrets_postgres_credential_v2(&cx, token, rotation_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_auth0_client_secret_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_auth0_client_secret_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_auth0_client_secret_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_aws_iam_user_secret_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_aws_iam_user_secret_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_aws_iam_user_secret_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_azure_client_secret_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_azure_client_secret_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_azure_client_secret_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_ldap_password_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_ldap_password_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_ldap_password_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_mssql_credential_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_mssql_credential_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_mssql_credential_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_mysql_credential_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_mysql_credential_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_mysql_credential_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_oracledb_credential_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_oracledb_credential_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_oracledb_credential_v2(&cx, token, rotation_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_rotations_postgres_credential_v2,
-                |s, (token, rotation_id, body)| async move {
-                    s.update_postgres_credential_v2(token, rotation_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, rotation_id, body)| async move {
+                    s.update_postgres_credential_v2(&cx, token, rotation_id, body).await
                 },
             ),
         ]);
@@ -13432,8 +14230,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_scanning_data_sources_github_resources_scan_v2,
-                |s, (token, data_source_id, resource_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id, resource_id)| async move {
                     s.create_data_sources_github_resources_scan_v2(
+                            &cx,
                             token,
                             data_source_id,
                             resource_id,
@@ -13444,29 +14244,35 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_scanning_data_sources_github_scan_v2,
-                |s, (token, data_source_id)| async move {
-                    s.create_data_sources_github_scan_v2(token, data_source_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id)| async move {
+                    s.create_data_sources_github_scan_v2(&cx, token, data_source_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_scanning_data_sources_github_v2,
-                |s, (token, body)| async move {
-                    s.create_data_sources_github_v2(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_data_sources_github_v2(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_scanning_data_sources_github_v2,
-                |s, (token, data_source_id)| async move {
-                    s.delete_data_sources_github_v2(token, data_source_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id)| async move {
+                    s.delete_data_sources_github_v2(&cx, token, data_source_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_scanning_data_sources_github_by_data_source_name_v2,
-                |s, (token, data_source_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_name, query)| async move {
                     s.get_data_sources_github_by_data_source_name_v2(
+                            &cx,
                             token,
                             data_source_name,
                             query,
@@ -13477,78 +14283,100 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_scanning_data_sources_github_v2,
-                |s, (token, data_source_id)| async move {
-                    s.get_data_sources_github_v2(token, data_source_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id)| async move {
+                    s.get_data_sources_github_v2(&cx, token, data_source_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_configs_v2,
-                |s, (token, query)| async move { s.list_configs_v2(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_configs_v2(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_data_sources_github_resources_v2,
-                |s, (token, data_source_id)| async move {
-                    s.list_data_sources_github_resources_v2(token, data_source_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id)| async move {
+                    s.list_data_sources_github_resources_v2(&cx, token, data_source_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_data_sources_github_scans_v2,
-                |s, (token, data_source_id)| async move {
-                    s.list_data_sources_github_scans_v2(token, data_source_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id)| async move {
+                    s.list_data_sources_github_scans_v2(&cx, token, data_source_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_data_sources_github_v2,
-                |s, (token, query)| async move {
-                    s.list_data_sources_github_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_data_sources_github_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_data_sources_options_v2,
-                |s, (token,)| async move { s.list_data_sources_options_v2(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move {
+                    s.list_data_sources_options_v2(&cx, token).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_data_sources_v2,
-                |s, (token, query)| async move {
-                    s.list_data_sources_v2(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_data_sources_v2(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_scanning_findings_v2,
-                |s, (token, query)| async move { s.list_findings_v2(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_findings_v2(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_scanning_config_v2,
-                |s, (token, query, body)| async move {
-                    s.update_config_v2(token, query, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query, body)| async move {
+                    s.update_config_v2(&cx, token, query, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_scanning_data_sources_github_v2,
-                |s, (token, data_source_id, body)| async move {
-                    s.update_data_sources_github_v2(token, data_source_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, data_source_id, body)| async move {
+                    s.update_data_sources_github_v2(&cx, token, data_source_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_scanning_finding_by_finding_id_v2,
-                |s, (token, finding_id, body)| async move {
-                    s.update_finding_by_finding_id_v2(token, finding_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, finding_id, body)| async move {
+                    s.update_finding_by_finding_id_v2(&cx, token, finding_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_scanning_finding_v2,
-                |s, (token, body)| async move { s.update_finding_v2(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.update_finding_v2(&cx, token, body).await
+                },
             ),
         ]);
         self
@@ -13564,457 +14392,558 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_1password_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_1password_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_1password_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_1password_v1,
-                |s, (token, body)| async move {
-                    s.create_1password_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_1password_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_aws_parameter_store_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_aws_parameter_store_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_aws_parameter_store_remove_secret_v1(&cx, token, sync_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_aws_parameter_store_v1,
-                |s, (token, body)| async move {
-                    s.create_aws_parameter_store_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_aws_parameter_store_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_aws_secrets_manager_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_aws_secrets_manager_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_aws_secrets_manager_remove_secret_v1(&cx, token, sync_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, body)| async move {
-                    s.create_aws_secrets_manager_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_aws_secrets_manager_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_app_configuration_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_azure_app_configuration_remove_secret_v1(token, sync_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_azure_app_configuration_remove_secret_v1(
+                            &cx,
+                            token,
+                            sync_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_app_configuration_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_app_configuration_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_app_configuration_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_devop_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_devop_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_devop_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_devops_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_azure_devops_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_azure_devops_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_key_vault_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_azure_key_vault_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_azure_key_vault_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_azure_key_vault_v1,
-                |s, (token, body)| async move {
-                    s.create_azure_key_vault_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_azure_key_vault_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_camunda_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_camunda_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_camunda_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_camunda_v1,
-                |s, (token, body)| async move { s.create_camunda_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_camunda_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_databrick_v1,
-                |s, (token, body)| async move {
-                    s.create_databrick_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_databrick_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_databricks_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_databricks_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_databricks_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_flyio_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_flyio_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_flyio_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_flyio_v1,
-                |s, (token, body)| async move { s.create_flyio_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_flyio_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_gcp_secret_manager_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_gcp_secret_manager_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_gcp_secret_manager_remove_secret_v1(&cx, token, sync_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, body)| async move {
-                    s.create_gcp_secret_manager_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_gcp_secret_manager_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_github_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_github_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_github_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_github_v1,
-                |s, (token, body)| async move { s.create_github_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_github_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_hashicorp_vault_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_hashicorp_vault_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_hashicorp_vault_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_hashicorp_vault_v1,
-                |s, (token, body)| async move {
-                    s.create_hashicorp_vault_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_hashicorp_vault_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_heroku_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_heroku_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_heroku_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_heroku_v1,
-                |s, (token, body)| async move { s.create_heroku_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_heroku_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_humanitec_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_humanitec_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_humanitec_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_humanitec_v1,
-                |s, (token, body)| async move {
-                    s.create_humanitec_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_humanitec_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_oci_vault_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_oci_vault_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_oci_vault_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_oci_vault_v1,
-                |s, (token, body)| async move {
-                    s.create_oci_vault_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_oci_vault_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_render_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_render_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_render_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_render_v1,
-                |s, (token, body)| async move { s.create_render_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_render_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_teamcity_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_teamcity_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_teamcity_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_teamcity_v1,
-                |s, (token, body)| async move { s.create_teamcity_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_teamcity_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_terraform_cloud_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_terraform_cloud_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_terraform_cloud_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_terraform_cloud_v1,
-                |s, (token, body)| async move {
-                    s.create_terraform_cloud_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_terraform_cloud_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_vercel_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_vercel_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_vercel_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_vercel_v1,
-                |s, (token, body)| async move { s.create_vercel_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_vercel_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_windmill_remove_secret_v1,
-                |s, (token, sync_id)| async move {
-                    s.create_windmill_remove_secret_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.create_windmill_remove_secret_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secret_syncs_windmill_v1,
-                |s, (token, body)| async move { s.create_windmill_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_windmill_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_1password_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_1password_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_1password_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_aws_parameter_store_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_aws_parameter_store_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_aws_parameter_store_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_aws_secrets_manager_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_aws_secrets_manager_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_azure_app_configuration_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_azure_app_configuration_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_azure_app_configuration_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_azure_devop_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_azure_devop_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_azure_devop_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_azure_key_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_azure_key_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_azure_key_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_camunda_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_camunda_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_camunda_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_databrick_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_databrick_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_databrick_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_flyio_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_flyio_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_flyio_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_gcp_secret_manager_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_gcp_secret_manager_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_github_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_github_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_github_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_hashicorp_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_hashicorp_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_hashicorp_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_heroku_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_heroku_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_heroku_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_humanitec_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_humanitec_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_humanitec_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_oci_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_oci_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_oci_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_render_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_render_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_render_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_teamcity_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_teamcity_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_teamcity_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_terraform_cloud_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_terraform_cloud_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_terraform_cloud_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_vercel_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_vercel_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_vercel_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secret_syncs_windmill_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.delete_windmill_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.delete_windmill_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_1password_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_1password_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_1password_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_1password_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_1password_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_1password_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_aws_parameter_store_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_aws_parameter_store_by_sync_name_v1(token, sync_name, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_aws_parameter_store_by_sync_name_v1(
+                            &cx,
+                            token,
+                            sync_name,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_aws_parameter_store_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_aws_parameter_store_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_aws_parameter_store_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_aws_secrets_manager_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_aws_secrets_manager_by_sync_name_v1(token, sync_name, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_aws_secrets_manager_by_sync_name_v1(
+                            &cx,
+                            token,
+                            sync_name,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_aws_secrets_manager_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_aws_secrets_manager_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_app_configuration_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
                     s.get_azure_app_configuration_by_sync_name_v1(
+                            &cx,
                             token,
                             sync_name,
                             query,
@@ -14025,786 +14954,935 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_app_configuration_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_azure_app_configuration_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_azure_app_configuration_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_devop_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_azure_devop_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_azure_devop_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_devop_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_azure_devop_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_azure_devop_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_key_vault_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_azure_key_vault_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_azure_key_vault_by_sync_name_v1(&cx, token, sync_name, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_azure_key_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_azure_key_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_azure_key_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_camunda_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_camunda_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_camunda_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_camunda_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_camunda_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_camunda_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_databrick_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_databrick_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_databrick_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_databrick_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_databrick_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_databrick_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_flyio_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_flyio_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_flyio_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_flyio_v1,
-                |s, (token, sync_id)| async move { s.get_flyio_v1(token, sync_id).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_flyio_v1(&cx, token, sync_id).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_gcp_secret_manager_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_gcp_secret_manager_by_sync_name_v1(token, sync_name, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_gcp_secret_manager_by_sync_name_v1(
+                            &cx,
+                            token,
+                            sync_name,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_gcp_secret_manager_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_gcp_secret_manager_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_github_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_github_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_github_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_github_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_github_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_github_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_hashicorp_vault_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_hashicorp_vault_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_hashicorp_vault_by_sync_name_v1(&cx, token, sync_name, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_hashicorp_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_hashicorp_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_hashicorp_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_heroku_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_heroku_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_heroku_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_heroku_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_heroku_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_heroku_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_humanitec_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_humanitec_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_humanitec_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_humanitec_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_humanitec_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_humanitec_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_oci_vault_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_oci_vault_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_oci_vault_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_oci_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_oci_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_oci_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_render_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_render_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_render_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_render_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_render_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_render_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_teamcity_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_teamcity_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_teamcity_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_teamcity_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_teamcity_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_teamcity_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_terraform_cloud_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_terraform_cloud_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_terraform_cloud_by_sync_name_v1(&cx, token, sync_name, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_terraform_cloud_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_terraform_cloud_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_terraform_cloud_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_vercel_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_vercel_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_vercel_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_vercel_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_vercel_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_vercel_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_windmill_by_sync_name_v1,
-                |s, (token, sync_name, query)| async move {
-                    s.get_windmill_by_sync_name_v1(token, sync_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_name, query)| async move {
+                    s.get_windmill_by_sync_name_v1(&cx, token, sync_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secret_syncs_windmill_v1,
-                |s, (token, sync_id)| async move {
-                    s.get_windmill_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.get_windmill_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_1password_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_1password_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_1password_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_aws_parameter_store_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_aws_parameter_store_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_aws_parameter_store_v1(&cx, token, sync_id, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_aws_secrets_manager_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_aws_secrets_manager_v1(&cx, token, sync_id, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_azure_app_configuration_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_azure_app_configuration_v1(token, sync_id, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_azure_app_configuration_v1(
+                            &cx,
+                            token,
+                            sync_id,
+                            query,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_azure_devop_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_azure_devop_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_azure_devop_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_azure_key_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_azure_key_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_azure_key_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_camunda_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_camunda_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_camunda_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_databrick_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_databrick_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_databrick_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_flyio_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_flyio_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_flyio_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_gcp_secret_manager_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_gcp_secret_manager_v1(&cx, token, sync_id, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_github_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_github_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_github_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_hashicorp_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_hashicorp_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_hashicorp_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_heroku_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_heroku_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_heroku_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_humanitec_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_humanitec_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_humanitec_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_oci_vault_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_oci_vault_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_oci_vault_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_render_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_render_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_render_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_teamcity_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_teamcity_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_teamcity_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_terraform_cloud_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_terraform_cloud_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_terraform_cloud_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_vercel_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_vercel_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_vercel_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::import_secrets_secret_syncs_windmill_v1,
-                |s, (token, sync_id, query)| async move {
-                    s.import_secrets_windmill_v1(token, sync_id, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, query)| async move {
+                    s.import_secrets_windmill_v1(&cx, token, sync_id, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_1password_v1,
-                |s, (token, query)| async move {
-                    s.list_1password_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_1password_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_aws_parameter_store_v1,
-                |s, (token, query)| async move {
-                    s.list_aws_parameter_store_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_aws_parameter_store_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, query)| async move {
-                    s.list_aws_secrets_manager_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_aws_secrets_manager_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_azure_app_configuration_v1,
-                |s, (token, query)| async move {
-                    s.list_azure_app_configuration_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_azure_app_configuration_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_azure_devops_v1,
-                |s, (token, query)| async move {
-                    s.list_azure_devops_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_azure_devops_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_azure_key_vault_v1,
-                |s, (token, query)| async move {
-                    s.list_azure_key_vault_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_azure_key_vault_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_camunda_v1,
-                |s, (token, query)| async move { s.list_camunda_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_camunda_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_databricks_v1,
-                |s, (token, query)| async move {
-                    s.list_databricks_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_databricks_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_flyio_v1,
-                |s, (token, query)| async move { s.list_flyio_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_flyio_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, query)| async move {
-                    s.list_gcp_secret_manager_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_gcp_secret_manager_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_github_v1,
-                |s, (token, query)| async move { s.list_github_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_github_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_hashicorp_vault_v1,
-                |s, (token, query)| async move {
-                    s.list_hashicorp_vault_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_hashicorp_vault_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_heroku_v1,
-                |s, (token, query)| async move { s.list_heroku_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_heroku_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_humanitec_v1,
-                |s, (token, query)| async move {
-                    s.list_humanitec_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_humanitec_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_oci_vault_v1,
-                |s, (token, query)| async move {
-                    s.list_oci_vault_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_oci_vault_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_options_v1,
-                |s, (token,)| async move { s.list_options_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_options_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_render_v1,
-                |s, (token, query)| async move { s.list_render_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_render_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_teamcity_v1,
-                |s, (token, query)| async move { s.list_teamcity_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_teamcity_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_terraform_cloud_v1,
-                |s, (token, query)| async move {
-                    s.list_terraform_cloud_v1(token, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_terraform_cloud_v1(&cx, token, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_v1,
-                |s, (token, query)| async move { s.list_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move { s.list_v1(&cx, token, query).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_vercel_v1,
-                |s, (token, query)| async move { s.list_vercel_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_vercel_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secret_syncs_windmill_v1,
-                |s, (token, query)| async move { s.list_windmill_v1(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_windmill_v1(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_1password_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_1password_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_1password_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_aws_parameter_store_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_aws_parameter_store_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_aws_parameter_store_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_aws_secrets_manager_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_aws_secrets_manager_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_azure_app_configuration_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_azure_app_configuration_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_azure_app_configuration_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_azure_devop_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_azure_devop_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_azure_devop_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_azure_key_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_azure_key_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_azure_key_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_camunda_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_camunda_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_camunda_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_databrick_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_databrick_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_databrick_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_flyio_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_flyio_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_flyio_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_gcp_secret_manager_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_gcp_secret_manager_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_github_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_github_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_github_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_hashicorp_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_hashicorp_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_hashicorp_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_heroku_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_heroku_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_heroku_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_humanitec_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_humanitec_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_humanitec_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_oci_vault_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_oci_vault_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_oci_vault_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_render_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_render_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_render_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_teamcity_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_teamcity_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_teamcity_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_terraform_cloud_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_terraform_cloud_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_terraform_cloud_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_vercel_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_vercel_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_vercel_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sync_secrets_secret_syncs_windmill_v1,
-                |s, (token, sync_id)| async move {
-                    s.sync_secrets_windmill_v1(token, sync_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id)| async move {
+                    s.sync_secrets_windmill_v1(&cx, token, sync_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_1password_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_1password_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_1password_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_aws_parameter_store_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_aws_parameter_store_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_aws_parameter_store_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_aws_secrets_manager_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_aws_secrets_manager_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_aws_secrets_manager_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_azure_app_configuration_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_azure_app_configuration_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_azure_app_configuration_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_azure_devop_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_azure_devop_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_azure_devop_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_azure_key_vault_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_azure_key_vault_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_azure_key_vault_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_camunda_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_camunda_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_camunda_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_databrick_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_databrick_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_databrick_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_flyio_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_flyio_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_flyio_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_gcp_secret_manager_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_gcp_secret_manager_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_gcp_secret_manager_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_github_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_github_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_github_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_hashicorp_vault_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_hashicorp_vault_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_hashicorp_vault_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_heroku_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_heroku_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_heroku_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_humanitec_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_humanitec_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_humanitec_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_oci_vault_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_oci_vault_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_oci_vault_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_render_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_render_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_render_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_teamcity_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_teamcity_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_teamcity_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_terraform_cloud_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_terraform_cloud_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_terraform_cloud_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_vercel_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_vercel_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_vercel_v1(&cx, token, sync_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secret_syncs_windmill_v1,
-                |s, (token, sync_id, body)| async move {
-                    s.update_windmill_v1(token, sync_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, sync_id, body)| async move {
+                    s.update_windmill_v1(&cx, token, sync_id, body).await
                 },
             ),
         ]);
@@ -14821,88 +15899,104 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secrets_batch_raw_v3,
-                |s, (token, body)| async move {
-                    s.create_batch_raw_v3(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_batch_raw_v3(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secrets_raw_v3,
-                |s, (token, secret_name, body)| async move {
-                    s.create_raw_v3(token, secret_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, body)| async move {
+                    s.create_raw_v3(&cx, token, secret_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_secrets_tag_v3,
-                |s, (token, secret_name, body)| async move {
-                    s.create_tag_v3(token, secret_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, body)| async move {
+                    s.create_tag_v3(&cx, token, secret_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secrets_batch_raw_v3,
-                |s, (token, body)| async move {
-                    s.delete_batch_raw_v3(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.delete_batch_raw_v3(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secrets_raw_v3,
-                |s, (token, secret_name, body)| async move {
-                    s.delete_raw_v3(token, secret_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, body)| async move {
+                    s.delete_raw_v3(&cx, token, secret_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_secrets_tag_v3,
-                |s, (token, secret_name, body)| async move {
-                    s.delete_tag_v3(token, secret_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, body)| async move {
+                    s.delete_tag_v3(&cx, token, secret_name, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secrets_raw_by_id_v3,
-                |s, (token, secret_id)| async move {
-                    s.get_raw_by_id_v3(token, secret_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_id)| async move {
+                    s.get_raw_by_id_v3(&cx, token, secret_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secrets_raw_secret_reference_tree_v3,
-                |s, (token, secret_name, query)| async move {
-                    s.get_raw_secret_reference_tree_v3(token, secret_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, query)| async move {
+                    s.get_raw_secret_reference_tree_v3(&cx, token, secret_name, query)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_secrets_raw_v3,
-                |s, (token, secret_name, query)| async move {
-                    s.get_raw_v3(token, secret_name, query).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, query)| async move {
+                    s.get_raw_v3(&cx, token, secret_name, query).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_secrets_raw_v3,
-                |s, (token, query)| async move { s.list_raw_v3(token, query).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, query)| async move {
+                    s.list_raw_v3(&cx, token, query).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::move_secrets_v3,
-                |s, (token, body)| async move { s.move_v3(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move { s.move_v3(&cx, token, body).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secrets_batch_raw_v3,
-                |s, (token, body)| async move {
-                    s.update_batch_raw_v3(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.update_batch_raw_v3(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_secrets_raw_v3,
-                |s, (token, secret_name, body)| async move {
-                    s.update_raw_v3(token, secret_name, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, secret_name, body)| async move {
+                    s.update_raw_v3(&cx, token, secret_name, body).await
                 },
             ),
         ]);
@@ -14919,7 +16013,8 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_service_token_v2,
-                |s, (token,)| async move { s.get_service_token_v2(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.get_service_token_v2(&cx, token).await },
             ),
         ]);
         self
@@ -14935,48 +16030,57 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_ssh_ca_v1,
-                |s, (token, body)| async move { s.create_ssh_ca_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ssh_ca_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_ssh_ca_v1,
-                |s, (token, ssh_ca_id)| async move {
-                    s.delete_ssh_ca_v1(token, ssh_ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_ca_id)| async move {
+                    s.delete_ssh_ca_v1(&cx, token, ssh_ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_ca_public_key_v1,
-                |s, (token, ssh_ca_id)| async move {
-                    s.get_ssh_ca_public_key_v1(token, ssh_ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_ca_id)| async move {
+                    s.get_ssh_ca_public_key_v1(&cx, token, ssh_ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_ca_v1,
-                |s, (token, ssh_ca_id)| async move {
-                    s.get_ssh_ca_v1(token, ssh_ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_ca_id)| async move {
+                    s.get_ssh_ca_v1(&cx, token, ssh_ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_ssh_ca_certificate_templates_v1,
-                |s, (token, ssh_ca_id)| async move {
-                    s.list_ssh_ca_certificate_templates_v1(token, ssh_ca_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_ca_id)| async move {
+                    s.list_ssh_ca_certificate_templates_v1(&cx, token, ssh_ca_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_ssh_cas_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_ssh_cas_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_ssh_cas_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_ssh_ca_v1,
-                |s, (token, ssh_ca_id, body)| async move {
-                    s.update_ssh_ca_v1(token, ssh_ca_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_ca_id, body)| async move {
+                    s.update_ssh_ca_v1(&cx, token, ssh_ca_id, body).await
                 },
             ),
         ]);
@@ -14993,39 +16097,53 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_ssh_certificate_template_v1,
-                |s, (token, body)| async move {
-                    s.create_ssh_certificate_template_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ssh_certificate_template_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_ssh_certificate_template_v1,
-                |s, (token, certificate_template_id)| async move {
-                    s.delete_ssh_certificate_template_v1(token, certificate_template_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id)| async move {
+                    s.delete_ssh_certificate_template_v1(
+                            &cx,
+                            token,
+                            certificate_template_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_certificate_template_v1,
-                |s, (token, certificate_template_id)| async move {
-                    s.get_ssh_certificate_template_v1(token, certificate_template_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id)| async move {
+                    s.get_ssh_certificate_template_v1(
+                            &cx,
+                            token,
+                            certificate_template_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_ssh_certificate_templates_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_ssh_certificate_templates_v2(token, project_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_ssh_certificate_templates_v2(&cx, token, project_id)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_ssh_certificate_template_v1,
-                |s, (token, certificate_template_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, certificate_template_id, body)| async move {
                     s.update_ssh_certificate_template_v1(
+                            &cx,
                             token,
                             certificate_template_id,
                             body,
@@ -15047,15 +16165,17 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_ssh_certificates_v1,
-                |s, (token, body)| async move {
-                    s.issue_ssh_certificates_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.issue_ssh_certificates_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::sign_ssh_certificates_v1,
-                |s, (token, body)| async move {
-                    s.sign_ssh_certificates_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.sign_ssh_certificates_v1(&cx, token, body).await
                 },
             ),
         ]);
@@ -15072,60 +16192,78 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_ssh_host_group_v1,
-                |s, (token, body)| async move {
-                    s.create_ssh_host_group_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ssh_host_group_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_ssh_host_groups_host_v1,
-                |s, (token, ssh_host_group_id, host_id)| async move {
-                    s.create_ssh_host_groups_host_v1(token, ssh_host_group_id, host_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id, host_id)| async move {
+                    s.create_ssh_host_groups_host_v1(
+                            &cx,
+                            token,
+                            ssh_host_group_id,
+                            host_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_ssh_host_group_v1,
-                |s, (token, ssh_host_group_id)| async move {
-                    s.delete_ssh_host_group_v1(token, ssh_host_group_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id)| async move {
+                    s.delete_ssh_host_group_v1(&cx, token, ssh_host_group_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_ssh_host_groups_host_v1,
-                |s, (token, ssh_host_group_id, host_id)| async move {
-                    s.delete_ssh_host_groups_host_v1(token, ssh_host_group_id, host_id)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id, host_id)| async move {
+                    s.delete_ssh_host_groups_host_v1(
+                            &cx,
+                            token,
+                            ssh_host_group_id,
+                            host_id,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_host_group_v1,
-                |s, (token, ssh_host_group_id)| async move {
-                    s.get_ssh_host_group_v1(token, ssh_host_group_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id)| async move {
+                    s.get_ssh_host_group_v1(&cx, token, ssh_host_group_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_ssh_host_groups_hosts_v1,
-                |s, (token, ssh_host_group_id, query)| async move {
-                    s.list_ssh_host_groups_hosts_v1(token, ssh_host_group_id, query)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id, query)| async move {
+                    s.list_ssh_host_groups_hosts_v1(&cx, token, ssh_host_group_id, query)
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_ssh_host_groups_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_ssh_host_groups_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_ssh_host_groups_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_ssh_host_group_v1,
-                |s, (token, ssh_host_group_id, body)| async move {
-                    s.update_ssh_host_group_v1(token, ssh_host_group_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_group_id, body)| async move {
+                    s.update_ssh_host_group_v1(&cx, token, ssh_host_group_id, body).await
                 },
             ),
         ]);
@@ -15142,67 +16280,79 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_ssh_host_v1,
-                |s, (token, body)| async move { s.create_ssh_host_v1(token, body).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.create_ssh_host_v1(&cx, token, body).await
+                },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_ssh_host_v1,
-                |s, (token, ssh_host_id)| async move {
-                    s.delete_ssh_host_v1(token, ssh_host_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id)| async move {
+                    s.delete_ssh_host_v1(&cx, token, ssh_host_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_host_v1,
-                |s, (token, ssh_host_id)| async move {
-                    s.get_ssh_host_v1(token, ssh_host_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id)| async move {
+                    s.get_ssh_host_v1(&cx, token, ssh_host_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_hosts_host_ca_public_key_v1,
-                |s, (token, ssh_host_id)| async move {
-                    s.get_ssh_hosts_host_ca_public_key_v1(token, ssh_host_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id)| async move {
+                    s.get_ssh_hosts_host_ca_public_key_v1(&cx, token, ssh_host_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_hosts_user_ca_public_key_v1,
-                |s, (token, ssh_host_id)| async move {
-                    s.get_ssh_hosts_user_ca_public_key_v1(token, ssh_host_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id)| async move {
+                    s.get_ssh_hosts_user_ca_public_key_v1(&cx, token, ssh_host_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_host_cert_ssh_host_v1,
-                |s, (token, ssh_host_id, body)| async move {
-                    s.issue_host_cert_ssh_host_v1(token, ssh_host_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id, body)| async move {
+                    s.issue_host_cert_ssh_host_v1(&cx, token, ssh_host_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::issue_user_cert_ssh_host_v1,
-                |s, (token, ssh_host_id, body)| async move {
-                    s.issue_user_cert_ssh_host_v1(token, ssh_host_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id, body)| async move {
+                    s.issue_user_cert_ssh_host_v1(&cx, token, ssh_host_id, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_ssh_hosts_v1,
-                |s, (token,)| async move { s.list_ssh_hosts_v1(token).await },
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token,)| async move { s.list_ssh_hosts_v1(&cx, token).await },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_workspace_ssh_hosts_v2,
-                |s, (token, project_id)| async move {
-                    s.list_workspace_ssh_hosts_v2(token, project_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, project_id)| async move {
+                    s.list_workspace_ssh_hosts_v2(&cx, token, project_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_ssh_host_v1,
-                |s, (token, ssh_host_id, body)| async move {
-                    s.update_ssh_host_v1(token, ssh_host_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, ssh_host_id, body)| async move {
+                    s.update_ssh_host_v1(&cx, token, ssh_host_id, body).await
                 },
             ),
         ]);
@@ -15219,8 +16369,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_token_auth_identities_token_v1,
-                |s, (token, identity_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
                     s.create_auth_token_auth_identities_token_v1(
+                            &cx,
                             token,
                             identity_id,
                             body,
@@ -15231,29 +16383,35 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_token_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_token_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_token_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_token_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_token_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_token_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_token_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_token_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_token_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_auth_token_auth_identities_tokens_v1,
-                |s, (token, identity_id, query)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, query)| async move {
                     s.list_auth_token_auth_identities_tokens_v1(
+                            &cx,
                             token,
                             identity_id,
                             query,
@@ -15264,22 +16422,26 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::revoke_auth_token_auth_token_v1,
-                |s, (token, token_id)| async move {
-                    s.revoke_auth_token_auth_token_v1(token, token_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, token_id)| async move {
+                    s.revoke_auth_token_auth_token_v1(&cx, token, token_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_token_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_token_auth_identity_v1(token, identity_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_token_auth_identity_v1(&cx, token, identity_id, body)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_token_auth_token_v1,
-                |s, (token, token_id, body)| async move {
-                    s.update_auth_token_auth_token_v1(token, token_id, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, token_id, body)| async move {
+                    s.update_auth_token_auth_token_v1(&cx, token, token_id, body).await
                 },
             ),
         ]);
@@ -15296,8 +16458,10 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_universal_auth_identities_client_secret_v1,
-                |s, (token, identity_id, body)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
                     s.create_auth_universal_auth_identities_client_secret_v1(
+                            &cx,
                             token,
                             identity_id,
                             body,
@@ -15308,23 +16472,33 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::create_auth_universal_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.create_auth_universal_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.create_auth_universal_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::delete_auth_universal_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.delete_auth_universal_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.delete_auth_universal_auth_identity_v1(&cx, token, identity_id)
+                        .await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_universal_auth_identities_client_secret_v1,
-                |s, (token, identity_id, client_secret_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, client_secret_id)| async move {
                     s.get_auth_universal_auth_identities_client_secret_v1(
+                            &cx,
                             token,
                             identity_id,
                             client_secret_id,
@@ -15335,15 +16509,18 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_auth_universal_auth_identity_v1,
-                |s, (token, identity_id)| async move {
-                    s.get_auth_universal_auth_identity_v1(token, identity_id).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
+                    s.get_auth_universal_auth_identity_v1(&cx, token, identity_id).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::list_auth_universal_auth_identities_client_secrets_v1,
-                |s, (token, identity_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id)| async move {
                     s.list_auth_universal_auth_identities_client_secrets_v1(
+                            &cx,
                             token,
                             identity_id,
                         )
@@ -15353,29 +16530,34 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::login_auth_universal_auth_v1,
-                |s, (token, body)| async move {
-                    s.login_auth_universal_auth_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.login_auth_universal_auth_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::renew_auth_token_v1,
-                |s, (token, body)| async move {
-                    s.renew_auth_token_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.renew_auth_token_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::revoke_auth_token_v1,
-                |s, (token, body)| async move {
-                    s.revoke_auth_token_v1(token, body).await
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, body)| async move {
+                    s.revoke_auth_token_v1(&cx, token, body).await
                 },
             ),
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::revoke_auth_universal_auth_identities_client_secret_v1,
-                |s, (token, identity_id, client_secret_id)| async move {
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, client_secret_id)| async move {
                     s.revoke_auth_universal_auth_identities_client_secret_v1(
+                            &cx,
                             token,
                             identity_id,
                             client_secret_id,
@@ -15386,8 +16568,14 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::update_auth_universal_auth_identity_v1,
-                |s, (token, identity_id, body)| async move {
-                    s.update_auth_universal_auth_identity_v1(token, identity_id, body)
+                ::oas_runtime::server::Declared::new(200, true),
+                |s, cx, (token, identity_id, body)| async move {
+                    s.update_auth_universal_auth_identity_v1(
+                            &cx,
+                            token,
+                            identity_id,
+                            body,
+                        )
                         .await
                 },
             ),

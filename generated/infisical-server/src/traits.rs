@@ -7,21 +7,24 @@
 pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach Alibaba Cloud Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1alicloud-auth~1identities~1{identityId}/post`
     fn create_auth_alicloud_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthAlicloudAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -32,20 +35,23 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Delete Alibaba Cloud Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1alicloud-auth~1identities~1{identityId}/delete`
     fn delete_auth_alicloud_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -56,20 +62,23 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Retrieve Alibaba Cloud Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1alicloud-auth~1identities~1{identityId}/get`
     fn get_auth_alicloud_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -80,20 +89,21 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Login with Alibaba Cloud Auth
     ///
-    /// `POST /api/v1/auth/alicloud-auth/login`
+    /// `POST /api/v1/auth/alicloud-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1alicloud-auth~1login/post`
     fn login_auth_alicloud_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAlicloudAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -104,21 +114,24 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Update Alibaba Cloud Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/alicloud-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1alicloud-auth~1identities~1{identityId}/patch`
     fn update_auth_alicloud_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::UpdateAuthAlicloudAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAlicloudAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -133,22 +146,25 @@ pub trait AlibabaCloudAuth: ::std::marker::Send + ::std::marker::Sync + 'static 
 pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a 1Password Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/1password` (requires a bearer token)
+    /// `POST /api/v1/app-connections/1password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password/post`
     fn create_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnections1passwordV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -159,20 +175,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Auth0 Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/auth0` (requires a bearer token)
+    /// `POST /api/v1/app-connections/auth0` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0/post`
     fn create_auth0_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAuth0V1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -183,20 +202,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/aws` (requires a bearer token)
+    /// `POST /api/v1/app-connections/aws` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws/post`
     fn create_aws_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAwsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -207,20 +229,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure App Configuration Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-app-configuration` (requires a bearer token)
+    /// `POST /api/v1/app-connections/azure-app-configuration` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration/post`
     fn create_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -231,22 +256,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Client Secrets Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-client-secrets` (requires a bearer token)
+    /// `POST /api/v1/app-connections/azure-client-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets/post`
     fn create_azure_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsAzureClientSecretV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -257,22 +285,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure DevOps Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-devops` (requires a bearer token)
+    /// `POST /api/v1/app-connections/azure-devops` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops/post`
     fn create_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsAzureDevopV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -283,20 +314,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Key Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/azure-key-vault` (requires a bearer token)
+    /// `POST /api/v1/app-connections/azure-key-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault/post`
     fn create_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -307,20 +341,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Camunda Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/camunda` (requires a bearer token)
+    /// `POST /api/v1/app-connections/camunda` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda/post`
     fn create_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsCamundaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -331,22 +368,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Databricks Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/databricks` (requires a bearer token)
+    /// `POST /api/v1/app-connections/databricks` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks/post`
     fn create_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsDatabrickV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -357,20 +397,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Fly.io Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/flyio` (requires a bearer token)
+    /// `POST /api/v1/app-connections/flyio` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio/post`
     fn create_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsFlyioV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -381,20 +424,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GCP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/gcp` (requires a bearer token)
+    /// `POST /api/v1/app-connections/gcp` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp/post`
     fn create_gcp_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsGcpV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -405,22 +451,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Radar Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github-radar` (requires a bearer token)
+    /// `POST /api/v1/app-connections/github-radar` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar/post`
     fn create_github_radar_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsGithubRadarV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -431,20 +480,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/github` (requires a bearer token)
+    /// `POST /api/v1/app-connections/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github/post`
     fn create_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsGithubV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -455,22 +507,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Hashicorp Vault Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/hashicorp-vault` (requires a bearer token)
+    /// `POST /api/v1/app-connections/hashicorp-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault/post`
     fn create_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsHashicorpVaultV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -481,20 +536,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Heroku Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/heroku` (requires a bearer token)
+    /// `POST /api/v1/app-connections/heroku` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku/post`
     fn create_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsHerokuV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -505,20 +563,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Humanitec Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/humanitec` (requires a bearer token)
+    /// `POST /api/v1/app-connections/humanitec` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec/post`
     fn create_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -529,20 +590,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a LDAP Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/ldap` (requires a bearer token)
+    /// `POST /api/v1/app-connections/ldap` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap/post`
     fn create_ldap_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsLdapV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -553,20 +617,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Microsoft SQL Server Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mssql` (requires a bearer token)
+    /// `POST /api/v1/app-connections/mssql` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql/post`
     fn create_mssql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -577,20 +644,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a MySQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/mysql` (requires a bearer token)
+    /// `POST /api/v1/app-connections/mysql` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql/post`
     fn create_mysql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -601,20 +671,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OCI Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oci` (requires a bearer token)
+    /// `POST /api/v1/app-connections/oci` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci/post`
     fn create_oci_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsOciV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -625,20 +698,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OracleDB Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/oracledb` (requires a bearer token)
+    /// `POST /api/v1/app-connections/oracledb` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb/post`
     fn create_oracledb_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -649,20 +725,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a PostgreSQL Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/postgres` (requires a bearer token)
+    /// `POST /api/v1/app-connections/postgres` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres/post`
     fn create_postgre_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -673,20 +752,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Render Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/render` (requires a bearer token)
+    /// `POST /api/v1/app-connections/render` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render/post`
     fn create_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsRenderV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -697,22 +779,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a TeamCity Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/teamcity` (requires a bearer token)
+    /// `POST /api/v1/app-connections/teamcity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity/post`
     fn create_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsTeamcityV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -723,20 +808,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Terraform Cloud Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/terraform-cloud` (requires a bearer token)
+    /// `POST /api/v1/app-connections/terraform-cloud` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud/post`
     fn create_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -747,20 +835,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Vercel Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/vercel` (requires a bearer token)
+    /// `POST /api/v1/app-connections/vercel` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel/post`
     fn create_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::CreateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -771,22 +862,25 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Windmill Connection for the current organization.
     ///
-    /// `POST /api/v1/app-connections/windmill` (requires a bearer token)
+    /// `POST /api/v1/app-connections/windmill` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill/post`
     fn create_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::infisical_types::CreateAppConnectionsWindmillV1Body,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -797,20 +891,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified 1Password Connection.
     ///
-    /// `DELETE /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/1password/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/delete`
     fn delete_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -821,20 +918,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Auth0 Connection.
     ///
-    /// `DELETE /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/delete`
     fn delete_auth0_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -845,20 +945,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Connection.
     ///
-    /// `DELETE /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/aws/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/delete`
     fn delete_aws_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -869,20 +972,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure App Configuration Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/delete`
     fn delete_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -893,20 +999,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Client Secrets Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/delete`
     fn delete_azure_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -917,20 +1026,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure DevOps Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/delete`
     fn delete_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -941,20 +1053,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Key Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/delete`
     fn delete_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -965,20 +1080,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Camunda Connection.
     ///
-    /// `DELETE /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/delete`
     fn delete_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -989,20 +1107,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Databricks Connection.
     ///
-    /// `DELETE /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/delete`
     fn delete_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1013,20 +1134,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Fly.io Connection.
     ///
-    /// `DELETE /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/delete`
     fn delete_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1037,20 +1161,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GCP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/delete`
     fn delete_gcp_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1061,20 +1188,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Radar Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/delete`
     fn delete_github_radar_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1085,20 +1215,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Connection.
     ///
-    /// `DELETE /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/github/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/delete`
     fn delete_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1109,20 +1242,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Hashicorp Vault Connection.
     ///
-    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/delete`
     fn delete_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1133,20 +1269,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Heroku Connection.
     ///
-    /// `DELETE /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/delete`
     fn delete_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1157,20 +1296,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Humanitec Connection.
     ///
-    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/delete`
     fn delete_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1181,20 +1323,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified LDAP Connection.
     ///
-    /// `DELETE /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/delete`
     fn delete_ldap_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1205,20 +1350,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Microsoft SQL Server Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/delete`
     fn delete_mssql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1229,20 +1377,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified MySQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/delete`
     fn delete_mysql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1253,20 +1404,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OCI Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/oci/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/delete`
     fn delete_oci_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1277,20 +1431,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OracleDB Connection.
     ///
-    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/delete`
     fn delete_oracledb_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1301,20 +1458,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified PostgreSQL Connection.
     ///
-    /// `DELETE /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/delete`
     fn delete_postgre_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1325,20 +1485,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Render Connection.
     ///
-    /// `DELETE /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/render/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/delete`
     fn delete_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1349,20 +1512,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified TeamCity Connection.
     ///
-    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/delete`
     fn delete_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1373,20 +1539,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Terraform Cloud Connection.
     ///
-    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/delete`
     fn delete_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1397,20 +1566,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Vercel Connection.
     ///
-    /// `DELETE /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/delete`
     fn delete_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1421,20 +1593,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Windmill Connection.
     ///
-    /// `DELETE /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/delete`
     fn delete_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1445,19 +1620,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/1password/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/1password/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1available/get`
     fn get_1password_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1468,20 +1646,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Connection by name.
     ///
-    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/1password/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1connection-name~1{connectionName}/get`
     fn get_1password_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1492,20 +1673,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/1password/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/get`
     fn get_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1516,19 +1700,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/auth0/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/auth0/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1available/get`
     fn get_auth0_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0AvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0AvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1539,20 +1726,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Connection by name.
     ///
-    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/auth0/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1connection-name~1{connectionName}/get`
     fn get_auth0_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1563,20 +1753,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/get`
     fn get_auth0_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1587,19 +1780,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/aws/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/aws/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1available/get`
     fn get_aws_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1610,20 +1806,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Connection by name.
     ///
-    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/aws/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1connection-name~1{connectionName}/get`
     fn get_aws_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1634,20 +1833,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/aws/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/get`
     fn get_aws_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1658,19 +1860,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-app-configuration/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1available/get`
     fn get_azure_app_configuration_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1681,20 +1886,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1connection-name~1{connectionName}/get`
     fn get_azure_app_configuration_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1705,20 +1913,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/get`
     fn get_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1729,20 +1940,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secrets Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1connection-name~1{connectionName}/get`
     fn get_azure_client_secret_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1753,20 +1967,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secrets Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/get`
     fn get_azure_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1777,19 +1994,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secrets Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-client-secrets/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1available/get`
     fn get_azure_client_secrets_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretsAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretsAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1800,20 +2020,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-devops/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1connection-name~1{connectionName}/get`
     fn get_azure_devop_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1824,20 +2047,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/get`
     fn get_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1848,19 +2074,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-devops/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-devops/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1available/get`
     fn get_azure_devops_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopsAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopsAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1871,19 +2100,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-key-vault/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1available/get`
     fn get_azure_key_vault_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1894,20 +2126,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-key-vault/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1connection-name~1{connectionName}/get`
     fn get_azure_key_vault_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1918,20 +2153,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/get`
     fn get_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1942,19 +2180,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/camunda/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/camunda/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1available/get`
     fn get_camunda_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1965,20 +2206,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Connection by name.
     ///
-    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/camunda/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1connection-name~1{connectionName}/get`
     fn get_camunda_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -1989,20 +2233,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/get`
     fn get_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2013,20 +2260,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Connection by name.
     ///
-    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/databricks/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1connection-name~1{connectionName}/get`
     fn get_databrick_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2037,20 +2287,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/get`
     fn get_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2061,19 +2314,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/databricks/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/databricks/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1available/get`
     fn get_databricks_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabricksAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabricksAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2084,19 +2340,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/flyio/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/flyio/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1available/get`
     fn get_flyio_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2107,20 +2366,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Connection by name.
     ///
-    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/flyio/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1connection-name~1{connectionName}/get`
     fn get_flyio_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2131,20 +2393,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/get`
     fn get_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2155,19 +2420,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/gcp/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/gcp/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1available/get`
     fn get_gcp_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2178,20 +2446,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/gcp/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1connection-name~1{connectionName}/get`
     fn get_gcp_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2202,20 +2473,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/get`
     fn get_gcp_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2226,19 +2500,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1available/get`
     fn get_github_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2249,20 +2526,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1connection-name~1{connectionName}/get`
     fn get_github_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2273,19 +2553,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Radar Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/github-radar/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github-radar/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1available/get`
     fn get_github_radar_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2296,20 +2579,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Radar Connection by name.
     ///
-    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github-radar/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1connection-name~1{connectionName}/get`
     fn get_github_radar_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2320,20 +2606,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Radar Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/get`
     fn get_github_radar_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2344,20 +2633,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/get`
     fn get_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2368,19 +2660,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/hashicorp-vault/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1available/get`
     fn get_hashicorp_vault_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2391,20 +2686,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Connection by name.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1connection-name~1{connectionName}/get`
     fn get_hashicorp_vault_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2415,20 +2713,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/get`
     fn get_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2439,19 +2740,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/heroku/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/heroku/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1available/get`
     fn get_heroku_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2462,20 +2766,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Connection by name.
     ///
-    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/heroku/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1connection-name~1{connectionName}/get`
     fn get_heroku_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2486,20 +2793,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/get`
     fn get_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2510,19 +2820,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/humanitec/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/humanitec/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1available/get`
     fn get_humanitec_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2533,20 +2846,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Connection by name.
     ///
-    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/humanitec/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1connection-name~1{connectionName}/get`
     fn get_humanitec_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2557,20 +2873,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/get`
     fn get_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2581,19 +2900,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/ldap/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/ldap/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1available/get`
     fn get_ldap_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2604,20 +2926,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Connection by name.
     ///
-    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/ldap/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1connection-name~1{connectionName}/get`
     fn get_ldap_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2628,20 +2953,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/get`
     fn get_ldap_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2652,19 +2980,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mssql/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mssql/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1available/get`
     fn get_mssql_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2675,20 +3006,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mssql/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1connection-name~1{connectionName}/get`
     fn get_mssql_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2699,20 +3033,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/get`
     fn get_mssql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2723,19 +3060,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/mysql/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mysql/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1available/get`
     fn get_mysql_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2746,20 +3086,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mysql/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1connection-name~1{connectionName}/get`
     fn get_mysql_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2770,20 +3113,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/get`
     fn get_mysql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2794,19 +3140,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oci/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oci/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1available/get`
     fn get_oci_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2817,20 +3166,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oci/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1connection-name~1{connectionName}/get`
     fn get_oci_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2841,20 +3193,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oci/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/get`
     fn get_oci_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2865,19 +3220,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/oracledb/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oracledb/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1available/get`
     fn get_oracledb_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2888,20 +3246,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Connection by name.
     ///
-    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oracledb/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1connection-name~1{connectionName}/get`
     fn get_oracledb_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2912,20 +3273,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/get`
     fn get_oracledb_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2936,20 +3300,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Connection by name.
     ///
-    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/postgres/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1connection-name~1{connectionName}/get`
     fn get_postgre_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2960,20 +3327,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/get`
     fn get_postgre_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -2984,19 +3354,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/postgres/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/postgres/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1available/get`
     fn get_postgres_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgresAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgresAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3007,19 +3380,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/render/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/render/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1available/get`
     fn get_render_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3030,20 +3406,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Connection by name.
     ///
-    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/render/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1connection-name~1{connectionName}/get`
     fn get_render_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3054,20 +3433,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/render/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/get`
     fn get_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3078,19 +3460,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/teamcity/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/teamcity/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1available/get`
     fn get_teamcity_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3101,20 +3486,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Connection by name.
     ///
-    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/teamcity/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1connection-name~1{connectionName}/get`
     fn get_teamcity_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3125,20 +3513,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/get`
     fn get_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3149,19 +3540,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/terraform-cloud/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1available/get`
     fn get_terraform_cloud_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3172,20 +3566,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Connection by name.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/terraform-cloud/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1connection-name~1{connectionName}/get`
     fn get_terraform_cloud_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3196,20 +3593,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/get`
     fn get_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3220,19 +3620,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/vercel/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/vercel/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1available/get`
     fn get_vercel_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3243,20 +3646,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Connection by name.
     ///
-    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/vercel/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1connection-name~1{connectionName}/get`
     fn get_vercel_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3267,20 +3673,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/get`
     fn get_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3291,19 +3700,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Connections the current user has permission to establish connections with.
     ///
-    /// `GET /api/v1/app-connections/windmill/available` (requires a bearer token)
+    /// `GET /api/v1/app-connections/windmill/available` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1available/get`
     fn get_windmill_available_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillAvailableV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillAvailableV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3314,20 +3726,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Connection by name.
     ///
-    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/windmill/connection-name/{connectionName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1connection-name~1{connectionName}/get`
     fn get_windmill_by_connection_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_name: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_name);
+        let _ = (cx, token, connection_name);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3338,20 +3753,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Connection by ID.
     ///
-    /// `GET /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
+    /// `GET /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/get`
     fn get_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id);
+        let _ = (cx, token, connection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3362,19 +3780,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/1password` (requires a bearer token)
+    /// `GET /api/v1/app-connections/1password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password/get`
     fn list_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3385,19 +3806,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/auth0` (requires a bearer token)
+    /// `GET /api/v1/app-connections/auth0` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0/get`
     fn list_auth0_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3408,19 +3832,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/aws` (requires a bearer token)
+    /// `GET /api/v1/app-connections/aws` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws/get`
     fn list_aws_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3431,19 +3858,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-app-configuration` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-app-configuration` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration/get`
     fn list_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3454,19 +3884,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secrets Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-client-secrets` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-client-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets/get`
     fn list_azure_client_secrets_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAzureClientSecretsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAzureClientSecretsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3477,19 +3910,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-devops` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-devops` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops/get`
     fn list_azure_devops_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAzureDevopsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAzureDevopsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3500,19 +3936,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/azure-key-vault` (requires a bearer token)
+    /// `GET /api/v1/app-connections/azure-key-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault/get`
     fn list_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3523,19 +3962,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/camunda` (requires a bearer token)
+    /// `GET /api/v1/app-connections/camunda` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda/get`
     fn list_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3546,19 +3988,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/databricks` (requires a bearer token)
+    /// `GET /api/v1/app-connections/databricks` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks/get`
     fn list_databricks_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsDatabricksV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsDatabricksV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3569,19 +4014,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/flyio` (requires a bearer token)
+    /// `GET /api/v1/app-connections/flyio` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio/get`
     fn list_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3592,19 +4040,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/gcp` (requires a bearer token)
+    /// `GET /api/v1/app-connections/gcp` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp/get`
     fn list_gcp_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3615,19 +4066,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Radar Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github-radar` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github-radar` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar/get`
     fn list_github_radar_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3638,19 +4092,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/github` (requires a bearer token)
+    /// `GET /api/v1/app-connections/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github/get`
     fn list_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3661,19 +4118,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/hashicorp-vault` (requires a bearer token)
+    /// `GET /api/v1/app-connections/hashicorp-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault/get`
     fn list_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3684,19 +4144,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/heroku` (requires a bearer token)
+    /// `GET /api/v1/app-connections/heroku` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku/get`
     fn list_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3707,19 +4170,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/humanitec` (requires a bearer token)
+    /// `GET /api/v1/app-connections/humanitec` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec/get`
     fn list_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3730,19 +4196,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/ldap` (requires a bearer token)
+    /// `GET /api/v1/app-connections/ldap` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap/get`
     fn list_ldap_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3753,19 +4222,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mssql` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mssql` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql/get`
     fn list_mssql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3776,19 +4248,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/mysql` (requires a bearer token)
+    /// `GET /api/v1/app-connections/mysql` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql/get`
     fn list_mysql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3799,19 +4274,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oci` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oci` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci/get`
     fn list_oci_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3822,19 +4300,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available App Connection Options.
     ///
-    /// `GET /api/v1/app-connections/options` (requires a bearer token)
+    /// `GET /api/v1/app-connections/options` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1options/get`
     fn list_options_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsOptionsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsOptionsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3845,19 +4326,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/oracledb` (requires a bearer token)
+    /// `GET /api/v1/app-connections/oracledb` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb/get`
     fn list_oracledb_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3868,19 +4352,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/postgres` (requires a bearer token)
+    /// `GET /api/v1/app-connections/postgres` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres/get`
     fn list_postgres_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsPostgresV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsPostgresV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3891,19 +4378,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/render` (requires a bearer token)
+    /// `GET /api/v1/app-connections/render` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render/get`
     fn list_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3914,19 +4404,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/teamcity` (requires a bearer token)
+    /// `GET /api/v1/app-connections/teamcity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity/get`
     fn list_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3937,19 +4430,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/terraform-cloud` (requires a bearer token)
+    /// `GET /api/v1/app-connections/terraform-cloud` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud/get`
     fn list_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3960,19 +4456,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the App Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections` (requires a bearer token)
+    /// `GET /api/v1/app-connections` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -3983,19 +4482,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/vercel` (requires a bearer token)
+    /// `GET /api/v1/app-connections/vercel` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel/get`
     fn list_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4006,19 +4508,22 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Connections for the current organization.
     ///
-    /// `GET /api/v1/app-connections/windmill` (requires a bearer token)
+    /// `GET /api/v1/app-connections/windmill` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill/get`
     fn list_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4029,11 +4534,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified 1Password Connection.
     ///
-    /// `PATCH /api/v1/app-connections/1password/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/1password/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~11password~1{connectionId}/patch`
     fn update_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4041,11 +4547,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnections1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnections1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4056,21 +4564,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Auth0 Connection.
     ///
-    /// `PATCH /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/auth0/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1auth0~1{connectionId}/patch`
     fn update_auth0_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAuth0V1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAuth0V1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAuth0V1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4081,21 +4592,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Connection.
     ///
-    /// `PATCH /api/v1/app-connections/aws/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/aws/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1aws~1{connectionId}/patch`
     fn update_aws_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAwsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAwsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAwsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4106,21 +4620,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure App Configuration Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/azure-app-configuration/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-app-configuration~1{connectionId}/patch`
     fn update_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4131,11 +4648,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Client Secrets Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/azure-client-secrets/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-client-secrets~1{connectionId}/patch`
     fn update_azure_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4143,11 +4661,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4158,11 +4678,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure DevOps Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/azure-devops/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-devops~1{connectionId}/patch`
     fn update_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4170,11 +4691,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4185,21 +4708,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Key Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/azure-key-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1azure-key-vault~1{connectionId}/patch`
     fn update_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsAzureV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4210,21 +4736,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Camunda Connection.
     ///
-    /// `PATCH /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/camunda/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1camunda~1{connectionId}/patch`
     fn update_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsCamundaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4235,11 +4764,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Databricks Connection.
     ///
-    /// `PATCH /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/databricks/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1databricks~1{connectionId}/patch`
     fn update_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4247,11 +4777,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4262,21 +4794,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Fly.io Connection.
     ///
-    /// `PATCH /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/flyio/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1flyio~1{connectionId}/patch`
     fn update_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsFlyioV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4287,21 +4822,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GCP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/gcp/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1gcp~1{connectionId}/patch`
     fn update_gcp_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsGcpV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGcpV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGcpV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4312,11 +4850,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Radar Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/github-radar/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github-radar~1{connectionId}/patch`
     fn update_github_radar_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4324,11 +4863,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubRadarV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4339,21 +4880,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Connection.
     ///
-    /// `PATCH /api/v1/app-connections/github/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/github/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1github~1{connectionId}/patch`
     fn update_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsGithubV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4364,11 +4908,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Hashicorp Vault Connection.
     ///
-    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/hashicorp-vault/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1hashicorp-vault~1{connectionId}/patch`
     fn update_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4376,11 +4921,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4391,21 +4938,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Heroku Connection.
     ///
-    /// `PATCH /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/heroku/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1heroku~1{connectionId}/patch`
     fn update_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsHerokuV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4416,21 +4966,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Humanitec Connection.
     ///
-    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/humanitec/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1humanitec~1{connectionId}/patch`
     fn update_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4441,21 +4994,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified LDAP Connection.
     ///
-    /// `PATCH /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/ldap/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1ldap~1{connectionId}/patch`
     fn update_ldap_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsLdapV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsLdapV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsLdapV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4466,21 +5022,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Microsoft SQL Server Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/mssql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mssql~1{connectionId}/patch`
     fn update_mssql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMssqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMssqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4491,21 +5050,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified MySQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/mysql/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1mysql~1{connectionId}/patch`
     fn update_mysql_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsMysqlV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsMysqlV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4516,21 +5078,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OCI Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oci/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/oci/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oci~1{connectionId}/patch`
     fn update_oci_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsOciV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOciV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOciV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4541,21 +5106,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OracleDB Connection.
     ///
-    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/oracledb/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1oracledb~1{connectionId}/patch`
     fn update_oracledb_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsOracledbV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsOracledbV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4566,21 +5134,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified PostgreSQL Connection.
     ///
-    /// `PATCH /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/postgres/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1postgres~1{connectionId}/patch`
     fn update_postgre_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body2>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsPostgreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsPostgreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4591,21 +5162,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Render Connection.
     ///
-    /// `PATCH /api/v1/app-connections/render/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/render/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1render~1{connectionId}/patch`
     fn update_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsRenderV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4616,11 +5190,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified TeamCity Connection.
     ///
-    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/teamcity/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1teamcity~1{connectionId}/patch`
     fn update_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4628,11 +5203,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4643,21 +5220,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Terraform Cloud Connection.
     ///
-    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/terraform-cloud/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1terraform-cloud~1{connectionId}/patch`
     fn update_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4668,21 +5248,24 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Vercel Connection.
     ///
-    /// `PATCH /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/vercel/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1vercel~1{connectionId}/patch`
     fn update_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateAppConnectionsV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4693,11 +5276,12 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Windmill Connection.
     ///
-    /// `PATCH /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/app-connections/windmill/{connectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1app-connections~1windmill~1{connectionId}/patch`
     fn update_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         connection_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -4705,11 +5289,13 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAppConnectionsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAppConnectionsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, connection_id, body);
+        let _ = (cx, token, connection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4724,20 +5310,23 @@ pub trait AppConnections: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait AuditLogs: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get all audit logs for an organization
     ///
-    /// `GET /api/v1/organization/audit-logs` (requires a bearer token)
+    /// `GET /api/v1/organization/audit-logs` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1organization~1audit-logs/get`
     fn list_organization_audit_logs_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListOrganizationAuditLogsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListOrganizationAuditLogsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListOrganizationAuditLogsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4752,21 +5341,24 @@ pub trait AuditLogs: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach AWS Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/post`
     fn create_auth_aws_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::CreateAuthAwsAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4777,20 +5369,23 @@ pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete AWS Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/delete`
     fn delete_auth_aws_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4801,20 +5396,23 @@ pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve AWS Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/get`
     fn get_auth_aws_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4825,20 +5423,21 @@ pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with AWS Auth
     ///
-    /// `POST /api/v1/auth/aws-auth/login`
+    /// `POST /api/v1/auth/aws-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1login/post`
     fn login_auth_aws_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAwsAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4849,21 +5448,24 @@ pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update AWS Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/aws-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1aws-auth~1identities~1{identityId}/patch`
     fn update_auth_aws_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthAwsAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAwsAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4878,21 +5480,24 @@ pub trait AwsAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach Azure Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/post`
     fn create_auth_azure_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthAzureAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4903,20 +5508,23 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete Azure Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/delete`
     fn delete_auth_azure_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4927,20 +5535,23 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve Azure Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/get`
     fn get_auth_azure_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4951,20 +5562,21 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with Azure Auth
     ///
-    /// `POST /api/v1/auth/azure-auth/login`
+    /// `POST /api/v1/auth/azure-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1login/post`
     fn login_auth_azure_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -4975,21 +5587,24 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update Azure Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/azure-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1azure-auth~1identities~1{identityId}/patch`
     fn update_auth_azure_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthAzureAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthAzureAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5002,20 +5617,23 @@ pub trait AzureAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `dynamic_secrets` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::dynamic_secrets`].
 #[cfg(feature = "dynamic-secrets")]
 pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/dynamic-secrets/leases` (requires a bearer token)
+    /// `POST /api/v1/dynamic-secrets/leases` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases/post`
     fn create_lease_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateDynamicSecretsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateDynamicSecretsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5024,20 +5642,23 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets/leases/kubernetes` (requires a bearer token)
+    /// `POST /api/v1/dynamic-secrets/leases/kubernetes` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1kubernetes/post`
     fn create_leases_kubernete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretsLeasesKuberneteV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateDynamicSecretsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateDynamicSecretsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5046,20 +5667,23 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets` (requires a bearer token)
+    /// `POST /api/v1/dynamic-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateDynamicSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateDynamicSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5068,21 +5692,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token)
+    /// `DELETE /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/delete`
     fn delete_lease_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewDynamicSecretsLeaseV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::RenewDynamicSecretsLeaseV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, lease_id, body);
+        let _ = (cx, token, lease_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5091,21 +5718,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/dynamic-secrets/{name}` (requires a bearer token)
+    /// `DELETE /api/v1/dynamic-secrets/{name}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         body: ::infisical_types::DeleteDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateDynamicSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateDynamicSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, name, body);
+        let _ = (cx, token, name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5114,21 +5744,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token)
+    /// `GET /api/v1/dynamic-secrets/leases/{leaseId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}/get`
     fn get_lease_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretsLeaseV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetDynamicSecretsLeaseV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetDynamicSecretsLeaseV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, lease_id, query);
+        let _ = (cx, token, lease_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5137,21 +5770,22 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/{name}` (requires a bearer token)
+    /// `GET /api/v1/dynamic-secrets/{name}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         query: ::infisical_types::GetDynamicSecretV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetDynamicSecretV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetDynamicSecretV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, name, query);
+        let _ = (cx, token, name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5160,21 +5794,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets/{name}/leases` (requires a bearer token)
+    /// `GET /api/v1/dynamic-secrets/{name}/leases` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}~1leases/get`
     fn list_leases_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         query: ::infisical_types::ListDynamicSecretsLeasesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListDynamicSecretsLeasesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListDynamicSecretsLeasesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, name, query);
+        let _ = (cx, token, name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5183,20 +5820,23 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/dynamic-secrets` (requires a bearer token)
+    /// `GET /api/v1/dynamic-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListDynamicSecretsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListDynamicSecretsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListDynamicSecretsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5205,21 +5845,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew` (requires a bearer token)
+    /// `POST /api/v1/dynamic-secrets/leases/{leaseId}/renew` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1leases~1{leaseId}~1renew/post`
     fn renew_lease_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         lease_id: ::std::string::String,
         body: ::infisical_types::RenewDynamicSecretsLeaseV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewDynamicSecretsLeaseV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::RenewDynamicSecretsLeaseV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, lease_id, body);
+        let _ = (cx, token, lease_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5228,21 +5871,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `PATCH /api/v1/dynamic-secrets/{name}` (requires a bearer token)
+    /// `PATCH /api/v1/dynamic-secrets/{name}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1dynamic-secrets~1{name}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         name: ::std::string::String,
         body: ::infisical_types::UpdateDynamicSecretV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateDynamicSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateDynamicSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, name, body);
+        let _ = (cx, token, name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5257,21 +5903,24 @@ pub trait DynamicSecrets: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create environment
     ///
-    /// `POST /api/v1/workspace/{workspaceId}/environments` (requires a bearer token)
+    /// `POST /api/v1/workspace/{workspaceId}/environments` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments/post`
     fn create_workspace_environment_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceEnvironmentV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, body);
+        let _ = (cx, token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5282,21 +5931,24 @@ pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete environment
     ///
-    /// `DELETE /api/v1/workspace/{workspaceId}/environments/{id}` (requires a bearer token)
+    /// `DELETE /api/v1/workspace/{workspaceId}/environments/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{id}/delete`
     fn delete_workspace_environment_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, id);
+        let _ = (cx, token, workspace_id, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5307,20 +5959,23 @@ pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get Environment by ID
     ///
-    /// `GET /api/v1/workspace/environments/{envId}` (requires a bearer token)
+    /// `GET /api/v1/workspace/environments/{envId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1environments~1{envId}/get`
     fn get_workspace_environment_by_env_id_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         env_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, env_id);
+        let _ = (cx, token, env_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5331,21 +5986,24 @@ pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get Environment
     ///
-    /// `GET /api/v1/workspace/{workspaceId}/environments/{envId}` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}/environments/{envId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{envId}/get`
     fn get_workspace_environment_by_workspace_id_env_id_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         env_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, env_id);
+        let _ = (cx, token, workspace_id, env_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5356,22 +6014,25 @@ pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update environment
     ///
-    /// `PATCH /api/v1/workspace/{workspaceId}/environments/{id}` (requires a bearer token)
+    /// `PATCH /api/v1/workspace/{workspaceId}/environments/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1environments~1{id}/patch`
     fn update_workspace_environment_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateWorkspaceEnvironmentV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceEnvironmentV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, id, body);
+        let _ = (cx, token, workspace_id, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5386,41 +6047,45 @@ pub trait Environments: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create folders
     ///
-    /// `POST /api/v1/folders` (requires a bearer token)
+    /// `POST /api/v1/folders` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateFolderV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateFolderV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateFolderV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/folders"),
             ),
         )
     }
-    /// `POST /api/v1/workspace/{projectId}/tags` (requires a bearer token)
+    /// `POST /api/v1/workspace/{projectId}/tags` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/post`
     fn create_workspace_tag_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceTagV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceTagV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, body);
+        let _ = (cx, token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5431,21 +6096,22 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete a folder
     ///
-    /// `DELETE /api/v1/folders/{folderIdOrName}` (requires a bearer token)
+    /// `DELETE /api/v1/folders/{folderIdOrName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders~1{folderIdOrName}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         folder_id_or_name: ::std::string::String,
         body: ::infisical_types::DeleteFolderV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateFolderV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateFolderV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, folder_id_or_name, body);
+        let _ = (cx, token, folder_id_or_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5454,21 +6120,24 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
+    /// `DELETE /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/delete`
     fn delete_workspace_tag_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceTagV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceTagV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, tag_id);
+        let _ = (cx, token, project_id, tag_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5479,20 +6148,21 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get folder by id
     ///
-    /// `GET /api/v1/folders/{id}` (requires a bearer token)
+    /// `GET /api/v1/folders/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders~1{id}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetFolderV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetFolderV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id);
+        let _ = (cx, token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5501,21 +6171,22 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}` (requires a bearer token)
+    /// `GET /api/v1/workspace/{projectId}/tags/slug/{tagSlug}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1slug~1{tagSlug}/get`
     fn get_workspace_tag_by_slug_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_slug: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceTagV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetWorkspaceTagV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, tag_slug);
+        let _ = (cx, token, project_id, tag_slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5524,21 +6195,22 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
+    /// `GET /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/get`
     fn get_workspace_tag_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceTagV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetWorkspaceTagV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, tag_id);
+        let _ = (cx, token, project_id, tag_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5549,40 +6221,42 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get folders
     ///
-    /// `GET /api/v1/folders` (requires a bearer token)
+    /// `GET /api/v1/folders` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListFoldersV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListFoldersV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListFoldersV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/folders"),
             ),
         )
     }
-    /// `GET /api/v1/workspace/{projectId}/tags` (requires a bearer token)
+    /// `GET /api/v1/workspace/{projectId}/tags` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags/get`
     fn list_workspace_tags_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceTagsV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListWorkspaceTagsV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5593,20 +6267,23 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update folders by batch
     ///
-    /// `PATCH /api/v1/folders/batch` (requires a bearer token)
+    /// `PATCH /api/v1/folders/batch` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders~1batch/patch`
     fn update_batch_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::UpdateFoldersBatchV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateFoldersBatchV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::UpdateFoldersBatchV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5617,21 +6294,22 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update folder
     ///
-    /// `PATCH /api/v1/folders/{folderId}` (requires a bearer token)
+    /// `PATCH /api/v1/folders/{folderId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1folders~1{folderId}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         folder_id: ::std::string::String,
         body: ::infisical_types::CreateFolderV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateFolderV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateFolderV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, folder_id, body);
+        let _ = (cx, token, folder_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5640,22 +6318,25 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token)
+    /// `PATCH /api/v1/workspace/{projectId}/tags/{tagId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{projectId}~1tags~1{tagId}/patch`
     fn update_workspace_tag_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         tag_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceTagV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceTagV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceTagV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, tag_id, body);
+        let _ = (cx, token, project_id, tag_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5670,21 +6351,24 @@ pub trait Folders: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach GCP Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/post`
     fn create_auth_gcp_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthGcpAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5695,20 +6379,23 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete GCP Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/delete`
     fn delete_auth_gcp_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5719,20 +6406,23 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve GCP Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/get`
     fn get_auth_gcp_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5743,20 +6433,21 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with GCP Auth
     ///
-    /// `POST /api/v1/auth/gcp-auth/login`
+    /// `POST /api/v1/auth/gcp-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1login/post`
     fn login_auth_gcp_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5767,21 +6458,24 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update GCP Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/gcp-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1gcp-auth~1identities~1{identityId}/patch`
     fn update_auth_gcp_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthGcpAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthGcpAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5794,21 +6488,22 @@ pub trait GcpAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `groups` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::groups`].
 #[cfg(feature = "groups")]
 pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/groups/{id}/users/{username}` (requires a bearer token)
+    /// `POST /api/v1/groups/{id}/users/{username}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/post`
     fn create_user_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateGroupsUserV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateGroupsUserV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id, username);
+        let _ = (cx, token, id, username);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5817,41 +6512,43 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v1/groups` (requires a bearer token)
+    /// `POST /api/v1/groups` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/groups"),
             ),
         )
     }
-    /// `DELETE /api/v1/groups/{id}/users/{username}` (requires a bearer token)
+    /// `DELETE /api/v1/groups/{id}/users/{username}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users~1{username}/delete`
     fn delete_user_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         username: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateGroupsUserV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateGroupsUserV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id, username);
+        let _ = (cx, token, id, username);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5860,20 +6557,21 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `DELETE /api/v1/groups/{id}` (requires a bearer token)
+    /// `DELETE /api/v1/groups/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id);
+        let _ = (cx, token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5882,20 +6580,21 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups/{id}` (requires a bearer token)
+    /// `GET /api/v1/groups/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id);
+        let _ = (cx, token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5904,21 +6603,22 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups/{id}/users` (requires a bearer token)
+    /// `GET /api/v1/groups/{id}/users` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}~1users/get`
     fn list_users_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         query: ::infisical_types::ListGroupsUsersV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse2,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse2>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id, query);
+        let _ = (cx, token, id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5927,40 +6627,44 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/groups` (requires a bearer token)
+    /// `GET /api/v1/groups` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::CreateGroupV1Response>,
+            ::oas_runtime::server::Reply<
+                ::std::vec::Vec<::infisical_types::CreateGroupV1Response>,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/groups"),
             ),
         )
     }
-    /// `PATCH /api/v1/groups/{id}` (requires a bearer token)
+    /// `PATCH /api/v1/groups/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1groups~1{id}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateGroupV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id, body);
+        let _ = (cx, token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5975,20 +6679,21 @@ pub trait Groups: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create identity
     ///
-    /// `POST /api/v1/identities` (requires a bearer token)
+    /// `POST /api/v1/identities` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateIdentityV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateIdentityV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -5999,20 +6704,21 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete identity
     ///
-    /// `DELETE /api/v1/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities~1{identityId}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteIdentityV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::DeleteIdentityV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6023,20 +6729,21 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get an identity by id
     ///
-    /// `GET /api/v1/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities~1{identityId}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIdentityV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetIdentityV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6047,20 +6754,21 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List identities
     ///
-    /// `GET /api/v1/identities` (requires a bearer token)
+    /// `GET /api/v1/identities` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListIdentitiesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListIdentitiesV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListIdentitiesV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6071,20 +6779,21 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Search identities
     ///
-    /// `POST /api/v1/identities/search` (requires a bearer token)
+    /// `POST /api/v1/identities/search` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities~1search/post`
     fn search_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<::infisical_types::SearchIdentitiesV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListIdentitiesV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListIdentitiesV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6095,21 +6804,22 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update identity
     ///
-    /// `PATCH /api/v1/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1identities~1{identityId}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateIdentityV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::UpdateIdentityV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6124,20 +6834,23 @@ pub trait Identities: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a permanent or a non expiry specific privilege for identity.
     ///
-    /// `POST /api/v1/additional-privilege/identity/permanent` (requires a bearer token)
+    /// `POST /api/v1/additional-privilege/identity/permanent` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1permanent/post`
     fn create_additional_privilege_identity_permanent_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6148,20 +6861,23 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
     }
     /// Create a temporary or a expiring specific privilege for identity.
     ///
-    /// `POST /api/v1/additional-privilege/identity/temporary` (requires a bearer token)
+    /// `POST /api/v1/additional-privilege/identity/temporary` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1temporary/post`
     fn create_additional_privilege_identity_temporary_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6172,20 +6888,23 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
     }
     /// Delete a specific privilege of an identity.
     ///
-    /// `DELETE /api/v1/additional-privilege/identity` (requires a bearer token)
+    /// `DELETE /api/v1/additional-privilege/identity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/delete`
     fn delete_additional_privilege_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::DeleteAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6196,21 +6915,24 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
     }
     /// Retrieve details of a specific privilege by privilege slug.
     ///
-    /// `GET /api/v1/additional-privilege/identity/{privilegeSlug}` (requires a bearer token)
+    /// `GET /api/v1/additional-privilege/identity/{privilegeSlug}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity~1{privilegeSlug}/get`
     fn get_additional_privilege_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         privilege_slug: ::std::string::String,
         query: ::infisical_types::GetAdditionalPrivilegeIdentityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, privilege_slug, query);
+        let _ = (cx, token, privilege_slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6221,20 +6943,23 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
     }
     /// List of a specific privilege of an identity in a project.
     ///
-    /// `GET /api/v1/additional-privilege/identity` (requires a bearer token)
+    /// `GET /api/v1/additional-privilege/identity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/get`
     fn list_additional_privilege_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListAdditionalPrivilegeIdentityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6245,20 +6970,23 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
     }
     /// Update a specific privilege of an identity.
     ///
-    /// `PATCH /api/v1/additional-privilege/identity` (requires a bearer token)
+    /// `PATCH /api/v1/additional-privilege/identity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1additional-privilege~1identity/patch`
     fn update_additional_privilege_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::UpdateAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6273,20 +7001,23 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
 pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Add an additional privilege for identity.
     ///
-    /// `POST /api/v2/identity-project-additional-privilege` (requires a bearer token)
+    /// `POST /api/v2/identity-project-additional-privilege` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege/post`
     fn create_identity_project_additional_privilege_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6297,20 +7028,23 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
     }
     /// Delete the specified identity privilege.
     ///
-    /// `DELETE /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token)
+    /// `DELETE /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege~1{id}/delete`
     fn delete_identity_project_additional_privilege_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id);
+        let _ = (cx, token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6321,21 +7055,24 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
     }
     /// Retrieve details of a specific privilege by slug.
     ///
-    /// `GET /api/v2/identity-project-additional-privilege/slug/{privilegeSlug}` (requires a bearer token)
+    /// `GET /api/v2/identity-project-additional-privilege/slug/{privilegeSlug}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege~1slug~1{privilegeSlug}/get`
     fn get_identity_project_additional_privilege_by_slug_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         privilege_slug: ::std::string::String,
         query: ::infisical_types::GetIdentityProjectAdditionalPrivilegeBySlugV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, privilege_slug, query);
+        let _ = (cx, token, privilege_slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6346,20 +7083,23 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
     }
     /// Retrieve details of a specific privilege by id.
     ///
-    /// `GET /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token)
+    /// `GET /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege~1{id}/get`
     fn get_identity_project_additional_privilege_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id);
+        let _ = (cx, token, id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6370,20 +7110,23 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
     }
     /// List privileges for the specified identity by project.
     ///
-    /// `GET /api/v2/identity-project-additional-privilege` (requires a bearer token)
+    /// `GET /api/v2/identity-project-additional-privilege` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege/get`
     fn list_identity_project_additional_privilege_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListIdentityProjectAdditionalPrivilegeV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListIdentityProjectAdditionalPrivilegeV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListIdentityProjectAdditionalPrivilegeV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6394,21 +7137,24 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
     }
     /// Update a specific identity privilege.
     ///
-    /// `PATCH /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token)
+    /// `PATCH /api/v2/identity-project-additional-privilege/{id}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1identity-project-additional-privilege~1{id}/patch`
     fn update_identity_project_additional_privilege_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         id: ::std::string::String,
         body: ::infisical_types::UpdateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, id, body);
+        let _ = (cx, token, id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6423,20 +7169,23 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
 pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create the integration authentication object required for syncing secrets.
     ///
-    /// `POST /api/v1/integration-auth/access-token` (requires a bearer token)
+    /// `POST /api/v1/integration-auth/access-token` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth~1access-token/post`
     fn create_integration_auth_access_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateIntegrationAuthAccessTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetIntegrationAuthV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6447,20 +7196,21 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an integration to sync secrets.
     ///
-    /// `POST /api/v1/integration` (requires a bearer token)
+    /// `POST /api/v1/integration` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration/post`
     fn create_integration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateIntegrationV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetIntegrationV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6471,20 +7221,23 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove an integration auth object by object id.
     ///
-    /// `DELETE /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token)
+    /// `DELETE /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/delete`
     fn delete_integration_auth_by_integration_auth_id_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetIntegrationAuthV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_auth_id);
+        let _ = (cx, token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6495,20 +7248,23 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove all integration's auth object from the project.
     ///
-    /// `DELETE /api/v1/integration-auth` (requires a bearer token)
+    /// `DELETE /api/v1/integration-auth` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth/delete`
     fn delete_integration_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::DeleteIntegrationAuthV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteIntegrationAuthV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteIntegrationAuthV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6519,21 +7275,22 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove an integration using the integration object ID
     ///
-    /// `DELETE /api/v1/integration/{integrationId}` (requires a bearer token)
+    /// `DELETE /api/v1/integration/{integrationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/delete`
     fn delete_integration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_id: ::std::string::String,
         query: ::infisical_types::DeleteIntegrationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SyncIntegrationV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::SyncIntegrationV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_id, query);
+        let _ = (cx, token, integration_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6544,20 +7301,23 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get details of an integration authorization by auth object id.
     ///
-    /// `GET /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token)
+    /// `GET /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/get`
     fn get_integration_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetIntegrationAuthV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_auth_id);
+        let _ = (cx, token, integration_auth_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6568,20 +7328,21 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get an integration by integration id
     ///
-    /// `GET /api/v1/integration/{integrationId}` (requires a bearer token)
+    /// `GET /api/v1/integration/{integrationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/get`
     fn get_integration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetIntegrationV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_id);
+        let _ = (cx, token, integration_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6592,19 +7353,22 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List of integrations available.
     ///
-    /// `GET /api/v1/integration-auth/integration-options` (requires a bearer token)
+    /// `GET /api/v1/integration-auth/integration-options` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth~1integration-options/get`
     fn list_integration_auth_integration_options_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListIntegrationAuthIntegrationOptionsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListIntegrationAuthIntegrationOptionsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6615,20 +7379,23 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List integration auth objects for a workspace.
     ///
-    /// `GET /api/v1/workspace/{workspaceId}/authorizations` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}/authorizations` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1authorizations/get`
     fn list_workspace_authorizations_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceAuthorizationsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceAuthorizationsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id);
+        let _ = (cx, token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6639,20 +7406,23 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List integrations for a project.
     ///
-    /// `GET /api/v1/workspace/{workspaceId}/integrations` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}/integrations` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1integrations/get`
     fn list_workspace_integrations_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceIntegrationsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceIntegrationsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id);
+        let _ = (cx, token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6663,20 +7433,21 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Manually trigger sync of an integration by integration id
     ///
-    /// `POST /api/v1/integration/{integrationId}/sync` (requires a bearer token)
+    /// `POST /api/v1/integration/{integrationId}/sync` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}~1sync/post`
     fn sync_integration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SyncIntegrationV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::SyncIntegrationV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_id);
+        let _ = (cx, token, integration_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6687,21 +7458,24 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the integration authentication object required for syncing secrets.
     ///
-    /// `PATCH /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token)
+    /// `PATCH /api/v1/integration-auth/{integrationAuthId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration-auth~1{integrationAuthId}/patch`
     fn update_integration_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_auth_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateIntegrationAuthV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetIntegrationAuthV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_auth_id, body);
+        let _ = (cx, token, integration_auth_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6712,21 +7486,22 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update an integration by integration id
     ///
-    /// `PATCH /api/v1/integration/{integrationId}` (requires a bearer token)
+    /// `PATCH /api/v1/integration/{integrationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1integration~1{integrationId}/patch`
     fn update_integration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         integration_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateIntegrationV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetIntegrationV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, integration_id, body);
+        let _ = (cx, token, integration_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6741,21 +7516,24 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach JWT Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1identities~1{identityId}/post`
     fn create_auth_jwt_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::CreateAuthJwtAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6766,20 +7544,23 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete JWT Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1identities~1{identityId}/delete`
     fn delete_auth_jwt_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteAuthJwtAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteAuthJwtAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6790,20 +7571,23 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve JWT Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1identities~1{identityId}/get`
     fn get_auth_jwt_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6814,20 +7598,21 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with JWT Auth
     ///
-    /// `POST /api/v1/auth/jwt-auth/login`
+    /// `POST /api/v1/auth/jwt-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1login/post`
     fn login_auth_jwt_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6838,21 +7623,24 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update JWT Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/jwt-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1jwt-auth~1identities~1{identityId}/patch`
     fn update_auth_jwt_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthJwtAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthJwtAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6867,21 +7655,22 @@ pub trait JwtAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Decrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/decrypt` (requires a bearer token)
+    /// `POST /api/v1/kms/keys/{keyId}/decrypt` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1decrypt/post`
     fn decrypt_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::DecryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::EncryptKmsKeyV1Body,
+            ::oas_runtime::server::Reply<::infisical_types::EncryptKmsKeyV1Body>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id, body);
+        let _ = (cx, token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6892,21 +7681,22 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Encrypt data with KMS key
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/encrypt` (requires a bearer token)
+    /// `POST /api/v1/kms/keys/{keyId}/encrypt` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1encrypt/post`
     fn encrypt_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::EncryptKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DecryptKmsKeyV1Body,
+            ::oas_runtime::server::Reply<::infisical_types::DecryptKmsKeyV1Body>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id, body);
+        let _ = (cx, token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6921,20 +7711,21 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create KMS key
     ///
-    /// `POST /api/v1/kms/keys` (requires a bearer token)
+    /// `POST /api/v1/kms/keys` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys/post`
     fn create_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/kms/keys"),
@@ -6943,20 +7734,21 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete KMS key
     ///
-    /// `DELETE /api/v1/kms/keys/{keyId}` (requires a bearer token)
+    /// `DELETE /api/v1/kms/keys/{keyId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/delete`
     fn delete_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id);
+        let _ = (cx, token, key_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6967,21 +7759,22 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get KMS key by name
     ///
-    /// `GET /api/v1/kms/keys/key-name/{keyName}` (requires a bearer token)
+    /// `GET /api/v1/kms/keys/key-name/{keyName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1key-name~1{keyName}/get`
     fn get_kms_key_by_key_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_name: ::std::string::String,
         query: ::infisical_types::GetKmsKeyByKeyNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_name, query);
+        let _ = (cx, token, key_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -6992,20 +7785,21 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get KMS key by ID
     ///
-    /// `GET /api/v1/kms/keys/{keyId}` (requires a bearer token)
+    /// `GET /api/v1/kms/keys/{keyId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/get`
     fn get_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id);
+        let _ = (cx, token, key_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7016,20 +7810,21 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List KMS keys
     ///
-    /// `GET /api/v1/kms/keys` (requires a bearer token)
+    /// `GET /api/v1/kms/keys` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys/get`
     fn list_kms_keys_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListKmsKeysV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListKmsKeysV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListKmsKeysV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/kms/keys"),
@@ -7038,21 +7833,22 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update KMS key
     ///
-    /// `PATCH /api/v1/kms/keys/{keyId}` (requires a bearer token)
+    /// `PATCH /api/v1/kms/keys/{keyId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}/patch`
     fn update_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id, body);
+        let _ = (cx, token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7067,20 +7863,21 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the public key for a KMS key that is used for signing and verifying data. This endpoint is only available for asymmetric keys.
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/public-key` (requires a bearer token)
+    /// `GET /api/v1/kms/keys/{keyId}/public-key` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1public-key/get`
     fn get_kms_keys_public_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueHostCertSshHostV1Body,
+            ::oas_runtime::server::Reply<::infisical_types::IssueHostCertSshHostV1Body>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id);
+        let _ = (cx, token, key_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7091,20 +7888,23 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all available signing algorithms for a KMS key
     ///
-    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms` (requires a bearer token)
+    /// `GET /api/v1/kms/keys/{keyId}/signing-algorithms` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1signing-algorithms/get`
     fn list_kms_keys_signing_algorithms_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListKmsKeysSigningAlgorithmsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListKmsKeysSigningAlgorithmsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id);
+        let _ = (cx, token, key_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7115,21 +7915,22 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign data with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/sign` (requires a bearer token)
+    /// `POST /api/v1/kms/keys/{keyId}/sign` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1sign/post`
     fn sign_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::SignKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::SignKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id, body);
+        let _ = (cx, token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7140,21 +7941,22 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Verify data signatures with a KMS key.
     ///
-    /// `POST /api/v1/kms/keys/{keyId}/verify` (requires a bearer token)
+    /// `POST /api/v1/kms/keys/{keyId}/verify` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1kms~1keys~1{keyId}~1verify/post`
     fn verify_kms_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
         body: ::infisical_types::VerifyKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::VerifyKmsKeyV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::VerifyKmsKeyV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, key_id, body);
+        let _ = (cx, token, key_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7169,21 +7971,24 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach Kubernetes Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/post`
     fn create_auth_kubernetes_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthKubernetesAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7194,20 +7999,23 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete Kubernetes Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/delete`
     fn delete_auth_kubernetes_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteAuthKubernetesAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteAuthKubernetesAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7218,20 +8026,23 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve Kubernetes Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/get`
     fn get_auth_kubernetes_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7242,20 +8053,21 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with Kubernetes Auth
     ///
-    /// `POST /api/v1/auth/kubernetes-auth/login`
+    /// `POST /api/v1/auth/kubernetes-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1login/post`
     fn login_auth_kubernetes_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7266,11 +8078,12 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update Kubernetes Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/kubernetes-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1kubernetes-auth~1identities~1{identityId}/patch`
     fn update_auth_kubernetes_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<
@@ -7278,11 +8091,13 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthKubernetesAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7297,21 +8112,24 @@ pub trait KubernetesAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach LDAP Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1ldap-auth~1identities~1{identityId}/post`
     fn create_auth_ldap_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthLdapAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7322,20 +8140,23 @@ pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete LDAP Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1ldap-auth~1identities~1{identityId}/delete`
     fn delete_auth_ldap_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7346,20 +8167,23 @@ pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve LDAP Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1ldap-auth~1identities~1{identityId}/get`
     fn get_auth_ldap_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthLdapAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthLdapAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7370,20 +8194,21 @@ pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with LDAP Auth
     ///
-    /// `POST /api/v1/auth/ldap-auth/login`
+    /// `POST /api/v1/auth/ldap-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1ldap-auth~1login/post`
     fn login_auth_ldap_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthLdapAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7394,21 +8219,24 @@ pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update LDAP Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/ldap-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1ldap-auth~1identities~1{identityId}/patch`
     fn update_auth_ldap_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthLdapAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateAuthLdapAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7423,21 +8251,24 @@ pub trait LdapAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach OCI Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oci-auth~1identities~1{identityId}/post`
     fn create_auth_oci_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthOciAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7448,20 +8279,23 @@ pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete OCI Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oci-auth~1identities~1{identityId}/delete`
     fn delete_auth_oci_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7472,20 +8306,23 @@ pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve OCI Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oci-auth~1identities~1{identityId}/get`
     fn get_auth_oci_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7496,20 +8333,21 @@ pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with OCI Auth
     ///
-    /// `POST /api/v1/auth/oci-auth/login`
+    /// `POST /api/v1/auth/oci-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oci-auth~1login/post`
     fn login_auth_oci_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthOciAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7520,21 +8358,24 @@ pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update OCI Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/oci-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oci-auth~1identities~1{identityId}/patch`
     fn update_auth_oci_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::UpdateAuthOciAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOciAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7549,21 +8390,24 @@ pub trait OciAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Attach OIDC Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/post`
     fn create_auth_oidc_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::infisical_types::CreateAuthOidcAuthIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7574,20 +8418,23 @@ pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete OIDC Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/delete`
     fn delete_auth_oidc_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteAuthOidcAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteAuthOidcAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7598,20 +8445,23 @@ pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve OIDC Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/get`
     fn get_auth_oidc_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7622,20 +8472,21 @@ pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with OIDC Auth
     ///
-    /// `POST /api/v1/auth/oidc-auth/login`
+    /// `POST /api/v1/auth/oidc-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1login/post`
     fn login_auth_oidc_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7646,21 +8497,24 @@ pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update OIDC Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/oidc-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1oidc-auth~1identities~1{identityId}/patch`
     fn update_auth_oidc_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthOidcAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthOidcAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7675,21 +8529,24 @@ pub trait OidcAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete organization user memberships
     ///
-    /// `DELETE /api/v2/organizations/{organizationId}/memberships/{membershipId}` (requires a bearer token)
+    /// `DELETE /api/v2/organizations/{organizationId}/memberships/{membershipId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/delete`
     fn delete_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         organization_id: ::std::string::String,
         membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, organization_id, membership_id);
+        let _ = (cx, token, organization_id, membership_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7700,21 +8557,24 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return organization identity memberships
     ///
-    /// `GET /api/v2/organizations/{orgId}/identity-memberships` (requires a bearer token)
+    /// `GET /api/v2/organizations/{orgId}/identity-memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1organizations~1{orgId}~1identity-memberships/get`
     fn list_identity_memberships_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         org_id: ::std::string::String,
         query: ::infisical_types::ListOrganizationsIdentityMembershipsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListOrganizationsIdentityMembershipsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListOrganizationsIdentityMembershipsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, org_id, query);
+        let _ = (cx, token, org_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7725,20 +8585,23 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return organization user memberships
     ///
-    /// `GET /api/v2/organizations/{organizationId}/memberships` (requires a bearer token)
+    /// `GET /api/v2/organizations/{organizationId}/memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships/get`
     fn list_memberships_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListOrganizationsMembershipsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListOrganizationsMembershipsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, organization_id);
+        let _ = (cx, token, organization_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7749,21 +8612,24 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return projects in organization that user is apart of
     ///
-    /// `GET /api/v2/organizations/{organizationId}/workspaces` (requires a bearer token)
+    /// `GET /api/v2/organizations/{organizationId}/workspaces` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1workspaces/get`
     fn list_workspaces_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         organization_id: ::std::string::String,
         query: ::infisical_types::ListOrganizationsWorkspacesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListOrganizationsWorkspacesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListOrganizationsWorkspacesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, organization_id, query);
+        let _ = (cx, token, organization_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7774,11 +8640,12 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update organization user memberships
     ///
-    /// `PATCH /api/v2/organizations/{organizationId}/memberships/{membershipId}` (requires a bearer token)
+    /// `PATCH /api/v2/organizations/{organizationId}/memberships/{membershipId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1organizations~1{organizationId}~1memberships~1{membershipId}/patch`
     fn update_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         organization_id: ::std::string::String,
         membership_id: ::std::string::String,
@@ -7787,11 +8654,13 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, organization_id, membership_id, body);
+        let _ = (cx, token, organization_id, membership_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7806,20 +8675,21 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI alert
     ///
-    /// `POST /api/v1/pki/alerts` (requires a bearer token)
+    /// `POST /api/v1/pki/alerts` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts/post`
     fn create_pki_alert_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiAlertV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiAlertV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiAlertV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7830,20 +8700,21 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete PKI alert
     ///
-    /// `DELETE /api/v1/pki/alerts/{alertId}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/alerts/{alertId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/delete`
     fn delete_pki_alert_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiAlertV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiAlertV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, alert_id);
+        let _ = (cx, token, alert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7854,20 +8725,21 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get PKI alert
     ///
-    /// `GET /api/v1/pki/alerts/{alertId}` (requires a bearer token)
+    /// `GET /api/v1/pki/alerts/{alertId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/get`
     fn get_pki_alert_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiAlertV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiAlertV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, alert_id);
+        let _ = (cx, token, alert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7878,21 +8750,22 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update PKI alert
     ///
-    /// `PATCH /api/v1/pki/alerts/{alertId}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/alerts/{alertId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1alerts~1{alertId}/patch`
     fn update_pki_alert_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         alert_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiAlertV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiAlertV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiAlertV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, alert_id, body);
+        let _ = (cx, token, alert_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7905,20 +8778,21 @@ pub trait PkiAlerting: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// The `pki_certificate_authorities` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::pki_certificate_authorities`].
 #[cfg(feature = "pki-certificate-authorities")]
 pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/pki/ca/acme` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/acme` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme/post`
     fn create_pki_ca_acme_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaAcmeV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaAcmeV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaAcmeV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7927,20 +8801,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `POST /api/v1/pki/ca/internal` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/internal` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal/post`
     fn create_pki_ca_internal_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaInternalV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaInternalV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaInternalV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7951,41 +8826,43 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Create CA
     ///
-    /// `POST /api/v1/pki/ca` (requires a bearer token)
+    /// `POST /api/v1/pki/ca` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca/post`
     fn create_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/pki/ca"),
             ),
         )
     }
-    /// `DELETE /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/ca/acme/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/delete`
     fn delete_pki_ca_acme_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::DeletePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaAcmeV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaAcmeV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, body);
+        let _ = (cx, token, ca_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -7994,21 +8871,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `DELETE /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/ca/internal/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/delete`
     fn delete_pki_ca_internal_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::DeletePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaInternalV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaInternalV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, body);
+        let _ = (cx, token, ca_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8019,20 +8897,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete CA
     ///
-    /// `DELETE /api/v1/pki/ca/{caId}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/ca/{caId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/delete`
     fn delete_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8041,21 +8920,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/acme/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/get`
     fn get_pki_ca_acme_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         query: ::infisical_types::GetPkiCaAcmeV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaAcmeV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaAcmeV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, query);
+        let _ = (cx, token, ca_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8066,20 +8946,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get current CA cert and cert chain of a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}/certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate/get`
     fn get_pki_ca_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::RenewPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8090,21 +8971,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get DER-encoded certificate of CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`
+    /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificates~1{caCertId}~1der/get`
     fn get_pki_ca_certificates_der_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ca_id: ::std::string::String,
         ca_cert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::serde_json::Value,
+            ::oas_runtime::server::Reply<::serde_json::Value>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, ca_cert_id);
+        let _ = (cx, token, ca_id, ca_cert_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8115,20 +8997,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get CA CSR
     ///
-    /// `GET /api/v1/pki/ca/{caId}/csr` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}/csr` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1csr/get`
     fn get_pki_ca_csr_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaCsrV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaCsrV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8137,21 +9020,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/internal/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/get`
     fn get_pki_ca_internal_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         query: ::infisical_types::GetPkiCaInternalV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaInternalV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaInternalV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, query);
+        let _ = (cx, token, ca_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8162,20 +9046,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/get`
     fn get_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8186,20 +9071,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get Certificate Authorities
     ///
-    /// `GET /api/v2/pki/ca` (requires a bearer token)
+    /// `GET /api/v2/pki/ca` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1ca/get`
     fn get_pki_ca_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::GetPkiCaV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaV2Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaV2Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v2/pki/ca"),
@@ -8208,21 +9094,24 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Import certificate and chain to CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/import-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/{caId}/import-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1import-certificate/post`
     fn import_certificate_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::ImportCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ImportCertificatePkiCaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ImportCertificatePkiCaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8233,21 +9122,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Issue certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/issue-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/{caId}/issue-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1issue-certificate/post`
     fn issue_certificate_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::IssueCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::IssueCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8256,20 +9146,23 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/acme` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/acme` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme/get`
     fn list_pki_ca_acme_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCaAcmeV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::GetPkiCaAcmeV1Response>,
+            ::oas_runtime::server::Reply<
+                ::std::vec::Vec<::infisical_types::GetPkiCaAcmeV1Response>,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8280,20 +9173,23 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of past and current CA certificates for a CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/ca-certificates` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}/ca-certificates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1ca-certificates/get`
     fn list_pki_ca_ca_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::ListPkiCaCaCertificatesV1ResponseItem>,
+            ::oas_runtime::server::Reply<
+                ::std::vec::Vec<::infisical_types::ListPkiCaCaCertificatesV1ResponseItem>,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8304,20 +9200,23 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of certificate templates for the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificate-templates` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificate-templates/get`
     fn list_pki_ca_certificate_templates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListPkiCaCertificateTemplatesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListPkiCaCertificateTemplatesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8328,20 +9227,23 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of CRLs of the CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/crls` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/{caId}/crls` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1crls/get`
     fn list_pki_ca_crls_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::ListPkiCaCrlsV1ResponseItem>,
+            ::oas_runtime::server::Reply<
+                ::std::vec::Vec<::infisical_types::ListPkiCaCrlsV1ResponseItem>,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id);
+        let _ = (cx, token, ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8350,20 +9252,23 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v1/pki/ca/internal` (requires a bearer token)
+    /// `GET /api/v1/pki/ca/internal` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal/get`
     fn list_pki_ca_internal_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCaInternalV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::GetPkiCaInternalV1Response>,
+            ::oas_runtime::server::Reply<
+                ::std::vec::Vec<::infisical_types::GetPkiCaInternalV1Response>,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8372,21 +9277,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v2/workspace/{slug}/cas` (requires a bearer token)
+    /// `GET /api/v2/workspace/{slug}/cas` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1cas/get`
     fn list_workspace_cas_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCasV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceCasV2Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListWorkspaceCasV2Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, slug, query);
+        let _ = (cx, token, slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8397,21 +9303,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Perform CA certificate renewal
     ///
-    /// `POST /api/v1/pki/ca/{caId}/renew` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/{caId}/renew` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1renew/post`
     fn renew_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::RenewPkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::RenewPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8422,21 +9329,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Sign certificate from CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/{caId}/sign-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-certificate/post`
     fn sign_certificate_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::SignCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8447,21 +9355,24 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Create intermediate CA certificate from parent CA
     ///
-    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate` (requires a bearer token)
+    /// `POST /api/v1/pki/ca/{caId}/sign-intermediate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1sign-intermediate/post`
     fn sign_intermediate_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::infisical_types::SignIntermediatePkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignIntermediatePkiCaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::SignIntermediatePkiCaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8470,21 +9381,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `PATCH /api/v1/pki/ca/acme/{caName}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/ca/acme/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1acme~1{caName}/patch`
     fn update_pki_ca_acme_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCaAcmeV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaAcmeV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaAcmeV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, body);
+        let _ = (cx, token, ca_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8493,21 +9405,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `PATCH /api/v1/pki/ca/internal/{caName}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/ca/internal/{caName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1internal~1{caName}/patch`
     fn update_pki_ca_internal_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCaInternalV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaInternalV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaInternalV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_name, body);
+        let _ = (cx, token, ca_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8518,21 +9431,22 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update CA
     ///
-    /// `PATCH /api/v1/pki/ca/{caId}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/ca/{caId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}/patch`
     fn update_pki_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ca_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ca_id, body);
+        let _ = (cx, token, ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8547,20 +9461,21 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
 pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI collection
     ///
-    /// `POST /api/v1/pki/collections` (requires a bearer token)
+    /// `POST /api/v1/pki/collections` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections/post`
     fn create_pki_collection_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCollectionV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCollectionV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCollectionV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8571,21 +9486,24 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Add item to PKI collection
     ///
-    /// `POST /api/v1/pki/collections/{collectionId}/items` (requires a bearer token)
+    /// `POST /api/v1/pki/collections/{collectionId}/items` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/post`
     fn create_pki_collections_item_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCollectionsItemV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCollectionsItemV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCollectionsItemV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id, body);
+        let _ = (cx, token, collection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8596,20 +9514,21 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/collections/{collectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/delete`
     fn delete_pki_collection_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCollectionV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCollectionV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id);
+        let _ = (cx, token, collection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8620,21 +9539,24 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Remove item from PKI collection
     ///
-    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/collections/{collectionId}/items/{collectionItemId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items~1{collectionItemId}/delete`
     fn delete_pki_collections_item_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         collection_item_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCollectionsItemV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCollectionsItemV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id, collection_item_id);
+        let _ = (cx, token, collection_id, collection_item_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8645,20 +9567,21 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}` (requires a bearer token)
+    /// `GET /api/v1/pki/collections/{collectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/get`
     fn get_pki_collection_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCollectionV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCollectionV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id);
+        let _ = (cx, token, collection_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8669,21 +9592,24 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get items in PKI collection
     ///
-    /// `GET /api/v1/pki/collections/{collectionId}/items` (requires a bearer token)
+    /// `GET /api/v1/pki/collections/{collectionId}/items` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}~1items/get`
     fn list_pki_collections_items_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         query: ::infisical_types::ListPkiCollectionsItemsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListPkiCollectionsItemsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListPkiCollectionsItemsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id, query);
+        let _ = (cx, token, collection_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8694,21 +9620,22 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update PKI collection
     ///
-    /// `PATCH /api/v1/pki/collections/{collectionId}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/collections/{collectionId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1collections~1{collectionId}/patch`
     fn update_pki_collection_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         collection_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdatePkiCollectionV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCollectionV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCollectionV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, collection_id, body);
+        let _ = (cx, token, collection_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8721,20 +9648,23 @@ pub trait PkiCertificateCollections: ::std::marker::Send + ::std::marker::Sync +
 /// The `pki_certificate_templates` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::pki_certificate_templates`].
 #[cfg(feature = "pki-certificate-templates")]
 pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/pki/certificate-templates` (requires a bearer token)
+    /// `POST /api/v1/pki/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates/post`
     fn create_pki_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCertificateTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8743,20 +9673,23 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates` (requires a bearer token)
+    /// `POST /api/v2/pki/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates/post`
     fn create_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8767,21 +9700,24 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Create Certificate Template EST configuration
     ///
-    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
+    /// `POST /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/post`
     fn create_pki_certificate_templates_est_config_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id, body);
+        let _ = (cx, token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8790,20 +9726,23 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/delete`
     fn delete_pki_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id);
+        let _ = (cx, token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8812,21 +9751,24 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
+    /// `DELETE /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/delete`
     fn delete_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_name, body);
+        let _ = (cx, token, template_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8835,20 +9777,23 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/get`
     fn get_pki_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id);
+        let _ = (cx, token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8857,21 +9802,24 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
+    /// `GET /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/get`
     fn get_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         query: ::infisical_types::GetPkiCertificateTemplateV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplateV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplateV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_name, query);
+        let _ = (cx, token, template_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8882,20 +9830,23 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Get Certificate Template EST configuration
     ///
-    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
+    /// `GET /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/get`
     fn get_pki_certificate_templates_est_config_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplatesEstConfigV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplatesEstConfigV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id);
+        let _ = (cx, token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8904,21 +9855,22 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate` (requires a bearer token)
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/issue-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}~1issue-certificate/post`
     fn issue_certificate_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::IssueCertificatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::IssueCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_name, body);
+        let _ = (cx, token, template_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8927,20 +9879,23 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/pki/certificate-templates` (requires a bearer token)
+    /// `GET /api/v2/pki/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates/get`
     fn list_pki_certificate_templates_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListPkiCertificateTemplatesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListPkiCertificateTemplatesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListPkiCertificateTemplatesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8949,21 +9904,22 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate` (requires a bearer token)
+    /// `POST /api/v2/pki/certificate-templates/{templateName}/sign-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}~1sign-certificate/post`
     fn sign_certificate_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::SignCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_name, body);
+        let _ = (cx, token, template_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8972,11 +9928,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}/patch`
     fn update_pki_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
@@ -8984,11 +9941,13 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificateTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id, body);
+        let _ = (cx, token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -8997,21 +9956,24 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token)
+    /// `PATCH /api/v2/pki/certificate-templates/{templateName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1pki~1certificate-templates~1{templateName}/patch`
     fn update_pki_certificate_template_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiCertificateTemplateV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCertificateTemplateV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_name, body);
+        let _ = (cx, token, template_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9022,11 +9984,12 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
     }
     /// Update Certificate Template EST configuration
     ///
-    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token)
+    /// `PATCH /api/v1/pki/certificate-templates/{certificateTemplateId}/est-config` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificate-templates~1{certificateTemplateId}~1est-config/patch`
     fn update_pki_certificate_templates_est_config_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
@@ -9034,11 +9997,13 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreatePkiCertificateTemplatesEstConfigV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id, body);
+        let _ = (cx, token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9053,20 +10018,21 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
 pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete certificate
     ///
-    /// `DELETE /api/v1/pki/certificates/{serialNumber}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/certificates/{serialNumber}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/delete`
     fn delete_pki_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCertificateV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number);
+        let _ = (cx, token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9077,20 +10043,21 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}` (requires a bearer token)
+    /// `GET /api/v1/pki/certificates/{serialNumber}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}/get`
     fn get_pki_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificateV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetPkiCertificateV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number);
+        let _ = (cx, token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9101,20 +10068,23 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate bundle including the certificate, chain, and private key.
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle` (requires a bearer token)
+    /// `GET /api/v1/pki/certificates/{serialNumber}/bundle` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1bundle/get`
     fn get_pki_certificates_bundle_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificatesBundleV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificatesBundleV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number);
+        let _ = (cx, token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9125,20 +10095,23 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate body of certificate
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate` (requires a bearer token)
+    /// `GET /api/v1/pki/certificates/{serialNumber}/certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1certificate/get`
     fn get_pki_certificates_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiCertificatesCertificateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiCertificatesCertificateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number);
+        let _ = (cx, token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9149,20 +10122,21 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate private key
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (requires a bearer token)
+    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1private-key/get`
     fn get_pki_certificates_private_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::string::String,
+            ::oas_runtime::server::Reply<::std::string::String>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number);
+        let _ = (cx, token, serial_number);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9173,20 +10147,23 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import certificate
     ///
-    /// `POST /api/v1/pki/certificates/import-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/certificates/import-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1import-certificate/post`
     fn import_certificate_pki_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::ImportCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ImportCertificatePkiCertificatesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ImportCertificatePkiCertificatesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9197,20 +10174,21 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/certificates/issue-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/certificates/issue-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1issue-certificate/post`
     fn issue_certificate_pki_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::IssueCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::IssueCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9219,21 +10197,22 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{slug}/certificates` (requires a bearer token)
+    /// `GET /api/v2/workspace/{slug}/certificates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}~1certificates/get`
     fn list_workspace_certificates_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         slug: ::std::string::String,
         query: ::infisical_types::ListWorkspaceCertificatesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse3,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse3>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, slug, query);
+        let _ = (cx, token, slug, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9244,21 +10223,24 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Revoke
     ///
-    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke` (requires a bearer token)
+    /// `POST /api/v1/pki/certificates/{serialNumber}/revoke` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1revoke/post`
     fn revoke_pki_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
         body: ::infisical_types::RevokePkiCertificateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokePkiCertificateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::RevokePkiCertificateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, serial_number, body);
+        let _ = (cx, token, serial_number, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9269,20 +10251,21 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/certificates/sign-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/certificates/sign-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1sign-certificate/post`
     fn sign_certificate_pki_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::SignCertificatePkiCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::SignCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9297,20 +10280,21 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create PKI Subscriber
     ///
-    /// `POST /api/v1/pki/subscribers` (requires a bearer token)
+    /// `POST /api/v1/pki/subscribers` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers/post`
     fn create_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Subscriber,
+            ::oas_runtime::server::Reply<::infisical_types::Subscriber>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9321,21 +10305,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Order certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/order-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1order-certificate/post`
     fn create_pki_subscribers_order_certificate_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, body);
+        let _ = (cx, token, subscriber_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9346,21 +10331,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete PKI Subscriber
     ///
-    /// `DELETE /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
+    /// `DELETE /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/delete`
     fn delete_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Subscriber,
+            ::oas_runtime::server::Reply<::infisical_types::Subscriber>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, body);
+        let _ = (cx, token, subscriber_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9371,21 +10357,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get PKI Subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
+    /// `GET /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/get`
     fn get_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::GetPkiSubscriberV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Subscriber,
+            ::oas_runtime::server::Reply<::infisical_types::Subscriber>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, query);
+        let _ = (cx, token, subscriber_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9396,21 +10383,24 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get latest certificate bundle of a subscriber
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle` (requires a bearer token)
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1latest-certificate-bundle/get`
     fn get_pki_subscribers_latest_certificate_bundle_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::GetPkiSubscribersLatestCertificateBundleV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetPkiSubscribersLatestCertificateBundleV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetPkiSubscribersLatestCertificateBundleV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, query);
+        let _ = (cx, token, subscriber_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9421,21 +10411,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/issue-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1issue-certificate/post`
     fn issue_certificate_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::DeletePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::IssueCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, body);
+        let _ = (cx, token, subscriber_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9446,21 +10437,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List PKI Subscriber certificates
     ///
-    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates` (requires a bearer token)
+    /// `GET /api/v1/pki/subscribers/{subscriberName}/certificates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1certificates/get`
     fn list_pki_subscribers_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         query: ::infisical_types::ListPkiSubscribersCertificatesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse3,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse3>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, query);
+        let _ = (cx, token, subscriber_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9469,20 +10461,23 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/pki-subscribers` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/pki-subscribers` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1pki-subscribers/get`
     fn list_workspace_pki_subscribers_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspacePkiSubscribersV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspacePkiSubscribersV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9493,21 +10488,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign certificate
     ///
-    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate` (requires a bearer token)
+    /// `POST /api/v1/pki/subscribers/{subscriberName}/sign-certificate` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}~1sign-certificate/post`
     fn sign_certificate_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::SignCertificatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignCertificatePkiResponse,
+            ::oas_runtime::server::Reply<::infisical_types::SignCertificatePkiResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, body);
+        let _ = (cx, token, subscriber_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9518,21 +10514,22 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update PKI Subscriber
     ///
-    /// `PATCH /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token)
+    /// `PATCH /api/v1/pki/subscribers/{subscriberName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1subscribers~1{subscriberName}/patch`
     fn update_pki_subscriber_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
         body: ::infisical_types::UpdatePkiSubscriberV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Subscriber,
+            ::oas_runtime::server::Reply<::infisical_types::Subscriber>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, subscriber_name, body);
+        let _ = (cx, token, subscriber_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9547,22 +10544,25 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Add group to project
     ///
-    /// `POST /api/v2/workspace/{projectId}/groups/{groupIdOrName}` (requires a bearer token)
+    /// `POST /api/v2/workspace/{projectId}/groups/{groupIdOrName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupIdOrName}/post`
     fn create_workspace_group_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id_or_name: ::std::string::String,
         body: ::std::option::Option<::infisical_types::CreateWorkspaceGroupV2Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceGroupV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceGroupV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, group_id_or_name, body);
+        let _ = (cx, token, project_id, group_id_or_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9573,21 +10573,24 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove group from project
     ///
-    /// `DELETE /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token)
+    /// `DELETE /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/delete`
     fn delete_workspace_group_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceGroupV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceGroupV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, group_id);
+        let _ = (cx, token, project_id, group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9598,21 +10601,22 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project group
     ///
-    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/get`
     fn get_workspace_group_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceGroupV2Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetWorkspaceGroupV2Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, group_id);
+        let _ = (cx, token, project_id, group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9623,22 +10627,23 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project group users
     ///
-    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/groups/{groupId}/users` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}~1users/get`
     fn list_workspace_groups_users_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id: ::std::string::String,
         query: ::infisical_types::ListWorkspaceGroupsUsersV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse2,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse2>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, group_id, query);
+        let _ = (cx, token, project_id, group_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9649,20 +10654,23 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return list of groups in project
     ///
-    /// `GET /api/v2/workspace/{projectId}/groups` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/groups` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups/get`
     fn list_workspace_groups_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceGroupsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceGroupsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9673,22 +10681,23 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update group in project
     ///
-    /// `PATCH /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token)
+    /// `PATCH /api/v2/workspace/{projectId}/groups/{groupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1groups~1{groupId}/patch`
     fn update_workspace_group_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         group_id: ::std::string::String,
         body: ::infisical_types::UpdateWorkspaceBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateWorkspaceResponse,
+            ::oas_runtime::server::Reply<::infisical_types::UpdateWorkspaceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, group_id, body);
+        let _ = (cx, token, project_id, group_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9703,11 +10712,12 @@ pub trait ProjectGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create project identity membership
     ///
-    /// `POST /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token)
+    /// `POST /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/post`
     fn create_workspace_identity_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         identity_id: ::std::string::String,
@@ -9716,11 +10726,13 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceIdentityMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceIdentityMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, identity_id, body);
+        let _ = (cx, token, project_id, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9731,21 +10743,24 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
     }
     /// Delete project identity memberships
     ///
-    /// `DELETE /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/delete`
     fn delete_workspace_identity_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceIdentityMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceIdentityMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, identity_id);
+        let _ = (cx, token, project_id, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9756,21 +10771,24 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
     }
     /// Return project identity membership
     ///
-    /// `GET /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/get`
     fn get_workspace_identity_membership_by_identity_id_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceIdentityMembershipByIdentityIdV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetWorkspaceIdentityMembershipByIdentityIdV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, identity_id);
+        let _ = (cx, token, project_id, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9779,20 +10797,23 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
             ),
         )
     }
-    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}` (requires a bearer token)
+    /// `GET /api/v2/workspace/identity-memberships/{identityMembershipId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1identity-memberships~1{identityMembershipId}/get`
     fn get_workspace_identity_membership_by_identity_membership_id_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceIdentityMembershipByIdentityIdV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetWorkspaceIdentityMembershipByIdentityIdV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_membership_id);
+        let _ = (cx, token, identity_membership_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9803,21 +10824,24 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
     }
     /// Return project identity memberships
     ///
-    /// `GET /api/v2/workspace/{projectId}/identity-memberships` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/identity-memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships/get`
     fn list_workspace_identity_memberships_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         query: ::infisical_types::ListWorkspaceIdentityMembershipsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceIdentityMembershipsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceIdentityMembershipsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, query);
+        let _ = (cx, token, project_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9828,22 +10852,23 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
     }
     /// Update project identity memberships
     ///
-    /// `PATCH /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v2/workspace/{projectId}/identity-memberships/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1identity-memberships~1{identityId}/patch`
     fn update_workspace_identity_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         identity_id: ::std::string::String,
         body: ::infisical_types::UpdateWorkspaceBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateWorkspaceResponse,
+            ::oas_runtime::server::Reply<::infisical_types::UpdateWorkspaceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, identity_id, body);
+        let _ = (cx, token, project_id, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9858,21 +10883,24 @@ pub trait ProjectIdentities: ::std::marker::Send + ::std::marker::Sync + 'static
 pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a project role
     ///
-    /// `POST /api/v2/workspace/{projectId}/roles` (requires a bearer token)
+    /// `POST /api/v2/workspace/{projectId}/roles` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles/post`
     fn create_workspace_role_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceRoleV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceRoleV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceRoleV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, body);
+        let _ = (cx, token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9883,21 +10911,24 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete a project role
     ///
-    /// `DELETE /api/v2/workspace/{projectId}/roles/{roleId}` (requires a bearer token)
+    /// `DELETE /api/v2/workspace/{projectId}/roles/{roleId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles~1{roleId}/delete`
     fn delete_workspace_role_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         role_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceRoleV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceRoleV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, role_id);
+        let _ = (cx, token, project_id, role_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9906,21 +10937,24 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/roles/slug/{roleSlug}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles~1slug~1{roleSlug}/get`
     fn get_workspace_role_by_slug_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         role_slug: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceRoleBySlugV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetWorkspaceRoleBySlugV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, role_slug);
+        let _ = (cx, token, project_id, role_slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9931,20 +10965,23 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List project role
     ///
-    /// `GET /api/v2/workspace/{projectId}/roles` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/roles` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles/get`
     fn list_workspace_roles_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceRolesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceRolesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9955,22 +10992,25 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update a project role
     ///
-    /// `PATCH /api/v2/workspace/{projectId}/roles/{roleId}` (requires a bearer token)
+    /// `PATCH /api/v2/workspace/{projectId}/roles/{roleId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1roles~1{roleId}/patch`
     fn update_workspace_role_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         role_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateWorkspaceRoleV2Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceRoleV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceRoleV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, role_id, body);
+        let _ = (cx, token, project_id, role_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -9985,20 +11025,23 @@ pub trait ProjectRoles: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a project template.
     ///
-    /// `POST /api/v1/project-templates` (requires a bearer token)
+    /// `POST /api/v1/project-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateProjectTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetProjectTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetProjectTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10009,20 +11052,23 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Delete a project template.
     ///
-    /// `DELETE /api/v1/project-templates/{templateId}` (requires a bearer token)
+    /// `DELETE /api/v1/project-templates/{templateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetProjectTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetProjectTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_id);
+        let _ = (cx, token, template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10033,20 +11079,23 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Get a project template by ID.
     ///
-    /// `GET /api/v1/project-templates/{templateId}` (requires a bearer token)
+    /// `GET /api/v1/project-templates/{templateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetProjectTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetProjectTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_id);
+        let _ = (cx, token, template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10057,20 +11106,23 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// List project templates for the current organization.
     ///
-    /// `GET /api/v1/project-templates` (requires a bearer token)
+    /// `GET /api/v1/project-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListProjectTemplatesV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListProjectTemplatesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListProjectTemplatesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10081,21 +11133,24 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
     }
     /// Update a project template.
     ///
-    /// `PATCH /api/v1/project-templates/{templateId}` (requires a bearer token)
+    /// `PATCH /api/v1/project-templates/{templateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1project-templates~1{templateId}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateProjectTemplateV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetProjectTemplateV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetProjectTemplateV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, template_id, body);
+        let _ = (cx, token, template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10110,21 +11165,24 @@ pub trait ProjectTemplates: ::std::marker::Send + ::std::marker::Sync + 'static 
 pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Invite members to project
     ///
-    /// `POST /api/v2/workspace/{projectId}/memberships` (requires a bearer token)
+    /// `POST /api/v2/workspace/{projectId}/memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1memberships/post`
     fn create_workspace_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::CreateWorkspaceMembershipV2Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, body);
+        let _ = (cx, token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10135,21 +11193,24 @@ pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project user memberships
     ///
-    /// `POST /api/v1/workspace/{workspaceId}/memberships/details` (requires a bearer token)
+    /// `POST /api/v1/workspace/{workspaceId}/memberships/details` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1details/post`
     fn create_workspace_memberships_detail_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         body: ::infisical_types::CreateWorkspaceMembershipsDetailV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceMembershipsDetailV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceMembershipsDetailV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, body);
+        let _ = (cx, token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10160,21 +11221,24 @@ pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove members from project
     ///
-    /// `DELETE /api/v2/workspace/{projectId}/memberships` (requires a bearer token)
+    /// `DELETE /api/v2/workspace/{projectId}/memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1memberships/delete`
     fn delete_workspace_membership_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::DeleteWorkspaceMembershipV2Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceMembershipV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateWorkspaceMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id, body);
+        let _ = (cx, token, project_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10185,20 +11249,23 @@ pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project user memberships
     ///
-    /// `GET /api/v1/workspace/{workspaceId}/memberships` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}/memberships` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships/get`
     fn list_workspace_memberships_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceMembershipsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceMembershipsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id);
+        let _ = (cx, token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10209,22 +11276,23 @@ pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update project user membership
     ///
-    /// `PATCH /api/v1/workspace/{workspaceId}/memberships/{membershipId}` (requires a bearer token)
+    /// `PATCH /api/v1/workspace/{workspaceId}/memberships/{membershipId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1memberships~1{membershipId}/patch`
     fn update_workspace_membership_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         membership_id: ::std::string::String,
         body: ::infisical_types::UpdateWorkspaceBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateWorkspaceResponse,
+            ::oas_runtime::server::Reply<::infisical_types::UpdateWorkspaceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, membership_id, body);
+        let _ = (cx, token, workspace_id, membership_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10239,20 +11307,21 @@ pub trait ProjectUsers: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a new project
     ///
-    /// `POST /api/v2/workspace` (requires a bearer token)
+    /// `POST /api/v2/workspace` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace/post`
     fn create_workspace_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateWorkspaceV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateWorkspaceV2Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateWorkspaceV2Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10263,20 +11332,21 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete project
     ///
-    /// `DELETE /api/v1/workspace/{workspaceId}` (requires a bearer token)
+    /// `DELETE /api/v1/workspace/{workspaceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/delete`
     fn delete_workspace_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteWorkspaceV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::DeleteWorkspaceV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id);
+        let _ = (cx, token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10287,20 +11357,21 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete project
     ///
-    /// `DELETE /api/v2/workspace/{slug}` (requires a bearer token)
+    /// `DELETE /api/v2/workspace/{slug}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{slug}/delete`
     fn delete_workspace_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         slug: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Workspace,
+            ::oas_runtime::server::Reply<::infisical_types::Workspace>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, slug);
+        let _ = (cx, token, slug);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10311,20 +11382,21 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get project
     ///
-    /// `GET /api/v1/workspace/{workspaceId}` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/get`
     fn get_workspace_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetWorkspaceV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetWorkspaceV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id);
+        let _ = (cx, token, workspace_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10335,21 +11407,24 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Return project secret snapshots ids
     ///
-    /// `GET /api/v1/workspace/{workspaceId}/secret-snapshots` (requires a bearer token)
+    /// `GET /api/v1/workspace/{workspaceId}/secret-snapshots` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}~1secret-snapshots/get`
     fn list_workspace_secret_snapshots_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         query: ::infisical_types::ListWorkspaceSecretSnapshotsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceSecretSnapshotsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceSecretSnapshotsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, query);
+        let _ = (cx, token, workspace_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10360,21 +11435,22 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update project
     ///
-    /// `PATCH /api/v1/workspace/{workspaceId}` (requires a bearer token)
+    /// `PATCH /api/v1/workspace/{workspaceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1workspace~1{workspaceId}/patch`
     fn update_workspace_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         workspace_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateWorkspaceV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateWorkspaceV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::UpdateWorkspaceV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, workspace_id, body);
+        let _ = (cx, token, workspace_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10389,20 +11465,23 @@ pub trait Projects: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create secret imports
     ///
-    /// `POST /api/v1/secret-imports` (requires a bearer token)
+    /// `POST /api/v1/secret-imports` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports/post`
     fn create_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretImportV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretImportV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSecretImportV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10413,21 +11492,24 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete secret imports
     ///
-    /// `DELETE /api/v1/secret-imports/{secretImportId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-imports/{secretImportId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/delete`
     fn delete_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_import_id: ::std::string::String,
         body: ::infisical_types::DeleteSecretImportV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretImportV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSecretImportV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_import_id, body);
+        let _ = (cx, token, secret_import_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10436,20 +11518,23 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/secret-imports/secrets/raw` (requires a bearer token)
+    /// `GET /api/v1/secret-imports/secrets/raw` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports~1secrets~1raw/get`
     fn get_secrets_raw_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::GetSecretImportsSecretsRawV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretImportsSecretsRawV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretImportsSecretsRawV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10460,20 +11545,21 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get single secret import
     ///
-    /// `GET /api/v1/secret-imports/{secretImportId}` (requires a bearer token)
+    /// `GET /api/v1/secret-imports/{secretImportId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/get`
     fn get_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_import_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretImportV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSecretImportV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_import_id);
+        let _ = (cx, token, secret_import_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10484,20 +11570,21 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get secret imports
     ///
-    /// `GET /api/v1/secret-imports` (requires a bearer token)
+    /// `GET /api/v1/secret-imports` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretImportsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretImportsV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListSecretImportsV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10508,21 +11595,24 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update secret imports
     ///
-    /// `PATCH /api/v1/secret-imports/{secretImportId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-imports/{secretImportId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-imports~1{secretImportId}/patch`
     fn update_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_import_id: ::std::string::String,
         body: ::infisical_types::UpdateSecretImportV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretImportV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSecretImportV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_import_id, body);
+        let _ = (cx, token, secret_import_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10537,20 +11627,23 @@ pub trait SecretImports: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create an Auth0 Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret/post`
     fn create_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAuth0ClientSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10561,20 +11654,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS IAM User Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret/post`
     fn create_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAwsIamUserSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10585,20 +11681,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Client Secret Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/azure-client-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret/post`
     fn create_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsAzureClientSecretV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10609,20 +11708,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a LDAP Password Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/ldap-password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password/post`
     fn create_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsLdapPasswordV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10633,20 +11735,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Microsoft SQL Server Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/mssql-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials/post`
     fn create_mssql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10657,20 +11762,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a MySQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/mysql-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials/post`
     fn create_mysql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10681,20 +11789,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OracleDB Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials/post`
     fn create_oracledb_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10705,20 +11816,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a PostgreSQL Credentials Rotation for the specified project.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/postgres-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials/post`
     fn create_postgres_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretRotationsCredentialV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10729,21 +11843,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Auth0 Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/delete`
     fn delete_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAuth0ClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10754,21 +11871,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS IAM User Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/delete`
     fn delete_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAwsIamUserSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10779,21 +11899,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Client Secret Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/delete`
     fn delete_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsAzureClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10804,21 +11927,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified LDAP Password Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/delete`
     fn delete_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsLdapPasswordV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10829,21 +11955,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/delete`
     fn delete_mssql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsMssqlCredentialV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10854,21 +11983,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified MySQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/delete`
     fn delete_mysql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsMysqlCredentialV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10879,21 +12011,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OracleDB Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/delete`
     fn delete_oracledb_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsOracledbCredentialV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10904,21 +12039,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified PostgreSQL Credentials Rotation.
     ///
-    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/delete`
     fn delete_postgres_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretRotationsPostgresCredentialV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, query);
+        let _ = (cx, token, rotation_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10929,21 +12067,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1rotation-name~1{rotationName}/get`
     fn get_auth0_client_secret_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAuth0ClientSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10954,20 +12095,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Auth0 Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/get`
     fn get_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -10978,21 +12122,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS IAM User Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1rotation-name~1{rotationName}/get`
     fn get_aws_iam_user_secret_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAwsIamUserSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11003,20 +12150,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS IAM User Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/get`
     fn get_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11027,21 +12177,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secret Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1rotation-name~1{rotationName}/get`
     fn get_azure_client_secret_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsAzureClientSecretByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11052,20 +12205,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Client Secret Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/get`
     fn get_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11076,21 +12232,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Password Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1rotation-name~1{rotationName}/get`
     fn get_ldap_password_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsLdapPasswordByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11101,20 +12260,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified LDAP Password Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/get`
     fn get_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11125,21 +12287,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1rotation-name~1{rotationName}/get`
     fn get_mssql_credential_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsMssqlCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11150,20 +12315,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Microsoft SQL Server Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/get`
     fn get_mssql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11174,21 +12342,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1rotation-name~1{rotationName}/get`
     fn get_mysql_credential_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsMysqlCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11199,20 +12370,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified MySQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/get`
     fn get_mysql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11223,21 +12397,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1rotation-name~1{rotationName}/get`
     fn get_oracledb_credential_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsOracledbCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11248,20 +12425,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OracleDB Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/get`
     fn get_oracledb_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11272,21 +12452,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Credentials Rotation by name, secret path, environment and project ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1rotation-name~1{rotationName}/get`
     fn get_postgres_credential_by_rotation_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_name: ::std::string::String,
         query: ::infisical_types::GetSecretRotationsPostgresCredentialByRotationNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_name, query);
+        let _ = (cx, token, rotation_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11297,20 +12480,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified PostgreSQL Credentials Rotation by ID.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/get`
     fn get_postgres_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11321,20 +12507,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}~1generated-credentials/get`
     fn list_auth0_client_secret_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAuth0ClientSecretGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAuth0ClientSecretGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11345,20 +12534,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Auth0 Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/auth0-client-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret/get`
     fn list_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11369,20 +12561,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}~1generated-credentials/get`
     fn list_aws_iam_user_secret_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAwsIamUserSecretGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAwsIamUserSecretGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11393,20 +12588,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS IAM User Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/aws-iam-user-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret/get`
     fn list_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11417,20 +12615,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}~1generated-credentials/get`
     fn list_azure_client_secret_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAzureClientSecretGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAzureClientSecretGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11441,20 +12642,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Client Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/azure-client-secret` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/azure-client-secret` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret/get`
     fn list_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsAzureClientSecretV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11465,20 +12669,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}~1generated-credentials/get`
     fn list_ldap_password_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsLdapPasswordGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsLdapPasswordGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11489,20 +12696,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the LDAP Password Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/ldap-password` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/ldap-password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password/get`
     fn list_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsLdapPasswordV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11513,20 +12723,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}~1generated-credentials/get`
     fn list_mssql_credentials_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsMssqlCredentialsGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsMssqlCredentialsGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11537,20 +12750,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Microsoft SQL Server Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mssql-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mssql-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials/get`
     fn list_mssql_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsMssqlCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsMssqlCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsMssqlCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11561,20 +12777,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}~1generated-credentials/get`
     fn list_mysql_credentials_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsMysqlCredentialsGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsMysqlCredentialsGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11585,20 +12804,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the MySQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/mysql-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/mysql-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials/get`
     fn list_mysql_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsMysqlCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsMysqlCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsMysqlCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11609,19 +12831,22 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Rotation Options.
     ///
-    /// `GET /api/v2/secret-rotations/options` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/options` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1options/get`
     fn list_options_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsOptionsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsOptionsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11632,20 +12857,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}~1generated-credentials/get`
     fn list_oracledb_credentials_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsOracledbCredentialsGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsOracledbCredentialsGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11656,20 +12884,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OracleDB Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/oracledb-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials/get`
     fn list_oracledb_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsOracledbCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsOracledbCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsOracledbCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11680,20 +12911,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}~1generated-credentials/get`
     fn list_postgres_credentials_generated_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsPostgresCredentialsGeneratedCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsPostgresCredentialsGeneratedCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11704,20 +12938,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the PostgreSQL Credentials Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations/postgres-credentials` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations/postgres-credentials` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials/get`
     fn list_postgres_credentials_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsPostgresCredentialsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsPostgresCredentialsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsPostgresCredentialsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11728,20 +12965,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Rotations for the specified project.
     ///
-    /// `GET /api/v2/secret-rotations` (requires a bearer token)
+    /// `GET /api/v2/secret-rotations` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations/get`
     fn list_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretRotationsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretRotationsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretRotationsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11752,20 +12992,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Auth0 Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11776,20 +13019,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified AWS IAM User Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11800,20 +13046,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Azure Client Secret Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11824,20 +13073,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified LDAP Password Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11848,20 +13100,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_mssql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11872,20 +13127,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified MySQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_mysql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11896,20 +13154,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified OracleDB Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_oracledb_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11920,20 +13181,23 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Rotate the generated credentials for the specified PostgreSQL Credentials Rotation.
     ///
-    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets` (requires a bearer token)
+    /// `POST /api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}~1rotate-secrets/post`
     fn rotate_secrets_postgres_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id);
+        let _ = (cx, token, rotation_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11944,11 +13208,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Auth0 Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/auth0-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1auth0-client-secret~1{rotationId}/patch`
     fn update_auth0_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -11956,11 +13221,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAuth0ClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11971,11 +13238,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS IAM User Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/aws-iam-user-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1aws-iam-user-secret~1{rotationId}/patch`
     fn update_aws_iam_user_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -11983,11 +13251,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -11998,11 +13268,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Client Secret Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/azure-client-secret/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1azure-client-secret~1{rotationId}/patch`
     fn update_azure_client_secret_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12010,11 +13281,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsAzureClientSecretV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12025,11 +13298,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified LDAP Password Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/ldap-password/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1ldap-password~1{rotationId}/patch`
     fn update_ldap_password_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12037,11 +13311,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsLdapPasswordV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12052,11 +13328,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Microsoft SQL Server Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/mssql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mssql-credentials~1{rotationId}/patch`
     fn update_mssql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12064,11 +13341,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMssqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12079,11 +13358,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified MySQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/mysql-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1mysql-credentials~1{rotationId}/patch`
     fn update_mysql_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12091,11 +13371,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsMysqlCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12106,11 +13388,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OracleDB Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/oracledb-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1oracledb-credentials~1{rotationId}/patch`
     fn update_oracledb_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12118,11 +13401,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsOracledbCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12133,11 +13418,12 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified PostgreSQL Credentials Rotation.
     ///
-    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-rotations/postgres-credentials/{rotationId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-rotations~1postgres-credentials~1{rotationId}/patch`
     fn update_postgres_credential_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         rotation_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12145,11 +13431,13 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretRotationsPostgresCredentialV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, rotation_id, body);
+        let _ = (cx, token, rotation_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12164,21 +13452,24 @@ pub trait SecretRotations: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Trigger a scan for the specified GitHub Data Source resource.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan` (requires a bearer token)
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1resources~1{resourceId}~1scan/post`
     fn create_data_sources_github_resources_scan_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
         resource_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id, resource_id);
+        let _ = (cx, token, data_source_id, resource_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12189,20 +13480,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a scan for the specified GitHub Data Source.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan` (requires a bearer token)
+    /// `POST /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1scan/post`
     fn create_data_sources_github_scan_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id);
+        let _ = (cx, token, data_source_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12213,20 +13507,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Data Source for the specified project.
     ///
-    /// `POST /api/v2/secret-scanning/data-sources/github` (requires a bearer token)
+    /// `POST /api/v2/secret-scanning/data-sources/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github/post`
     fn create_data_sources_github_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12237,20 +13534,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Data Source.
     ///
-    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
+    /// `DELETE /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/delete`
     fn delete_data_sources_github_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id);
+        let _ = (cx, token, data_source_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12261,21 +13561,24 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Data Source by name and project ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1data-source-name~1{dataSourceName}/get`
     fn get_data_sources_github_by_data_source_name_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_name: ::std::string::String,
         query: ::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_name, query);
+        let _ = (cx, token, data_source_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12286,20 +13589,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/get`
     fn get_data_sources_github_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id);
+        let _ = (cx, token, data_source_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12310,20 +13616,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the Secret Scanning Config for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/configs` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/configs` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1configs/get`
     fn list_configs_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningConfigsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningConfigsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningConfigsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12334,20 +13643,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the resources associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1resources/get`
     fn list_data_sources_github_resources_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningDataSourcesGithubResourcesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningDataSourcesGithubResourcesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id);
+        let _ = (cx, token, data_source_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12358,20 +13670,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the scans associated with the specified GitHub Data Source by ID.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}~1scans/get`
     fn list_data_sources_github_scans_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningDataSourcesGithubScansV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningDataSourcesGithubScansV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id);
+        let _ = (cx, token, data_source_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12382,20 +13697,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/github` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github/get`
     fn list_data_sources_github_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningDataSourcesGithubV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningDataSourcesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningDataSourcesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12406,19 +13724,22 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Scanning Data Source Options.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources/options` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources/options` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1options/get`
     fn list_data_sources_options_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningDataSourcesOptionsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningDataSourcesOptionsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12429,20 +13750,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Scanning Data Sources for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/data-sources` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/data-sources` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources/get`
     fn list_data_sources_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningDataSourcesV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningDataSourcesV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningDataSourcesV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12453,20 +13777,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Scanning Findings for the specified project.
     ///
-    /// `GET /api/v2/secret-scanning/findings` (requires a bearer token)
+    /// `GET /api/v2/secret-scanning/findings` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings/get`
     fn list_findings_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretScanningFindingsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningFindingsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningFindingsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12477,21 +13804,24 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Secret Scanning Configuration.
     ///
-    /// `PATCH /api/v2/secret-scanning/configs` (requires a bearer token)
+    /// `PATCH /api/v2/secret-scanning/configs` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1configs/patch`
     fn update_config_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::UpdateSecretScanningConfigV2Query,
         body: ::infisical_types::UpdateSecretScanningConfigV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateSecretScanningConfigV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::UpdateSecretScanningConfigV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query, body);
+        let _ = (cx, token, query, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12502,11 +13832,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Data Source.
     ///
-    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-scanning/data-sources/github/{dataSourceId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1data-sources~1github~1{dataSourceId}/patch`
     fn update_data_sources_github_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         data_source_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -12514,11 +13845,13 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, data_source_id, body);
+        let _ = (cx, token, data_source_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12529,11 +13862,12 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Secret Scanning Finding.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings/{findingId}` (requires a bearer token)
+    /// `PATCH /api/v2/secret-scanning/findings/{findingId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings~1{findingId}/patch`
     fn update_finding_by_finding_id_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         finding_id: ::std::string::String,
         body: ::std::option::Option<
@@ -12541,11 +13875,13 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateSecretScanningFindingByFindingIdV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::UpdateSecretScanningFindingByFindingIdV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, finding_id, body);
+        let _ = (cx, token, finding_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12556,22 +13892,25 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update one or more Secret Scanning Findings in a batch.
     ///
-    /// `PATCH /api/v2/secret-scanning/findings` (requires a bearer token)
+    /// `PATCH /api/v2/secret-scanning/findings` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1secret-scanning~1findings/patch`
     fn update_finding_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::std::option::Option<
             ::std::vec::Vec<::infisical_types::UpdateSecretScanningFindingV2BodyItem>,
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningFindingsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretScanningFindingsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12586,20 +13925,23 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Remove previously synced secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1remove-secrets/post`
     fn create_1password_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12610,20 +13952,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a 1Password Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/1password` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/1password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password/post`
     fn create_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncs1passwordV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12634,20 +13979,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1remove-secrets/post`
     fn create_aws_parameter_store_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12658,20 +14006,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Parameter Store Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store/post`
     fn create_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAwsParameterStoreV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12682,20 +14033,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1remove-secrets/post`
     fn create_aws_secrets_manager_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12706,20 +14060,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an AWS Secrets Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager/post`
     fn create_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAwsSecretsManagerV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12730,20 +14087,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1remove-secrets/post`
     fn create_azure_app_configuration_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12754,20 +14114,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure App Configuration Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration/post`
     fn create_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureAppConfigurationV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12778,20 +14141,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure DevOps Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-devops` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops/post`
     fn create_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureDevopV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12802,20 +14168,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1remove-secrets/post`
     fn create_azure_devops_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12826,20 +14195,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1remove-secrets/post`
     fn create_azure_key_vault_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12850,20 +14222,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an Azure Key Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-key-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault/post`
     fn create_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsAzureKeyVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12874,20 +14249,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1remove-secrets/post`
     fn create_camunda_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12898,20 +14276,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Camunda Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/camunda` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/camunda` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda/post`
     fn create_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsCamundaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12922,20 +14303,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Databricks Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/databricks` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/databricks` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks/post`
     fn create_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsDatabrickV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12946,20 +14330,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1remove-secrets/post`
     fn create_databricks_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12970,20 +14357,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1remove-secrets/post`
     fn create_flyio_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -12994,20 +14384,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Fly.io Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/flyio` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/flyio` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio/post`
     fn create_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsFlyioV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13018,20 +14411,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1remove-secrets/post`
     fn create_gcp_secret_manager_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13042,20 +14438,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GCP Secret Manager Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager/post`
     fn create_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsGcpSecretManagerV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13066,20 +14465,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/github/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1remove-secrets/post`
     fn create_github_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13090,20 +14492,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a GitHub Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/github` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github/post`
     fn create_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsGithubV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13114,20 +14519,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1remove-secrets/post`
     fn create_hashicorp_vault_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13138,20 +14546,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Hashicorp Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault/post`
     fn create_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHashicorpVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13162,20 +14573,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1remove-secrets/post`
     fn create_heroku_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13186,20 +14600,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Heroku Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/heroku` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/heroku` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku/post`
     fn create_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHerokuV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13210,20 +14627,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1remove-secrets/post`
     fn create_humanitec_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13234,20 +14654,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Humanitec Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/humanitec` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec/post`
     fn create_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsHumanitecV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13258,20 +14681,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1remove-secrets/post`
     fn create_oci_vault_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13282,20 +14708,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create an OCI Vault Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/oci-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault/post`
     fn create_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsOciVaultV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13306,20 +14735,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/render/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1remove-secrets/post`
     fn create_render_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13330,20 +14762,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Render Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/render` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/render` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render/post`
     fn create_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsRenderV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13354,20 +14789,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1remove-secrets/post`
     fn create_teamcity_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13378,20 +14816,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a TeamCity Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/teamcity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity/post`
     fn create_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsTeamcityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13402,20 +14843,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1remove-secrets/post`
     fn create_terraform_cloud_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13426,20 +14870,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Terraform Cloud Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/terraform-cloud` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud/post`
     fn create_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsTerraformCloudV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13450,20 +14897,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1remove-secrets/post`
     fn create_vercel_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13474,20 +14924,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Vercel Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/vercel` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/vercel` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel/post`
     fn create_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsVercelV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13498,20 +14951,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove previously synced secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/remove-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1remove-secrets/post`
     fn create_windmill_remove_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13522,20 +14978,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create a Windmill Sync for the specified project environment.
     ///
-    /// `POST /api/v1/secret-syncs/windmill` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/windmill` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill/post`
     fn create_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretSyncsWindmillV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13546,21 +15005,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified 1Password Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/delete`
     fn delete_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13571,21 +15033,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Parameter Store Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/delete`
     fn delete_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13596,21 +15061,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified AWS Secrets Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/delete`
     fn delete_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13621,21 +15089,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure App Configuration Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/delete`
     fn delete_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13646,21 +15117,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure DevOps Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/delete`
     fn delete_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureDevopV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13671,21 +15145,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Azure Key Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/delete`
     fn delete_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13696,21 +15173,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Camunda Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/delete`
     fn delete_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13721,21 +15201,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Databricks Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/delete`
     fn delete_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsDatabrickV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13746,21 +15229,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Fly.io Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/delete`
     fn delete_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13771,21 +15257,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GCP Secret Manager Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/delete`
     fn delete_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13796,21 +15285,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified GitHub Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/github/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/delete`
     fn delete_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13821,21 +15313,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Hashicorp Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/delete`
     fn delete_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13846,21 +15341,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Heroku Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/delete`
     fn delete_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13871,21 +15369,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Humanitec Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/delete`
     fn delete_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13896,21 +15397,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified OCI Vault Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/delete`
     fn delete_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13921,21 +15425,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Render Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/render/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/delete`
     fn delete_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13946,21 +15453,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified TeamCity Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/delete`
     fn delete_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13971,21 +15481,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Terraform Cloud Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/delete`
     fn delete_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -13996,21 +15509,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Vercel Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/delete`
     fn delete_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14021,21 +15537,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete the specified Windmill Sync.
     ///
-    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
+    /// `DELETE /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/delete`
     fn delete_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::DeleteSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14046,21 +15565,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/1password/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1sync-name~1{syncName}/get`
     fn get_1password_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncs1passwordBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14071,20 +15593,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified 1Password Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/get`
     fn get_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14095,21 +15620,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Parameter Store Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1sync-name~1{syncName}/get`
     fn get_aws_parameter_store_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAwsParameterStoreBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14120,20 +15648,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Parameter Store Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/get`
     fn get_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14144,21 +15675,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Secrets Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1sync-name~1{syncName}/get`
     fn get_aws_secrets_manager_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAwsSecretsManagerBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14169,20 +15703,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified AWS Secrets Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/get`
     fn get_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14193,21 +15730,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1sync-name~1{syncName}/get`
     fn get_azure_app_configuration_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureAppConfigurationBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14218,20 +15758,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure App Configuration Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/get`
     fn get_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14242,21 +15785,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-devops/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1sync-name~1{syncName}/get`
     fn get_azure_devop_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureDevopBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14267,20 +15813,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure DevOps Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/get`
     fn get_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14291,21 +15840,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1sync-name~1{syncName}/get`
     fn get_azure_key_vault_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsAzureKeyVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14316,20 +15868,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Azure Key Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/get`
     fn get_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14340,21 +15895,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/camunda/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1sync-name~1{syncName}/get`
     fn get_camunda_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsCamundaBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14365,20 +15923,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Camunda Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/get`
     fn get_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14389,21 +15950,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/databricks/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1sync-name~1{syncName}/get`
     fn get_databrick_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsDatabrickBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14414,20 +15978,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Databricks Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/get`
     fn get_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14438,21 +16005,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/flyio/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1sync-name~1{syncName}/get`
     fn get_flyio_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsFlyioBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14463,20 +16033,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Fly.io Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/get`
     fn get_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14487,21 +16060,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Secret Manager Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1sync-name~1{syncName}/get`
     fn get_gcp_secret_manager_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsGcpSecretManagerBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14512,20 +16088,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GCP Secret Manager Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/get`
     fn get_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14536,21 +16115,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/github/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1sync-name~1{syncName}/get`
     fn get_github_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsGithubBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14561,20 +16143,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified GitHub Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/github/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/get`
     fn get_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14585,21 +16170,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1sync-name~1{syncName}/get`
     fn get_hashicorp_vault_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHashicorpVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14610,20 +16198,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Hashicorp Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/get`
     fn get_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14634,21 +16225,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/heroku/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1sync-name~1{syncName}/get`
     fn get_heroku_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHerokuBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14659,20 +16253,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Heroku Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/get`
     fn get_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14683,21 +16280,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/humanitec/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1sync-name~1{syncName}/get`
     fn get_humanitec_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsHumanitecBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14708,20 +16308,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Humanitec Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/get`
     fn get_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14732,21 +16335,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Vault Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/oci-vault/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1sync-name~1{syncName}/get`
     fn get_oci_vault_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsOciVaultBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14757,20 +16363,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified OCI Vault Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/get`
     fn get_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14781,21 +16390,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/render/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1sync-name~1{syncName}/get`
     fn get_render_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsRenderBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14806,20 +16418,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Render Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/render/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/get`
     fn get_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14830,21 +16445,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/teamcity/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1sync-name~1{syncName}/get`
     fn get_teamcity_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsTeamcityBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14855,20 +16473,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified TeamCity Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/get`
     fn get_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14879,21 +16500,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1sync-name~1{syncName}/get`
     fn get_terraform_cloud_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsTerraformCloudBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14904,20 +16528,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Terraform Cloud Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/get`
     fn get_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14928,21 +16555,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/vercel/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1sync-name~1{syncName}/get`
     fn get_vercel_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsVercelBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14953,20 +16583,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Vercel Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/get`
     fn get_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -14977,21 +16610,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Sync by name and project ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/windmill/sync-name/{syncName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1sync-name~1{syncName}/get`
     fn get_windmill_by_sync_name_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_name: ::std::string::String,
         query: ::infisical_types::GetSecretSyncsWindmillBySyncNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_name, query);
+        let _ = (cx, token, sync_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15002,20 +16638,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get the specified Windmill Sync by ID.
     ///
-    /// `GET /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/get`
     fn get_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15026,21 +16665,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified 1Password Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1import-secrets/post`
     fn import_secrets_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15051,21 +16693,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified AWS Parameter Store Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1import-secrets/post`
     fn import_secrets_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15076,21 +16721,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified AWS Secrets Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1import-secrets/post`
     fn import_secrets_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15101,21 +16749,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure App Configuration Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15126,21 +16777,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure DevOps Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureDevopV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15151,21 +16805,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Azure Key Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15176,21 +16833,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Camunda Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1import-secrets/post`
     fn import_secrets_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15201,21 +16861,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Databricks Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1import-secrets/post`
     fn import_secrets_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsDatabrickV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15226,21 +16889,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Fly.io Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1import-secrets/post`
     fn import_secrets_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15251,21 +16917,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified GCP Secret Manager Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1import-secrets/post`
     fn import_secrets_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15276,21 +16945,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified GitHub Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/github/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1import-secrets/post`
     fn import_secrets_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15301,21 +16973,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Hashicorp Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15326,21 +17001,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Heroku Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1import-secrets/post`
     fn import_secrets_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15351,21 +17029,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Humanitec Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1import-secrets/post`
     fn import_secrets_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15376,21 +17057,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified OCI Vault Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1import-secrets/post`
     fn import_secrets_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15401,21 +17085,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Render Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/render/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1import-secrets/post`
     fn import_secrets_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15426,21 +17113,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified TeamCity Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1import-secrets/post`
     fn import_secrets_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15451,21 +17141,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Terraform Cloud Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1import-secrets/post`
     fn import_secrets_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15476,21 +17169,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Vercel Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1import-secrets/post`
     fn import_secrets_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15501,21 +17197,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Import secrets from the specified Windmill Sync destination.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/import-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1import-secrets/post`
     fn import_secrets_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         query: ::infisical_types::ImportSecretsSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, query);
+        let _ = (cx, token, sync_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15526,20 +17225,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the 1Password Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/1password` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/1password` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password/get`
     fn list_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncs1passwordV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15550,20 +17252,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Parameter Store Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-parameter-store` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store/get`
     fn list_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAwsParameterStoreV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15574,20 +17279,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the AWS Secrets Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/aws-secrets-manager` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager/get`
     fn list_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAwsSecretsManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15598,20 +17306,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure App Configuration Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-app-configuration` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration/get`
     fn list_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureAppConfigurationV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15622,20 +17333,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure DevOps Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-devops` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-devops` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops/get`
     fn list_azure_devops_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureDevopsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsAzureDevopsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsAzureDevopsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15646,20 +17360,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Azure Key Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/azure-key-vault` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/azure-key-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault/get`
     fn list_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsAzureKeyVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15670,20 +17387,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Camunda Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/camunda` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/camunda` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda/get`
     fn list_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsCamundaV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15694,20 +17414,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Databricks Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/databricks` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/databricks` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks/get`
     fn list_databricks_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsDatabricksV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsDatabricksV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsDatabricksV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15718,20 +17441,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Fly.io Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/flyio` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/flyio` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio/get`
     fn list_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsFlyioV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15742,20 +17468,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GCP Secret Manager Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/gcp-secret-manager` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager/get`
     fn list_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsGcpSecretManagerV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15766,20 +17495,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the GitHub Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/github` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/github` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github/get`
     fn list_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsGithubV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15790,20 +17522,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Hashicorp Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/hashicorp-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault/get`
     fn list_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHashicorpVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15814,20 +17549,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Heroku Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/heroku` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/heroku` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku/get`
     fn list_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHerokuV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15838,20 +17576,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Humanitec Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/humanitec` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/humanitec` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec/get`
     fn list_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsHumanitecV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15862,20 +17603,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the OCI Vault Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/oci-vault` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/oci-vault` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault/get`
     fn list_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsOciVaultV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15886,19 +17630,22 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the available Secret Sync Options.
     ///
-    /// `GET /api/v1/secret-syncs/options` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/options` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1options/get`
     fn list_options_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsOptionsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsOptionsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15909,20 +17656,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Render Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/render` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/render` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render/get`
     fn list_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsRenderV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15933,20 +17683,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the TeamCity Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/teamcity` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/teamcity` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity/get`
     fn list_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsTeamcityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15957,20 +17710,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Terraform Cloud Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/terraform-cloud` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/terraform-cloud` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud/get`
     fn list_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsTerraformCloudV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -15981,20 +17737,21 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List all the Secret Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs/get`
     fn list_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListSecretSyncsV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16005,20 +17762,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Vercel Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/vercel` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/vercel` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel/get`
     fn list_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsVercelV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16029,20 +17789,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List the Windmill Syncs for the specified project.
     ///
-    /// `GET /api/v1/secret-syncs/windmill` (requires a bearer token)
+    /// `GET /api/v1/secret-syncs/windmill` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill/get`
     fn list_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretSyncsWindmillV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16053,20 +17816,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified 1Password Sync.
     ///
-    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/1password/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}~1sync-secrets/post`
     fn sync_secrets_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16077,20 +17843,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified AWS Parameter Store Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}~1sync-secrets/post`
     fn sync_secrets_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16101,20 +17870,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified AWS Secrets Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}~1sync-secrets/post`
     fn sync_secrets_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16125,20 +17897,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure App Configuration Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16149,20 +17924,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure DevOps Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16173,20 +17951,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Azure Key Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16197,20 +17978,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Camunda Sync.
     ///
-    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/camunda/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}~1sync-secrets/post`
     fn sync_secrets_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16221,20 +18005,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Databricks Sync.
     ///
-    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/databricks/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}~1sync-secrets/post`
     fn sync_secrets_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16245,20 +18032,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Fly.io Sync.
     ///
-    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/flyio/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}~1sync-secrets/post`
     fn sync_secrets_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16269,20 +18059,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified GCP Secret Manager Sync.
     ///
-    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}~1sync-secrets/post`
     fn sync_secrets_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16293,20 +18086,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified GitHub Sync.
     ///
-    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/github/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}~1sync-secrets/post`
     fn sync_secrets_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16317,20 +18113,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Hashicorp Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16341,20 +18140,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Heroku Sync.
     ///
-    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/heroku/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}~1sync-secrets/post`
     fn sync_secrets_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16365,20 +18167,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Humanitec Sync.
     ///
-    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/humanitec/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}~1sync-secrets/post`
     fn sync_secrets_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16389,20 +18194,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified OCI Vault Sync.
     ///
-    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}~1sync-secrets/post`
     fn sync_secrets_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16413,20 +18221,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Render Sync.
     ///
-    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/render/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}~1sync-secrets/post`
     fn sync_secrets_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16437,20 +18248,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified TeamCity Sync.
     ///
-    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/teamcity/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}~1sync-secrets/post`
     fn sync_secrets_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16461,20 +18275,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Terraform Cloud Sync.
     ///
-    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}~1sync-secrets/post`
     fn sync_secrets_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16485,20 +18302,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Vercel Sync.
     ///
-    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/vercel/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}~1sync-secrets/post`
     fn sync_secrets_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16509,20 +18329,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Trigger a sync for the specified Windmill Sync.
     ///
-    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets` (requires a bearer token)
+    /// `POST /api/v1/secret-syncs/windmill/{syncId}/sync-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}~1sync-secrets/post`
     fn sync_secrets_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id);
+        let _ = (cx, token, sync_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16533,21 +18356,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified 1Password Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/1password/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~11password~1{syncId}/patch`
     fn update_1password_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncs1passwordV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncs1passwordV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncs1passwordV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16558,11 +18384,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Parameter Store Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/aws-parameter-store/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-parameter-store~1{syncId}/patch`
     fn update_aws_parameter_store_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16570,11 +18397,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsParameterStoreV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16585,11 +18414,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified AWS Secrets Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/aws-secrets-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1aws-secrets-manager~1{syncId}/patch`
     fn update_aws_secrets_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16597,11 +18427,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16612,11 +18444,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure App Configuration Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/azure-app-configuration/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-app-configuration~1{syncId}/patch`
     fn update_azure_app_configuration_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16624,11 +18457,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureAppConfigurationV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16639,21 +18474,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure DevOps Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/azure-devops/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-devops~1{syncId}/patch`
     fn update_azure_devop_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsAzureDevopV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureDevopV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16664,11 +18502,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Azure Key Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/azure-key-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1azure-key-vault~1{syncId}/patch`
     fn update_azure_key_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16676,11 +18515,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsAzureKeyVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16691,21 +18532,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Camunda Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/camunda/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1camunda~1{syncId}/patch`
     fn update_camunda_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsCamundaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsCamundaV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsCamundaV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16716,21 +18560,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Databricks Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/databricks/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1databricks~1{syncId}/patch`
     fn update_databrick_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsDatabrickV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsDatabrickV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16741,21 +18588,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Fly.io Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/flyio/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1flyio~1{syncId}/patch`
     fn update_flyio_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsFlyioV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsFlyioV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsFlyioV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16766,11 +18616,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GCP Secret Manager Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/gcp-secret-manager/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1gcp-secret-manager~1{syncId}/patch`
     fn update_gcp_secret_manager_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16778,11 +18629,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGcpSecretManagerV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16793,21 +18646,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified GitHub Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/github/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/github/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1github~1{syncId}/patch`
     fn update_github_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsGithubV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsGithubV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsGithubV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16818,11 +18674,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Hashicorp Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/hashicorp-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1hashicorp-vault~1{syncId}/patch`
     fn update_hashicorp_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16830,11 +18687,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHashicorpVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16845,21 +18704,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Heroku Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/heroku/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1heroku~1{syncId}/patch`
     fn update_heroku_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsHerokuV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHerokuV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHerokuV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16870,21 +18732,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Humanitec Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/humanitec/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1humanitec~1{syncId}/patch`
     fn update_humanitec_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsHumanitecV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsHumanitecV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16895,21 +18760,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified OCI Vault Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/oci-vault/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1oci-vault~1{syncId}/patch`
     fn update_oci_vault_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsOciVaultV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsOciVaultV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16920,21 +18788,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Render Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/render/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/render/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1render~1{syncId}/patch`
     fn update_render_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsRenderV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsRenderV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsRenderV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16945,21 +18816,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified TeamCity Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/teamcity/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1teamcity~1{syncId}/patch`
     fn update_teamcity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsTeamcityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTeamcityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16970,11 +18844,12 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Terraform Cloud Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/terraform-cloud/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1terraform-cloud~1{syncId}/patch`
     fn update_terraform_cloud_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<
@@ -16982,11 +18857,13 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsTerraformCloudV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -16997,21 +18874,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Vercel Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/vercel/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1vercel~1{syncId}/patch`
     fn update_vercel_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsVercelV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsVercelV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsVercelV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17022,21 +18902,24 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update the specified Windmill Sync.
     ///
-    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token)
+    /// `PATCH /api/v1/secret-syncs/windmill/{syncId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1secret-syncs~1windmill~1{syncId}/patch`
     fn update_windmill_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         sync_id: ::uuid::Uuid,
         body: ::std::option::Option<::infisical_types::UpdateSecretSyncsWindmillV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretSyncsWindmillV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretSyncsWindmillV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, sync_id, body);
+        let _ = (cx, token, sync_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17051,20 +18934,23 @@ pub trait SecretSyncs: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create many secrets
     ///
-    /// `POST /api/v3/secrets/batch/raw` (requires a bearer token)
+    /// `POST /api/v3/secrets/batch/raw` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/post`
     fn create_batch_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSecretsBatchRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretsBatchRawV3Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSecretsBatchRawV3Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17075,21 +18961,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Create secret
     ///
-    /// `POST /api/v3/secrets/raw/{secretName}` (requires a bearer token)
+    /// `POST /api/v3/secrets/raw/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/post`
     fn create_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         body: ::infisical_types::CreateSecretsRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretsRawV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateSecretsRawV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, body);
+        let _ = (cx, token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17100,21 +18987,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Attach tags to a secret
     ///
-    /// `POST /api/v3/secrets/tags/{secretName}` (requires a bearer token)
+    /// `POST /api/v3/secrets/tags/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/post`
     fn create_tag_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         body: ::infisical_types::CreateSecretsTagV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretsTagV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateSecretsTagV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, body);
+        let _ = (cx, token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17125,20 +19013,23 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete many secrets
     ///
-    /// `DELETE /api/v3/secrets/batch/raw` (requires a bearer token)
+    /// `DELETE /api/v3/secrets/batch/raw` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/delete`
     fn delete_batch_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::DeleteSecretsBatchRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteSecretsBatchRawV3Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteSecretsBatchRawV3Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17149,21 +19040,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete secret
     ///
-    /// `DELETE /api/v3/secrets/raw/{secretName}` (requires a bearer token)
+    /// `DELETE /api/v3/secrets/raw/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/delete`
     fn delete_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         body: ::infisical_types::DeleteSecretsRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteSecretsRawV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::DeleteSecretsRawV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, body);
+        let _ = (cx, token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17174,21 +19066,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Detach tags from a secret
     ///
-    /// `DELETE /api/v3/secrets/tags/{secretName}` (requires a bearer token)
+    /// `DELETE /api/v3/secrets/tags/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1tags~1{secretName}/delete`
     fn delete_tag_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         body: ::infisical_types::CreateSecretsTagV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSecretsTagV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::CreateSecretsTagV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, body);
+        let _ = (cx, token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17197,20 +19090,21 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v3/secrets/raw/id/{secretId}` (requires a bearer token)
+    /// `GET /api/v3/secrets/raw/id/{secretId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1id~1{secretId}/get`
     fn get_raw_by_id_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretsRawByIdV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSecretsRawByIdV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_id);
+        let _ = (cx, token, secret_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17221,21 +19115,24 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get secret reference tree
     ///
-    /// `GET /api/v3/secrets/raw/{secretName}/secret-reference-tree` (requires a bearer token)
+    /// `GET /api/v3/secrets/raw/{secretName}/secret-reference-tree` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}~1secret-reference-tree/get`
     fn get_raw_secret_reference_tree_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         query: ::infisical_types::GetSecretsRawSecretReferenceTreeV3Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretsRawSecretReferenceTreeV3Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetSecretsRawSecretReferenceTreeV3Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, query);
+        let _ = (cx, token, secret_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17246,21 +19143,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get a secret by name
     ///
-    /// `GET /api/v3/secrets/raw/{secretName}` (requires a bearer token)
+    /// `GET /api/v3/secrets/raw/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/get`
     fn get_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         query: ::infisical_types::GetSecretsRawV3Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretsRawV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSecretsRawV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, query);
+        let _ = (cx, token, secret_name, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17271,20 +19169,21 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List secrets
     ///
-    /// `GET /api/v3/secrets/raw` (requires a bearer token)
+    /// `GET /api/v3/secrets/raw` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw/get`
     fn list_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         query: ::infisical_types::ListSecretsRawV3Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretsRawV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::ListSecretsRawV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, query);
+        let _ = (cx, token, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17293,20 +19192,21 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `POST /api/v3/secrets/move` (requires a bearer token)
+    /// `POST /api/v3/secrets/move` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1move/post`
     fn move_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::MoveSecretsV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::MoveSecretsV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::MoveSecretsV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17317,20 +19217,23 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update many secrets
     ///
-    /// `PATCH /api/v3/secrets/batch/raw` (requires a bearer token)
+    /// `PATCH /api/v3/secrets/batch/raw` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1batch~1raw/patch`
     fn update_batch_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::UpdateSecretsBatchRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteSecretsBatchRawV3Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::DeleteSecretsBatchRawV3Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17341,21 +19244,22 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update secret
     ///
-    /// `PATCH /api/v3/secrets/raw/{secretName}` (requires a bearer token)
+    /// `PATCH /api/v3/secrets/raw/{secretName}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v3~1secrets~1raw~1{secretName}/patch`
     fn update_raw_v3(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         secret_name: ::std::string::String,
         body: ::infisical_types::UpdateSecretsRawV3Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteSecretsRawV3Response,
+            ::oas_runtime::server::Reply<::infisical_types::DeleteSecretsRawV3Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, secret_name, body);
+        let _ = (cx, token, secret_name, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17370,19 +19274,20 @@ pub trait Secrets: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait ServiceTokens: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Return Infisical Token data
     ///
-    /// `GET /api/v2/service-token` (requires a bearer token)
+    /// `GET /api/v2/service-token` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1service-token/get`
     fn get_service_token_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetServiceTokenV2Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetServiceTokenV2Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17397,20 +19302,21 @@ pub trait ServiceTokens: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create SSH CA
     ///
-    /// `POST /api/v1/ssh/ca` (requires a bearer token)
+    /// `POST /api/v1/ssh/ca` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca/post`
     fn create_ssh_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("POST /api/v1/ssh/ca"),
@@ -17419,20 +19325,21 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Delete SSH CA
     ///
-    /// `DELETE /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
+    /// `DELETE /api/v1/ssh/ca/{sshCaId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/delete`
     fn delete_ssh_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteSshCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::DeleteSshCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_ca_id);
+        let _ = (cx, token, ssh_ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17443,20 +19350,21 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get public key of SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}/public-key`
+    /// `GET /api/v1/ssh/ca/{sshCaId}/public-key`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}~1public-key/get`
     fn get_ssh_ca_public_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::string::String,
+            ::oas_runtime::server::Reply<::std::string::String>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_ca_id);
+        let _ = (cx, token, ssh_ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17467,20 +19375,21 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
+    /// `GET /api/v1/ssh/ca/{sshCaId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/get`
     fn get_ssh_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_ca_id);
+        let _ = (cx, token, ssh_ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17491,20 +19400,21 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get list of certificate templates for the SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates` (requires a bearer token)
+    /// `GET /api/v1/ssh/ca/{sshCaId}/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}~1certificate-templates/get`
     fn list_ssh_ca_certificate_templates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_ca_id);
+        let _ = (cx, token, ssh_ca_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17513,20 +19423,23 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-cas` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/ssh-cas` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-cas/get`
     fn list_workspace_ssh_cas_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceSshCasV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceSshCasV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17537,21 +19450,22 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Update SSH CA
     ///
-    /// `PATCH /api/v1/ssh/ca/{sshCaId}` (requires a bearer token)
+    /// `PATCH /api/v1/ssh/ca/{sshCaId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}/patch`
     fn update_ssh_ca_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_ca_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshCaV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshCaV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshCaV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_ca_id, body);
+        let _ = (cx, token, ssh_ca_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17564,20 +19478,23 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
 /// The `ssh_certificate_templates` operations. Every method answers 501 until it is implemented; pass an implementation to [`crate::Server::ssh_certificate_templates`].
 #[cfg(feature = "ssh-certificate-templates")]
 pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// `POST /api/v1/ssh/certificate-templates` (requires a bearer token)
+    /// `POST /api/v1/ssh/certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates/post`
     fn create_ssh_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshCertificateTemplateV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponseCertificateTemplate,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListResponseCertificateTemplate,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17586,20 +19503,23 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `DELETE /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/delete`
     fn delete_ssh_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponseCertificateTemplate,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListResponseCertificateTemplate,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id);
+        let _ = (cx, token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17608,20 +19528,23 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `GET /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/get`
     fn get_ssh_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponseCertificateTemplate,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListResponseCertificateTemplate,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id);
+        let _ = (cx, token, certificate_template_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17630,20 +19553,21 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/ssh-certificate-templates` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-certificate-templates/get`
     fn list_workspace_ssh_certificate_templates_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponse,
+            ::oas_runtime::server::Reply<::infisical_types::ListResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17652,11 +19576,12 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
             ),
         )
     }
-    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token)
+    /// `PATCH /api/v1/ssh/certificate-templates/{certificateTemplateId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificate-templates~1{certificateTemplateId}/patch`
     fn update_ssh_certificate_template_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         certificate_template_id: ::std::string::String,
         body: ::std::option::Option<
@@ -17664,11 +19589,13 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListResponseCertificateTemplate,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListResponseCertificateTemplate,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, certificate_template_id, body);
+        let _ = (cx, token, certificate_template_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17683,20 +19610,21 @@ pub trait SshCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
 pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Issue SSH credentials (certificate + key)
     ///
-    /// `POST /api/v1/ssh/certificates/issue` (requires a bearer token)
+    /// `POST /api/v1/ssh/certificates/issue` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificates~1issue/post`
     fn issue_ssh_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::IssueSshCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::IssueV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17707,20 +19635,23 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Sign SSH public key
     ///
-    /// `POST /api/v1/ssh/certificates/sign` (requires a bearer token)
+    /// `POST /api/v1/ssh/certificates/sign` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1certificates~1sign/post`
     fn sign_ssh_certificates_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::SignSshCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignSshCertificatesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::SignSshCertificatesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17735,20 +19666,21 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create SSH Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups` (requires a bearer token)
+    /// `POST /api/v1/ssh/host-groups` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups/post`
     fn create_ssh_host_group_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshHostGroupV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshHostGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshHostGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17759,21 +19691,24 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Add an SSH Host to a Host Group
     ///
-    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token)
+    /// `POST /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts~1{hostId}/post`
     fn create_ssh_host_groups_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSshHostGroupsHostV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSshHostGroupsHostV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id, host_id);
+        let _ = (cx, token, ssh_host_group_id, host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17784,20 +19719,21 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete SSH Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/delete`
     fn delete_ssh_host_group_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshHostGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshHostGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id);
+        let _ = (cx, token, ssh_host_group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17808,21 +19744,24 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Remove an SSH Host from a Host Group
     ///
-    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token)
+    /// `DELETE /api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts~1{hostId}/delete`
     fn delete_ssh_host_groups_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateSshHostGroupsHostV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateSshHostGroupsHostV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id, host_id);
+        let _ = (cx, token, ssh_host_group_id, host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17833,20 +19772,21 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get SSH Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/get`
     fn get_ssh_host_group_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshHostGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshHostGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id);
+        let _ = (cx, token, ssh_host_group_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17857,21 +19797,24 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get SSH Hosts in a Host Group
     ///
-    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts` (requires a bearer token)
+    /// `GET /api/v1/ssh/host-groups/{sshHostGroupId}/hosts` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}~1hosts/get`
     fn list_ssh_host_groups_hosts_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         query: ::infisical_types::ListSshHostGroupsHostsV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSshHostGroupsHostsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListSshHostGroupsHostsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id, query);
+        let _ = (cx, token, ssh_host_group_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17880,20 +19823,23 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/ssh-host-groups` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-host-groups/get`
     fn list_workspace_ssh_host_groups_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceSshHostGroupsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceSshHostGroupsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17904,21 +19850,22 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update SSH Host Group
     ///
-    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token)
+    /// `PATCH /api/v1/ssh/host-groups/{sshHostGroupId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1host-groups~1{sshHostGroupId}/patch`
     fn update_ssh_host_group_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_group_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshHostGroupV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSshHostGroupV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::GetSshHostGroupV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_group_id, body);
+        let _ = (cx, token, ssh_host_group_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17933,20 +19880,21 @@ pub trait SshHostGroups: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Register SSH Host
     ///
-    /// `POST /api/v1/ssh/hosts` (requires a bearer token)
+    /// `POST /api/v1/ssh/hosts` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts/post`
     fn create_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         body: ::infisical_types::CreateSshHostV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Host,
+            ::oas_runtime::server::Reply<::infisical_types::Host>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17957,20 +19905,21 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete SSH Host
     ///
-    /// `DELETE /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
+    /// `DELETE /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/delete`
     fn delete_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Host,
+            ::oas_runtime::server::Reply<::infisical_types::Host>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id);
+        let _ = (cx, token, ssh_host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -17979,20 +19928,21 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
+    /// `GET /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/get`
     fn get_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Host,
+            ::oas_runtime::server::Reply<::infisical_types::Host>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id);
+        let _ = (cx, token, ssh_host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18003,20 +19953,21 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get public key of the host SSH CA linked to the host
     ///
-    /// `GET /api/v1/ssh/hosts/{sshHostId}/host-ca-public-key`
+    /// `GET /api/v1/ssh/hosts/{sshHostId}/host-ca-public-key`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1host-ca-public-key/get`
     fn get_ssh_hosts_host_ca_public_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::string::String,
+            ::oas_runtime::server::Reply<::std::string::String>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id);
+        let _ = (cx, token, ssh_host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18027,20 +19978,21 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get public key of the user SSH CA linked to the host
     ///
-    /// `GET /api/v1/ssh/hosts/{sshHostId}/user-ca-public-key`
+    /// `GET /api/v1/ssh/hosts/{sshHostId}/user-ca-public-key`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1user-ca-public-key/get`
     fn get_ssh_hosts_user_ca_public_key_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::string::String,
+            ::oas_runtime::server::Reply<::std::string::String>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id);
+        let _ = (cx, token, ssh_host_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18051,21 +20003,24 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue SSH certificate for host
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert` (requires a bearer token)
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-host-cert` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1issue-host-cert/post`
     fn issue_host_cert_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::infisical_types::IssueHostCertSshHostV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignSshCertificatesV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::SignSshCertificatesV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id, body);
+        let _ = (cx, token, ssh_host_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18076,21 +20031,22 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Issue SSH certificate for user
     ///
-    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert` (requires a bearer token)
+    /// `POST /api/v1/ssh/hosts/{sshHostId}/issue-user-cert` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1issue-user-cert/post`
     fn issue_user_cert_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::infisical_types::IssueUserCertSshHostV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::IssueV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id, body);
+        let _ = (cx, token, ssh_host_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18099,39 +20055,43 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
             ),
         )
     }
-    /// `GET /api/v1/ssh/hosts` (requires a bearer token)
+    /// `GET /api/v1/ssh/hosts` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts/get`
     fn list_ssh_hosts_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::std::vec::Vec<::infisical_types::Host>,
+            ::oas_runtime::server::Reply<::std::vec::Vec<::infisical_types::Host>>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token,);
+        let _ = (cx, token);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented("GET /api/v1/ssh/hosts"),
             ),
         )
     }
-    /// `GET /api/v2/workspace/{projectId}/ssh-hosts` (requires a bearer token)
+    /// `GET /api/v2/workspace/{projectId}/ssh-hosts` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v2~1workspace~1{projectId}~1ssh-hosts/get`
     fn list_workspace_ssh_hosts_v2(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         project_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListWorkspaceSshHostsV2Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListWorkspaceSshHostsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, project_id);
+        let _ = (cx, token, project_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18142,21 +20102,22 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update SSH Host
     ///
-    /// `PATCH /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token)
+    /// `PATCH /api/v1/ssh/hosts/{sshHostId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}/patch`
     fn update_ssh_host_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateSshHostV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::Host,
+            ::oas_runtime::server::Reply<::infisical_types::Host>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, ssh_host_id, body);
+        let _ = (cx, token, ssh_host_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18171,21 +20132,22 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create token for identity with Token Auth
     ///
-    /// `POST /api/v1/auth/token-auth/identities/{identityId}/tokens` (requires a bearer token)
+    /// `POST /api/v1/auth/token-auth/identities/{identityId}/tokens` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/post`
     fn create_auth_token_auth_identities_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthTokenAuthTokenV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18196,21 +20158,24 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Attach Token Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/post`
     fn create_auth_token_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::CreateAuthTokenAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18221,20 +20186,23 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete Token Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/delete`
     fn delete_auth_token_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18245,20 +20213,23 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve Token Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/get`
     fn get_auth_token_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18269,21 +20240,24 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get tokens for identity with Token Auth
     ///
-    /// `GET /api/v1/auth/token-auth/identities/{identityId}/tokens` (requires a bearer token)
+    /// `GET /api/v1/auth/token-auth/identities/{identityId}/tokens` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}~1tokens/get`
     fn list_auth_token_auth_identities_tokens_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         query: ::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, query);
+        let _ = (cx, token, identity_id, query);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18294,20 +20268,21 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Revoke token for identity with Token Auth
     ///
-    /// `POST /api/v1/auth/token-auth/tokens/{tokenId}/revoke` (requires a bearer token)
+    /// `POST /api/v1/auth/token-auth/tokens/{tokenId}/revoke` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1tokens~1{tokenId}~1revoke/post`
     fn revoke_auth_token_auth_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, token_id);
+        let _ = (cx, token, token_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18318,21 +20293,24 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update Token Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/token-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1identities~1{identityId}/patch`
     fn update_auth_token_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthTokenAuthIdentityV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthTokenAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18343,21 +20321,24 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update token for identity with Token Auth
     ///
-    /// `PATCH /api/v1/auth/token-auth/tokens/{tokenId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/token-auth/tokens/{tokenId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token-auth~1tokens~1{tokenId}/patch`
     fn update_auth_token_auth_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         token_id: ::std::string::String,
         body: ::std::option::Option<::infisical_types::UpdateAuthTokenAuthTokenV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::UpdateAuthTokenAuthTokenV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::UpdateAuthTokenAuthTokenV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, token_id, body);
+        let _ = (cx, token, token_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18372,11 +20353,12 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
 pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create Universal Auth Client Secret for identity
     ///
-    /// `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets` (requires a bearer token)
+    /// `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/post`
     fn create_auth_universal_auth_identities_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<
@@ -18384,11 +20366,13 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::CreateAuthUniversalAuthIdentitiesClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CreateAuthUniversalAuthIdentitiesClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18399,11 +20383,12 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Attach Universal Auth configuration onto identity
     ///
-    /// `POST /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token)
+    /// `POST /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/post`
     fn create_auth_universal_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<
@@ -18411,11 +20396,13 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18426,20 +20413,23 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Delete Universal Auth configuration on identity
     ///
-    /// `DELETE /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token)
+    /// `DELETE /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/delete`
     fn delete_auth_universal_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18450,21 +20440,24 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get Universal Auth Client Secret for identity
     ///
-    /// `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}` (requires a bearer token)
+    /// `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets~1{clientSecretId}/get`
     fn get_auth_universal_auth_identities_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         client_secret_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentitiesClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentitiesClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, client_secret_id);
+        let _ = (cx, token, identity_id, client_secret_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18475,20 +20468,23 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Retrieve Universal Auth configuration on identity
     ///
-    /// `GET /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token)
+    /// `GET /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/get`
     fn get_auth_universal_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18499,20 +20495,23 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// List Universal Auth Client Secrets for identity
     ///
-    /// `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets` (requires a bearer token)
+    /// `GET /api/v1/auth/universal-auth/identities/{identityId}/client-secrets` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets/get`
     fn list_auth_universal_auth_identities_client_secrets_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListAuthUniversalAuthIdentitiesClientSecretsV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::ListAuthUniversalAuthIdentitiesClientSecretsV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id);
+        let _ = (cx, token, identity_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18523,20 +20522,21 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Login with Universal Auth
     ///
-    /// `POST /api/v1/auth/universal-auth/login`
+    /// `POST /api/v1/auth/universal-auth/login`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1login/post`
     fn login_auth_universal_auth_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::LoginAuthUniversalAuthV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18547,20 +20547,21 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Renew access token
     ///
-    /// `POST /api/v1/auth/token/renew`
+    /// `POST /api/v1/auth/token/renew`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token~1renew/post`
     fn renew_auth_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::AccessTokenResponse,
+            ::oas_runtime::server::Reply<::infisical_types::AccessTokenResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18571,20 +20572,21 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Revoke access token
     ///
-    /// `POST /api/v1/auth/token/revoke`
+    /// `POST /api/v1/auth/token/revoke`; answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1token~1revoke/post`
     fn revoke_auth_token_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, body);
+        let _ = (cx, token, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18595,21 +20597,24 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Revoke Universal Auth Client Secrets for identity
     ///
-    /// `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}/revoke` (requires a bearer token)
+    /// `POST /api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}/revoke` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}~1client-secrets~1{clientSecretId}~1revoke/post`
     fn revoke_auth_universal_auth_identities_client_secret_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         client_secret_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentitiesClientSecretV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentitiesClientSecretV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, client_secret_id);
+        let _ = (cx, token, identity_id, client_secret_id);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(
@@ -18620,11 +20625,12 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Update Universal Auth configuration on identity
     ///
-    /// `PATCH /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token)
+    /// `PATCH /api/v1/auth/universal-auth/identities/{identityId}` (requires a bearer token); answers 200 unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1auth~1universal-auth~1identities~1{identityId}/patch`
     fn update_auth_universal_auth_identity_v1(
         &self,
+        cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         identity_id: ::std::string::String,
         body: ::std::option::Option<
@@ -18632,11 +20638,13 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::GetAuthUniversalAuthIdentityV1Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (token, identity_id, body);
+        let _ = (cx, token, identity_id, body);
         ::std::future::ready(
             ::std::result::Result::Err(
                 ::oas_runtime::server::ApiError::not_implemented(

@@ -1,5 +1,6 @@
 //! The generated route test: every operation called once with sample inputs (it must reach the
-//! default 501), and once without its bearer token where it needs one (it must be a 401). Each
+//! default 501), and once without a bearer token (401 in Infisical's error shape where the
+//! operation is authenticated, the default 501 where it is public). Each
 //! case is gated like its operation, so the test runs whatever groups are enabled.
 
 use oas_ir::model::{Api, ParamLocation};
@@ -80,12 +81,24 @@ pub(super) fn emit(api: &Api, plan: &Plan) -> TokenStream {
                 if status != 501 || !text.contains("\"NotImplemented\"") {
                     failures.push(format!("{} {}: {status} {text}", op.method, op.path));
                 }
+                // Without a token: an authenticated operation is refused in Infisical's error
+                // shape before any implementation runs (the default's 501 would show it ran); a
+                // public one still reaches it.
+                let response = send(false).await.expect("the server answers");
+                let status = response.status().as_u16();
+                let text = response.text().await.unwrap_or_default();
                 if op.bearer {
-                    let response = send(false).await.expect("the server answers");
-                    let status = response.status().as_u16();
-                    if status != 401 {
-                        failures.push(format!("{} {} without a token: {status}", op.method, op.path));
+                    let shaped = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+                        v["statusCode"] == 401
+                            && v["error"] == "UnauthorizedError"
+                            && v["reqId"].is_string()
+                            && v["message"].is_string()
+                    });
+                    if status != 401 || !shaped {
+                        failures.push(format!("{} {} without a token: {status} {text}", op.method, op.path));
                     }
+                } else if status != 501 {
+                    failures.push(format!("{} {} (public) without a token: {status} {text}", op.method, op.path));
                 }
             }
             assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));

@@ -9,14 +9,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequestParts, OriginalUri, RawPathParams, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 use http::{Method, StatusCode};
 use serde::Serialize;
 
-use super::error::{ApiError, json_response};
+use super::error::ApiError;
 use super::input::Input;
+use super::reply::{Context, Declared, Reply};
 
 /// The future of a handler.
 pub type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
@@ -43,18 +44,20 @@ pub struct Operation {
     pub bearer: bool,
 }
 
-/// A handler that decodes the request with `decode`, calls `call` with the implementation and the
-/// decoded arguments, and writes the answer: 200 with the JSON result, or the error.
+/// A handler that decodes the request with `decode`, calls `call` with the implementation, the
+/// request's [`Context`] and the decoded arguments, and writes the answer: the [`Reply`] (with the
+/// `declared` status unless it sets one), or the error.
 pub fn operation<S, A, F, Fut, T>(
     implementation: Arc<S>,
     decode: fn(&Input) -> Result<A, ApiError>,
+    declared: Declared,
     call: F,
 ) -> Handler
 where
     S: Send + Sync + 'static,
     A: Send + 'static,
-    F: Fn(Arc<S>, A) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
+    F: Fn(Arc<S>, Context, A) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Reply<T>, ApiError>> + Send + 'static,
     T: Serialize,
 {
     Arc::new(move |input: Input| -> BoxFuture {
@@ -62,8 +65,8 @@ where
             Ok(args) => args,
             Err(rejection) => return Box::pin(std::future::ready(rejection.into_response())),
         };
-        let answer = call(Arc::clone(&implementation), args);
-        Box::pin(async move { respond(answer.await) })
+        let answer = call(Arc::clone(&implementation), Context::new(input.parts), args);
+        Box::pin(async move { respond(answer.await, declared) })
     })
 }
 
@@ -82,27 +85,23 @@ pub fn unimplemented<A: 'static>(
     })
 }
 
-/// Writes a trait method's answer: 200 with the JSON of the value, or the error.
-pub fn respond<T: Serialize>(answer: Result<T, ApiError>) -> Response {
+/// Writes a trait method's answer: the reply (with the `declared` status unless it sets one), or
+/// the error.
+pub fn respond<T: Serialize>(answer: Result<Reply<T>, ApiError>, declared: Declared) -> Response {
     match answer {
-        Ok(value) => {
-            let mut bytes = Vec::with_capacity(256);
-            match serde_json::to_writer(&mut bytes, &value) {
-                Ok(()) => json_response(StatusCode::OK, bytes),
-                Err(e) => ApiError::internal(format!("could not encode the response: {e}"))
-                    .into_response(),
-            }
-        }
+        Ok(reply) => reply.into_response_for(declared),
         Err(error) => error.into_response(),
     }
 }
 
-/// Builds the router: each operation's method and `route` to its handler, and answers in
-/// Infisical's error shape for unknown paths (404) and methods (405).
+/// Builds the routes: each operation's method and `route` to its handler, with 405 answers in
+/// Infisical's error shape for a known path called with another method. There is no fallback:
+/// merged into an application's router, unknown paths reach the application's fallback; see
+/// [`router`] for a router that answers them itself.
 ///
 /// `operations` and `handlers` are parallel. Operations whose routes differ only in parameter
 /// names must use the same `route` text (the generator guarantees it).
-pub fn router(operations: &[Operation], handlers: Vec<Handler>, body_limit: usize) -> axum::Router {
+pub fn routes(operations: &[Operation], handlers: Vec<Handler>, body_limit: usize) -> axum::Router {
     let mut router = axum::Router::new();
     for (op, handler) in operations.iter().zip(handlers) {
         // An empty route marks an operation the generator could not route (same method and path
@@ -122,25 +121,41 @@ pub fn router(operations: &[Operation], handlers: Vec<Handler>, body_limit: usiz
         };
         router = router.route(op.route, on(filter, route));
     }
-    router
-        .fallback(|request: Request| async move {
-            ApiError::not_found(format!(
-                "Route {}:{} not found",
+    // Set on each route registered above (not a router-wide fallback), so merging and nesting
+    // keep it without conflicting with the application's fallback.
+    router.method_not_allowed_fallback(|request: Request| async move {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            format!(
+                "Route {}:{} does not accept this method",
                 request.method(),
-                request.uri().path()
-            ))
-        })
-        .method_not_allowed_fallback(|request: Request| async move {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "MethodNotAllowed",
-                format!(
-                    "Route {}:{} does not accept this method",
-                    request.method(),
-                    request.uri().path()
-                ),
-            )
-        })
+                original_path(&request)
+            ),
+        )
+    })
+}
+
+/// [`routes`] with a fallback answering unknown paths with 404 in Infisical's error shape: a
+/// complete service. Nest it (`Router::nest`) or serve it; to merge operations into a router
+/// that has its own fallback, use [`routes`] (axum refuses to merge two fallbacks).
+pub fn router(operations: &[Operation], handlers: Vec<Handler>, body_limit: usize) -> axum::Router {
+    routes(operations, handlers, body_limit).fallback(|request: Request| async move {
+        ApiError::not_found(format!(
+            "Route {}:{} not found",
+            request.method(),
+            original_path(&request)
+        ))
+    })
+}
+
+/// The path as the client sent it, also under `Router::nest`.
+fn original_path(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().path(), |uri| uri.0.path())
+        .to_owned()
 }
 
 /// Splits a request into an [`Input`]: path parameters from the router, the body up to `limit`.

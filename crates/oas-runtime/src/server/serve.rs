@@ -3,10 +3,12 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::HttpBody as _;
+use axum::extract::ConnectInfo;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, Request, StatusCode, header};
 use hyper::body::Incoming;
@@ -101,6 +103,9 @@ pub async fn serve(listener: TcpListener, router: axum::Router, limits: Limits) 
 /// stops accepting, lets requests in progress finish (idle connections are closed at once), and
 /// returns when every connection is closed. The timeouts bound how long that takes.
 ///
+/// Each request carries the peer's address as the `axum::extract::ConnectInfo<SocketAddr>`
+/// extension (what `Context::peer_addr` reads).
+///
 /// Every answer the transport gives on its own is in Infisical's error shape with a JSON body:
 /// 414 and 431 for a request target or headers over the limits, 408 for a body or request
 /// timeout, 400 for a request hyper cannot parse, and any other bodiless error answer a layer
@@ -127,27 +132,33 @@ pub async fn serve_with_shutdown(
         .layer(RequestBodyTimeoutLayer::new(limits.body_read_timeout))
         .service(router);
     let limits = Arc::new(limits);
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    // One service per connection, so each request carries the peer's address.
+    let service = move |peer: SocketAddr| {
         let inner = inner.clone();
         let limits = Arc::clone(&limits);
-        async move {
-            if let Some(rejection) = check_head(&request, &limits) {
-                return Ok::<_, Infallible>(rejection.into_response());
+        hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            let inner = inner.clone();
+            let limits = Arc::clone(&limits);
+            async move {
+                if let Some(rejection) = check_head(&request, &limits) {
+                    return Ok::<_, Infallible>(rejection.into_response());
+                }
+                request.extensions_mut().insert(ConnectInfo(peer));
+                let response = match inner.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                Ok(with_json_body(response, &limits))
             }
-            let response = match inner.oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
-            Ok(with_json_body(response, &limits))
-        }
-    });
+        })
+    };
 
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(_) => {
                     // Usually out of file descriptors: give connections time to close.
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -159,7 +170,7 @@ pub async fn serve_with_shutdown(
         // Small JSON answers should not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(JsonAutoAnswers::new(stream));
-        let connection = connections.watch(http.serve_connection(io, service.clone()));
+        let connection = connections.watch(http.serve_connection(io, service(peer)));
         tokio::spawn(async move {
             // A connection's error (a timeout, a client gone, a malformed request hyper has
             // already answered) concerns that connection only.

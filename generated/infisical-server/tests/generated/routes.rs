@@ -5058,15 +5058,31 @@ async fn every_route_reaches_its_default_and_checks_its_token() {
         if status != 501 || !text.contains("\"NotImplemented\"") {
             failures.push(format!("{} {}: {status} {text}", op.method, op.path));
         }
+        let response = send(false).await.expect("the server answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
         if op.bearer {
-            let response = send(false).await.expect("the server answers");
-            let status = response.status().as_u16();
-            if status != 401 {
+            let shaped = serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| {
+                    v["statusCode"] == 401 && v["error"] == "UnauthorizedError"
+                        && v["reqId"].is_string() && v["message"].is_string()
+                });
+            if status != 401 || !shaped {
                 failures
                     .push(
-                        format!("{} {} without a token: {status}", op.method, op.path),
+                        format!(
+                            "{} {} without a token: {status} {text}", op.method, op.path
+                        ),
                     );
             }
+        } else if status != 501 {
+            failures
+                .push(
+                    format!(
+                        "{} {} (public) without a token: {status} {text}", op.method, op
+                        .path
+                    ),
+                );
         }
     }
     assert!(
