@@ -1,7 +1,8 @@
 //! Project automation, run as `cargo xtask <command>`. The only crate of the workspace that does IO.
 //!
-//! - `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings]`: regenerates `generated/`
-//!   (or checks it is fresh).
+//! - `cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--fail-on-breaking]`:
+//!   regenerates `generated/` (or checks it is fresh), with the change report against the surface
+//!   lock; `--fail-on-breaking` fails on a change that breaks a client user or server implementer.
 //! - `cargo xtask ci [--require-documents]`: the whole test suite (fmt, freshness, clippy, tests,
 //!   features, every real document), as CI runs it.
 //! - `cargo xtask documents [--require] [NAME...]`: generates, builds and tests every document of
@@ -14,6 +15,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod changes;
 mod ci;
 mod codegen;
 mod documents;
@@ -47,6 +49,7 @@ fn run(args: Vec<String>) -> Result<()> {
                     "--update-pin" => options.update_pin = true,
                     "--timings" => options.timings = true,
                     "--quiet" => options.quiet = true,
+                    "--fail-on-breaking" => options.fail_on_breaking = true,
                     "--out" => {
                         options.out =
                             Some(PathBuf::from(args.next().context("--out needs a path")?))
@@ -83,7 +86,7 @@ fn run(args: Vec<String>) -> Result<()> {
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),
         },
         _ => bail!(
-            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
+            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] [--fail-on-breaking] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
         ),
     }
 }

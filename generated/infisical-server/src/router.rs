@@ -18640,7 +18640,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
-            ::infisical_types::DecryptKmsKeyV1Body,
+            ::infisical_types::Ciphertext,
         ),
         ApiError,
     > {
@@ -18655,11 +18655,7 @@ mod decode {
     pub(super) fn encrypt_kms_key_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::oas_runtime::server::BearerToken,
-            ::uuid::Uuid,
-            ::infisical_types::EncryptKmsKeyV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::uuid::Uuid, ::infisical_types::Plaintext),
         ApiError,
     > {
         Ok((
@@ -19782,7 +19778,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -20083,7 +20079,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -20101,7 +20097,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -20165,7 +20161,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -25712,7 +25708,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::IssueHostCertSshHostV1Body,
+            ::infisical_types::PublicKey,
         ),
         ApiError,
     > {

@@ -6133,7 +6133,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6157,7 +6157,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6181,7 +6181,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::DeleteAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6206,7 +6206,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         query: ::infisical_types::GetAdditionalPrivilegeIdentityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6254,7 +6254,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::UpdateAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6282,7 +6282,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         body: ::infisical_types::CreateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6306,7 +6306,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6331,7 +6331,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         query: ::infisical_types::GetIdentityProjectAdditionalPrivilegeBySlugV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6355,7 +6355,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6404,7 +6404,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         body: ::infisical_types::UpdateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
+            ::infisical_types::PrivilegeResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6432,7 +6432,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateIntegrationAuthAccessTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::infisical_types::IntegrationAuthResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6480,7 +6480,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::infisical_types::IntegrationAuthResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6553,7 +6553,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::infisical_types::IntegrationAuthResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6697,7 +6697,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::std::option::Option<::infisical_types::UpdateIntegrationAuthV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetIntegrationAuthV1Response,
+            ::infisical_types::IntegrationAuthResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6874,10 +6874,10 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
-        body: ::infisical_types::DecryptKmsKeyV1Body,
+        body: ::infisical_types::Ciphertext,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::EncryptKmsKeyV1Body,
+            ::infisical_types::Plaintext,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6899,10 +6899,10 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
-        body: ::infisical_types::EncryptKmsKeyV1Body,
+        body: ::infisical_types::Plaintext,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DecryptKmsKeyV1Body,
+            ::infisical_types::Ciphertext,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6930,7 +6930,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::infisical_types::KeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6952,7 +6952,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::infisical_types::KeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6977,7 +6977,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::GetKmsKeyByKeyNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::infisical_types::KeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7001,7 +7001,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::infisical_types::KeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7048,7 +7048,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetKmsKeyV1Response,
+            ::infisical_types::KeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7076,7 +7076,7 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::IssueHostCertSshHostV1Body,
+            ::infisical_types::PublicKey,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8075,7 +8075,7 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewPkiCaV1Response,
+            ::infisical_types::CertificateCertificateChainSerialNumberResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8407,7 +8407,7 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         body: ::infisical_types::RenewPkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RenewPkiCaV1Response,
+            ::infisical_types::CertificateCertificateChainSerialNumberResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8819,7 +8819,7 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
         &self,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::CreatePkiCertificateTemplateV2Response,
@@ -9328,10 +9328,10 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::infisical_types::MessageResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -9353,7 +9353,7 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::Subscriber,
@@ -9428,7 +9428,7 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::infisical_types::IssueCertificatePkiResponse,
@@ -12174,7 +12174,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         resource_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12198,7 +12198,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12222,7 +12222,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12246,7 +12246,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12271,7 +12271,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12295,7 +12295,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12462,7 +12462,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::ListSecretScanningFindingsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningFindingsV2Response,
+            ::infisical_types::FindingsResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12514,7 +12514,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
+            ::infisical_types::DataSourceResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -12567,7 +12567,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListSecretScanningFindingsV2Response,
+            ::infisical_types::FindingsResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -17716,7 +17716,7 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::SignSshCertificatesV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignSshCertificatesV1Response,
+            ::infisical_types::SerialNumberSignedKeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -18058,10 +18058,10 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
-        body: ::infisical_types::IssueHostCertSshHostV1Body,
+        body: ::infisical_types::PublicKey,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::SignSshCertificatesV1Response,
+            ::infisical_types::SerialNumberSignedKeyResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -18303,7 +18303,7 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::infisical_types::MessageResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -18580,7 +18580,7 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::RevokeAuthTokenV1Response,
+            ::infisical_types::MessageResponse,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
