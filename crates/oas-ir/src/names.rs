@@ -72,7 +72,13 @@ pub(crate) fn assign_names(api: &mut Api, config: &crate::Config, diags: &mut Di
     let pins = &config.names;
     let lock = config.lock.as_ref();
     name_operations(api, pins, lock, diags);
-    name_types(api, pins, lock, config.conventions.error_body.as_deref(), diags);
+    name_types(
+        api,
+        pins,
+        lock,
+        config.conventions.error_body.as_deref(),
+        diags,
+    );
     name_members(api, lock);
 }
 
@@ -407,7 +413,12 @@ fn derive_operation_name(
     }
 }
 
-fn name_operations(api: &mut Api, pins: &NamePins, lock: Option<&Surface>, diags: &mut Diagnostics) {
+fn name_operations(
+    api: &mut Api,
+    pins: &NamePins,
+    lock: Option<&Surface>,
+    diags: &mut Diagnostics,
+) {
     let collections: BTreeSet<String> = api
         .operations
         .iter()
@@ -445,7 +456,11 @@ fn name_operations(api: &mut Api, pins: &NamePins, lock: Option<&Surface>, diags
             let entry = lock?
                 .operations
                 .get(&surface::operation_key(op.method.as_str(), &op.path))?;
-            Some((entry.group.clone(), entry.name.clone(), entry.method.clone()))
+            Some((
+                entry.group.clone(),
+                entry.name.clone(),
+                entry.method.clone(),
+            ))
         })
         .collect();
     // Two operations cannot keep one name (a document that adds a route equal but for a
