@@ -41,7 +41,12 @@ pub(crate) fn read_lock(root: &Path) -> Result<Option<oas_ir::surface::Surface>>
     };
     oas_ir::surface::Surface::from_lock(&text)
         .map(Some)
-        .map_err(|e| anyhow::anyhow!("{}: {e}\nDelete it to start a new lock (every name is derived afresh).", path.display()))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}\nDelete it to start a new lock (every name is derived afresh).",
+                path.display()
+            )
+        })
 }
 
 /// Every generated file, with its path relative to the project root.
@@ -265,13 +270,7 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
     if !changes.changes.is_empty() {
         files.push((
             PathBuf::from(CHANGES_FILE),
-            changes.markdown(
-                "the previous regeneration",
-                &spec.path.file_name().map_or_else(
-                    || spec.path.display().to_string(),
-                    |f| f.to_string_lossy().into_owned(),
-                ),
-            ),
+            changes.markdown("the previous regeneration", &document_label(&spec.path)),
         ));
     }
     let stats = Stats {
@@ -303,6 +302,18 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
         changes,
         had_lock: lock.is_some(),
     })
+}
+
+/// A document's folder and file name (`2025-06/infisical-openapi.json`): where it sits in the
+/// data folder, without the machine's path.
+fn document_label(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .rev()
+        .take(2)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
 }
 
 const FEATURES_BEGIN: &str =
@@ -403,7 +414,10 @@ pub(crate) fn run(options: &Options) -> Result<()> {
                 })
                 .take(20)
             {
-                println!("  breaking: {} {:?}: {} {}", change.item, change.kind, change.path, change.detail);
+                println!(
+                    "  breaking: {} {:?}: {} {}",
+                    change.item, change.kind, change.path, change.detail
+                );
             }
         }
     }

@@ -22,16 +22,26 @@
 //!
 //! Clashes get the distinguishing path parameters (`_by_env_id`), then a number with a warning.
 //!
+//! # The lock
+//! The surface locked by the previous generation ([`crate::surface`]) comes right after the names
+//! file: an operation keeps its locked name while its method and path shape (parameter names
+//! blanked) stay; a path parameter keeps its name at its position; a type keeps its name when its
+//! shape hash is unchanged (and, failing that, when the place the locked type first occurred now
+//! holds it); a union variant keeps its name by tag or payload. New items get derived names that
+//! avoid every locked one.
+//!
 //! # Types
 //! For every struct, enum and union, by priority:
-//! 1. a pin from the names file (keyed by any JSON pointer where the shape occurs);
+//! 1. a pin from the names file (keyed by any JSON pointer where the shape occurs), then the lock;
 //! 2. the name the document gives it (component name, `title`);
 //! 3. for structs and unions, the plain name of the property holding it (`secrets[]` gives `Secret`,
 //!    `permissions[]` gives `Permission`) when this shape is the most used one claiming that name;
 //! 4. the name of its context: parent name plus property (`CreateRoleV1BodyPermissions`), operation
 //!    name plus role for bodies and responses (`CreateRoleV1Body`); a shape used in several contexts
 //!    takes the words its context names share (`PermissionSecretsAction`, `PermissionMemberAction`
-//!    give `PermissionAction`), else the shortest.
+//!    give `PermissionAction`); a body or response whose operations share only the role is named
+//!    by its one to three fields and the role (`{message}` gives `MessageResponse`) when no other
+//!    shape claims that name; else the shortest.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -55,13 +55,7 @@ pub struct OpSurface {
 
 /// One parameter: location, wire name, Rust name, type, required.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ParamSurface(
-    pub String,
-    pub String,
-    pub String,
-    pub String,
-    pub bool,
-);
+pub struct ParamSurface(pub String, pub String, pub String, pub String, pub bool);
 
 /// One named type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -148,12 +142,7 @@ pub(crate) fn shape_hashes(api: &Api) -> Vec<u64> {
             TypeKind::Union(u) => {
                 let _ = write!(text, "U{:?}", u.repr);
                 for variant in &u.variants {
-                    let _ = write!(
-                        text,
-                        "|{:?}:{:x}",
-                        variant.tag,
-                        child(variant.ty, &hashes)
-                    );
+                    let _ = write!(text, "|{:?}:{:x}", variant.tag, child(variant.ty, &hashes));
                 }
             }
             TypeKind::Option(inner) => {
@@ -578,7 +567,9 @@ impl Changes {
         if self.changes.is_empty() {
             return out;
         }
-        out.push_str("| item | change | where | detail | client | server |\n|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| item | change | where | detail | client | server |\n|---|---|---|---|---|---|\n",
+        );
         for c in &self.changes {
             let _ = writeln!(
                 out,
@@ -659,7 +650,10 @@ pub fn diff(old: &Surface, new: &Surface) -> Changes {
             let (kind, detail) = match (&before.body, &op.body) {
                 (None, Some(b)) => (ChangeKind::Added, format!("request body `{b}`")),
                 (Some(b), None) => (ChangeKind::Removed, format!("request body `{b}`")),
-                (Some(a), Some(b)) => (ChangeKind::Changed, format!("request body `{a}` is now `{b}`")),
+                (Some(a), Some(b)) => (
+                    ChangeKind::Changed,
+                    format!("request body `{a}` is now `{b}`"),
+                ),
                 (None, None) => unreachable!("bodies differ"),
             };
             push("operation", kind, label.clone(), detail, Breaking, Breaking);
@@ -680,7 +674,14 @@ pub fn diff(old: &Surface, new: &Surface) -> Changes {
                 // Only success bodies are what a method returns; error bodies arrive in the error.
                 let success = status.starts_with(['1', '2', '3']);
                 let impact = if success { Breaking } else { NoImpact };
-                push("operation", ChangeKind::Changed, label.clone(), detail, impact, impact);
+                push(
+                    "operation",
+                    ChangeKind::Changed,
+                    label.clone(),
+                    detail,
+                    impact,
+                    impact,
+                );
             }
         }
     }
@@ -716,11 +717,11 @@ pub fn diff(old: &Surface, new: &Surface) -> Changes {
         }
     }
     for (name, ty) in &new.types {
-        let Some(before) = old
-            .types
-            .get(name)
-            .or_else(|| renamed_from.get(name.as_str()).map(|from| &old.types[*from]))
-        else {
+        let Some(before) = old.types.get(name).or_else(|| {
+            renamed_from
+                .get(name.as_str())
+                .map(|from| &old.types[*from])
+        }) else {
             push(
                 "type",
                 ChangeKind::Added,
@@ -810,10 +811,24 @@ fn diff_params(
         }
     }
     for p in a.iter().skip(b.len()) {
-        push("parameter", ChangeKind::Removed, format!("{label} `{}`", p.1), format!("path `{}`", p.2), Breaking, Breaking);
+        push(
+            "parameter",
+            ChangeKind::Removed,
+            format!("{label} `{}`", p.1),
+            format!("path `{}`", p.2),
+            Breaking,
+            Breaking,
+        );
     }
     for q in b.iter().skip(a.len()) {
-        push("parameter", ChangeKind::Added, format!("{label} `{}`", q.1), format!("path `{}`", q.2), Breaking, Breaking);
+        push(
+            "parameter",
+            ChangeKind::Added,
+            format!("{label} `{}`", q.1),
+            format!("path `{}`", q.2),
+            Breaking,
+            Breaking,
+        );
     }
     let others = |o: &OpSurface| -> BTreeMap<(String, String), ParamSurface> {
         o.params
@@ -956,7 +971,8 @@ fn diff_type(
             Breaking,
         );
     }
-    let values = |t: &TypeSurface| -> BTreeMap<String, String> { t.values.iter().cloned().collect() };
+    let values =
+        |t: &TypeSurface| -> BTreeMap<String, String> { t.values.iter().cloned().collect() };
     let (a, b) = (values(before), values(ty));
     for (wire, rust) in &b {
         match a.get(wire) {
@@ -1045,7 +1061,10 @@ mod tests {
     #[test]
     fn operation_keys_blank_parameter_names() {
         assert_eq!(
-            operation_key("GET", "/api/v1/workspace/{workspaceId}/environments/{envId}"),
+            operation_key(
+                "GET",
+                "/api/v1/workspace/{workspaceId}/environments/{envId}"
+            ),
             "GET /api/v1/workspace/{}/environments/{}"
         );
         assert_eq!(operation_key("POST", "/a/{b"), "POST /a/{b");
