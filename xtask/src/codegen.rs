@@ -37,6 +37,32 @@ pub(crate) struct Options {
     /// Print only the summary line (warnings are counted, not listed).
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Fail when the change report finds a change that breaks a client user or a server
+    /// implementer (for CI, after a document update).
+    #[arg(long)]
+    pub(crate) fail_on_breaking: bool,
+}
+
+/// The surface lock, relative to the project root: written by every generation, read by the
+/// next one to keep names and to report what changed.
+pub(crate) const LOCK_FILE: &str = "generated/surface.lock.json";
+/// The full change report of the last regeneration that changed the surface.
+pub(crate) const CHANGES_FILE: &str = "docs/changes.md";
+
+/// Reads the surface lock of the project at `root`; `None` when there is none yet.
+pub(crate) fn read_lock(root: &Path) -> Result<Option<oas_ir::surface::Surface>> {
+    let path = root.join(LOCK_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    oas_ir::surface::Surface::from_lock(&text)
+        .map(Some)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}\nDelete it to start a new lock (every name is derived afresh).",
+                path.display()
+            )
+        })
 }
 
 /// Every generated file, with its path relative to the project root.
@@ -44,6 +70,10 @@ pub(crate) struct Generated {
     pub(crate) files: Vec<(PathBuf, String)>,
     pub(crate) warnings: Vec<oas_ir::Diagnostic>,
     pub(crate) stats: Stats,
+    /// What changed since the lock (empty without a lock).
+    pub(crate) changes: oas_ir::surface::Changes,
+    /// Whether there was a lock to compare with.
+    pub(crate) had_lock: bool,
 }
 
 /// Numbers a run reports.
@@ -166,9 +196,11 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
         )
     })?;
     timings.push(("load", clock.elapsed().as_secs_f64()));
+    let lock = read_lock(root)?;
     let config = oas_ir::Config {
         names: read_names()?,
         conventions: profile::conventions(),
+        lock: lock.clone(),
     };
     let mut ir_stages: Vec<(&'static str, f64)> = Vec::new();
     let mut ir_clock = Instant::now();
@@ -255,6 +287,20 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
         PathBuf::from("docs/operations.md"),
         oas_ir::report::operations_report(&out.api),
     ));
+    // The surface lock, and the change report against the previous lock. The report is only
+    // rewritten when the surface changed: it describes the last change until the next one.
+    let surface = oas_ir::surface::surface(&out.api);
+    let changes = lock
+        .as_ref()
+        .map(|old| oas_ir::surface::diff(old, &surface))
+        .unwrap_or_default();
+    files.push((PathBuf::from(LOCK_FILE), surface.to_lock()));
+    if !changes.changes.is_empty() {
+        files.push((
+            PathBuf::from(CHANGES_FILE),
+            changes.markdown("the previous regeneration", &document_label(&spec.path)),
+        ));
+    }
     let stats = Stats {
         operations: out.api.operations.len(),
         named_occurrences: out
@@ -281,7 +327,21 @@ pub(crate) fn generate(spec: &spec::SpecFile, root: &std::path::Path) -> Result<
             .chain(std::mem::take(&mut out.warnings))
             .collect(),
         stats,
+        changes,
+        had_lock: lock.is_some(),
     })
+}
+
+/// A document's folder and file name (`2025-06/infisical-openapi.json`): where it sits in the
+/// data folder, without the machine's path.
+fn document_label(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .rev()
+        .take(2)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
 }
 
 const FEATURES_BEGIN: &str =
@@ -374,11 +434,40 @@ pub(crate) fn run(options: &Options) -> Result<()> {
             "overlay spec/overlays/{file}: {actions} actions changed {changed} nodes (docs/overlay-report.md)"
         );
     }
+    let changes = &generated.changes;
+    if !generated.had_lock {
+        println!("no surface lock yet: wrote {LOCK_FILE}; the next regeneration reports changes");
+    } else if !changes.changes.is_empty() {
+        println!("{} ({CHANGES_FILE})", changes.summary());
+        if !options.quiet {
+            for change in changes
+                .changes
+                .iter()
+                .filter(|c| {
+                    c.client == oas_ir::surface::Impact::Breaking
+                        || c.server == oas_ir::surface::Impact::Breaking
+                })
+                .take(20)
+            {
+                println!(
+                    "  breaking: {} {:?}: {} {}",
+                    change.item, change.kind, change.path, change.detail
+                );
+            }
+        }
+    }
     if options.timings {
         for (stage, secs) in &stats.timings {
             println!("  {stage:<12} {:>8.1} ms", secs * 1000.0);
         }
         println!("  {:<12} {:>8.1} ms", "write", write_secs * 1000.0);
+    }
+    if options.fail_on_breaking && changes.is_breaking() {
+        bail!(
+            "the API change breaks a client user ({}) or a server implementer ({}); see {CHANGES_FILE}",
+            changes.client().bump(),
+            changes.server().bump()
+        );
     }
     if !stale.is_empty() {
         bail!(

@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod changes;
 mod ci;
 mod codegen;
 mod documents;
@@ -134,6 +135,7 @@ mod tests {
             "codegen",
             "codegen --check",
             "codegen --spec new.json --update-pin",
+            "codegen --fail-on-breaking",
             "codegen --timings --quiet --out /tmp/x",
             "ci",
             "ci --require-documents",

@@ -104,6 +104,7 @@ fn ir_config() -> oas_ir::Config {
             error_body: Some("ErrorBody".to_owned()),
             query_flags: true,
         },
+        lock: None,
     }
 }
 

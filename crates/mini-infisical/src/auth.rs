@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use infisical_server::types::{
     AccessTokenResponse, AccessTokenResponseTokenType, LoginAuthUniversalAuthV1Body,
-    RenewAuthTokenV1Body, RevokeAuthTokenV1Response,
+    MessageResponse, RenewAuthTokenV1Body,
 };
 use infisical_server::{ApiError, BearerToken, Context, Reply, UniversalAuth};
 
@@ -69,10 +69,10 @@ impl UniversalAuth for MiniInfisical {
         _cx: &Context,
         _token: Option<BearerToken>,
         body: RenewAuthTokenV1Body,
-    ) -> Result<Reply<RevokeAuthTokenV1Response>, ApiError> {
+    ) -> Result<Reply<MessageResponse>, ApiError> {
         let mut store = self.store();
         match store.tokens.remove(&body.access_token) {
-            Some(_) => Ok(RevokeAuthTokenV1Response {
+            Some(_) => Ok(MessageResponse {
                 message: "Successfully revoked access token".to_owned(),
             }
             .into()),

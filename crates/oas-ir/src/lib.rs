@@ -26,6 +26,7 @@ pub mod overlay;
 pub mod pointer;
 pub mod report;
 mod shape;
+pub mod surface;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use names::{NamePins, is_plain_ident, pascal_ident, snake_ident};
@@ -38,6 +39,9 @@ pub struct Config {
     pub names: NamePins,
     /// The conventions of the API the document describes (none by default).
     pub conventions: Conventions,
+    /// The surface locked by the previous generation: the names of items whose identity still
+    /// matches are kept (see [`surface::Surface`]).
+    pub lock: Option<surface::Surface>,
 }
 
 /// Rewrites that follow one API's conventions rather than OpenAPI's: the caller's profile chooses

@@ -22,16 +22,26 @@
 //!
 //! Clashes get the distinguishing path parameters (`_by_env_id`), then a number with a warning.
 //!
+//! # The lock
+//! The surface locked by the previous generation ([`crate::surface`]) comes right after the names
+//! file: an operation keeps its locked name while its method and path shape (parameter names
+//! blanked) stay; a path parameter keeps its name at its position; a type keeps its name when its
+//! shape hash is unchanged (and, failing that, when the place the locked type first occurred now
+//! holds it); a union variant keeps its name by tag or payload. New items get derived names that
+//! avoid every locked one.
+//!
 //! # Types
 //! For every struct, enum and union, by priority:
-//! 1. a pin from the names file (keyed by any JSON pointer where the shape occurs);
+//! 1. a pin from the names file (keyed by any JSON pointer where the shape occurs), then the lock;
 //! 2. the name the document gives it (component name, `title`);
 //! 3. for structs and unions, the plain name of the property holding it (`secrets[]` gives `Secret`,
 //!    `permissions[]` gives `Permission`) when this shape is the most used one claiming that name;
 //! 4. the name of its context: parent name plus property (`CreateRoleV1BodyPermissions`), operation
 //!    name plus role for bodies and responses (`CreateRoleV1Body`); a shape used in several contexts
 //!    takes the words its context names share (`PermissionSecretsAction`, `PermissionMemberAction`
-//!    give `PermissionAction`), else the shortest.
+//!    give `PermissionAction`); a body or response whose operations share only the role is named
+//!    by its one to three fields and the role (`{message}` gives `MessageResponse`) when no other
+//!    shape claims that name; else the shortest.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -40,6 +50,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Api, Operation, Status, TypeId, TypeKind, UnionRepr};
 use crate::pointer::JsonPointer;
+use crate::surface::{self, Surface};
 
 /// Names the user pins, read from the committed names file.
 #[derive(Clone, Debug, Default)]
@@ -69,9 +80,16 @@ const VAGUE_NAMES: &[&str] = &[
 /// Runs the naming pass over operations and types.
 pub(crate) fn assign_names(api: &mut Api, config: &crate::Config, diags: &mut Diagnostics) {
     let pins = &config.names;
-    name_operations(api, pins, diags);
-    name_types(api, pins, config.conventions.error_body.as_deref(), diags);
-    name_members(api);
+    let lock = config.lock.as_ref();
+    name_operations(api, pins, lock, diags);
+    name_types(
+        api,
+        pins,
+        lock,
+        config.conventions.error_body.as_deref(),
+        diags,
+    );
+    name_members(api, lock);
 }
 
 /// A snake_case identifier for a wire name, escaped where Rust would not accept it.
@@ -405,7 +423,12 @@ fn derive_operation_name(
     }
 }
 
-fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
+fn name_operations(
+    api: &mut Api,
+    pins: &NamePins,
+    lock: Option<&Surface>,
+    diags: &mut Diagnostics,
+) {
     let collections: BTreeSet<String> = api
         .operations
         .iter()
@@ -429,6 +452,39 @@ fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
             op.operation_id.as_ref().map(|id| (None, snake_ident(id)))
         })
         .collect();
+    // The lock keeps the name of an operation whose method and path shape did not change (a
+    // renamed path parameter keeps it too); a pin in the names file wins over the lock, the lock
+    // over the document's operationId.
+    let mut locked: Vec<Option<(String, String, String)>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let key = format!("{} {}", op.method.as_str(), op.path);
+            if pins.operations.contains_key(&key) {
+                return None;
+            }
+            let entry = lock?
+                .operations
+                .get(&surface::operation_key(op.method.as_str(), &op.path))?;
+            Some((
+                entry.group.clone(),
+                entry.name.clone(),
+                entry.method.clone(),
+            ))
+        })
+        .collect();
+    // Two operations cannot keep one name (a document that adds a route equal but for a
+    // parameter name): the first keeps it.
+    {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for entry in locked.iter_mut() {
+            if let Some((_, snake, _)) = entry
+                && !seen.insert(snake.clone())
+            {
+                *entry = None;
+            }
+        }
+    }
     let derive_all = |by: ByParams| -> Vec<DerivedName> {
         api.operations
             .iter()
@@ -445,15 +501,30 @@ fn name_operations(api: &mut Api, pins: &NamePins, diags: &mut Diagnostics) {
         }
         let finer = derive_all(by);
         for (idx, name) in finer.into_iter().enumerate() {
-            if counts[&derived[idx].join(false)] > 1 && pinned[idx].is_none() {
+            if counts[&derived[idx].join(false)] > 1
+                && pinned[idx].is_none()
+                && locked[idx].is_none()
+            {
                 derived[idx] = name;
             }
         }
     }
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut methods_taken: BTreeSet<(String, String)> = BTreeSet::new();
+    for (group, snake, method) in locked.iter().flatten() {
+        taken.insert(snake.clone());
+        methods_taken.insert((group.clone(), method.clone()));
+    }
     for (idx, op) in api.operations.iter_mut().enumerate() {
         let shape = path_shape(&op.path);
+        if let Some((group, snake, method)) = locked[idx].take() {
+            op.name.pascal = pascal_ident(&snake);
+            op.name.snake = snake;
+            op.name.group = group;
+            op.name.version = shape.version;
+            op.name.method = method;
+            continue;
+        }
         let derived = &derived[idx];
         let path_group = shape.words.first().cloned();
         let group = match (&pinned[idx], op.tags.first()) {
@@ -519,7 +590,13 @@ enum Parent {
     Type(TypeId),
 }
 
-fn name_types(api: &mut Api, pins: &NamePins, error_body: Option<&str>, diags: &mut Diagnostics) {
+fn name_types(
+    api: &mut Api,
+    pins: &NamePins,
+    lock: Option<&Surface>,
+    error_body: Option<&str>,
+    diags: &mut Diagnostics,
+) {
     let n = api.types.len();
     let mut claims: Vec<Vec<Claim>> = vec![Vec::new(); n];
     // Roots: operation bodies and responses.
@@ -638,6 +715,51 @@ fn name_types(api: &mut Api, pins: &NamePins, error_body: Option<&str>, diags: &
         }
     }
 
+    // The lock: a type keeps its locked name when its shape is unchanged (wherever it occurs
+    // now), else when it still occurs where the locked type first occurred. Shape and place
+    // first, then shape alone, then place alone; a names-file pin wins over the lock.
+    if let Some(lock) = lock {
+        let hashes = surface::shape_hashes(api);
+        let pinned_names: BTreeSet<String> = pinned.iter().flatten().cloned().collect();
+        let by_hash: HashMap<String, usize> = (0..n)
+            .filter(|&i| api.types[i].is_named())
+            .map(|i| (format!("{:016x}", hashes[i]), i))
+            .collect();
+        let kind_word = |i: usize| match api.types[i].kind {
+            TypeKind::Struct(_) => "struct",
+            TypeKind::Enum(_) => "enum",
+            TypeKind::Union(_) => "union",
+            _ => "",
+        };
+        let entries: Vec<(&String, &surface::TypeSurface)> = lock
+            .types
+            .iter()
+            .filter(|(name, _)| !pinned_names.contains(*name))
+            .collect();
+        let mut used = vec![false; entries.len()];
+        for pass in 0..3 {
+            for (e, (name, entry)) in entries.iter().enumerate() {
+                if used[e] {
+                    continue;
+                }
+                let by_shape = by_hash.get(&entry.shape).copied();
+                let by_place = by_origin.get(entry.origin.as_str()).copied();
+                let idx = match pass {
+                    0 => by_shape.filter(|i| Some(*i) == by_place),
+                    1 => by_shape,
+                    _ => by_place,
+                };
+                if let Some(idx) = idx
+                    && pinned[idx].is_none()
+                    && kind_word(idx) == entry.kind
+                {
+                    pinned[idx] = Some((*name).clone());
+                    used[e] = true;
+                }
+            }
+        }
+    }
+
     // The error body most operations share gets the convention's name (unless a pin names it).
     if let Some(name) = error_body
         && !pinned.iter().flatten().any(|p| p == name)
@@ -717,6 +839,48 @@ fn name_types(api: &mut Api, pins: &NamePins, error_body: Option<&str>, diags: &
     for name in pinned.iter().flatten().chain(plain_winner.iter().flatten()) {
         taken.insert(name.clone());
     }
+    // A body or response that several operations share is named by its shape and role, not after
+    // one of them, when that name is free and no other shared shape would take it too.
+    let mut shape_names: Vec<Option<String>> = vec![None; n];
+    let mut shape_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for idx in 0..n {
+        let roots_only = !claims[idx].is_empty()
+            && claims[idx]
+                .iter()
+                .all(|claim| matches!(claim.parent, Parent::Operation(_)));
+        if !roots_only
+            || pinned[idx].is_some()
+            || plain_winner[idx].is_some()
+            || !api.types[idx].hints.is_empty()
+        {
+            continue;
+        }
+        let Some(shape) = shape_words(&api.types[idx].kind) else {
+            continue;
+        };
+        let mut candidates: Vec<String> = claims[idx]
+            .iter()
+            .filter_map(|claim| match &claim.parent {
+                Parent::Operation(name) => Some(format!("{name}{}", claim.suffix)),
+                Parent::Type(_) => None,
+            })
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        let named = shared_name(&candidates, Some(&shape));
+        if named != shared_name(&candidates, None) {
+            *shape_counts.entry(named.clone()).or_default() += 1;
+            shape_names[idx] = Some(named);
+        }
+    }
+    for name in shape_names.iter_mut() {
+        if name
+            .as_ref()
+            .is_some_and(|n| shape_counts[n] > 1 || taken.contains(n))
+        {
+            *name = None;
+        }
+    }
     let order = parents_first(api);
     for idx in order {
         if !api.types[idx].is_named() {
@@ -746,7 +910,9 @@ fn name_types(api: &mut Api, pins: &NamePins, error_body: Option<&str>, diags: &
                 .collect();
             candidates.sort();
             candidates.dedup();
-            let base = hint.unwrap_or_else(|| context_name(&candidates));
+            let base = hint
+                .or_else(|| shape_names[idx].clone())
+                .unwrap_or_else(|| shared_name(&candidates, None));
             let base = if base.is_empty() {
                 format!("Type{idx}")
             } else {
@@ -845,8 +1011,10 @@ fn split_words(name: &str) -> Vec<String> {
 }
 
 /// The name for a shape used in several contexts: the words the context names share at the start
-/// and the end, when they say enough; else the shortest context name.
-fn context_name(candidates: &[String]) -> String {
+/// and the end, when they say enough; else, for a body or response several operations share, its
+/// shape's own words (a struct's few fields) followed by the role the contexts share (`{message}`
+/// returned by many operations is `MessageResponse`); else the shortest context name.
+fn shared_name(candidates: &[String], shape: Option<&str>) -> String {
     match candidates {
         [] => String::new(),
         [only] => only.clone(),
@@ -864,30 +1032,64 @@ fn context_name(candidates: &[String]) -> String {
                 })
                 .count();
             let first = &split[0];
-            let joined: String = first[..prefix]
-                .iter()
-                .chain(first[first.len() - suffix..].iter())
-                .map(String::as_str)
-                .collect();
+            let shared_end: String = first[first.len() - suffix..].concat();
+            let joined: String = first[..prefix].concat() + &shared_end;
             // Shared words at both ends keep the context; one end alone is too often a bare role
             // (`...V1Body`) or an operation verb.
             let says_enough = prefix > 0 && suffix > 0;
             if says_enough && !VAGUE_NAMES.contains(&joined.as_str()) {
-                joined
-            } else {
-                candidates
-                    .iter()
-                    .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
-                    .cloned()
-                    .unwrap_or_default()
+                return joined;
             }
+            // Contexts that share only their role (`...Response`, a version, a status) say
+            // nothing of the shape: it names itself.
+            let only_role = first[first.len() - suffix..].iter().all(|w| {
+                matches!(w.as_str(), "Response" | "Body" | "Error")
+                    || w.chars().all(|c| c.is_ascii_digit())
+                    || (w.len() > 1
+                        && w.starts_with('V')
+                        && w[1..].chars().all(|c| c.is_ascii_digit()))
+            });
+            if let Some(shape) = shape
+                && only_role
+            {
+                let role: String = first[first.len() - suffix..]
+                    .iter()
+                    .filter(|w| !w.starts_with('V'))
+                    .map(String::as_str)
+                    .collect();
+                let named = format!("{shape}{role}");
+                if !VAGUE_NAMES.contains(&named.as_str()) {
+                    return named;
+                }
+            }
+            candidates
+                .iter()
+                .min_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+                .cloned()
+                .unwrap_or_default()
         }
     }
 }
 
+/// The words a small struct names itself by: its fields, when there are one to three of them.
+fn shape_words(kind: &TypeKind) -> Option<String> {
+    let wires: Vec<&str> = match kind {
+        TypeKind::Struct(s) if s.additional.is_none() => {
+            s.fields.iter().map(|f| f.wire.as_str()).collect()
+        }
+        _ => return None,
+    };
+    if wires.is_empty() || wires.len() > 3 {
+        return None;
+    }
+    let words: String = wires.iter().map(|w| pascal_ident(w)).collect();
+    let words = pascal_ident(&words);
+    (!words.is_empty()).then_some(words)
+}
+
 /// Type indices with every parent before its children (the arena is numbered depth first from the
 /// operations, so a parent already comes first on its first path; this makes it hold for all paths).
-fn parents_first(api: &Api) -> Vec<usize> {
+pub(crate) fn parents_first(api: &Api) -> Vec<usize> {
     let n = api.types.len();
     let mut indegree = vec![0usize; n];
     for ty in &api.types {
@@ -921,9 +1123,39 @@ fn parents_first(api: &Api) -> Vec<usize> {
 // ---------------------------------------------------------------------------------------------
 // Fields, enum values, variants, parameters.
 
-fn name_members(api: &mut Api) {
+fn name_members(api: &mut Api, lock: Option<&Surface>) {
     let kinds: Vec<crate::model::Type> = api.types.clone();
-    for ty in &mut api.types {
+    // Locked variant names of each union, by tag (tagged) or by payload type.
+    let locked_variants = |name: &str| -> Option<HashMap<(String, String), String>> {
+        let entry = lock?.types.get(name)?;
+        Some(
+            entry
+                .variants
+                .iter()
+                .map(|(rust, tag, payload)| {
+                    let key = if tag.is_empty() {
+                        (String::new(), payload.clone())
+                    } else {
+                        (tag.clone(), String::new())
+                    };
+                    (key, rust.clone())
+                })
+                .collect(),
+        )
+    };
+    let variant_refs: Vec<Vec<String>> = api
+        .types
+        .iter()
+        .map(|ty| match &ty.kind {
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .map(|v| surface::type_ref(api, v.ty))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (idx, ty) in api.types.iter_mut().enumerate() {
         match &mut ty.kind {
             TypeKind::Struct(s) => {
                 let names = unique_snake(s.fields.iter().map(|f| f.wire.as_str()));
@@ -939,7 +1171,29 @@ fn name_members(api: &mut Api) {
                 }
             }
             TypeKind::Union(u) => {
-                let names = variant_names(&kinds, u);
+                let mut names = variant_names(&kinds, u);
+                // A variant whose tag (or, untagged, whose payload) is locked keeps its name
+                // when the union's locked names stay distinct.
+                if let Some(locked) = locked_variants(&ty.name) {
+                    let tagged = matches!(u.repr, UnionRepr::Tagged { .. });
+                    let kept: Vec<String> = u
+                        .variants
+                        .iter()
+                        .zip(&names)
+                        .enumerate()
+                        .map(|(i, (v, derived))| {
+                            let key = match (&v.tag, tagged) {
+                                (Some(tag), true) => (tag.clone(), String::new()),
+                                _ => (String::new(), variant_refs[idx][i].clone()),
+                            };
+                            locked.get(&key).cloned().unwrap_or_else(|| derived.clone())
+                        })
+                        .collect();
+                    let distinct: BTreeSet<&String> = kept.iter().collect();
+                    if distinct.len() == kept.len() {
+                        names = kept;
+                    }
+                }
                 for (variant, name) in u.variants.iter_mut().zip(names) {
                     variant.name = name;
                 }
@@ -948,7 +1202,34 @@ fn name_members(api: &mut Api) {
         }
     }
     for op in &mut api.operations {
-        let names = unique_snake(op.params.iter().map(|p| p.wire.as_str()));
+        let mut names = unique_snake(op.params.iter().map(|p| p.wire.as_str()));
+        // A path parameter keeps its locked name at its position (a parameter the document
+        // renames travels the same way), when the names stay distinct.
+        if let Some(entry) = lock.and_then(|lock| {
+            lock.operations
+                .get(&surface::operation_key(op.method.as_str(), &op.path))
+        }) {
+            let locked: Vec<&String> = entry
+                .params
+                .iter()
+                .filter(|p| p.0 == "path")
+                .map(|p| &p.2)
+                .collect();
+            let mut kept = names.clone();
+            let mut position = 0;
+            for (param, name) in op.params.iter().zip(kept.iter_mut()) {
+                if param.location == crate::model::ParamLocation::Path {
+                    if let Some(old) = locked.get(position) {
+                        name.clone_from(old);
+                    }
+                    position += 1;
+                }
+            }
+            let distinct: BTreeSet<&String> = kept.iter().collect();
+            if distinct.len() == kept.len() {
+                names = kept;
+            }
+        }
         for (param, name) in op.params.iter_mut().zip(names) {
             param.name = name;
         }
@@ -1056,7 +1337,7 @@ fn unique_pascal(raw: impl Iterator<Item = String>, reserved: &[&str]) -> Vec<St
 
 #[cfg(test)]
 mod tests {
-    use super::{context_name, singular, snake_ident, split_words};
+    use super::{shared_name, singular, snake_ident, split_words};
 
     #[test]
     fn identifiers_are_escaped() {
@@ -1093,8 +1374,10 @@ mod tests {
             "PermissionMemberAction".to_owned(),
             "PermissionSecretsAction".to_owned(),
         ];
-        assert_eq!(context_name(&shared), "PermissionAction");
+        assert_eq!(shared_name(&shared, None), "PermissionAction");
         let unrelated = ["GetAV1Response".to_owned(), "ListBV2Response".to_owned()];
-        assert_eq!(context_name(&unrelated), "GetAV1Response");
+        assert_eq!(shared_name(&unrelated, None), "GetAV1Response");
+        // A shape shared by unrelated operations is named by its fields and shared role.
+        assert_eq!(shared_name(&unrelated, Some("Message")), "MessageResponse");
     }
 }

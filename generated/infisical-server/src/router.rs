@@ -19828,7 +19828,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::uuid::Uuid,
-            ::infisical_types::DecryptKmsKeyV1Body,
+            ::infisical_types::Ciphertext,
         ),
         ApiError,
     > {
@@ -19843,11 +19843,7 @@ mod decode {
     pub(super) fn encrypt_kms_key_v1(
         input: &Input,
     ) -> Result<
-        (
-            ::oas_runtime::server::BearerToken,
-            ::uuid::Uuid,
-            ::infisical_types::EncryptKmsKeyV1Body,
-        ),
+        (::oas_runtime::server::BearerToken, ::uuid::Uuid, ::infisical_types::Plaintext),
         ApiError,
     > {
         Ok((
@@ -20970,7 +20966,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -21271,7 +21267,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -21289,7 +21285,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -21353,7 +21349,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::DeletePkiSubscriberV1Body,
+            ::infisical_types::ProjectIdBody,
         ),
         ApiError,
     > {
@@ -26900,7 +26896,7 @@ mod decode {
         (
             ::oas_runtime::server::BearerToken,
             ::std::string::String,
-            ::infisical_types::IssueHostCertSshHostV1Body,
+            ::infisical_types::PublicKey,
         ),
         ApiError,
     > {

@@ -22,7 +22,7 @@ impl IdentitySpecificPrivilegesApi<'_> {
     pub async fn create_additional_privilege_identity_permanent_v1(
         &self,
         body: &::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -42,7 +42,7 @@ impl IdentitySpecificPrivilegesApi<'_> {
     pub async fn create_additional_privilege_identity_temporary_v1(
         &self,
         body: &::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -62,7 +62,7 @@ impl IdentitySpecificPrivilegesApi<'_> {
     pub async fn delete_additional_privilege_identity_v1(
         &self,
         body: &::infisical_types::DeleteAdditionalPrivilegeIdentityV1Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::DELETE,
@@ -81,7 +81,7 @@ impl IdentitySpecificPrivilegesApi<'_> {
         &self,
         privilege_slug: &str,
         query: &::infisical_types::GetAdditionalPrivilegeIdentityV1Query,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -120,7 +120,7 @@ impl IdentitySpecificPrivilegesApi<'_> {
     pub async fn update_additional_privilege_identity_v1(
         &self,
         body: &::infisical_types::UpdateAdditionalPrivilegeIdentityV1Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

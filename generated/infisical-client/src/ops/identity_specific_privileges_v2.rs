@@ -24,7 +24,7 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     pub async fn create_identity_project_additional_privilege_v2(
         &self,
         body: &::infisical_types::CreateIdentityProjectAdditionalPrivilegeV2Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -44,7 +44,7 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     pub async fn delete_identity_project_additional_privilege_v2(
         &self,
         id: &str,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -65,7 +65,7 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
         &self,
         privilege_slug: &str,
         query: &::infisical_types::GetIdentityProjectAdditionalPrivilegeBySlugV2Query,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -86,7 +86,7 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     pub async fn get_identity_project_additional_privilege_v2(
         &self,
         id: &str,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -129,7 +129,7 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
         &self,
         id: &str,
         body: &::infisical_types::UpdateIdentityProjectAdditionalPrivilegeV2Body,
-    ) -> crate::Result<::infisical_types::GetAdditionalPrivilegeIdentityV1Response> {
+    ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

@@ -20,7 +20,7 @@ impl IntegrationsApi<'_> {
     pub async fn create_integration_auth_access_token_v1(
         &self,
         body: &::infisical_types::CreateIntegrationAuthAccessTokenV1Body,
-    ) -> crate::Result<::infisical_types::GetIntegrationAuthV1Response> {
+    ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -56,7 +56,7 @@ impl IntegrationsApi<'_> {
     pub async fn delete_integration_auth_by_integration_auth_id_v1(
         &self,
         integration_auth_id: &str,
-    ) -> crate::Result<::infisical_types::GetIntegrationAuthV1Response> {
+    ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -116,7 +116,7 @@ impl IntegrationsApi<'_> {
     pub async fn get_integration_auth_v1(
         &self,
         integration_auth_id: &str,
-    ) -> crate::Result<::infisical_types::GetIntegrationAuthV1Response> {
+    ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -237,7 +237,7 @@ impl IntegrationsApi<'_> {
         &self,
         integration_auth_id: &str,
         body: ::std::option::Option<&::infisical_types::UpdateIntegrationAuthV1Body>,
-    ) -> crate::Result<::infisical_types::GetIntegrationAuthV1Response> {
+    ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

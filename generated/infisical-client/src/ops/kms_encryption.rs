@@ -20,8 +20,8 @@ impl KmsEncryptionApi<'_> {
     pub async fn decrypt_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
-        body: &::infisical_types::DecryptKmsKeyV1Body,
-    ) -> crate::Result<::infisical_types::EncryptKmsKeyV1Body> {
+        body: &::infisical_types::Ciphertext,
+    ) -> crate::Result<::infisical_types::Plaintext> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -42,8 +42,8 @@ impl KmsEncryptionApi<'_> {
     pub async fn encrypt_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
-        body: &::infisical_types::EncryptKmsKeyV1Body,
-    ) -> crate::Result<::infisical_types::DecryptKmsKeyV1Body> {
+        body: &::infisical_types::Plaintext,
+    ) -> crate::Result<::infisical_types::Ciphertext> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,

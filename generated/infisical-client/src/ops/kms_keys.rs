@@ -20,7 +20,7 @@ impl KmsKeysApi<'_> {
     pub async fn create_kms_key_v1(
         &self,
         body: &::infisical_types::CreateKmsKeyV1Body,
-    ) -> crate::Result<::infisical_types::GetKmsKeyV1Response> {
+    ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -38,7 +38,7 @@ impl KmsKeysApi<'_> {
     pub async fn delete_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetKmsKeyV1Response> {
+    ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -59,7 +59,7 @@ impl KmsKeysApi<'_> {
         &self,
         key_name: &str,
         query: &::infisical_types::GetKmsKeyByKeyNameV1Query,
-    ) -> crate::Result<::infisical_types::GetKmsKeyV1Response> {
+    ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -80,7 +80,7 @@ impl KmsKeysApi<'_> {
     pub async fn get_kms_key_v1(
         &self,
         key_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetKmsKeyV1Response> {
+    ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -119,7 +119,7 @@ impl KmsKeysApi<'_> {
         &self,
         key_id: ::uuid::Uuid,
         body: ::std::option::Option<&::infisical_types::UpdateKmsKeyV1Body>,
-    ) -> crate::Result<::infisical_types::GetKmsKeyV1Response> {
+    ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

@@ -20,7 +20,7 @@ impl KmsSigningApi<'_> {
     pub async fn get_kms_keys_public_key_v1(
         &self,
         key_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::IssueHostCertSshHostV1Body> {
+    ) -> crate::Result<::infisical_types::PublicKey> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,

@@ -151,7 +151,9 @@ impl PkiCertificateAuthoritiesApi<'_> {
     pub async fn get_pki_ca_certificate_v1(
         &self,
         ca_id: &str,
-    ) -> crate::Result<::infisical_types::RenewPkiCaV1Response> {
+    ) -> crate::Result<
+        ::infisical_types::CertificateCertificateChainSerialNumberResponse,
+    > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -428,7 +430,9 @@ impl PkiCertificateAuthoritiesApi<'_> {
         &self,
         ca_id: &str,
         body: &::infisical_types::RenewPkiCaV1Body,
-    ) -> crate::Result<::infisical_types::RenewPkiCaV1Response> {
+    ) -> crate::Result<
+        ::infisical_types::CertificateCertificateChainSerialNumberResponse,
+    > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,

@@ -94,7 +94,7 @@ impl PkiCertificateTemplatesApi<'_> {
     pub async fn delete_pki_certificate_template_v2(
         &self,
         template_name: &str,
-        body: &::infisical_types::DeletePkiSubscriberV1Body,
+        body: &::infisical_types::ProjectIdBody,
     ) -> crate::Result<::infisical_types::CreatePkiCertificateTemplateV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(

@@ -38,8 +38,8 @@ impl PkiSubscribersApi<'_> {
     pub async fn create_pki_subscribers_order_certificate_v1(
         &self,
         subscriber_name: &str,
-        body: &::infisical_types::DeletePkiSubscriberV1Body,
-    ) -> crate::Result<::infisical_types::RevokeAuthTokenV1Response> {
+        body: &::infisical_types::ProjectIdBody,
+    ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -60,7 +60,7 @@ impl PkiSubscribersApi<'_> {
     pub async fn delete_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
-        body: &::infisical_types::DeletePkiSubscriberV1Body,
+        body: &::infisical_types::ProjectIdBody,
     ) -> crate::Result<::infisical_types::Subscriber> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
@@ -128,7 +128,7 @@ impl PkiSubscribersApi<'_> {
     pub async fn issue_certificate_pki_subscriber_v1(
         &self,
         subscriber_name: &str,
-        body: &::infisical_types::DeletePkiSubscriberV1Body,
+        body: &::infisical_types::ProjectIdBody,
     ) -> crate::Result<::infisical_types::IssueCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(

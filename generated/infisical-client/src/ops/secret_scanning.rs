@@ -21,7 +21,7 @@ impl SecretScanningApi<'_> {
         &self,
         data_source_id: ::uuid::Uuid,
         resource_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::POST,
@@ -42,7 +42,7 @@ impl SecretScanningApi<'_> {
     pub async fn create_data_sources_github_scan_v2(
         &self,
         data_source_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::POST,
@@ -62,7 +62,7 @@ impl SecretScanningApi<'_> {
     pub async fn create_data_sources_github_v2(
         &self,
         body: &::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,
@@ -82,7 +82,7 @@ impl SecretScanningApi<'_> {
     pub async fn delete_data_sources_github_v2(
         &self,
         data_source_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -103,7 +103,7 @@ impl SecretScanningApi<'_> {
         &self,
         data_source_name: &str,
         query: &::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -124,7 +124,7 @@ impl SecretScanningApi<'_> {
     pub async fn get_data_sources_github_v2(
         &self,
         data_source_id: ::uuid::Uuid,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -264,7 +264,7 @@ impl SecretScanningApi<'_> {
     pub async fn list_findings_v2(
         &self,
         query: &::infisical_types::ListSecretScanningFindingsV2Query,
-    ) -> crate::Result<::infisical_types::ListSecretScanningFindingsV2Response> {
+    ) -> crate::Result<::infisical_types::FindingsResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::GET,
@@ -305,7 +305,7 @@ impl SecretScanningApi<'_> {
         body: ::std::option::Option<
             &::infisical_types::UpdateSecretScanningDataSourcesGithubV2Body,
         >,
-    ) -> crate::Result<::infisical_types::GetSecretScanningDataSourcesGithubV2Response> {
+    ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,
@@ -361,7 +361,7 @@ impl SecretScanningApi<'_> {
         body: ::std::option::Option<
             &::std::vec::Vec<::infisical_types::UpdateSecretScanningFindingV2BodyItem>,
         >,
-    ) -> crate::Result<::infisical_types::ListSecretScanningFindingsV2Response> {
+    ) -> crate::Result<::infisical_types::FindingsResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

@@ -38,7 +38,7 @@ impl SshCertificatesApi<'_> {
     pub async fn sign_ssh_certificates_v1(
         &self,
         body: &::infisical_types::SignSshCertificatesV1Body,
-    ) -> crate::Result<::infisical_types::SignSshCertificatesV1Response> {
+    ) -> crate::Result<::infisical_types::SerialNumberSignedKeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,

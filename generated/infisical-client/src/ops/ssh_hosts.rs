@@ -116,8 +116,8 @@ impl SshHostsApi<'_> {
     pub async fn issue_host_cert_ssh_host_v1(
         &self,
         ssh_host_id: &str,
-        body: &::infisical_types::IssueHostCertSshHostV1Body,
-    ) -> crate::Result<::infisical_types::SignSshCertificatesV1Response> {
+        body: &::infisical_types::PublicKey,
+    ) -> crate::Result<::infisical_types::SerialNumberSignedKeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,

@@ -134,7 +134,7 @@ impl TokenAuthApi<'_> {
     pub async fn revoke_auth_token_auth_token_v1(
         &self,
         token_id: &str,
-    ) -> crate::Result<::infisical_types::RevokeAuthTokenV1Response> {
+    ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::POST,

@@ -198,7 +198,7 @@ impl UniversalAuthApi<'_> {
     pub async fn revoke_auth_token_v1(
         &self,
         body: &::infisical_types::RenewAuthTokenV1Body,
-    ) -> crate::Result<::infisical_types::RevokeAuthTokenV1Response> {
+    ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::POST,

@@ -8836,7 +8836,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
         let key_id: ::uuid::Uuid = support::parse(
             "\"00000000-0000-4000-8000-000000000001\"",
         );
-        let body: ::infisical_types::DecryptKmsKeyV1Body = support::parse(
+        let body: ::infisical_types::Ciphertext = support::parse(
             "{\"ciphertext\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -8868,7 +8868,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
         let key_id: ::uuid::Uuid = support::parse(
             "\"00000000-0000-4000-8000-000000000001\"",
         );
-        let body: ::infisical_types::EncryptKmsKeyV1Body = support::parse(
+        let body: ::infisical_types::Plaintext = support::parse(
             "{\"plaintext\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -11364,7 +11364,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
     }
     {
         let template_name: &str = "sample /templateName";
-        let body: ::infisical_types::DeletePkiSubscriberV1Body = support::parse(
+        let body: ::infisical_types::ProjectIdBody = support::parse(
             "{\"projectId\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -12050,7 +12050,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
     }
     {
         let subscriber_name: &str = "sample /subscriberName";
-        let body: ::infisical_types::DeletePkiSubscriberV1Body = support::parse(
+        let body: ::infisical_types::ProjectIdBody = support::parse(
             "{\"projectId\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -12083,7 +12083,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
     }
     {
         let subscriber_name: &str = "sample /subscriberName";
-        let body: ::infisical_types::DeletePkiSubscriberV1Body = support::parse(
+        let body: ::infisical_types::ProjectIdBody = support::parse(
             "{\"projectId\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -12182,7 +12182,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
     }
     {
         let subscriber_name: &str = "sample /subscriberName";
-        let body: ::infisical_types::DeletePkiSubscriberV1Body = support::parse(
+        let body: ::infisical_types::ProjectIdBody = support::parse(
             "{\"projectId\":\"sample\"}",
         );
         let expected = support::Expected {
@@ -23524,7 +23524,7 @@ async fn every_operation_sends_what_the_document_prescribes() {
     }
     {
         let ssh_host_id: &str = "sample /sshHostId";
-        let body: ::infisical_types::IssueHostCertSshHostV1Body = support::parse(
+        let body: ::infisical_types::PublicKey = support::parse(
             "{\"publicKey\":\"sample\"}",
         );
         let expected = support::Expected {
