@@ -18251,7 +18251,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 137)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 214)?))
     }
     #[cfg(feature = "identity-specific-privileges")]
     /// `DELETE /api/v1/additional-privilege/identity`
@@ -18264,7 +18264,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 139)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 216)?))
     }
     #[cfg(feature = "identity-specific-privileges")]
     /// `GET /api/v1/additional-privilege/identity/{privilegeSlug}`
@@ -18323,7 +18323,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 140)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 217)?))
     }
     #[cfg(feature = "identity-specific-privileges-v2")]
     /// `POST /api/v2/identity-project-additional-privilege`
@@ -19139,7 +19139,7 @@ mod decode {
             input.path(SCHEMAS, 0, "organizationId", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("type", 142, false, None),
+                    QueryParam::new("type", 219, false, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -20564,7 +20564,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 144)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 223)?))
     }
     #[cfg(feature = "project-templates")]
     /// `DELETE /api/v1/project-templates/{templateId}`
@@ -20595,7 +20595,7 @@ mod decode {
             input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("type", 142, false, None),
+                    QueryParam::new("type", 219, false, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },

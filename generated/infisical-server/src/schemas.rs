@@ -984,6 +984,433 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             ],
             additional: ::std::option::Option::None,
         },
+        Schema::Array(ArraySchema {
+            items: 138,
+            min_items: ::std::option::Option::None,
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Tagged {
+            tag: "subject",
+            variants: &[
+                ("secrets", 139),
+                ("secret-folders", 146),
+                ("secret-imports", 151),
+                ("dynamic-secrets", 153),
+                ("identity", 159),
+                ("ssh-hosts", 163),
+                ("pki-subscribers", 169),
+                ("certificate-templates", 169),
+                ("secret-rotation", 173),
+                ("secret-syncs", 176),
+                ("secret-approval", 179),
+                ("secret-rollback", 180),
+                ("member", 183),
+                ("groups", 184),
+                ("role", 179),
+                ("integrations", 179),
+                ("webhooks", 179),
+                ("service-tokens", 179),
+                ("settings", 179),
+                ("environments", 179),
+                ("tags", 179),
+                ("audit-logs", 179),
+                ("ip-allowlist", 179),
+                ("certificate-authorities", 179),
+                ("certificates", 187),
+                ("ssh-certificate-authorities", 179),
+                ("ssh-certificates", 179),
+                ("ssh-certificate-templates", 179),
+                ("ssh-host-groups", 179),
+                ("pki-alerts", 179),
+                ("pki-collections", 179),
+                ("workspace", 190),
+                ("kms", 193),
+                ("cmek", 196),
+                ("kmip", 199),
+                ("commits", 202),
+                ("secret-scanning-data-sources", 205),
+                ("secret-scanning-findings", 208),
+                ("secret-scanning-configs", 211),
+            ],
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 140),
+                Field::optional("conditions", 142),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 141,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &["read", "describeSecret", "readValue", "create", "edit", "delete"],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+                Field::optional("secretName", 143),
+                Field::optional("secretTags", 145),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[144, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$ne", 5),
+                Field::optional("$in", 71),
+                Field::optional("$glob", 5),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::optional("$in", 71)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 147),
+                Field::optional("conditions", 148),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 129,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 149),
+                Field::optional("secretPath", 143),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[150, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$ne", 5),
+                Field::optional("$in", 71),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 147),
+                Field::optional("conditions", 152),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 154),
+                Field::optional("conditions", 156),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 155,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read-root-credential",
+                "create-root-credential",
+                "edit-root-credential",
+                "delete-root-credential",
+                "lease",
+            ],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+                Field::optional("metadata", 157),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("$elemMatch", 158)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::optional("key", 150), Field::optional("value", 150)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 160),
+                Field::optional("conditions", 162),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 161,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "create",
+                "edit",
+                "delete",
+                "grant-privileges",
+                "assume-privileges",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::optional("identityId", 149)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::required("action", 164),
+                Field::optional("inverted", 70),
+                Field::optional("conditions", 166),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 165,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "issue-host-cert"]),
+        Schema::Object {
+            fields: &[Field::optional("hostname", 167)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[168, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$glob", 5),
+                Field::optional("$in", 71),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::required("action", 170),
+                Field::optional("inverted", 70),
+                Field::optional("conditions", 172),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 171,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "issue-cert", "list-certs"]),
+        Schema::Object {
+            fields: &[Field::optional("name", 167)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 174),
+                Field::optional("conditions", 148),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 175,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "read-generated-credentials",
+                "create",
+                "edit",
+                "delete",
+                "rotate-secrets",
+            ],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 177),
+                Field::optional("conditions", 152),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 178,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "create",
+                "edit",
+                "delete",
+                "sync-secrets",
+                "import-secrets",
+                "remove-secrets",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 147)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("action", 181)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 182,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create"]),
+        Schema::Object {
+            fields: &[Field::required("action", 160)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("action", 185)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 186,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "grant-privileges"]),
+        Schema::Object {
+            fields: &[Field::required("action", 188)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 189,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "read-private-key"]),
+        Schema::Object {
+            fields: &[Field::required("action", 191)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 192,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["edit", "delete"]),
+        Schema::Object {
+            fields: &[Field::required("action", 194)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 195,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["edit"]),
+        Schema::Object {
+            fields: &[Field::required("action", 197)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 198,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &["read", "create", "edit", "delete", "encrypt", "decrypt", "sign", "verify"],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 200)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 201,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "create-clients",
+                "update-clients",
+                "delete-clients",
+                "read-clients",
+                "generate-client-certificates",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 203)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 204,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "perform-rollback"]),
+        Schema::Object {
+            fields: &[Field::required("action", 206)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 207,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read-data-sources",
+                "create-data-sources",
+                "edit-data-sources",
+                "delete-data-sources",
+                "trigger-data-source-scans",
+                "read-data-source-scans",
+                "read-data-source-resources",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 209)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 210,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read-findings", "update-findings"]),
+        Schema::Object {
+            fields: &[Field::required("action", 212)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 213,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read-configs", "update-configs"]),
         Schema::Object {
             fields: &[
                 Field::required("identityId", 5),
@@ -991,7 +1418,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 126),
                 Field::optional("permissions", 127),
                 Field::optional("privilegePermission", 133),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -1011,7 +1438,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("privilegeSlug", 5),
                 Field::required("identityId", 5),
                 Field::required("projectSlug", 5),
-                Field::required("privilegeDetails", 141),
+                Field::required("privilegeDetails", 218),
             ],
             additional: ::std::option::Option::None,
         },
@@ -1021,7 +1448,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("permissions", 127),
                 Field::optional("privilegePermission", 133),
                 Field::optional("isTemporary", 70),
-                Field::optional("temporaryMode", 138),
+                Field::optional("temporaryMode", 215),
                 Field::optional("temporaryRange", 0),
                 Field::optional("temporaryAccessStartTime", 3),
             ],
@@ -1030,6 +1457,19 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Enum(
             &["secret-manager", "cert-manager", "kms", "ssh", "secret-scanning"],
         ),
+        Schema::Array(ArraySchema {
+            items: 221,
+            min_items: ::std::option::Option::None,
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Object {
+            fields: &[
+                Field::required("name", 5),
+                Field::required("slug", 84),
+                Field::required("permissions", 137),
+            ],
+            additional: ::std::option::Option::None,
+        },
         Schema::Object {
             fields: &[
                 Field::required("name", 5),
@@ -1040,10 +1480,10 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         },
         Schema::Object {
             fields: &[
-                Field::required("type", 142),
+                Field::required("type", 219),
                 Field::required("name", 84),
-                Field::optional("description", 145),
-                Field::optional("roles", 146),
+                Field::optional("description", 224),
+                Field::optional("roles", 220),
                 Field::optional("environments", 225),
             ],
             additional: ::std::option::Option::None,
@@ -1054,455 +1494,15 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             max_length: ::std::option::Option::Some(256),
         }),
         Schema::Array(ArraySchema {
-            items: 147,
-            min_items: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Object {
-            fields: &[
-                Field::required("name", 5),
-                Field::required("slug", 84),
-                Field::required("permissions", 148),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Array(ArraySchema {
-            items: 149,
-            min_items: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Tagged {
-            tag: "subject",
-            variants: &[
-                ("secrets", 150),
-                ("secret-folders", 157),
-                ("secret-imports", 162),
-                ("dynamic-secrets", 164),
-                ("identity", 170),
-                ("ssh-hosts", 174),
-                ("pki-subscribers", 180),
-                ("certificate-templates", 180),
-                ("secret-rotation", 184),
-                ("secret-syncs", 187),
-                ("secret-approval", 190),
-                ("secret-rollback", 191),
-                ("member", 194),
-                ("groups", 195),
-                ("role", 190),
-                ("integrations", 190),
-                ("webhooks", 190),
-                ("service-tokens", 190),
-                ("settings", 190),
-                ("environments", 190),
-                ("tags", 190),
-                ("audit-logs", 190),
-                ("ip-allowlist", 190),
-                ("certificate-authorities", 190),
-                ("certificates", 198),
-                ("ssh-certificate-authorities", 190),
-                ("ssh-certificates", 190),
-                ("ssh-certificate-templates", 190),
-                ("ssh-host-groups", 190),
-                ("pki-alerts", 190),
-                ("pki-collections", 190),
-                ("workspace", 201),
-                ("kms", 204),
-                ("cmek", 207),
-                ("kmip", 210),
-                ("commits", 213),
-                ("secret-scanning-data-sources", 216),
-                ("secret-scanning-findings", 219),
-                ("secret-scanning-configs", 222),
-            ],
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 151),
-                Field::optional("conditions", 153),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 152,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &["read", "describeSecret", "readValue", "create", "edit", "delete"],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-                Field::optional("secretName", 154),
-                Field::optional("secretTags", 156),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[155, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$ne", 5),
-                Field::optional("$in", 71),
-                Field::optional("$glob", 5),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::optional("$in", 71)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 158),
-                Field::optional("conditions", 159),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 129,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 160),
-                Field::optional("secretPath", 154),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[161, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$ne", 5),
-                Field::optional("$in", 71),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 158),
-                Field::optional("conditions", 163),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 165),
-                Field::optional("conditions", 167),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 166,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read-root-credential",
-                "create-root-credential",
-                "edit-root-credential",
-                "delete-root-credential",
-                "lease",
-            ],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-                Field::optional("metadata", 168),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("$elemMatch", 169)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::optional("key", 161), Field::optional("value", 161)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 171),
-                Field::optional("conditions", 173),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 172,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "create",
-                "edit",
-                "delete",
-                "grant-privileges",
-                "assume-privileges",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::optional("identityId", 160)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::required("action", 175),
-                Field::optional("inverted", 70),
-                Field::optional("conditions", 177),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 176,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "issue-host-cert"]),
-        Schema::Object {
-            fields: &[Field::optional("hostname", 178)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[179, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$glob", 5),
-                Field::optional("$in", 71),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::required("action", 181),
-                Field::optional("inverted", 70),
-                Field::optional("conditions", 183),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 182,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "issue-cert", "list-certs"]),
-        Schema::Object {
-            fields: &[Field::optional("name", 178)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 185),
-                Field::optional("conditions", 159),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 186,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "read-generated-credentials",
-                "create",
-                "edit",
-                "delete",
-                "rotate-secrets",
-            ],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 188),
-                Field::optional("conditions", 163),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 189,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "create",
-                "edit",
-                "delete",
-                "sync-secrets",
-                "import-secrets",
-                "remove-secrets",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 158)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("action", 192)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 193,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create"]),
-        Schema::Object {
-            fields: &[Field::required("action", 171)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("action", 196)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 197,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "grant-privileges"]),
-        Schema::Object {
-            fields: &[Field::required("action", 199)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 200,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "read-private-key"]),
-        Schema::Object {
-            fields: &[Field::required("action", 202)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 203,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["edit", "delete"]),
-        Schema::Object {
-            fields: &[Field::required("action", 205)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 206,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["edit"]),
-        Schema::Object {
-            fields: &[Field::required("action", 208)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 209,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &["read", "create", "edit", "delete", "encrypt", "decrypt", "sign", "verify"],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 211)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 212,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "create-clients",
-                "update-clients",
-                "delete-clients",
-                "read-clients",
-                "generate-client-certificates",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 214)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 215,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "perform-rollback"]),
-        Schema::Object {
-            fields: &[Field::required("action", 217)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 218,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read-data-sources",
-                "create-data-sources",
-                "edit-data-sources",
-                "delete-data-sources",
-                "trigger-data-source-scans",
-                "read-data-source-scans",
-                "read-data-source-resources",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 220)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 221,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read-findings", "update-findings"]),
-        Schema::Object {
-            fields: &[Field::required("action", 223)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 224,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read-configs", "update-configs"]),
-        Schema::Array(ArraySchema {
-            items: 143,
+            items: 222,
             min_items: ::std::option::Option::Some(1),
             max_items: ::std::option::Option::None,
         }),
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::optional("description", 145),
-                Field::optional("roles", 146),
+                Field::optional("description", 224),
+                Field::optional("roles", 220),
                 Field::optional("environments", 225),
             ],
             additional: ::std::option::Option::None,
@@ -2075,7 +2075,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 295),
-                Field::optional("description", 145),
+                Field::optional("description", 224),
                 Field::optional("autoCapitalization", 70),
                 Field::optional("hasDeleteProtection", 70),
                 Field::optional("slug", 295),
@@ -2123,7 +2123,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("role", 0),
                 Field::required("isTemporary", 70),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -2849,7 +2849,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 406),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2862,7 +2862,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 408),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2878,7 +2878,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 410),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2892,7 +2892,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 413),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2905,7 +2905,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 415),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2918,7 +2918,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 417),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2929,7 +2929,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 391),
                 Field::required("credentials", 413),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2938,7 +2938,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 413),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2948,7 +2948,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 392),
                 Field::required("credentials", 421),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2966,7 +2966,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 421),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2976,7 +2976,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 393),
                 Field::required("credentials", 425),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2989,7 +2989,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 425),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2999,7 +2999,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 393),
                 Field::required("credentials", 428),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3012,7 +3012,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 428),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3025,7 +3025,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 432),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3042,7 +3042,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 434),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3055,7 +3055,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 436),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3066,7 +3066,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 394),
                 Field::required("credentials", 438),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3083,7 +3083,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 438),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3093,7 +3093,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 395),
                 Field::required("credentials", 441),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3106,7 +3106,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 441),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3116,7 +3116,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 396),
                 Field::required("credentials", 444),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3138,7 +3138,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 444),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3148,7 +3148,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 397),
                 Field::required("credentials", 447),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3164,7 +3164,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 447),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3174,7 +3174,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 398),
                 Field::required("credentials", 450),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3190,7 +3190,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 450),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3200,7 +3200,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 397),
                 Field::required("credentials", 453),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3218,7 +3218,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 453),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3231,7 +3231,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 457),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3248,7 +3248,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 459),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3266,7 +3266,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 461),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3277,7 +3277,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 399),
                 Field::required("credentials", 463),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3297,7 +3297,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 463),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3307,7 +3307,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 398),
                 Field::required("credentials", 466),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3323,7 +3323,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 466),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3333,7 +3333,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 400),
                 Field::required("credentials", 469),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3352,7 +3352,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 469),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3362,7 +3362,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 395),
                 Field::required("credentials", 472),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3378,7 +3378,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 472),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3391,7 +3391,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 476),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3409,7 +3409,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 479),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3431,7 +3431,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 483),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3442,7 +3442,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 401),
                 Field::required("credentials", 485),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3460,7 +3460,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 485),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3470,7 +3470,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 398),
                 Field::required("credentials", 489),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3488,7 +3488,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 489),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3517,7 +3517,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             max_items: ::std::option::Option::Some(50),
         }),
         Schema::Object {
-            fields: &[Field::required("key", 496), Field::required("value", 145)],
+            fields: &[Field::required("key", 496), Field::required("value", 224)],
             additional: ::std::option::Option::None,
         },
         Schema::String(StringSchema {
@@ -3825,7 +3825,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3839,7 +3839,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3853,7 +3853,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3867,7 +3867,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3880,7 +3880,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3894,7 +3894,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3907,7 +3907,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3921,7 +3921,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3934,7 +3934,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3948,7 +3948,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3961,7 +3961,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3975,7 +3975,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3988,7 +3988,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4002,7 +4002,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4015,7 +4015,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4029,7 +4029,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4042,7 +4042,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4056,7 +4056,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4069,7 +4069,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4083,7 +4083,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4096,7 +4096,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4110,7 +4110,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4123,7 +4123,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4137,7 +4137,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4150,7 +4150,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4164,7 +4164,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4177,7 +4177,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4191,7 +4191,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4204,7 +4204,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4218,7 +4218,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4231,7 +4231,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4245,7 +4245,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4258,7 +4258,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4272,7 +4272,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4285,7 +4285,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4299,7 +4299,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4312,7 +4312,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4326,7 +4326,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4339,7 +4339,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4353,7 +4353,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4367,7 +4367,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("slug", 84),
                 Field::required("name", 5),
                 Field::nullable("description", 0),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
             ],
             additional: ::std::option::Option::None,
         },
@@ -4376,7 +4376,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 84),
                 Field::optional("name", 0),
                 Field::nullable("description", 0),
-                Field::optional("permissions", 148),
+                Field::optional("permissions", 137),
             ],
             additional: ::std::option::Option::None,
         },
@@ -4385,7 +4385,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("identityId", 5),
                 Field::required("projectId", 5),
                 Field::optional("slug", 126),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
                 Field::required("type", 586),
             ],
             additional: ::std::option::Option::None,
@@ -4394,7 +4394,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::required("isTemporary", 70),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -4407,7 +4407,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::required("slug", 126),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
                 Field::required("type", 586),
             ],
             additional: ::std::option::Option::None,
@@ -4485,7 +4485,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4500,7 +4500,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 590),
@@ -4513,7 +4513,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4528,7 +4528,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 590),
@@ -4541,7 +4541,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4556,7 +4556,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 590),
@@ -4569,7 +4569,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4584,7 +4584,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 590),
@@ -4597,7 +4597,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4617,7 +4617,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 590),
@@ -4661,7 +4661,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::optional("isAutoScanEnabled", 70),
                 Field::required("config", 614),
@@ -4671,7 +4671,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoScanEnabled", 70),
                 Field::optional("config", 614),
             ],
@@ -4749,7 +4749,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 119),
                 Field::optional("kmsKeyId", 0),
                 Field::optional("template", 84),
-                Field::optional("type", 142),
+                Field::optional("type", 219),
                 Field::optional("shouldCreateDefaultEnvs", 70),
             ],
             additional: ::std::option::Option::None,

@@ -7685,7 +7685,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
         membership_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            ::std::option::Option<
+                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7734,7 +7736,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
         organization_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::ListOrganizationsMembershipsV2Response,
+            ::std::option::Option<
+                ::infisical_types::ListOrganizationsMembershipsV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7787,7 +7791,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            ::std::option::Option<
+                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8099,10 +8105,7 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         ca_id: ::std::string::String,
         ca_cert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::serde_json::Value,
-            ::oas_runtime::server::ApiError,
-        >,
+        Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
         let _ = (token, ca_id, ca_cert_id);
         ::std::future::ready(
@@ -9157,10 +9160,7 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
         token: ::oas_runtime::server::BearerToken,
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::oas_runtime::server::ApiError,
-        >,
+        Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
         let _ = (token, serial_number);
         ::std::future::ready(
@@ -17451,10 +17451,7 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::oas_runtime::server::ApiError,
-        >,
+        Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
         let _ = (token, ssh_ca_id);
         ::std::future::ready(
@@ -18011,10 +18008,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::oas_runtime::server::ApiError,
-        >,
+        Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
         let _ = (token, ssh_host_id);
         ::std::future::ready(
@@ -18035,10 +18029,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         token: ::std::option::Option<::oas_runtime::server::BearerToken>,
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::oas_runtime::server::ApiError,
-        >,
+        Output = ::std::result::Result<(), ::oas_runtime::server::ApiError>,
     > + ::std::marker::Send {
         let _ = (token, ssh_host_id);
         ::std::future::ready(
