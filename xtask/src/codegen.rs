@@ -132,7 +132,11 @@ fn overlay_report(reports: &[OverlayReport]) -> String {
             let mut nodes: Vec<String> = action
                 .changed
                 .iter()
-                .take(if action.changed.len() > 2 * SHOWN { SHOWN } else { usize::MAX })
+                .take(if action.changed.len() > 2 * SHOWN {
+                    SHOWN
+                } else {
+                    usize::MAX
+                })
                 .map(|p| format!("`{p}`"))
                 .collect();
             if nodes.len() < action.changed.len() {

@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::diagnostics::Diagnostics;
 use crate::model::{
     Api, ArrayType, Auth, Body, Enum, EnumValue, Field, Literal, MediaKind, Method, NumberRange,
-    Operation, OperationName, Param, ParamLocation, Presence, Response, Server, Status, StringFormat,
-    StringType, Struct, Type, TypeId, TypeKind,
+    Operation, OperationName, Param, ParamLocation, Presence, Response, Server, Status,
+    StringFormat, StringType, Struct, Type, TypeId, TypeKind,
 };
 use crate::pointer::JsonPointer;
 

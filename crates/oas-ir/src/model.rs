@@ -695,7 +695,30 @@ pub enum Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::{PathPiece, fill_path, path_pieces};
+    use super::{MediaKind, PathPiece, fill_path, path_pieces};
+
+    #[test]
+    fn media_types_are_json_text_binary_or_unsupported() {
+        for (media, kind) in [
+            ("application/json", Some(MediaKind::Json)),
+            (
+                "application/problem+json; charset=utf-8",
+                Some(MediaKind::Json),
+            ),
+            ("Text/Plain; charset=utf-8", Some(MediaKind::Text)),
+            ("application/xml", Some(MediaKind::Text)),
+            ("application/atom+xml", Some(MediaKind::Text)),
+            ("application/pkix-cert", Some(MediaKind::Binary)),
+            ("application/octet-stream", Some(MediaKind::Binary)),
+            ("multipart/form-data", None),
+            ("application/x-www-form-urlencoded", None),
+            ("*/*", None),
+            ("text/*", None),
+            ("nonsense", None),
+        ] {
+            assert_eq!(MediaKind::of(media), kind, "{media}");
+        }
+    }
 
     #[test]
     fn path_templates_split_and_fill() {
