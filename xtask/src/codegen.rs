@@ -172,7 +172,21 @@ fn overlay_report(reports: &[OverlayReport]) -> String {
         );
         for action in &report.actions {
             let what = action.description.as_deref().unwrap_or(&action.target);
-            let nodes: Vec<String> = action.changed.iter().map(|p| format!("`{p}`")).collect();
+            // A wildcard target can change hundreds of nodes: the first few show what it does.
+            const SHOWN: usize = 3;
+            let mut nodes: Vec<String> = action
+                .changed
+                .iter()
+                .take(if action.changed.len() > 2 * SHOWN {
+                    SHOWN
+                } else {
+                    usize::MAX
+                })
+                .map(|p| format!("`{p}`"))
+                .collect();
+            if nodes.len() < action.changed.len() {
+                nodes.push(format!("and {} more", action.changed.len() - nodes.len()));
+            }
             let _ = writeln!(out, "- {what}: {}", nodes.join(", "));
         }
         for warning in &report.warnings {

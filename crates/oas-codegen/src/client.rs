@@ -15,7 +15,9 @@
 
 use std::collections::BTreeMap;
 
-use oas_ir::model::{Api, Auth, Operation, Param, ParamLocation, StringFormat, TypeId, TypeKind};
+use oas_ir::model::{
+    Api, Auth, MediaKind, Operation, Param, ParamLocation, StringFormat, TypeId, TypeKind,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -138,13 +140,34 @@ fn accessor(group: &str) -> String {
     }
 }
 
-/// The type of the success body, if the operation declares one.
-pub(crate) fn success_type(op: &Operation) -> Option<TypeId> {
-    op.responses
+/// What the success answer holds: a JSON body of a type, text, bytes, or nothing.
+enum Success {
+    Json(TypeId),
+    Text,
+    Binary(String),
+    Empty,
+}
+
+fn success(op: &Operation) -> Success {
+    let first = op
+        .responses
         .iter()
         .filter(|r| r.status.is_success())
-        .find_map(|r| r.ty)
+        .find(|r| r.ty.is_some() || r.kind != MediaKind::Json);
+    match first {
+        Some(r) if r.kind == MediaKind::Text => Success::Text,
+        Some(r) if r.kind == MediaKind::Binary => {
+            Success::Binary(r.content_type.clone().unwrap_or_default())
+        }
+        Some(r) => r.ty.map_or(Success::Empty, Success::Json),
+        None => Success::Empty,
+    }
 }
+
+/// A sample text answer (its own line ending included, as keys and PEM files have).
+const SAMPLE_TEXT: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISample sample@example\n";
+/// A sample binary answer: the start of a DER certificate, not UTF-8.
+const SAMPLE_BYTES: &[u8] = b"\x30\x82\x01\xff\x30\x82\x01\xa5\xa0\x03\x02\x01\x02";
 
 /// `(argument name, parameter)` of path and header parameters, names clear of `query` and `body`.
 fn positional(op: &Operation) -> Vec<(String, &Param)> {
@@ -262,11 +285,18 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         args.push(quote!(query: &#ty));
     }
     if let Some(body) = &op.body {
-        let ty = foreign_type_tokens(api, body.ty, config);
+        let ty = match body.kind {
+            MediaKind::Json => {
+                let ty = foreign_type_tokens(api, body.ty, config);
+                quote!(&#ty)
+            }
+            MediaKind::Text => quote!(&str),
+            MediaKind::Binary => quote!(&[u8]),
+        };
         if body.required {
-            args.push(quote!(body: &#ty));
+            args.push(quote!(body: #ty));
         } else {
-            args.push(quote!(body: ::std::option::Option<&#ty>));
+            args.push(quote!(body: ::std::option::Option<#ty>));
         }
     }
 
@@ -306,18 +336,38 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         build = quote!(#build.and_then(|r| r.query(query)));
     }
     if let Some(body) = &op.body {
+        let content_type = &body.content_type;
+        let attach = |b: TokenStream| match body.kind {
+            MediaKind::Json => quote!(r.json(#b)),
+            MediaKind::Text => {
+                quote!(::std::result::Result::Ok(r.raw(::std::string::String::from(#b), #content_type)))
+            }
+            MediaKind::Binary => {
+                quote!(::std::result::Result::Ok(r.raw(#b.to_vec(), #content_type)))
+            }
+        };
         build = if body.required {
-            quote!(#build.and_then(|r| r.json(body)))
+            let attach = attach(quote!(body));
+            quote!(#build.and_then(|r| #attach))
         } else {
-            quote!(#build.and_then(|r| match body { ::std::option::Option::Some(b) => r.json(b), ::std::option::Option::None => ::std::result::Result::Ok(r) }))
+            let attach = attach(quote!(b));
+            quote!(#build.and_then(|r| match body { ::std::option::Option::Some(b) => #attach, ::std::option::Option::None => ::std::result::Result::Ok(r) }))
         };
     }
-    let (ret, call) = match success_type(op) {
-        Some(ty) => {
+    let (ret, call) = match success(op) {
+        Success::Json(ty) => {
             let ty = foreign_type_tokens(api, ty, config);
             (ty, quote!(self.client.http.call(request).await))
         }
-        None => (
+        Success::Text => (
+            quote!(::std::string::String),
+            quote!(self.client.http.call_text(request).await),
+        ),
+        Success::Binary(_) => (
+            quote!(#rt::client::Bytes),
+            quote!(self.client.http.call_bytes(request).await),
+        ),
+        Success::Empty => (
             quote!(()),
             quote!(self.client.http.call_empty(request).await),
         ),
@@ -383,26 +433,65 @@ fn emit_operations_test(
                 lets.push(quote!(let query: #ty = support::query(&[#(#pair_tokens),*]);));
                 args.push(quote!(&query));
             }
-            let expected_body = match &op.body {
+            let (expected_body, body_type) = match &op.body {
                 Some(body) => {
-                    let json = sample_json(api, body.ty).to_string();
-                    let ty = foreign_type_tokens(api, body.ty, config);
-                    lets.push(quote!(let body: #ty = support::parse(#json);));
+                    let content_type = body.content_type.as_str();
+                    let (sample, arg) = match body.kind {
+                        MediaKind::Json => {
+                            let json = sample_json(api, body.ty).to_string();
+                            let ty = foreign_type_tokens(api, body.ty, config);
+                            lets.push(quote!(let body: #ty = support::parse(#json);));
+                            (json, quote!(&body))
+                        }
+                        MediaKind::Text | MediaKind::Binary => {
+                            let text = SAMPLE_TEXT.to_owned();
+                            let arg = if body.kind == MediaKind::Text {
+                                quote!(#text)
+                            } else {
+                                quote!(#text.as_bytes())
+                            };
+                            (text, arg)
+                        }
+                    };
                     if body.required {
-                        args.push(quote!(&body));
+                        args.push(arg);
                     } else {
-                        args.push(quote!(::std::option::Option::Some(&body)));
+                        args.push(quote!(::std::option::Option::Some(#arg)));
                     }
-                    quote!(::std::option::Option::Some(#json))
+                    (
+                        quote!(::std::option::Option::Some(#sample)),
+                        quote!(#content_type),
+                    )
                 }
-                None => quote!(::std::option::Option::None),
+                None => (quote!(::std::option::Option::None), quote!("")),
             };
-            let response = match success_type(op) {
-                Some(ty) => {
+            let (response, response_type, returned) = match success(op) {
+                Success::Json(ty) => {
                     let json = sample_json(api, ty).to_string();
-                    quote!(::std::option::Option::Some(#json))
+                    (
+                        quote!(::std::option::Option::Some(#json.as_bytes())),
+                        quote!("application/json"),
+                        quote!(.map(|_| ::std::option::Option::None)),
+                    )
                 }
-                None => quote!(::std::option::Option::None),
+                Success::Text => (
+                    quote!(::std::option::Option::Some(#SAMPLE_TEXT.as_bytes())),
+                    quote!("text/plain; charset=utf-8"),
+                    quote!(.map(|text| ::std::option::Option::Some(text.into_bytes()))),
+                ),
+                Success::Binary(content_type) => {
+                    let bytes = proc_macro2::Literal::byte_string(SAMPLE_BYTES);
+                    (
+                        quote!(::std::option::Option::Some(#bytes)),
+                        quote!(#content_type),
+                        quote!(.map(|bytes| ::std::option::Option::Some(bytes.to_vec()))),
+                    )
+                }
+                Success::Empty => (
+                    quote!(::std::option::Option::None),
+                    quote!("application/json"),
+                    quote!(.map(|()| ::std::option::Option::None)),
+                ),
             };
             let errors: Vec<u16> = op
                 .responses
@@ -423,14 +512,16 @@ fn emit_operations_test(
                         path: #expected_path,
                         query: &[#(#query_pairs),*],
                         body: #expected_body,
+                        body_type: #body_type,
                         auth: #auth,
                         response: #response,
+                        response_type: #response_type,
                         errors: &[#(#errors),*],
                     };
                     harness
                         .check(&expected, &mut || {
                             ::std::boxed::Box::pin(async {
-                                client.#accessor_ident().#method_ident(#(#args),*).await.map(drop)
+                                client.#accessor_ident().#method_ident(#(#args),*).await #returned
                             })
                         })
                         .await;
@@ -439,20 +530,28 @@ fn emit_operations_test(
         }
     }
     let count = api.operations.len();
+    let authenticated = api
+        .operations
+        .iter()
+        .filter(|op| op.auth == Auth::Bearer)
+        .count();
     quote! {
         #![allow(deprecated, clippy::too_many_lines)]
 
         use super::support;
 
-        /// Every operation: method, percent-encoded path, query pairs, JSON body and bearer token
-        /// are what the document prescribes; the success body decodes; each declared error status
-        /// gives `Error::Api` with that status and the typed error body.
+        /// Every operation: method, percent-encoded path, query pairs, body and its media type are
+        /// what the document prescribes; the bearer token is sent on every authenticated operation
+        /// and on no other, and only authenticated operations ask the token provider (a login
+        /// never triggers a login, and a 401 on it does not either); the success body decodes
+        /// (JSON as its type, text as text, binary as bytes); each declared error status gives
+        /// `Error::Api` with that status and the typed error body.
         #[tokio::test]
         async fn every_operation_sends_what_the_document_prescribes() {
             let harness = support::Harness::start().await;
             let client = harness.client();
             #(#calls)*
-            harness.finish(#count);
+            harness.finish(#count, #authenticated);
         }
     }
 }

@@ -12,9 +12,9 @@ use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{
-    Api, ArrayType, Auth, Body, Enum, EnumValue, Field, Literal, Method, NumberRange, Operation,
-    OperationName, Param, ParamLocation, Presence, Response, Server, Status, StringFormat,
-    StringType, Struct, Type, TypeId, TypeKind,
+    Api, ArrayType, Auth, Body, Enum, EnumValue, Field, Literal, MediaKind, Method, NumberRange,
+    Operation, OperationName, Param, ParamLocation, Presence, Response, Server, Status,
+    StringFormat, StringType, Struct, Type, TypeId, TypeKind,
 };
 use crate::pointer::JsonPointer;
 
@@ -94,6 +94,8 @@ struct Lowerer<'a> {
     ref_cache: HashMap<(String, Direction), TypeId>,
     /// Where the document has `anyOf`/`oneOf`, for the union report.
     unions: Vec<JsonPointer>,
+    /// The document as JSON, made on the first `$ref` outside `components/schemas`.
+    doc_value: Option<Value>,
 }
 
 /// Lowers the whole document. Unions are left as [`TypeKind::AnyOf`].
@@ -105,6 +107,7 @@ pub(crate) fn lower(doc: &oa::OpenAPI, diags: &mut Diagnostics) -> (Api, Arena, 
         ref_stack: Vec::new(),
         ref_cache: HashMap::new(),
         unions: Vec::new(),
+        doc_value: None,
     };
     let mut operations = Vec::new();
     let paths_ptr = JsonPointer::root().push("paths");
@@ -498,12 +501,22 @@ impl Lowerer<'_> {
                 found
             }
         };
-        let (content_type, media) = self.pick_json(&body.content, &ptr.push("content"))?;
+        let (content_type, kind, media) = self.pick_media(&body.content, &ptr.push("content"))?;
         let media_ptr = ptr.push("content").push(content_type);
         let ty = match &media.schema {
             Some(schema) => {
                 self.lower_schema(schema, &media_ptr.push("schema"), Direction::Request)
             }
+            None if kind != MediaKind::Json => self.arena.intern(
+                TypeKind::String(StringType {
+                    format: StringFormat::Plain,
+                    min_length: None,
+                    max_length: None,
+                    pattern: None,
+                }),
+                &JsonPointer::root(),
+                None,
+            ),
             None => {
                 self.diags.warning(
                     &media_ptr,
@@ -517,25 +530,43 @@ impl Lowerer<'_> {
             ty,
             required: body.required,
             content_type: content_type.to_owned(),
+            kind,
             docs: body.description.clone(),
         })
     }
 
-    /// Picks the JSON media type of a content map; other media types are reported.
-    fn pick_json<'c>(
+    /// Picks the media type of a content map: JSON when there is one, else the first text or
+    /// binary one; the others are reported.
+    fn pick_media<'c>(
         &mut self,
         content: &'c oa::Content,
         ptr: &JsonPointer,
-    ) -> Option<(&'c str, &'c oa::MediaType)> {
-        let json = content.iter().find(|(media, _)| is_json(media));
-        for (media, _) in content.iter().filter(|(media, _)| !is_json(media)) {
+    ) -> Option<(&'c str, MediaKind, &'c oa::MediaType)> {
+        let picked = content
+            .iter()
+            .find(|(media, _)| MediaKind::of(media) == Some(MediaKind::Json))
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| MediaKind::of(media).is_some())
+            });
+        for (media, _) in content
+            .iter()
+            .filter(|(media, _)| Some(media.as_str()) != picked.map(|(m, _)| m.as_str()))
+        {
+            let why = if MediaKind::of(media).is_some() {
+                "one media type is generated per body; this one is left out"
+            } else {
+                "only JSON, text and binary bodies are generated; this media type is left out"
+            };
             self.diags.warning(
                 &ptr.push(media),
                 format!("media type `{media}` is not supported"),
-                "only JSON bodies are generated; this media type is left out",
+                why,
             );
         }
-        json.map(|(media, m)| (media.as_str(), m))
+        let (media, m) = picked?;
+        Some((media.as_str(), MediaKind::of(media)?, m))
     }
 
     fn lower_responses(&mut self, responses: &oa::Responses, ptr: &JsonPointer) -> Vec<Response> {
@@ -574,19 +605,19 @@ impl Lowerer<'_> {
                     found
                 }
             };
-            let ty = match self.pick_json(&response.content, &response_ptr.push("content")) {
-                Some((media, m)) => match &m.schema {
-                    Some(schema) => {
-                        let schema_ptr = response_ptr.push("content").push(media).push("schema");
-                        Some(self.lower_schema(schema, &schema_ptr, Direction::Response))
-                    }
-                    None => None,
-                },
-                None => None,
+            let picked = self.pick_media(&response.content, &response_ptr.push("content"));
+            let ty = match picked {
+                Some((media, MediaKind::Json, m)) => m.schema.as_ref().map(|schema| {
+                    let schema_ptr = response_ptr.push("content").push(media).push("schema");
+                    self.lower_schema(schema, &schema_ptr, Direction::Response)
+                }),
+                _ => None,
             };
             out.push(Response {
                 status,
                 ty,
+                content_type: picked.map(|(media, _, _)| media.to_owned()),
+                kind: picked.map_or(MediaKind::Json, |(_, kind, _)| kind),
                 description: response.description.clone(),
             });
         }
@@ -626,12 +657,22 @@ impl Lowerer<'_> {
             self.arena.types[id.index()].origins.push(ptr.clone());
             return id;
         }
-        let target = reference
+        let component = reference
             .strip_prefix("#/components/schemas/")
             .and_then(|name| Some((name, self.doc.components.as_ref()?.schemas.get(name)?)));
-        let Some((name, target)) = target else {
-            self.dangling(ptr, reference, "the schema is typed as any JSON value");
-            return self.arena.intern(TypeKind::Any, ptr, None);
+        let elsewhere;
+        let (name, target) = match component {
+            Some((name, target)) => (name, target),
+            None => match self.schema_at(reference) {
+                Some(found) => {
+                    elsewhere = found;
+                    ("", &elsewhere)
+                }
+                None => {
+                    self.dangling(ptr, reference, "the schema is typed as any JSON value");
+                    return self.arena.intern(TypeKind::Any, ptr, None);
+                }
+            },
         };
         if self.ref_stack.iter().any(|r| r == reference) {
             self.diags.warning(
@@ -653,6 +694,22 @@ impl Lowerer<'_> {
         ty.origins.push(ptr.clone());
         self.ref_cache.insert((reference.to_owned(), dir), id);
         id
+    }
+
+    /// The schema a local `$ref` outside `components/schemas` points at
+    /// (`#/paths/~1roles/post/requestBody/content/application~1json/schema`): any JSON pointer into
+    /// the document is a valid reference, and overlays use them to give one part of a document
+    /// the schema of another.
+    fn schema_at(&mut self, reference: &str) -> Option<oa::ReferenceOr<oa::Schema>> {
+        let fragment = reference.strip_prefix('#')?;
+        if fragment.is_empty() {
+            return None;
+        }
+        let doc = self.doc;
+        let value = self
+            .doc_value
+            .get_or_insert_with(|| serde_json::to_value(doc).unwrap_or(Value::Null));
+        serde_json::from_value(value.pointer(fragment)?.clone()).ok()
     }
 
     /// Warns about a minimum length the generated tests' samples do not meet.
@@ -1163,11 +1220,6 @@ impl Lowerer<'_> {
         }
         TypeKind::Any
     }
-}
-
-fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn is_uuid(text: &str) -> bool {

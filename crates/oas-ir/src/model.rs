@@ -601,8 +601,50 @@ pub struct Body {
     pub required: bool,
     /// The media type (`application/json`).
     pub content_type: String,
+    /// What the media type holds: JSON of `ty`, or text or bytes (`ty` then only documents it).
+    pub kind: MediaKind,
     /// `description`.
     pub docs: Option<String>,
+}
+
+/// What a body of some media type holds, as far as generated code is concerned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MediaKind {
+    /// JSON (`application/json`, `*+json`), typed by its schema.
+    #[default]
+    Json,
+    /// Text (`text/*`, `application/xml`, `*+xml`): a string.
+    Text,
+    /// Any other single-part media type (`application/octet-stream`, `application/pkix-cert`):
+    /// bytes.
+    Binary,
+}
+
+impl MediaKind {
+    /// The kind of a media type (parameters like `; charset=utf-8` are ignored); `None` for the
+    /// ones that need an encoding of their own (`application/x-www-form-urlencoded`,
+    /// `multipart/*`) and for ranges like `*/*`.
+    pub fn of(media: &str) -> Option<Self> {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let (kind, sub) = essence.split_once('/')?;
+        if kind.is_empty() || sub.is_empty() || kind == "*" || sub == "*" {
+            return None;
+        }
+        if essence == "application/json" || sub.ends_with("+json") {
+            Some(Self::Json)
+        } else if kind == "multipart" || essence == "application/x-www-form-urlencoded" {
+            None
+        } else if kind == "text" || essence == "application/xml" || sub.ends_with("+xml") {
+            Some(Self::Text)
+        } else {
+            Some(Self::Binary)
+        }
+    }
 }
 
 /// A response status key.
@@ -632,8 +674,12 @@ impl Status {
 pub struct Response {
     /// The status key.
     pub status: Status,
-    /// The JSON body type, if the response has one.
+    /// The JSON body type, if the response has a JSON body.
     pub ty: Option<TypeId>,
+    /// The media type of the body (`application/json`, `text/plain`), if it has one.
+    pub content_type: Option<String>,
+    /// What the body holds; for [`MediaKind::Text`] and [`MediaKind::Binary`], `ty` is `None`.
+    pub kind: MediaKind,
     /// `description`.
     pub description: String,
 }
@@ -649,7 +695,30 @@ pub enum Auth {
 
 #[cfg(test)]
 mod tests {
-    use super::{PathPiece, fill_path, path_pieces};
+    use super::{MediaKind, PathPiece, fill_path, path_pieces};
+
+    #[test]
+    fn media_types_are_json_text_binary_or_unsupported() {
+        for (media, kind) in [
+            ("application/json", Some(MediaKind::Json)),
+            (
+                "application/problem+json; charset=utf-8",
+                Some(MediaKind::Json),
+            ),
+            ("Text/Plain; charset=utf-8", Some(MediaKind::Text)),
+            ("application/xml", Some(MediaKind::Text)),
+            ("application/atom+xml", Some(MediaKind::Text)),
+            ("application/pkix-cert", Some(MediaKind::Binary)),
+            ("application/octet-stream", Some(MediaKind::Binary)),
+            ("multipart/form-data", None),
+            ("application/x-www-form-urlencoded", None),
+            ("*/*", None),
+            ("text/*", None),
+            ("nonsense", None),
+        ] {
+            assert_eq!(MediaKind::of(media), kind, "{media}");
+        }
+    }
 
     #[test]
     fn path_templates_split_and_fill() {

@@ -487,6 +487,29 @@ fn widen_status_literal(arena: &mut Arena, mut body: Struct, code: u16) -> Struc
     body
 }
 
+/// The type of a field two error bodies both have: the same type, or the union when one is a
+/// union that has the other among its alternatives (`message` is text in most error bodies and
+/// text or a list of issues in one), else any JSON value.
+fn widen(arena: &mut Arena, a: TypeId, b: TypeId) -> TypeId {
+    if a == b || arena.kind(a) == arena.kind(b) {
+        return a;
+    }
+    let holds = |arena: &Arena, union: TypeId, part: TypeId| match arena.kind(union) {
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .any(|v| v.ty == part || arena.kind(v.ty) == arena.kind(part)),
+        _ => false,
+    };
+    if holds(arena, a, b) {
+        a
+    } else if holds(arena, b, a) {
+        b
+    } else {
+        arena.intern(TypeKind::Any, &JsonPointer::root(), None)
+    }
+}
+
 fn merge_structs(arena: &mut Arena, a: &Struct, b: &Struct) -> Struct {
     let mut fields: Vec<Field> = Vec::new();
     let wires = a.fields.iter().chain(&b.fields).map(|f| f.wire.clone());
@@ -499,11 +522,7 @@ fn merge_structs(arena: &mut Arena, a: &Struct, b: &Struct) -> Struct {
         let field = match (fa, fb) {
             (Some(fa), Some(fb)) if fa == fb => fa.clone(),
             (Some(fa), Some(fb)) => {
-                let ty = if fa.ty == fb.ty {
-                    fa.ty
-                } else {
-                    arena.intern(TypeKind::Any, &JsonPointer::root(), None)
-                };
+                let ty = widen(arena, fa.ty, fb.ty);
                 let presence =
                     if fa.presence == Presence::Required && fb.presence == Presence::Required {
                         Presence::Required

@@ -150,3 +150,220 @@ fn the_2025_06_security_overlay_secures_what_the_backend_authenticates() {
         secured_after: 746,
     });
 }
+
+/// The wire overlays (`*.wire.overlay.yaml`) applied after the security ones, then built as codegen
+/// builds them: every action matches, the bodies they retype are text or bytes, the permission
+/// rules read back have the very type of the rules sent, the merged error body's `message` is a
+/// union, and the empty answers are optional.
+struct Wire {
+    document: &'static str,
+    prefix: &'static str,
+    /// `(method, path, content type)` of the answers that are not JSON.
+    not_json: &'static [(&'static str, &'static str, &'static str)],
+    /// `(method, path, content type)` of the request bodies that are not JSON.
+    bodies_not_json: &'static [(&'static str, &'static str, &'static str)],
+    /// `(method, path)` of a request whose permission rules are the union.
+    rules_sent: (&'static str, &'static str),
+    /// `(method, path)` of answers that read those rules back.
+    rules_read: &'static [(&'static str, &'static str)],
+}
+
+fn check_wire(case: &Wire) {
+    use oas_ir::model::{MediaKind, TypeKind};
+    let root = project_root();
+    let spec_dir = std::env::var_os("INFISICAL_SPEC_DIR")
+        .map_or_else(|| root.join("../shared/spec"), PathBuf::from);
+    let overlays: Vec<overlay::Overlay> = ["security", "wire"]
+        .iter()
+        .map(|purpose| {
+            let name = format!("{}.{purpose}.overlay.yaml", case.prefix);
+            overlay::parse(&read(&root.join("spec/overlays").join(&name)), Format::Yaml)
+                .unwrap_or_else(|errors| panic!("{name}: {errors:#?}"))
+        })
+        .collect();
+    let doc_path = spec_dir.join(case.document);
+    if !doc_path.exists() {
+        #[allow(clippy::print_stderr)] // the one way a test can say what it could not check
+        {
+            eprintln!("{} absent: only parsed the overlays", doc_path.display());
+        }
+        return;
+    }
+    let mut document: Value = serde_json::from_str(&read(&doc_path)).expect("JSON");
+    for overlay in &overlays {
+        let report = overlay.apply(&mut document).expect("applies");
+        assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    }
+    let doc = oas_ir::load::typed(&document).expect("still an OpenAPI document");
+    let config = oas_ir::Config {
+        conventions: oas_ir::Conventions {
+            error_body: Some("ErrorBody".to_owned()),
+            query_flags: true,
+        },
+        ..oas_ir::Config::default()
+    };
+    let api = oas_ir::build(&doc, &config).expect("builds").api;
+    let op = |method: &str, path: &str| {
+        api.operations
+            .iter()
+            .find(|op| op.method.as_str().eq_ignore_ascii_case(method) && op.path == path)
+            .unwrap_or_else(|| panic!("{method} {path}"))
+    };
+    for (method, path, content_type) in case.not_json {
+        let ok = &op(method, path).responses[0];
+        assert_eq!(ok.content_type.as_deref(), Some(*content_type), "{path}");
+        assert!(ok.ty.is_none(), "{path}");
+        let want = if content_type.starts_with("text/") {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        };
+        assert_eq!(ok.kind, want, "{path}");
+    }
+    for (method, path, content_type) in case.bodies_not_json {
+        let body = op(method, path).body.as_ref().expect("a body");
+        assert_eq!(body.content_type, *content_type, "{path}");
+        assert_ne!(body.kind, MediaKind::Json, "{path}");
+    }
+    // The rules a request sends and the rules answers read back are one type.
+    let items = |ty| match &api.ty(ty).kind {
+        TypeKind::Array(array) => array.items,
+        other => panic!("permissions is not a list: {other:?}"),
+    };
+    let field = |ty, wire: &str| match &api.ty(ty).kind {
+        TypeKind::Struct(s) => {
+            s.fields
+                .iter()
+                .find(|f| f.wire == wire)
+                .unwrap_or_else(|| panic!("no `{wire}`"))
+                .ty
+        }
+        other => panic!("not a struct: {other:?}"),
+    };
+    let sent = op(case.rules_sent.0, case.rules_sent.1);
+    let union = items(field(sent.body.as_ref().expect("a body").ty, "permissions"));
+    assert!(
+        matches!(api.ty(union).kind, TypeKind::Union(_)),
+        "the rules sent are a union"
+    );
+    for (method, path) in case.rules_read {
+        let ok = op(method, path).responses[0].ty.expect("a JSON answer");
+        let holder = field(
+            ok,
+            if path.contains("role") {
+                "role"
+            } else {
+                "privilege"
+            },
+        );
+        assert_eq!(
+            items(field(holder, "permissions")),
+            union,
+            "{method} {path}"
+        );
+    }
+    // `message` of the merged error body: text or a list of issues, not any JSON.
+    let error = op(case.rules_sent.0, case.rules_sent.1)
+        .responses
+        .iter()
+        .find(|r| !r.status.is_success())
+        .and_then(|r| r.ty)
+        .expect("an error body");
+    let message = field(error, "message");
+    let message = match &api.ty(message).kind {
+        TypeKind::Option(inner) => *inner,
+        _ => message,
+    };
+    assert!(
+        matches!(api.ty(message).kind, TypeKind::Union(_)),
+        "{:?}",
+        api.ty(message).kind
+    );
+    // A machine identity gets an empty 200 from the organization memberships routes.
+    let list = op("get", "/api/v2/organizations/{organizationId}/memberships").responses[0]
+        .ty
+        .expect("a JSON answer");
+    assert!(matches!(api.ty(list).kind, TypeKind::Option(_)));
+}
+
+#[test]
+fn the_2025_06_wire_overlay_types_what_the_server_sends() {
+    check_wire(&Wire {
+        document: "2025-06/infisical-openapi.json",
+        prefix: "2025-06",
+        not_json: &[
+            ("get", "/api/v1/ssh/ca/{sshCaId}/public-key", "text/plain"),
+            (
+                "get",
+                "/api/v1/ssh/hosts/{sshHostId}/user-ca-public-key",
+                "text/plain",
+            ),
+            (
+                "get",
+                "/api/v1/ssh/hosts/{sshHostId}/host-ca-public-key",
+                "text/plain",
+            ),
+            (
+                "get",
+                "/api/v1/pki/certificates/{serialNumber}/private-key",
+                "text/plain",
+            ),
+            (
+                "get",
+                "/api/v1/pki/ca/{caId}/certificates/{caCertId}/der",
+                "application/pkix-cert",
+            ),
+        ],
+        bodies_not_json: &[],
+        rules_sent: ("post", "/api/v2/workspace/{projectId}/roles"),
+        rules_read: &[
+            ("post", "/api/v2/workspace/{projectId}/roles"),
+            ("get", "/api/v2/workspace/{projectId}/roles/slug/{roleSlug}"),
+            ("get", "/api/v2/identity-project-additional-privilege/{id}"),
+            (
+                "get",
+                "/api/v1/additional-privilege/identity/{privilegeSlug}",
+            ),
+        ],
+    });
+}
+
+#[test]
+fn the_2024_10_wire_overlay_types_what_the_server_sends() {
+    check_wire(&Wire {
+        document: "infisical-openapi.json",
+        prefix: "2024-10",
+        not_json: &[
+            (
+                "get",
+                "/api/v1/pki/ca/{caId}/certificates/{caCertId}/der",
+                "application/pkix-cert",
+            ),
+            ("get", "/api/v1/pki/crl/{crlId}", "application/pkix-crl"),
+            (
+                "get",
+                "/api/v1/workflow-integrations/slack/install",
+                "text/plain",
+            ),
+            (
+                "post",
+                "/.well-known/est/{certificateTemplateId}/simpleenroll",
+                "application/pkcs7-mime",
+            ),
+        ],
+        bodies_not_json: &[(
+            "post",
+            "/.well-known/est/{certificateTemplateId}/simplereenroll",
+            "application/pkcs10",
+        )],
+        rules_sent: ("post", "/api/v1/workspace/{projectSlug}/roles"),
+        rules_read: &[
+            ("post", "/api/v1/workspace/{projectSlug}/roles"),
+            ("get", "/api/v1/workspace/{projectSlug}/roles/slug/{slug}"),
+            (
+                "get",
+                "/api/v1/additional-privilege/identity/{privilegeSlug}",
+            ),
+        ],
+    });
+}

@@ -43,8 +43,8 @@ use std::time::Duration;
 
 pub use infisical_types as types;
 pub use oas_runtime::client::{
-    ApiError, AuthError, BoxError, BoxFuture, DecodeError, HttpClient, RedirectError, RequestError,
-    RetryPolicy, Secret, TokenProvider, TooLargeError, TransportError,
+    ApiError, AuthError, BoxError, BoxFuture, Bytes, DecodeError, HttpClient, RedirectError,
+    RequestError, RetryPolicy, Secret, TokenProvider, TooLargeError, TransportError,
 };
 #[allow(unused_imports, unreachable_pub)] // empty when no group feature is enabled
 pub use ops::*;

@@ -19439,7 +19439,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 137)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 214)?))
     }
     #[cfg(feature = "identity-specific-privileges")]
     /// `DELETE /api/v1/additional-privilege/identity`
@@ -19452,7 +19452,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 139)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 216)?))
     }
     #[cfg(feature = "identity-specific-privileges")]
     /// `GET /api/v1/additional-privilege/identity/{privilegeSlug}`
@@ -19511,7 +19511,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 140)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 217)?))
     }
     #[cfg(feature = "identity-specific-privileges-v2")]
     /// `POST /api/v2/identity-project-additional-privilege`
@@ -20323,7 +20323,7 @@ mod decode {
             input.path(SCHEMAS, 0, "organizationId", 0)?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("type", 142, false, None),
+                    QueryParam::new("type", 219, false, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },
@@ -21748,7 +21748,7 @@ mod decode {
         ),
         ApiError,
     > {
-        Ok((input.bearer()?, input.body(SCHEMAS, 144)?))
+        Ok((input.bearer()?, input.body(SCHEMAS, 223)?))
     }
     #[cfg(feature = "project-templates")]
     /// `DELETE /api/v1/project-templates/{templateId}`
@@ -21779,7 +21779,7 @@ mod decode {
             input.bearer()?,
             {
                 static PARAMS: [QueryParam; 1] = [
-                    QueryParam::new("type", 142, false, None),
+                    QueryParam::new("type", 219, false, None),
                 ];
                 input.query(SCHEMAS, &PARAMS)?
             },

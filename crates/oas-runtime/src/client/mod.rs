@@ -21,7 +21,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+pub use bytes::Bytes;
+use bytes::BytesMut;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -334,8 +335,10 @@ pub struct Request {
     pub path: String,
     /// The encoded query string, without `?`.
     pub query: Option<String>,
-    /// The JSON body.
+    /// The body (JSON unless `content_type` says otherwise).
     pub body: Option<Bytes>,
+    /// The media type of `body` (`application/json`).
+    pub content_type: &'static str,
     /// Header parameters of the operation.
     pub headers: Vec<(&'static str, String)>,
     /// The operation requires a bearer token.
@@ -351,6 +354,7 @@ impl Request {
             path,
             query: None,
             body: None,
+            content_type: "application/json",
             headers: Vec::new(),
             auth,
         }
@@ -379,7 +383,16 @@ impl Request {
             message: format!("body: {e}"),
         })?;
         self.body = Some(Bytes::from(bytes));
+        self.content_type = "application/json";
         Ok(self)
+    }
+
+    /// Adds `body` as is, sent as `content_type` (a text or binary body: `text/plain`,
+    /// `application/pkcs10`).
+    pub fn raw(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Some(body.into());
+        self.content_type = content_type;
+        self
     }
 }
 
@@ -486,6 +499,38 @@ impl HttpClient {
         decode(operation, response)
     }
 
+    /// Sends `request` and returns a 2xx body as text (a `text/plain` answer); any other status
+    /// is [`Error::Api`], a body that is not UTF-8 is [`Error::Decode`].
+    pub async fn call_text<E: DeserializeOwned>(
+        &self,
+        request: Result<Request, RequestError>,
+    ) -> Result<String, Error<E>> {
+        let operation = match &request {
+            Ok(r) => r.operation,
+            Err(e) => e.operation,
+        };
+        let response = self.send(request?).await.map_err(Error::lift)?;
+        decode_text(operation, response)
+    }
+
+    /// Sends `request` and returns a 2xx body as bytes (a binary answer such as a DER
+    /// certificate); any other status is [`Error::Api`].
+    pub async fn call_bytes<E: DeserializeOwned>(
+        &self,
+        request: Result<Request, RequestError>,
+    ) -> Result<Bytes, Error<E>> {
+        let operation = match &request {
+            Ok(r) => r.operation,
+            Err(e) => e.operation,
+        };
+        let response = self.send(request?).await.map_err(Error::lift)?;
+        if (200..300).contains(&response.status) {
+            Ok(response.body)
+        } else {
+            Err(api_error(operation, response))
+        }
+    }
+
     /// Sends `request` and ignores a 2xx body; any other status is [`Error::Api`].
     pub async fn call_empty<E: DeserializeOwned>(
         &self,
@@ -553,7 +598,7 @@ impl HttpClient {
             }
             if let Some(body) = &request.body {
                 builder = builder
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .header(reqwest::header::CONTENT_TYPE, request.content_type)
                     .body(body.clone());
             }
             let retries_left = attempt <= inner.retry.max_retries;
@@ -762,6 +807,13 @@ pub fn decode<T: DeserializeOwned, E: DeserializeOwned>(
     if let Ok(value) = serde_json::from_slice(&response.body) {
         return Ok(value);
     }
+    // An empty body (some servers answer 200 with nothing where a value is declared) is `null`
+    // to a type that allows it (an `Option`).
+    if response.body.iter().all(u8::is_ascii_whitespace)
+        && let Ok(value) = serde_json::from_slice(b"null")
+    {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(&response.body);
     let error = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => return Ok(value),
@@ -785,6 +837,29 @@ pub fn decode<T: DeserializeOwned, E: DeserializeOwned>(
         path,
         message,
     })))
+}
+
+/// A 2xx body as text; a body that is not UTF-8 is [`Error::Decode`] at the first bad byte.
+pub fn decode_text<E: DeserializeOwned>(
+    operation: &'static str,
+    response: Response,
+) -> Result<String, Error<E>> {
+    if !(200..300).contains(&response.status) {
+        return Err(api_error(operation, response));
+    }
+    match String::from_utf8(response.body.to_vec()) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            Err(Error::Decode(Box::new(DecodeError {
+                operation,
+                status: response.status,
+                path: ".".to_owned(),
+                message: format!("the text body is not UTF-8 (at byte {at})"),
+                excerpt: response.redactor.excerpt(&response.body, None, 300),
+            })))
+        }
+    }
 }
 
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
@@ -837,6 +912,34 @@ mod tests {
         assert_eq!(error.status, 200);
         assert!(error.excerpt.contains("two"), "{}", error.excerpt);
         assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_body_is_none_to_an_option_and_an_error_otherwise() {
+        let empty = || Response::new(200, HeaderMap::new(), Bytes::new());
+        let none = decode::<Option<Vec<u32>>, Never>("x.list", empty()).unwrap();
+        assert_eq!(none, None);
+        let Err(Error::Decode(error)) = decode::<Vec<u32>, Never>("x.list", empty()) else {
+            panic!("expected a decode error");
+        };
+        assert_eq!(error.message, "the body is empty");
+    }
+
+    #[test]
+    fn text_bodies_are_text_and_bad_utf8_is_a_decode_error() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+        let response = Response::new(200, HeaderMap::new(), Bytes::from(pem));
+        assert_eq!(decode_text::<Never>("x.key", response).unwrap(), pem);
+        let response = Response::new(200, HeaderMap::new(), Bytes::from_static(b"ab\xffcd"));
+        let Err(Error::Decode(error)) = decode_text::<Never>("x.key", response) else {
+            panic!("expected a decode error");
+        };
+        assert!(error.message.contains("byte 2"), "{}", error.message);
+        let response = Response::new(404, HeaderMap::new(), Bytes::from_static(b"{}"));
+        let Err(Error::Api(error)) = decode_text::<Never>("x.key", response) else {
+            panic!("expected an API error");
+        };
+        assert_eq!(error.status, 404);
     }
 
     #[test]

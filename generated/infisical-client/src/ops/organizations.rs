@@ -21,7 +21,9 @@ impl OrganizationsApi<'_> {
         &self,
         organization_id: &str,
         membership_id: &str,
-    ) -> crate::Result<::infisical_types::DeleteOrganizationsMembershipV2Response> {
+    ) -> crate::Result<
+        ::std::option::Option<::infisical_types::DeleteOrganizationsMembershipV2Response>,
+    > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::DELETE,
@@ -66,7 +68,9 @@ impl OrganizationsApi<'_> {
     pub async fn list_memberships_v2(
         &self,
         organization_id: &str,
-    ) -> crate::Result<::infisical_types::ListOrganizationsMembershipsV2Response> {
+    ) -> crate::Result<
+        ::std::option::Option<::infisical_types::ListOrganizationsMembershipsV2Response>,
+    > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -112,7 +116,9 @@ impl OrganizationsApi<'_> {
         body: ::std::option::Option<
             &::infisical_types::UpdateOrganizationsMembershipV2Body,
         >,
-    ) -> crate::Result<::infisical_types::DeleteOrganizationsMembershipV2Response> {
+    ) -> crate::Result<
+        ::std::option::Option<::infisical_types::DeleteOrganizationsMembershipV2Response>,
+    > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
                     ::oas_runtime::client::Method::PATCH,

@@ -174,7 +174,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
         &self,
         ca_id: &str,
         ca_cert_id: &str,
-    ) -> crate::Result<::serde_json::Value> {
+    ) -> crate::Result<::oas_runtime::client::Bytes> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
                 ::oas_runtime::client::Method::GET,
@@ -187,7 +187,7 @@ impl PkiCertificateAuthoritiesApi<'_> {
                 false,
             ),
         );
-        self.client.http.call(request).await
+        self.client.http.call_bytes(request).await
     }
     /// Get CA CSR
     ///

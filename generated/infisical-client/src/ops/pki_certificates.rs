@@ -112,7 +112,7 @@ impl PkiCertificatesApi<'_> {
                 true,
             ),
         );
-        self.client.http.call(request).await
+        self.client.http.call_text(request).await
     }
     /// Import certificate
     ///

@@ -71,7 +71,7 @@ impl SshCertificateAuthoritiesApi<'_> {
                 false,
             ),
         );
-        self.client.http.call(request).await
+        self.client.http.call_text(request).await
     }
     /// Get SSH CA
     ///

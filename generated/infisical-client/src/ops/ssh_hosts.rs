@@ -88,7 +88,7 @@ impl SshHostsApi<'_> {
                 false,
             ),
         );
-        self.client.http.call(request).await
+        self.client.http.call_text(request).await
     }
     /// Get public key of the user SSH CA linked to the host
     ///
@@ -108,7 +108,7 @@ impl SshHostsApi<'_> {
                 false,
             ),
         );
-        self.client.http.call(request).await
+        self.client.http.call_text(request).await
     }
     /// Issue SSH certificate for host
     ///

@@ -6,13 +6,16 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use infisical_client::{Client, Error, RetryPolicy};
+use infisical_client::{
+    BoxError, BoxFuture, Client, Error, HttpClient, RetryPolicy, Secret, TokenProvider,
+};
 use serde_json::Value;
 
 /// What the server received.
@@ -30,15 +33,20 @@ pub struct Recorded {
 pub struct Scripted {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Scripted {
     pub fn json(status: u16, body: &str) -> Self {
+        Self::typed(status, "application/json", body.as_bytes())
+    }
+
+    /// An answer of any media type.
+    pub fn typed(status: u16, content_type: &str, body: &[u8]) -> Self {
         Self {
             status,
-            headers: vec![("content-type", "application/json".to_owned())],
-            body: body.to_owned(),
+            headers: vec![("content-type", content_type.to_owned())],
+            body: body.to_vec(),
         }
     }
 }
@@ -55,6 +63,23 @@ pub struct Harness {
     pub base_url: String,
     failures: Mutex<Vec<String>>,
     checked: Mutex<usize>,
+    authenticated: Mutex<usize>,
+    logins: Arc<AtomicUsize>,
+}
+
+/// A token provider that counts how often it is asked for a token (each time is a login or a
+/// cached token; the harness only cares who asks).
+struct CountingProvider {
+    asked: Arc<AtomicUsize>,
+}
+
+impl TokenProvider for CountingProvider {
+    fn token<'a>(&'a self, _: &'a HttpClient) -> BoxFuture<'a, Result<Secret, BoxError>> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { Ok(Secret::new(TOKEN)) })
+    }
+
+    fn invalidate(&self) {}
 }
 
 async fn answer(
@@ -93,12 +118,18 @@ pub struct Expected {
     pub path: &'static str,
     pub query: &'static [(&'static str, &'static str)],
     pub body: Option<&'static str>,
+    /// The media type of `body` (`application/json`, `application/pkcs10`).
+    pub body_type: &'static str,
     pub auth: bool,
-    pub response: Option<&'static str>,
+    /// The success answer's body (JSON, text or bytes) and its media type.
+    pub response: Option<&'static [u8]>,
+    pub response_type: &'static str,
     pub errors: &'static [u16],
 }
 
-pub type Call<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
+/// A call: `Some(bytes)` is what a text or binary operation returned (to compare with what was
+/// answered), `None` for a JSON or empty one.
+pub type Call<'a> = Pin<Box<dyn Future<Output = Result<Option<Vec<u8>>, Error>> + 'a>>;
 
 pub const TOKEN: &str = "test-token";
 
@@ -118,14 +149,18 @@ impl Harness {
             base_url: format!("http://{address}"),
             failures: Mutex::new(Vec::new()),
             checked: Mutex::new(0),
+            authenticated: Mutex::new(0),
+            logins: Arc::new(AtomicUsize::new(0)),
         }
     }
 
-    /// A client with a fixed token and no retries.
+    /// A client whose token provider counts its calls, and no retries.
     pub fn client(&self) -> Client {
         Client::builder()
             .base_url(&self.base_url)
-            .token(TOKEN)
+            .token_provider(CountingProvider {
+                asked: self.logins.clone(),
+            })
             .retry(RetryPolicy::none())
             .timeout(Some(Duration::from_secs(10)))
             .build()
@@ -145,15 +180,27 @@ impl Harness {
     }
 
     /// Calls the operation once per scripted answer (its success body, then each declared error
-    /// status) and checks the request it sent and what the call returned.
+    /// status) and checks the requests it sent, who was asked for a token and what the call
+    /// returned.
     pub async fn check<'c>(&self, expected: &Expected, call: &mut dyn FnMut() -> Call<'c>) {
         *self.checked.lock().unwrap() += 1;
-        let op = expected.operation;
-        self.script(Scripted::json(200, expected.response.unwrap_or("")));
-        let result = call().await;
-        if let Err(error) = result {
-            self.fail(format!("{op}: the success answer gave an error: {error}"));
+        if expected.auth {
+            *self.authenticated.lock().unwrap() += 1;
         }
+        let op = expected.operation;
+        let answered = expected.response.unwrap_or(b"");
+        self.script(Scripted::typed(200, expected.response_type, answered));
+        let asked = self.logins.load(Ordering::SeqCst);
+        match call().await {
+            Err(error) => self.fail(format!("{op}: the success answer gave an error: {error}")),
+            Ok(Some(returned)) if returned != answered => self.fail(format!(
+                "{op}: returned {:?}, the server answered {:?}",
+                String::from_utf8_lossy(&returned),
+                String::from_utf8_lossy(answered)
+            )),
+            Ok(_) => {}
+        }
+        self.check_logins(op, asked, usize::from(expected.auth));
         let recorded = self.take_recorded();
         match recorded.as_slice() {
             [request] => self.check_request(expected, request),
@@ -163,7 +210,13 @@ impl Harness {
             let body = format!(
                 r#"{{"reqId":"req-1","statusCode":{status},"message":"no","error":"Nope"}}"#
             );
-            self.script(Scripted::json(status, &body));
+            // A 401 on an authenticated operation makes the client ask for a new token and try
+            // once more; on a public one (a login) it must not.
+            let retried = status == 401 && expected.auth;
+            for _ in 0..=usize::from(retried) {
+                self.script(Scripted::json(status, &body));
+            }
+            let asked = self.logins.load(Ordering::SeqCst);
             match call().await {
                 Err(Error::Api(error)) => {
                     if error.status != status {
@@ -176,10 +229,32 @@ impl Harness {
                         )),
                     }
                 }
-                Ok(()) => self.fail(format!("{op}: {status} was not an error")),
+                Ok(_) => self.fail(format!("{op}: {status} was not an error")),
                 Err(other) => self.fail(format!("{op}: {status} gave {other}")),
             }
-            self.take_recorded();
+            let requests = 1 + usize::from(retried);
+            self.check_logins(op, asked, usize::from(expected.auth) * requests);
+            let recorded = self.take_recorded();
+            if recorded.len() != requests {
+                self.fail(format!(
+                    "{op}: {status} took {} requests, expected {requests}",
+                    recorded.len()
+                ));
+            }
+            for request in &recorded {
+                self.check_authorization(expected, request);
+            }
+            self.state.lock().unwrap().script.clear();
+        }
+    }
+
+    /// The token provider was asked `wanted` times since it had been asked `before` times.
+    fn check_logins(&self, op: &str, before: usize, wanted: usize) {
+        let asked = self.logins.load(Ordering::SeqCst) - before;
+        if asked != wanted {
+            self.fail(format!(
+                "{op}: the token provider was asked {asked} times, expected {wanted}"
+            ));
         }
     }
 
@@ -205,17 +280,31 @@ impl Harness {
         if sent != wanted {
             self.fail(format!("{op}: query {sent:?} != {wanted:?}"));
         }
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok());
         match expected.body {
-            Some(body) => {
+            Some(body) if expected.body_type == "application/json" => {
                 let wanted: Value = serde_json::from_str(body).unwrap();
                 match serde_json::from_slice::<Value>(&request.body) {
                     Ok(sent) if same_json(&sent, &wanted) => {}
                     Ok(sent) => self.fail(format!("{op}: body {sent} != {wanted}")),
                     Err(e) => self.fail(format!("{op}: body is not JSON: {e}")),
                 }
-                let content_type = request.headers.get("content-type");
-                if content_type.and_then(|v| v.to_str().ok()) != Some("application/json") {
+                if content_type != Some("application/json") {
                     self.fail(format!("{op}: content-type {content_type:?}"));
+                }
+            }
+            Some(body) => {
+                if request.body != body.as_bytes() {
+                    self.fail(format!("{op}: body {:?} != {body:?}", request.body));
+                }
+                if content_type != Some(expected.body_type) {
+                    self.fail(format!(
+                        "{op}: content-type {content_type:?} != {:?}",
+                        expected.body_type
+                    ));
                 }
             }
             None if !request.body.is_empty() => {
@@ -223,6 +312,12 @@ impl Harness {
             }
             None => {}
         }
+        self.check_authorization(expected, request);
+    }
+
+    /// The bearer token is there on an authenticated operation and absent on a public one.
+    fn check_authorization(&self, expected: &Expected, request: &Recorded) {
+        let op = expected.operation;
         let authorization = request
             .headers
             .get("authorization")
@@ -235,11 +330,17 @@ impl Harness {
         }
     }
 
-    /// Fails with every collected failure; `count` is how many operations the document has.
-    pub fn finish(&self, count: usize) {
+    /// Fails with every collected failure; `count` is how many operations the document has,
+    /// `authenticated` how many of them need a token.
+    pub fn finish(&self, count: usize, authenticated: usize) {
         let failures = self.failures.lock().unwrap();
         let checked = *self.checked.lock().unwrap();
         assert_eq!(checked, count, "every operation is checked");
+        assert_eq!(
+            *self.authenticated.lock().unwrap(),
+            authenticated,
+            "every authenticated operation is checked as one"
+        );
         assert!(
             failures.is_empty(),
             "{} problems:\n{}",
