@@ -2,7 +2,8 @@
 //!
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
-//! on its own (no warnings allowed), every document of `spec/documents.toml` generated, built and
+//! on its own (no warnings allowed), Infisical's Python, Node and Rust SDKs (installed from their
+//! registries) through their scenarios against mini-infisical, every document of `spec/documents.toml` generated, built and
 //! tested in a scratch workspace (`--require-documents`: a missing one fails; CI passes it), a
 //! short fuzz run with a fixed seed (any finding fails), and a smoke run of the benchmarks.
 
@@ -48,6 +49,10 @@ pub(crate) fn run(require_documents: bool) -> Result<()> {
         step(&cargo, name, args)?;
     }
     features(&cargo)?;
+    // Infisical's own SDKs (Python, Node, Rust), installed from their registries, against
+    // mini-infisical: every step of every scenario must pass.
+    println!("==> sdks: Infisical's SDKs against mini-infisical");
+    crate::sdks::run(&crate::sdks::Options::default())?;
     // Every real document, not only the pinned one, generates crates that build and pass their
     // generated tests.
     println!("==> documents: every document of spec/documents.toml in a scratch workspace");

@@ -8,6 +8,8 @@
 //!   `spec/documents.toml` in a scratch workspace.
 //! - `cargo xtask spec pull --from PATH|URL`: fetches the Infisical document and checks its pin.
 //! - `cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save]`: fuzzes the whole pipeline.
+//! - `cargo xtask sdks [--write-doc] [python|node|rust ...]`: Infisical's own SDKs, installed from
+//!   their registries, run their scenarios against mini-infisical (`docs/sdks.md`).
 //! - `cargo xtask bench [--quick|--full]`: measures the generator and the generated crates and
 //!   writes `docs/benchmarks.md`.
 
@@ -19,6 +21,7 @@ mod codegen;
 mod documents;
 mod fuzz;
 mod profile;
+mod sdks;
 mod spec;
 
 use std::path::PathBuf;
@@ -77,13 +80,14 @@ fn run(args: Vec<String>) -> Result<()> {
             documents::run(&options)
         }
         Some("bench") => bench::run(args.collect()),
+        Some("sdks") => sdks::run(&sdks::Options::parse(args)?),
         Some("fuzz") => fuzz::run(&fuzz::Options::parse(args)?),
         Some("spec") => match (args.next().as_deref(), args.next().as_deref(), args.next()) {
             (Some("pull"), Some("--from"), Some(from)) => spec::pull(&from),
             _ => bail!("usage: cargo xtask spec pull --from PATH|URL"),
         },
         _ => bail!(
-            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
+            "usage: cargo xtask codegen [--check] [--spec PATH] [--update-pin] [--timings] [--quiet] [--out DIR] | cargo xtask ci [--require-documents] | cargo xtask documents [--require] [NAME...] | cargo xtask fuzz [--minutes N] [--seed S] [--real] [--save] | cargo xtask sdks [--write-doc] [python|node|rust ...] | cargo xtask bench [--quick|--full] | cargo xtask spec pull --from PATH|URL"
         ),
     }
 }
