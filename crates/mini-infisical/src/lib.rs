@@ -10,7 +10,11 @@
 //! - universal-auth login, token renewal and revocation ([`auth`](crate::auth));
 //! - projects, their environments and roles ([`workspace`](crate::workspace));
 //! - folders, create and list ([`folders`](crate::folders)): secrets live under a folder path;
-//! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets));
+//! - the v2 folder routes of later Infisical versions, which the Python SDK calls
+//!   ([`folders_v2`](crate::folders_v2));
+//! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets)), with secret references
+//!   expanded on request ([`references`](crate::references)) and secret imports (seeded) read
+//!   through ([`imports`](crate::imports));
 //! - project roles whose permission rules are enforced ([`permissions`](crate::permissions)): a
 //!   role that may only read secrets gets 403 on a write. Rules are checked strictly when a role
 //!   is written ([`strict`](crate::strict)), and matching fails closed on anything it cannot

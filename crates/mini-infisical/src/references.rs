@@ -74,16 +74,9 @@ fn target(reference: &str, environment: &str, path: &str) -> (String, String, St
     match parts.as_slice() {
         [key] => (environment.to_owned(), path.to_owned(), (*key).to_owned()),
         [env, folders @ .., key] => {
+            // Segments come from splitting on `.`, so none is `..`: the path cannot climb.
             let folder = normalize_path(&folders.join("/")).unwrap_or_else(|_| "/".to_owned());
-            (
-                (*env).to_owned(),
-                if folder.is_empty() {
-                    "/".to_owned()
-                } else {
-                    folder
-                },
-                (*key).to_owned(),
-            )
+            ((*env).to_owned(), folder, (*key).to_owned())
         }
         [] => (environment.to_owned(), path.to_owned(), String::new()),
     }
