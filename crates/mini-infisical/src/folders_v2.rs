@@ -96,7 +96,8 @@ async fn create(
             let mut out = serde_json::to_value(created)
                 .map_err(|e| ApiError::internal(format!("encoding the folder: {e}")))?;
             let parent = crate::store::canonical_path(&path, "body.path")?;
-            let full = crate::store::canonical_path(&format!("{parent}/{}", name.trim()), "body.name")?;
+            let full =
+                crate::store::canonical_path(&format!("{parent}/{}", name.trim()), "body.name")?;
             out["folder"]["path"] = Value::String(full);
             Ok(out)
         }

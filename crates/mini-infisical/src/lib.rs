@@ -196,7 +196,11 @@ impl MiniInfisical {
 }
 
 /// The secrets and imports of a seeded project, with the folders they need.
-fn seed_contents(store: &mut Store, p: &mut Project, seeded: &SeedProject) -> Result<(), SeedError> {
+fn seed_contents(
+    store: &mut Store,
+    p: &mut Project,
+    seeded: &SeedProject,
+) -> Result<(), SeedError> {
     let now = store::now();
     let folder = |store: &mut Store, p: &mut Project, env: &str, path: &str| {
         let path = store::normalize_path(path)

@@ -15,7 +15,9 @@ use infisical_server::{ApiError, BearerToken, Secrets};
 use crate::folders::folder;
 use crate::permissions::{Scope, Subject};
 use crate::store::{self, Project, Secret, Store, canonical_path, is_within};
-use crate::{MiniInfisical, authenticate, authorize, imports, project, project_by_slug, references};
+use crate::{
+    MiniInfisical, authenticate, authorize, imports, project, project_by_slug, references,
+};
 
 impl Secrets for MiniInfisical {
     async fn create_raw_v3(
@@ -87,9 +89,10 @@ impl Secrets for MiniInfisical {
         target.authorize(&store, caller, "read")?;
         let view = query.view_secret_value.unwrap_or(true);
         let expand = query.expand_secret_references.unwrap_or(false) && view;
-        let local = project
-            .secrets
-            .get(&(environment.to_owned(), path.clone(), secret_name.clone()));
+        let local =
+            project
+                .secrets
+                .get(&(environment.to_owned(), path.clone(), secret_name.clone()));
         let s = match local {
             Some(secret) => {
                 let mut s = raw_secret(project, environment, &path, secret, view);
@@ -99,9 +102,16 @@ impl Secrets for MiniInfisical {
                 }
                 s
             }
-            None if query.include_imports.unwrap_or(false) => {
-                from_imports(&store, project, caller, environment, &path, &secret_name, view, expand)?
-            }
+            None if query.include_imports.unwrap_or(false) => from_imports(
+                &store,
+                project,
+                caller,
+                environment,
+                &path,
+                &secret_name,
+                view,
+                expand,
+            )?,
             None => return Err(not_found(&secret_name)),
         };
         Ok(GetSecretsRawV3Response {
@@ -185,7 +195,8 @@ impl Secrets for MiniInfisical {
                 let mut s = raw_secret(project, environment, path, secret, view);
                 // A reference the caller may not read leaves the value as stored.
                 if expand && view {
-                    if let Ok(value) = expanded(&store, project, caller, environment, path, secret) {
+                    if let Ok(value) = expanded(&store, project, caller, environment, path, secret)
+                    {
                         s.secret_value = value;
                     }
                 }
@@ -193,11 +204,13 @@ impl Secrets for MiniInfisical {
             })
             .collect();
         let imports = if query.include_imports.unwrap_or(false) {
+            // The folders listed that make imports (the one asked for, and those below it when
+            // recursive).
             let mut folders: Vec<&str> = project
-                .secrets
-                .keys()
-                .map(|(_, path, _)| path.as_str())
-                .chain(project.imports.iter().map(|i| i.path.as_str()))
+                .imports
+                .iter()
+                .filter(|i| i.environment == environment)
+                .map(|i| i.path.as_str())
                 .filter(|path| {
                     if recursive {
                         is_within(path, &folder)
@@ -208,8 +221,10 @@ impl Secrets for MiniInfisical {
                 .collect();
             folders.sort_unstable();
             folders.dedup();
-            let folders: Vec<(&str, &str)> =
-                folders.into_iter().map(|path| (environment, path)).collect();
+            let folders: Vec<(&str, &str)> = folders
+                .into_iter()
+                .map(|path| (environment, path))
+                .collect();
             import_entries(&store, project, caller, &folders, view, expand)
         } else {
             Vec::new()

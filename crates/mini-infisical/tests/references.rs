@@ -17,12 +17,7 @@ fn seed() -> Seed {
     Seed::from_json(&text).expect("the scenario seed is valid")
 }
 
-async fn get(
-    server: &common::Running,
-    token: &str,
-    key: &str,
-    query: &str,
-) -> (u16, Value) {
+async fn get(server: &common::Running, token: &str, key: &str, query: &str) -> (u16, Value) {
     server
         .call(
             "GET",
@@ -185,7 +180,8 @@ async fn imports_listed_and_read_through() {
                 .await
         }
     };
-    let (status, answer) = list("secretPath=/&include_imports=true&expandSecretReferences=true").await;
+    let (status, answer) =
+        list("secretPath=/&include_imports=true&expandSecretReferences=true").await;
     assert_eq!(status, 200, "{answer}");
     let imports = answer["imports"].as_array().cloned().unwrap_or_default();
     assert_eq!(imports.len(), 1, "{answer}");
@@ -208,14 +204,26 @@ async fn imports_listed_and_read_through() {
     let (_, answer) = list("secretPath=/&recursive=true&include_imports=true").await;
     assert_eq!(answer["imports"].as_array().map(Vec::len), Some(1));
     // A single read finds an imported secret when asked to, else 404.
-    let (status, answer) = get(&server, &admin, "SHARED_TOKEN", "secretPath=/&include_imports=true").await;
+    let (status, answer) = get(
+        &server,
+        &admin,
+        "SHARED_TOKEN",
+        "secretPath=/&include_imports=true",
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["secret"]["secretValue"], "tok-123");
     assert_eq!(answer["secret"]["environment"], "staging");
     let (status, _) = get(&server, &admin, "SHARED_TOKEN", "secretPath=/").await;
     assert_eq!(status, 404);
     // The local secret is the one a single read answers.
-    let (_, answer) = get(&server, &admin, "DB_HOST", "secretPath=/&include_imports=true").await;
+    let (_, answer) = get(
+        &server,
+        &admin,
+        "DB_HOST",
+        "secretPath=/&include_imports=true",
+    )
+    .await;
     assert_eq!(answer["secret"]["secretValue"], "db.internal");
 }
 
@@ -226,13 +234,23 @@ async fn folders_v2_routes() {
     let reader = server.login("sdk-reader-id", "sdk-reader-secret").await;
     let body = json!({"projectId": PROJECT, "environment": "dev", "name": "v2", "path": "/app"});
     let (status, answer) = server
-        .call("POST", "/api/v2/folders", Some(&admin), Some(&body.to_string()))
+        .call(
+            "POST",
+            "/api/v2/folders",
+            Some(&admin),
+            Some(&body.to_string()),
+        )
         .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["folder"]["name"], "v2");
     assert_eq!(answer["folder"]["path"], "/app/v2");
     let (status, answer) = server
-        .call("POST", "/api/v2/folders", Some(&reader), Some(&body.to_string()))
+        .call(
+            "POST",
+            "/api/v2/folders",
+            Some(&reader),
+            Some(&body.to_string()),
+        )
         .await;
     assert_eq!(status, 403, "{answer}");
     let (status, answer) = server
@@ -253,7 +271,11 @@ async fn folders_v2_routes() {
     assert_eq!(status, 200, "{answer}");
     let mut paths: Vec<&str> = answer["folders"]
         .as_array()
-        .map(|f| f.iter().filter_map(|f| f["relativePath"].as_str()).collect())
+        .map(|f| {
+            f.iter()
+                .filter_map(|f| f["relativePath"].as_str())
+                .collect()
+        })
         .unwrap_or_default();
     paths.sort_unstable();
     assert_eq!(paths, ["/app", "/app/v2"]);
@@ -266,7 +288,8 @@ async fn folders_v2_routes() {
 async fn rename_without_a_value_keeps_it() {
     let server = common::start(&seed()).await;
     let admin = server.login("sdk-admin-id", "sdk-admin-secret").await;
-    let body = json!({"workspaceId": PROJECT, "environment": "dev", "newSecretName": "DB_HOSTNAME"});
+    let body =
+        json!({"workspaceId": PROJECT, "environment": "dev", "newSecretName": "DB_HOSTNAME"});
     let (status, answer) = server
         .call(
             "PATCH",

@@ -7,11 +7,11 @@
 use std::future::Future;
 
 use infisical::secrets::{
-    DeleteSecretRequest, GetSecretRequest, ListSecretsRequest, Secret, UpdateSecretRequest,
-    CreateSecretRequest,
+    CreateSecretRequest, DeleteSecretRequest, GetSecretRequest, ListSecretsRequest, Secret,
+    UpdateSecretRequest,
 };
 use infisical::{AuthMethod, Client, InfisicalError};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 type Outcome = Result<String, String>;
 
@@ -113,7 +113,10 @@ async fn main() {
         &std::fs::read_to_string(&seed_path).expect("the seed file is readable"),
     )
     .expect("the seed is JSON");
-    let project = seed["projects"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let project = seed["projects"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut run = Run { failed: 0 };
 
     let mut clients = None;
@@ -159,7 +162,11 @@ async fn main() {
                     Some(json!({"accessToken": login["accessToken"]})),
                 )
                 .await?;
-            eq(&renewed["accessToken"], &login["accessToken"], "renewed token")?;
+            eq(
+                &renewed["accessToken"],
+                &login["accessToken"],
+                "renewed token",
+            )?;
             eq(&renewed["expiresIn"], &json!(7200), "expiresIn")?;
             Ok(String::new())
         },
@@ -178,7 +185,11 @@ async fn main() {
                 .find(|s| s.secret_key == key)
                 .map(|s| s.secret_value.clone())
         };
-        eq(value("DB_HOST").as_deref(), Some("db.internal"), "DB_HOST (the local one wins)")?;
+        eq(
+            value("DB_HOST").as_deref(),
+            Some("db.internal"),
+            "DB_HOST (the local one wins)",
+        )?;
         eq(
             value("DB_URL").as_deref(),
             Some("postgres://db.internal:5432/app"),
@@ -186,7 +197,11 @@ async fn main() {
         )?;
         eq(value("APP_NAME").as_deref(), Some("mini"), "APP_NAME")?;
         eq(value("GREETING").as_deref(), Some("hello mini"), "GREETING")?;
-        eq(value("SHARED_TOKEN").as_deref(), Some("tok-123"), "SHARED_TOKEN (imported)")?;
+        eq(
+            value("SHARED_TOKEN").as_deref(),
+            Some("tok-123"),
+            "SHARED_TOKEN (imported)",
+        )?;
         Ok(format!("{} secrets", secrets.len()))
     })
     .await;
@@ -209,7 +224,11 @@ async fn main() {
             .build();
         let secret = sdk(c.admin.secrets().create(request).await)?;
         eq(
-            (secret.secret_key.as_str(), secret.secret_value.as_str(), secret.version),
+            (
+                secret.secret_key.as_str(),
+                secret.secret_value.as_str(),
+                secret.version,
+            ),
             ("RUST_KEY", "v1", 1),
             "created",
         )?;
@@ -229,7 +248,11 @@ async fn main() {
             .secret_value("v2")
             .build();
         let secret = sdk(c.admin.secrets().update(request).await)?;
-        eq((secret.secret_value.as_str(), secret.version), ("v2", 2), "updated")?;
+        eq(
+            (secret.secret_value.as_str(), secret.version),
+            ("v2", 2),
+            "updated",
+        )?;
         let got = sdk(c.get(&c.admin, "RUST_KEY", "/").await)?;
         eq(got.secret_value.as_str(), "v2", "read back")?;
         Ok(String::new())
@@ -248,7 +271,11 @@ async fn main() {
         )?;
         let got = sdk(c.get(&c.admin, "RUST_KEY_RENAMED", "/").await)?;
         eq(got.secret_value.as_str(), "v2", "value kept")?;
-        eq(status(c.get(&c.admin, "RUST_KEY", "/").await)?.0, 404, "old name")?;
+        eq(
+            status(c.get(&c.admin, "RUST_KEY", "/").await)?.0,
+            404,
+            "old name",
+        )?;
         Ok(String::new())
     })
     .await;
@@ -311,7 +338,11 @@ async fn main() {
                 .await?;
             let mut paths: Vec<&str> = listed["folders"]
                 .as_array()
-                .map(|f| f.iter().filter_map(|f| f["relativePath"].as_str()).collect())
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|f| f["relativePath"].as_str())
+                        .collect()
+                })
                 .unwrap_or_default();
             paths.sort_unstable();
             eq(paths, vec!["/app", "/app/rust"], "folders below /")?;
@@ -327,7 +358,9 @@ async fn main() {
     .await;
 
     run.step("imports", "sdk", async {
-        let request = ListSecretsRequest::builder(&c.project, "dev").path("/").build();
+        let request = ListSecretsRequest::builder(&c.project, "dev")
+            .path("/")
+            .build();
         let secrets = sdk(c.admin.secrets().list(request).await)?;
         let value = |key: &str| {
             secrets
@@ -395,7 +428,9 @@ async fn main() {
             "postgres://db.internal:5432/app".into(),
             "reader ${KEY}",
         )?;
-        let request = ListSecretsRequest::builder(&c.project, "dev").path("/").build();
+        let request = ListSecretsRequest::builder(&c.project, "dev")
+            .path("/")
+            .build();
         let listed = sdk(c.reader.secrets().list(request).await)?;
         let listed_value = |key: &str| {
             listed
