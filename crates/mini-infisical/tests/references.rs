@@ -109,9 +109,7 @@ async fn references_expand_only_when_asked_and_readable() {
     let (status, answer) = server
         .call(
             "GET",
-            &format!(
-                "/api/v3/secrets/raw?workspaceId={PROJECT}&environment=dev&secretPath=/&{expand}"
-            ),
+            &format!("/api/v3/secrets/raw?workspaceId={PROJECT}&environment=dev&{expand}"),
             Some(&reader),
             None,
         )
