@@ -3,7 +3,8 @@
 //! Steps: formatting, freshness of `generated/`, clippy with warnings denied, every test of the
 //! workspace with snapshot writing disabled, each per-group feature of the generated crates built
 //! on its own (no warnings allowed), the publishable crates' `rust-version` (see `msrv`) and
-//! their verified `cargo package`, every document of `spec/documents.toml` generated, built and
+//! their verified `cargo package`, Infisical's Python, Node and Rust SDKs (installed from their
+//! registries) through their scenarios against mini-infisical, every document of `spec/documents.toml` generated, built and
 //! tested in a scratch workspace, a short fuzz run with a fixed seed (any finding fails),
 //! schemathesis against mini-infisical (`cargo xtask schemathesis`: a server error or a
 //! nonconforming response fails), and a smoke run of the benchmarks.
@@ -134,6 +135,9 @@ pub(crate) fn run(options: &Options) -> Result<()> {
         real: false,
         save: false,
     })?;
+    // Infisical's own SDKs, from their registries, through their scenarios against mini-infisical.
+    println!("==> sdks: Infisical's SDKs against mini-infisical");
+    crate::sdks::run(&crate::sdks::Options::default())?;
     // schemathesis against mini-infisical: no server error anywhere, no response the document
     // forbids from an implemented operation.
     if pinned.is_none() {

@@ -14,6 +14,7 @@ mod fuzz;
 mod msrv;
 mod profile;
 mod schemathesis;
+mod sdks;
 mod spec;
 
 use std::process::ExitCode;
@@ -53,6 +54,9 @@ enum Command {
     /// Run schemathesis (pinned, from PyPI) against mini-infisical; fails on a server error or a
     /// response the document forbids from an implemented operation.
     Schemathesis(schemathesis::Options),
+    /// Run Infisical's own SDKs (Python, Node, Rust; installed from their registries) through
+    /// their scenarios against mini-infisical; fails on any failed or missing step.
+    Sdks(sdks::Options),
     /// Measure the generator and the generated crates and write `docs/benchmarks.md`.
     Bench(bench::Args),
 }
@@ -87,6 +91,7 @@ fn run(command: Command) -> Result<()> {
         Command::Spec(SpecCommand::Pull(args)) => spec::pull(&args),
         Command::Fuzz(args) => fuzz::run(&args.into()),
         Command::Schemathesis(options) => schemathesis::run(&options),
+        Command::Sdks(options) => sdks::run(&options),
         Command::Bench(args) => bench::run(args),
     }
 }
@@ -146,6 +151,8 @@ mod tests {
             "fuzz --minutes 2 --seed 7 --real --save",
             "fuzz --seconds 30",
             "schemathesis --max-examples 4 --seed 2 --keep",
+            "sdks",
+            "sdks --write-doc python rust",
             "bench --quick",
             "bench --full --out /tmp/b.md --spec doc.json",
         ] {

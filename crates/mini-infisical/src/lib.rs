@@ -10,7 +10,11 @@
 //! - universal-auth login, token renewal and revocation ([`auth`](crate::auth));
 //! - projects, their environments and roles ([`workspace`](crate::workspace));
 //! - folders, create and list ([`folders`](crate::folders)): secrets live under a folder path;
-//! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets));
+//! - the v2 folder routes of later Infisical versions, which the Python SDK calls
+//!   ([`folders_v2`](crate::folders_v2));
+//! - secrets CRUD on the v3 raw routes ([`secrets`](crate::secrets)), with secret references
+//!   expanded on request ([`references`](crate::references)) and secret imports (seeded) read
+//!   through ([`imports`](crate::imports));
 //! - project roles whose permission rules are enforced ([`permissions`](crate::permissions)): a
 //!   role that may only read secrets gets 403 on a write. Rules are checked strictly when a role
 //!   is written ([`strict`](crate::strict)), and matching fails closed on anything it cannot
@@ -20,7 +24,10 @@
 
 mod auth;
 mod folders;
+mod folders_v2;
+mod imports;
 mod permissions;
+mod references;
 mod secrets;
 mod seed;
 mod store;
@@ -34,7 +41,7 @@ use std::time::{Duration, SystemTime};
 use infisical_server::{ApiError, BearerToken, Server};
 use uuid::Uuid;
 
-pub use seed::{Seed, SeedIdentity, SeedProject, SeedRole};
+pub use seed::{Seed, SeedIdentity, SeedImport, SeedProject, SeedRole, SeedSecret};
 
 use crate::permissions::{Scope, Subject};
 use crate::store::{Environment, Identity, Project, Role, Store};
@@ -116,6 +123,7 @@ impl MiniInfisical {
                 let environment = Environment::new(&mut store, env.clone(), env.clone(), position);
                 p.environments.push(environment);
             }
+            seed_contents(&mut store, &mut p, project)?;
             for role in &seed.roles {
                 if p.roles.contains_key(&role.slug) {
                     return Err(SeedError(format!("role `{}` is defined twice", role.slug)));
@@ -167,6 +175,7 @@ impl MiniInfisical {
             .folders(Arc::clone(self))
             .secrets(Arc::clone(self))
             .into_router()
+            .merge(folders_v2::router(Arc::clone(self)))
             // Role bodies are checked as they arrived: the typed ones have lost unknown keys.
             .layer(axum::middleware::from_fn(strict::capture_role_bodies))
     }
@@ -184,6 +193,83 @@ impl MiniInfisical {
         // A handler that panicked cannot have left the plain data in a state worse than stale.
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The secrets and imports of a seeded project, with the folders they need.
+fn seed_contents(
+    store: &mut Store,
+    p: &mut Project,
+    seeded: &SeedProject,
+) -> Result<(), SeedError> {
+    let now = store::now();
+    let folder = |store: &mut Store, p: &mut Project, env: &str, path: &str| {
+        let path = store::normalize_path(path)
+            .map_err(|_| SeedError(format!("path `{path}` climbs above the root folder")))?;
+        let Some(environment) = p.environments.iter_mut().find(|e| e.slug == env) else {
+            return Err(SeedError(format!(
+                "project `{}` has no environment `{env}`",
+                p.slug
+            )));
+        };
+        let mut parent_path = "/".to_owned();
+        for name in path.split('/').filter(|n| !n.is_empty()) {
+            let here = store::normalize_path(&format!("{parent_path}/{name}")).unwrap_or_default();
+            if !environment.folders.contains_key(&here) {
+                let parent = environment.folders.get(&parent_path).map(|f| f.id);
+                let id = store.new_id();
+                environment.folders.insert(
+                    here.clone(),
+                    store::Folder {
+                        id,
+                        name: name.to_owned(),
+                        parent,
+                        description: None,
+                        created: now,
+                        updated: now,
+                    },
+                );
+            }
+            parent_path = here;
+        }
+        Ok(path)
+    };
+    for secret in &seeded.secrets {
+        let path = folder(store, p, &secret.environment, &secret.path)?;
+        let key = (secret.environment.clone(), path, secret.key.clone());
+        if p.secrets.contains_key(&key) {
+            return Err(SeedError(format!(
+                "secret `{}` in {}:{} is seeded twice",
+                key.2, key.0, key.1
+            )));
+        }
+        let id = store.new_id();
+        p.secrets.insert(
+            key,
+            store::Secret {
+                id,
+                key: secret.key.clone(),
+                value: secret.value.clone(),
+                comment: String::new(),
+                version: 1,
+                skip_multiline_encoding: Some(false),
+                reminder_note: None,
+                reminder_repeat_days: None,
+                created: now,
+                updated: now,
+            },
+        );
+    }
+    for import in &seeded.imports {
+        let path = folder(store, p, &import.environment, &import.path)?;
+        let from_path = folder(store, p, &import.from_environment, &import.from_path)?;
+        p.imports.push(store::SecretImport {
+            environment: import.environment.clone(),
+            path,
+            from_environment: import.from_environment.clone(),
+            from_path,
+        });
+    }
+    Ok(())
 }
 
 /// A project with the built-in roles and no environments.
@@ -216,6 +302,7 @@ fn new_project(store: &mut Store, id: String, name: String, slug: String) -> Pro
         roles,
         members: std::collections::BTreeMap::new(),
         secrets: std::collections::BTreeMap::new(),
+        imports: Vec::new(),
     }
 }
 

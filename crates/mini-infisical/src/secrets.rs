@@ -6,7 +6,8 @@ use infisical_server::types::{
     CreateSecretsRawV3Body, CreateSecretsRawV3Response, CreateSecretsRawV3ResponseSecret,
     DeleteSecretsRawV3Body, DeleteSecretsRawV3Response, DeleteSecretsRawV3ResponseSecret,
     DeleteSecretsSecret, GetSecretsRawV3ParamsType, GetSecretsRawV3Query, GetSecretsRawV3Response,
-    GetSecretsRawV3ResponseSecret, ListSecretsRawV3Query, ListSecretsRawV3Response, RawSecret,
+    GetSecretsRawV3ResponseSecret, ListSecretsRawV3Query, ListSecretsRawV3Response,
+    ListSecretsRawV3ResponseImport, ListSecretsRawV3ResponseImportSecret, RawSecret,
     Secret as WireSecret, UpdateSecretsRawV3Body,
 };
 use infisical_server::{ApiError, BearerToken, Context, Reply, Secrets};
@@ -14,7 +15,9 @@ use infisical_server::{ApiError, BearerToken, Context, Reply, Secrets};
 use crate::folders::folder;
 use crate::permissions::{Scope, Subject};
 use crate::store::{self, Project, Secret, Store, canonical_path, is_within};
-use crate::{MiniInfisical, authenticate, authorize, project, project_by_slug};
+use crate::{
+    MiniInfisical, authenticate, authorize, imports, project, project_by_slug, references,
+};
 
 impl Secrets for MiniInfisical {
     async fn create_raw_v3(
@@ -82,12 +85,33 @@ impl Secrets for MiniInfisical {
         let path = canonical_path(&query.secret_path, "query.secretPath")?;
         let target = Target::new(&store, &project.id, environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "read")?;
-        let secret = project
-            .secrets
-            .get(&(environment.to_owned(), path.clone(), secret_name.clone()))
-            .ok_or_else(|| not_found(&secret_name))?;
         let view = query.view_secret_value;
-        let s = raw_secret(project, environment, &path, secret, view);
+        let expand = query.expand_secret_references.unwrap_or(false) && view;
+        let local =
+            project
+                .secrets
+                .get(&(environment.to_owned(), path.clone(), secret_name.clone()));
+        let s = match local {
+            Some(secret) => {
+                let mut s = raw_secret(project, environment, &path, secret, view);
+                if expand {
+                    s.secret_value = expanded(&store, project, caller, environment, &path, secret)
+                        .map_err(|denied| ApiError::forbidden(denied.message()))?;
+                }
+                s
+            }
+            None if query.include_imports => from_imports(
+                &store,
+                project,
+                caller,
+                environment,
+                &path,
+                &secret_name,
+                view,
+                expand,
+            )?,
+            None => return Err(not_found(&secret_name)),
+        };
         Ok(GetSecretsRawV3Response {
             secret: GetSecretsRawV3ResponseSecret {
                 id: s.id,
@@ -134,6 +158,7 @@ impl Secrets for MiniInfisical {
         target.authorize(&store, caller, "read")?;
         target.folder()?;
         let view = query.view_secret_value;
+        let expand = query.expand_secret_references;
         let recursive = query.recursive;
         let secrets = project
             .secrets
@@ -163,11 +188,47 @@ impl Secrets for MiniInfisical {
                 )
                 .is_ok()
             })
-            .map(|((_, path, _), secret)| raw_secret(project, environment, path, secret, view))
+            .map(|((_, path, _), secret)| {
+                let mut s = raw_secret(project, environment, path, secret, view);
+                // A reference the caller may not read leaves the value as stored.
+                if expand && view {
+                    if let Ok(value) = expanded(&store, project, caller, environment, path, secret)
+                    {
+                        s.secret_value = value;
+                    }
+                }
+                s
+            })
             .collect();
+        let imports = if query.include_imports.unwrap_or(false) {
+            // The folders listed that make imports (the one asked for, and those below it when
+            // recursive).
+            let mut folders: Vec<&str> = project
+                .imports
+                .iter()
+                .filter(|i| i.environment == environment)
+                .map(|i| i.path.as_str())
+                .filter(|path| {
+                    if recursive {
+                        is_within(path, &folder)
+                    } else {
+                        *path == folder
+                    }
+                })
+                .collect();
+            folders.sort_unstable();
+            folders.dedup();
+            let folders: Vec<(&str, &str)> = folders
+                .into_iter()
+                .map(|path| (environment, path))
+                .collect();
+            import_entries(&store, project, caller, &folders, view, expand)
+        } else {
+            Vec::new()
+        };
         Ok(ListSecretsRawV3Response {
             secrets,
-            imports: Some(Vec::new()),
+            imports: Some(imports),
         }
         .into())
     }
@@ -259,6 +320,139 @@ impl Secrets for MiniInfisical {
             .remove(&(body.environment.clone(), path.clone(), secret_name.clone()))
             .ok_or_else(|| not_found(&secret_name))?;
         Ok(changed(raw_secret(project, &body.environment, &path, &secret, true)).into())
+    }
+}
+
+/// True when the caller may read the secret `key` in `environment`:`path`.
+fn may_read(
+    store: &Store,
+    project: &Project,
+    caller: uuid::Uuid,
+) -> impl Fn(&str, &str, &str) -> bool {
+    move |environment, secret_path, key| {
+        authorize(
+            store,
+            project,
+            caller,
+            Subject::Secrets,
+            "read",
+            Some(Scope {
+                environment,
+                secret_path,
+                secret_name: Some(key),
+            }),
+        )
+        .is_ok()
+    }
+}
+
+/// The value of `secret` (in `environment`:`path`) with its references expanded.
+fn expanded(
+    store: &Store,
+    project: &Project,
+    caller: uuid::Uuid,
+    environment: &str,
+    path: &str,
+    secret: &Secret,
+) -> Result<String, references::Denied> {
+    references::expand(
+        project,
+        environment,
+        path,
+        &secret.value,
+        secret.skip_multiline_encoding.unwrap_or(false),
+        &may_read(store, project, caller),
+    )
+}
+
+/// The `imports` of a listing of `folders`: what each of their imports brings that the caller may
+/// read, values expanded where the caller may read what they reference.
+fn import_entries(
+    store: &Store,
+    project: &Project,
+    caller: uuid::Uuid,
+    folders: &[(&str, &str)],
+    view: bool,
+    expand: bool,
+) -> Vec<ListSecretsRawV3ResponseImport> {
+    let readable = may_read(store, project, caller);
+    imports::imported(project, folders, &readable)
+        .into_iter()
+        .map(|import| ListSecretsRawV3ResponseImport {
+            secret_path: import.path.to_owned(),
+            environment: import.environment.to_owned(),
+            folder_id: import.folder_id.map(|id| id.to_string()),
+            secrets: import
+                .secrets
+                .into_iter()
+                .map(|(env, path, secret)| {
+                    let mut s = raw_secret(project, env, path, secret, view);
+                    if expand && view {
+                        if let Ok(value) = expanded(store, project, caller, env, path, secret) {
+                            s.secret_value = value;
+                        }
+                    }
+                    imported_secret(s)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A secret that is not in the folder read, found through its imports (the last import first),
+/// as a single read answers it; 404 when no import has it.
+#[allow(clippy::too_many_arguments)]
+fn from_imports(
+    store: &Store,
+    project: &Project,
+    caller: uuid::Uuid,
+    environment: &str,
+    path: &str,
+    name: &str,
+    view: bool,
+    expand: bool,
+) -> Result<RawSecret, ApiError> {
+    // Permissions here have one action for describing and reading a value (`read`): an
+    // imported secret the caller may not read is not seen at all.
+    let readable = may_read(store, project, caller);
+    let imported = imports::imported(project, &[(environment, path)], &readable);
+    for import in imported.iter().rev() {
+        for (env, folder, secret) in &import.secrets {
+            if secret.key != name {
+                continue;
+            }
+            let mut s = raw_secret(project, import.environment, import.path, secret, view);
+            if expand {
+                if let Ok(value) = expanded(store, project, caller, env, folder, secret) {
+                    s.secret_value = value;
+                }
+            }
+            return Ok(s);
+        }
+    }
+    Err(not_found(name))
+}
+
+/// A secret as an import entry lists it.
+fn imported_secret(s: RawSecret) -> ListSecretsRawV3ResponseImportSecret {
+    ListSecretsRawV3ResponseImportSecret {
+        id: s.id,
+        underscore_id: s.underscore_id,
+        workspace: s.workspace,
+        environment: s.environment,
+        version: s.version,
+        type_: s.type_,
+        secret_key: s.secret_key,
+        secret_value: s.secret_value,
+        secret_comment: s.secret_comment,
+        secret_reminder_note: s.secret_reminder_note,
+        secret_reminder_repeat_days: s.secret_reminder_repeat_days,
+        skip_multiline_encoding: s.skip_multiline_encoding,
+        actor: s.actor,
+        is_rotated_secret: s.is_rotated_secret,
+        rotation_id: s.rotation_id,
+        secret_value_hidden: s.secret_value_hidden,
+        secret_metadata: s.secret_metadata,
     }
 }
 

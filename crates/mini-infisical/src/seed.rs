@@ -56,6 +56,48 @@ pub struct SeedProject {
     /// Environment slugs (`dev`, `staging`, `prod` unless set).
     #[serde(default = "default_environments")]
     pub environments: Vec<String>,
+    /// Secrets to start with; their folders are made as needed.
+    #[serde(default)]
+    pub secrets: Vec<SeedSecret>,
+    /// Secret imports to start with, in order; their folders are made as needed.
+    #[serde(default)]
+    pub imports: Vec<SeedImport>,
+}
+
+/// A shared secret.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedSecret {
+    /// The environment slug.
+    pub environment: String,
+    /// The folder (`/` unless set).
+    #[serde(default = "root")]
+    pub path: String,
+    /// The key.
+    pub key: String,
+    /// The value; it may hold references (`${KEY}`, `${env.folder.KEY}`).
+    pub value: String,
+}
+
+/// A secret import: the folder `environment`:`path` sees the secrets of
+/// `fromEnvironment`:`fromPath`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedImport {
+    /// The environment of the importing folder.
+    pub environment: String,
+    /// The importing folder (`/` unless set).
+    #[serde(default = "root")]
+    pub path: String,
+    /// The environment imported from.
+    pub from_environment: String,
+    /// The folder imported (`/` unless set).
+    #[serde(default = "root")]
+    pub from_path: String,
+}
+
+fn root() -> String {
+    "/".to_owned()
 }
 
 /// A custom project role.
@@ -103,6 +145,8 @@ impl Default for Seed {
                 slug: Some("demo".to_owned()),
                 id: None,
                 environments: default_environments(),
+                secrets: Vec::new(),
+                imports: Vec::new(),
             }],
             roles: Vec::new(),
             access_token_ttl: default_ttl(),

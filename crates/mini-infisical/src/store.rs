@@ -44,6 +44,18 @@ pub(crate) struct Project {
     pub(crate) members: BTreeMap<Uuid, String>,
     /// Secrets by environment slug, folder path and key.
     pub(crate) secrets: BTreeMap<(String, String, String), Secret>,
+    /// Secret imports, in the order they were made (their position).
+    pub(crate) imports: Vec<SecretImport>,
+}
+
+/// A secret import: the folder `environment`:`path` sees the secrets of
+/// `from_environment`:`from_path` (and, through it, what that folder imports).
+#[derive(Clone, Debug)]
+pub(crate) struct SecretImport {
+    pub(crate) environment: String,
+    pub(crate) path: String,
+    pub(crate) from_environment: String,
+    pub(crate) from_path: String,
 }
 
 /// An environment of a project.
