@@ -8,6 +8,7 @@
 //!   Infisical's error shape, and the glue between axum and the generated traits.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod one_or_many;
 mod patch;

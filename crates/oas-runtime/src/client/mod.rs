@@ -689,6 +689,17 @@ impl HttpClient {
         &self.inner.base
     }
 
+    /// The reqwest client that sends the requests (with the builder's TLS and proxy settings),
+    /// for requests to other services that a token provider needs (a cloud metadata server).
+    pub fn reqwest(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The whole-request timeout of the client.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
     /// Sends `request` and decodes a 2xx body as `T`; any other status is [`Error::Api`].
     pub async fn call<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
