@@ -44,15 +44,47 @@ const RENEW: &str = "POST /api/v1/auth/token/renew";
 /// `auth_token` holds what the others share (and token auth, which has no login).
 const LOGINS: &[(&str, &str, Option<&str>)] = &[
     ("auth_token", "token.rs", None),
-    ("auth_universal", "universal.rs", Some("POST /api/v1/auth/universal-auth/login")),
-    ("auth_kubernetes", "kubernetes.rs", Some("POST /api/v1/auth/kubernetes-auth/login")),
-    ("auth_oidc", "oidc.rs", Some("POST /api/v1/auth/oidc-auth/login")),
-    ("auth_jwt", "jwt.rs", Some("POST /api/v1/auth/jwt-auth/login")),
-    ("auth_ldap", "ldap.rs", Some("POST /api/v1/auth/ldap-auth/login")),
-    ("auth_gcp", "gcp.rs", Some("POST /api/v1/auth/gcp-auth/login")),
-    ("auth_azure", "azure.rs", Some("POST /api/v1/auth/azure-auth/login")),
+    (
+        "auth_universal",
+        "universal.rs",
+        Some("POST /api/v1/auth/universal-auth/login"),
+    ),
+    (
+        "auth_kubernetes",
+        "kubernetes.rs",
+        Some("POST /api/v1/auth/kubernetes-auth/login"),
+    ),
+    (
+        "auth_oidc",
+        "oidc.rs",
+        Some("POST /api/v1/auth/oidc-auth/login"),
+    ),
+    (
+        "auth_jwt",
+        "jwt.rs",
+        Some("POST /api/v1/auth/jwt-auth/login"),
+    ),
+    (
+        "auth_ldap",
+        "ldap.rs",
+        Some("POST /api/v1/auth/ldap-auth/login"),
+    ),
+    (
+        "auth_gcp",
+        "gcp.rs",
+        Some("POST /api/v1/auth/gcp-auth/login"),
+    ),
+    (
+        "auth_azure",
+        "azure.rs",
+        Some("POST /api/v1/auth/azure-auth/login"),
+    ),
     // Also needs the client crate's `aws-iam` feature (the file gates itself on it).
-    ("auth_aws", "aws.rs", Some("POST /api/v1/auth/aws-auth/login")),
+    (
+        "auth_aws",
+        "aws.rs",
+        Some("POST /api/v1/auth/aws-auth/login"),
+    ),
 ];
 
 fn client_extensions() -> Vec<oas_codegen::Extension> {

@@ -41,9 +41,7 @@ fn pki() -> Pki {
     Pki {
         ca_pem: ca_cert.pem(),
         server_chain: vec![server_cert.der().clone()],
-        server_key: rustls::pki_types::PrivateKeyDer::Pkcs8(
-            server_key.serialize_der().into(),
-        ),
+        server_key: rustls::pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
     }
 }
 
@@ -155,7 +153,8 @@ async fn unusable_tls_settings_are_build_errors_that_say_which() {
         "{not_pem}"
     );
 
-    let key_material = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
+    let key_material =
+        "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
     let identity = HttpClient::builder("https://localhost")
         .identity_pem(key_material)
         .build()
@@ -250,7 +249,10 @@ async fn each_call_is_traced_with_its_fields_and_without_credentials() {
         let n = seen.fetch_add(1, Ordering::SeqCst);
         async move {
             if n == 0 {
-                (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy".to_owned())
+                (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy".to_owned(),
+                )
             } else {
                 (
                     axum::http::StatusCode::OK,
@@ -309,7 +311,10 @@ async fn each_call_is_traced_with_its_fields_and_without_credentials() {
         "status=200",
         "latency_ms=",
     ] {
-        assert!(text.contains(expected), "`{expected}` missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "`{expected}` missing from:\n{text}"
+        );
     }
     for leaked in [TOKEN, SECRET_VALUE, PATH_VALUE, "Bearer"] {
         assert!(!text.contains(leaked), "`{leaked}` leaked into:\n{text}");

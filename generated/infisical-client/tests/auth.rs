@@ -157,8 +157,11 @@ async fn a_refused_login_is_an_api_error_with_the_login_status() {
     };
     assert_eq!(error.status, 401);
     assert_eq!(error.operation, "ldap_auth.login");
-    assert!(error.body.is_some(), "the typed error body decodes: {error:?}");
-    let shown = format!("{} {:?}", error, result);
+    assert!(
+        error.body.is_some(),
+        "the typed error body decodes: {error:?}"
+    );
+    let shown = format!("{error} {result:?}");
     assert!(!shown.contains("pa55-LdapWord"), "{shown}");
     let recorded = harness.take_recorded();
     assert_eq!(paths(&recorded), ["/api/v1/auth/ldap-auth/login"]);
@@ -180,7 +183,10 @@ async fn token_auth_sends_the_token_as_is_and_renews_it_when_its_lifetime_is_giv
     list(&fixed).await.unwrap();
     list(&fixed).await.unwrap();
     let recorded = harness.take_recorded();
-    assert_eq!(paths(&recorded), ["/api/v3/secrets/raw", "/api/v3/secrets/raw"]);
+    assert_eq!(
+        paths(&recorded),
+        ["/api/v3/secrets/raw", "/api/v3/secrets/raw"]
+    );
     assert!(
         recorded
             .iter()
@@ -220,7 +226,10 @@ async fn kubernetes_auth_reads_the_service_account_token_again_at_each_login() {
     let path = dir.join("token");
     std::fs::write(&path, "sa-jwt-1\n").unwrap();
     let client = builder(&harness)
-        .login(KubernetesAuth::with_jwt("identity-k", JwtSource::file(&path)))
+        .login(KubernetesAuth::with_jwt(
+            "identity-k",
+            JwtSource::file(&path),
+        ))
         .build()
         .unwrap();
     harness.script(token_answer("tok-1", 3600, 86400));
@@ -256,7 +265,10 @@ async fn kubernetes_auth_reads_the_service_account_token_again_at_each_login() {
     // A missing token file is the provider's own failure: `Error::Auth`, naming the file.
     std::fs::remove_dir_all(&dir).unwrap();
     let missing = builder(&harness)
-        .login(KubernetesAuth::with_jwt("identity-k", JwtSource::file(&path)))
+        .login(KubernetesAuth::with_jwt(
+            "identity-k",
+            JwtSource::file(&path),
+        ))
         .build()
         .unwrap();
     let Err(Error::Auth(error)) = list(&missing).await else {
@@ -277,7 +289,10 @@ async fn oidc_and_jwt_auth_post_the_jwt_to_their_logins() {
         let builder = if oidc {
             builder.oidc_auth("identity-o", "eyJ.oidc.jwt")
         } else {
-            builder.jwt_auth("identity-o", JwtSource::function(|| Ok("eyJ.fn.jwt".into())))
+            builder.jwt_auth(
+                "identity-o",
+                JwtSource::function(|| Ok("eyJ.fn.jwt".into())),
+            )
         };
         let client = builder.build().unwrap();
         harness.script(token_answer("tok-1", 3600, 86400));
@@ -320,10 +335,7 @@ async fn gcp_id_token_auth_asks_the_metadata_server_for_the_identity_audience() 
     );
     let metadata = &recorded[0];
     assert_eq!(metadata.method, "GET");
-    assert_eq!(
-        metadata.headers.get("metadata-flavor").unwrap(),
-        "Google"
-    );
+    assert_eq!(metadata.headers.get("metadata-flavor").unwrap(), "Google");
     assert_eq!(
         metadata.query.as_deref(),
         Some("audience=identity-g&format=full")
@@ -376,7 +388,9 @@ async fn azure_auth_gets_a_managed_identity_token_for_the_resource() {
     assert_eq!(recorded[0].headers.get("metadata").unwrap(), "true");
     assert_eq!(
         recorded[0].query.as_deref(),
-        Some("api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F&client_id=uami-1")
+        Some(
+            "api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F&client_id=uami-1"
+        )
     );
     assert_eq!(
         body(&recorded[1]),

@@ -45,7 +45,11 @@ fn amz_date(text: &str) -> SystemTime {
 }
 
 /// The signature STS would compute for these headers and body.
-fn expected_signature(headers: &serde_json::Map<String, Value>, body: &[u8], region: &str) -> String {
+fn expected_signature(
+    headers: &serde_json::Map<String, Value>,
+    body: &[u8],
+    region: &str,
+) -> String {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     let text = |name: &str| headers[name].as_str().unwrap().to_owned();
     let authorization = text("Authorization");
@@ -83,7 +87,12 @@ fn expected_signature(headers: &serde_json::Map<String, Value>, body: &[u8], reg
             let lower = name.to_ascii_lowercase();
             signed.contains(&lower) && lower != "x-amz-date" && lower != "x-amz-security-token"
         })
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.as_str().unwrap().to_owned()))
+        .map(|(name, value)| {
+            (
+                name.to_ascii_lowercase(),
+                value.as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let url = format!("https://{}/", text("Host"));
     let signable = SignableRequest::new(
@@ -147,9 +156,17 @@ async fn aws_iam_auth_sends_a_get_caller_identity_request_signed_as_sts_expects(
     let (signed_headers, signature) = rest.split_once(", Signature=").unwrap();
     let scope: Vec<&str> = credential.split('/').collect();
     let date = headers["X-Amz-Date"].as_str().unwrap();
-    assert_eq!(scope, [ACCESS_KEY, &date[..8], "eu-west-3", "sts", "aws4_request"]);
+    assert_eq!(
+        scope,
+        [ACCESS_KEY, &date[..8], "eu-west-3", "sts", "aws4_request"]
+    );
     let region = scope[2];
-    assert!(region.len() <= 20 && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    assert!(
+        region.len() <= 20
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    );
     assert_eq!(headers["Host"], "sts.eu-west-3.amazonaws.com");
     assert_eq!(
         headers["Content-Type"],
@@ -159,10 +176,17 @@ async fn aws_iam_auth_sends_a_get_caller_identity_request_signed_as_sts_expects(
     assert_eq!(headers["X-Amz-Security-Token"], SESSION_TOKEN);
     let signed: Vec<&str> = signed_headers.split(';').collect();
     for needed in ["host", "x-amz-date", "x-amz-security-token"] {
-        assert!(signed.contains(&needed), "{needed} not signed: {signed_headers}");
+        assert!(
+            signed.contains(&needed),
+            "{needed} not signed: {signed_headers}"
+        );
     }
     assert_eq!(signature.len(), 64);
-    assert!(signature.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(
+        signature
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
     // What STS checks: the signature of these headers and this body with the secret key.
     assert_eq!(signature, expected_signature(headers, &body, region));
 

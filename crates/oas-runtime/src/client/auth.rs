@@ -14,7 +14,8 @@
 //!   expired, or when renewal fails, the provider logs in again;
 //! - a token the server rejects (401) is dropped and the next request logs in again.
 //!
-//! A lifetime of zero means "does not expire", a maximum lifetime of zero "no maximum".
+//! A [`Grant`] without a lifetime does not expire; one without a maximum lifetime can be renewed
+//! for ever.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -28,10 +29,11 @@ use super::{BoxError, BoxFuture, HttpClient, Secret, TokenProvider, instant_afte
 pub struct Grant {
     /// The bearer token.
     pub token: Secret,
-    /// How long the token is valid from now; `None` or zero: it does not expire.
+    /// How long the token is valid from now (zero: it has already expired); `None`: it does not
+    /// expire.
     pub expires_in: Option<Duration>,
-    /// How long the token can be renewed, counted from the login that issued it; `None` or zero:
-    /// no maximum. Ignored in the answer of a renewal (the login's stays).
+    /// How long the token can be renewed, counted from the login that issued it; `None`: no
+    /// maximum. Ignored in the answer of a renewal (the login's stays).
     pub max_ttl: Option<Duration>,
 }
 
@@ -184,10 +186,7 @@ impl<L: Login> Renewing<L> {
         }
         let fetched = Instant::now();
         let grant = self.login.login(http).await?;
-        let max_until = grant
-            .max_ttl
-            .filter(|ttl| !ttl.is_zero())
-            .map(|ttl| instant_after(fetched, ttl));
+        let max_until = grant.max_ttl.map(|ttl| instant_after(fetched, ttl));
         let session = Session::new(grant, fetched, max_until);
         let token = session.token.clone();
         *state = Some(session);
@@ -205,7 +204,6 @@ impl Session {
     fn new(grant: Grant, fetched: Instant, max_until: Option<Instant>) -> Self {
         let expires = grant
             .expires_in
-            .filter(|lifetime| !lifetime.is_zero())
             .map(|lifetime| instant_after(fetched, lifetime));
         // A renewal cannot take the token past its maximum lifetime.
         let expires = match (expires, max_until) {

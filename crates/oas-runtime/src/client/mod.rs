@@ -201,7 +201,10 @@ impl fmt::Debug for ClientBuilder {
             .field("extra_roots", &self.tls.roots.len())
             .field("identity", &self.tls.identity.is_some())
             .field("proxies", &self.tls.proxies.len())
-            .field("danger_accept_invalid_certs", &self.tls.accept_invalid_certs)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.tls.accept_invalid_certs,
+            )
             .finish()
     }
 }

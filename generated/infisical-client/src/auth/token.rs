@@ -25,13 +25,15 @@ struct AccessToken {
 }
 
 impl AccessToken {
-    /// The server's numbers are clamped (no lifetime below zero or above ten years, NaN is zero);
-    /// zero means "no expiry" and "no maximum".
+    /// The server's numbers are clamped (no lifetime below zero or above ten years, NaN is zero).
+    /// A lifetime of exactly 0 is Infisical's "does not expire", a maximum of 0 (or less) its
+    /// "no maximum"; a negative lifetime is an expired token.
     fn grant(self) -> Grant {
         Grant {
             token: Secret::new(self.access_token),
-            expires_in: Some(server_seconds(self.expires_in)),
-            max_ttl: Some(server_seconds(self.access_token_max_ttl)),
+            expires_in: (self.expires_in != 0.0).then(|| server_seconds(self.expires_in)),
+            max_ttl: (self.access_token_max_ttl > 0.0)
+                .then(|| server_seconds(self.access_token_max_ttl)),
         }
     }
 }
