@@ -97,15 +97,74 @@ pub(crate) fn codegen_config() -> oas_codegen::Config {
             .map(|s| (*s).to_owned())
             .collect(),
         error_body: Some(ERROR_BODY.to_owned()),
-        client_extensions: vec![oas_codegen::Extension {
-            module: "universal_auth".to_owned(),
-            path: "../universal_auth.rs".to_owned(),
-            requires: vec![
-                "POST /api/v1/auth/universal-auth/login".to_owned(),
-                "POST /api/v1/auth/token/renew".to_owned(),
-            ],
-        }],
+        client_extensions: client_extensions(),
     }
+}
+
+/// The renewal of machine-identity access tokens, which every login below uses.
+const RENEW: &str = "POST /api/v1/auth/token/renew";
+
+/// The hand-written login providers of the client (`generated/infisical-client/src/auth/`), each
+/// declared when the document has its login and the renewal: (module, file, login operation).
+/// `auth_token` holds what the others share (and token auth, which has no login).
+const LOGINS: &[(&str, &str, Option<&str>)] = &[
+    ("auth_token", "token.rs", None),
+    (
+        "auth_universal",
+        "universal.rs",
+        Some("POST /api/v1/auth/universal-auth/login"),
+    ),
+    (
+        "auth_kubernetes",
+        "kubernetes.rs",
+        Some("POST /api/v1/auth/kubernetes-auth/login"),
+    ),
+    (
+        "auth_oidc",
+        "oidc.rs",
+        Some("POST /api/v1/auth/oidc-auth/login"),
+    ),
+    (
+        "auth_jwt",
+        "jwt.rs",
+        Some("POST /api/v1/auth/jwt-auth/login"),
+    ),
+    (
+        "auth_ldap",
+        "ldap.rs",
+        Some("POST /api/v1/auth/ldap-auth/login"),
+    ),
+    (
+        "auth_gcp",
+        "gcp.rs",
+        Some("POST /api/v1/auth/gcp-auth/login"),
+    ),
+    (
+        "auth_azure",
+        "azure.rs",
+        Some("POST /api/v1/auth/azure-auth/login"),
+    ),
+    // Also needs the client crate's `aws-iam` feature (the file gates itself on it).
+    (
+        "auth_aws",
+        "aws.rs",
+        Some("POST /api/v1/auth/aws-auth/login"),
+    ),
+];
+
+fn client_extensions() -> Vec<oas_codegen::Extension> {
+    LOGINS
+        .iter()
+        .map(|(module, file, login)| oas_codegen::Extension {
+            module: (*module).to_owned(),
+            path: format!("../auth/{file}"),
+            requires: login
+                .iter()
+                .map(|op| (*op).to_owned())
+                .chain([RENEW.to_owned()])
+                .collect(),
+        })
+        .collect()
 }
 
 /// JSON property names whose values are secrets or credentials in Infisical's API. (`secretKey` is

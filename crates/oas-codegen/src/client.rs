@@ -322,8 +322,10 @@ fn emit_method(api: &Api, op: &Operation, config: &Config) -> TokenStream {
         quote!(::std::format!(#template, #(#path_args),*))
     };
 
+    // The path as the document writes it, which traces show (never the filled-in values).
+    let doc_path = op.path.as_str();
     let mut build = quote! {
-        ::std::result::Result::Ok(#rt::client::Request::new(#rt::client::Method::#method, #label, #path, #auth))
+        ::std::result::Result::Ok(#rt::client::Request::new(#rt::client::Method::#method, #label, #path, #auth).path_template(#doc_path))
     };
     for (arg, param) in &positional {
         if param.location == ParamLocation::Header {

@@ -10,6 +10,7 @@
 //!   Infisical's error shape, and the glue between axum and the generated traits.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod de;
 pub mod number;

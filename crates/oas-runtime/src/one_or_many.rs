@@ -56,6 +56,29 @@ impl<T> From<Vec<T>> for OneOrMany<T> {
     }
 }
 
+impl<T, const N: usize> From<[T; N]> for OneOrMany<T> {
+    /// A list, even of one element (`["read"]`).
+    fn from(many: [T; N]) -> Self {
+        Self::Many(many.into())
+    }
+}
+
+impl<T> FromIterator<T> for OneOrMany<T> {
+    /// A list of the items (`Many`, even when there is one).
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Self::Many(items.into_iter().collect())
+    }
+}
+
+impl<T> IntoIterator for OneOrMany<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
 impl<'a, T> IntoIterator for &'a OneOrMany<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
@@ -101,5 +124,16 @@ mod tests {
         assert_eq!(many.as_slice(), ["read", "edit"]);
         assert_eq!(serde_json::to_string(&many).unwrap(), r#"["read","edit"]"#);
         assert!(serde_json::from_str::<OneOrMany<String>>("3").is_err());
+    }
+
+    #[test]
+    fn arrays_and_iterators_make_lists() {
+        let from_array: OneOrMany<&str> = ["read", "edit"].into();
+        assert_eq!(from_array, OneOrMany::Many(vec!["read", "edit"]));
+        let collected: OneOrMany<u8> = (1..=3).collect();
+        assert_eq!(collected.as_slice(), [1, 2, 3]);
+        assert_eq!(serde_json::to_string(&collected).unwrap(), "[1,2,3]");
+        let owned: Vec<u8> = collected.into_iter().collect();
+        assert_eq!(owned, [1, 2, 3]);
     }
 }

@@ -6,6 +6,17 @@ use serde::ser::{Serialize, Serializer};
 /// A request property that may be left out, set to `null`, or set to a value. For an update
 /// request these mean "leave it", "clear it" and "set it". Generated structs mark such fields
 /// `#[serde(default, skip_serializing_if = "Patch::is_absent")]`, so `Absent` is never sent.
+///
+/// ```
+/// use oas_runtime::Patch;
+///
+/// let set: Patch<String> = "new note".into(); // a value: `&str` works for `Patch<String>`
+/// let keep: Patch<String> = None::<String>.into(); // `None` leaves the field out
+/// let clear: Patch<String> = Patch::clear(); // sends `null`
+/// assert_eq!(set, Patch::set("new note".to_owned()));
+/// assert_eq!(keep, Patch::keep());
+/// assert!(keep.is_absent() && clear.is_null());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Patch<T> {
     /// Not sent: the server keeps what it has.
@@ -18,6 +29,26 @@ pub enum Patch<T> {
 }
 
 impl<T> Patch<T> {
+    /// Sets the value ([`Patch::Value`]).
+    pub fn set(value: impl Into<T>) -> Self {
+        Self::Value(value.into())
+    }
+
+    /// Clears the value: sends `null` ([`Patch::Null`]).
+    pub fn clear() -> Self {
+        Self::Null
+    }
+
+    /// Leaves the value as it is: the field is not sent ([`Patch::Absent`], the default).
+    pub fn keep() -> Self {
+        Self::Absent
+    }
+
+    /// True for [`Patch::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
     /// True for [`Patch::Absent`]; used by `skip_serializing_if`.
     pub fn is_absent(&self) -> bool {
         matches!(self, Self::Absent)
@@ -39,9 +70,23 @@ impl<T> From<T> for Patch<T> {
 }
 
 impl<T> From<Option<T>> for Patch<T> {
-    /// `Some(v)` sets the value and `None` clears it (sends `null`).
+    /// `Some(v)` sets the value and `None` leaves the field out (use [`Patch::clear`] to send
+    /// `null`): an `Option` says whether there is something to send.
     fn from(value: Option<T>) -> Self {
-        value.map_or(Self::Null, Self::Value)
+        value.map_or(Self::Absent, Self::Value)
+    }
+}
+
+impl From<&str> for Patch<String> {
+    fn from(value: &str) -> Self {
+        Self::Value(value.to_owned())
+    }
+}
+
+impl From<Option<&str>> for Patch<String> {
+    /// `Some(v)` sets the value and `None` leaves the field out.
+    fn from(value: Option<&str>) -> Self {
+        value.map_or(Self::Absent, |v| Self::Value(v.to_owned()))
     }
 }
 
@@ -82,5 +127,23 @@ mod tests {
             assert_eq!(body.note, patch);
             assert_eq!(serde_json::to_string(&body).unwrap(), json);
         }
+    }
+
+    #[test]
+    fn conversions_read_naturally() {
+        let body = Body { note: "x".into() };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"note":"x"}"#);
+        let body = Body {
+            note: None::<&str>.into(),
+        };
+        assert_eq!(serde_json::to_string(&body).unwrap(), "{}");
+        let body = Body {
+            note: Patch::clear(),
+        };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"note":null}"#);
+        let body = Body {
+            note: Some("y".to_owned()).into(),
+        };
+        assert_eq!(body.note.as_value().map(String::as_str), Some("y"));
     }
 }

@@ -48,14 +48,10 @@ fn paths(harness: &Harness) -> Vec<String> {
         .collect()
 }
 
-/// The inner error of an `Auth` error (the failed login call).
+/// The error of a call whose login failed: the login's own error, which names the login.
 fn login_error(error: &Error) -> &Error {
-    let Error::Auth(auth) = error else {
-        panic!("expected an auth error: {error}");
-    };
-    auth.source
-        .downcast_ref::<Error>()
-        .unwrap_or_else(|| panic!("the login error is not a client error: {error}"))
+    assert_eq!(error.operation(), "universal_auth.login", "{error}");
+    error
 }
 
 #[tokio::test]

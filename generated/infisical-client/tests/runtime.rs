@@ -8,7 +8,7 @@ mod support;
 use std::time::Duration;
 
 use infisical_client::types::{ListSecretsRawV3Query, ListSecretsRawV3Response};
-use infisical_client::{Client, Error, RetryPolicy, UniversalAuth};
+use infisical_client::{Client, Error, Renewing, RetryPolicy, UniversalAuth};
 use support::{Harness, Scripted};
 
 fn fast_retries(max_retries: u32) -> RetryPolicy {
@@ -179,10 +179,13 @@ async fn universal_auth_logs_in_once_and_attaches_the_token() {
 #[tokio::test]
 async fn universal_auth_renews_before_expiry() {
     let harness = Harness::start().await;
-    // With a margin of the whole lifetime, every use renews: the renewal path without waiting.
+    // With a margin longer than the lifetime, every use renews: the renewal path without waiting.
     let client = Client::builder()
         .base_url(&harness.base_url)
-        .universal_auth_with(UniversalAuth::new("id-1", "s3cr3t").renew_margin(1.0))
+        .token_provider(
+            Renewing::new(UniversalAuth::new("id-1", "s3cr3t"))
+                .renew_before(Duration::from_secs(1_000_000)),
+        )
         .build()
         .unwrap();
     harness.script(token_answer("tok-1", 3600));
@@ -212,7 +215,10 @@ async fn an_expired_token_logs_in_again_and_a_failed_renewal_falls_back_to_login
     let harness = Harness::start().await;
     let client = Client::builder()
         .base_url(&harness.base_url)
-        .universal_auth_with(UniversalAuth::new("id-1", "s3cr3t").renew_margin(1.0))
+        .token_provider(
+            Renewing::new(UniversalAuth::new("id-1", "s3cr3t"))
+                .renew_before(Duration::from_secs(1_000_000)),
+        )
         .build()
         .unwrap();
     harness.script(token_answer("tok-1", 3600));
@@ -264,7 +270,7 @@ async fn a_rejected_token_is_replaced_once() {
 }
 
 #[tokio::test]
-async fn a_refused_login_is_an_auth_error_that_keeps_the_answer() {
+async fn a_refused_login_is_an_api_error_that_keeps_the_answer() {
     let harness = Harness::start().await;
     let client = Client::builder()
         .base_url(&harness.base_url)
@@ -272,11 +278,14 @@ async fn a_refused_login_is_an_auth_error_that_keeps_the_answer() {
         .build()
         .unwrap();
     harness.script(Scripted::json(401, &error_body(401)));
-    let Err(Error::Auth(error)) = list(&client).await else {
-        panic!("expected an auth error");
+    let result = list(&client).await;
+    let Err(Error::Api(error)) = &result else {
+        panic!("expected an API error, got {result:?}");
     };
-    let shown = error.to_string();
-    assert!(shown.contains("secrets.list_raw_v3"), "{shown}");
+    assert_eq!(error.status, 401);
+    assert_eq!(error.operation, "universal_auth.login");
+    assert!(error.body.is_some());
+    let shown = format!("{error} {result:?}");
     assert!(shown.contains("401"), "{shown}");
     assert!(!shown.contains("wrong"), "{shown}");
 }

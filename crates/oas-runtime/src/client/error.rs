@@ -6,9 +6,14 @@
 //! | the request never got an answer (connect, timeout, TLS, reset) | [`Error::Transport`] |
 //! | a 2xx answer whose body is not what the document promises | [`Error::Decode`] |
 //! | the request could not be built (bad base URL, unencodable value) | [`Error::Request`] |
-//! | the token provider could not get a token | [`Error::Auth`] |
+//! | the token provider failed other than by an exchange (no token file, no cloud credentials) | [`Error::Auth`] |
 //! | the answer's body is larger than the configured limit | [`Error::TooLarge`] |
 //! | the server redirected to another origin | [`Error::Redirect`] |
+//!
+//! A login that the server refuses (the token provider's own request) is an [`Error::Api`] too, with
+//! the login's operation (`universal_auth.login`) and status (401, 403, 400...), so
+//! `Err(Error::Api(e)) if e.status == 401` matches it; a login that gets no answer is an
+//! [`Error::Transport`].
 //!
 //! A non-2xx answer is always an [`ApiError`] with its status and raw body, whatever the body looks
 //! like; the typed body is there when it decodes. Everything these errors print (`Display` and
@@ -25,7 +30,8 @@ use crate::client::redact::{self, Redactor};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
-    /// The server answered with a status outside 2xx.
+    /// The server answered with a status outside 2xx (to the call, or to the login of the
+    /// token provider: then `operation` is the login's).
     Api(Box<ApiError<E>>),
     /// No answer: connection refused, timeout, TLS failure, connection reset.
     Transport(TransportError),
@@ -33,7 +39,8 @@ pub enum Error<E> {
     Decode(Box<DecodeError>),
     /// The request could not be built.
     Request(RequestError),
-    /// The token provider failed (for example, a universal-auth login was refused).
+    /// The token provider failed with an error of its own (no service-account token file, no
+    /// cloud credentials). A refused login is [`Error::Api`] instead.
     Auth(AuthError),
     /// The answer's body is larger than the client's limit; it was not read.
     TooLarge(TooLargeError),
@@ -122,7 +129,7 @@ pub struct ApiError<E> {
     pub raw: Bytes,
     /// `Retry-After` in seconds, when the server sent one.
     pub retry_after: Option<u64>,
-    redactor: Redactor,
+    pub(crate) redactor: Redactor,
 }
 
 impl<E: serde::de::DeserializeOwned> ApiError<E> {
@@ -144,18 +151,6 @@ impl<E> ApiError<E> {
     /// The raw body as text (lossy UTF-8, up to 2000 bytes), secrets redacted.
     pub fn raw_text(&self) -> String {
         self.redactor.excerpt(&self.raw, None, 2000)
-    }
-
-    /// The same error with another body type and no typed body.
-    pub(crate) fn without_body<F>(self) -> ApiError<F> {
-        ApiError {
-            operation: self.operation,
-            status: self.status,
-            body: None,
-            raw: self.raw,
-            retry_after: self.retry_after,
-            redactor: self.redactor,
-        }
     }
 
     /// The same error with `Retry-After` set.
@@ -242,7 +237,7 @@ impl TransportError {
 
 /// `error` and its causes, `: `-separated (reqwest's own message is often only "error sending
 /// request"; the cause says what happened).
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -4,11 +4,16 @@
 //! The generic part is kept thin (encoding the query and body, decoding the answer); sending,
 //! authentication and retries are one non-generic function, compiled once for all operations.
 //!
+//! Every request is traced: a `tracing` span `http.request` per call (operation, method, path
+//! template, attempts, final status, latency) and an event per attempt, never a URL, a query, a
+//! header value, a token or a body. Nothing is printed unless the program installs a subscriber.
+//!
 //! What the client does not trust the server with: redirects to another origin are not followed
 //! (the request carries a token or, for a login, the client secret); bodies are read up to a
 //! limit; numbers of seconds become durations through [`server_seconds`]; and whatever is
 //! printed about an exchange goes through its [`Redactor`].
 
+pub mod auth;
 mod error;
 pub mod redact;
 mod retry;
@@ -19,14 +24,16 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use bytes::Bytes;
 use bytes::BytesMut;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
 
+pub use auth::{Grant, Login, Renewing};
 pub use error::{
     ApiError, AuthError, DecodeError, Error, RedirectError, RequestError, TooLargeError,
     TransportError,
@@ -49,11 +56,41 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The error a [`TokenProvider`] returns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Supplies bearer tokens, obtaining and renewing them as needed (a login flow).
+/// Supplies bearer tokens, obtaining and renewing them as needed (a login flow): the one way to
+/// plug any source of tokens into a client ([`ClientBuilder::token_provider`]).
 ///
 /// `token` is called before each request that needs authentication; it should return a cached
 /// token while it is fresh. `invalidate` is called when the server rejected a token with 401, so
 /// that the next `token` obtains a new one; the request is then retried once.
+///
+/// Most sources are a login that answers a token with a lifetime: implement [`Login`] instead and
+/// wrap it in [`Renewing`], which caches, renews and logs in again. A provider that sends its
+/// requests with the `HttpClient` it is given and returns their [`Error`] (boxed) lets the
+/// caller see a refused login as [`Error::Api`] with the server's status, and a network failure
+/// as [`Error::Transport`]; any other error becomes [`Error::Auth`].
+///
+/// ```
+/// use oas_runtime::client::{BoxError, BoxFuture, HttpClient, Secret, TokenProvider};
+///
+/// /// Reads the token from a file that another process keeps fresh.
+/// struct FromFile(std::path::PathBuf);
+///
+/// impl TokenProvider for FromFile {
+///     fn token<'a>(&'a self, _http: &'a HttpClient) -> BoxFuture<'a, Result<Secret, BoxError>> {
+///         Box::pin(async move {
+///             let text = std::fs::read_to_string(&self.0)?;
+///             Ok(Secret::new(text.trim().to_owned()))
+///         })
+///     }
+///     fn invalidate(&self) {}
+/// }
+///
+/// let client = HttpClient::builder("https://app.infisical.com")
+///     .token_provider(FromFile("/run/secrets/token".into()))
+///     .build()
+///     .unwrap();
+/// # let _ = client;
+/// ```
 pub trait TokenProvider: Send + Sync + 'static {
     /// A valid token.
     fn token<'a>(&'a self, http: &'a HttpClient) -> BoxFuture<'a, Result<Secret, BoxError>>;
@@ -107,6 +144,38 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     reqwest: Option<reqwest::Client>,
     max_response_body: usize,
+    tls: Tls,
+}
+
+/// The TLS and proxy settings of the client the builder makes (not of a supplied one).
+#[derive(Default)]
+struct Tls {
+    /// PEM bundles of extra root certificates.
+    roots: Vec<Vec<u8>>,
+    /// A PEM client certificate chain and its private key.
+    identity: Option<Secret>,
+    proxies: Vec<reqwest::Proxy>,
+    no_proxy: bool,
+    accept_invalid_certs: bool,
+    built_in_roots: bool,
+    #[cfg(feature = "native-roots")]
+    system_roots: bool,
+}
+
+impl Tls {
+    fn is_default(&self) -> bool {
+        #[cfg(feature = "native-roots")]
+        let system = self.system_roots;
+        #[cfg(not(feature = "native-roots"))]
+        let system = false;
+        self.roots.is_empty()
+            && self.identity.is_none()
+            && self.proxies.is_empty()
+            && !self.no_proxy
+            && !self.accept_invalid_certs
+            && self.built_in_roots
+            && !system
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -130,6 +199,13 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("reqwest", &self.reqwest.is_some())
             .field("max_response_body", &self.max_response_body)
+            .field("extra_roots", &self.tls.roots.len())
+            .field("identity", &self.tls.identity.is_some())
+            .field("proxies", &self.tls.proxies.len())
+            .field(
+                "danger_accept_invalid_certs",
+                &self.tls.accept_invalid_certs,
+            )
             .finish()
     }
 }
@@ -147,6 +223,10 @@ impl ClientBuilder {
             headers: Vec::new(),
             reqwest: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            tls: Tls {
+                built_in_roots: true,
+                ..Tls::default()
+            },
         }
     }
 
@@ -168,19 +248,23 @@ impl ClientBuilder {
         self
     }
 
-    /// The whole-request timeout (default 30 s); `None` waits forever.
+    /// The whole-request timeout (default 30 s); `None` waits forever. It applies to every
+    /// attempt, with the client the builder makes or one given to [`ClientBuilder::reqwest_client`].
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The connect timeout (default 10 s).
+    /// The connect timeout (default 10 s). A client given to [`ClientBuilder::reqwest_client`]
+    /// keeps its own (reqwest sets it per client, not per request).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// The retry policy (default: 3 retries of idempotent requests).
+    /// The retry policy (default: 3 retries of requests that are safe to repeat: `GET`, `HEAD`,
+    /// `PUT`, `DELETE`, `OPTIONS` and those marked [`Request::repeatable`], such as logins). It
+    /// applies whatever reqwest client sends the requests.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -198,10 +282,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this reqwest client (its own timeouts, proxies and TLS settings apply); the builder's
-    /// timeouts are then ignored. Build it with `.redirect(`[`same_origin_redirects`]`())`: an
-    /// answer that arrives from another origin is refused as [`Error::Redirect`] anyway, but a
-    /// client that follows such redirects has already sent the request there.
+    /// Uses this reqwest client ([`reqwest`] is re-exported, so its version always matches). Its
+    /// TLS, proxy and connect-timeout settings apply; the builder's whole-request
+    /// [`timeout`](ClientBuilder::timeout), retries, headers, user agent, body limit, redirect
+    /// checks, tracing and credentials still apply to every request. Setting TLS or proxy options
+    /// on the builder as well is an error at [`build`](ClientBuilder::build) (they would be
+    /// silently ignored). Build it with `.redirect(`[`same_origin_redirects`]`())`: an answer
+    /// that arrives from another origin is refused as [`Error::Redirect`] anyway, but a client
+    /// that follows such redirects has already sent the request there.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest = Some(client);
         self
@@ -214,7 +302,63 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on a base URL or header that cannot be used.
+    /// Trusts the root certificates of this PEM bundle (one or more `CERTIFICATE` blocks) as well,
+    /// for a server whose certificate a private CA signed. Can be called more than once.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.roots.push(pem.into());
+        self
+    }
+
+    /// Whether the built-in (Mozilla, webpki-roots) root certificates are trusted (default
+    /// `true`). Turn them off to trust only [`add_root_certificates_pem`](Self::add_root_certificates_pem)
+    /// (and the system's, when enabled).
+    pub fn built_in_roots(mut self, enabled: bool) -> Self {
+        self.tls.built_in_roots = enabled;
+        self
+    }
+
+    /// Whether the operating system's root certificates are trusted as well (default `false`;
+    /// read once when the client is built). Needs the `native-roots` feature.
+    #[cfg(feature = "native-roots")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "native-roots")))]
+    pub fn system_roots(mut self, enabled: bool) -> Self {
+        self.tls.system_roots = enabled;
+        self
+    }
+
+    /// Presents this client certificate (mutual TLS): a PEM with the certificate chain and its
+    /// private key (PKCS#8, PKCS#1 or SEC1). The key is kept out of `Debug`.
+    pub fn identity_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        let pem = String::from_utf8_lossy(&pem.into()).into_owned();
+        self.tls.identity = Some(Secret::new(pem));
+        self
+    }
+
+    /// Sends requests through this proxy (`reqwest::Proxy::all("http://proxy:3128")`, or
+    /// `::https`/`::http` for one scheme; `.basic_auth` for credentials). Can be called more
+    /// than once; without any, reqwest uses `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` from the
+    /// environment.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.tls.proxies.push(proxy);
+        self
+    }
+
+    /// Uses no proxy, not even one from the environment.
+    pub fn no_proxy(mut self) -> Self {
+        self.tls.no_proxy = true;
+        self
+    }
+
+    /// **Dangerous**: accepts any server certificate, expired, self-signed or for another host,
+    /// so that anyone on the path can read the token and every secret. For a test server only;
+    /// prefer [`add_root_certificates_pem`](Self::add_root_certificates_pem).
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.tls.accept_invalid_certs = accept;
+        self
+    }
+
+    /// Builds the client; fails on a base URL, header, certificate or identity that cannot be
+    /// used.
     pub fn build(self) -> Result<HttpClient, RequestError> {
         let fail = |message: String| RequestError {
             operation: "client.build",
@@ -240,18 +384,25 @@ impl ClientBuilder {
             .map_err(|e| fail(format!("user agent: {e}")))?;
         headers.insert(reqwest::header::USER_AGENT, user_agent);
         let http = match self.reqwest {
-            Some(client) => client,
+            Some(client) => {
+                if !self.tls.is_default() {
+                    return Err(fail(
+                        "TLS or proxy settings were given with a reqwest client of your own; set \
+                         them on that client instead"
+                            .to_owned(),
+                    ));
+                }
+                client
+            }
             None => {
                 let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
+                builder = configure_tls(builder, self.tls).map_err(fail)?;
                 builder
                     .build()
-                    .map_err(|e| fail(format!("HTTP client: {e}")))?
+                    .map_err(|e| fail(format!("HTTP client: {}", error::chain(&e))))?
             }
         };
         Ok(HttpClient {
@@ -261,10 +412,56 @@ impl ClientBuilder {
                 retry: self.retry,
                 headers,
                 http,
+                timeout: self.timeout,
                 max_response_body: self.max_response_body,
             }),
         })
     }
+}
+
+/// Applies the TLS and proxy settings to reqwest's builder; the error says which setting is bad.
+fn configure_tls(
+    mut builder: reqwest::ClientBuilder,
+    tls: Tls,
+) -> Result<reqwest::ClientBuilder, String> {
+    for (index, pem) in tls.roots.iter().enumerate() {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| format!("root certificates #{}: {}", index + 1, error::chain(&e)))?;
+        if certificates.is_empty() {
+            return Err(format!(
+                "root certificates #{}: no `BEGIN CERTIFICATE` block in the PEM",
+                index + 1
+            ));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    if let Some(pem) = &tls.identity {
+        let identity = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|e| {
+            format!(
+                "client certificate: {} (a PEM with the certificate chain and a PKCS#8, PKCS#1 \
+                 or SEC1 private key is expected)",
+                Redactor::new([pem.clone()], None).text(&error::chain(&e))
+            )
+        })?;
+        builder = builder.identity(identity);
+    }
+    for proxy in tls.proxies {
+        builder = builder.proxy(proxy);
+    }
+    if tls.no_proxy {
+        builder = builder.no_proxy();
+    }
+    builder = builder.tls_built_in_webpki_certs(tls.built_in_roots);
+    #[cfg(feature = "native-roots")]
+    {
+        builder = builder.tls_built_in_native_certs(tls.system_roots);
+    }
+    if tls.accept_invalid_certs {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    Ok(builder)
 }
 
 /// The redirect policy of the client: redirects within the request's origin (scheme, host and
@@ -305,6 +502,7 @@ struct Inner {
     retry: RetryPolicy,
     headers: HeaderMap,
     http: reqwest::Client,
+    timeout: Option<Duration>,
     max_response_body: usize,
 }
 
@@ -329,10 +527,15 @@ impl fmt::Debug for Inner {
 pub struct Request {
     /// The method.
     pub method: Method,
-    /// `group.method` of the operation, for errors.
+    /// `group.method` of the operation, for errors and traces.
     pub operation: &'static str,
     /// The path with its parameters filled in and percent-encoded.
     pub path: String,
+    /// The path as the document writes it (`/api/v3/secrets/raw/{secretName}`), for traces.
+    pub path_template: Option<&'static str>,
+    /// Safe to send again after a connection error, 429 or 503 although the method is `POST` or
+    /// `PATCH` (a login: repeating it only issues another token).
+    pub repeatable: bool,
     /// The encoded query string, without `?`.
     pub query: Option<String>,
     /// The body (JSON unless `content_type` says otherwise).
@@ -352,12 +555,27 @@ impl Request {
             method,
             operation,
             path,
+            path_template: None,
             query: None,
             body: None,
             content_type: "application/json",
             headers: Vec::new(),
             auth,
+            repeatable: false,
         }
+    }
+
+    /// Sets the path as the document writes it, which traces show instead of the filled-in path.
+    pub fn path_template(mut self, template: &'static str) -> Self {
+        self.path_template = Some(template);
+        self
+    }
+
+    /// Marks the request as safe to repeat: it is retried like a `GET` (a login, whose repetition
+    /// only issues another token).
+    pub fn repeatable(mut self) -> Self {
+        self.repeatable = true;
+        self
     }
 
     /// Adds a header parameter.
@@ -421,6 +639,7 @@ impl fmt::Debug for Request {
                 ),
             )
             .field("auth", &self.auth)
+            .field("repeatable", &self.repeatable)
             .finish()
     }
 }
@@ -486,6 +705,17 @@ impl HttpClient {
         &self.inner.base
     }
 
+    /// The reqwest client that sends the requests (with the builder's TLS and proxy settings),
+    /// for requests to other services that a token provider needs (a cloud metadata server).
+    pub fn reqwest(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The whole-request timeout of the client.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
     /// Sends `request` and decodes a 2xx body as `T`; any other status is [`Error::Api`].
     pub async fn call<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
@@ -549,9 +779,28 @@ impl HttpClient {
     }
 
     /// Sends `request`: authenticates, retries, and returns whatever the server answered. Only
-    /// the absence of an answer is an error here.
+    /// the absence of an answer is an error here (and a refused login of the token provider,
+    /// which is [`Error::Api`] with the login's operation and status).
+    ///
+    /// Traced as a span `http.request` with the fields `operation`, `method`, `path` (the
+    /// template, when the request has one), `attempts`, `status` and `latency_ms`, and a `DEBUG`
+    /// event per attempt; retries are `INFO` events, an exchange without an answer a `WARN`.
     pub async fn send(&self, request: Request) -> Result<Response, Error<Never>> {
+        let span = tracing::info_span!(
+            "http.request",
+            operation = request.operation,
+            method = request.method.as_str(),
+            path = request.path_template.unwrap_or("-"),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.send_inner(request).instrument(span).await
+    }
+
+    async fn send_inner(&self, request: Request) -> Result<Response, Error<Never>> {
         let inner = &self.inner;
+        let started = Instant::now();
         let mut url = String::with_capacity(inner.base.len() + request.path.len() + 64);
         url.push_str(&inner.base);
         url.push_str(&request.path);
@@ -565,16 +814,35 @@ impl HttpClient {
                 message: format!("URL `{url}`: {e}"),
             })
         })?;
-        let idempotent = matches!(
-            request.method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
-        );
+        let repeatable = request.repeatable
+            || matches!(
+                request.method,
+                Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
+            );
+        let span = tracing::Span::current();
+        let finish = |attempts: u32, status: Option<u16>| {
+            span.record("attempts", attempts);
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            span.record(
+                "latency_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+        };
         let mut attempt: u32 = 0;
         let mut reauthenticated = false;
         loop {
             attempt += 1;
             let token = if request.auth {
-                self.token(request.operation).await?
+                match self.token(request.operation).await {
+                    Ok(token) => token,
+                    Err(error) => {
+                        finish(attempt, None);
+                        tracing::warn!(attempt, error = %error, "no access token");
+                        return Err(error);
+                    }
+                }
             } else {
                 None
             };
@@ -582,6 +850,9 @@ impl HttpClient {
                 .http
                 .request(request.method.clone(), url.clone())
                 .headers(inner.headers.clone());
+            if let Some(timeout) = inner.timeout {
+                builder = builder.timeout(timeout);
+            }
             if let Some(token) = &token {
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
                     .map_err(|_| {
@@ -608,17 +879,22 @@ impl HttpClient {
                 secrets.extend(token.iter().cloned());
                 Redactor::new(secrets, request.body.clone())
             };
+            let attempt_started = Instant::now();
             let outcome = match builder.send().await {
                 Ok(response) => receive(&request, &url, response, inner.max_response_body).await,
                 Err(source) => Err(Failure::Transport(source)),
             };
+            let attempt_ms =
+                u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
             match outcome {
                 Ok((status, headers, body)) => {
+                    tracing::debug!(attempt, status, latency_ms = attempt_ms, "answer");
                     if status == 401
                         && !reauthenticated
                         && let Credentials::Provider(provider) = &inner.credentials
                         && request.auth
                     {
+                        tracing::info!(attempt, "token rejected (401); getting a new one");
                         provider.invalidate();
                         reauthenticated = true;
                         continue;
@@ -627,10 +903,17 @@ impl HttpClient {
                         inner
                             .retry
                             .wait_before_retry(status, retry_after(&headers), attempt - 1);
-                    if let Some(wait) = wait.filter(|_| idempotent && retries_left) {
+                    if let Some(wait) = wait.filter(|_| repeatable && retries_left) {
+                        tracing::info!(
+                            attempt,
+                            status,
+                            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                            "retrying"
+                        );
                         tokio::time::sleep(wait).await;
                         continue;
                     }
+                    finish(attempt, Some(status));
                     return Ok(Response {
                         status,
                         headers,
@@ -640,20 +923,32 @@ impl HttpClient {
                 }
                 Err(Failure::Transport(source)) => {
                     let transient = source.is_connect() || source.is_timeout();
-                    if idempotent && retries_left && transient {
-                        tokio::time::sleep(inner.retry.backoff(attempt - 1)).await;
+                    if repeatable && retries_left && transient {
+                        let wait = inner.retry.backoff(attempt - 1);
+                        tracing::info!(
+                            attempt,
+                            connect = source.is_connect(),
+                            timeout = source.is_timeout(),
+                            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                            "retrying after a connection error"
+                        );
+                        tokio::time::sleep(wait).await;
                         continue;
                     }
-                    return Err(Error::Transport(TransportError::new(
-                        request.operation,
-                        attempt,
-                        source,
-                        redactor(),
-                    )));
+                    finish(attempt, None);
+                    let error = TransportError::new(request.operation, attempt, source, redactor());
+                    tracing::warn!(attempt, latency_ms = attempt_ms, error = %error, "no answer");
+                    return Err(Error::Transport(error));
                 }
-                Err(Failure::TooLarge(error)) => return Err(Error::TooLarge(error)),
+                Err(Failure::TooLarge(error)) => {
+                    finish(attempt, Some(error.status));
+                    tracing::warn!(attempt, status = error.status, "answer over the body limit");
+                    return Err(Error::TooLarge(error));
+                }
                 Err(Failure::Redirect(mut error)) => {
+                    finish(attempt, Some(error.status));
                     error.to = redactor().text(&error.to);
+                    tracing::warn!(attempt, status = error.status, "redirect to another origin");
                     return Err(Error::Redirect(error));
                 }
             }
@@ -664,12 +959,18 @@ impl HttpClient {
         match &self.inner.credentials {
             Credentials::None => Ok(None),
             Credentials::Token(token) => Ok(Some(token.clone())),
-            Credentials::Provider(provider) => {
-                provider.token(self).await.map(Some).map_err(|source| {
-                    let redactor = Redactor::new(provider.secrets(), None);
-                    Error::Auth(AuthError::new(operation, source, redactor))
-                })
-            }
+            Credentials::Provider(provider) => match provider.token(self).await {
+                Ok(token) => Ok(Some(token)),
+                // The provider's own exchange failed (a refused login, no answer): the caller
+                // gets that error as is, with the login's status and operation.
+                Err(source) => match source.downcast::<Error<Never>>() {
+                    Ok(error) => Err(*error),
+                    Err(source) => {
+                        let redactor = Redactor::new(provider.secrets(), None);
+                        Err(Error::Auth(AuthError::new(operation, source, redactor)))
+                    }
+                },
+            },
         }
     }
 }
@@ -750,7 +1051,8 @@ async fn receive(
     Ok((status, headers, body))
 }
 
-/// An error body type for errors that carry none ([`HttpClient::send`] never returns `Api`).
+/// An error body type for errors whose body is not decoded ([`HttpClient::send`] returns `Api`
+/// only for a refused login of its token provider; [`Error::lift`] decodes it).
 #[derive(Debug)]
 pub enum Never {}
 
@@ -761,9 +1063,15 @@ impl<'de> serde::Deserialize<'de> for Never {
 }
 
 impl Error<Never> {
-    fn lift<E>(self) -> Error<E> {
+    /// The same error with the API's error body type (an `Api` error, from a refused login,
+    /// decodes its body as `E`).
+    pub fn lift<E: DeserializeOwned>(self) -> Error<E> {
         match self {
-            Self::Api(e) => Error::Api(Box::new(e.without_body())),
+            Self::Api(e) => Error::Api(Box::new(
+                ApiError::new(e.operation, e.status, e.raw)
+                    .with_retry_after(e.retry_after)
+                    .with_redactor(e.redactor),
+            )),
             Self::Transport(e) => Error::Transport(e),
             Self::Decode(e) => Error::Decode(e),
             Self::Request(e) => Error::Request(e),

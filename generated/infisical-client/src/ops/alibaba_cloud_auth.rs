@@ -26,14 +26,15 @@ impl AlibabaCloudAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAlicloudAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "alibaba_cloud_auth.create_auth_alicloud_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/alicloud-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "alibaba_cloud_auth.create_auth_alicloud_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/alicloud-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/alicloud-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -47,14 +48,15 @@ impl AlibabaCloudAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAlicloudAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "alibaba_cloud_auth.delete_auth_alicloud_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/alicloud-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "alibaba_cloud_auth.delete_auth_alicloud_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/alicloud-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/alicloud-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -67,14 +69,15 @@ impl AlibabaCloudAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAlicloudAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "alibaba_cloud_auth.get_auth_alicloud_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/alicloud-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "alibaba_cloud_auth.get_auth_alicloud_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/alicloud-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/alicloud-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -87,11 +90,12 @@ impl AlibabaCloudAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "alibaba_cloud_auth.login_auth_alicloud_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/alicloud-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "alibaba_cloud_auth.login_auth_alicloud_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/alicloud-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/alicloud-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -106,14 +110,15 @@ impl AlibabaCloudAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAlicloudAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "alibaba_cloud_auth.update_auth_alicloud_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/alicloud-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "alibaba_cloud_auth.update_auth_alicloud_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/alicloud-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/alicloud-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

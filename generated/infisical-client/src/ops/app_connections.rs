@@ -25,11 +25,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_1password_v1",
-                    ::std::string::String::from("/api/v1/app-connections/1password"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_1password_v1",
+                        ::std::string::String::from("/api/v1/app-connections/1password"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/1password"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -46,11 +47,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_auth0_v1",
-                    ::std::string::String::from("/api/v1/app-connections/auth0"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_auth0_v1",
+                        ::std::string::String::from("/api/v1/app-connections/auth0"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/auth0"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -67,11 +69,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_aws_v1",
-                    ::std::string::String::from("/api/v1/app-connections/aws"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_aws_v1",
+                        ::std::string::String::from("/api/v1/app-connections/aws"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/aws"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -90,13 +93,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_azure_app_configuration_v1",
-                    ::std::string::String::from(
-                        "/api/v1/app-connections/azure-app-configuration",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_azure_app_configuration_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/azure-app-configuration",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/azure-app-configuration"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -115,13 +119,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureClientSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_azure_client_secret_v1",
-                    ::std::string::String::from(
-                        "/api/v1/app-connections/azure-client-secrets",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_azure_client_secret_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/azure-client-secrets",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/azure-client-secrets"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -140,11 +145,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_azure_devop_v1",
-                    ::std::string::String::from("/api/v1/app-connections/azure-devops"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_azure_devop_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/azure-devops",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/azure-devops"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -161,13 +169,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_azure_key_vault_v1",
-                    ::std::string::String::from(
-                        "/api/v1/app-connections/azure-key-vault",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_azure_key_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/azure-key-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/azure-key-vault"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -186,11 +195,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_camunda_v1",
-                    ::std::string::String::from("/api/v1/app-connections/camunda"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_camunda_v1",
+                        ::std::string::String::from("/api/v1/app-connections/camunda"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/camunda"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -209,11 +219,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_databrick_v1",
-                    ::std::string::String::from("/api/v1/app-connections/databricks"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_databrick_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/databricks",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/databricks"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -230,11 +243,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_flyio_v1",
-                    ::std::string::String::from("/api/v1/app-connections/flyio"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_flyio_v1",
+                        ::std::string::String::from("/api/v1/app-connections/flyio"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/flyio"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -251,11 +265,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_gcp_v1",
-                    ::std::string::String::from("/api/v1/app-connections/gcp"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_gcp_v1",
+                        ::std::string::String::from("/api/v1/app-connections/gcp"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/gcp"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -274,11 +289,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_github_radar_v1",
-                    ::std::string::String::from("/api/v1/app-connections/github-radar"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_github_radar_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/github-radar",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/github-radar"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -295,11 +313,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_github_v1",
-                    ::std::string::String::from("/api/v1/app-connections/github"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_github_v1",
+                        ::std::string::String::from("/api/v1/app-connections/github"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/github"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -318,13 +337,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_hashicorp_vault_v1",
-                    ::std::string::String::from(
-                        "/api/v1/app-connections/hashicorp-vault",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_hashicorp_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/hashicorp-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/hashicorp-vault"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -341,11 +361,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_heroku_v1",
-                    ::std::string::String::from("/api/v1/app-connections/heroku"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_heroku_v1",
+                        ::std::string::String::from("/api/v1/app-connections/heroku"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/heroku"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -362,11 +383,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_humanitec_v1",
-                    ::std::string::String::from("/api/v1/app-connections/humanitec"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_humanitec_v1",
+                        ::std::string::String::from("/api/v1/app-connections/humanitec"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/humanitec"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -383,11 +405,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_ldap_v1",
-                    ::std::string::String::from("/api/v1/app-connections/ldap"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_ldap_v1",
+                        ::std::string::String::from("/api/v1/app-connections/ldap"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/ldap"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -404,11 +427,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_mssql_v1",
-                    ::std::string::String::from("/api/v1/app-connections/mssql"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_mssql_v1",
+                        ::std::string::String::from("/api/v1/app-connections/mssql"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/mssql"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -425,11 +449,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_mysql_v1",
-                    ::std::string::String::from("/api/v1/app-connections/mysql"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_mysql_v1",
+                        ::std::string::String::from("/api/v1/app-connections/mysql"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/mysql"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -446,11 +471,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_oci_v1",
-                    ::std::string::String::from("/api/v1/app-connections/oci"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_oci_v1",
+                        ::std::string::String::from("/api/v1/app-connections/oci"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/oci"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -467,11 +493,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_oracledb_v1",
-                    ::std::string::String::from("/api/v1/app-connections/oracledb"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_oracledb_v1",
+                        ::std::string::String::from("/api/v1/app-connections/oracledb"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/oracledb"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -488,11 +515,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_postgre_v1",
-                    ::std::string::String::from("/api/v1/app-connections/postgres"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_postgre_v1",
+                        ::std::string::String::from("/api/v1/app-connections/postgres"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/postgres"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -509,11 +537,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_render_v1",
-                    ::std::string::String::from("/api/v1/app-connections/render"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_render_v1",
+                        ::std::string::String::from("/api/v1/app-connections/render"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/render"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -532,11 +561,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_teamcity_v1",
-                    ::std::string::String::from("/api/v1/app-connections/teamcity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_teamcity_v1",
+                        ::std::string::String::from("/api/v1/app-connections/teamcity"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/teamcity"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -553,13 +583,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_terraform_cloud_v1",
-                    ::std::string::String::from(
-                        "/api/v1/app-connections/terraform-cloud",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_terraform_cloud_v1",
+                        ::std::string::String::from(
+                            "/api/v1/app-connections/terraform-cloud",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/terraform-cloud"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -576,11 +607,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_vercel_v1",
-                    ::std::string::String::from("/api/v1/app-connections/vercel"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_vercel_v1",
+                        ::std::string::String::from("/api/v1/app-connections/vercel"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/vercel"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -599,11 +631,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "app_connections.create_windmill_v1",
-                    ::std::string::String::from("/api/v1/app-connections/windmill"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "app_connections.create_windmill_v1",
+                        ::std::string::String::from("/api/v1/app-connections/windmill"),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/windmill"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -620,14 +653,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_1password_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/1password/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_1password_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/1password/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/1password/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -640,14 +675,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_auth0_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/auth0/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_auth0_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/auth0/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/auth0/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -660,14 +697,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_aws_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/aws/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_aws_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/aws/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/aws/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -682,14 +721,18 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_azure_app_configuration_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-app-configuration/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_azure_app_configuration_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-app-configuration/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-app-configuration/{connectionId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -702,14 +745,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureClientSecretV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_azure_client_secret_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-client-secrets/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_azure_client_secret_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-client-secrets/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-client-secrets/{connectionId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -722,14 +769,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_azure_devop_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-devops/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_azure_devop_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-devops/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-devops/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -742,14 +791,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_azure_key_vault_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-key-vault/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_azure_key_vault_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-key-vault/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-key-vault/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -762,14 +813,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_camunda_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/camunda/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_camunda_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/camunda/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/camunda/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -782,14 +835,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_databrick_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/databricks/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_databrick_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/databricks/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/databricks/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -802,14 +857,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_flyio_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/flyio/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_flyio_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/flyio/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/flyio/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -822,14 +879,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_gcp_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/gcp/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_gcp_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/gcp/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/gcp/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -842,14 +901,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_github_radar_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github-radar/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_github_radar_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github-radar/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github-radar/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -862,14 +923,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_github_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_github_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -882,14 +945,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_hashicorp_vault_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/hashicorp-vault/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_hashicorp_vault_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/hashicorp-vault/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/hashicorp-vault/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -902,14 +967,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_heroku_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/heroku/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_heroku_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/heroku/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/heroku/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -922,14 +989,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_humanitec_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/humanitec/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_humanitec_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/humanitec/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/humanitec/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -942,14 +1011,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_ldap_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/ldap/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_ldap_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/ldap/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/ldap/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -962,14 +1033,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_mssql_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mssql/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_mssql_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mssql/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mssql/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -982,14 +1055,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_mysql_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mysql/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_mysql_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mysql/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mysql/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1002,14 +1077,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_oci_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oci/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_oci_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oci/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oci/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1022,14 +1099,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_oracledb_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oracledb/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_oracledb_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oracledb/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oracledb/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1042,14 +1121,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_postgre_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/postgres/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_postgre_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/postgres/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/postgres/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1062,14 +1143,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_render_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/render/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_render_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/render/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/render/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1082,14 +1165,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_teamcity_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/teamcity/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_teamcity_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/teamcity/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/teamcity/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1102,14 +1187,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_terraform_cloud_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/terraform-cloud/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_terraform_cloud_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/terraform-cloud/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/terraform-cloud/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1122,14 +1209,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_vercel_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/vercel/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_vercel_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/vercel/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/vercel/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1142,14 +1231,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "app_connections.delete_windmill_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/windmill/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "app_connections.delete_windmill_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/windmill/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/windmill/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1163,13 +1254,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_1password_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/1password/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_1password_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/1password/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/1password/available"),
         );
         self.client.http.call(request).await
     }
@@ -1182,14 +1274,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_1password_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/1password/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_1password_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/1password/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/1password/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1202,14 +1297,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_1password_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/1password/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_1password_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/1password/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/1password/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1221,11 +1318,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0AvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_auth0_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/auth0/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_auth0_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/auth0/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/auth0/available"),
         );
         self.client.http.call(request).await
     }
@@ -1238,14 +1338,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_auth0_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/auth0/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_auth0_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/auth0/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/auth0/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1258,14 +1361,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_auth0_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/auth0/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_auth0_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/auth0/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/auth0/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1277,11 +1382,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_aws_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/aws/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_aws_available_v1",
+                    ::std::string::String::from("/api/v1/app-connections/aws/available"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/aws/available"),
         );
         self.client.http.call(request).await
     }
@@ -1294,14 +1400,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_aws_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/aws/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_aws_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/aws/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/aws/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1314,14 +1423,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_aws_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/aws/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_aws_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/aws/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/aws/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1335,13 +1446,16 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_app_configuration_available_v1",
-                ::std::string::String::from(
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_app_configuration_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-app-configuration/available",
+                    ),
+                    true,
+                )
+                .path_template(
                     "/api/v1/app-connections/azure-app-configuration/available",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1356,14 +1470,17 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_app_configuration_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-app-configuration/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_app_configuration_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-app-configuration/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-app-configuration/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1378,14 +1495,18 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_app_configuration_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-app-configuration/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_app_configuration_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-app-configuration/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-app-configuration/{connectionId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1398,14 +1519,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureClientSecretV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_client_secret_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-client-secrets/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_client_secret_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-client-secrets/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-client-secrets/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1418,14 +1542,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureClientSecretV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_client_secret_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-client-secrets/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_client_secret_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-client-secrets/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-client-secrets/{connectionId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1439,13 +1567,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_client_secrets_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/azure-client-secrets/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_client_secrets_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-client-secrets/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-client-secrets/available"),
         );
         self.client.http.call(request).await
     }
@@ -1458,14 +1587,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_devop_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-devops/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_devop_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-devops/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-devops/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1478,14 +1610,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_devop_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-devops/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_devop_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-devops/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-devops/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1499,13 +1633,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_devops_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/azure-devops/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_devops_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-devops/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-devops/available"),
         );
         self.client.http.call(request).await
     }
@@ -1519,13 +1654,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_key_vault_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/azure-key-vault/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_key_vault_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-key-vault/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-key-vault/available"),
         );
         self.client.http.call(request).await
     }
@@ -1538,14 +1674,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_key_vault_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-key-vault/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_key_vault_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-key-vault/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/azure-key-vault/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1558,14 +1697,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_azure_key_vault_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/azure-key-vault/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_azure_key_vault_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/azure-key-vault/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-key-vault/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1577,11 +1718,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_camunda_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/camunda/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_camunda_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/camunda/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/camunda/available"),
         );
         self.client.http.call(request).await
     }
@@ -1594,14 +1738,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_camunda_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/camunda/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_camunda_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/camunda/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/camunda/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1614,14 +1761,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_camunda_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/camunda/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_camunda_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/camunda/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/camunda/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1634,14 +1783,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_databrick_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/databricks/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_databrick_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/databricks/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/databricks/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1654,14 +1806,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_databrick_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/databricks/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_databrick_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/databricks/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/databricks/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1675,13 +1829,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_databricks_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/databricks/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_databricks_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/databricks/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/databricks/available"),
         );
         self.client.http.call(request).await
     }
@@ -1693,11 +1848,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_flyio_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/flyio/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_flyio_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/flyio/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/flyio/available"),
         );
         self.client.http.call(request).await
     }
@@ -1710,14 +1868,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_flyio_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/flyio/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_flyio_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/flyio/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/flyio/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1730,14 +1891,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_flyio_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/flyio/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_flyio_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/flyio/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/flyio/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1749,11 +1912,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_gcp_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/gcp/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_gcp_available_v1",
+                    ::std::string::String::from("/api/v1/app-connections/gcp/available"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/gcp/available"),
         );
         self.client.http.call(request).await
     }
@@ -1766,14 +1930,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_gcp_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/gcp/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_gcp_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/gcp/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/gcp/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1786,14 +1953,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_gcp_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/gcp/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_gcp_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/gcp/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/gcp/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1805,11 +1974,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/github/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/github/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github/available"),
         );
         self.client.http.call(request).await
     }
@@ -1822,14 +1994,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/github/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1843,13 +2018,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_radar_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/github-radar/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_radar_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/github-radar/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github-radar/available"),
         );
         self.client.http.call(request).await
     }
@@ -1862,14 +2038,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_radar_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github-radar/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_radar_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github-radar/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/github-radar/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1882,14 +2061,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_radar_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github-radar/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_radar_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github-radar/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github-radar/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1902,14 +2083,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_github_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/github/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_github_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/github/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1923,13 +2106,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_hashicorp_vault_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/hashicorp-vault/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_hashicorp_vault_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/hashicorp-vault/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/hashicorp-vault/available"),
         );
         self.client.http.call(request).await
     }
@@ -1942,14 +2126,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_hashicorp_vault_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/hashicorp-vault/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_hashicorp_vault_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/hashicorp-vault/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/hashicorp-vault/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1962,14 +2149,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_hashicorp_vault_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/hashicorp-vault/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_hashicorp_vault_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/hashicorp-vault/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/hashicorp-vault/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -1981,11 +2170,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_heroku_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/heroku/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_heroku_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/heroku/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/heroku/available"),
         );
         self.client.http.call(request).await
     }
@@ -1998,14 +2190,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_heroku_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/heroku/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_heroku_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/heroku/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/heroku/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2018,14 +2213,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_heroku_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/heroku/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_heroku_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/heroku/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/heroku/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2039,13 +2236,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_humanitec_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/humanitec/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_humanitec_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/humanitec/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/humanitec/available"),
         );
         self.client.http.call(request).await
     }
@@ -2058,14 +2256,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_humanitec_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/humanitec/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_humanitec_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/humanitec/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/humanitec/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2078,14 +2279,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_humanitec_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/humanitec/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_humanitec_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/humanitec/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/humanitec/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2097,11 +2300,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_ldap_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/ldap/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_ldap_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/ldap/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/ldap/available"),
         );
         self.client.http.call(request).await
     }
@@ -2114,14 +2320,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_ldap_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/ldap/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_ldap_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/ldap/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/ldap/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2134,14 +2343,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_ldap_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/ldap/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_ldap_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/ldap/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/ldap/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2153,11 +2364,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mssql_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/mssql/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mssql_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/mssql/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mssql/available"),
         );
         self.client.http.call(request).await
     }
@@ -2170,14 +2384,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mssql_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mssql/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mssql_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mssql/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/mssql/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2190,14 +2407,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mssql_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mssql/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mssql_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mssql/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mssql/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2209,11 +2428,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mysql_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/mysql/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mysql_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/mysql/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mysql/available"),
         );
         self.client.http.call(request).await
     }
@@ -2226,14 +2448,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mysql_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mysql/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mysql_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mysql/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/mysql/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2246,14 +2471,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_mysql_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/mysql/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_mysql_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/mysql/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mysql/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2265,11 +2492,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oci_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/oci/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oci_available_v1",
+                    ::std::string::String::from("/api/v1/app-connections/oci/available"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oci/available"),
         );
         self.client.http.call(request).await
     }
@@ -2282,14 +2510,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oci_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oci/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oci_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oci/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/oci/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2302,14 +2533,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oci_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oci/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oci_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oci/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oci/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2321,13 +2554,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oracledb_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/oracledb/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oracledb_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/oracledb/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oracledb/available"),
         );
         self.client.http.call(request).await
     }
@@ -2340,14 +2574,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oracledb_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oracledb/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oracledb_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oracledb/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/oracledb/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2360,14 +2597,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_oracledb_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/oracledb/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_oracledb_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/oracledb/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oracledb/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2380,14 +2619,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_postgre_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/postgres/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_postgre_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/postgres/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/postgres/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2400,14 +2642,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_postgre_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/postgres/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_postgre_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/postgres/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/postgres/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2419,13 +2663,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgresAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_postgres_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/postgres/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_postgres_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/postgres/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/postgres/available"),
         );
         self.client.http.call(request).await
     }
@@ -2437,11 +2682,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_render_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/render/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_render_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/render/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/render/available"),
         );
         self.client.http.call(request).await
     }
@@ -2454,14 +2702,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_render_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/render/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_render_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/render/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/render/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2474,14 +2725,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_render_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/render/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_render_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/render/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/render/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2493,13 +2746,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_teamcity_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/teamcity/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_teamcity_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/teamcity/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/teamcity/available"),
         );
         self.client.http.call(request).await
     }
@@ -2512,14 +2766,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_teamcity_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/teamcity/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_teamcity_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/teamcity/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/teamcity/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2532,14 +2789,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_teamcity_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/teamcity/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_teamcity_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/teamcity/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/teamcity/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2553,13 +2812,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_terraform_cloud_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/terraform-cloud/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_terraform_cloud_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/terraform-cloud/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/terraform-cloud/available"),
         );
         self.client.http.call(request).await
     }
@@ -2572,14 +2832,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_terraform_cloud_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/terraform-cloud/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_terraform_cloud_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/terraform-cloud/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/terraform-cloud/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2592,14 +2855,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_terraform_cloud_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/terraform-cloud/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_terraform_cloud_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/terraform-cloud/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/terraform-cloud/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2611,11 +2876,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_vercel_available_v1",
-                ::std::string::String::from("/api/v1/app-connections/vercel/available"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_vercel_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/vercel/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/vercel/available"),
         );
         self.client.http.call(request).await
     }
@@ -2628,14 +2896,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_vercel_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/vercel/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_vercel_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/vercel/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/vercel/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2648,14 +2919,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_vercel_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/vercel/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_vercel_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/vercel/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/vercel/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2667,13 +2940,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillAvailableV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_windmill_available_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/windmill/available",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_windmill_available_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/windmill/available",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/windmill/available"),
         );
         self.client.http.call(request).await
     }
@@ -2686,14 +2960,17 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_windmill_by_connection_name_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/windmill/connection-name/{}",
-                    ::oas_runtime::client::encode_segment(connection_name)
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_windmill_by_connection_name_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/windmill/connection-name/{}",
+                        ::oas_runtime::client::encode_segment(connection_name)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/app-connections/windmill/connection-name/{connectionName}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2706,14 +2983,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.get_windmill_v1",
-                ::std::format!(
-                    "/api/v1/app-connections/windmill/{}",
-                    ::oas_runtime::client::encode_segment(& connection_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.get_windmill_v1",
+                    ::std::format!(
+                        "/api/v1/app-connections/windmill/{}",
+                        ::oas_runtime::client::encode_segment(& connection_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/windmill/{connectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -2725,11 +3004,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_1password_v1",
-                ::std::string::String::from("/api/v1/app-connections/1password"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_1password_v1",
+                    ::std::string::String::from("/api/v1/app-connections/1password"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/1password"),
         );
         self.client.http.call(request).await
     }
@@ -2741,11 +3021,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_auth0_v1",
-                ::std::string::String::from("/api/v1/app-connections/auth0"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_auth0_v1",
+                    ::std::string::String::from("/api/v1/app-connections/auth0"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/auth0"),
         );
         self.client.http.call(request).await
     }
@@ -2757,11 +3038,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_aws_v1",
-                ::std::string::String::from("/api/v1/app-connections/aws"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_aws_v1",
+                    ::std::string::String::from("/api/v1/app-connections/aws"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/aws"),
         );
         self.client.http.call(request).await
     }
@@ -2775,13 +3057,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_azure_app_configuration_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/azure-app-configuration",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_azure_app_configuration_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-app-configuration",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-app-configuration"),
         );
         self.client.http.call(request).await
     }
@@ -2795,13 +3078,14 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_azure_client_secrets_v1",
-                ::std::string::String::from(
-                    "/api/v1/app-connections/azure-client-secrets",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_azure_client_secrets_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-client-secrets",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-client-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -2813,11 +3097,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsAzureDevopsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_azure_devops_v1",
-                ::std::string::String::from("/api/v1/app-connections/azure-devops"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_azure_devops_v1",
+                    ::std::string::String::from("/api/v1/app-connections/azure-devops"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-devops"),
         );
         self.client.http.call(request).await
     }
@@ -2829,11 +3114,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_azure_key_vault_v1",
-                ::std::string::String::from("/api/v1/app-connections/azure-key-vault"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_azure_key_vault_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/azure-key-vault",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/azure-key-vault"),
         );
         self.client.http.call(request).await
     }
@@ -2845,11 +3133,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_camunda_v1",
-                ::std::string::String::from("/api/v1/app-connections/camunda"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_camunda_v1",
+                    ::std::string::String::from("/api/v1/app-connections/camunda"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/camunda"),
         );
         self.client.http.call(request).await
     }
@@ -2861,11 +3150,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsDatabricksV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_databricks_v1",
-                ::std::string::String::from("/api/v1/app-connections/databricks"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_databricks_v1",
+                    ::std::string::String::from("/api/v1/app-connections/databricks"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/databricks"),
         );
         self.client.http.call(request).await
     }
@@ -2877,11 +3167,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_flyio_v1",
-                ::std::string::String::from("/api/v1/app-connections/flyio"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_flyio_v1",
+                    ::std::string::String::from("/api/v1/app-connections/flyio"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/flyio"),
         );
         self.client.http.call(request).await
     }
@@ -2893,11 +3184,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_gcp_v1",
-                ::std::string::String::from("/api/v1/app-connections/gcp"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_gcp_v1",
+                    ::std::string::String::from("/api/v1/app-connections/gcp"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/gcp"),
         );
         self.client.http.call(request).await
     }
@@ -2909,11 +3201,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_github_radar_v1",
-                ::std::string::String::from("/api/v1/app-connections/github-radar"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_github_radar_v1",
+                    ::std::string::String::from("/api/v1/app-connections/github-radar"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github-radar"),
         );
         self.client.http.call(request).await
     }
@@ -2925,11 +3218,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_github_v1",
-                ::std::string::String::from("/api/v1/app-connections/github"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_github_v1",
+                    ::std::string::String::from("/api/v1/app-connections/github"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/github"),
         );
         self.client.http.call(request).await
     }
@@ -2941,11 +3235,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_hashicorp_vault_v1",
-                ::std::string::String::from("/api/v1/app-connections/hashicorp-vault"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_hashicorp_vault_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/hashicorp-vault",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/hashicorp-vault"),
         );
         self.client.http.call(request).await
     }
@@ -2957,11 +3254,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_heroku_v1",
-                ::std::string::String::from("/api/v1/app-connections/heroku"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_heroku_v1",
+                    ::std::string::String::from("/api/v1/app-connections/heroku"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/heroku"),
         );
         self.client.http.call(request).await
     }
@@ -2973,11 +3271,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_humanitec_v1",
-                ::std::string::String::from("/api/v1/app-connections/humanitec"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_humanitec_v1",
+                    ::std::string::String::from("/api/v1/app-connections/humanitec"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/humanitec"),
         );
         self.client.http.call(request).await
     }
@@ -2989,11 +3288,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_ldap_v1",
-                ::std::string::String::from("/api/v1/app-connections/ldap"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_ldap_v1",
+                    ::std::string::String::from("/api/v1/app-connections/ldap"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/ldap"),
         );
         self.client.http.call(request).await
     }
@@ -3005,11 +3305,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_mssql_v1",
-                ::std::string::String::from("/api/v1/app-connections/mssql"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_mssql_v1",
+                    ::std::string::String::from("/api/v1/app-connections/mssql"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mssql"),
         );
         self.client.http.call(request).await
     }
@@ -3021,11 +3322,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_mysql_v1",
-                ::std::string::String::from("/api/v1/app-connections/mysql"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_mysql_v1",
+                    ::std::string::String::from("/api/v1/app-connections/mysql"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/mysql"),
         );
         self.client.http.call(request).await
     }
@@ -3037,11 +3339,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_oci_v1",
-                ::std::string::String::from("/api/v1/app-connections/oci"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_oci_v1",
+                    ::std::string::String::from("/api/v1/app-connections/oci"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oci"),
         );
         self.client.http.call(request).await
     }
@@ -3053,11 +3356,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsOptionsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_options_v1",
-                ::std::string::String::from("/api/v1/app-connections/options"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_options_v1",
+                    ::std::string::String::from("/api/v1/app-connections/options"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/options"),
         );
         self.client.http.call(request).await
     }
@@ -3069,11 +3373,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_oracledb_v1",
-                ::std::string::String::from("/api/v1/app-connections/oracledb"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_oracledb_v1",
+                    ::std::string::String::from("/api/v1/app-connections/oracledb"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/oracledb"),
         );
         self.client.http.call(request).await
     }
@@ -3085,11 +3390,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsPostgresV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_postgres_v1",
-                ::std::string::String::from("/api/v1/app-connections/postgres"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_postgres_v1",
+                    ::std::string::String::from("/api/v1/app-connections/postgres"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/postgres"),
         );
         self.client.http.call(request).await
     }
@@ -3101,11 +3407,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_render_v1",
-                ::std::string::String::from("/api/v1/app-connections/render"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_render_v1",
+                    ::std::string::String::from("/api/v1/app-connections/render"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/render"),
         );
         self.client.http.call(request).await
     }
@@ -3117,11 +3424,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_teamcity_v1",
-                ::std::string::String::from("/api/v1/app-connections/teamcity"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_teamcity_v1",
+                    ::std::string::String::from("/api/v1/app-connections/teamcity"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/teamcity"),
         );
         self.client.http.call(request).await
     }
@@ -3133,11 +3441,14 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_terraform_cloud_v1",
-                ::std::string::String::from("/api/v1/app-connections/terraform-cloud"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_terraform_cloud_v1",
+                    ::std::string::String::from(
+                        "/api/v1/app-connections/terraform-cloud",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/terraform-cloud"),
         );
         self.client.http.call(request).await
     }
@@ -3149,11 +3460,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_v1",
-                ::std::string::String::from("/api/v1/app-connections"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_v1",
+                    ::std::string::String::from("/api/v1/app-connections"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections"),
         );
         self.client.http.call(request).await
     }
@@ -3165,11 +3477,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_vercel_v1",
-                ::std::string::String::from("/api/v1/app-connections/vercel"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_vercel_v1",
+                    ::std::string::String::from("/api/v1/app-connections/vercel"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/vercel"),
         );
         self.client.http.call(request).await
     }
@@ -3181,11 +3494,12 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "app_connections.list_windmill_v1",
-                ::std::string::String::from("/api/v1/app-connections/windmill"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "app_connections.list_windmill_v1",
+                    ::std::string::String::from("/api/v1/app-connections/windmill"),
+                    true,
+                )
+                .path_template("/api/v1/app-connections/windmill"),
         );
         self.client.http.call(request).await
     }
@@ -3201,15 +3515,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnections1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_1password_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/1password/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_1password_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/1password/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/1password/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3227,15 +3542,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAuth0V1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_auth0_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/auth0/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_auth0_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/auth0/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/auth0/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3253,15 +3569,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAwsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_aws_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/aws/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_aws_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/aws/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/aws/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3281,15 +3598,18 @@ impl AppConnectionsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_azure_app_configuration_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/azure-app-configuration/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_azure_app_configuration_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/azure-app-configuration/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/app-connections/azure-app-configuration/{connectionId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3309,15 +3629,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureClientSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_azure_client_secret_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/azure-client-secrets/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_azure_client_secret_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/azure-client-secrets/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/app-connections/azure-client-secrets/{connectionId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3337,15 +3660,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_azure_devop_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/azure-devops/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_azure_devop_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/azure-devops/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/azure-devops/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3363,15 +3687,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_azure_key_vault_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/azure-key-vault/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_azure_key_vault_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/azure-key-vault/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/app-connections/azure-key-vault/{connectionId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3391,15 +3718,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_camunda_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/camunda/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_camunda_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/camunda/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/camunda/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3419,15 +3747,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_databrick_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/databricks/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_databrick_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/databricks/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/databricks/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3445,15 +3774,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_flyio_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/flyio/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_flyio_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/flyio/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/flyio/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3471,15 +3801,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGcpV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_gcp_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/gcp/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_gcp_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/gcp/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/gcp/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3499,15 +3830,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubRadarV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_github_radar_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/github-radar/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_github_radar_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/github-radar/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/github-radar/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3525,15 +3857,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_github_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/github/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_github_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/github/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/github/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3553,15 +3886,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_hashicorp_vault_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/hashicorp-vault/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_hashicorp_vault_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/hashicorp-vault/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/app-connections/hashicorp-vault/{connectionId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3579,15 +3915,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_heroku_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/heroku/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_heroku_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/heroku/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/heroku/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3605,15 +3942,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_humanitec_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/humanitec/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_humanitec_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/humanitec/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/humanitec/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3631,15 +3969,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsLdapV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_ldap_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/ldap/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_ldap_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/ldap/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/ldap/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3657,15 +3996,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMssqlV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_mssql_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/mssql/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_mssql_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/mssql/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/mssql/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3683,15 +4023,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsMysqlV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_mysql_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/mysql/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_mysql_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/mysql/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/mysql/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3709,15 +4050,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOciV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_oci_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/oci/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_oci_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/oci/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/oci/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3735,15 +4077,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsOracledbV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_oracledb_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/oracledb/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_oracledb_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/oracledb/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/oracledb/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3761,15 +4104,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsPostgreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_postgre_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/postgres/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_postgre_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/postgres/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/postgres/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3787,15 +4131,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_render_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/render/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_render_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/render/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/render/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3815,15 +4160,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_teamcity_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/teamcity/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_teamcity_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/teamcity/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/teamcity/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3841,15 +4187,18 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_terraform_cloud_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/terraform-cloud/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_terraform_cloud_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/terraform-cloud/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/app-connections/terraform-cloud/{connectionId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3867,15 +4216,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_vercel_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/vercel/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_vercel_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/vercel/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/vercel/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3895,15 +4245,16 @@ impl AppConnectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetAppConnectionsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "app_connections.update_windmill_v1",
-                    ::std::format!(
-                        "/api/v1/app-connections/windmill/{}",
-                        ::oas_runtime::client::encode_segment(& connection_id
-                        .to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "app_connections.update_windmill_v1",
+                        ::std::format!(
+                            "/api/v1/app-connections/windmill/{}",
+                            ::oas_runtime::client::encode_segment(& connection_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/app-connections/windmill/{connectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

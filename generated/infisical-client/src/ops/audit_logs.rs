@@ -23,11 +23,12 @@ impl AuditLogsApi<'_> {
     ) -> crate::Result<::infisical_types::ListOrganizationAuditLogsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "audit_logs.list_organization_audit_logs_v1",
-                    ::std::string::String::from("/api/v1/organization/audit-logs"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "audit_logs.list_organization_audit_logs_v1",
+                        ::std::string::String::from("/api/v1/organization/audit-logs"),
+                        true,
+                    )
+                    .path_template("/api/v1/organization/audit-logs"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await

@@ -24,14 +24,15 @@ impl AwsAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAwsAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "aws_auth.create_auth_aws_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/aws-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "aws_auth.create_auth_aws_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/aws-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/aws-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -48,14 +49,15 @@ impl AwsAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAwsAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "aws_auth.delete_auth_aws_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/aws-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "aws_auth.delete_auth_aws_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/aws-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/aws-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -68,14 +70,15 @@ impl AwsAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAwsAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "aws_auth.get_auth_aws_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/aws-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "aws_auth.get_auth_aws_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/aws-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/aws-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -88,11 +91,12 @@ impl AwsAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "aws_auth.login_auth_aws_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/aws-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "aws_auth.login_auth_aws_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/aws-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/aws-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -107,14 +111,15 @@ impl AwsAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAwsAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "aws_auth.update_auth_aws_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/aws-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "aws_auth.update_auth_aws_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/aws-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/aws-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

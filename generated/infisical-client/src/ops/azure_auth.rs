@@ -24,14 +24,15 @@ impl AzureAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAzureAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "azure_auth.create_auth_azure_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/azure-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "azure_auth.create_auth_azure_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/azure-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/azure-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,14 +46,15 @@ impl AzureAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAzureAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "azure_auth.delete_auth_azure_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/azure-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "azure_auth.delete_auth_azure_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/azure-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/azure-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -65,14 +67,15 @@ impl AzureAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAzureAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "azure_auth.get_auth_azure_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/azure-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "azure_auth.get_auth_azure_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/azure-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/azure-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -85,11 +88,12 @@ impl AzureAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "azure_auth.login_auth_azure_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/azure-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "azure_auth.login_auth_azure_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/azure-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/azure-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -106,14 +110,15 @@ impl AzureAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthAzureAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "azure_auth.update_auth_azure_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/azure-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "azure_auth.update_auth_azure_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/azure-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/azure-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

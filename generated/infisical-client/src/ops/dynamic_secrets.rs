@@ -21,11 +21,12 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateDynamicSecretsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.create_lease_v1",
-                    ::std::string::String::from("/api/v1/dynamic-secrets/leases"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "dynamic_secrets.create_lease_v1",
+                        ::std::string::String::from("/api/v1/dynamic-secrets/leases"),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/leases"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -37,13 +38,14 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateDynamicSecretsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.create_leases_kubernete_v1",
-                    ::std::string::String::from(
-                        "/api/v1/dynamic-secrets/leases/kubernetes",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "dynamic_secrets.create_leases_kubernete_v1",
+                        ::std::string::String::from(
+                            "/api/v1/dynamic-secrets/leases/kubernetes",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/leases/kubernetes"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -55,11 +57,12 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateDynamicSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.create_v1",
-                    ::std::string::String::from("/api/v1/dynamic-secrets"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "dynamic_secrets.create_v1",
+                        ::std::string::String::from("/api/v1/dynamic-secrets"),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -72,14 +75,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::RenewDynamicSecretsLeaseV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "dynamic_secrets.delete_lease_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/leases/{}",
-                        ::oas_runtime::client::encode_segment(lease_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "dynamic_secrets.delete_lease_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/leases/{}",
+                            ::oas_runtime::client::encode_segment(lease_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/leases/{leaseId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -92,14 +96,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateDynamicSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "dynamic_secrets.delete_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/{}",
-                        ::oas_runtime::client::encode_segment(name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "dynamic_secrets.delete_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/{}",
+                            ::oas_runtime::client::encode_segment(name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/{name}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -112,14 +117,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::GetDynamicSecretsLeaseV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "dynamic_secrets.get_lease_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/leases/{}",
-                        ::oas_runtime::client::encode_segment(lease_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "dynamic_secrets.get_lease_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/leases/{}",
+                            ::oas_runtime::client::encode_segment(lease_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/leases/{leaseId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -132,14 +138,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::GetDynamicSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "dynamic_secrets.get_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/{}",
-                        ::oas_runtime::client::encode_segment(name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "dynamic_secrets.get_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/{}",
+                            ::oas_runtime::client::encode_segment(name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/{name}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -152,14 +159,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::ListDynamicSecretsLeasesV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "dynamic_secrets.list_leases_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/{}/leases",
-                        ::oas_runtime::client::encode_segment(name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "dynamic_secrets.list_leases_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/{}/leases",
+                            ::oas_runtime::client::encode_segment(name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/{name}/leases"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -171,11 +179,12 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::ListDynamicSecretsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "dynamic_secrets.list_v1",
-                    ::std::string::String::from("/api/v1/dynamic-secrets"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "dynamic_secrets.list_v1",
+                        ::std::string::String::from("/api/v1/dynamic-secrets"),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -188,14 +197,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::RenewDynamicSecretsLeaseV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "dynamic_secrets.renew_lease_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/leases/{}/renew",
-                        ::oas_runtime::client::encode_segment(lease_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "dynamic_secrets.renew_lease_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/leases/{}/renew",
+                            ::oas_runtime::client::encode_segment(lease_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/leases/{leaseId}/renew"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -208,14 +218,15 @@ impl DynamicSecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateDynamicSecretV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "dynamic_secrets.update_v1",
-                    ::std::format!(
-                        "/api/v1/dynamic-secrets/{}",
-                        ::oas_runtime::client::encode_segment(name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "dynamic_secrets.update_v1",
+                        ::std::format!(
+                            "/api/v1/dynamic-secrets/{}",
+                            ::oas_runtime::client::encode_segment(name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/dynamic-secrets/{name}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -24,14 +24,15 @@ impl EnvironmentsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceEnvironmentV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "environments.create_workspace_environment_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/environments",
-                        ::oas_runtime::client::encode_segment(workspace_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "environments.create_workspace_environment_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/environments",
+                            ::oas_runtime::client::encode_segment(workspace_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{workspaceId}/environments"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -46,15 +47,16 @@ impl EnvironmentsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceEnvironmentV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "environments.delete_workspace_environment_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/environments/{}",
-                    ::oas_runtime::client::encode_segment(workspace_id),
-                    ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "environments.delete_workspace_environment_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/environments/{}",
+                        ::oas_runtime::client::encode_segment(workspace_id),
+                        ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}/environments/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -67,14 +69,15 @@ impl EnvironmentsApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "environments.get_workspace_environment_by_env_id_v1",
-                ::std::format!(
-                    "/api/v1/workspace/environments/{}",
-                    ::oas_runtime::client::encode_segment(env_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "environments.get_workspace_environment_by_env_id_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/environments/{}",
+                        ::oas_runtime::client::encode_segment(env_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/environments/{envId}"),
         );
         self.client.http.call(request).await
     }
@@ -88,15 +91,16 @@ impl EnvironmentsApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceEnvironmentByEnvIdV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "environments.get_workspace_environment_by_workspace_id_env_id_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/environments/{}",
-                    ::oas_runtime::client::encode_segment(workspace_id),
-                    ::oas_runtime::client::encode_segment(env_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "environments.get_workspace_environment_by_workspace_id_env_id_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/environments/{}",
+                        ::oas_runtime::client::encode_segment(workspace_id),
+                        ::oas_runtime::client::encode_segment(env_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}/environments/{envId}"),
         );
         self.client.http.call(request).await
     }
@@ -111,15 +115,16 @@ impl EnvironmentsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceEnvironmentV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "environments.update_workspace_environment_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/environments/{}",
-                        ::oas_runtime::client::encode_segment(workspace_id),
-                        ::oas_runtime::client::encode_segment(id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "environments.update_workspace_environment_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/environments/{}",
+                            ::oas_runtime::client::encode_segment(workspace_id),
+                            ::oas_runtime::client::encode_segment(id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{workspaceId}/environments/{id}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

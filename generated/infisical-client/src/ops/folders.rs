@@ -23,11 +23,12 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateFolderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "folders.create_v1",
-                    ::std::string::String::from("/api/v1/folders"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "folders.create_v1",
+                        ::std::string::String::from("/api/v1/folders"),
+                        true,
+                    )
+                    .path_template("/api/v1/folders"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -40,14 +41,15 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "folders.create_workspace_tag_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/tags",
-                        ::oas_runtime::client::encode_segment(project_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "folders.create_workspace_tag_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/tags",
+                            ::oas_runtime::client::encode_segment(project_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{projectId}/tags"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -62,14 +64,15 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateFolderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "folders.delete_v1",
-                    ::std::format!(
-                        "/api/v1/folders/{}",
-                        ::oas_runtime::client::encode_segment(folder_id_or_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "folders.delete_v1",
+                        ::std::format!(
+                            "/api/v1/folders/{}",
+                            ::oas_runtime::client::encode_segment(folder_id_or_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/folders/{folderIdOrName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -82,15 +85,16 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "folders.delete_workspace_tag_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/tags/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(tag_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "folders.delete_workspace_tag_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(tag_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{projectId}/tags/{tagId}"),
         );
         self.client.http.call(request).await
     }
@@ -103,13 +107,14 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::GetFolderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "folders.get_v1",
-                ::std::format!(
-                    "/api/v1/folders/{}", ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "folders.get_v1",
+                    ::std::format!(
+                        "/api/v1/folders/{}", ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/folders/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -121,15 +126,16 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceTagV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "folders.get_workspace_tag_by_slug_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/tags/slug/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(tag_slug)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "folders.get_workspace_tag_by_slug_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags/slug/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(tag_slug)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{projectId}/tags/slug/{tagSlug}"),
         );
         self.client.http.call(request).await
     }
@@ -141,15 +147,16 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceTagV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "folders.get_workspace_tag_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/tags/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(tag_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "folders.get_workspace_tag_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(tag_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{projectId}/tags/{tagId}"),
         );
         self.client.http.call(request).await
     }
@@ -162,11 +169,12 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::ListFoldersV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "folders.list_v1",
-                    ::std::string::String::from("/api/v1/folders"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "folders.list_v1",
+                        ::std::string::String::from("/api/v1/folders"),
+                        true,
+                    )
+                    .path_template("/api/v1/folders"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -178,14 +186,15 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceTagsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "folders.list_workspace_tags_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/tags",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "folders.list_workspace_tags_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/tags",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{projectId}/tags"),
         );
         self.client.http.call(request).await
     }
@@ -198,11 +207,12 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateFoldersBatchV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "folders.update_batch_v1",
-                    ::std::string::String::from("/api/v1/folders/batch"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "folders.update_batch_v1",
+                        ::std::string::String::from("/api/v1/folders/batch"),
+                        true,
+                    )
+                    .path_template("/api/v1/folders/batch"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -217,14 +227,15 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateFolderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "folders.update_v1",
-                    ::std::format!(
-                        "/api/v1/folders/{}",
-                        ::oas_runtime::client::encode_segment(folder_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "folders.update_v1",
+                        ::std::format!(
+                            "/api/v1/folders/{}",
+                            ::oas_runtime::client::encode_segment(folder_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/folders/{folderId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -238,15 +249,16 @@ impl FoldersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceTagV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "folders.update_workspace_tag_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/tags/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(tag_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "folders.update_workspace_tag_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/tags/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(tag_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{projectId}/tags/{tagId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -24,14 +24,15 @@ impl GcpAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthGcpAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "gcp_auth.create_auth_gcp_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/gcp-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "gcp_auth.create_auth_gcp_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/gcp-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/gcp-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,14 +46,15 @@ impl GcpAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthGcpAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "gcp_auth.delete_auth_gcp_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/gcp-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "gcp_auth.delete_auth_gcp_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/gcp-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/gcp-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -65,14 +67,15 @@ impl GcpAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthGcpAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "gcp_auth.get_auth_gcp_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/gcp-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "gcp_auth.get_auth_gcp_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/gcp-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/gcp-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -85,11 +88,12 @@ impl GcpAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "gcp_auth.login_auth_gcp_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/gcp-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "gcp_auth.login_auth_gcp_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/gcp-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/gcp-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -104,14 +108,15 @@ impl GcpAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthGcpAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "gcp_auth.update_auth_gcp_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/gcp-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "gcp_auth.update_auth_gcp_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/gcp-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/gcp-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

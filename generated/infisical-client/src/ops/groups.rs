@@ -22,15 +22,16 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateGroupsUserV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "groups.create_user_v1",
-                ::std::format!(
-                    "/api/v1/groups/{}/users/{}",
-                    ::oas_runtime::client::encode_segment(id),
-                    ::oas_runtime::client::encode_segment(username)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "groups.create_user_v1",
+                    ::std::format!(
+                        "/api/v1/groups/{}/users/{}",
+                        ::oas_runtime::client::encode_segment(id),
+                        ::oas_runtime::client::encode_segment(username)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/groups/{id}/users/{username}"),
         );
         self.client.http.call(request).await
     }
@@ -41,11 +42,12 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "groups.create_v1",
-                    ::std::string::String::from("/api/v1/groups"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "groups.create_v1",
+                        ::std::string::String::from("/api/v1/groups"),
+                        true,
+                    )
+                    .path_template("/api/v1/groups"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -58,15 +60,16 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateGroupsUserV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "groups.delete_user_v1",
-                ::std::format!(
-                    "/api/v1/groups/{}/users/{}",
-                    ::oas_runtime::client::encode_segment(id),
-                    ::oas_runtime::client::encode_segment(username)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "groups.delete_user_v1",
+                    ::std::format!(
+                        "/api/v1/groups/{}/users/{}",
+                        ::oas_runtime::client::encode_segment(id),
+                        ::oas_runtime::client::encode_segment(username)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/groups/{id}/users/{username}"),
         );
         self.client.http.call(request).await
     }
@@ -77,13 +80,14 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "groups.delete_v1",
-                ::std::format!(
-                    "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "groups.delete_v1",
+                    ::std::format!(
+                        "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/groups/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -94,13 +98,14 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetGroupV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "groups.get_v1",
-                ::std::format!(
-                    "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "groups.get_v1",
+                    ::std::format!(
+                        "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/groups/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -112,14 +117,15 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse2> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "groups.list_users_v1",
-                    ::std::format!(
-                        "/api/v1/groups/{}/users",
-                        ::oas_runtime::client::encode_segment(id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "groups.list_users_v1",
+                        ::std::format!(
+                            "/api/v1/groups/{}/users",
+                            ::oas_runtime::client::encode_segment(id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/groups/{id}/users"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -130,11 +136,12 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::std::vec::Vec<::infisical_types::CreateGroupV1Response>> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "groups.list_v1",
-                ::std::string::String::from("/api/v1/groups"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "groups.list_v1",
+                    ::std::string::String::from("/api/v1/groups"),
+                    true,
+                )
+                .path_template("/api/v1/groups"),
         );
         self.client.http.call(request).await
     }
@@ -146,13 +153,15 @@ impl GroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "groups.update_v1",
-                    ::std::format!(
-                        "/api/v1/groups/{}", ::oas_runtime::client::encode_segment(id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "groups.update_v1",
+                        ::std::format!(
+                            "/api/v1/groups/{}",
+                            ::oas_runtime::client::encode_segment(id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/groups/{id}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

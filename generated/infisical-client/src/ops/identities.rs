@@ -23,11 +23,12 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "identities.create_v1",
-                    ::std::string::String::from("/api/v1/identities"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "identities.create_v1",
+                        ::std::string::String::from("/api/v1/identities"),
+                        true,
+                    )
+                    .path_template("/api/v1/identities"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,14 +42,15 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "identities.delete_v1",
-                ::std::format!(
-                    "/api/v1/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "identities.delete_v1",
+                    ::std::format!(
+                        "/api/v1/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -61,14 +63,15 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "identities.get_v1",
-                ::std::format!(
-                    "/api/v1/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "identities.get_v1",
+                    ::std::format!(
+                        "/api/v1/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -81,11 +84,12 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListIdentitiesV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "identities.list_v1",
-                    ::std::string::String::from("/api/v1/identities"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "identities.list_v1",
+                        ::std::string::String::from("/api/v1/identities"),
+                        true,
+                    )
+                    .path_template("/api/v1/identities"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -99,11 +103,12 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListIdentitiesV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "identities.search_v1",
-                    ::std::string::String::from("/api/v1/identities/search"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "identities.search_v1",
+                        ::std::string::String::from("/api/v1/identities/search"),
+                        true,
+                    )
+                    .path_template("/api/v1/identities/search"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -121,14 +126,15 @@ impl IdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "identities.update_v1",
-                    ::std::format!(
-                        "/api/v1/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "identities.update_v1",
+                        ::std::format!(
+                            "/api/v1/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -25,13 +25,14 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "identity_specific_privileges.create_additional_privilege_identity_permanent_v1",
-                    ::std::string::String::from(
-                        "/api/v1/additional-privilege/identity/permanent",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "identity_specific_privileges.create_additional_privilege_identity_permanent_v1",
+                        ::std::string::String::from(
+                            "/api/v1/additional-privilege/identity/permanent",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/additional-privilege/identity/permanent"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,13 +46,14 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "identity_specific_privileges.create_additional_privilege_identity_temporary_v1",
-                    ::std::string::String::from(
-                        "/api/v1/additional-privilege/identity/temporary",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "identity_specific_privileges.create_additional_privilege_identity_temporary_v1",
+                        ::std::string::String::from(
+                            "/api/v1/additional-privilege/identity/temporary",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/additional-privilege/identity/temporary"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -65,11 +67,14 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "identity_specific_privileges.delete_additional_privilege_identity_v1",
-                    ::std::string::String::from("/api/v1/additional-privilege/identity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "identity_specific_privileges.delete_additional_privilege_identity_v1",
+                        ::std::string::String::from(
+                            "/api/v1/additional-privilege/identity",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/additional-privilege/identity"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -84,14 +89,17 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "identity_specific_privileges.get_additional_privilege_identity_v1",
-                    ::std::format!(
-                        "/api/v1/additional-privilege/identity/{}",
-                        ::oas_runtime::client::encode_segment(privilege_slug)
+                        ::oas_runtime::client::Method::GET,
+                        "identity_specific_privileges.get_additional_privilege_identity_v1",
+                        ::std::format!(
+                            "/api/v1/additional-privilege/identity/{}",
+                            ::oas_runtime::client::encode_segment(privilege_slug)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/additional-privilege/identity/{privilegeSlug}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -105,11 +113,14 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::ListAdditionalPrivilegeIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "identity_specific_privileges.list_additional_privilege_identity_v1",
-                    ::std::string::String::from("/api/v1/additional-privilege/identity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "identity_specific_privileges.list_additional_privilege_identity_v1",
+                        ::std::string::String::from(
+                            "/api/v1/additional-privilege/identity",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/additional-privilege/identity"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -123,11 +134,14 @@ impl IdentitySpecificPrivilegesApi<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "identity_specific_privileges.update_additional_privilege_identity_v1",
-                    ::std::string::String::from("/api/v1/additional-privilege/identity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "identity_specific_privileges.update_additional_privilege_identity_v1",
+                        ::std::string::String::from(
+                            "/api/v1/additional-privilege/identity",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/additional-privilege/identity"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -27,13 +27,14 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "identity_specific_privileges_v2.create_identity_project_additional_privilege_v2",
-                    ::std::string::String::from(
-                        "/api/v2/identity-project-additional-privilege",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "identity_specific_privileges_v2.create_identity_project_additional_privilege_v2",
+                        ::std::string::String::from(
+                            "/api/v2/identity-project-additional-privilege",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/identity-project-additional-privilege"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -47,14 +48,15 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "identity_specific_privileges_v2.delete_identity_project_additional_privilege_v2",
-                ::std::format!(
-                    "/api/v2/identity-project-additional-privilege/{}",
-                    ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "identity_specific_privileges_v2.delete_identity_project_additional_privilege_v2",
+                    ::std::format!(
+                        "/api/v2/identity-project-additional-privilege/{}",
+                        ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/identity-project-additional-privilege/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -68,14 +70,17 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "identity_specific_privileges_v2.get_identity_project_additional_privilege_by_slug_v2",
-                    ::std::format!(
-                        "/api/v2/identity-project-additional-privilege/slug/{}",
-                        ::oas_runtime::client::encode_segment(privilege_slug)
+                        ::oas_runtime::client::Method::GET,
+                        "identity_specific_privileges_v2.get_identity_project_additional_privilege_by_slug_v2",
+                        ::std::format!(
+                            "/api/v2/identity-project-additional-privilege/slug/{}",
+                            ::oas_runtime::client::encode_segment(privilege_slug)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/identity-project-additional-privilege/slug/{privilegeSlug}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -89,14 +94,15 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "identity_specific_privileges_v2.get_identity_project_additional_privilege_v2",
-                ::std::format!(
-                    "/api/v2/identity-project-additional-privilege/{}",
-                    ::oas_runtime::client::encode_segment(id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "identity_specific_privileges_v2.get_identity_project_additional_privilege_v2",
+                    ::std::format!(
+                        "/api/v2/identity-project-additional-privilege/{}",
+                        ::oas_runtime::client::encode_segment(id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/identity-project-additional-privilege/{id}"),
         );
         self.client.http.call(request).await
     }
@@ -111,13 +117,14 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "identity_specific_privileges_v2.list_identity_project_additional_privilege_v2",
-                    ::std::string::String::from(
-                        "/api/v2/identity-project-additional-privilege",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "identity_specific_privileges_v2.list_identity_project_additional_privilege_v2",
+                        ::std::string::String::from(
+                            "/api/v2/identity-project-additional-privilege",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/identity-project-additional-privilege"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -132,14 +139,15 @@ impl IdentitySpecificPrivilegesV2Api<'_> {
     ) -> crate::Result<::infisical_types::PrivilegeResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "identity_specific_privileges_v2.update_identity_project_additional_privilege_v2",
-                    ::std::format!(
-                        "/api/v2/identity-project-additional-privilege/{}",
-                        ::oas_runtime::client::encode_segment(id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "identity_specific_privileges_v2.update_identity_project_additional_privilege_v2",
+                        ::std::format!(
+                            "/api/v2/identity-project-additional-privilege/{}",
+                            ::oas_runtime::client::encode_segment(id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/identity-project-additional-privilege/{id}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

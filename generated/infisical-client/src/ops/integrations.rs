@@ -23,11 +23,14 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "integrations.create_integration_auth_access_token_v1",
-                    ::std::string::String::from("/api/v1/integration-auth/access-token"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "integrations.create_integration_auth_access_token_v1",
+                        ::std::string::String::from(
+                            "/api/v1/integration-auth/access-token",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/integration-auth/access-token"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,11 +44,12 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetIntegrationV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "integrations.create_integration_v1",
-                    ::std::string::String::from("/api/v1/integration"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "integrations.create_integration_v1",
+                        ::std::string::String::from("/api/v1/integration"),
+                        true,
+                    )
+                    .path_template("/api/v1/integration"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -59,14 +63,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "integrations.delete_integration_auth_by_integration_auth_id_v1",
-                ::std::format!(
-                    "/api/v1/integration-auth/{}",
-                    ::oas_runtime::client::encode_segment(integration_auth_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "integrations.delete_integration_auth_by_integration_auth_id_v1",
+                    ::std::format!(
+                        "/api/v1/integration-auth/{}",
+                        ::oas_runtime::client::encode_segment(integration_auth_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/integration-auth/{integrationAuthId}"),
         );
         self.client.http.call(request).await
     }
@@ -79,11 +84,12 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteIntegrationAuthV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "integrations.delete_integration_auth_v1",
-                    ::std::string::String::from("/api/v1/integration-auth"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "integrations.delete_integration_auth_v1",
+                        ::std::string::String::from("/api/v1/integration-auth"),
+                        true,
+                    )
+                    .path_template("/api/v1/integration-auth"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -98,14 +104,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::SyncIntegrationV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "integrations.delete_integration_v1",
-                    ::std::format!(
-                        "/api/v1/integration/{}",
-                        ::oas_runtime::client::encode_segment(integration_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "integrations.delete_integration_v1",
+                        ::std::format!(
+                            "/api/v1/integration/{}",
+                            ::oas_runtime::client::encode_segment(integration_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/integration/{integrationId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -119,14 +126,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "integrations.get_integration_auth_v1",
-                ::std::format!(
-                    "/api/v1/integration-auth/{}",
-                    ::oas_runtime::client::encode_segment(integration_auth_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "integrations.get_integration_auth_v1",
+                    ::std::format!(
+                        "/api/v1/integration-auth/{}",
+                        ::oas_runtime::client::encode_segment(integration_auth_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/integration-auth/{integrationAuthId}"),
         );
         self.client.http.call(request).await
     }
@@ -139,14 +147,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetIntegrationV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "integrations.get_integration_v1",
-                ::std::format!(
-                    "/api/v1/integration/{}",
-                    ::oas_runtime::client::encode_segment(integration_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "integrations.get_integration_v1",
+                    ::std::format!(
+                        "/api/v1/integration/{}",
+                        ::oas_runtime::client::encode_segment(integration_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/integration/{integrationId}"),
         );
         self.client.http.call(request).await
     }
@@ -160,13 +169,14 @@ impl IntegrationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "integrations.list_integration_auth_integration_options_v1",
-                ::std::string::String::from(
-                    "/api/v1/integration-auth/integration-options",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "integrations.list_integration_auth_integration_options_v1",
+                    ::std::string::String::from(
+                        "/api/v1/integration-auth/integration-options",
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/integration-auth/integration-options"),
         );
         self.client.http.call(request).await
     }
@@ -179,14 +189,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceAuthorizationsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "integrations.list_workspace_authorizations_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/authorizations",
-                    ::oas_runtime::client::encode_segment(workspace_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "integrations.list_workspace_authorizations_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/authorizations",
+                        ::oas_runtime::client::encode_segment(workspace_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}/authorizations"),
         );
         self.client.http.call(request).await
     }
@@ -199,14 +210,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceIntegrationsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "integrations.list_workspace_integrations_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/integrations",
-                    ::oas_runtime::client::encode_segment(workspace_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "integrations.list_workspace_integrations_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/integrations",
+                        ::oas_runtime::client::encode_segment(workspace_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}/integrations"),
         );
         self.client.http.call(request).await
     }
@@ -219,14 +231,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::SyncIntegrationV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "integrations.sync_integration_v1",
-                ::std::format!(
-                    "/api/v1/integration/{}/sync",
-                    ::oas_runtime::client::encode_segment(integration_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "integrations.sync_integration_v1",
+                    ::std::format!(
+                        "/api/v1/integration/{}/sync",
+                        ::oas_runtime::client::encode_segment(integration_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/integration/{integrationId}/sync"),
         );
         self.client.http.call(request).await
     }
@@ -240,14 +253,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::IntegrationAuthResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "integrations.update_integration_auth_v1",
-                    ::std::format!(
-                        "/api/v1/integration-auth/{}",
-                        ::oas_runtime::client::encode_segment(integration_auth_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "integrations.update_integration_auth_v1",
+                        ::std::format!(
+                            "/api/v1/integration-auth/{}",
+                            ::oas_runtime::client::encode_segment(integration_auth_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/integration-auth/{integrationAuthId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -265,14 +279,15 @@ impl IntegrationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetIntegrationV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "integrations.update_integration_v1",
-                    ::std::format!(
-                        "/api/v1/integration/{}",
-                        ::oas_runtime::client::encode_segment(integration_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "integrations.update_integration_v1",
+                        ::std::format!(
+                            "/api/v1/integration/{}",
+                            ::oas_runtime::client::encode_segment(integration_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/integration/{integrationId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -24,14 +24,15 @@ impl JwtAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthJwtAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "jwt_auth.create_auth_jwt_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/jwt-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "jwt_auth.create_auth_jwt_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/jwt-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/jwt-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -48,14 +49,15 @@ impl JwtAuthApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteAuthJwtAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "jwt_auth.delete_auth_jwt_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/jwt-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "jwt_auth.delete_auth_jwt_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/jwt-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/jwt-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -68,14 +70,15 @@ impl JwtAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthJwtAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "jwt_auth.get_auth_jwt_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/jwt-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "jwt_auth.get_auth_jwt_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/jwt-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/jwt-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -88,11 +91,12 @@ impl JwtAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "jwt_auth.login_auth_jwt_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/jwt-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "jwt_auth.login_auth_jwt_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/jwt-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/jwt-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -107,14 +111,15 @@ impl JwtAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthJwtAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "jwt_auth.update_auth_jwt_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/jwt-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "jwt_auth.update_auth_jwt_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/jwt-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/jwt-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

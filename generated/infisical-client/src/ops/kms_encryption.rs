@@ -24,14 +24,15 @@ impl KmsEncryptionApi<'_> {
     ) -> crate::Result<::infisical_types::Plaintext> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kms_encryption.decrypt_kms_key_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/{}/decrypt",
-                        ::oas_runtime::client::encode_segment(& key_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kms_encryption.decrypt_kms_key_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/{}/decrypt",
+                            ::oas_runtime::client::encode_segment(& key_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/{keyId}/decrypt"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -46,14 +47,15 @@ impl KmsEncryptionApi<'_> {
     ) -> crate::Result<::infisical_types::Ciphertext> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kms_encryption.encrypt_kms_key_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/{}/encrypt",
-                        ::oas_runtime::client::encode_segment(& key_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kms_encryption.encrypt_kms_key_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/{}/encrypt",
+                            ::oas_runtime::client::encode_segment(& key_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/{keyId}/encrypt"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -23,11 +23,12 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kms_keys.create_kms_key_v1",
-                    ::std::string::String::from("/api/v1/kms/keys"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kms_keys.create_kms_key_v1",
+                        ::std::string::String::from("/api/v1/kms/keys"),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,14 +42,15 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "kms_keys.delete_kms_key_v1",
-                ::std::format!(
-                    "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(& key_id
-                    .to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "kms_keys.delete_kms_key_v1",
+                    ::std::format!(
+                        "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(&
+                        key_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/kms/keys/{keyId}"),
         );
         self.client.http.call(request).await
     }
@@ -62,14 +64,15 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "kms_keys.get_kms_key_by_key_name_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/key-name/{}",
-                        ::oas_runtime::client::encode_segment(key_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "kms_keys.get_kms_key_by_key_name_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/key-name/{}",
+                            ::oas_runtime::client::encode_segment(key_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/key-name/{keyName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -83,14 +86,15 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "kms_keys.get_kms_key_v1",
-                ::std::format!(
-                    "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(& key_id
-                    .to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "kms_keys.get_kms_key_v1",
+                    ::std::format!(
+                        "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(&
+                        key_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/kms/keys/{keyId}"),
         );
         self.client.http.call(request).await
     }
@@ -103,11 +107,12 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::ListKmsKeysV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "kms_keys.list_kms_keys_v1",
-                    ::std::string::String::from("/api/v1/kms/keys"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "kms_keys.list_kms_keys_v1",
+                        ::std::string::String::from("/api/v1/kms/keys"),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -122,14 +127,15 @@ impl KmsKeysApi<'_> {
     ) -> crate::Result<::infisical_types::KeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "kms_keys.update_kms_key_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/{}", ::oas_runtime::client::encode_segment(&
-                        key_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "kms_keys.update_kms_key_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/{}",
+                            ::oas_runtime::client::encode_segment(& key_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/{keyId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -23,14 +23,15 @@ impl KmsSigningApi<'_> {
     ) -> crate::Result<::infisical_types::PublicKey> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "kms_signing.get_kms_keys_public_key_v1",
-                ::std::format!(
-                    "/api/v1/kms/keys/{}/public-key",
-                    ::oas_runtime::client::encode_segment(& key_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "kms_signing.get_kms_keys_public_key_v1",
+                    ::std::format!(
+                        "/api/v1/kms/keys/{}/public-key",
+                        ::oas_runtime::client::encode_segment(& key_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/kms/keys/{keyId}/public-key"),
         );
         self.client.http.call(request).await
     }
@@ -43,14 +44,15 @@ impl KmsSigningApi<'_> {
     ) -> crate::Result<::infisical_types::ListKmsKeysSigningAlgorithmsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "kms_signing.list_kms_keys_signing_algorithms_v1",
-                ::std::format!(
-                    "/api/v1/kms/keys/{}/signing-algorithms",
-                    ::oas_runtime::client::encode_segment(& key_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "kms_signing.list_kms_keys_signing_algorithms_v1",
+                    ::std::format!(
+                        "/api/v1/kms/keys/{}/signing-algorithms",
+                        ::oas_runtime::client::encode_segment(& key_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/kms/keys/{keyId}/signing-algorithms"),
         );
         self.client.http.call(request).await
     }
@@ -64,14 +66,15 @@ impl KmsSigningApi<'_> {
     ) -> crate::Result<::infisical_types::SignKmsKeyV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kms_signing.sign_kms_key_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/{}/sign",
-                        ::oas_runtime::client::encode_segment(& key_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kms_signing.sign_kms_key_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/{}/sign",
+                            ::oas_runtime::client::encode_segment(& key_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/{keyId}/sign"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -86,14 +89,15 @@ impl KmsSigningApi<'_> {
     ) -> crate::Result<::infisical_types::VerifyKmsKeyV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kms_signing.verify_kms_key_v1",
-                    ::std::format!(
-                        "/api/v1/kms/keys/{}/verify",
-                        ::oas_runtime::client::encode_segment(& key_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kms_signing.verify_kms_key_v1",
+                        ::std::format!(
+                            "/api/v1/kms/keys/{}/verify",
+                            ::oas_runtime::client::encode_segment(& key_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/kms/keys/{keyId}/verify"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -24,14 +24,17 @@ impl KubernetesAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthKubernetesAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kubernetes_auth.create_auth_kubernetes_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/kubernetes-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::POST,
+                        "kubernetes_auth.create_auth_kubernetes_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/kubernetes-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/auth/kubernetes-auth/identities/{identityId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,14 +48,15 @@ impl KubernetesAuthApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteAuthKubernetesAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "kubernetes_auth.delete_auth_kubernetes_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/kubernetes-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "kubernetes_auth.delete_auth_kubernetes_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/kubernetes-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/kubernetes-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -65,14 +69,15 @@ impl KubernetesAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthKubernetesAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "kubernetes_auth.get_auth_kubernetes_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/kubernetes-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "kubernetes_auth.get_auth_kubernetes_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/kubernetes-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/kubernetes-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -85,11 +90,14 @@ impl KubernetesAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "kubernetes_auth.login_auth_kubernetes_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/kubernetes-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "kubernetes_auth.login_auth_kubernetes_auth_v1",
+                        ::std::string::String::from(
+                            "/api/v1/auth/kubernetes-auth/login",
+                        ),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/kubernetes-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -106,14 +114,17 @@ impl KubernetesAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthKubernetesAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "kubernetes_auth.update_auth_kubernetes_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/kubernetes-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "kubernetes_auth.update_auth_kubernetes_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/kubernetes-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/auth/kubernetes-auth/identities/{identityId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

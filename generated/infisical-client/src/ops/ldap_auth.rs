@@ -24,14 +24,15 @@ impl LdapAuthApi<'_> {
     ) -> crate::Result<::infisical_types::CreateAuthLdapAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ldap_auth.create_auth_ldap_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/ldap-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ldap_auth.create_auth_ldap_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/ldap-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/ldap-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,14 +46,15 @@ impl LdapAuthApi<'_> {
     ) -> crate::Result<::infisical_types::CreateAuthLdapAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ldap_auth.delete_auth_ldap_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/ldap-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "ldap_auth.delete_auth_ldap_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/ldap-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/ldap-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -65,14 +67,15 @@ impl LdapAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthLdapAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ldap_auth.get_auth_ldap_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/ldap-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ldap_auth.get_auth_ldap_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/ldap-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/ldap-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -85,11 +88,12 @@ impl LdapAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ldap_auth.login_auth_ldap_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/ldap-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ldap_auth.login_auth_ldap_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/ldap-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/ldap-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -104,14 +108,15 @@ impl LdapAuthApi<'_> {
     ) -> crate::Result<::infisical_types::CreateAuthLdapAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "ldap_auth.update_auth_ldap_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/ldap-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "ldap_auth.update_auth_ldap_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/ldap-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/ldap-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -195,7 +195,47 @@ mod universal_auth;
 #[cfg(feature = "universal-auth")]
 pub use universal_auth::UniversalAuthApi;
 #[cfg(feature = "universal-auth")]
-#[path = "../universal_auth.rs"]
-mod universal_auth_extension;
+#[path = "../auth/token.rs"]
+mod auth_token;
 #[cfg(feature = "universal-auth")]
-pub use universal_auth_extension::*;
+pub use auth_token::*;
+#[cfg(feature = "universal-auth")]
+#[path = "../auth/universal.rs"]
+mod auth_universal;
+#[cfg(feature = "universal-auth")]
+pub use auth_universal::*;
+#[cfg(all(feature = "kubernetes-auth", feature = "universal-auth"))]
+#[path = "../auth/kubernetes.rs"]
+mod auth_kubernetes;
+#[cfg(all(feature = "kubernetes-auth", feature = "universal-auth"))]
+pub use auth_kubernetes::*;
+#[cfg(all(feature = "oidc-auth", feature = "universal-auth"))]
+#[path = "../auth/oidc.rs"]
+mod auth_oidc;
+#[cfg(all(feature = "oidc-auth", feature = "universal-auth"))]
+pub use auth_oidc::*;
+#[cfg(all(feature = "jwt-auth", feature = "universal-auth"))]
+#[path = "../auth/jwt.rs"]
+mod auth_jwt;
+#[cfg(all(feature = "jwt-auth", feature = "universal-auth"))]
+pub use auth_jwt::*;
+#[cfg(all(feature = "ldap-auth", feature = "universal-auth"))]
+#[path = "../auth/ldap.rs"]
+mod auth_ldap;
+#[cfg(all(feature = "ldap-auth", feature = "universal-auth"))]
+pub use auth_ldap::*;
+#[cfg(all(feature = "gcp-auth", feature = "universal-auth"))]
+#[path = "../auth/gcp.rs"]
+mod auth_gcp;
+#[cfg(all(feature = "gcp-auth", feature = "universal-auth"))]
+pub use auth_gcp::*;
+#[cfg(all(feature = "azure-auth", feature = "universal-auth"))]
+#[path = "../auth/azure.rs"]
+mod auth_azure;
+#[cfg(all(feature = "azure-auth", feature = "universal-auth"))]
+pub use auth_azure::*;
+#[cfg(all(feature = "aws-auth", feature = "universal-auth"))]
+#[path = "../auth/aws.rs"]
+mod auth_aws;
+#[cfg(all(feature = "aws-auth", feature = "universal-auth"))]
+pub use auth_aws::*;

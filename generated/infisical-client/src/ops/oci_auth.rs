@@ -24,14 +24,15 @@ impl OciAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthOciAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "oci_auth.create_auth_oci_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/oci-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "oci_auth.create_auth_oci_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/oci-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/oci-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,14 +46,15 @@ impl OciAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthOciAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "oci_auth.delete_auth_oci_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/oci-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "oci_auth.delete_auth_oci_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/oci-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/oci-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -65,14 +67,15 @@ impl OciAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthOciAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "oci_auth.get_auth_oci_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/oci-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "oci_auth.get_auth_oci_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/oci-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/oci-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -85,11 +88,12 @@ impl OciAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "oci_auth.login_auth_oci_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/oci-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "oci_auth.login_auth_oci_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/oci-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/oci-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -104,14 +108,15 @@ impl OciAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthOciAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "oci_auth.update_auth_oci_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/oci-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "oci_auth.update_auth_oci_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/oci-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/oci-auth/identities/{identityId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

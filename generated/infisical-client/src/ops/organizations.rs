@@ -26,15 +26,18 @@ impl OrganizationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "organizations.delete_membership_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}/memberships/{}",
-                    ::oas_runtime::client::encode_segment(organization_id),
-                    ::oas_runtime::client::encode_segment(membership_id)
+                    ::oas_runtime::client::Method::DELETE,
+                    "organizations.delete_membership_v2",
+                    ::std::format!(
+                        "/api/v2/organizations/{}/memberships/{}",
+                        ::oas_runtime::client::encode_segment(organization_id),
+                        ::oas_runtime::client::encode_segment(membership_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/organizations/{organizationId}/memberships/{membershipId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -50,14 +53,15 @@ impl OrganizationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "organizations.list_identity_memberships_v2",
-                    ::std::format!(
-                        "/api/v2/organizations/{}/identity-memberships",
-                        ::oas_runtime::client::encode_segment(org_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "organizations.list_identity_memberships_v2",
+                        ::std::format!(
+                            "/api/v2/organizations/{}/identity-memberships",
+                            ::oas_runtime::client::encode_segment(org_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/organizations/{orgId}/identity-memberships"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -73,14 +77,15 @@ impl OrganizationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "organizations.list_memberships_v2",
-                ::std::format!(
-                    "/api/v2/organizations/{}/memberships",
-                    ::oas_runtime::client::encode_segment(organization_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "organizations.list_memberships_v2",
+                    ::std::format!(
+                        "/api/v2/organizations/{}/memberships",
+                        ::oas_runtime::client::encode_segment(organization_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/organizations/{organizationId}/memberships"),
         );
         self.client.http.call(request).await
     }
@@ -94,14 +99,15 @@ impl OrganizationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListOrganizationsWorkspacesV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "organizations.list_workspaces_v2",
-                    ::std::format!(
-                        "/api/v2/organizations/{}/workspaces",
-                        ::oas_runtime::client::encode_segment(organization_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "organizations.list_workspaces_v2",
+                        ::std::format!(
+                            "/api/v2/organizations/{}/workspaces",
+                            ::oas_runtime::client::encode_segment(organization_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/organizations/{organizationId}/workspaces"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -121,15 +127,18 @@ impl OrganizationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "organizations.update_membership_v2",
-                    ::std::format!(
-                        "/api/v2/organizations/{}/memberships/{}",
-                        ::oas_runtime::client::encode_segment(organization_id),
-                        ::oas_runtime::client::encode_segment(membership_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "organizations.update_membership_v2",
+                        ::std::format!(
+                            "/api/v2/organizations/{}/memberships/{}",
+                            ::oas_runtime::client::encode_segment(organization_id),
+                            ::oas_runtime::client::encode_segment(membership_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/organizations/{organizationId}/memberships/{membershipId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

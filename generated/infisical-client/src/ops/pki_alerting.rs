@@ -23,11 +23,12 @@ impl PkiAlertingApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiAlertV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_alerting.create_pki_alert_v1",
-                    ::std::string::String::from("/api/v1/pki/alerts"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_alerting.create_pki_alert_v1",
+                        ::std::string::String::from("/api/v1/pki/alerts"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/alerts"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,14 +42,15 @@ impl PkiAlertingApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiAlertV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_alerting.delete_pki_alert_v1",
-                ::std::format!(
-                    "/api/v1/pki/alerts/{}",
-                    ::oas_runtime::client::encode_segment(alert_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_alerting.delete_pki_alert_v1",
+                    ::std::format!(
+                        "/api/v1/pki/alerts/{}",
+                        ::oas_runtime::client::encode_segment(alert_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/alerts/{alertId}"),
         );
         self.client.http.call(request).await
     }
@@ -61,14 +63,15 @@ impl PkiAlertingApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiAlertV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_alerting.get_pki_alert_v1",
-                ::std::format!(
-                    "/api/v1/pki/alerts/{}",
-                    ::oas_runtime::client::encode_segment(alert_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_alerting.get_pki_alert_v1",
+                    ::std::format!(
+                        "/api/v1/pki/alerts/{}",
+                        ::oas_runtime::client::encode_segment(alert_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/alerts/{alertId}"),
         );
         self.client.http.call(request).await
     }
@@ -82,14 +85,15 @@ impl PkiAlertingApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiAlertV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_alerting.update_pki_alert_v1",
-                    ::std::format!(
-                        "/api/v1/pki/alerts/{}",
-                        ::oas_runtime::client::encode_segment(alert_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_alerting.update_pki_alert_v1",
+                        ::std::format!(
+                            "/api/v1/pki/alerts/{}",
+                            ::oas_runtime::client::encode_segment(alert_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/alerts/{alertId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

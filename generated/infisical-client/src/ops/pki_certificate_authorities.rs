@@ -23,11 +23,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaAcmeV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.create_pki_ca_acme_v1",
-                    ::std::string::String::from("/api/v1/pki/ca/acme"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.create_pki_ca_acme_v1",
+                        ::std::string::String::from("/api/v1/pki/ca/acme"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/acme"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -39,11 +40,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaInternalV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.create_pki_ca_internal_v1",
-                    ::std::string::String::from("/api/v1/pki/ca/internal"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.create_pki_ca_internal_v1",
+                        ::std::string::String::from("/api/v1/pki/ca/internal"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/internal"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -57,11 +59,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.create_pki_ca_v1",
-                    ::std::string::String::from("/api/v1/pki/ca"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.create_pki_ca_v1",
+                        ::std::string::String::from("/api/v1/pki/ca"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -74,14 +77,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaAcmeV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "pki_certificate_authorities.delete_pki_ca_acme_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/acme/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "pki_certificate_authorities.delete_pki_ca_acme_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/acme/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/acme/{caName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -94,14 +98,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaInternalV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "pki_certificate_authorities.delete_pki_ca_internal_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/internal/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "pki_certificate_authorities.delete_pki_ca_internal_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/internal/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/internal/{caName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -115,13 +120,14 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_certificate_authorities.delete_pki_ca_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_certificate_authorities.delete_pki_ca_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}"),
         );
         self.client.http.call(request).await
     }
@@ -133,14 +139,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaAcmeV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.get_pki_ca_acme_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/acme/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.get_pki_ca_acme_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/acme/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/acme/{caName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -156,14 +163,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.get_pki_ca_certificate_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/certificate",
-                    ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.get_pki_ca_certificate_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/certificate",
+                        ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/certificate"),
         );
         self.client.http.call(request).await
     }
@@ -177,15 +185,16 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::oas_runtime::client::Bytes> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.get_pki_ca_certificates_der_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/certificates/{}/der",
-                    ::oas_runtime::client::encode_segment(ca_id),
-                    ::oas_runtime::client::encode_segment(ca_cert_id)
-                ),
-                false,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.get_pki_ca_certificates_der_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/certificates/{}/der",
+                        ::oas_runtime::client::encode_segment(ca_id),
+                        ::oas_runtime::client::encode_segment(ca_cert_id)
+                    ),
+                    false,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/certificates/{caCertId}/der"),
         );
         self.client.http.call_bytes(request).await
     }
@@ -198,13 +207,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaCsrV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.get_pki_ca_csr_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/csr", ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.get_pki_ca_csr_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/csr",
+                        ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/csr"),
         );
         self.client.http.call(request).await
     }
@@ -216,14 +227,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaInternalV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.get_pki_ca_internal_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/internal/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.get_pki_ca_internal_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/internal/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/internal/{caName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -237,13 +249,14 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.get_pki_ca_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.get_pki_ca_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}"),
         );
         self.client.http.call(request).await
     }
@@ -256,11 +269,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.get_pki_ca_v2",
-                    ::std::string::String::from("/api/v2/pki/ca"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.get_pki_ca_v2",
+                        ::std::string::String::from("/api/v2/pki/ca"),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/ca"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -275,14 +289,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::ImportCertificatePkiCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.import_certificate_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}/import-certificate",
-                        ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.import_certificate_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}/import-certificate",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}/import-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -297,14 +312,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::IssueCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.issue_certificate_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}/issue-certificate",
-                        ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.issue_certificate_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}/issue-certificate",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}/issue-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -316,11 +332,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::std::vec::Vec<::infisical_types::GetPkiCaAcmeV1Response>> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.list_pki_ca_acme_v1",
-                    ::std::string::String::from("/api/v1/pki/ca/acme"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.list_pki_ca_acme_v1",
+                        ::std::string::String::from("/api/v1/pki/ca/acme"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/acme"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -336,14 +353,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.list_pki_ca_ca_certificates_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/ca-certificates",
-                    ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.list_pki_ca_ca_certificates_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/ca-certificates",
+                        ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/ca-certificates"),
         );
         self.client.http.call(request).await
     }
@@ -356,14 +374,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListPkiCaCertificateTemplatesV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.list_pki_ca_certificate_templates_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/certificate-templates",
-                    ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.list_pki_ca_certificate_templates_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/certificate-templates",
+                        ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/certificate-templates"),
         );
         self.client.http.call(request).await
     }
@@ -376,14 +395,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::std::vec::Vec<::infisical_types::ListPkiCaCrlsV1ResponseItem>> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_authorities.list_pki_ca_crls_v1",
-                ::std::format!(
-                    "/api/v1/pki/ca/{}/crls",
-                    ::oas_runtime::client::encode_segment(ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_authorities.list_pki_ca_crls_v1",
+                    ::std::format!(
+                        "/api/v1/pki/ca/{}/crls",
+                        ::oas_runtime::client::encode_segment(ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/ca/{caId}/crls"),
         );
         self.client.http.call(request).await
     }
@@ -394,11 +414,12 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::std::vec::Vec<::infisical_types::GetPkiCaInternalV1Response>> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.list_pki_ca_internal_v1",
-                    ::std::string::String::from("/api/v1/pki/ca/internal"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.list_pki_ca_internal_v1",
+                        ::std::string::String::from("/api/v1/pki/ca/internal"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/internal"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -411,14 +432,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceCasV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_authorities.list_workspace_cas_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/cas",
-                        ::oas_runtime::client::encode_segment(slug)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_authorities.list_workspace_cas_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/cas",
+                            ::oas_runtime::client::encode_segment(slug)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{slug}/cas"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -435,14 +457,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.renew_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}/renew",
-                        ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.renew_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}/renew",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}/renew"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -457,14 +480,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::SignCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.sign_certificate_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}/sign-certificate",
-                        ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.sign_certificate_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}/sign-certificate",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}/sign-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -479,14 +503,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::SignIntermediatePkiCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_authorities.sign_intermediate_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}/sign-intermediate",
-                        ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_authorities.sign_intermediate_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}/sign-intermediate",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}/sign-intermediate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -499,14 +524,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaAcmeV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_authorities.update_pki_ca_acme_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/acme/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_authorities.update_pki_ca_acme_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/acme/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/acme/{caName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -519,14 +545,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaInternalV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_authorities.update_pki_ca_internal_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/internal/{}",
-                        ::oas_runtime::client::encode_segment(ca_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_authorities.update_pki_ca_internal_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/internal/{}",
+                            ::oas_runtime::client::encode_segment(ca_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/internal/{caName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -541,13 +568,15 @@ impl PkiCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_authorities.update_pki_ca_v1",
-                    ::std::format!(
-                        "/api/v1/pki/ca/{}", ::oas_runtime::client::encode_segment(ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_authorities.update_pki_ca_v1",
+                        ::std::format!(
+                            "/api/v1/pki/ca/{}",
+                            ::oas_runtime::client::encode_segment(ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/ca/{caId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -25,11 +25,12 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCollectionV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_collections.create_pki_collection_v1",
-                    ::std::string::String::from("/api/v1/pki/collections"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_collections.create_pki_collection_v1",
+                        ::std::string::String::from("/api/v1/pki/collections"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/collections"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -44,14 +45,15 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::CreatePkiCollectionsItemV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_collections.create_pki_collections_item_v1",
-                    ::std::format!(
-                        "/api/v1/pki/collections/{}/items",
-                        ::oas_runtime::client::encode_segment(collection_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_collections.create_pki_collections_item_v1",
+                        ::std::format!(
+                            "/api/v1/pki/collections/{}/items",
+                            ::oas_runtime::client::encode_segment(collection_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/collections/{collectionId}/items"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -65,14 +67,15 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCollectionV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_certificate_collections.delete_pki_collection_v1",
-                ::std::format!(
-                    "/api/v1/pki/collections/{}",
-                    ::oas_runtime::client::encode_segment(collection_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_certificate_collections.delete_pki_collection_v1",
+                    ::std::format!(
+                        "/api/v1/pki/collections/{}",
+                        ::oas_runtime::client::encode_segment(collection_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/collections/{collectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -86,15 +89,18 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::CreatePkiCollectionsItemV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_certificate_collections.delete_pki_collections_item_v1",
-                ::std::format!(
-                    "/api/v1/pki/collections/{}/items/{}",
-                    ::oas_runtime::client::encode_segment(collection_id),
-                    ::oas_runtime::client::encode_segment(collection_item_id)
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_certificate_collections.delete_pki_collections_item_v1",
+                    ::std::format!(
+                        "/api/v1/pki/collections/{}/items/{}",
+                        ::oas_runtime::client::encode_segment(collection_id),
+                        ::oas_runtime::client::encode_segment(collection_item_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/pki/collections/{collectionId}/items/{collectionItemId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -107,14 +113,15 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCollectionV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_collections.get_pki_collection_v1",
-                ::std::format!(
-                    "/api/v1/pki/collections/{}",
-                    ::oas_runtime::client::encode_segment(collection_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_collections.get_pki_collection_v1",
+                    ::std::format!(
+                        "/api/v1/pki/collections/{}",
+                        ::oas_runtime::client::encode_segment(collection_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/collections/{collectionId}"),
         );
         self.client.http.call(request).await
     }
@@ -128,14 +135,15 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::ListPkiCollectionsItemsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_collections.list_pki_collections_items_v1",
-                    ::std::format!(
-                        "/api/v1/pki/collections/{}/items",
-                        ::oas_runtime::client::encode_segment(collection_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_collections.list_pki_collections_items_v1",
+                        ::std::format!(
+                            "/api/v1/pki/collections/{}/items",
+                            ::oas_runtime::client::encode_segment(collection_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/collections/{collectionId}/items"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -150,14 +158,15 @@ impl PkiCertificateCollectionsApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCollectionV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_collections.update_pki_collection_v1",
-                    ::std::format!(
-                        "/api/v1/pki/collections/{}",
-                        ::oas_runtime::client::encode_segment(collection_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_collections.update_pki_collection_v1",
+                        ::std::format!(
+                            "/api/v1/pki/collections/{}",
+                            ::oas_runtime::client::encode_segment(collection_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/collections/{collectionId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

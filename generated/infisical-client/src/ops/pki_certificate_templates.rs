@@ -23,11 +23,12 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateTemplateV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_templates.create_pki_certificate_template_v1",
-                    ::std::string::String::from("/api/v1/pki/certificate-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_templates.create_pki_certificate_template_v1",
+                        ::std::string::String::from("/api/v1/pki/certificate-templates"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/certificate-templates"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -39,11 +40,12 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::CreatePkiCertificateTemplateV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_templates.create_pki_certificate_template_v2",
-                    ::std::string::String::from("/api/v2/pki/certificate-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_templates.create_pki_certificate_template_v2",
+                        ::std::string::String::from("/api/v2/pki/certificate-templates"),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/certificate-templates"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -60,14 +62,17 @@ impl PkiCertificateTemplatesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_templates.create_pki_certificate_templates_est_config_v1",
-                    ::std::format!(
-                        "/api/v1/pki/certificate-templates/{}/est-config",
-                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_templates.create_pki_certificate_templates_est_config_v1",
+                        ::std::format!(
+                            "/api/v1/pki/certificate-templates/{}/est-config",
+                            ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -79,14 +84,17 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateTemplateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_certificate_templates.delete_pki_certificate_template_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificate-templates/{}",
-                    ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_certificate_templates.delete_pki_certificate_template_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificate-templates/{}",
+                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/pki/certificate-templates/{certificateTemplateId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -98,14 +106,15 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::CreatePkiCertificateTemplateV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "pki_certificate_templates.delete_pki_certificate_template_v2",
-                    ::std::format!(
-                        "/api/v2/pki/certificate-templates/{}",
-                        ::oas_runtime::client::encode_segment(template_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "pki_certificate_templates.delete_pki_certificate_template_v2",
+                        ::std::format!(
+                            "/api/v2/pki/certificate-templates/{}",
+                            ::oas_runtime::client::encode_segment(template_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/certificate-templates/{templateName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -117,14 +126,17 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateTemplateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_templates.get_pki_certificate_template_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificate-templates/{}",
-                    ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_templates.get_pki_certificate_template_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificate-templates/{}",
+                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/pki/certificate-templates/{certificateTemplateId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -136,14 +148,15 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateTemplateV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_templates.get_pki_certificate_template_v2",
-                    ::std::format!(
-                        "/api/v2/pki/certificate-templates/{}",
-                        ::oas_runtime::client::encode_segment(template_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_templates.get_pki_certificate_template_v2",
+                        ::std::format!(
+                            "/api/v2/pki/certificate-templates/{}",
+                            ::oas_runtime::client::encode_segment(template_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/certificate-templates/{templateName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -159,14 +172,17 @@ impl PkiCertificateTemplatesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificate_templates.get_pki_certificate_templates_est_config_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificate-templates/{}/est-config",
-                    ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificate_templates.get_pki_certificate_templates_est_config_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificate-templates/{}/est-config",
+                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -178,14 +194,17 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::IssueCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_templates.issue_certificate_pki_certificate_template_v2",
-                    ::std::format!(
-                        "/api/v2/pki/certificate-templates/{}/issue-certificate",
-                        ::oas_runtime::client::encode_segment(template_name)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_templates.issue_certificate_pki_certificate_template_v2",
+                        ::std::format!(
+                            "/api/v2/pki/certificate-templates/{}/issue-certificate",
+                            ::oas_runtime::client::encode_segment(template_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/pki/certificate-templates/{templateName}/issue-certificate",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -197,11 +216,12 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListPkiCertificateTemplatesV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificate_templates.list_pki_certificate_templates_v2",
-                    ::std::string::String::from("/api/v2/pki/certificate-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificate_templates.list_pki_certificate_templates_v2",
+                        ::std::string::String::from("/api/v2/pki/certificate-templates"),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/certificate-templates"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -214,14 +234,17 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::SignCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificate_templates.sign_certificate_pki_certificate_template_v2",
-                    ::std::format!(
-                        "/api/v2/pki/certificate-templates/{}/sign-certificate",
-                        ::oas_runtime::client::encode_segment(template_name)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificate_templates.sign_certificate_pki_certificate_template_v2",
+                        ::std::format!(
+                            "/api/v2/pki/certificate-templates/{}/sign-certificate",
+                            ::oas_runtime::client::encode_segment(template_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/pki/certificate-templates/{templateName}/sign-certificate",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -236,14 +259,17 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateTemplateV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_templates.update_pki_certificate_template_v1",
-                    ::std::format!(
-                        "/api/v1/pki/certificate-templates/{}",
-                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_templates.update_pki_certificate_template_v1",
+                        ::std::format!(
+                            "/api/v1/pki/certificate-templates/{}",
+                            ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/certificate-templates/{certificateTemplateId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -259,14 +285,15 @@ impl PkiCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::CreatePkiCertificateTemplateV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_templates.update_pki_certificate_template_v2",
-                    ::std::format!(
-                        "/api/v2/pki/certificate-templates/{}",
-                        ::oas_runtime::client::encode_segment(template_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_templates.update_pki_certificate_template_v2",
+                        ::std::format!(
+                            "/api/v2/pki/certificate-templates/{}",
+                            ::oas_runtime::client::encode_segment(template_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/pki/certificate-templates/{templateName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -285,14 +312,17 @@ impl PkiCertificateTemplatesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_certificate_templates.update_pki_certificate_templates_est_config_v1",
-                    ::std::format!(
-                        "/api/v1/pki/certificate-templates/{}/est-config",
-                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_certificate_templates.update_pki_certificate_templates_est_config_v1",
+                        ::std::format!(
+                            "/api/v1/pki/certificate-templates/{}/est-config",
+                            ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/certificate-templates/{certificateTemplateId}/est-config",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -23,14 +23,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "pki_certificates.delete_pki_certificate_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificates/{}",
-                    ::oas_runtime::client::encode_segment(serial_number)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "pki_certificates.delete_pki_certificate_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificates/{}",
+                        ::oas_runtime::client::encode_segment(serial_number)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/certificates/{serialNumber}"),
         );
         self.client.http.call(request).await
     }
@@ -43,14 +44,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificates.get_pki_certificate_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificates/{}",
-                    ::oas_runtime::client::encode_segment(serial_number)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificates.get_pki_certificate_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificates/{}",
+                        ::oas_runtime::client::encode_segment(serial_number)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/certificates/{serialNumber}"),
         );
         self.client.http.call(request).await
     }
@@ -63,14 +65,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificatesBundleV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificates.get_pki_certificates_bundle_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificates/{}/bundle",
-                    ::oas_runtime::client::encode_segment(serial_number)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificates.get_pki_certificates_bundle_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificates/{}/bundle",
+                        ::oas_runtime::client::encode_segment(serial_number)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/certificates/{serialNumber}/bundle"),
         );
         self.client.http.call(request).await
     }
@@ -83,14 +86,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetPkiCertificatesCertificateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificates.get_pki_certificates_certificate_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificates/{}/certificate",
-                    ::oas_runtime::client::encode_segment(serial_number)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificates.get_pki_certificates_certificate_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificates/{}/certificate",
+                        ::oas_runtime::client::encode_segment(serial_number)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/certificates/{serialNumber}/certificate"),
         );
         self.client.http.call(request).await
     }
@@ -103,14 +107,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::std::string::String> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_certificates.get_pki_certificates_private_key_v1",
-                ::std::format!(
-                    "/api/v1/pki/certificates/{}/private-key",
-                    ::oas_runtime::client::encode_segment(serial_number)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_certificates.get_pki_certificates_private_key_v1",
+                    ::std::format!(
+                        "/api/v1/pki/certificates/{}/private-key",
+                        ::oas_runtime::client::encode_segment(serial_number)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/pki/certificates/{serialNumber}/private-key"),
         );
         self.client.http.call_text(request).await
     }
@@ -123,13 +128,14 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::ImportCertificatePkiCertificatesV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificates.import_certificate_pki_certificates_v1",
-                    ::std::string::String::from(
-                        "/api/v1/pki/certificates/import-certificate",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificates.import_certificate_pki_certificates_v1",
+                        ::std::string::String::from(
+                            "/api/v1/pki/certificates/import-certificate",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/certificates/import-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -143,13 +149,14 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::IssueCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificates.issue_certificate_pki_certificates_v1",
-                    ::std::string::String::from(
-                        "/api/v1/pki/certificates/issue-certificate",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificates.issue_certificate_pki_certificates_v1",
+                        ::std::string::String::from(
+                            "/api/v1/pki/certificates/issue-certificate",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/certificates/issue-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -162,14 +169,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse3> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_certificates.list_workspace_certificates_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/certificates",
-                        ::oas_runtime::client::encode_segment(slug)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_certificates.list_workspace_certificates_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/certificates",
+                            ::oas_runtime::client::encode_segment(slug)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{slug}/certificates"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -184,14 +192,15 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::RevokePkiCertificateV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificates.revoke_pki_certificate_v1",
-                    ::std::format!(
-                        "/api/v1/pki/certificates/{}/revoke",
-                        ::oas_runtime::client::encode_segment(serial_number)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificates.revoke_pki_certificate_v1",
+                        ::std::format!(
+                            "/api/v1/pki/certificates/{}/revoke",
+                            ::oas_runtime::client::encode_segment(serial_number)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/certificates/{serialNumber}/revoke"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -205,13 +214,14 @@ impl PkiCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::SignCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_certificates.sign_certificate_pki_certificates_v1",
-                    ::std::string::String::from(
-                        "/api/v1/pki/certificates/sign-certificate",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_certificates.sign_certificate_pki_certificates_v1",
+                        ::std::string::String::from(
+                            "/api/v1/pki/certificates/sign-certificate",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/certificates/sign-certificate"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

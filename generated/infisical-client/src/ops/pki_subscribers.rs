@@ -23,11 +23,12 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::Subscriber> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_subscribers.create_pki_subscriber_v1",
-                    ::std::string::String::from("/api/v1/pki/subscribers"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "pki_subscribers.create_pki_subscriber_v1",
+                        ::std::string::String::from("/api/v1/pki/subscribers"),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/subscribers"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -42,14 +43,17 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_subscribers.create_pki_subscribers_order_certificate_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}/order-certificate",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_subscribers.create_pki_subscribers_order_certificate_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}/order-certificate",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/subscribers/{subscriberName}/order-certificate",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -64,14 +68,15 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::Subscriber> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "pki_subscribers.delete_pki_subscriber_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "pki_subscribers.delete_pki_subscriber_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/subscribers/{subscriberName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -86,14 +91,15 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::Subscriber> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_subscribers.get_pki_subscriber_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "pki_subscribers.get_pki_subscriber_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/subscribers/{subscriberName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -110,14 +116,17 @@ impl PkiSubscribersApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_subscribers.get_pki_subscribers_latest_certificate_bundle_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}/latest-certificate-bundle",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
+                        ::oas_runtime::client::Method::GET,
+                        "pki_subscribers.get_pki_subscribers_latest_certificate_bundle_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}/latest-certificate-bundle",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/subscribers/{subscriberName}/latest-certificate-bundle",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -132,14 +141,17 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::IssueCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_subscribers.issue_certificate_pki_subscriber_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}/issue-certificate",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_subscribers.issue_certificate_pki_subscriber_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}/issue-certificate",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/subscribers/{subscriberName}/issue-certificate",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -154,14 +166,17 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse3> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "pki_subscribers.list_pki_subscribers_certificates_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}/certificates",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
+                        ::oas_runtime::client::Method::GET,
+                        "pki_subscribers.list_pki_subscribers_certificates_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}/certificates",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/subscribers/{subscriberName}/certificates",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -173,14 +188,15 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspacePkiSubscribersV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "pki_subscribers.list_workspace_pki_subscribers_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/pki-subscribers",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "pki_subscribers.list_workspace_pki_subscribers_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/pki-subscribers",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/pki-subscribers"),
         );
         self.client.http.call(request).await
     }
@@ -194,14 +210,17 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::SignCertificatePkiResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "pki_subscribers.sign_certificate_pki_subscriber_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}/sign-certificate",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
+                        ::oas_runtime::client::Method::POST,
+                        "pki_subscribers.sign_certificate_pki_subscriber_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}/sign-certificate",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/pki/subscribers/{subscriberName}/sign-certificate",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -216,14 +235,15 @@ impl PkiSubscribersApi<'_> {
     ) -> crate::Result<::infisical_types::Subscriber> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "pki_subscribers.update_pki_subscriber_v1",
-                    ::std::format!(
-                        "/api/v1/pki/subscribers/{}",
-                        ::oas_runtime::client::encode_segment(subscriber_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "pki_subscribers.update_pki_subscriber_v1",
+                        ::std::format!(
+                            "/api/v1/pki/subscribers/{}",
+                            ::oas_runtime::client::encode_segment(subscriber_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/pki/subscribers/{subscriberName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

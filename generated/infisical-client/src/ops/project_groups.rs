@@ -25,15 +25,18 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceGroupV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_groups.create_workspace_group_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/groups/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(group_id_or_name)
+                        ::oas_runtime::client::Method::POST,
+                        "project_groups.create_workspace_group_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/groups/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(group_id_or_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/workspace/{projectId}/groups/{groupIdOrName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -51,15 +54,16 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceGroupV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "project_groups.delete_workspace_group_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/groups/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(group_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "project_groups.delete_workspace_group_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/groups/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(group_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/groups/{groupId}"),
         );
         self.client.http.call(request).await
     }
@@ -73,15 +77,16 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceGroupV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_groups.get_workspace_group_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/groups/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(group_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_groups.get_workspace_group_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/groups/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(group_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/groups/{groupId}"),
         );
         self.client.http.call(request).await
     }
@@ -96,15 +101,18 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse2> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "project_groups.list_workspace_groups_users_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/groups/{}/users",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(group_id)
+                        ::oas_runtime::client::Method::GET,
+                        "project_groups.list_workspace_groups_users_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/groups/{}/users",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(group_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/workspace/{projectId}/groups/{groupId}/users",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -118,14 +126,15 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceGroupsV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_groups.list_workspace_groups_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/groups",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_groups.list_workspace_groups_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/groups",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/groups"),
         );
         self.client.http.call(request).await
     }
@@ -140,15 +149,16 @@ impl ProjectGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateWorkspaceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "project_groups.update_workspace_group_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/groups/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(group_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "project_groups.update_workspace_group_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/groups/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(group_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/groups/{groupId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -29,15 +29,18 @@ impl ProjectIdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceIdentityMembershipV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_identities.create_workspace_identity_membership_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/identity-memberships/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::POST,
+                        "project_identities.create_workspace_identity_membership_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/identity-memberships/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/workspace/{projectId}/identity-memberships/{identityId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -55,15 +58,18 @@ impl ProjectIdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceIdentityMembershipV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "project_identities.delete_workspace_identity_membership_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/identity-memberships/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(identity_id)
+                    ::oas_runtime::client::Method::DELETE,
+                    "project_identities.delete_workspace_identity_membership_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/identity-memberships/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/workspace/{projectId}/identity-memberships/{identityId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -79,15 +85,18 @@ impl ProjectIdentitiesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_identities.get_workspace_identity_membership_by_identity_id_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/identity-memberships/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(identity_id)
+                    ::oas_runtime::client::Method::GET,
+                    "project_identities.get_workspace_identity_membership_by_identity_id_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/identity-memberships/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/workspace/{projectId}/identity-memberships/{identityId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -100,14 +109,17 @@ impl ProjectIdentitiesApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_identities.get_workspace_identity_membership_by_identity_membership_id_v2",
-                ::std::format!(
-                    "/api/v2/workspace/identity-memberships/{}",
-                    ::oas_runtime::client::encode_segment(identity_membership_id)
+                    ::oas_runtime::client::Method::GET,
+                    "project_identities.get_workspace_identity_membership_by_identity_membership_id_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/identity-memberships/{}",
+                        ::oas_runtime::client::encode_segment(identity_membership_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/workspace/identity-memberships/{identityMembershipId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -121,14 +133,15 @@ impl ProjectIdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceIdentityMembershipsV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "project_identities.list_workspace_identity_memberships_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/identity-memberships",
-                        ::oas_runtime::client::encode_segment(project_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "project_identities.list_workspace_identity_memberships_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/identity-memberships",
+                            ::oas_runtime::client::encode_segment(project_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/identity-memberships"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -144,15 +157,18 @@ impl ProjectIdentitiesApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateWorkspaceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "project_identities.update_workspace_identity_membership_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/identity-memberships/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "project_identities.update_workspace_identity_membership_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/identity-memberships/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/workspace/{projectId}/identity-memberships/{identityId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -24,14 +24,15 @@ impl ProjectRolesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceRoleV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_roles.create_workspace_role_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/roles",
-                        ::oas_runtime::client::encode_segment(project_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "project_roles.create_workspace_role_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/roles",
+                            ::oas_runtime::client::encode_segment(project_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/roles"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -46,15 +47,16 @@ impl ProjectRolesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceRoleV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "project_roles.delete_workspace_role_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/roles/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(role_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "project_roles.delete_workspace_role_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/roles/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(role_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/roles/{roleId}"),
         );
         self.client.http.call(request).await
     }
@@ -66,15 +68,16 @@ impl ProjectRolesApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceRoleBySlugV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_roles.get_workspace_role_by_slug_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/roles/slug/{}",
-                    ::oas_runtime::client::encode_segment(project_id),
-                    ::oas_runtime::client::encode_segment(role_slug)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_roles.get_workspace_role_by_slug_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/roles/slug/{}",
+                        ::oas_runtime::client::encode_segment(project_id),
+                        ::oas_runtime::client::encode_segment(role_slug)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/roles/slug/{roleSlug}"),
         );
         self.client.http.call(request).await
     }
@@ -87,14 +90,15 @@ impl ProjectRolesApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceRolesV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_roles.list_workspace_roles_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/roles",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_roles.list_workspace_roles_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/roles",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/roles"),
         );
         self.client.http.call(request).await
     }
@@ -109,15 +113,16 @@ impl ProjectRolesApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceRoleV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "project_roles.update_workspace_role_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/roles/{}",
-                        ::oas_runtime::client::encode_segment(project_id),
-                        ::oas_runtime::client::encode_segment(role_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "project_roles.update_workspace_role_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/roles/{}",
+                            ::oas_runtime::client::encode_segment(project_id),
+                            ::oas_runtime::client::encode_segment(role_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/roles/{roleId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

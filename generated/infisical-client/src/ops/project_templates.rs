@@ -25,11 +25,12 @@ impl ProjectTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetProjectTemplateV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_templates.create_v1",
-                    ::std::string::String::from("/api/v1/project-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "project_templates.create_v1",
+                        ::std::string::String::from("/api/v1/project-templates"),
+                        true,
+                    )
+                    .path_template("/api/v1/project-templates"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -43,14 +44,15 @@ impl ProjectTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetProjectTemplateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "project_templates.delete_v1",
-                ::std::format!(
-                    "/api/v1/project-templates/{}",
-                    ::oas_runtime::client::encode_segment(& template_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "project_templates.delete_v1",
+                    ::std::format!(
+                        "/api/v1/project-templates/{}",
+                        ::oas_runtime::client::encode_segment(& template_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/project-templates/{templateId}"),
         );
         self.client.http.call(request).await
     }
@@ -63,14 +65,15 @@ impl ProjectTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetProjectTemplateV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_templates.get_v1",
-                ::std::format!(
-                    "/api/v1/project-templates/{}",
-                    ::oas_runtime::client::encode_segment(& template_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_templates.get_v1",
+                    ::std::format!(
+                        "/api/v1/project-templates/{}",
+                        ::oas_runtime::client::encode_segment(& template_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/project-templates/{templateId}"),
         );
         self.client.http.call(request).await
     }
@@ -83,11 +86,12 @@ impl ProjectTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListProjectTemplatesV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "project_templates.list_v1",
-                    ::std::string::String::from("/api/v1/project-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "project_templates.list_v1",
+                        ::std::string::String::from("/api/v1/project-templates"),
+                        true,
+                    )
+                    .path_template("/api/v1/project-templates"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -102,14 +106,16 @@ impl ProjectTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::GetProjectTemplateV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "project_templates.update_v1",
-                    ::std::format!(
-                        "/api/v1/project-templates/{}",
-                        ::oas_runtime::client::encode_segment(& template_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "project_templates.update_v1",
+                        ::std::format!(
+                            "/api/v1/project-templates/{}",
+                            ::oas_runtime::client::encode_segment(& template_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/project-templates/{templateId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

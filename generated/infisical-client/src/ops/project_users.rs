@@ -24,14 +24,15 @@ impl ProjectUsersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceMembershipV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_users.create_workspace_membership_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/memberships",
-                        ::oas_runtime::client::encode_segment(project_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "project_users.create_workspace_membership_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/memberships",
+                            ::oas_runtime::client::encode_segment(project_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/memberships"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -49,14 +50,15 @@ impl ProjectUsersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceMembershipsDetailV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "project_users.create_workspace_memberships_detail_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/memberships/details",
-                        ::oas_runtime::client::encode_segment(workspace_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "project_users.create_workspace_memberships_detail_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/memberships/details",
+                            ::oas_runtime::client::encode_segment(workspace_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{workspaceId}/memberships/details"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -71,14 +73,15 @@ impl ProjectUsersApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceMembershipV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "project_users.delete_workspace_membership_v2",
-                    ::std::format!(
-                        "/api/v2/workspace/{}/memberships",
-                        ::oas_runtime::client::encode_segment(project_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "project_users.delete_workspace_membership_v2",
+                        ::std::format!(
+                            "/api/v2/workspace/{}/memberships",
+                            ::oas_runtime::client::encode_segment(project_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace/{projectId}/memberships"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -95,14 +98,15 @@ impl ProjectUsersApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceMembershipsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "project_users.list_workspace_memberships_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}/memberships",
-                    ::oas_runtime::client::encode_segment(workspace_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "project_users.list_workspace_memberships_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}/memberships",
+                        ::oas_runtime::client::encode_segment(workspace_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}/memberships"),
         );
         self.client.http.call(request).await
     }
@@ -117,15 +121,18 @@ impl ProjectUsersApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateWorkspaceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "project_users.update_workspace_membership_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/memberships/{}",
-                        ::oas_runtime::client::encode_segment(workspace_id),
-                        ::oas_runtime::client::encode_segment(membership_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "project_users.update_workspace_membership_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/memberships/{}",
+                            ::oas_runtime::client::encode_segment(workspace_id),
+                            ::oas_runtime::client::encode_segment(membership_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/workspace/{workspaceId}/memberships/{membershipId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

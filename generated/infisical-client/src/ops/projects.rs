@@ -23,11 +23,12 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateWorkspaceV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "projects.create_workspace_v2",
-                    ::std::string::String::from("/api/v2/workspace"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "projects.create_workspace_v2",
+                        ::std::string::String::from("/api/v2/workspace"),
+                        true,
+                    )
+                    .path_template("/api/v2/workspace"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,14 +42,15 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteWorkspaceV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "projects.delete_workspace_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}",
-                    ::oas_runtime::client::encode_segment(workspace_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "projects.delete_workspace_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}",
+                        ::oas_runtime::client::encode_segment(workspace_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}"),
         );
         self.client.http.call(request).await
     }
@@ -61,13 +63,15 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::Workspace> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "projects.delete_workspace_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}", ::oas_runtime::client::encode_segment(slug)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "projects.delete_workspace_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}",
+                        ::oas_runtime::client::encode_segment(slug)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{slug}"),
         );
         self.client.http.call(request).await
     }
@@ -80,14 +84,15 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::GetWorkspaceV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "projects.get_workspace_v1",
-                ::std::format!(
-                    "/api/v1/workspace/{}",
-                    ::oas_runtime::client::encode_segment(workspace_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "projects.get_workspace_v1",
+                    ::std::format!(
+                        "/api/v1/workspace/{}",
+                        ::oas_runtime::client::encode_segment(workspace_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/workspace/{workspaceId}"),
         );
         self.client.http.call(request).await
     }
@@ -101,14 +106,15 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceSecretSnapshotsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "projects.list_workspace_secret_snapshots_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}/secret-snapshots",
-                        ::oas_runtime::client::encode_segment(workspace_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "projects.list_workspace_secret_snapshots_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}/secret-snapshots",
+                            ::oas_runtime::client::encode_segment(workspace_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{workspaceId}/secret-snapshots"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -123,14 +129,15 @@ impl ProjectsApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateWorkspaceV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "projects.update_workspace_v1",
-                    ::std::format!(
-                        "/api/v1/workspace/{}",
-                        ::oas_runtime::client::encode_segment(workspace_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "projects.update_workspace_v1",
+                        ::std::format!(
+                            "/api/v1/workspace/{}",
+                            ::oas_runtime::client::encode_segment(workspace_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/workspace/{workspaceId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

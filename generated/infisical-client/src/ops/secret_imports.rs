@@ -23,11 +23,12 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretImportV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_imports.create_v1",
-                    ::std::string::String::from("/api/v1/secret-imports"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_imports.create_v1",
+                        ::std::string::String::from("/api/v1/secret-imports"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-imports"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -42,14 +43,15 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretImportV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_imports.delete_v1",
-                    ::std::format!(
-                        "/api/v1/secret-imports/{}",
-                        ::oas_runtime::client::encode_segment(secret_import_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_imports.delete_v1",
+                        ::std::format!(
+                            "/api/v1/secret-imports/{}",
+                            ::oas_runtime::client::encode_segment(secret_import_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-imports/{secretImportId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -61,11 +63,14 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretImportsSecretsRawV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_imports.get_secrets_raw_v1",
-                    ::std::string::String::from("/api/v1/secret-imports/secrets/raw"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_imports.get_secrets_raw_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-imports/secrets/raw",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-imports/secrets/raw"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -79,14 +84,15 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretImportV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_imports.get_v1",
-                ::std::format!(
-                    "/api/v1/secret-imports/{}",
-                    ::oas_runtime::client::encode_segment(secret_import_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_imports.get_v1",
+                    ::std::format!(
+                        "/api/v1/secret-imports/{}",
+                        ::oas_runtime::client::encode_segment(secret_import_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-imports/{secretImportId}"),
         );
         self.client.http.call(request).await
     }
@@ -99,11 +105,12 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretImportsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_imports.list_v1",
-                    ::std::string::String::from("/api/v1/secret-imports"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_imports.list_v1",
+                        ::std::string::String::from("/api/v1/secret-imports"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-imports"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -118,14 +125,15 @@ impl SecretImportsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretImportV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_imports.update_v1",
-                    ::std::format!(
-                        "/api/v1/secret-imports/{}",
-                        ::oas_runtime::client::encode_segment(secret_import_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_imports.update_v1",
+                        ::std::format!(
+                            "/api/v1/secret-imports/{}",
+                            ::oas_runtime::client::encode_segment(secret_import_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-imports/{secretImportId}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -25,13 +25,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_auth0_client_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/auth0-client-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_auth0_client_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/auth0-client-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/auth0-client-secret"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -45,13 +46,14 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_aws_iam_user_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/aws-iam-user-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_aws_iam_user_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/aws-iam-user-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/aws-iam-user-secret"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -67,13 +69,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_azure_client_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/azure-client-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_azure_client_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/azure-client-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/azure-client-secret"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -87,13 +90,14 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_ldap_password_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/ldap-password",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_ldap_password_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/ldap-password",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/ldap-password"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -107,13 +111,14 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_mssql_credential_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/mssql-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_mssql_credential_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/mssql-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/mssql-credentials"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -127,13 +132,14 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_mysql_credential_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/mysql-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_mysql_credential_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/mysql-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/mysql-credentials"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -149,13 +155,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_oracledb_credential_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/oracledb-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_oracledb_credential_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/oracledb-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/oracledb-credentials"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -171,13 +178,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_rotations.create_postgres_credential_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/postgres-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_rotations.create_postgres_credential_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/postgres-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/postgres-credentials"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -194,14 +202,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_auth0_client_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/auth0-client-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_auth0_client_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/auth0-client-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -216,14 +228,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_aws_iam_user_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/aws-iam-user-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_aws_iam_user_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -240,14 +256,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_azure_client_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/azure-client-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_azure_client_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/azure-client-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -262,14 +282,16 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_ldap_password_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/ldap-password/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_ldap_password_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/ldap-password/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/ldap-password/{rotationId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -284,14 +306,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_mssql_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mssql-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_mssql_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mssql-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -306,14 +332,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_mysql_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mysql-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_mysql_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mysql-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -330,14 +360,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_oracledb_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/oracledb-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_oracledb_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/oracledb-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -354,14 +388,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_rotations.delete_postgres_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/postgres-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_rotations.delete_postgres_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/postgres-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -378,14 +416,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_auth0_client_secret_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_auth0_client_secret_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/auth0-client-secret/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -401,14 +442,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_auth0_client_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/auth0-client-secret/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_auth0_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -422,14 +466,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_aws_iam_user_secret_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_aws_iam_user_secret_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -443,14 +490,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_aws_iam_user_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/aws-iam-user-secret/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_aws_iam_user_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -466,14 +516,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_azure_client_secret_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/azure-client-secret/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_azure_client_secret_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/azure-client-secret/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/azure-client-secret/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -489,14 +542,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_azure_client_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/azure-client-secret/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_azure_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -510,14 +566,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_ldap_password_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/ldap-password/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_ldap_password_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/ldap-password/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/ldap-password/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -531,14 +590,15 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_ldap_password_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/ldap-password/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_ldap_password_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/secret-rotations/ldap-password/{rotationId}"),
         );
         self.client.http.call(request).await
     }
@@ -552,14 +612,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_mssql_credential_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mssql-credentials/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_mssql_credential_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mssql-credentials/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mssql-credentials/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -573,14 +636,15 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_mssql_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mssql-credentials/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_mssql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/secret-rotations/mssql-credentials/{rotationId}"),
         );
         self.client.http.call(request).await
     }
@@ -594,14 +658,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_mysql_credential_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mysql-credentials/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_mysql_credential_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mysql-credentials/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mysql-credentials/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -615,14 +682,15 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_mysql_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mysql-credentials/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_mysql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/secret-rotations/mysql-credentials/{rotationId}"),
         );
         self.client.http.call(request).await
     }
@@ -638,14 +706,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_oracledb_credential_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_oracledb_credential_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/oracledb-credentials/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -661,14 +732,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_oracledb_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/oracledb-credentials/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_oracledb_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -684,14 +758,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.get_postgres_credential_by_rotation_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/postgres-credentials/rotation-name/{}",
-                        ::oas_runtime::client::encode_segment(rotation_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.get_postgres_credential_by_rotation_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/postgres-credentials/rotation-name/{}",
+                            ::oas_runtime::client::encode_segment(rotation_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/postgres-credentials/rotation-name/{rotationName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -707,14 +784,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.get_postgres_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/postgres-credentials/{}",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.get_postgres_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/{}",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -729,14 +809,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_auth0_client_secret_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/auth0-client-secret/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_auth0_client_secret_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -751,13 +834,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_auth0_client_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/auth0-client-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_auth0_client_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/auth0-client-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/auth0-client-secret"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -773,14 +857,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_aws_iam_user_secret_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/aws-iam-user-secret/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_aws_iam_user_secret_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -795,13 +882,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_aws_iam_user_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/aws-iam-user-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_aws_iam_user_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/aws-iam-user-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/aws-iam-user-secret"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -817,14 +905,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_azure_client_secret_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/azure-client-secret/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_azure_client_secret_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/azure-client-secret/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -839,13 +930,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_azure_client_secret_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/azure-client-secret",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_azure_client_secret_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/azure-client-secret",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/azure-client-secret"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -861,14 +953,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_ldap_password_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/ldap-password/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_ldap_password_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/ldap-password/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -881,13 +976,14 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_ldap_password_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/ldap-password",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_ldap_password_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/ldap-password",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/ldap-password"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -903,14 +999,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_mssql_credentials_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mssql-credentials/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_mssql_credentials_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/mssql-credentials/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -925,13 +1024,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_mssql_credentials_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/mssql-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_mssql_credentials_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/mssql-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/mssql-credentials"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -947,14 +1047,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_mysql_credentials_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mysql-credentials/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_mysql_credentials_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/mysql-credentials/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -969,13 +1072,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_mysql_credentials_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/mysql-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_mysql_credentials_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/mysql-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/mysql-credentials"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -988,11 +1092,12 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretRotationsOptionsV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_options_v2",
-                ::std::string::String::from("/api/v2/secret-rotations/options"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_options_v2",
+                    ::std::string::String::from("/api/v2/secret-rotations/options"),
+                    true,
+                )
+                .path_template("/api/v2/secret-rotations/options"),
         );
         self.client.http.call(request).await
     }
@@ -1007,14 +1112,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_oracledb_credentials_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/oracledb-credentials/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_oracledb_credentials_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1029,13 +1137,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_oracledb_credentials_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/oracledb-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_oracledb_credentials_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/oracledb-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/oracledb-credentials"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1051,14 +1160,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_rotations.list_postgres_credentials_generated_credentials_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/postgres-credentials/{}/generated-credentials",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_rotations.list_postgres_credentials_generated_credentials_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/{}/generated-credentials",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/postgres-credentials/{rotationId}/generated-credentials",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1073,13 +1185,14 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_postgres_credentials_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-rotations/postgres-credentials",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_postgres_credentials_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-rotations/postgres-credentials",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/postgres-credentials"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1093,11 +1206,12 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretRotationsV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_rotations.list_v2",
-                    ::std::string::String::from("/api/v2/secret-rotations"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_rotations.list_v2",
+                        ::std::string::String::from("/api/v2/secret-rotations"),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1113,14 +1227,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_auth0_client_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/auth0-client-secret/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_auth0_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/auth0-client-secret/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/auth0-client-secret/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1133,14 +1250,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_aws_iam_user_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/aws-iam-user-secret/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_aws_iam_user_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1155,14 +1275,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_azure_client_secret_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/azure-client-secret/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_azure_client_secret_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/azure-client-secret/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1175,14 +1298,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_ldap_password_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/ldap-password/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_ldap_password_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/ldap-password/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/ldap-password/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1195,14 +1321,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_mssql_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mssql-credentials/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_mssql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mssql-credentials/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/mssql-credentials/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1215,14 +1344,17 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_mysql_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/mysql-credentials/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_mysql_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/mysql-credentials/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/mysql-credentials/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1237,14 +1369,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_oracledb_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/oracledb-credentials/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_oracledb_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/oracledb-credentials/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/oracledb-credentials/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1259,14 +1394,17 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_rotations.rotate_secrets_postgres_credential_v2",
-                ::std::format!(
-                    "/api/v2/secret-rotations/postgres-credentials/{}/rotate-secrets",
-                    ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_rotations.rotate_secrets_postgres_credential_v2",
+                    ::std::format!(
+                        "/api/v2/secret-rotations/postgres-credentials/{}/rotate-secrets",
+                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-rotations/postgres-credentials/{rotationId}/rotate-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -1284,14 +1422,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_auth0_client_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/auth0-client-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_auth0_client_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/auth0-client-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/auth0-client-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1311,14 +1453,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsAwsIamUserSecretV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_aws_iam_user_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/aws-iam-user-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_aws_iam_user_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/aws-iam-user-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/aws-iam-user-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1340,14 +1486,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_azure_client_secret_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/azure-client-secret/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_azure_client_secret_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/azure-client-secret/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/azure-client-secret/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1367,14 +1517,16 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsLdapPasswordV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_ldap_password_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/ldap-password/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_ldap_password_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/ldap-password/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-rotations/ldap-password/{rotationId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1394,14 +1546,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMssqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_mssql_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mssql-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_mssql_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mssql-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mssql-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1421,14 +1577,18 @@ impl SecretRotationsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretRotationsMysqlCredentialV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_mysql_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/mysql-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_mysql_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/mysql-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/mysql-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1450,14 +1610,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_oracledb_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/oracledb-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_oracledb_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/oracledb-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/oracledb-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -1479,14 +1643,18 @@ impl SecretRotationsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_rotations.update_postgres_credential_v2",
-                    ::std::format!(
-                        "/api/v2/secret-rotations/postgres-credentials/{}",
-                        ::oas_runtime::client::encode_segment(& rotation_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_rotations.update_postgres_credential_v2",
+                        ::std::format!(
+                            "/api/v2/secret-rotations/postgres-credentials/{}",
+                            ::oas_runtime::client::encode_segment(& rotation_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-rotations/postgres-credentials/{rotationId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

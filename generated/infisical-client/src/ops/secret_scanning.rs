@@ -24,15 +24,19 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_scanning.create_data_sources_github_resources_scan_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}/resources/{}/scan",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string()),
-                    ::oas_runtime::client::encode_segment(& resource_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_scanning.create_data_sources_github_resources_scan_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}/resources/{}/scan",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string()), ::oas_runtime::client::encode_segment(&
+                        resource_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources/{resourceId}/scan",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -45,14 +49,18 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_scanning.create_data_sources_github_scan_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}/scan",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_scanning.create_data_sources_github_scan_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}/scan",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scan",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -65,13 +73,14 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_scanning.create_data_sources_github_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-scanning/data-sources/github",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_scanning.create_data_sources_github_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-scanning/data-sources/github",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/data-sources/github"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -85,14 +94,18 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "secret_scanning.delete_data_sources_github_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                    ::oas_runtime::client::Method::DELETE,
+                    "secret_scanning.delete_data_sources_github_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -106,14 +119,17 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_scanning.get_data_sources_github_by_data_source_name_v2",
-                    ::std::format!(
-                        "/api/v2/secret-scanning/data-sources/github/data-source-name/{}",
-                        ::oas_runtime::client::encode_segment(data_source_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_scanning.get_data_sources_github_by_data_source_name_v2",
+                        ::std::format!(
+                            "/api/v2/secret-scanning/data-sources/github/data-source-name/{}",
+                            ::oas_runtime::client::encode_segment(data_source_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-scanning/data-sources/github/data-source-name/{dataSourceName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -127,14 +143,18 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_scanning.get_data_sources_github_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.get_data_sources_github_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -147,11 +167,12 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretScanningConfigsV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_scanning.list_configs_v2",
-                    ::std::string::String::from("/api/v2/secret-scanning/configs"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_scanning.list_configs_v2",
+                        ::std::string::String::from("/api/v2/secret-scanning/configs"),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/configs"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -167,14 +188,18 @@ impl SecretScanningApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_scanning.list_data_sources_github_resources_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}/resources",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_data_sources_github_resources_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}/resources",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/resources",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -189,14 +214,18 @@ impl SecretScanningApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_scanning.list_data_sources_github_scans_v2",
-                ::std::format!(
-                    "/api/v2/secret-scanning/data-sources/github/{}/scans",
-                    ::oas_runtime::client::encode_segment(& data_source_id.to_string())
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_data_sources_github_scans_v2",
+                    ::std::format!(
+                        "/api/v2/secret-scanning/data-sources/github/{}/scans",
+                        ::oas_runtime::client::encode_segment(& data_source_id
+                        .to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v2/secret-scanning/data-sources/github/{dataSourceId}/scans",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -209,13 +238,14 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretScanningDataSourcesV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_scanning.list_data_sources_github_v2",
-                    ::std::string::String::from(
-                        "/api/v2/secret-scanning/data-sources/github",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_scanning.list_data_sources_github_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-scanning/data-sources/github",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/data-sources/github"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -230,13 +260,14 @@ impl SecretScanningApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_scanning.list_data_sources_options_v2",
-                ::std::string::String::from(
-                    "/api/v2/secret-scanning/data-sources/options",
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_scanning.list_data_sources_options_v2",
+                    ::std::string::String::from(
+                        "/api/v2/secret-scanning/data-sources/options",
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/secret-scanning/data-sources/options"),
         );
         self.client.http.call(request).await
     }
@@ -249,11 +280,14 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretScanningDataSourcesV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_scanning.list_data_sources_v2",
-                    ::std::string::String::from("/api/v2/secret-scanning/data-sources"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_scanning.list_data_sources_v2",
+                        ::std::string::String::from(
+                            "/api/v2/secret-scanning/data-sources",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/data-sources"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -267,11 +301,12 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::FindingsResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_scanning.list_findings_v2",
-                    ::std::string::String::from("/api/v2/secret-scanning/findings"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_scanning.list_findings_v2",
+                        ::std::string::String::from("/api/v2/secret-scanning/findings"),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/findings"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -286,11 +321,12 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateSecretScanningConfigV2Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_scanning.update_config_v2",
-                    ::std::string::String::from("/api/v2/secret-scanning/configs"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_scanning.update_config_v2",
+                        ::std::string::String::from("/api/v2/secret-scanning/configs"),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/configs"),
             )
             .and_then(|r| r.query(query))
             .and_then(|r| r.json(body));
@@ -308,15 +344,18 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::DataSourceResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_scanning.update_data_sources_github_v2",
-                    ::std::format!(
-                        "/api/v2/secret-scanning/data-sources/github/{}",
-                        ::oas_runtime::client::encode_segment(& data_source_id
-                        .to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_scanning.update_data_sources_github_v2",
+                        ::std::format!(
+                            "/api/v2/secret-scanning/data-sources/github/{}",
+                            ::oas_runtime::client::encode_segment(& data_source_id
+                            .to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v2/secret-scanning/data-sources/github/{dataSourceId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -338,14 +377,15 @@ impl SecretScanningApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_scanning.update_finding_by_finding_id_v2",
-                    ::std::format!(
-                        "/api/v2/secret-scanning/findings/{}",
-                        ::oas_runtime::client::encode_segment(finding_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_scanning.update_finding_by_finding_id_v2",
+                        ::std::format!(
+                            "/api/v2/secret-scanning/findings/{}",
+                            ::oas_runtime::client::encode_segment(finding_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/findings/{findingId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -364,11 +404,12 @@ impl SecretScanningApi<'_> {
     ) -> crate::Result<::infisical_types::FindingsResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_scanning.update_finding_v2",
-                    ::std::string::String::from("/api/v2/secret-scanning/findings"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_scanning.update_finding_v2",
+                        ::std::string::String::from("/api/v2/secret-scanning/findings"),
+                        true,
+                    )
+                    .path_template("/api/v2/secret-scanning/findings"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -23,14 +23,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_1password_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/1password/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_1password_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/1password/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/1password/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -43,11 +44,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_1password_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/1password"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_1password_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/1password"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/1password"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -61,14 +63,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_aws_parameter_store_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-parameter-store/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_aws_parameter_store_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-parameter-store/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/aws-parameter-store/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -81,13 +86,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_aws_parameter_store_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/aws-parameter-store",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_aws_parameter_store_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/aws-parameter-store",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-parameter-store"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -101,14 +107,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_aws_secrets_manager_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-secrets-manager/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_aws_secrets_manager_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-secrets-manager/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -121,13 +130,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_aws_secrets_manager_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/aws-secrets-manager",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_aws_secrets_manager_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/aws-secrets-manager",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-secrets-manager"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -143,14 +153,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_azure_app_configuration_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-app-configuration/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_azure_app_configuration_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-app-configuration/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/azure-app-configuration/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -165,13 +178,14 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_azure_app_configuration_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/azure-app-configuration",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_azure_app_configuration_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/azure-app-configuration",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-app-configuration"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -185,11 +199,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_azure_devop_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_azure_devop_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-devops"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -203,14 +218,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_azure_devops_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-devops/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_azure_devops_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-devops/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/azure-devops/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -223,14 +241,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_azure_key_vault_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-key-vault/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_azure_key_vault_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-key-vault/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/azure-key-vault/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -243,11 +264,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_azure_key_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/azure-key-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_azure_key_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/azure-key-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-key-vault"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -261,14 +285,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_camunda_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/camunda/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_camunda_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/camunda/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/camunda/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -281,11 +306,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_camunda_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/camunda"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_camunda_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/camunda"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/camunda"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -299,11 +325,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_databrick_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/databricks"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_databrick_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/databricks"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/databricks"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -317,14 +344,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_databricks_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/databricks/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_databricks_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/databricks/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/databricks/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -337,14 +365,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_flyio_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/flyio/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_flyio_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/flyio/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/flyio/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -357,11 +386,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_flyio_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/flyio"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_flyio_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/flyio"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -375,14 +405,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_gcp_secret_manager_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/gcp-secret-manager/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_gcp_secret_manager_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/gcp-secret-manager/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -395,13 +428,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_gcp_secret_manager_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/gcp-secret-manager",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_gcp_secret_manager_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/gcp-secret-manager",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/gcp-secret-manager"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -415,14 +449,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_github_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/github/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_github_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/github/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/github/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -435,11 +470,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_github_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/github"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_github_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/github"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -453,14 +489,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_hashicorp_vault_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/hashicorp-vault/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_hashicorp_vault_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/hashicorp-vault/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/hashicorp-vault/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -473,11 +512,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_hashicorp_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/hashicorp-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_hashicorp_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/hashicorp-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/hashicorp-vault"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -491,14 +533,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_heroku_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/heroku/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_heroku_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/heroku/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/heroku/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -511,11 +554,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_heroku_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/heroku"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_heroku_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/heroku"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -529,14 +573,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_humanitec_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/humanitec/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_humanitec_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/humanitec/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/humanitec/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -549,11 +594,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_humanitec_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_humanitec_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/humanitec"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -567,14 +613,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_oci_vault_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/oci-vault/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_oci_vault_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/oci-vault/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/oci-vault/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -587,11 +634,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_oci_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_oci_vault_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/oci-vault"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -605,14 +653,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_render_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/render/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_render_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/render/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/render/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -625,11 +674,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_render_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/render"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_render_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/render"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -643,14 +693,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_teamcity_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/teamcity/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_teamcity_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/teamcity/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/teamcity/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -663,11 +714,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_teamcity_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_teamcity_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/teamcity"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -681,14 +733,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_terraform_cloud_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/terraform-cloud/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_terraform_cloud_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/terraform-cloud/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/terraform-cloud/{syncId}/remove-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -701,11 +756,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_terraform_cloud_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/terraform-cloud"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_terraform_cloud_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/terraform-cloud",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/terraform-cloud"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -719,14 +777,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_vercel_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/vercel/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_vercel_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/vercel/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/vercel/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -739,11 +798,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_vercel_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/vercel"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_vercel_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/vercel"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -757,14 +817,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.create_windmill_remove_secret_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/windmill/{}/remove-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.create_windmill_remove_secret_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/windmill/{}/remove-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/windmill/{syncId}/remove-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -777,11 +838,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.create_windmill_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/windmill"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.create_windmill_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/windmill"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/windmill"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -796,14 +858,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_1password_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/1password/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_1password_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/1password/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/1password/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -818,14 +881,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_aws_parameter_store_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-parameter-store/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_aws_parameter_store_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-parameter-store/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-parameter-store/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -840,14 +904,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_aws_secrets_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-secrets-manager/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_aws_secrets_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-secrets-manager/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-secrets-manager/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -864,14 +929,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_azure_app_configuration_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-app-configuration/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_azure_app_configuration_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-app-configuration/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -886,14 +954,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_azure_devop_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-devops/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_azure_devop_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-devops/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-devops/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -908,14 +977,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_azure_key_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-key-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_azure_key_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-key-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-key-vault/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -930,14 +1000,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_camunda_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/camunda/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_camunda_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/camunda/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/camunda/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -952,14 +1023,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_databrick_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/databricks/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_databrick_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/databricks/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/databricks/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -974,14 +1046,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_flyio_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/flyio/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_flyio_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/flyio/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -996,14 +1069,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_gcp_secret_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/gcp-secret-manager/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_gcp_secret_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/gcp-secret-manager/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/gcp-secret-manager/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1018,14 +1092,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_github_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/github/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_github_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/github/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1040,14 +1115,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_hashicorp_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/hashicorp-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_hashicorp_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/hashicorp-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/hashicorp-vault/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1062,14 +1138,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_heroku_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/heroku/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_heroku_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/heroku/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1084,14 +1161,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_humanitec_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/humanitec/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_humanitec_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/humanitec/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/humanitec/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1106,14 +1184,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_oci_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/oci-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_oci_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/oci-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/oci-vault/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1128,14 +1207,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_render_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/render/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_render_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/render/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1150,14 +1230,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_teamcity_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/teamcity/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_teamcity_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/teamcity/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/teamcity/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1172,14 +1253,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_terraform_cloud_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/terraform-cloud/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_terraform_cloud_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/terraform-cloud/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/terraform-cloud/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1194,14 +1276,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_vercel_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/vercel/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_vercel_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/vercel/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1216,14 +1299,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secret_syncs.delete_windmill_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/windmill/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secret_syncs.delete_windmill_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/windmill/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/windmill/{syncId}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1238,14 +1322,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_1password_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/1password/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_1password_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/1password/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/1password/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1259,14 +1344,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_1password_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/1password/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_1password_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/1password/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/1password/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1280,14 +1366,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_aws_parameter_store_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-parameter-store/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_aws_parameter_store_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-parameter-store/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/aws-parameter-store/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1301,14 +1390,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_aws_parameter_store_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-parameter-store/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_aws_parameter_store_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-parameter-store/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/aws-parameter-store/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1322,14 +1412,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_aws_secrets_manager_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_aws_secrets_manager_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/aws-secrets-manager/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1343,14 +1436,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_aws_secrets_manager_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-secrets-manager/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_aws_secrets_manager_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-secrets-manager/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/aws-secrets-manager/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1366,14 +1460,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_azure_app_configuration_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-app-configuration/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_azure_app_configuration_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-app-configuration/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-app-configuration/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1389,14 +1486,15 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_azure_app_configuration_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-app-configuration/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_azure_app_configuration_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-app-configuration/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/azure-app-configuration/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1410,14 +1508,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_azure_devop_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-devops/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_azure_devop_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-devops/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-devops/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1431,14 +1532,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_azure_devop_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-devops/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_azure_devop_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-devops/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/azure-devops/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1452,14 +1554,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_azure_key_vault_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-key-vault/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_azure_key_vault_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-key-vault/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-key-vault/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1473,14 +1578,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_azure_key_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-key-vault/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_azure_key_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-key-vault/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/azure-key-vault/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1494,14 +1600,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_camunda_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/camunda/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_camunda_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/camunda/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/camunda/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1515,14 +1622,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_camunda_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/camunda/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_camunda_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/camunda/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/camunda/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1536,14 +1644,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_databrick_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/databricks/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_databrick_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/databricks/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/databricks/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1557,14 +1668,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_databrick_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/databricks/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_databrick_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/databricks/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/databricks/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1578,14 +1690,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_flyio_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/flyio/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_flyio_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/flyio/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1599,14 +1712,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_flyio_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/flyio/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_flyio_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/flyio/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/flyio/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1620,14 +1734,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_gcp_secret_manager_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_gcp_secret_manager_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/gcp-secret-manager/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1641,14 +1758,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_gcp_secret_manager_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/gcp-secret-manager/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_gcp_secret_manager_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/gcp-secret-manager/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/gcp-secret-manager/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1662,14 +1780,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_github_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/github/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_github_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/github/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1683,14 +1802,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_github_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/github/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_github_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/github/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/github/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1704,14 +1824,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_hashicorp_vault_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/hashicorp-vault/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_hashicorp_vault_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/hashicorp-vault/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/hashicorp-vault/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1725,14 +1848,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_hashicorp_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/hashicorp-vault/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_hashicorp_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/hashicorp-vault/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/hashicorp-vault/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1746,14 +1870,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_heroku_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/heroku/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_heroku_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/heroku/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1767,14 +1892,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_heroku_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/heroku/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_heroku_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/heroku/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/heroku/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1788,14 +1914,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_humanitec_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/humanitec/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_humanitec_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/humanitec/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/humanitec/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1809,14 +1936,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_humanitec_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/humanitec/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_humanitec_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/humanitec/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/humanitec/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1830,14 +1958,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_oci_vault_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/oci-vault/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_oci_vault_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/oci-vault/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/oci-vault/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1851,14 +1980,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_oci_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/oci-vault/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_oci_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/oci-vault/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/oci-vault/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1872,14 +2002,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_render_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/render/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_render_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/render/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1893,14 +2024,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_render_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/render/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_render_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/render/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/render/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1914,14 +2046,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_teamcity_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/teamcity/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_teamcity_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/teamcity/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/teamcity/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1935,14 +2068,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_teamcity_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/teamcity/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_teamcity_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/teamcity/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/teamcity/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1956,14 +2090,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_terraform_cloud_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/terraform-cloud/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_terraform_cloud_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/terraform-cloud/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/terraform-cloud/sync-name/{syncName}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -1977,14 +2114,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_terraform_cloud_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/terraform-cloud/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_terraform_cloud_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/terraform-cloud/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/terraform-cloud/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -1998,14 +2136,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_vercel_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/vercel/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_vercel_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/vercel/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2019,14 +2158,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_vercel_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/vercel/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_vercel_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/vercel/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/vercel/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -2040,14 +2180,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.get_windmill_by_sync_name_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/windmill/sync-name/{}",
-                        ::oas_runtime::client::encode_segment(sync_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.get_windmill_by_sync_name_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/windmill/sync-name/{}",
+                            ::oas_runtime::client::encode_segment(sync_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/windmill/sync-name/{syncName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2061,14 +2202,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.get_windmill_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/windmill/{}",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.get_windmill_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/windmill/{}",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/windmill/{syncId}"),
         );
         self.client.http.call(request).await
     }
@@ -2082,14 +2224,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_1password_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/1password/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_1password_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/1password/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/1password/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2104,14 +2249,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_aws_parameter_store_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-parameter-store/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_aws_parameter_store_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-parameter-store/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/aws-parameter-store/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2126,14 +2274,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_aws_secrets_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-secrets-manager/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_aws_secrets_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-secrets-manager/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2150,14 +2301,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_azure_app_configuration_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-app-configuration/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_azure_app_configuration_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-app-configuration/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-app-configuration/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2172,14 +2326,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_azure_devop_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-devops/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_azure_devop_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-devops/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-devops/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2194,14 +2351,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_azure_key_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-key-vault/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_azure_key_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-key-vault/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-key-vault/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2216,14 +2376,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_camunda_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/camunda/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_camunda_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/camunda/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/camunda/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2238,14 +2401,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_databrick_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/databricks/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_databrick_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/databricks/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/databricks/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2260,14 +2426,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_flyio_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/flyio/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_flyio_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/flyio/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio/{syncId}/import-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2282,14 +2449,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_gcp_secret_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/gcp-secret-manager/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_gcp_secret_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/gcp-secret-manager/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2304,14 +2474,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_github_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/github/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_github_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/github/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github/{syncId}/import-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2326,14 +2497,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_hashicorp_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/hashicorp-vault/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_hashicorp_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/hashicorp-vault/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/hashicorp-vault/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2348,14 +2522,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_heroku_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/heroku/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_heroku_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/heroku/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku/{syncId}/import-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2370,14 +2545,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_humanitec_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/humanitec/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_humanitec_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/humanitec/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/humanitec/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2392,14 +2570,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_oci_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/oci-vault/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_oci_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/oci-vault/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/oci-vault/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2414,14 +2595,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_render_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/render/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_render_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/render/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render/{syncId}/import-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2436,14 +2618,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_teamcity_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/teamcity/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_teamcity_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/teamcity/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/teamcity/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2458,14 +2643,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_terraform_cloud_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/terraform-cloud/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_terraform_cloud_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/terraform-cloud/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/terraform-cloud/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2480,14 +2668,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_vercel_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/vercel/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_vercel_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/vercel/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel/{syncId}/import-secrets"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2502,14 +2691,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secret_syncs.import_secrets_windmill_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/windmill/{}/import-secrets",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::POST,
+                        "secret_syncs.import_secrets_windmill_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/windmill/{}/import-secrets",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/windmill/{syncId}/import-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2523,11 +2715,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_1password_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/1password"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_1password_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/1password"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/1password"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2541,13 +2734,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_aws_parameter_store_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/aws-parameter-store",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_aws_parameter_store_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/aws-parameter-store",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-parameter-store"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2561,13 +2755,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_aws_secrets_manager_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/aws-secrets-manager",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_aws_secrets_manager_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/aws-secrets-manager",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-secrets-manager"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2583,13 +2778,14 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_azure_app_configuration_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/azure-app-configuration",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_azure_app_configuration_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/azure-app-configuration",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-app-configuration"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2603,11 +2799,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsAzureDevopsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_azure_devops_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_azure_devops_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/azure-devops"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-devops"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2621,11 +2818,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_azure_key_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/azure-key-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_azure_key_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/azure-key-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-key-vault"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2639,11 +2839,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_camunda_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/camunda"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_camunda_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/camunda"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/camunda"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2657,11 +2858,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsDatabricksV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_databricks_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/databricks"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_databricks_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/databricks"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/databricks"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2675,11 +2877,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_flyio_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/flyio"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_flyio_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/flyio"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2693,13 +2896,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_gcp_secret_manager_v1",
-                    ::std::string::String::from(
-                        "/api/v1/secret-syncs/gcp-secret-manager",
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_gcp_secret_manager_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/gcp-secret-manager",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/gcp-secret-manager"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2713,11 +2917,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_github_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/github"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_github_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/github"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2731,11 +2936,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_hashicorp_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/hashicorp-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_hashicorp_vault_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/hashicorp-vault",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/hashicorp-vault"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2749,11 +2957,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_heroku_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/heroku"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_heroku_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/heroku"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2767,11 +2976,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_humanitec_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_humanitec_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/humanitec"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/humanitec"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2785,11 +2995,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_oci_vault_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_oci_vault_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/oci-vault"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/oci-vault"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2802,11 +3013,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsOptionsV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secret_syncs.list_options_v1",
-                ::std::string::String::from("/api/v1/secret-syncs/options"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secret_syncs.list_options_v1",
+                    ::std::string::String::from("/api/v1/secret-syncs/options"),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/options"),
         );
         self.client.http.call(request).await
     }
@@ -2819,11 +3031,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_render_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/render"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_render_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/render"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2837,11 +3050,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_teamcity_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_teamcity_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/teamcity"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/teamcity"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2855,11 +3069,14 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_terraform_cloud_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/terraform-cloud"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_terraform_cloud_v1",
+                        ::std::string::String::from(
+                            "/api/v1/secret-syncs/terraform-cloud",
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/terraform-cloud"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2873,11 +3090,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2891,11 +3109,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_vercel_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/vercel"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_vercel_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/vercel"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2909,11 +3128,12 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secret_syncs.list_windmill_v1",
-                    ::std::string::String::from("/api/v1/secret-syncs/windmill"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secret_syncs.list_windmill_v1",
+                        ::std::string::String::from("/api/v1/secret-syncs/windmill"),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/windmill"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -2927,14 +3147,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_1password_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/1password/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_1password_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/1password/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/1password/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -2947,14 +3168,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_aws_parameter_store_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-parameter-store/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_aws_parameter_store_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-parameter-store/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/aws-parameter-store/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2967,14 +3191,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_aws_secrets_manager_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/aws-secrets-manager/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_aws_secrets_manager_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/aws-secrets-manager/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/aws-secrets-manager/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -2989,14 +3216,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_azure_app_configuration_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-app-configuration/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_azure_app_configuration_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-app-configuration/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/azure-app-configuration/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -3009,14 +3239,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_azure_devop_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-devops/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_azure_devop_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-devops/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/azure-devops/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3029,14 +3260,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_azure_key_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/azure-key-vault/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_azure_key_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/azure-key-vault/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/azure-key-vault/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -3049,14 +3283,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_camunda_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/camunda/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_camunda_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/camunda/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/camunda/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3069,14 +3304,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_databrick_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/databricks/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_databrick_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/databricks/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/databricks/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3089,14 +3325,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_flyio_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/flyio/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_flyio_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/flyio/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/flyio/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3109,14 +3346,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_gcp_secret_manager_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/gcp-secret-manager/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_gcp_secret_manager_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/gcp-secret-manager/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/gcp-secret-manager/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -3129,14 +3369,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_github_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/github/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_github_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/github/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/github/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3149,14 +3390,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_hashicorp_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/hashicorp-vault/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_hashicorp_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/hashicorp-vault/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/hashicorp-vault/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -3169,14 +3413,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_heroku_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/heroku/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_heroku_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/heroku/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/heroku/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3189,14 +3434,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_humanitec_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/humanitec/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_humanitec_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/humanitec/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/humanitec/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3209,14 +3455,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_oci_vault_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/oci-vault/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_oci_vault_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/oci-vault/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/oci-vault/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3229,14 +3476,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_render_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/render/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_render_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/render/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/render/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3249,14 +3497,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_teamcity_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/teamcity/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_teamcity_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/teamcity/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/teamcity/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3269,14 +3518,17 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_terraform_cloud_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/terraform-cloud/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_terraform_cloud_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/terraform-cloud/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/secret-syncs/terraform-cloud/{syncId}/sync-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -3289,14 +3541,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_vercel_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/vercel/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_vercel_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/vercel/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/vercel/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3309,14 +3562,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "secret_syncs.sync_secrets_windmill_v1",
-                ::std::format!(
-                    "/api/v1/secret-syncs/windmill/{}/sync-secrets",
-                    ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "secret_syncs.sync_secrets_windmill_v1",
+                    ::std::format!(
+                        "/api/v1/secret-syncs/windmill/{}/sync-secrets",
+                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/secret-syncs/windmill/{syncId}/sync-secrets"),
         );
         self.client.http.call(request).await
     }
@@ -3330,14 +3584,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncs1passwordV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_1password_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/1password/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_1password_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/1password/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/1password/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3357,14 +3612,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsParameterStoreV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_aws_parameter_store_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-parameter-store/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_aws_parameter_store_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-parameter-store/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-parameter-store/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3384,14 +3640,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAwsSecretsManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_aws_secrets_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/aws-secrets-manager/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_aws_secrets_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/aws-secrets-manager/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/aws-secrets-manager/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3413,14 +3670,17 @@ impl SecretSyncsApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_azure_app_configuration_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-app-configuration/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_azure_app_configuration_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-app-configuration/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/secret-syncs/azure-app-configuration/{syncId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3440,14 +3700,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureDevopV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_azure_devop_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-devops/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_azure_devop_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-devops/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-devops/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3467,14 +3728,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsAzureKeyVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_azure_key_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/azure-key-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_azure_key_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/azure-key-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/azure-key-vault/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3492,14 +3754,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsCamundaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_camunda_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/camunda/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_camunda_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/camunda/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/camunda/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3517,14 +3780,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsDatabrickV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_databrick_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/databricks/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_databrick_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/databricks/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/databricks/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3542,14 +3806,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsFlyioV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_flyio_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/flyio/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_flyio_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/flyio/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/flyio/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3569,14 +3834,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGcpSecretManagerV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_gcp_secret_manager_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/gcp-secret-manager/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_gcp_secret_manager_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/gcp-secret-manager/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/gcp-secret-manager/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3594,14 +3860,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsGithubV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_github_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/github/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_github_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/github/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/github/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3621,14 +3888,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHashicorpVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_hashicorp_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/hashicorp-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_hashicorp_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/hashicorp-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/hashicorp-vault/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3646,14 +3914,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHerokuV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_heroku_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/heroku/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_heroku_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/heroku/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/heroku/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3671,14 +3940,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsHumanitecV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_humanitec_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/humanitec/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_humanitec_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/humanitec/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/humanitec/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3696,14 +3966,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsOciVaultV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_oci_vault_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/oci-vault/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_oci_vault_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/oci-vault/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/oci-vault/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3721,14 +3992,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsRenderV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_render_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/render/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_render_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/render/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/render/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3746,14 +4018,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTeamcityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_teamcity_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/teamcity/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_teamcity_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/teamcity/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/teamcity/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3773,14 +4046,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsTerraformCloudV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_terraform_cloud_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/terraform-cloud/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_terraform_cloud_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/terraform-cloud/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/terraform-cloud/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3798,14 +4072,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsVercelV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_vercel_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/vercel/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_vercel_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/vercel/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/vercel/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -3823,14 +4098,15 @@ impl SecretSyncsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretSyncsWindmillV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secret_syncs.update_windmill_v1",
-                    ::std::format!(
-                        "/api/v1/secret-syncs/windmill/{}",
-                        ::oas_runtime::client::encode_segment(& sync_id.to_string())
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secret_syncs.update_windmill_v1",
+                        ::std::format!(
+                            "/api/v1/secret-syncs/windmill/{}",
+                            ::oas_runtime::client::encode_segment(& sync_id.to_string())
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/secret-syncs/windmill/{syncId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

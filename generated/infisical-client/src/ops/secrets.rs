@@ -23,11 +23,12 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretsBatchRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.create_batch_raw_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch/raw"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secrets.create_batch_raw_v3",
+                        ::std::string::String::from("/api/v3/secrets/batch/raw"),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/batch/raw"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -42,14 +43,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.create_raw_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/raw/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secrets.create_raw_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/raw/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/raw/{secretName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -64,14 +66,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretsTagV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.create_tag_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/tags/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secrets.create_tag_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/tags/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/tags/{secretName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -85,11 +88,12 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteSecretsBatchRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secrets.delete_batch_raw_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch/raw"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secrets.delete_batch_raw_v3",
+                        ::std::string::String::from("/api/v3/secrets/batch/raw"),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/batch/raw"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -104,14 +108,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secrets.delete_raw_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/raw/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secrets.delete_raw_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/raw/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/raw/{secretName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -126,14 +131,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSecretsTagV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::DELETE,
-                    "secrets.delete_tag_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/tags/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::DELETE,
+                        "secrets.delete_tag_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/tags/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/tags/{secretName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -145,14 +151,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretsRawByIdV3Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "secrets.get_raw_by_id_v3",
-                ::std::format!(
-                    "/api/v3/secrets/raw/id/{}",
-                    ::oas_runtime::client::encode_segment(secret_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "secrets.get_raw_by_id_v3",
+                    ::std::format!(
+                        "/api/v3/secrets/raw/id/{}",
+                        ::oas_runtime::client::encode_segment(secret_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v3/secrets/raw/id/{secretId}"),
         );
         self.client.http.call(request).await
     }
@@ -166,14 +173,17 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretsRawSecretReferenceTreeV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secrets.get_raw_secret_reference_tree_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/raw/{}/secret-reference-tree",
-                        ::oas_runtime::client::encode_segment(secret_name)
+                        ::oas_runtime::client::Method::GET,
+                        "secrets.get_raw_secret_reference_tree_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/raw/{}/secret-reference-tree",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v3/secrets/raw/{secretName}/secret-reference-tree",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -188,14 +198,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secrets.get_raw_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/raw/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secrets.get_raw_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/raw/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/raw/{secretName}"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -209,11 +220,12 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "secrets.list_raw_v3",
-                    ::std::string::String::from("/api/v3/secrets/raw"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "secrets.list_raw_v3",
+                        ::std::string::String::from("/api/v3/secrets/raw"),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/raw"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -225,11 +237,12 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::MoveSecretsV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "secrets.move_v3",
-                    ::std::string::String::from("/api/v3/secrets/move"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "secrets.move_v3",
+                        ::std::string::String::from("/api/v3/secrets/move"),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/move"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -243,11 +256,12 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteSecretsBatchRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secrets.update_batch_raw_v3",
-                    ::std::string::String::from("/api/v3/secrets/batch/raw"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secrets.update_batch_raw_v3",
+                        ::std::string::String::from("/api/v3/secrets/batch/raw"),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/batch/raw"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -262,14 +276,15 @@ impl SecretsApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteSecretsRawV3Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "secrets.update_raw_v3",
-                    ::std::format!(
-                        "/api/v3/secrets/raw/{}",
-                        ::oas_runtime::client::encode_segment(secret_name)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "secrets.update_raw_v3",
+                        ::std::format!(
+                            "/api/v3/secrets/raw/{}",
+                            ::oas_runtime::client::encode_segment(secret_name)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v3/secrets/raw/{secretName}"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

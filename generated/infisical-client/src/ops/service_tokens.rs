@@ -22,11 +22,12 @@ impl ServiceTokensApi<'_> {
     ) -> crate::Result<::infisical_types::GetServiceTokenV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "service_tokens.get_service_token_v2",
-                ::std::string::String::from("/api/v2/service-token"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "service_tokens.get_service_token_v2",
+                    ::std::string::String::from("/api/v2/service-token"),
+                    true,
+                )
+                .path_template("/api/v2/service-token"),
         );
         self.client.http.call(request).await
     }

@@ -25,11 +25,12 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_certificate_authorities.create_ssh_ca_v1",
-                    ::std::string::String::from("/api/v1/ssh/ca"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_certificate_authorities.create_ssh_ca_v1",
+                        ::std::string::String::from("/api/v1/ssh/ca"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/ca"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -43,13 +44,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::DeleteSshCaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ssh_certificate_authorities.delete_ssh_ca_v1",
-                ::std::format!(
-                    "/api/v1/ssh/ca/{}", ::oas_runtime::client::encode_segment(ssh_ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "ssh_certificate_authorities.delete_ssh_ca_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/ca/{}",
+                        ::oas_runtime::client::encode_segment(ssh_ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/ca/{sshCaId}"),
         );
         self.client.http.call(request).await
     }
@@ -62,14 +65,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::std::string::String> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_authorities.get_ssh_ca_public_key_v1",
-                ::std::format!(
-                    "/api/v1/ssh/ca/{}/public-key",
-                    ::oas_runtime::client::encode_segment(ssh_ca_id)
-                ),
-                false,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_authorities.get_ssh_ca_public_key_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/ca/{}/public-key",
+                        ::oas_runtime::client::encode_segment(ssh_ca_id)
+                    ),
+                    false,
+                )
+                .path_template("/api/v1/ssh/ca/{sshCaId}/public-key"),
         );
         self.client.http.call_text(request).await
     }
@@ -82,13 +86,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshCaV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_authorities.get_ssh_ca_v1",
-                ::std::format!(
-                    "/api/v1/ssh/ca/{}", ::oas_runtime::client::encode_segment(ssh_ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_authorities.get_ssh_ca_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/ca/{}",
+                        ::oas_runtime::client::encode_segment(ssh_ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/ca/{sshCaId}"),
         );
         self.client.http.call(request).await
     }
@@ -101,14 +107,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_authorities.list_ssh_ca_certificate_templates_v1",
-                ::std::format!(
-                    "/api/v1/ssh/ca/{}/certificate-templates",
-                    ::oas_runtime::client::encode_segment(ssh_ca_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_authorities.list_ssh_ca_certificate_templates_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/ca/{}/certificate-templates",
+                        ::oas_runtime::client::encode_segment(ssh_ca_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/ca/{sshCaId}/certificate-templates"),
         );
         self.client.http.call(request).await
     }
@@ -119,14 +126,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceSshCasV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_authorities.list_workspace_ssh_cas_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/ssh-cas",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_authorities.list_workspace_ssh_cas_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/ssh-cas",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/ssh-cas"),
         );
         self.client.http.call(request).await
     }
@@ -140,14 +148,15 @@ impl SshCertificateAuthoritiesApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshCaV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "ssh_certificate_authorities.update_ssh_ca_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/ca/{}",
-                        ::oas_runtime::client::encode_segment(ssh_ca_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "ssh_certificate_authorities.update_ssh_ca_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/ca/{}",
+                            ::oas_runtime::client::encode_segment(ssh_ca_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/ca/{sshCaId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -23,11 +23,12 @@ impl SshCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponseCertificateTemplate> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_certificate_templates.create_ssh_certificate_template_v1",
-                    ::std::string::String::from("/api/v1/ssh/certificate-templates"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_certificate_templates.create_ssh_certificate_template_v1",
+                        ::std::string::String::from("/api/v1/ssh/certificate-templates"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/certificate-templates"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -39,14 +40,17 @@ impl SshCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponseCertificateTemplate> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ssh_certificate_templates.delete_ssh_certificate_template_v1",
-                ::std::format!(
-                    "/api/v1/ssh/certificate-templates/{}",
-                    ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ::oas_runtime::client::Method::DELETE,
+                    "ssh_certificate_templates.delete_ssh_certificate_template_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/certificate-templates/{}",
+                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -57,14 +61,17 @@ impl SshCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponseCertificateTemplate> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_templates.get_ssh_certificate_template_v1",
-                ::std::format!(
-                    "/api/v1/ssh/certificate-templates/{}",
-                    ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_templates.get_ssh_certificate_template_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/certificate-templates/{}",
+                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -75,14 +82,15 @@ impl SshCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_certificate_templates.list_workspace_ssh_certificate_templates_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/ssh-certificate-templates",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_certificate_templates.list_workspace_ssh_certificate_templates_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/ssh-certificate-templates",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/ssh-certificate-templates"),
         );
         self.client.http.call(request).await
     }
@@ -96,14 +104,17 @@ impl SshCertificateTemplatesApi<'_> {
     ) -> crate::Result<::infisical_types::ListResponseCertificateTemplate> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "ssh_certificate_templates.update_ssh_certificate_template_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/certificate-templates/{}",
-                        ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ::oas_runtime::client::Method::PATCH,
+                        "ssh_certificate_templates.update_ssh_certificate_template_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/certificate-templates/{}",
+                            ::oas_runtime::client::encode_segment(certificate_template_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/ssh/certificate-templates/{certificateTemplateId}",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

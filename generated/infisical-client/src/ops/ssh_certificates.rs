@@ -23,11 +23,12 @@ impl SshCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::IssueV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_certificates.issue_ssh_certificates_v1",
-                    ::std::string::String::from("/api/v1/ssh/certificates/issue"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_certificates.issue_ssh_certificates_v1",
+                        ::std::string::String::from("/api/v1/ssh/certificates/issue"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/certificates/issue"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,11 +42,12 @@ impl SshCertificatesApi<'_> {
     ) -> crate::Result<::infisical_types::SerialNumberSignedKeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_certificates.sign_ssh_certificates_v1",
-                    ::std::string::String::from("/api/v1/ssh/certificates/sign"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_certificates.sign_ssh_certificates_v1",
+                        ::std::string::String::from("/api/v1/ssh/certificates/sign"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/certificates/sign"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await

@@ -23,11 +23,12 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshHostGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_host_groups.create_ssh_host_group_v1",
-                    ::std::string::String::from("/api/v1/ssh/host-groups"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_host_groups.create_ssh_host_group_v1",
+                        ::std::string::String::from("/api/v1/ssh/host-groups"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/host-groups"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -42,15 +43,16 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSshHostGroupsHostV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "ssh_host_groups.create_ssh_host_groups_host_v1",
-                ::std::format!(
-                    "/api/v1/ssh/host-groups/{}/hosts/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_group_id),
-                    ::oas_runtime::client::encode_segment(host_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "ssh_host_groups.create_ssh_host_groups_host_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/host-groups/{}/hosts/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_group_id),
+                        ::oas_runtime::client::encode_segment(host_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}"),
         );
         self.client.http.call(request).await
     }
@@ -63,14 +65,15 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshHostGroupV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ssh_host_groups.delete_ssh_host_group_v1",
-                ::std::format!(
-                    "/api/v1/ssh/host-groups/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_group_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "ssh_host_groups.delete_ssh_host_group_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/host-groups/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_group_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}"),
         );
         self.client.http.call(request).await
     }
@@ -84,15 +87,16 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::CreateSshHostGroupsHostV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ssh_host_groups.delete_ssh_host_groups_host_v1",
-                ::std::format!(
-                    "/api/v1/ssh/host-groups/{}/hosts/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_group_id),
-                    ::oas_runtime::client::encode_segment(host_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "ssh_host_groups.delete_ssh_host_groups_host_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/host-groups/{}/hosts/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_group_id),
+                        ::oas_runtime::client::encode_segment(host_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}/hosts/{hostId}"),
         );
         self.client.http.call(request).await
     }
@@ -105,14 +109,15 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshHostGroupV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_host_groups.get_ssh_host_group_v1",
-                ::std::format!(
-                    "/api/v1/ssh/host-groups/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_group_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_host_groups.get_ssh_host_group_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/host-groups/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_group_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}"),
         );
         self.client.http.call(request).await
     }
@@ -126,14 +131,15 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::ListSshHostGroupsHostsV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "ssh_host_groups.list_ssh_host_groups_hosts_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/host-groups/{}/hosts",
-                        ::oas_runtime::client::encode_segment(ssh_host_group_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::GET,
+                        "ssh_host_groups.list_ssh_host_groups_hosts_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/host-groups/{}/hosts",
+                            ::oas_runtime::client::encode_segment(ssh_host_group_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}/hosts"),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -145,14 +151,15 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceSshHostGroupsV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_host_groups.list_workspace_ssh_host_groups_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/ssh-host-groups",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_host_groups.list_workspace_ssh_host_groups_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/ssh-host-groups",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/ssh-host-groups"),
         );
         self.client.http.call(request).await
     }
@@ -166,14 +173,15 @@ impl SshHostGroupsApi<'_> {
     ) -> crate::Result<::infisical_types::GetSshHostGroupV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "ssh_host_groups.update_ssh_host_group_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/host-groups/{}",
-                        ::oas_runtime::client::encode_segment(ssh_host_group_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "ssh_host_groups.update_ssh_host_group_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/host-groups/{}",
+                            ::oas_runtime::client::encode_segment(ssh_host_group_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/host-groups/{sshHostGroupId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -23,11 +23,12 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::Host> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_hosts.create_ssh_host_v1",
-                    ::std::string::String::from("/api/v1/ssh/hosts"),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_hosts.create_ssh_host_v1",
+                        ::std::string::String::from("/api/v1/ssh/hosts"),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/hosts"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -41,14 +42,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::Host> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "ssh_hosts.delete_ssh_host_v1",
-                ::std::format!(
-                    "/api/v1/ssh/hosts/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "ssh_hosts.delete_ssh_host_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/hosts/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/hosts/{sshHostId}"),
         );
         self.client.http.call(request).await
     }
@@ -59,14 +61,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::Host> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_hosts.get_ssh_host_v1",
-                ::std::format!(
-                    "/api/v1/ssh/hosts/{}",
-                    ::oas_runtime::client::encode_segment(ssh_host_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_hosts.get_ssh_host_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/hosts/{}",
+                        ::oas_runtime::client::encode_segment(ssh_host_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/ssh/hosts/{sshHostId}"),
         );
         self.client.http.call(request).await
     }
@@ -79,14 +82,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::std::string::String> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_hosts.get_ssh_hosts_host_ca_public_key_v1",
-                ::std::format!(
-                    "/api/v1/ssh/hosts/{}/host-ca-public-key",
-                    ::oas_runtime::client::encode_segment(ssh_host_id)
-                ),
-                false,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_hosts.get_ssh_hosts_host_ca_public_key_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/hosts/{}/host-ca-public-key",
+                        ::oas_runtime::client::encode_segment(ssh_host_id)
+                    ),
+                    false,
+                )
+                .path_template("/api/v1/ssh/hosts/{sshHostId}/host-ca-public-key"),
         );
         self.client.http.call_text(request).await
     }
@@ -99,14 +103,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::std::string::String> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_hosts.get_ssh_hosts_user_ca_public_key_v1",
-                ::std::format!(
-                    "/api/v1/ssh/hosts/{}/user-ca-public-key",
-                    ::oas_runtime::client::encode_segment(ssh_host_id)
-                ),
-                false,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_hosts.get_ssh_hosts_user_ca_public_key_v1",
+                    ::std::format!(
+                        "/api/v1/ssh/hosts/{}/user-ca-public-key",
+                        ::oas_runtime::client::encode_segment(ssh_host_id)
+                    ),
+                    false,
+                )
+                .path_template("/api/v1/ssh/hosts/{sshHostId}/user-ca-public-key"),
         );
         self.client.http.call_text(request).await
     }
@@ -120,14 +125,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::SerialNumberSignedKeyResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_hosts.issue_host_cert_ssh_host_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/hosts/{}/issue-host-cert",
-                        ::oas_runtime::client::encode_segment(ssh_host_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_hosts.issue_host_cert_ssh_host_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/hosts/{}/issue-host-cert",
+                            ::oas_runtime::client::encode_segment(ssh_host_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/hosts/{sshHostId}/issue-host-cert"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -142,14 +148,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::IssueV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "ssh_hosts.issue_user_cert_ssh_host_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/hosts/{}/issue-user-cert",
-                        ::oas_runtime::client::encode_segment(ssh_host_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "ssh_hosts.issue_user_cert_ssh_host_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/hosts/{}/issue-user-cert",
+                            ::oas_runtime::client::encode_segment(ssh_host_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/hosts/{sshHostId}/issue-user-cert"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -160,11 +167,12 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::std::vec::Vec<::infisical_types::Host>> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_hosts.list_ssh_hosts_v1",
-                ::std::string::String::from("/api/v1/ssh/hosts"),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_hosts.list_ssh_hosts_v1",
+                    ::std::string::String::from("/api/v1/ssh/hosts"),
+                    true,
+                )
+                .path_template("/api/v1/ssh/hosts"),
         );
         self.client.http.call(request).await
     }
@@ -175,14 +183,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::ListWorkspaceSshHostsV2Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "ssh_hosts.list_workspace_ssh_hosts_v2",
-                ::std::format!(
-                    "/api/v2/workspace/{}/ssh-hosts",
-                    ::oas_runtime::client::encode_segment(project_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "ssh_hosts.list_workspace_ssh_hosts_v2",
+                    ::std::format!(
+                        "/api/v2/workspace/{}/ssh-hosts",
+                        ::oas_runtime::client::encode_segment(project_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v2/workspace/{projectId}/ssh-hosts"),
         );
         self.client.http.call(request).await
     }
@@ -196,14 +205,15 @@ impl SshHostsApi<'_> {
     ) -> crate::Result<::infisical_types::Host> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "ssh_hosts.update_ssh_host_v1",
-                    ::std::format!(
-                        "/api/v1/ssh/hosts/{}",
-                        ::oas_runtime::client::encode_segment(ssh_host_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "ssh_hosts.update_ssh_host_v1",
+                        ::std::format!(
+                            "/api/v1/ssh/hosts/{}",
+                            ::oas_runtime::client::encode_segment(ssh_host_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/ssh/hosts/{sshHostId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

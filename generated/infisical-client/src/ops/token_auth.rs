@@ -24,14 +24,17 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "token_auth.create_auth_token_auth_identities_token_v1",
-                    ::std::format!(
-                        "/api/v1/auth/token-auth/identities/{}/tokens",
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::POST,
+                        "token_auth.create_auth_token_auth_identities_token_v1",
+                        ::std::format!(
+                            "/api/v1/auth/token-auth/identities/{}/tokens",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/auth/token-auth/identities/{identityId}/tokens",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -51,14 +54,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthTokenAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "token_auth.create_auth_token_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/token-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "token_auth.create_auth_token_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/token-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/token-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -75,14 +79,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthTokenAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "token_auth.delete_auth_token_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/token-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "token_auth.delete_auth_token_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/token-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/token-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -95,14 +100,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthTokenAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "token_auth.get_auth_token_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/token-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "token_auth.get_auth_token_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/token-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/token-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -116,14 +122,17 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::ListAuthTokenAuthIdentitiesTokensV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::GET,
-                    "token_auth.list_auth_token_auth_identities_tokens_v1",
-                    ::std::format!(
-                        "/api/v1/auth/token-auth/identities/{}/tokens",
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::GET,
+                        "token_auth.list_auth_token_auth_identities_tokens_v1",
+                        ::std::format!(
+                            "/api/v1/auth/token-auth/identities/{}/tokens",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/auth/token-auth/identities/{identityId}/tokens",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| r.query(query));
         self.client.http.call(request).await
@@ -137,14 +146,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "token_auth.revoke_auth_token_auth_token_v1",
-                ::std::format!(
-                    "/api/v1/auth/token-auth/tokens/{}/revoke",
-                    ::oas_runtime::client::encode_segment(token_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::POST,
+                    "token_auth.revoke_auth_token_auth_token_v1",
+                    ::std::format!(
+                        "/api/v1/auth/token-auth/tokens/{}/revoke",
+                        ::oas_runtime::client::encode_segment(token_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/token-auth/tokens/{tokenId}/revoke"),
         );
         self.client.http.call(request).await
     }
@@ -160,14 +170,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthTokenAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "token_auth.update_auth_token_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/token-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "token_auth.update_auth_token_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/token-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/token-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -185,14 +196,15 @@ impl TokenAuthApi<'_> {
     ) -> crate::Result<::infisical_types::UpdateAuthTokenAuthTokenV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "token_auth.update_auth_token_auth_token_v1",
-                    ::std::format!(
-                        "/api/v1/auth/token-auth/tokens/{}",
-                        ::oas_runtime::client::encode_segment(token_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "token_auth.update_auth_token_auth_token_v1",
+                        ::std::format!(
+                            "/api/v1/auth/token-auth/tokens/{}",
+                            ::oas_runtime::client::encode_segment(token_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/token-auth/tokens/{tokenId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),

@@ -28,14 +28,17 @@ impl UniversalAuthApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "universal_auth.create_auth_universal_auth_identities_client_secret_v1",
-                    ::std::format!(
-                        "/api/v1/auth/universal-auth/identities/{}/client-secrets",
-                        ::oas_runtime::client::encode_segment(identity_id)
+                        ::oas_runtime::client::Method::POST,
+                        "universal_auth.create_auth_universal_auth_identities_client_secret_v1",
+                        ::std::format!(
+                            "/api/v1/auth/universal-auth/identities/{}/client-secrets",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template(
+                        "/api/v1/auth/universal-auth/identities/{identityId}/client-secrets",
                     ),
-                    true,
-                ),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -55,14 +58,15 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthUniversalAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "universal_auth.create_auth_universal_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/universal-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "universal_auth.create_auth_universal_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/universal-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/universal-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
@@ -79,14 +83,15 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthUniversalAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::DELETE,
-                "universal_auth.delete_auth_universal_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/universal-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::DELETE,
+                    "universal_auth.delete_auth_universal_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/universal-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/universal-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -102,15 +107,18 @@ impl UniversalAuthApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "universal_auth.get_auth_universal_auth_identities_client_secret_v1",
-                ::std::format!(
-                    "/api/v1/auth/universal-auth/identities/{}/client-secrets/{}",
-                    ::oas_runtime::client::encode_segment(identity_id),
-                    ::oas_runtime::client::encode_segment(client_secret_id)
+                    ::oas_runtime::client::Method::GET,
+                    "universal_auth.get_auth_universal_auth_identities_client_secret_v1",
+                    ::std::format!(
+                        "/api/v1/auth/universal-auth/identities/{}/client-secrets/{}",
+                        ::oas_runtime::client::encode_segment(identity_id),
+                        ::oas_runtime::client::encode_segment(client_secret_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -123,14 +131,15 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthUniversalAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "universal_auth.get_auth_universal_auth_identity_v1",
-                ::std::format!(
-                    "/api/v1/auth/universal-auth/identities/{}",
-                    ::oas_runtime::client::encode_segment(identity_id)
-                ),
-                true,
-            ),
+                    ::oas_runtime::client::Method::GET,
+                    "universal_auth.get_auth_universal_auth_identity_v1",
+                    ::std::format!(
+                        "/api/v1/auth/universal-auth/identities/{}",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template("/api/v1/auth/universal-auth/identities/{identityId}"),
         );
         self.client.http.call(request).await
     }
@@ -145,14 +154,17 @@ impl UniversalAuthApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::GET,
-                "universal_auth.list_auth_universal_auth_identities_client_secrets_v1",
-                ::std::format!(
-                    "/api/v1/auth/universal-auth/identities/{}/client-secrets",
-                    ::oas_runtime::client::encode_segment(identity_id)
+                    ::oas_runtime::client::Method::GET,
+                    "universal_auth.list_auth_universal_auth_identities_client_secrets_v1",
+                    ::std::format!(
+                        "/api/v1/auth/universal-auth/identities/{}/client-secrets",
+                        ::oas_runtime::client::encode_segment(identity_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/auth/universal-auth/identities/{identityId}/client-secrets",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -165,11 +177,12 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "universal_auth.login_auth_universal_auth_v1",
-                    ::std::string::String::from("/api/v1/auth/universal-auth/login"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "universal_auth.login_auth_universal_auth_v1",
+                        ::std::string::String::from("/api/v1/auth/universal-auth/login"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/universal-auth/login"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -183,11 +196,12 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::AccessTokenResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "universal_auth.renew_auth_token_v1",
-                    ::std::string::String::from("/api/v1/auth/token/renew"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "universal_auth.renew_auth_token_v1",
+                        ::std::string::String::from("/api/v1/auth/token/renew"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/token/renew"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -201,11 +215,12 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::MessageResponse> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::POST,
-                    "universal_auth.revoke_auth_token_v1",
-                    ::std::string::String::from("/api/v1/auth/token/revoke"),
-                    false,
-                ),
+                        ::oas_runtime::client::Method::POST,
+                        "universal_auth.revoke_auth_token_v1",
+                        ::std::string::String::from("/api/v1/auth/token/revoke"),
+                        false,
+                    )
+                    .path_template("/api/v1/auth/token/revoke"),
             )
             .and_then(|r| r.json(body));
         self.client.http.call(request).await
@@ -222,15 +237,18 @@ impl UniversalAuthApi<'_> {
     > {
         let request = ::std::result::Result::Ok(
             ::oas_runtime::client::Request::new(
-                ::oas_runtime::client::Method::POST,
-                "universal_auth.revoke_auth_universal_auth_identities_client_secret_v1",
-                ::std::format!(
-                    "/api/v1/auth/universal-auth/identities/{}/client-secrets/{}/revoke",
-                    ::oas_runtime::client::encode_segment(identity_id),
-                    ::oas_runtime::client::encode_segment(client_secret_id)
+                    ::oas_runtime::client::Method::POST,
+                    "universal_auth.revoke_auth_universal_auth_identities_client_secret_v1",
+                    ::std::format!(
+                        "/api/v1/auth/universal-auth/identities/{}/client-secrets/{}/revoke",
+                        ::oas_runtime::client::encode_segment(identity_id),
+                        ::oas_runtime::client::encode_segment(client_secret_id)
+                    ),
+                    true,
+                )
+                .path_template(
+                    "/api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{clientSecretId}/revoke",
                 ),
-                true,
-            ),
         );
         self.client.http.call(request).await
     }
@@ -246,14 +264,15 @@ impl UniversalAuthApi<'_> {
     ) -> crate::Result<::infisical_types::GetAuthUniversalAuthIdentityV1Response> {
         let request = ::std::result::Result::Ok(
                 ::oas_runtime::client::Request::new(
-                    ::oas_runtime::client::Method::PATCH,
-                    "universal_auth.update_auth_universal_auth_identity_v1",
-                    ::std::format!(
-                        "/api/v1/auth/universal-auth/identities/{}",
-                        ::oas_runtime::client::encode_segment(identity_id)
-                    ),
-                    true,
-                ),
+                        ::oas_runtime::client::Method::PATCH,
+                        "universal_auth.update_auth_universal_auth_identity_v1",
+                        ::std::format!(
+                            "/api/v1/auth/universal-auth/identities/{}",
+                            ::oas_runtime::client::encode_segment(identity_id)
+                        ),
+                        true,
+                    )
+                    .path_template("/api/v1/auth/universal-auth/identities/{identityId}"),
             )
             .and_then(|r| match body {
                 ::std::option::Option::Some(b) => r.json(b),
