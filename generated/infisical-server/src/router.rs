@@ -12530,7 +12530,7 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_ca_certificates_der_v1,
-                ::oas_runtime::server::Declared::new(200, true),
+                ::oas_runtime::server::Declared::new(200, false),
                 |s, cx, (token, ca_id, ca_cert_id)| async move {
                     s.get_pki_ca_certificates_der_v1(&cx, token, ca_id, ca_cert_id).await
                 },
@@ -12972,7 +12972,7 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_pki_certificates_private_key_v1,
-                ::oas_runtime::server::Declared::new(200, true),
+                ::oas_runtime::server::Declared::new(200, false),
                 |s, cx, (token, serial_number)| async move {
                     s.get_pki_certificates_private_key_v1(&cx, token, serial_number)
                         .await
@@ -16046,7 +16046,7 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_ca_public_key_v1,
-                ::oas_runtime::server::Declared::new(200, true),
+                ::oas_runtime::server::Declared::new(200, false),
                 |s, cx, (token, ssh_ca_id)| async move {
                     s.get_ssh_ca_public_key_v1(&cx, token, ssh_ca_id).await
                 },
@@ -16304,7 +16304,7 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_hosts_host_ca_public_key_v1,
-                ::oas_runtime::server::Declared::new(200, true),
+                ::oas_runtime::server::Declared::new(200, false),
                 |s, cx, (token, ssh_host_id)| async move {
                     s.get_ssh_hosts_host_ca_public_key_v1(&cx, token, ssh_host_id).await
                 },
@@ -16312,7 +16312,7 @@ impl Server {
             ::oas_runtime::server::operation(
                 ::std::sync::Arc::clone(&implementation),
                 decode::get_ssh_hosts_user_ca_public_key_v1,
-                ::oas_runtime::server::Declared::new(200, true),
+                ::oas_runtime::server::Declared::new(200, false),
                 |s, cx, (token, ssh_host_id)| async move {
                     s.get_ssh_hosts_user_ca_public_key_v1(&cx, token, ssh_host_id).await
                 },

@@ -984,6 +984,433 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             ],
             additional: ::std::option::Option::None,
         },
+        Schema::Array(ArraySchema {
+            items: 138,
+            min_items: ::std::option::Option::None,
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Tagged {
+            tag: "subject",
+            variants: &[
+                ("secrets", 139),
+                ("secret-folders", 146),
+                ("secret-imports", 151),
+                ("dynamic-secrets", 153),
+                ("identity", 159),
+                ("ssh-hosts", 163),
+                ("pki-subscribers", 169),
+                ("certificate-templates", 169),
+                ("secret-rotation", 173),
+                ("secret-syncs", 176),
+                ("secret-approval", 179),
+                ("secret-rollback", 180),
+                ("member", 183),
+                ("groups", 184),
+                ("role", 179),
+                ("integrations", 179),
+                ("webhooks", 179),
+                ("service-tokens", 179),
+                ("settings", 179),
+                ("environments", 179),
+                ("tags", 179),
+                ("audit-logs", 179),
+                ("ip-allowlist", 179),
+                ("certificate-authorities", 179),
+                ("certificates", 187),
+                ("ssh-certificate-authorities", 179),
+                ("ssh-certificates", 179),
+                ("ssh-certificate-templates", 179),
+                ("ssh-host-groups", 179),
+                ("pki-alerts", 179),
+                ("pki-collections", 179),
+                ("workspace", 190),
+                ("kms", 193),
+                ("cmek", 196),
+                ("kmip", 199),
+                ("commits", 202),
+                ("secret-scanning-data-sources", 205),
+                ("secret-scanning-findings", 208),
+                ("secret-scanning-configs", 211),
+            ],
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 140),
+                Field::optional("conditions", 142),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 141,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &["read", "describeSecret", "readValue", "create", "edit", "delete"],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+                Field::optional("secretName", 143),
+                Field::optional("secretTags", 145),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[144, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$ne", 5),
+                Field::optional("$in", 71),
+                Field::optional("$glob", 5),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::optional("$in", 71)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 147),
+                Field::optional("conditions", 148),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 129,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 149),
+                Field::optional("secretPath", 143),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[150, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$ne", 5),
+                Field::optional("$in", 71),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 147),
+                Field::optional("conditions", 152),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 154),
+                Field::optional("conditions", 156),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 155,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read-root-credential",
+                "create-root-credential",
+                "edit-root-credential",
+                "delete-root-credential",
+                "lease",
+            ],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("environment", 143),
+                Field::optional("secretPath", 143),
+                Field::optional("metadata", 157),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("$elemMatch", 158)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::optional("key", 150), Field::optional("value", 150)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 160),
+                Field::optional("conditions", 162),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 161,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "create",
+                "edit",
+                "delete",
+                "grant-privileges",
+                "assume-privileges",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::optional("identityId", 149)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::required("action", 164),
+                Field::optional("inverted", 70),
+                Field::optional("conditions", 166),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 165,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "issue-host-cert"]),
+        Schema::Object {
+            fields: &[Field::optional("hostname", 167)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Untagged(&[168, 0]),
+        Schema::Object {
+            fields: &[
+                Field::optional("$eq", 5),
+                Field::optional("$glob", 5),
+                Field::optional("$in", 71),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::required("action", 170),
+                Field::optional("inverted", 70),
+                Field::optional("conditions", 172),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 171,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "issue-cert", "list-certs"]),
+        Schema::Object {
+            fields: &[Field::optional("name", 167)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 174),
+                Field::optional("conditions", 148),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 175,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "read-generated-credentials",
+                "create",
+                "edit",
+                "delete",
+                "rotate-secrets",
+            ],
+        ),
+        Schema::Object {
+            fields: &[
+                Field::optional("inverted", 70),
+                Field::required("action", 177),
+                Field::optional("conditions", 152),
+            ],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 178,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read",
+                "create",
+                "edit",
+                "delete",
+                "sync-secrets",
+                "import-secrets",
+                "remove-secrets",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 147)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("action", 181)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 182,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create"]),
+        Schema::Object {
+            fields: &[Field::required("action", 160)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::Object {
+            fields: &[Field::required("action", 185)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 186,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "grant-privileges"]),
+        Schema::Object {
+            fields: &[Field::required("action", 188)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 189,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "create", "edit", "delete", "read-private-key"]),
+        Schema::Object {
+            fields: &[Field::required("action", 191)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 192,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["edit", "delete"]),
+        Schema::Object {
+            fields: &[Field::required("action", 194)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 195,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["edit"]),
+        Schema::Object {
+            fields: &[Field::required("action", 197)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 198,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &["read", "create", "edit", "delete", "encrypt", "decrypt", "sign", "verify"],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 200)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 201,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "create-clients",
+                "update-clients",
+                "delete-clients",
+                "read-clients",
+                "generate-client-certificates",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 203)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 204,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read", "perform-rollback"]),
+        Schema::Object {
+            fields: &[Field::required("action", 206)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 207,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(
+            &[
+                "read-data-sources",
+                "create-data-sources",
+                "edit-data-sources",
+                "delete-data-sources",
+                "trigger-data-source-scans",
+                "read-data-source-scans",
+                "read-data-source-resources",
+            ],
+        ),
+        Schema::Object {
+            fields: &[Field::required("action", 209)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 210,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read-findings", "update-findings"]),
+        Schema::Object {
+            fields: &[Field::required("action", 212)],
+            additional: ::std::option::Option::None,
+        },
+        Schema::OneOrMany(ArraySchema {
+            items: 213,
+            min_items: ::std::option::Option::Some(1),
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Enum(&["read-configs", "update-configs"]),
         Schema::Object {
             fields: &[
                 Field::required("identityId", 5),
@@ -991,7 +1418,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 126),
                 Field::optional("permissions", 127),
                 Field::optional("privilegePermission", 133),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -1011,7 +1438,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("privilegeSlug", 5),
                 Field::required("identityId", 5),
                 Field::required("projectSlug", 5),
-                Field::required("privilegeDetails", 141),
+                Field::required("privilegeDetails", 218),
             ],
             additional: ::std::option::Option::None,
         },
@@ -1021,7 +1448,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("permissions", 127),
                 Field::optional("privilegePermission", 133),
                 Field::optional("isTemporary", 70),
-                Field::optional("temporaryMode", 138),
+                Field::optional("temporaryMode", 215),
                 Field::optional("temporaryRange", 0),
                 Field::optional("temporaryAccessStartTime", 3),
             ],
@@ -1030,6 +1457,19 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Enum(
             &["secret-manager", "cert-manager", "kms", "ssh", "secret-scanning"],
         ),
+        Schema::Array(ArraySchema {
+            items: 221,
+            min_items: ::std::option::Option::None,
+            max_items: ::std::option::Option::None,
+        }),
+        Schema::Object {
+            fields: &[
+                Field::required("name", 5),
+                Field::required("slug", 84),
+                Field::required("permissions", 137),
+            ],
+            additional: ::std::option::Option::None,
+        },
         Schema::Object {
             fields: &[
                 Field::required("name", 5),
@@ -1040,10 +1480,10 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         },
         Schema::Object {
             fields: &[
-                Field::required("type", 142),
+                Field::required("type", 219),
                 Field::required("name", 84),
-                Field::optional("description", 145),
-                Field::optional("roles", 146),
+                Field::optional("description", 224),
+                Field::optional("roles", 220),
                 Field::optional("environments", 225),
             ],
             additional: ::std::option::Option::None,
@@ -1054,455 +1494,15 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             max_length: ::std::option::Option::Some(256),
         }),
         Schema::Array(ArraySchema {
-            items: 147,
-            min_items: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Object {
-            fields: &[
-                Field::required("name", 5),
-                Field::required("slug", 84),
-                Field::required("permissions", 148),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Array(ArraySchema {
-            items: 149,
-            min_items: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Tagged {
-            tag: "subject",
-            variants: &[
-                ("secrets", 150),
-                ("secret-folders", 157),
-                ("secret-imports", 162),
-                ("dynamic-secrets", 164),
-                ("identity", 170),
-                ("ssh-hosts", 174),
-                ("pki-subscribers", 180),
-                ("certificate-templates", 180),
-                ("secret-rotation", 184),
-                ("secret-syncs", 187),
-                ("secret-approval", 190),
-                ("secret-rollback", 191),
-                ("member", 194),
-                ("groups", 195),
-                ("role", 190),
-                ("integrations", 190),
-                ("webhooks", 190),
-                ("service-tokens", 190),
-                ("settings", 190),
-                ("environments", 190),
-                ("tags", 190),
-                ("audit-logs", 190),
-                ("ip-allowlist", 190),
-                ("certificate-authorities", 190),
-                ("certificates", 198),
-                ("ssh-certificate-authorities", 190),
-                ("ssh-certificates", 190),
-                ("ssh-certificate-templates", 190),
-                ("ssh-host-groups", 190),
-                ("pki-alerts", 190),
-                ("pki-collections", 190),
-                ("workspace", 201),
-                ("kms", 204),
-                ("cmek", 207),
-                ("kmip", 210),
-                ("commits", 213),
-                ("secret-scanning-data-sources", 216),
-                ("secret-scanning-findings", 219),
-                ("secret-scanning-configs", 222),
-            ],
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 151),
-                Field::optional("conditions", 153),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 152,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &["read", "describeSecret", "readValue", "create", "edit", "delete"],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-                Field::optional("secretName", 154),
-                Field::optional("secretTags", 156),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[155, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$ne", 5),
-                Field::optional("$in", 71),
-                Field::optional("$glob", 5),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::optional("$in", 71)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 158),
-                Field::optional("conditions", 159),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 129,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 160),
-                Field::optional("secretPath", 154),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[161, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$ne", 5),
-                Field::optional("$in", 71),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 158),
-                Field::optional("conditions", 163),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 165),
-                Field::optional("conditions", 167),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 166,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read-root-credential",
-                "create-root-credential",
-                "edit-root-credential",
-                "delete-root-credential",
-                "lease",
-            ],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("environment", 154),
-                Field::optional("secretPath", 154),
-                Field::optional("metadata", 168),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("$elemMatch", 169)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::optional("key", 161), Field::optional("value", 161)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 171),
-                Field::optional("conditions", 173),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 172,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "create",
-                "edit",
-                "delete",
-                "grant-privileges",
-                "assume-privileges",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::optional("identityId", 160)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::required("action", 175),
-                Field::optional("inverted", 70),
-                Field::optional("conditions", 177),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 176,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "issue-host-cert"]),
-        Schema::Object {
-            fields: &[Field::optional("hostname", 178)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Untagged(&[179, 0]),
-        Schema::Object {
-            fields: &[
-                Field::optional("$eq", 5),
-                Field::optional("$glob", 5),
-                Field::optional("$in", 71),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::required("action", 181),
-                Field::optional("inverted", 70),
-                Field::optional("conditions", 183),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 182,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "issue-cert", "list-certs"]),
-        Schema::Object {
-            fields: &[Field::optional("name", 178)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 185),
-                Field::optional("conditions", 159),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 186,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "read-generated-credentials",
-                "create",
-                "edit",
-                "delete",
-                "rotate-secrets",
-            ],
-        ),
-        Schema::Object {
-            fields: &[
-                Field::optional("inverted", 70),
-                Field::required("action", 188),
-                Field::optional("conditions", 163),
-            ],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 189,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read",
-                "create",
-                "edit",
-                "delete",
-                "sync-secrets",
-                "import-secrets",
-                "remove-secrets",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 158)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("action", 192)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 193,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create"]),
-        Schema::Object {
-            fields: &[Field::required("action", 171)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::Object {
-            fields: &[Field::required("action", 196)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 197,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "grant-privileges"]),
-        Schema::Object {
-            fields: &[Field::required("action", 199)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 200,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "create", "edit", "delete", "read-private-key"]),
-        Schema::Object {
-            fields: &[Field::required("action", 202)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 203,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["edit", "delete"]),
-        Schema::Object {
-            fields: &[Field::required("action", 205)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 206,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["edit"]),
-        Schema::Object {
-            fields: &[Field::required("action", 208)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 209,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &["read", "create", "edit", "delete", "encrypt", "decrypt", "sign", "verify"],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 211)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 212,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "create-clients",
-                "update-clients",
-                "delete-clients",
-                "read-clients",
-                "generate-client-certificates",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 214)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 215,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read", "perform-rollback"]),
-        Schema::Object {
-            fields: &[Field::required("action", 217)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 218,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(
-            &[
-                "read-data-sources",
-                "create-data-sources",
-                "edit-data-sources",
-                "delete-data-sources",
-                "trigger-data-source-scans",
-                "read-data-source-scans",
-                "read-data-source-resources",
-            ],
-        ),
-        Schema::Object {
-            fields: &[Field::required("action", 220)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 221,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read-findings", "update-findings"]),
-        Schema::Object {
-            fields: &[Field::required("action", 223)],
-            additional: ::std::option::Option::None,
-        },
-        Schema::OneOrMany(ArraySchema {
-            items: 224,
-            min_items: ::std::option::Option::Some(1),
-            max_items: ::std::option::Option::None,
-        }),
-        Schema::Enum(&["read-configs", "update-configs"]),
-        Schema::Array(ArraySchema {
-            items: 143,
+            items: 222,
             min_items: ::std::option::Option::Some(1),
             max_items: ::std::option::Option::None,
         }),
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::optional("description", 145),
-                Field::optional("roles", 146),
+                Field::optional("description", 224),
+                Field::optional("roles", 220),
                 Field::optional("environments", 225),
             ],
             additional: ::std::option::Option::None,
@@ -2065,7 +2065,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 293),
-                Field::optional("description", 145),
+                Field::optional("description", 224),
                 Field::optional("autoCapitalization", 70),
                 Field::optional("hasDeleteProtection", 70),
                 Field::optional("slug", 293),
@@ -2113,7 +2113,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("role", 0),
                 Field::required("isTemporary", 70),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -2839,7 +2839,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 404),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2852,7 +2852,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 406),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2868,7 +2868,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 408),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2882,7 +2882,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 411),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2895,7 +2895,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 413),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2908,7 +2908,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 415),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2919,7 +2919,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 389),
                 Field::required("credentials", 411),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2928,7 +2928,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 411),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2938,7 +2938,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 390),
                 Field::required("credentials", 419),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2956,7 +2956,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 419),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2966,7 +2966,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 391),
                 Field::required("credentials", 423),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2979,7 +2979,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 423),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -2989,7 +2989,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 391),
                 Field::required("credentials", 426),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3002,7 +3002,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 426),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3015,7 +3015,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 430),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3032,7 +3032,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 432),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3045,7 +3045,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 434),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3056,7 +3056,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 392),
                 Field::required("credentials", 436),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3073,7 +3073,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 436),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3083,7 +3083,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 393),
                 Field::required("credentials", 439),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3096,7 +3096,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 439),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3106,7 +3106,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 394),
                 Field::required("credentials", 442),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3128,7 +3128,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 442),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3138,7 +3138,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 395),
                 Field::required("credentials", 445),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3154,7 +3154,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 445),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3164,7 +3164,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 396),
                 Field::required("credentials", 448),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3180,7 +3180,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 448),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3190,7 +3190,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 395),
                 Field::required("credentials", 451),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3208,7 +3208,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 451),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3221,7 +3221,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 455),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3238,7 +3238,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 457),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3256,7 +3256,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 459),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3267,7 +3267,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 397),
                 Field::required("credentials", 461),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3287,7 +3287,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 461),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3297,7 +3297,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 396),
                 Field::required("credentials", 464),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3313,7 +3313,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 464),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3323,7 +3323,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 398),
                 Field::required("credentials", 467),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3342,7 +3342,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 467),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3352,7 +3352,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 393),
                 Field::required("credentials", 470),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3368,7 +3368,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 470),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3381,7 +3381,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 474),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3399,7 +3399,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("credentials", 477),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3421,7 +3421,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 481),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3432,7 +3432,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 399),
                 Field::required("credentials", 483),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3450,7 +3450,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 483),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3460,7 +3460,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("method", 396),
                 Field::required("credentials", 487),
                 Field::required("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3478,7 +3478,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("credentials", 487),
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isPlatformManagedCredentials", 70),
             ],
             additional: ::std::option::Option::None,
@@ -3507,7 +3507,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             max_items: ::std::option::Option::Some(50),
         }),
         Schema::Object {
-            fields: &[Field::required("key", 494), Field::required("value", 145)],
+            fields: &[Field::required("key", 494), Field::required("value", 224)],
             additional: ::std::option::Option::None,
         },
         Schema::String(StringSchema {
@@ -3815,7 +3815,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3829,7 +3829,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3843,7 +3843,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3857,7 +3857,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3870,7 +3870,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3884,7 +3884,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3897,7 +3897,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3911,7 +3911,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3924,7 +3924,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3938,7 +3938,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3951,7 +3951,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3965,7 +3965,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -3978,7 +3978,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -3992,7 +3992,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4005,7 +4005,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4019,7 +4019,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4032,7 +4032,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4046,7 +4046,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4059,7 +4059,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4073,7 +4073,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4086,7 +4086,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4100,7 +4100,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4113,7 +4113,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4127,7 +4127,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4140,7 +4140,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4154,7 +4154,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4167,7 +4167,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4181,7 +4181,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4194,7 +4194,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4208,7 +4208,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4221,7 +4221,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4235,7 +4235,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4248,7 +4248,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4262,7 +4262,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4275,7 +4275,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4289,7 +4289,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4302,7 +4302,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4316,7 +4316,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4329,7 +4329,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4343,7 +4343,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::optional("name", 84),
                 Field::optional("connectionId", 2),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("environment", 84),
                 Field::optional("secretPath", 5),
                 Field::optional("isAutoSyncEnabled", 70),
@@ -4357,7 +4357,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("slug", 84),
                 Field::required("name", 5),
                 Field::nullable("description", 0),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
             ],
             additional: ::std::option::Option::None,
         },
@@ -4366,7 +4366,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 84),
                 Field::optional("name", 0),
                 Field::nullable("description", 0),
-                Field::optional("permissions", 148),
+                Field::optional("permissions", 137),
             ],
             additional: ::std::option::Option::None,
         },
@@ -4375,7 +4375,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::required("identityId", 5),
                 Field::required("projectId", 5),
                 Field::optional("slug", 126),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
                 Field::required("type", 584),
             ],
             additional: ::std::option::Option::None,
@@ -4384,7 +4384,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::required("isTemporary", 70),
-                Field::required("temporaryMode", 138),
+                Field::required("temporaryMode", 215),
                 Field::required("temporaryRange", 0),
                 Field::required("temporaryAccessStartTime", 3),
             ],
@@ -4397,7 +4397,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::required("slug", 126),
-                Field::required("permissions", 148),
+                Field::required("permissions", 137),
                 Field::required("type", 584),
             ],
             additional: ::std::option::Option::None,
@@ -4475,7 +4475,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4490,7 +4490,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 588),
@@ -4503,7 +4503,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4518,7 +4518,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 588),
@@ -4531,7 +4531,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4546,7 +4546,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 588),
@@ -4559,7 +4559,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4574,7 +4574,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 588),
@@ -4587,7 +4587,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::required("environment", 84),
                 Field::required("secretPath", 5),
@@ -4607,7 +4607,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoRotationEnabled", 70),
                 Field::optional("rotationInterval", 83),
                 Field::optional("rotateAtUtc", 588),
@@ -4651,7 +4651,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
             fields: &[
                 Field::required("name", 84),
                 Field::required("projectId", 5),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::required("connectionId", 2),
                 Field::optional("isAutoScanEnabled", 70),
                 Field::required("config", 612),
@@ -4661,7 +4661,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
         Schema::Object {
             fields: &[
                 Field::optional("name", 84),
-                Field::nullable("description", 145),
+                Field::nullable("description", 224),
                 Field::optional("isAutoScanEnabled", 70),
                 Field::optional("config", 612),
             ],
@@ -4739,7 +4739,7 @@ pub(crate) static SCHEMAS: ::oas_runtime::server::schema::Schemas = {
                 Field::optional("slug", 119),
                 Field::optional("kmsKeyId", 0),
                 Field::optional("template", 84),
-                Field::optional("type", 142),
+                Field::optional("type", 219),
                 Field::optional("shouldCreateDefaultEnvs", 70),
             ],
             additional: ::std::option::Option::None,

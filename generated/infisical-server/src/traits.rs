@@ -6844,9 +6844,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityPermanentV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6871,9 +6869,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::CreateAdditionalPrivilegeIdentityTemporaryV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6898,9 +6894,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::DeleteAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6926,9 +6920,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         query: ::infisical_types::GetAdditionalPrivilegeIdentityV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -6980,9 +6972,7 @@ pub trait IdentitySpecificPrivileges: ::std::marker::Send + ::std::marker::Sync 
         body: ::infisical_types::UpdateAdditionalPrivilegeIdentityV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7011,9 +7001,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         body: ::infisical_types::CreateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7038,9 +7026,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7066,9 +7052,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         query: ::infisical_types::GetIdentityProjectAdditionalPrivilegeBySlugV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7093,9 +7077,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7148,9 +7130,7 @@ pub trait IdentitySpecificPrivilegesV2: ::std::marker::Send + ::std::marker::Syn
         body: ::infisical_types::UpdateIdentityProjectAdditionalPrivilegeV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetAdditionalPrivilegeIdentityV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::PrivilegeResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7179,9 +7159,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateIntegrationAuthAccessTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetIntegrationAuthV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::IntegrationAuthResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7231,9 +7209,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetIntegrationAuthV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::IntegrationAuthResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7311,9 +7287,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         integration_auth_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetIntegrationAuthV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::IntegrationAuthResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7469,9 +7443,7 @@ pub trait Integrations: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::std::option::Option<::infisical_types::UpdateIntegrationAuthV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetIntegrationAuthV1Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::IntegrationAuthResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7663,10 +7635,10 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
-        body: ::infisical_types::DecryptKmsKeyV1Body,
+        body: ::infisical_types::Ciphertext,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::EncryptKmsKeyV1Body>,
+            ::oas_runtime::server::Reply<::infisical_types::Plaintext>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7689,10 +7661,10 @@ pub trait KmsEncryption: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         key_id: ::uuid::Uuid,
-        body: ::infisical_types::EncryptKmsKeyV1Body,
+        body: ::infisical_types::Plaintext,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::DecryptKmsKeyV1Body>,
+            ::oas_runtime::server::Reply<::infisical_types::Ciphertext>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7721,7 +7693,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateKmsKeyV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::KeyResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7744,7 +7716,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::KeyResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7770,7 +7742,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::GetKmsKeyByKeyNameV1Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::KeyResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7795,7 +7767,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::KeyResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7844,7 +7816,7 @@ pub trait KmsKeys: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::std::option::Option<::infisical_types::UpdateKmsKeyV1Body>,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::GetKmsKeyV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::KeyResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -7873,7 +7845,7 @@ pub trait KmsSigning: ::std::marker::Send + ::std::marker::Sync + 'static {
         key_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::IssueHostCertSshHostV1Body>,
+            ::oas_runtime::server::Reply<::infisical_types::PublicKey>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8541,7 +8513,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
-                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+                ::std::option::Option<
+                    ::infisical_types::DeleteOrganizationsMembershipV2Response,
+                >,
             >,
             ::oas_runtime::server::ApiError,
         >,
@@ -8596,7 +8570,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
-                ::infisical_types::ListOrganizationsMembershipsV2Response,
+                ::std::option::Option<
+                    ::infisical_types::ListOrganizationsMembershipsV2Response,
+                >,
             >,
             ::oas_runtime::server::ApiError,
         >,
@@ -8655,7 +8631,9 @@ pub trait Organizations: ::std::marker::Send + ::std::marker::Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
-                ::infisical_types::DeleteOrganizationsMembershipV2Response,
+                ::std::option::Option<
+                    ::infisical_types::DeleteOrganizationsMembershipV2Response,
+                >,
             >,
             ::oas_runtime::server::ApiError,
         >,
@@ -8956,7 +8934,9 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::RenewPkiCaV1Response>,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CertificateCertificateChainSerialNumberResponse,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -8971,7 +8951,7 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get DER-encoded certificate of CA
     ///
-    /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`; answers 200 unless the reply sets another status
+    /// `GET /api/v1/pki/ca/{caId}/certificates/{caCertId}/der`; answers 200 without a JSON body unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1ca~1{caId}~1certificates~1{caCertId}~1der/get`
     fn get_pki_ca_certificates_der_v1(
@@ -8982,7 +8962,7 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         ca_cert_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::serde_json::Value>,
+            ::oas_runtime::server::Reply<()>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -9314,7 +9294,9 @@ pub trait PkiCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         body: ::infisical_types::RenewPkiCaV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::RenewPkiCaV1Response>,
+            ::oas_runtime::server::Reply<
+                ::infisical_types::CertificateCertificateChainSerialNumberResponse,
+            >,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -9759,7 +9741,7 @@ pub trait PkiCertificateTemplates: ::std::marker::Send + ::std::marker::Sync + '
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         template_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
@@ -10122,7 +10104,7 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get certificate private key
     ///
-    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (requires a bearer token); answers 200 unless the reply sets another status
+    /// `GET /api/v1/pki/certificates/{serialNumber}/private-key` (requires a bearer token); answers 200 without a JSON body unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1pki~1certificates~1{serialNumber}~1private-key/get`
     fn get_pki_certificates_private_key_v1(
@@ -10132,7 +10114,7 @@ pub trait PkiCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
         serial_number: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::std::string::String>,
+            ::oas_runtime::server::Reply<()>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -10313,10 +10295,10 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::MessageResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -10339,7 +10321,7 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<::infisical_types::Subscriber>,
@@ -10419,7 +10401,7 @@ pub trait PkiSubscribers: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         subscriber_name: ::std::string::String,
-        body: ::infisical_types::DeletePkiSubscriberV1Body,
+        body: ::infisical_types::ProjectIdBody,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<::infisical_types::IssueCertificatePkiResponse>,
@@ -13463,9 +13445,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         resource_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13490,9 +13470,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13517,9 +13495,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::CreateSecretScanningDataSourcesGithubV2Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13544,9 +13520,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13572,9 +13546,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::GetSecretScanningDataSourcesGithubByDataSourceNameV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13599,9 +13571,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         data_source_id: ::uuid::Uuid,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13787,9 +13757,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         query: ::infisical_types::ListSecretScanningFindingsV2Query,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::ListSecretScanningFindingsV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::FindingsResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13845,9 +13813,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::GetSecretScanningDataSourcesGithubV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::DataSourceResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -13904,9 +13870,7 @@ pub trait SecretScanning: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<
-                ::infisical_types::ListSecretScanningFindingsV2Response,
-            >,
+            ::oas_runtime::server::Reply<::infisical_types::FindingsResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -19350,7 +19314,7 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
     }
     /// Get public key of SSH CA
     ///
-    /// `GET /api/v1/ssh/ca/{sshCaId}/public-key`; answers 200 unless the reply sets another status
+    /// `GET /api/v1/ssh/ca/{sshCaId}/public-key`; answers 200 without a JSON body unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1ca~1{sshCaId}~1public-key/get`
     fn get_ssh_ca_public_key_v1(
@@ -19360,7 +19324,7 @@ pub trait SshCertificateAuthorities: ::std::marker::Send + ::std::marker::Sync +
         ssh_ca_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::std::string::String>,
+            ::oas_runtime::server::Reply<()>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -19646,7 +19610,7 @@ pub trait SshCertificates: ::std::marker::Send + ::std::marker::Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
-                ::infisical_types::SignSshCertificatesV1Response,
+                ::infisical_types::SerialNumberSignedKeyResponse,
             >,
             ::oas_runtime::server::ApiError,
         >,
@@ -19953,7 +19917,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get public key of the host SSH CA linked to the host
     ///
-    /// `GET /api/v1/ssh/hosts/{sshHostId}/host-ca-public-key`; answers 200 unless the reply sets another status
+    /// `GET /api/v1/ssh/hosts/{sshHostId}/host-ca-public-key`; answers 200 without a JSON body unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1host-ca-public-key/get`
     fn get_ssh_hosts_host_ca_public_key_v1(
@@ -19963,7 +19927,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::std::string::String>,
+            ::oas_runtime::server::Reply<()>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -19978,7 +19942,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
     /// Get public key of the user SSH CA linked to the host
     ///
-    /// `GET /api/v1/ssh/hosts/{sshHostId}/user-ca-public-key`; answers 200 unless the reply sets another status
+    /// `GET /api/v1/ssh/hosts/{sshHostId}/user-ca-public-key`; answers 200 without a JSON body unless the reply sets another status
     ///
     /// Source: `#/paths/~1api~1v1~1ssh~1hosts~1{sshHostId}~1user-ca-public-key/get`
     fn get_ssh_hosts_user_ca_public_key_v1(
@@ -19988,7 +19952,7 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         ssh_host_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::std::string::String>,
+            ::oas_runtime::server::Reply<()>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -20011,11 +19975,11 @@ pub trait SshHosts: ::std::marker::Send + ::std::marker::Sync + 'static {
         cx: &::oas_runtime::server::Context,
         token: ::oas_runtime::server::BearerToken,
         ssh_host_id: ::std::string::String,
-        body: ::infisical_types::IssueHostCertSshHostV1Body,
+        body: ::infisical_types::PublicKey,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
             ::oas_runtime::server::Reply<
-                ::infisical_types::SignSshCertificatesV1Response,
+                ::infisical_types::SerialNumberSignedKeyResponse,
             >,
             ::oas_runtime::server::ApiError,
         >,
@@ -20278,7 +20242,7 @@ pub trait TokenAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         token_id: ::std::string::String,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::MessageResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
@@ -20582,7 +20546,7 @@ pub trait UniversalAuth: ::std::marker::Send + ::std::marker::Sync + 'static {
         body: ::infisical_types::RenewAuthTokenV1Body,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::oas_runtime::server::Reply<::infisical_types::RevokeAuthTokenV1Response>,
+            ::oas_runtime::server::Reply<::infisical_types::MessageResponse>,
             ::oas_runtime::server::ApiError,
         >,
     > + ::std::marker::Send {
