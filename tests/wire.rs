@@ -163,7 +163,7 @@ fn full_secret_list_as_the_server_returns_it() {
     assert_eq!(secret.id, "1f4c4f6e-7c22-4c1c-9c49-5a4d1f6a9e11");
     assert_eq!(secret.underscore_id, secret.id);
     assert_eq!(secret.secret_key, "DATABASE_URL");
-    assert_eq!(secret.version, 3.0);
+    assert_eq!(secret.version, 3);
     assert_eq!(secret.created_at.to_rfc3339(), "2025-06-01T12:00:00+00:00");
     assert_eq!(secret.skip_multiline_encoding, Some(false));
     assert!(!secret.secret_value_hidden);
@@ -190,11 +190,16 @@ fn error_bodies_of_every_status_share_one_type() {
     );
     assert_eq!(bad_request.status_code, 400);
     assert_eq!(bad_request.req_id, "req-6xF2");
-    // 401 bodies carry any value as `message`.
+    // A 401 carries its `message` as text (a validation failure carries a list of issues).
     let unauthorized: ErrorBody = round_trip(
-        &json!({"reqId": "req-6xF3", "statusCode": 401, "message": {"reason": "expired"}, "error": "UnauthorizedError"}),
+        &json!({"reqId": "req-6xF3", "statusCode": 401, "message": "Token expired", "error": "UnauthorizedError"}),
     );
-    assert_eq!(unauthorized.message, Some(json!({"reason": "expired"})));
+    assert_eq!(
+        unauthorized.message,
+        Some(infisical_types::ErrorMessage::String(
+            "Token expired".to_owned()
+        ))
+    );
     // 403 bodies may add `details` (the failed permission, as the server explains it).
     let forbidden: ErrorBody = round_trip(&json!({
         "reqId": "req-6xF4", "statusCode": 403, "message": "You are not allowed to read on secrets",

@@ -163,6 +163,12 @@ fn client_extensions() -> Vec<oas_codegen::Extension> {
                 .map(|op| (*op).to_owned())
                 .chain([RENEW.to_owned()])
                 .collect(),
+            // The AWS login signs with aws-sigv4, behind the client crate's `aws-iam` feature.
+            features: if *module == "auth_aws" {
+                vec!["aws-iam".to_owned()]
+            } else {
+                Vec::new()
+            },
         })
         .collect()
 }

@@ -117,6 +117,7 @@ fn codegen_config() -> oas_codegen::Config {
             module: "universal_auth".to_owned(),
             path: "../universal_auth.rs".to_owned(),
             requires: vec!["POST /api/v1/auth/universal-auth/login".to_owned()],
+            features: Vec::new(),
         }],
         ..oas_codegen::Config::default()
     }

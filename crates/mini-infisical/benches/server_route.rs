@@ -45,7 +45,7 @@ fn answer(
             underscore_id: "6d696e69-0000-4000-8000-000000000001".to_owned(),
             workspace: query.workspace_id.clone().unwrap_or_default(),
             environment,
-            version: 1.0,
+            version: 1,
             type_: "shared".to_owned(),
             secret_key: name,
             secret_value: "s3cret".to_owned(),

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use infisical_server::types::{CreateFolderV1Body, ListFoldersV1Query};
-use infisical_server::{ApiError, BearerToken, Folders};
+use infisical_server::{ApiError, BearerToken, Context, Folders, Reply};
 use serde_json::Value;
 
 use crate::MiniInfisical;
@@ -40,6 +40,21 @@ fn bearer(headers: &HeaderMap) -> Result<BearerToken, ApiError> {
                 "Missing authorization header: expected `Authorization: Bearer <token>`",
             )
         })
+}
+
+/// The request as the v1 methods see it (these routes are not the generated router's).
+fn context(headers: &HeaderMap) -> Context {
+    let mut request = axum::http::Request::new(());
+    *request.headers_mut() = headers.clone();
+    Context::new(request.into_parts().0)
+}
+
+/// The body of a v1 answer, re-encoded as JSON.
+fn body_of<T: serde::Serialize>(reply: Reply<T>, what: &str) -> Result<Value, ApiError> {
+    let body = reply
+        .into_body()
+        .ok_or_else(|| ApiError::internal(format!("{what}: no body")))?;
+    serde_json::to_value(body).map_err(|e| ApiError::internal(format!("encoding {what}: {e}")))
 }
 
 fn text(body: &Value, name: &str) -> Result<Option<String>, ApiError> {
@@ -92,9 +107,8 @@ async fn create(
             }
             let v1: CreateFolderV1Body = serde_json::from_value(v1)
                 .map_err(|e| ApiError::bad_request(format!("Invalid body: {e}")))?;
-            let created = server.create_v1(token, v1).await?;
-            let mut out = serde_json::to_value(created)
-                .map_err(|e| ApiError::internal(format!("encoding the folder: {e}")))?;
+            let created = server.create_v1(&context(&headers), token, v1).await?;
+            let mut out = body_of(created, "the folder")?;
             let parent = crate::store::canonical_path(&path, "body.path")?;
             let full =
                 crate::store::canonical_path(&format!("{parent}/{}", name.trim()), "body.name")?;
@@ -141,9 +155,8 @@ async fn list(
             }
             let v1: ListFoldersV1Query = serde_json::from_value(v1)
                 .map_err(|e| ApiError::bad_request(format!("Invalid query: {e}")))?;
-            let listed = server.list_v1(token, v1).await?;
-            serde_json::to_value(listed)
-                .map_err(|e| ApiError::internal(format!("encoding the folders: {e}")))
+            let listed = server.list_v1(&context(&headers), token, v1).await?;
+            body_of(listed, "the folders")
         }
         .await,
     )

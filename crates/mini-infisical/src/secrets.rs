@@ -86,7 +86,7 @@ impl Secrets for MiniInfisical {
         let target = Target::new(&store, &project.id, environment, &path)?.named(&secret_name);
         target.authorize(&store, caller, "read")?;
         let view = query.view_secret_value;
-        let expand = query.expand_secret_references.unwrap_or(false) && view;
+        let expand = query.expand_secret_references && view;
         let local =
             project
                 .secrets
@@ -191,16 +191,16 @@ impl Secrets for MiniInfisical {
             .map(|((_, path, _), secret)| {
                 let mut s = raw_secret(project, environment, path, secret, view);
                 // A reference the caller may not read leaves the value as stored.
-                if expand && view {
-                    if let Ok(value) = expanded(&store, project, caller, environment, path, secret)
-                    {
-                        s.secret_value = value;
-                    }
+                if expand
+                    && view
+                    && let Ok(value) = expanded(&store, project, caller, environment, path, secret)
+                {
+                    s.secret_value = value;
                 }
                 s
             })
             .collect();
-        let imports = if query.include_imports.unwrap_or(false) {
+        let imports = if query.include_imports {
             // The folders listed that make imports (the one asked for, and those below it when
             // recursive).
             let mut folders: Vec<&str> = project
@@ -387,10 +387,11 @@ fn import_entries(
                 .into_iter()
                 .map(|(env, path, secret)| {
                     let mut s = raw_secret(project, env, path, secret, view);
-                    if expand && view {
-                        if let Ok(value) = expanded(store, project, caller, env, path, secret) {
-                            s.secret_value = value;
-                        }
+                    if expand
+                        && view
+                        && let Ok(value) = expanded(store, project, caller, env, path, secret)
+                    {
+                        s.secret_value = value;
                     }
                     imported_secret(s)
                 })
@@ -422,10 +423,8 @@ fn from_imports(
                 continue;
             }
             let mut s = raw_secret(project, import.environment, import.path, secret, view);
-            if expand {
-                if let Ok(value) = expanded(store, project, caller, env, folder, secret) {
-                    s.secret_value = value;
-                }
+            if expand && let Ok(value) = expanded(store, project, caller, env, folder, secret) {
+                s.secret_value = value;
             }
             return Ok(s);
         }

@@ -11,8 +11,8 @@ use infisical_server::types::{
     ImportEnv, ListOrganizationsWorkspacesV2Query, ListOrganizationsWorkspacesV2Response,
     ListOrganizationsWorkspacesV2ResponseWorkspace,
     ListOrganizationsWorkspacesV2ResponseWorkspaceEnvironment, ListWorkspaceRolesV2Response,
-    ListWorkspaceRolesV2ResponseRole, PrivilegePermission2, Project as WireProject,
-    UpdateWorkspaceEnvironmentV1Body, UpdateWorkspaceRoleV2Body, Workspace as WireWorkspace,
+    ListWorkspaceRolesV2ResponseRole, Project as WireProject, UpdateWorkspaceEnvironmentV1Body,
+    UpdateWorkspaceRoleV2Body, Workspace as WireWorkspace,
 };
 use infisical_server::{
     ApiError, BearerToken, Context, Environments, Organizations, ProjectRoles, Projects, Reply,
@@ -645,14 +645,8 @@ fn wire_role(project_id: &str, role: &Role) -> CreateWorkspaceRoleV2ResponseRole
         name: role.name.clone(),
         description: role.description.clone(),
         slug: role.slug.clone(),
-        // The response spells permissions loosely (any subject, actions as text): re-read the
-        // typed rules through JSON.
-        permissions: role
-            .permissions
-            .iter()
-            .filter_map(|p| serde_json::to_value(p).ok())
-            .filter_map(|v| serde_json::from_value::<PrivilegePermission2>(v).ok())
-            .collect(),
+        // The wire overlay types the read-back rules as the union the role was created with.
+        permissions: role.permissions.clone(),
         created_at: role.created,
         updated_at: role.updated,
         project_id: project_id.to_owned(),

@@ -28,7 +28,10 @@ fn api_error(result: Result<impl std::fmt::Debug, Error>) -> (u16, String, Strin
             let message = body
                 .message
                 .as_ref()
-                .and_then(|m| m.as_str())
+                .and_then(|m| match m {
+                    infisical_client::types::ErrorMessage::String(text) => Some(text.as_str()),
+                    _ => None,
+                })
                 .unwrap_or_default();
             (e.status, body.error.clone(), message.to_owned())
         }

@@ -153,9 +153,11 @@ fn client(base: &str) -> infisical_client::Client {
 async fn the_client_sends_integers_in_query_strings_and_bodies() {
     let (base, seen) = recording("{}").await;
     let client = client(&base);
-    let mut query = infisical_types::GetSecretsRawV3Query::default();
-    query.workspace_id = Some(common::PROJECT.to_owned());
-    query.version = Some(2);
+    let query = infisical_types::GetSecretsRawV3Query {
+        workspace_id: Some(common::PROJECT.to_owned()),
+        version: Some(2),
+        ..Default::default()
+    };
     // The answer `{}` is not a secret; what matters here is what went out.
     let _ = client.secrets().get_raw_v3("KEY", &query).await;
     let mut body = infisical_types::CreateSecretsRawV3Body::new(
@@ -245,11 +247,15 @@ struct Recorder {
 impl infisical_server::Secrets for Recorder {
     async fn list_raw_v3(
         &self,
+        _cx: &infisical_server::Context,
         _token: infisical_server::BearerToken,
         query: infisical_types::ListSecretsRawV3Query,
-    ) -> Result<infisical_types::ListSecretsRawV3Response, infisical_server::ApiError> {
+    ) -> Result<
+        infisical_server::Reply<infisical_types::ListSecretsRawV3Response>,
+        infisical_server::ApiError,
+    > {
         self.queries.lock().expect("lock").push(query);
-        Ok(infisical_types::ListSecretsRawV3Response::new(Vec::new()))
+        Ok(infisical_types::ListSecretsRawV3Response::new(Vec::new()).into())
     }
 }
 

@@ -93,17 +93,19 @@ fn emit_extensions(api: &Api, gated: bool, config: &Config) -> Vec<TokenStream> 
             })
             .collect();
         let Some(groups) = groups else { continue };
-        let cfg = if gated {
-            let features: Vec<String> = groups
+        let mut features: Vec<String> = if gated {
+            groups
                 .into_iter()
                 .map(crate::features::feature_name)
-                .collect();
-            match features.as_slice() {
-                [one] => quote!(#[cfg(feature = #one)]),
-                _ => quote!(#[cfg(all(#(feature = #features),*))]),
-            }
+                .collect()
         } else {
-            quote!()
+            Vec::new()
+        };
+        features.extend(extension.features.iter().cloned());
+        let cfg = match features.as_slice() {
+            [] => quote!(),
+            [one] => quote!(#[cfg(feature = #one)]),
+            _ => quote!(#[cfg(all(#(feature = #features),*))]),
         };
         // An extension's module must not take a group's name (the 2025 document has a
         // `universal_auth` group).

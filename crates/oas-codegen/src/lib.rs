@@ -45,6 +45,8 @@ pub struct Extension {
     pub path: String,
     /// The operations it uses, as `METHOD /path`.
     pub requires: Vec<String>,
+    /// Cargo features of the client crate it also needs (beyond its operations' groups).
+    pub features: Vec<String>,
 }
 
 impl Default for Config {

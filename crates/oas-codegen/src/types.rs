@@ -184,8 +184,9 @@ fn emit_struct(
                 Presence::Required => Absent::Required,
                 Presence::Optional | Presence::Tristate => Absent::Default,
                 Presence::Defaulted(_) => {
-                    let path: TokenStream = init.clone();
-                    Absent::Call(path)
+                    let fn_name = format!("{}_{}", oas_ir::snake_ident(&ty.name), field.name);
+                    let fn_ident = ident(&fn_name);
+                    Absent::Call(quote!(defaults::#fn_ident))
                 }
             },
         });
@@ -328,7 +329,7 @@ enum Absent {
     Required,
     /// `Default::default()` (`None`, `Patch::Absent`).
     Default,
-    /// The document's default, from this expression.
+    /// The document's default, from this function.
     Call(TokenStream),
 }
 
@@ -361,18 +362,23 @@ fn deserialize_impl(
                 },
             },
             Absent::Default => quote!(#field: #var.unwrap_or_default(),),
-            Absent::Call(value) => quote!(#field: #var.unwrap_or_else(|| #value),),
+            Absent::Call(default) => quote!(#field: #var.unwrap_or_else(#default),),
         }
     });
     let wires = fields.iter().map(|f| &f.wire);
-    let key = if fields.is_empty() { quote!(_) } else { quote!(key) };
-    let body = if fields.is_empty() {
-        quote!(#rt::de::skip(&mut map)?;)
+    let read = if fields.is_empty() {
+        quote! {
+            while map.next_key::<#rt::de::Key<'de>>()?.is_some() {
+                #rt::de::skip(&mut map)?;
+            }
+        }
     } else {
         quote! {
-            match key.as_str() {
-                #(#arms)*
-                _ => #rt::de::skip(&mut map)?,
+            while let ::std::option::Option::Some(key) = map.next_key::<#rt::de::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => #rt::de::skip(&mut map)?,
+                }
             }
         }
     };
@@ -389,9 +395,7 @@ fn deserialize_impl(
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(#slots)*
-                        while let ::std::option::Option::Some(#key) = map.next_key::<#rt::de::Key<'de>>()? {
-                            #body
-                        }
+                        #read
                         ::std::result::Result::Ok(#name { #(#inits)* })
                     }
                 }
@@ -668,7 +672,7 @@ fn emit_params(
                 name: field.clone(),
                 wire: wire.clone(),
                 ty: ty.clone(),
-                absent: Absent::Call(quote!(defaults::#fn_ident())),
+                absent: Absent::Call(quote!(defaults::#fn_ident)),
             });
             fields.push(quote!(
                 #docs #deprecated

@@ -736,6 +736,17 @@ fn name_types(
             .iter()
             .filter(|(name, _)| !pinned_names.contains(*name))
             .collect();
+        // A place names a type only when one named type first occurs there (a nested union
+        // shares its first place with the union around it).
+        let mut first_place: HashMap<&str, Option<usize>> = HashMap::new();
+        for i in (0..n).filter(|&i| api.types[i].is_named()) {
+            if let Some(origin) = api.types[i].origins.first() {
+                first_place
+                    .entry(origin.as_str())
+                    .and_modify(|slot| *slot = None)
+                    .or_insert(Some(i));
+            }
+        }
         let mut used = vec![false; entries.len()];
         for pass in 0..3 {
             for (e, (name, entry)) in entries.iter().enumerate() {
@@ -743,7 +754,7 @@ fn name_types(
                     continue;
                 }
                 let by_shape = by_hash.get(&entry.shape).copied();
-                let by_place = by_origin.get(entry.origin.as_str()).copied();
+                let by_place = first_place.get(entry.origin.as_str()).copied().flatten();
                 let idx = match pass {
                     0 => by_shape.filter(|i| Some(*i) == by_place),
                     1 => by_shape,

@@ -62,7 +62,11 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// Reads the value of the property `name` into `slot`; a second occurrence is an error.
-pub fn field<'de, T, A>(slot: &mut Option<T>, map: &mut A, name: &'static str) -> Result<(), A::Error>
+pub fn field<'de, T, A>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error>
 where
     T: Deserialize<'de>,
     A: MapAccess<'de>,
@@ -173,7 +177,10 @@ mod tests {
             }
         );
         let e: Example = serde_json::from_str(r#"{"a":"\u0041","c":"C","b":1.5}"#).unwrap();
-        assert_eq!((e.a.as_str(), e.b, e.c.as_deref()), ("A", Some(1.5), Some("C")));
+        assert_eq!(
+            (e.a.as_str(), e.b, e.c.as_deref()),
+            ("A", Some(1.5), Some("C"))
+        );
         // Through a buffered value, as tagged unions and `from_value` read it.
         let v = serde_json::json!({"a": "A", "c": null});
         assert_eq!(serde_json::from_value::<Example>(v).unwrap().a, "A");
@@ -186,7 +193,10 @@ mod tests {
         let err = serde_json::from_str::<Example>(r#"{"a":"x","a":"y"}"#).unwrap_err();
         assert!(err.to_string().contains("duplicate field `a`"), "{err}");
         let err = serde_json::from_str::<Example>(r#"{"a":1}"#).unwrap_err();
-        assert!(err.to_string().contains("invalid type: integer `1`"), "{err}");
+        assert!(
+            err.to_string().contains("invalid type: integer `1`"),
+            "{err}"
+        );
         // An array is not an object (the derive would read it positionally).
         let err = serde_json::from_str::<Example>(r#"["A", 1, "C"]"#).unwrap_err();
         assert!(err.to_string().contains("expected struct Example"), "{err}");

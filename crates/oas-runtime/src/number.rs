@@ -23,7 +23,7 @@ pub fn as_whole(value: f64) -> Option<i64> {
     // 2^63: the first magnitude `i64` cannot hold. `-2^63` itself fits, but is left to `f64`.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     #[allow(clippy::cast_possible_truncation)]
-    (value.is_finite() && value.fract() == 0.0 && value.abs() < LIMIT).then(|| value as i64)
+    (value.is_finite() && value.fract() == 0.0 && value.abs() < LIMIT).then_some(value as i64)
 }
 
 /// A value whose numbers are written as JavaScript writes them. Implemented for `f64` and the

@@ -116,7 +116,7 @@ fn main() {
         let query = ListSecretsRawV3Query {
             workspace_id: Some("my-project".into()),
             environment: Some("dev".into()),
-            recursive: Some(true),
+            recursive: true,
             ..Default::default()
         };
 

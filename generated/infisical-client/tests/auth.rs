@@ -319,7 +319,7 @@ async fn gcp_id_token_auth_asks_the_metadata_server_for_the_identity_audience() 
     harness.script(Scripted {
         status: 200,
         headers: vec![("content-type", "application/text".to_owned())],
-        body: "eyJ.gcp.idtoken".to_owned(),
+        body: b"eyJ.gcp.idtoken".to_vec(),
     });
     harness.script(token_answer("tok-g", 3600, 86400));
     harness.script(Scripted::json(200, EMPTY_LIST));

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::http::StatusCode;
 use infisical_server::types::{
     DeleteSecretsRawV3Body, DeleteSecretsRawV3Response, GetPkiCertificatesCertificateV1Response,
-    GetSecretsRawV3Query, GetSecretsRawV3Response, RenewAuthTokenV1Body, RevokeAuthTokenV1Response,
+    GetSecretsRawV3Query, GetSecretsRawV3Response, MessageResponse, RenewAuthTokenV1Body,
 };
 use infisical_server::{
     ApiError, BearerToken, Context, Limits, PkiCertificateAuthorities, PkiCertificates, Reply,
@@ -41,9 +41,9 @@ impl UniversalAuth for App {
         _cx: &Context,
         _token: Option<BearerToken>,
         body: RenewAuthTokenV1Body,
-    ) -> Result<Reply<RevokeAuthTokenV1Response>, ApiError> {
+    ) -> Result<Reply<MessageResponse>, ApiError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        Ok(Reply::new(RevokeAuthTokenV1Response {
+        Ok(Reply::new(MessageResponse {
             message: format!("revoked {}", body.access_token),
         })
         .with_status(StatusCode::CREATED)
@@ -92,7 +92,7 @@ impl SshCertificateAuthorities for App {
         _cx: &Context,
         _token: Option<BearerToken>,
         ssh_ca_id: String,
-    ) -> Result<Reply<String>, ApiError> {
+    ) -> Result<Reply<()>, ApiError> {
         Ok(Reply::text(format!("ssh-ed25519 AAAAC3Nza {ssh_ca_id}\n")))
     }
 }
@@ -104,7 +104,7 @@ impl PkiCertificateAuthorities for App {
         _token: Option<BearerToken>,
         _ca_id: String,
         _ca_cert_id: String,
-    ) -> Result<Reply<serde_json::Value>, ApiError> {
+    ) -> Result<Reply<()>, ApiError> {
         Ok(Reply::bytes(
             "application/pkix-cert",
             vec![0x30, 0x82, 0x01, 0x0a, 0xff, 0x00],

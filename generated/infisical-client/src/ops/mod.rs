@@ -234,8 +234,8 @@ pub use auth_gcp::*;
 mod auth_azure;
 #[cfg(all(feature = "azure-auth", feature = "universal-auth"))]
 pub use auth_azure::*;
-#[cfg(all(feature = "aws-auth", feature = "universal-auth"))]
+#[cfg(all(feature = "aws-auth", feature = "universal-auth", feature = "aws-iam"))]
 #[path = "../auth/aws.rs"]
 mod auth_aws;
-#[cfg(all(feature = "aws-auth", feature = "universal-auth"))]
+#[cfg(all(feature = "aws-auth", feature = "universal-auth", feature = "aws-iam"))]
 pub use auth_aws::*;
