@@ -165,7 +165,7 @@ async fn query_and_path_parameters_are_checked() {
         &answer,
         400,
         "ValidationFailure",
-        "query.version: expected a number",
+        "query.version: expected an integer",
     );
     // An enum query value that is not listed.
     let (status, answer) = server

@@ -601,7 +601,7 @@ pub(crate) fn text_params(api: &mut Api, arena: &mut Arena, diags: &mut Diagnost
 
 /// Query flags become `bool`. Infisical declares its query booleans either as the string enum
 /// `["true", "false"]` or as `anyOf[boolean, string]`, and reads both as `"true"`/`"false"`; a
-/// `bool` encodes to exactly those, so callers write `recursive: Some(true)` instead of picking an
+/// `bool` encodes to exactly those, so callers write `recursive: true` instead of picking an
 /// enum variant or a string.
 ///
 /// Returns where the rewritten `anyOf` unions are in the document, for the union report. A
