@@ -39,7 +39,7 @@ pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
             Some(groups) => {
                 let cfg = crate::features::cfg_attr(groups.iter().map(String::as_str));
                 for default in &mut defaults[first_default..] {
-                    *default = quote!(#cfg #default);
+                    *default = crate::features::gate_items(std::mem::take(default), &cfg);
                 }
                 items.push(crate::features::gate_items(tokens, &cfg));
             }
@@ -55,9 +55,9 @@ pub(crate) fn emit_types(api: &Api, config: &Config) -> TokenStream {
         } else {
             let cfg = crate::features::cfg_attr([op.name.group.as_str()]);
             for default in &mut defaults[first_default..] {
-                *default = quote!(#cfg #default);
+                *default = crate::features::gate_items(std::mem::take(default), &cfg);
             }
-            items.push(quote!(#cfg #params));
+            items.push(crate::features::gate_items(params, &cfg));
         }
     }
     let defaults = if defaults.is_empty() {
